@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { App } from 'cdk8s';
+import {
+  KubeClusterRole, KubeClusterRoleBinding, KubeConfigMap, KubeDeployment, KubeService, KubeServiceAccount, IntOrString,
+  type PolicyRule,
+} from '../../imports/k8s';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES } from '../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
+import { PlatformNamespace } from '../constructs/platform-namespace';
+import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
+import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
+import type { Site } from '../site/model';
+import { IMAGES } from '../site/versions';
+import { UPSTREAM } from '../upstream';
+
+export const OPERATOR_NAME = 'postgres-operator';
+const UI_NAME = 'postgres-operator-ui';
+const API_PORT = 8080;
+
+/**
+ * Settings this project decides, layered over the upstream example ConfigMap
+ * (manifests/configmap.yaml of the pinned operator). Each differs from upstream for a reason.
+ */
+export function operatorSettings(site: Site): Record<string, string> {
+  const namespaces = postgresNamespaces(site);
+  const sc = DEFAULTS.spiloSecurityContext;
+  return {
+    // the operator's code default is spilo-15:2.1-p9 until v1.10.0: pin the catalog's image explicitly
+    docker_image: IMAGES.spilo,
+    // ArgoCD owns the CRDs; registration would merge-patch them and fight the sync
+    enable_crd_registration: 'false',
+    // code defaults are true, the example's 'false' must stay explicit off-Zalando
+    enable_teams_api: 'false',
+    enable_master_load_balancer: 'false',
+    enable_replica_load_balancer: 'false',
+    // only for migrating spilo-12 clusters; new clusters use the current WAL path
+    enable_spilo_wal_path_compat: 'false',
+    debug_logging: 'false',
+    // one instance per node: numberOfInstances is validated against the postgres nodes
+    enable_pod_antiaffinity: 'true',
+    // a postgresql CR is deleted with its data only when it carries both annotations (delete protection)
+    delete_annotation_date_key: 'delete-date',
+    delete_annotation_name_key: 'delete-clustername',
+    spilo_runasuser: String(sc.runAsUser),
+    spilo_runasgroup: String(sc.runAsGroup),
+    spilo_fsgroup: String(sc.fsGroup),
+    // one namespace, or all when clusters span several (v1.9.0 takes one name or '*')
+    watched_namespace: namespaces.length === 1 ? namespaces[0] : '*',
+    // upstream example placeholders that point at nothing
+    logical_backup_s3_bucket: '',
+    db_hosted_zone: '',
+  };
+}
+
+export function operatorConfigData(site: Site): Record<string, string> {
+  const upstream = upstreamObject(UPSTREAM.zalando.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
+  const merged: Record<string, string> = { ...upstream, ...operatorSettings(site) };
+  for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
+  return merged;
+}
+
+/** Upstream RBAC rules, minus the CRD write verbs the operator no longer needs (registration is off). */
+function operatorRules(): PolicyRule[] {
+  const rules = upstreamObject(UPSTREAM.zalando.rbac, 'ClusterRole', OPERATOR_NAME).rules as PolicyRule[];
+  return rules.map((r) => (r.apiGroups?.includes('apiextensions.k8s.io') ? { ...r, verbs: ['get'] } : r));
+}
+
+/** The Zalando postgres-operator v1.9.0: CRD, configuration, RBAC, hardened Deployment, API Service, optional UI. */
+export class PostgresOperatorChart extends AppChart {
+  constructor(app: App, site: Site) {
+    const namespace = defaultsOf(site).operatorNamespace;
+    super(app, { name: OPERATOR_NAME, wave: WAVES.operators, namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
+
+    new PlatformNamespace(this, 'Namespace', { name: namespace, enforce: 'restricted' });
+    shipUpstream(this, [upstreamObject(UPSTREAM.zalando.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do')]);
+
+    const data = operatorConfigData(site);
+    new KubeConfigMap(this, 'Config', { metadata: { name: OPERATOR_NAME, namespace }, data });
+
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: OPERATOR_NAME, namespace } });
+    new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules() });
+    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: OPERATOR_NAME },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+    });
+    // the role the operator binds to each cluster's pod service account (pod_service_account_name)
+    new KubeClusterRole(this, 'PodClusterRole', {
+      metadata: { name: 'postgres-pod' },
+      rules: upstreamObject(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-pod').rules as PolicyRule[],
+    });
+
+    const selector = { name: OPERATOR_NAME };
+    new KubeDeployment(this, 'Deployment', {
+      metadata: { name: OPERATOR_NAME, namespace, labels: { application: OPERATOR_NAME } },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: selector,
+            // the operator reads its ConfigMap once at start: a config change must roll it
+            annotations: { 'checksum/config': createHash('sha256').update(JSON.stringify(data)).digest('hex') },
+          },
+          spec: {
+            serviceAccountName: OPERATOR_NAME,
+            securityContext: HARDENED_POD,
+            containers: [{
+              name: OPERATOR_NAME,
+              image: IMAGES.postgresOperator,
+              imagePullPolicy: 'IfNotPresent',
+              resources: resources({ cpu: '100m', memory: '250Mi' }, { cpu: '500m', memory: '500Mi' }),
+              securityContext: hardenedContainer(1000),
+              env: [{ name: 'CONFIG_MAP_NAME', value: OPERATOR_NAME }],
+              ports: [{ name: 'http', containerPort: API_PORT, protocol: 'TCP' }],
+            }],
+          },
+        },
+      },
+    });
+    new KubeService(this, 'ApiService', {
+      metadata: { name: OPERATOR_NAME, namespace },
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: API_PORT, protocol: 'TCP', targetPort: IntOrString.fromNumber(API_PORT) }] },
+    });
+
+    if (site.postgres.operator?.ui) this.addUi(site, namespace);
+  }
+
+  /**
+   * The operator UI, read-only: under GitOps a cluster created or edited in the UI would be
+   * reverted by ArgoCD, so its RBAC drops the write verbs. Changes go through the site model.
+   */
+  private addUi(site: Site, namespace: string): void {
+    const upstreamRules = upstreamObject(UPSTREAM.zalando.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
+    const readOnly = upstreamRules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)) }));
+    new KubeServiceAccount(this, 'UiServiceAccount', { metadata: { name: UI_NAME, namespace } });
+    new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
+    new KubeClusterRoleBinding(this, 'UiClusterRoleBinding', {
+      metadata: { name: UI_NAME },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: UI_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: UI_NAME, namespace }],
+    });
+    const namespaces = postgresNamespaces(site);
+    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort();
+    const selector = { name: UI_NAME };
+    new KubeDeployment(this, 'UiDeployment', {
+      metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: selector },
+          spec: {
+            serviceAccountName: UI_NAME,
+            securityContext: HARDENED_POD,
+            containers: [{
+              name: 'service',
+              image: IMAGES.postgresOperatorUi,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
+              readinessProbe: { httpGet: { path: '/health', port: IntOrString.fromNumber(8081) }, initialDelaySeconds: 5, timeoutSeconds: 1 },
+              resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
+              securityContext: hardenedContainer(1000),
+              env: [
+                { name: 'APP_URL', value: 'http://localhost:8081' },
+                { name: 'OPERATOR_API_URL', value: `http://${OPERATOR_NAME}.${namespace}.svc:${API_PORT}` },
+                { name: 'OPERATOR_CLUSTER_NAME_LABEL', value: 'cluster-name' },
+                { name: 'RESOURCES_VISIBLE', value: 'False' },
+                { name: 'TARGET_NAMESPACE', value: namespaces.length === 1 ? namespaces[0] : '*' },
+                { name: 'TEAMS', value: JSON.stringify(teams) },
+              ],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    });
+    new KubeService(this, 'UiService', {
+      metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: IntOrString.fromNumber(8081) }] },
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv-draft-04';
+import { loadAll } from 'js-yaml';
+import { PROJECT_ROOT, UPSTREAM, readUpstream } from '../upstream';
+
+/**
+ * Validates rendered objects against the pinned schemas, strictly: an unknown field is an
+ * error (the API server would drop it and ArgoCD would show the app OutOfSync forever), and
+ * so is a kind that no pinned schema knows. Kubernetes core kinds use the cdk8s
+ * kubernetes-schemas of the site's version; custom resources the openAPIV3Schema of every
+ * CRD under imports/upstream. Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
+ */
+type Schema = { [key: string]: unknown };
+const OBJECT_META = 'k8s.json#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** Objects with declared properties accept nothing else, unless Kubernetes says unknown fields are kept. */
+function strictify(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictify);
+  if (!schema || typeof schema !== 'object') return schema;
+  const s = schema as Schema;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'x-kubernetes-int-or-string' && v === true) continue;
+    out[k] = k === 'properties' || k === 'definitions' || k === 'patternProperties'
+      ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, strictify(pv)]))
+      : strictify(v);
+  }
+  if (s['x-kubernetes-int-or-string'] === true) {
+    delete out.type;
+    out.anyOf = [{ type: 'string' }, { type: 'integer' }];
+  }
+  if (s.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  if (out.properties && out.additionalProperties === undefined && s['x-kubernetes-preserve-unknown-fields'] !== true) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+interface Crd {
+  spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Schema } }[] };
+}
+
+function listYaml(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+export class SchemaValidator {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+  private readonly kinds = new Map<string, Schema>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  /** @param kubernetesVersion one of the pinned schema versions, e.g. '1.26.0' */
+  constructor(kubernetesVersion: string) {
+    const file = UPSTREAM.kubernetesSchemas.find((f) => f.path.includes(`/v${kubernetesVersion}/`));
+    if (!file) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${UPSTREAM.kubernetesSchemas.map((f) => f.path).join(', ')}`);
+    const defs = strictify(JSON.parse(readUpstream(file))) as { definitions: Record<string, Schema> };
+    this.ajv.addSchema(defs, 'k8s.json');
+    for (const [name, def] of Object.entries(defs.definitions)) {
+      for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
+        this.kinds.set(SchemaValidator.key(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), { $ref: `k8s.json#/definitions/${name}` });
+      }
+    }
+    for (const path of listYaml(join(PROJECT_ROOT, 'imports', 'upstream'))) {
+      for (const doc of loadAll(readFileSync(path, 'utf8')) as (Crd & { kind?: string })[]) {
+        if (doc?.kind !== 'CustomResourceDefinition') continue;
+        for (const v of doc.spec.versions) {
+          const schema = v.schema?.openAPIV3Schema;
+          if (!schema) continue;
+          const strict = strictify(schema) as Schema;
+          strict.properties = { ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
+          this.kinds.set(SchemaValidator.key(`${doc.spec.group}/${v.name}`, doc.spec.names.kind), strict);
+        }
+      }
+    }
+  }
+
+  private static key(apiVersion: string, kind: string): string {
+    return `${apiVersion}/${kind}`;
+  }
+
+  /** Known kinds, as `apiVersion/kind`. */
+  knows(apiVersion: string, kind: string): boolean {
+    return this.kinds.has(SchemaValidator.key(apiVersion, kind));
+  }
+
+  /** Problems of one object, each as `<json path>: <message>`; empty when valid. */
+  validate(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
+    const key = SchemaValidator.key(String(obj.apiVersion), String(obj.kind));
+    const schema = this.kinds.get(key);
+    if (!schema) return [`unknown kind ${key}: no pinned schema or CRD defines it`];
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(schema);
+      this.compiled.set(key, validate);
+    }
+    if (validate(obj)) return [];
+    return (validate.errors ?? []).map((e) => {
+      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+      return `${e.instancePath || '/'}: ${e.message}${extra}`;
+    });
+  }
+}

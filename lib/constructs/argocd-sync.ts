@@ -1,0 +1,40 @@
+import type { ApiObject } from 'cdk8s';
+
+/**
+ * ArgoCD v2.7 per-resource sync options (argocd.argoproj.io/sync-options) and waves.
+ * Per-resource annotations rather than app-wide options: app-wide ServerSideApply had open bugs in 2.7.
+ */
+export type SyncOption =
+  /** data-bearing objects: neither a prune nor an Application deletion may remove them */
+  | 'Prune=false' | 'Delete=false'
+  /** CRDs too big for the last-applied annotation of client-side apply (argo-cd #8128) */
+  | 'ServerSideApply=true'
+  /** CRs whose CRD another Application installs: skip the first sync's dry run */
+  | 'SkipDryRunOnMissingResource=true';
+
+export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Ordered waves: what must exist before what (PITFALLS.md). */
+export const WAVES = {
+  project: -3,
+  crds: -2,
+  operators: -1,
+  storage: 0,
+  workloads: 1,
+} as const;
+
+export function addSyncOptions(obj: ApiObject, ...options: SyncOption[]): void {
+  const current: string | undefined = obj.metadata.toJson().annotations?.[SYNC_OPTIONS];
+  const merged = new Set([...(current ? current.split(',') : []), ...options]);
+  obj.metadata.addAnnotation(SYNC_OPTIONS, [...merged].sort().join(','));
+}
+
+/** Never pruned, never deleted with its Application: Postgres data, Ceph pools, volumes. */
+export function protectData(obj: ApiObject): void {
+  addSyncOptions(obj, 'Prune=false', 'Delete=false');
+}
+
+export function setSyncWave(obj: ApiObject, wave: number): void {
+  obj.metadata.addAnnotation(SYNC_WAVE, String(wave));
+}

@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+import { KubeNamespace } from '../../imports/k8s';
+import { protectData } from './argocd-sync';
+
+/** Pod Security Standards level (pod-security.kubernetes.io). */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+export interface PlatformNamespaceProps {
+  readonly name: string;
+  /** Level enforced by Pod Security admission; `warn` and `audit` are always `restricted`. */
+  readonly enforce: PodSecurityLevel;
+  /** Holds data (PVCs): deleting the namespace would delete them, so ArgoCD must never prune it. @default false */
+  readonly holdsData?: boolean;
+}
+
+/** A namespace with Pod Security labels, pinned to the Kubernetes version's policy. */
+export class PlatformNamespace extends Construct {
+  public readonly resource: KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
+    super(scope, id);
+    this.resource = new KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        labels: {
+          'pod-security.kubernetes.io/enforce': props.enforce,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+    if (props.holdsData) protectData(this.resource);
+  }
+}

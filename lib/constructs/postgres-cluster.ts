@@ -1,0 +1,70 @@
+import { Construct } from 'constructs';
+import { Postgresql, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers } from '../../imports/acid.zalan.do';
+import { DEFAULTS, clusterNamespace } from '../site/defaults';
+import type { PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
+import { requiredNodeAffinity } from '../site/roles';
+import { addSyncOptions, protectData } from './argocd-sync';
+
+const VERSION: Readonly<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>> = {
+  10: PostgresqlSpecPostgresqlVersion.VALUE_10,
+  11: PostgresqlSpecPostgresqlVersion.VALUE_11,
+  12: PostgresqlSpecPostgresqlVersion.VALUE_12,
+  13: PostgresqlSpecPostgresqlVersion.VALUE_13,
+  14: PostgresqlSpecPostgresqlVersion.VALUE_14,
+  15: PostgresqlSpecPostgresqlVersion.VALUE_15,
+};
+
+const USER_FLAG: Readonly<Record<PostgresUserFlag, PostgresqlSpecUsers>> = {
+  superuser: PostgresqlSpecUsers.SUPERUSER,
+  inherit: PostgresqlSpecUsers.INHERIT,
+  login: PostgresqlSpecUsers.LOGIN,
+  nologin: PostgresqlSpecUsers.NOLOGIN,
+  createrole: PostgresqlSpecUsers.CREATEROLE,
+  createdb: PostgresqlSpecUsers.CREATEDB,
+  replication: PostgresqlSpecUsers.REPLICATION,
+  bypassrls: PostgresqlSpecUsers.BYPASSRLS,
+};
+
+const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record<string, B> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+/**
+ * A Zalando `postgresql` cluster, pinned to the nodes with role 'postgres' and run as the
+ * Spilo image's unprivileged user. ArgoCD never prunes or deletes it: deleting the CR deletes its volumes.
+ */
+export class PostgresCluster extends Construct {
+  public readonly resource: Postgresql;
+
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec) {
+    super(scope, id);
+    const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
+    const res = props.resources ?? DEFAULTS.spiloResources;
+    const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
+    this.resource = new Postgresql(this, 'Resource', {
+      metadata: { name: props.name, namespace: clusterNamespace(props), labels: { team: props.teamId } },
+      spec: {
+        teamId: props.teamId,
+        numberOfInstances: props.numberOfInstances,
+        postgresql: { version: VERSION[props.version], ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
+        volume: { size: props.volume.size, storageClass: props.volume.storageClass },
+        users: mapValues(props.users ?? {}, (flags) => flags.map((f) => USER_FLAG[f])),
+        databases: { ...props.databases },
+        resources: { requests: q(res.requests), limits: q(res.limits) },
+        nodeAffinity: requiredNodeAffinity('postgres'),
+        spiloRunAsUser: sc.runAsUser,
+        spiloRunAsGroup: sc.runAsGroup,
+        spiloFsGroup: sc.fsGroup,
+        enableShmVolume: true,
+        enableMasterLoadBalancer: false,
+        enableReplicaLoadBalancer: false,
+        patroni: { initdb: { encoding: 'UTF8', locale: 'en_US.UTF-8', 'data-checksums': 'true' } },
+        ...(props.dockerImage ? { dockerImage: props.dockerImage } : {}),
+        ...(props.maintenanceWindows ? { maintenanceWindows: [...props.maintenanceWindows] } : {}),
+      },
+    });
+    protectData(this.resource);
+    // the postgresql CRD comes with the postgres-operator Application
+    addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');
+  }
+}
+

@@ -1,0 +1,26 @@
+/** Kubernetes resource quantities (k8s.io/apimachinery resource.Quantity), parsed for validation and arithmetic. */
+
+const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
+
+const FACTORS: Readonly<Record<string, number>> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+export function isQuantity(value: unknown): value is string {
+  return typeof value === 'string' && QUANTITY.test(value);
+}
+
+/** The value of a quantity in base units (bytes, cores); throws on a malformed quantity. */
+export function parseQuantity(value: string): number {
+  const m = QUANTITY.exec(value);
+  if (!m) throw new Error(`'${value}' is not a Kubernetes quantity`);
+  return Number(m[1]) * FACTORS[m[2] ?? ''];
+}
+
+/** Why a string is not a quantity, with the likely intended spelling. */
+export function quantityHint(value: string): string {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtTpP])[bB]$/.exec(value);
+  if (m) return `use binary units like '${m[1]}${m[2].toUpperCase()}i' (Gi, Mi), not '${m[2]}${value.slice(-1)}'`;
+  return 'use a Kubernetes quantity such as 1Gi, 512Mi or 250m';
+}

@@ -1,0 +1,201 @@
+import type { NodeRole, PostgresClusterSpec, PostgresUserFlag, Site, SiteNode } from './model';
+import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
+import { isQuantity, parseQuantity, quantityHint } from './quantity';
+import { nodesWithRole, roleLabel } from './roles';
+import { VERSIONS } from './versions';
+import { defaultsOf } from './defaults';
+import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
+
+/** One problem in a site description: where it is and how to fix it. */
+export interface SiteIssue {
+  /** Field path from the site root, e.g. `nodes[2].memory`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown by main when a site is invalid; carries every issue, not just the first. */
+export class SiteValidationError extends Error {
+  constructor(readonly site: string, readonly issues: readonly SiteIssue[]) {
+    super(`site '${site}' is invalid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n`
+      + issues.map((i) => `  ${site}.${i.path}: ${i.message}`).join('\n'));
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ROLES: readonly NodeRole[] = ['control-plane', 'storage', 'postgres', 's3'];
+const USER_FLAGS: readonly PostgresUserFlag[] = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'];
+const PG_VERSIONS = ['10', '11', '12', '13', '14', '15'];
+const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d$/;
+
+/** `1.26.2` → [1, 26, 2]; undefined when not `major.minor.patch`. */
+export function parseVersion(v: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+export function kubernetesMinor(version: string): string {
+  const v = parseVersion(version);
+  return v ? `${v[0]}.${v[1]}` : version;
+}
+
+/** StorageClasses a Postgres cluster may use on this site. */
+export function providedStorageClasses(site: Site): string[] {
+  const ceph = site.ceph ? [site.ceph.blockStorageClass ?? CEPH_BLOCK_STORAGE_CLASS] : [];
+  return [...ceph, ...(site.externalStorageClasses ?? [])];
+}
+
+function dnsLabel(issues: SiteIssue[], path: string, value: string, what: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
+    issues.push({ path, message: `${what} '${value}' is not a DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit` });
+  }
+}
+
+function quantity(issues: SiteIssue[], path: string, value: string): void {
+  if (!isQuantity(value)) issues.push({ path, message: `'${value}' is not a Kubernetes quantity: ${quantityHint(String(value))}` });
+  else if (parseQuantity(value) <= 0) issues.push({ path, message: `'${value}' must be greater than zero` });
+}
+
+function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?: Cidr } {
+  const k = site.kubernetes;
+  const v = parseVersion(k.version);
+  const supported = VERSIONS.kubernetesSchemas.map(kubernetesMinor);
+  if (!v) issues.push({ path: 'kubernetes.version', message: `'${k.version}' is not a version: write major.minor.patch, e.g. '1.26.2'` });
+  else if (!supported.includes(`${v[0]}.${v[1]}`)) {
+    issues.push({ path: 'kubernetes.version', message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas: use one of ${supported.join(', ')} or pin its schema in lib/site/versions.ts` });
+  }
+  if (!parseEndpoint(k.controlPlaneEndpoint)) {
+    issues.push({ path: 'kubernetes.controlPlaneEndpoint', message: `'${k.controlPlaneEndpoint}' is not host[:port]: use an IPv4 address or DNS name, e.g. '10.10.10.30' or '10.10.10.30:6443'` });
+  }
+  const pod = parseCidr(k.podSubnet);
+  if (!pod) issues.push({ path: 'kubernetes.podSubnet', message: `'${k.podSubnet}' is not an IPv4 CIDR with zero host bits, e.g. '10.244.0.0/16'` });
+  const svcValue = defaultsOf(site).serviceSubnet;
+  const svc = parseCidr(svcValue);
+  if (!svc) issues.push({ path: 'kubernetes.serviceSubnet', message: `'${svcValue}' is not an IPv4 CIDR with zero host bits, e.g. '10.96.0.0/12'` });
+  if (pod && svc && cidrsOverlap(pod, svc)) {
+    issues.push({ path: 'kubernetes.serviceSubnet', message: `service subnet ${svcValue} overlaps the pod subnet ${k.podSubnet}: choose disjoint ranges` });
+  }
+  return { pod, svc };
+}
+
+function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[], nets: { pod?: Cidr; svc?: Cidr }): void {
+  const p = `nodes[${i}]`;
+  dnsLabel(issues, `${p}.name`, node.name, 'node name');
+  if (!isIPv4(node.address)) issues.push({ path: `${p}.address`, message: `'${node.address}' is not an IPv4 address, e.g. '10.10.10.31'` });
+  else {
+    for (const [net, field] of [[nets.pod, 'podSubnet'], [nets.svc, 'serviceSubnet']] as const) {
+      if (net && cidrContains(net, ipToNumber(node.address))) {
+        issues.push({ path: `${p}.address`, message: `${node.address} lies inside kubernetes.${field}: node and cluster networks must not overlap` });
+      }
+    }
+  }
+  node.roles.forEach((role, r) => {
+    if (!ROLES.includes(role)) issues.push({ path: `${p}.roles[${r}]`, message: `unknown role '${role}': use one of ${ROLES.join(', ')}` });
+    else if (node.roles.indexOf(role) !== r) issues.push({ path: `${p}.roles[${r}]`, message: `role '${role}' is listed twice` });
+  });
+  if (node.roles.includes('storage') && node.roles.includes('s3')) {
+    issues.push({ path: `${p}.roles`, message: `roles 'storage' and 's3' both set the node label '${roleLabel('storage').key}' (${roleLabel('storage').value} vs ${roleLabel('s3').value}): give each node only one of them` });
+  }
+  if (!Number.isInteger(node.cpu) || node.cpu < 1) issues.push({ path: `${p}.cpu`, message: `${node.cpu} is not a whole number of cores >= 1` });
+  quantity(issues, `${p}.memory`, node.memory);
+  const devices = new Set<string>();
+  (node.disks ?? []).forEach((disk, d) => {
+    if (!/^\/dev\/[A-Za-z0-9._/:-]+$/.test(disk.device)) issues.push({ path: `${p}.disks[${d}].device`, message: `'${disk.device}' is not a device path: use '/dev/vdb' or '/dev/disk/by-id/...'` });
+    if (devices.has(disk.device)) issues.push({ path: `${p}.disks[${d}].device`, message: `device '${disk.device}' is listed twice on node '${node.name}'` });
+    devices.add(disk.device);
+    quantity(issues, `${p}.disks[${d}].size`, disk.size);
+  });
+  if (node.kubeletVersion !== undefined) {
+    const kv = parseVersion(node.kubeletVersion);
+    const cp = parseVersion(site.kubernetes.version);
+    if (!kv) issues.push({ path: `${p}.kubeletVersion`, message: `'${node.kubeletVersion}' is not a version: write major.minor.patch` });
+    else if (cp && (kv[0] > cp[0] || (kv[0] === cp[0] && kv[1] > cp[1]) || (kv[0] === cp[0] && kv[1] === cp[1] && kv[2] > cp[2]))) {
+      issues.push({ path: `${p}.kubeletVersion`, message: `kubelet ${node.kubeletVersion} is newer than the control plane ${site.kubernetes.version}; the kubelet must never be newer than the API server: upgrade the control plane first or pin ${site.kubernetes.version}` });
+    } else if (cp && kv[0] === cp[0] && cp[1] - kv[1] > 2) {
+      issues.push({ path: `${p}.kubeletVersion`, message: `kubelet ${node.kubeletVersion} is more than two minors older than the control plane ${site.kubernetes.version}: upgrade the node first` });
+    }
+  }
+}
+
+function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number, issues: SiteIssue[]): void {
+  const p = `postgres.clusters[${i}]`;
+  dnsLabel(issues, `${p}.teamId`, pg.teamId, 'team id');
+  dnsLabel(issues, `${p}.name`, pg.name, 'cluster name');
+  if (!pg.name.startsWith(`${pg.teamId}-`)) {
+    issues.push({ path: `${p}.name`, message: `cluster name '${pg.name}' must start with its team id: the operator rejects it; rename it '${pg.teamId}-${pg.name}'` });
+  }
+  if (pg.namespace !== undefined) dnsLabel(issues, `${p}.namespace`, pg.namespace, 'namespace');
+  const eligible = nodesWithRole(site, 'postgres').length;
+  if (!Number.isInteger(pg.numberOfInstances) || pg.numberOfInstances < 1) {
+    issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} is not a whole number >= 1` });
+  } else if (pg.numberOfInstances > eligible) {
+    issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} instances need as many nodes with role 'postgres' (label ${roleLabel('postgres').key}=${roleLabel('postgres').value}), the site has ${eligible}: add nodes or lower numberOfInstances` });
+  }
+  if (!PG_VERSIONS.includes(pg.version)) {
+    issues.push({ path: `${p}.version`, message: `PostgreSQL '${pg.version}' is not shipped by Spilo ${VERSIONS.spiloMajor}:${VERSIONS.spilo}: use one of ${PG_VERSIONS.join(', ')}` });
+  }
+  quantity(issues, `${p}.volume.size`, pg.volume.size);
+  const classes = providedStorageClasses(site);
+  if (!classes.includes(pg.volume.storageClass)) {
+    issues.push({ path: `${p}.volume.storageClass`, message: `StorageClass '${pg.volume.storageClass}' is not provided by this site (${classes.length ? `it has ${classes.join(', ')}` : 'it has none'}): enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses` });
+  }
+  for (const [user, flags] of Object.entries(pg.users ?? {})) {
+    flags.forEach((flag, f) => {
+      if (!USER_FLAGS.includes(flag)) issues.push({ path: `${p}.users.${user}[${f}]`, message: `unknown flag '${flag}': use one of ${USER_FLAGS.join(', ')}` });
+    });
+  }
+  for (const [db, owner] of Object.entries(pg.databases ?? {})) {
+    if (!(owner in (pg.users ?? {}))) issues.push({ path: `${p}.databases.${db}`, message: `owner '${owner}' is not in users: declare it in users or pick a declared owner` });
+  }
+  if (pg.resources) {
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const res of ['cpu', 'memory'] as const) quantity(issues, `${p}.resources.${kind}.${res}`, pg.resources[kind][res]);
+    }
+    for (const res of ['cpu', 'memory'] as const) {
+      const req = pg.resources.requests[res];
+      const lim = pg.resources.limits[res];
+      if (isQuantity(req) && isQuantity(lim) && parseQuantity(lim) < parseQuantity(req)) {
+        issues.push({ path: `${p}.resources.limits.${res}`, message: `limit ${lim} is below the request ${req}: raise the limit or lower the request` });
+      }
+    }
+  }
+  const sc = pg.securityContext;
+  if (sc && (sc.runAsUser === 0 || sc.runAsGroup === 0)) {
+    issues.push({ path: `${p}.securityContext`, message: 'Spilo must not run as root (uid/gid 0): use the image\'s postgres user, 101/103' });
+  }
+  (pg.maintenanceWindows ?? []).forEach((w, m) => {
+    if (!MAINTENANCE_WINDOW.test(w)) issues.push({ path: `${p}.maintenanceWindows[${m}]`, message: `'${w}' is not a window: write 'HH:MM-HH:MM' or 'Sat:00:00-Sat:04:00' (UTC)` });
+  });
+}
+
+/** Every problem of a site, each with its field path; empty when the site is valid. */
+export function validateSite(site: Site): SiteIssue[] {
+  const issues: SiteIssue[] = [];
+  dnsLabel(issues, 'name', site.name, 'site name');
+  const nets = validateKubernetes(site, issues);
+  if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(site.gitops.repoURL)) {
+    issues.push({ path: 'gitops.repoURL', message: `'${site.gitops.repoURL}' is not a Git URL ArgoCD can clone: use https://…, ssh://… or git@host:org/repo.git` });
+  }
+  if (!/^[A-Za-z0-9._/-]+$/.test(site.gitops.targetRevision)) {
+    issues.push({ path: 'gitops.targetRevision', message: `'${site.gitops.targetRevision}' is not a branch or tag name, e.g. 'poc-argocd'` });
+  }
+  const names = site.nodes.map((n) => n.name);
+  const addresses = site.nodes.map((n) => n.address);
+  site.nodes.forEach((node, i) => {
+    if (names.indexOf(node.name) !== i) issues.push({ path: `nodes[${i}].name`, message: `duplicate node name '${node.name}' (also nodes[${names.indexOf(node.name)}]): names must be unique` });
+    if (addresses.indexOf(node.address) !== i) issues.push({ path: `nodes[${i}].address`, message: `address ${node.address} is already used by '${site.nodes[addresses.indexOf(node.address)].name}': give each node its own address` });
+    validateNode(site, node, i, issues, nets);
+  });
+  if (nodesWithRole(site, 'control-plane').length === 0) {
+    issues.push({ path: 'nodes', message: "no node has role 'control-plane': kubeadm needs one to initialise the cluster" });
+  }
+  const operatorNs = site.postgres.operator?.namespace;
+  if (operatorNs !== undefined) dnsLabel(issues, 'postgres.operator.namespace', operatorNs, 'namespace');
+  const seen = new Map<string, number>();
+  site.postgres.clusters.forEach((pg, i) => {
+    const key = `${pg.namespace ?? 'postgres'}/${pg.name}`;
+    if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
+    seen.set(key, i);
+    validatePostgresCluster(site, pg, i, issues);
+  });
+  return issues;
+}

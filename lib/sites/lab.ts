@@ -1,0 +1,53 @@
+import type { Site, SiteNode } from '../site/model';
+
+/** A larger example site: three of each worker kind, two disks per storage node, Kubernetes 1.27. */
+const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
+  name, address, roles, cpu: 4, memory: '16Gi',
+  disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
+});
+
+export const lab: Site = {
+  name: 'lab',
+  kubernetes: { version: '1.27.3', controlPlaneEndpoint: 'k8s-api.lab.example.org:6443', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+  gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
+  nodes: [
+    { name: 'lab-cp1', address: '10.20.0.10', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
+    node('lab-pg1', '10.20.0.21', ['postgres'], 0),
+    node('lab-pg2', '10.20.0.22', ['postgres'], 0),
+    node('lab-pg3', '10.20.0.23', ['postgres'], 0),
+    node('lab-ceph1', '10.20.0.31', ['storage'], 2),
+    node('lab-ceph2', '10.20.0.32', ['storage'], 2),
+    node('lab-ceph3', '10.20.0.33', ['storage'], 2),
+    node('lab-s3-1', '10.20.0.41', ['s3'], 1),
+    node('lab-s3-2', '10.20.0.42', ['s3'], 1),
+    node('lab-s3-3', '10.20.0.43', ['s3'], 1),
+    node('lab-s3-4', '10.20.0.44', ['s3'], 1),
+  ],
+  ceph: {},
+  postgres: {
+    clusters: [
+      {
+        name: 'acid-orders',
+        teamId: 'acid',
+        numberOfInstances: 3,
+        version: '15',
+        volume: { size: '50Gi', storageClass: 'rook-ceph-block' },
+        users: { orders_owner: ['createdb'], orders_app: [] },
+        databases: { orders: 'orders_owner' },
+        parameters: { max_connections: '200', shared_buffers: '2GB' },
+        resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+        maintenanceWindows: ['Sun:01:00-Sun:04:00'],
+      },
+      {
+        name: 'acid-analytics',
+        teamId: 'acid',
+        namespace: 'analytics',
+        numberOfInstances: 2,
+        version: '14',
+        volume: { size: '100Gi', storageClass: 'rook-ceph-block' },
+        users: { analyst: [] },
+        databases: { warehouse: 'analyst' },
+      },
+    ],
+  },
+};

@@ -1,0 +1,45 @@
+import type { Site, SiteNode } from '../site/model';
+
+/**
+ * The runbook's POC cluster (Debian, kubeadm 1.26): one control plane (8 CPU / 8 GB),
+ * 2 CPU / 2 GB workers for Postgres, Ceph and MinIO. Worker addresses other than the
+ * control plane's are not in the runbook: they are this site's assumption.
+ */
+const worker = (name: string, address: string, roles: SiteNode['roles'], disks?: SiteNode['disks']): SiteNode =>
+  ({ name, address, roles, cpu: 2, memory: '2Gi', ...(disks ? { disks } : {}) });
+
+export const poc: Site = {
+  name: 'poc',
+  kubernetes: { version: '1.26.2', controlPlaneEndpoint: '10.10.10.30:6443', podSubnet: '10.244.0.0/16' },
+  gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'poc-argocd' },
+  nodes: [
+    { name: 'debian-cp', address: '10.10.10.30', roles: ['control-plane'], cpu: 8, memory: '8Gi' },
+    worker('dnumworker1', '10.10.10.31', ['postgres']),
+    worker('dnumworker2', '10.10.10.32', ['postgres']),
+    worker('dnumcephworker1', '10.10.10.41', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumcephworker2', '10.10.10.42', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumminioworker1', '10.10.10.51', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumminioworker2', '10.10.10.52', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumminioworker3', '10.10.10.53', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
+    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
+  ],
+  ceph: {},
+  postgres: {
+    operator: { ui: true },
+    clusters: [
+      {
+        // manifests/complete-postgres-manifest.yaml as the runbook adapted it
+        name: 'acid-test-cluster',
+        teamId: 'acid',
+        numberOfInstances: 2,
+        version: '15',
+        volume: { size: '1Gi', storageClass: 'rook-ceph-block' },
+        users: { zalando: ['superuser', 'createdb'], foo_user: [] },
+        databases: { foo: 'zalando' },
+        parameters: { shared_buffers: '32MB', max_connections: '10', log_statement: 'all' },
+        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },
+      },
+    ],
+  },
+};

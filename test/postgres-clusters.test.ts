@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest';
+import { poc } from '../lib/sites/poc';
+import { objectOf, renderedApps } from './support/render';
+
+const apps = renderedApps(poc);
+
+describe('acid-test-cluster (the runbook cluster)', () => {
+  const pg = objectOf(apps, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+
+  test('is the runbook cluster: team acid, 2 instances, PostgreSQL 15, 1Gi on rook-ceph-block', () => {
+    expect(pg.apiVersion).toBe('acid.zalan.do/v1');
+    expect(pg.spec.teamId).toBe('acid');
+    expect(pg.spec.numberOfInstances).toBe(2);
+    expect(pg.spec.postgresql.version).toBe('15');
+    expect(pg.spec.volume).toEqual({ size: '1Gi', storageClass: 'rook-ceph-block' });
+  });
+
+  test('runs only on nodes labelled postgres-operator=enabled', () => {
+    expect(pg.spec.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'postgres-operator', operator: 'In', values: ['enabled'] }] },
+    ]);
+  });
+
+  test('runs Spilo as uid 101, gid 103, fsGroup 103', () => {
+    expect(pg.spec.spiloRunAsUser).toBe(101);
+    expect(pg.spec.spiloRunAsGroup).toBe(103);
+    expect(pg.spec.spiloFSGroup).toBe(103);
+  });
+
+  test('keeps the complete-manifest users, databases and parameters', () => {
+    expect(pg.spec.users).toEqual({ zalando: ['superuser', 'createdb'], foo_user: [] });
+    expect(pg.spec.databases).toEqual({ foo: 'zalando' });
+    expect(pg.spec.postgresql.parameters).toEqual({ shared_buffers: '32MB', max_connections: '10', log_statement: 'all' });
+  });
+
+  test('is never pruned or deleted by ArgoCD, and syncs before its CRD exists', () => {
+    const options = pg.metadata.annotations['argocd.argoproj.io/sync-options'].split(',');
+    expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false', 'SkipDryRunOnMissingResource=true']));
+  });
+});

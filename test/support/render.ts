@@ -1,0 +1,35 @@
+import { load } from 'js-yaml';
+import type { Site } from '../../lib/site/model';
+import { renderManifests } from '../../lib/synth/render';
+
+/** A rendered Kubernetes object as plain data (tests narrow further with `as`). */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+/** Every rendered object of a site, by app folder, parsed back from the YAML synth would write. */
+export function renderedApps(site: Site): Map<string, K8sObject[]> {
+  const apps = new Map<string, K8sObject[]>();
+  for (const [file, yaml] of renderManifests(site)) {
+    const app = file.split('/')[0];
+    apps.set(app, [...(apps.get(app) ?? []), load(yaml) as K8sObject]);
+  }
+  return apps;
+}
+
+/** The one object of `kind` and `name` in an app; fails the test if absent. */
+export function objectOf(apps: Map<string, K8sObject[]>, app: string, kind: string, name: string): K8sObject {
+  const found = (apps.get(app) ?? []).find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${app} has no ${kind} '${name}' (it has ${(apps.get(app) ?? []).map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  return found;
+}
+
+/** A deep copy of a site with a change applied, for bad-input and what-if tests. */
+export function withSite(site: Site, change: (draft: any) => void): Site { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const draft = structuredClone(site);
+  change(draft);
+  return draft;
+}
