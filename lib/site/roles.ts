@@ -38,3 +38,28 @@ export function requiredNodeAffinity(role: Exclude<NodeRole, 'control-plane'>) {
     },
   };
 }
+
+/** A node taint as kubeadm's JoinConfiguration takes it. */
+export interface NodeTaint {
+  readonly key: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/**
+ * Taints a role puts on a node at join; whatever runs there must tolerate them. Only storage
+ * nodes are dedicated (the runbook's Rook placement tolerates `storage-node`): the operators,
+ * Prometheus and ArgoCD need untainted workers to land on.
+ */
+export const ROLE_TAINTS: Readonly<Partial<Record<NodeRole, NodeTaint>>> = {
+  storage: { key: 'storage-node', effect: 'NoSchedule' },
+};
+
+export function nodeTaints(node: SiteNode): NodeTaint[] {
+  return node.roles.flatMap((r) => (ROLE_TAINTS[r] ? [ROLE_TAINTS[r]] : []));
+}
+
+/** The toleration matching a role's taint (operator Exists, as the runbook's Rook placement). */
+export function roleToleration(role: NodeRole): { key: string; operator: 'Exists'; effect: string } | undefined {
+  const taint = ROLE_TAINTS[role];
+  return taint ? { key: taint.key, operator: 'Exists', effect: taint.effect } : undefined;
+}
