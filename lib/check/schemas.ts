@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { loadAll } from 'js-yaml';
+import { VERSIONS } from '../site/versions';
 import { PROJECT_ROOT, UPSTREAM, readUpstream } from '../upstream';
 
 /**
@@ -88,7 +89,7 @@ export class SchemaValidator {
   }
 
   /** Problems of one object, each as `<json path>: <message>`; empty when valid. */
-  validate(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
+  validate(obj: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly [field: string]: unknown }): string[] {
     const key = SchemaValidator.key(String(obj.apiVersion), String(obj.kind));
     const schema = this.kinds.get(key);
     if (!schema) return [`unknown kind ${key}: no pinned schema or CRD defines it`];
@@ -103,4 +104,12 @@ export class SchemaValidator {
       return `${e.instancePath || '/'}: ${e.message}${extra}`;
     });
   }
+}
+
+/** The pinned schema version for a site's Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
+export function schemaVersionFor(kubernetesVersion: string): string {
+  const minor = kubernetesVersion.split('.').slice(0, 2).join('.');
+  const pinned = VERSIONS.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
+  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${VERSIONS.kubernetesSchemas.join(', ')}`);
+  return pinned;
 }

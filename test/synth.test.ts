@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { renderManifests } from '../lib/synth/render';
+import { SITES } from '../lib/sites';
+
+const ROOT = join(__dirname, '..');
+
+/** A throwaway copy of the project (sources and imports; node_modules linked) to run the real CLI in. */
+function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+  for (const entry of ['main.ts', 'lib', 'imports', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function synth(dir: string, ...args: string[]) {
+  return spawnSync('npm', ['run', '--silent', 'synth', '--', ...args], { cwd: dir, encoding: 'utf8' });
+}
+
+/** path → sha256 of every file under dir. */
+function fingerprint(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath ?? e.path, e.name);
+    out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+  }
+  return out;
+}
+
+describe('npm run synth (the real CLI, in a copy of the project)', () => {
+  let dir: string;
+  let first: ReturnType<typeof synth>;
+  beforeAll(() => {
+    dir = projectCopy();
+    first = synth(dir);
+  });
+
+  test('renders every site and prints a summary', () => {
+    expect(first.status).toBe(0);
+    for (const site of SITES) expect(first.stdout).toMatch(new RegExp(`dist/${site.name}: \\d+ apps, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
+    expect(first.stdout).toMatch(/synth: 2 site\(s\) in \d+ ms/);
+  });
+
+  test('is deterministic: a second run writes nothing and the bytes are identical', () => {
+    const before = fingerprint(join(dir, 'dist'));
+    const second = synth(dir);
+    expect(second.stdout).toMatch(/\(0 written, \d+ unchanged, 0 removed\)/);
+    expect(fingerprint(join(dir, 'dist'))).toEqual(before);
+  });
+
+  test('matches the committed dist/ byte for byte (dist is fresh)', () => {
+    expect(fingerprint(join(dir, 'dist'))).toEqual(fingerprint(join(ROOT, 'dist')));
+  });
+
+  test('--site renders only that site', () => {
+    const run = synth(dir, '--site', 'poc');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/dist\/poc:/);
+    expect(run.stdout).not.toMatch(/dist\/lab:/);
+  });
+
+  test('fails on an unknown site and names the known ones', () => {
+    const run = synth(dir, '--site', 'nope');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/unknown site 'nope': use one of poc, lab/);
+  });
+
+  test('fails on bad input with the field path and the fix, leaving dist/ byte-for-byte untouched', () => {
+    const bad = projectCopy();
+    synth(bad);
+    const before = fingerprint(join(bad, 'dist'));
+    const pocFile = join(bad, 'lib', 'sites', 'poc.ts');
+    writeFileSync(pocFile, readFileSync(pocFile, 'utf8').replace("size: '1Gi'", "size: '1Gb'").replace('numberOfInstances: 2', 'numberOfInstances: 5'));
+    const run = synth(bad);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/synth failed, nothing was written/);
+    expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/);
+    expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.numberOfInstances: 5 instances need/);
+    expect(fingerprint(join(bad, 'dist'))).toEqual(before);
+  });
+});
+
+describe('renderManifests', () => {
+  test('is deterministic in memory too', () => {
+    for (const site of SITES) expect([...renderManifests(site)]).toEqual([...renderManifests(site)]);
+  });
+
+  test('names files <kind>-<name>.yaml in lower case, one folder per app', () => {
+    const files = [...renderManifests(SITES[0]).keys()];
+    expect(files).toContain('postgres-clusters/postgresql-acid-test-cluster.yaml');
+    expect(files).toContain('postgres-operator/customresourcedefinition-postgresqls.acid.zalan.do.yaml');
+    for (const f of files) expect(f).toMatch(/^[a-z0-9-]+\/[a-z0-9.-]+\.yaml$/);
+  });
+
+  test('no file holds a timestamp', () => {
+    for (const yaml of renderManifests(SITES[0]).values()) expect(yaml).not.toMatch(/^\s*creationTimestamp:|\d{4}-\d\d-\d\dT\d\d:/m);
+  });
+});
+
