@@ -1,17 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderManifests } from '../lib/synth/render';
 import { SITES } from '../lib/sites';
 
 const ROOT = join(__dirname, '..');
 
+const copies: string[] = [];
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A throwaway copy of the project (sources and imports; node_modules linked) to run the real CLI in. */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+  copies.push(dir);
   for (const entry of ['main.ts', 'lib', 'imports', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;

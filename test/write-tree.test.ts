@@ -1,14 +1,17 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { writeTree } from '../lib/synth/write-tree';
 
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+const tempRoot = () => { const r = mkdtempSync(join(tmpdir(), 'write-tree-')); roots.push(r); return r; };
 
 describe('writeTree', () => {
   test('removes stale files and folders and counts what changed', () => {
-    const root = mkdtempSync(join(tmpdir(), 'wt-'));
+    const root = tempRoot();
     mkdirSync(join(root, 'poc', 'gone-app'), { recursive: true });
     writeFileSync(join(root, 'poc', 'gone-app', 'x.yaml'), 'old');
     mkdirSync(join(root, 'poc', 'app'), { recursive: true });
@@ -25,7 +28,7 @@ describe('writeTree', () => {
   });
 
   test('leaves other sites alone', () => {
-    const root = mkdtempSync(join(tmpdir(), 'wt-'));
+    const root = tempRoot();
     mkdirSync(join(root, 'lab'), { recursive: true });
     writeFileSync(join(root, 'lab', 'keep.yaml'), 'lab');
     writeTree(root, 'poc', tree({ 'a/b.yaml': 'x' }));
@@ -33,7 +36,7 @@ describe('writeTree', () => {
   });
 
   test('does not touch the tree when nothing changed', () => {
-    const root = mkdtempSync(join(tmpdir(), 'wt-'));
+    const root = tempRoot();
     writeTree(root, 'poc', tree({ 'a/b.yaml': 'x' }));
     expect(writeTree(root, 'poc', tree({ 'a/b.yaml': 'x' }))).toEqual({ written: 0, unchanged: 1, removed: 0 });
   });

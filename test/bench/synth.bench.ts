@@ -7,15 +7,19 @@
  * Benchmarks, not tests: nothing here asserts, it prints numbers.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
+const copies: string[] = [];
+process.on('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  copies.push(dir);
   for (const e of ['main.ts', 'lib', 'imports', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
