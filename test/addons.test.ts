@@ -64,6 +64,13 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
     expect(script).toContain('kubectl apply -n argocd -f "$install_yaml"');
   });
 
+  test('client-side apply (the documented install) works: each pinned v2.7.7 CRD fits the 256 KiB last-applied annotation', () => {
+    for (const crd of [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.applicationSetCrd, UPSTREAM.argocd.appProjectCrd]) {
+      expect(JSON.stringify(loadUpstreamYaml(crd)[0]).length, crd.path).toBeLessThan(262_144);
+    }
+    expect(script).not.toMatch(/--server-side/);
+  });
+
   test('applies the root Application once its CRD is established', () => {
     const wait = script.indexOf('kubectl wait --for condition=established --timeout=300s crd/applications.argoproj.io');
     expect(wait).toBeGreaterThan(script.indexOf('kubectl apply -n argocd'));
