@@ -13,8 +13,11 @@ export interface UserData {
   [key: string]: unknown;
 }
 
+const rendered = new WeakMap<Site, Map<string, string>>();
+
 export function userDataText(site: Site, node: string): string {
-  const text = renderHostBootstrap(site).get(`${node}.yaml`);
+  if (!rendered.has(site)) rendered.set(site, renderHostBootstrap(site));
+  const text = rendered.get(site)!.get(`${node}.yaml`);
   if (text === undefined) throw new Error(`site ${site.name} renders no user-data for '${node}'`);
   return text;
 }
