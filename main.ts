@@ -7,6 +7,7 @@ import { SITES } from './lib/sites';
 import { SiteValidationError, validateSite } from './lib/site/validate';
 import { renderManifests, type FileTree } from './lib/synth/render';
 import { writeTree } from './lib/synth/write-tree';
+import { renderHostBootstrap } from './lib/bootstrap/host-bootstrap';
 import type { Site } from './lib/site/model';
 
 interface RenderedSite {
@@ -28,7 +29,10 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
   }
-  return sites.map((site) => ({ site, trees: [{ root: 'dist', files: renderManifests(site) }] }));
+  return sites.map((site) => ({
+    site,
+    trees: [{ root: 'dist', files: renderManifests(site) }, { root: 'host-bootstrap', files: renderHostBootstrap(site) }],
+  }));
 }
 
 function main(): void {
@@ -38,8 +42,8 @@ function main(): void {
   for (const { site, trees } of rendered) {
     for (const { root, files } of trees) {
       const s = writeTree(root, site.name, files);
-      const apps = new Set([...files.keys()].map((f) => f.split('/')[0])).size;
-      console.log(`${root}/${site.name}: ${apps} apps, ${files.size} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`);
+      const apps = new Set([...files.keys()].filter((f) => f.includes('/')).map((f) => f.split('/')[0])).size;
+      console.log(`${root}/${site.name}: ${apps > 0 ? `${apps} apps, ` : ''}${files.size} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`);
     }
   }
   console.log(`synth: ${rendered.length} site(s) in ${Math.round(performance.now() - started)} ms`);

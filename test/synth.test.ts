@@ -46,19 +46,24 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
 
   test('renders every site and prints a summary', () => {
     expect(first.status).toBe(0);
-    for (const site of SITES) expect(first.stdout).toMatch(new RegExp(`dist/${site.name}: \\d+ apps, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
+    for (const site of SITES) {
+      expect(first.stdout).toMatch(new RegExp(`dist/${site.name}: \\d+ apps, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
+      expect(first.stdout).toMatch(new RegExp(`host-bootstrap/${site.name}: ${site.nodes.length} files \\(${site.nodes.length} written, 0 unchanged, 0 removed\\)`));
+    }
     expect(first.stdout).toMatch(/synth: 2 site\(s\) in \d+ ms/);
   });
 
   test('is deterministic: a second run writes nothing and the bytes are identical', () => {
-    const before = fingerprint(join(dir, 'dist'));
+    const before = [fingerprint(join(dir, 'dist')), fingerprint(join(dir, 'host-bootstrap'))];
     const second = synth(dir);
-    expect(second.stdout).toMatch(/\(0 written, \d+ unchanged, 0 removed\)/);
-    expect(fingerprint(join(dir, 'dist'))).toEqual(before);
+    expect(second.stdout).not.toMatch(/\([1-9]\d* written|[1-9]\d* removed\)/);
+    expect(second.stdout.match(/\(0 written, \d+ unchanged, 0 removed\)/g)).toHaveLength(2 * SITES.length);
+    expect([fingerprint(join(dir, 'dist')), fingerprint(join(dir, 'host-bootstrap'))]).toEqual(before);
   });
 
-  test('matches the committed dist/ byte for byte (dist is fresh)', () => {
+  test('matches the committed dist/ and host-bootstrap/ byte for byte (they are fresh)', () => {
     expect(fingerprint(join(dir, 'dist'))).toEqual(fingerprint(join(ROOT, 'dist')));
+    expect(fingerprint(join(dir, 'host-bootstrap'))).toEqual(fingerprint(join(ROOT, 'host-bootstrap')));
   });
 
   test('--site renders only that site', () => {
@@ -74,10 +79,10 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(run.stderr).toMatch(/unknown site 'nope': use one of poc, lab/);
   });
 
-  test('fails on bad input with the field path and the fix, leaving dist/ byte-for-byte untouched', () => {
+  test('fails on bad input with the field path and the fix, leaving dist/ and host-bootstrap/ byte-for-byte untouched', () => {
     const bad = projectCopy();
     synth(bad);
-    const before = fingerprint(join(bad, 'dist'));
+    const before = [fingerprint(join(bad, 'dist')), fingerprint(join(bad, 'host-bootstrap'))];
     const pocFile = join(bad, 'lib', 'sites', 'poc.ts');
     writeFileSync(pocFile, readFileSync(pocFile, 'utf8').replace("size: '1Gi'", "size: '1Gb'").replace('numberOfInstances: 2', 'numberOfInstances: 5'));
     const run = synth(bad);
@@ -85,7 +90,7 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(run.stderr).toMatch(/synth failed, nothing was written/);
     expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/);
     expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.numberOfInstances: 5 instances need/);
-    expect(fingerprint(join(bad, 'dist'))).toEqual(before);
+    expect([fingerprint(join(bad, 'dist')), fingerprint(join(bad, 'host-bootstrap'))]).toEqual(before);
   });
 });
 

@@ -1,5 +1,5 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application, AppProject, type ApplicationSpecSource } from '../../imports/argoproj.io';
+import { Application, AppProject, type ApplicationProps, type ApplicationSpecSource } from '../../imports/argoproj.io';
 import { KubeConfigMap } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
@@ -8,6 +8,22 @@ import { HEALTH_CHECKS } from './argocd-health';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/**
+ * The root app-of-apps: this folder, so Applications, project and settings are themselves
+ * GitOps-managed. The first control plane's cloud-init applies it (lib/bootstrap/argocd.ts).
+ */
+export function rootApplication(site: Site): ApplicationProps {
+  return {
+    metadata: { name: `${site.name}-root`, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: 'default',
+      source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/argocd` },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
+    },
+  };
+}
 
 /** An Application whose manifests come from elsewhere than dist/ (a pinned upstream chart or git tag). */
 export interface ExternalApp {
@@ -91,16 +107,7 @@ export class ArgoCdChart extends AppChart {
       setSyncWave(application, e.wave);
     }
 
-    // the root app-of-apps: this folder, so Applications, project and settings are themselves GitOps-managed
-    new Application(this, 'Root', {
-      metadata: { name: `${site.name}-root`, namespace: ARGOCD_NAMESPACE },
-      spec: {
-        project: 'default',
-        source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/argocd` },
-        destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
-      },
-    });
+    new Application(this, 'Root', rootApplication(site));
 
     new KubeConfigMap(this, 'Settings', {
       metadata: {

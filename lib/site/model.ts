@@ -1,3 +1,4 @@
+import type { BootstrapSpec } from './bootstrap';
 import type { CephSpec } from './ceph';
 
 /**
@@ -121,4 +122,6 @@ export interface Site {
    * (e.g. a local-path provisioner). @default - none
    */
   readonly externalStorageClasses?: readonly string[];
+  /** Options of the nodes' cloud-init (host-bootstrap/<site>/). @default - every BootstrapSpec default */
+  readonly bootstrap?: BootstrapSpec;
 }

@@ -5,6 +5,7 @@ import { nodesWithRole, roleLabel } from './roles';
 import { VERSIONS } from './versions';
 import { defaultsOf } from './defaults';
 import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
+import { validateBootstrap } from './bootstrap';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -197,5 +198,6 @@ export function validateSite(site: Site): SiteIssue[] {
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);
   });
+  issues.push(...validateBootstrap(site));
   return issues;
 }

@@ -19,6 +19,20 @@ export const VERSIONS = {
   argocd: 'v2.7.7',
   flannel: 'v0.22.0',
   cloudInitSchema: '22.4.2',
+  /** containerd.io from Docker's Debian repository: Debian 11's own containerd (1.4) is too old for Kubernetes 1.26. */
+  containerdPackage: '1.6.21-1',
+  /**
+   * kubelet/kubeadm/kubectl Debian package version (pkgs.k8s.io) of each Kubernetes release a
+   * site or node may run; `apt-cache madison kubeadm` on a node with the minor's repository lists them.
+   */
+  kubernetesPackages: { '1.26.2': '1.26.2-1.1', '1.27.3': '1.27.3-1.1' } as Readonly<Record<string, string>>,
+  /** Sandbox (pause) image tag kubeadm uses per Kubernetes minor; containerd's sandbox_image must match it. */
+  pause: { '1.26': '3.9', '1.27': '3.9' } as Readonly<Record<string, string>>,
+  /**
+   * The pkgs.k8s.io repository the signing key is fetched from. All minors share one key, but the copies
+   * served by the v1.24–v1.27 repositories expired on 2024-11-02 (kubernetes/release#3818): take a newer one.
+   */
+  kubernetesKeyRepository: 'v1.35',
 } as const;
 
 /** Container images built from the catalog. */
@@ -29,3 +43,9 @@ export const IMAGES = {
   logicalBackup: `registry.opensource.zalan.do/acid/logical-backup:${VERSIONS.postgresOperator}`,
   pgbouncer: 'registry.opensource.zalan.do/acid/pgbouncer:master-26',
 } as const;
+
+/** The sandbox image of a Kubernetes minor (`1.26`), or undefined when none is pinned. */
+export function pauseImage(minor: string): string | undefined {
+  const tag = VERSIONS.pause[minor];
+  return tag === undefined ? undefined : `registry.k8s.io/pause:${tag}`;
+}

@@ -24,6 +24,7 @@ export const lab: Site = {
     node('lab-s3-4', '10.20.0.44', ['s3'], 1),
   ],
   ceph: {},
+  bootstrap: { installArgoCd: true },
   postgres: {
     clusters: [
       {

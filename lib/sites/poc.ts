@@ -25,6 +25,7 @@ export const poc: Site = {
     worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
   ],
   ceph: {},
+  bootstrap: { installArgoCd: true },
   postgres: {
     operator: { ui: true },
     clusters: [

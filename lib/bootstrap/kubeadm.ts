@@ -1,0 +1,180 @@
+import { dump } from 'js-yaml';
+import { defaultsOf } from '../site/defaults';
+import type { Site, SiteNode } from '../site/model';
+import { parseEndpoint } from '../site/network';
+import { nodeLabels, nodesWithRole, nodeTaints } from '../site/roles';
+import { initNode } from '../site/bootstrap';
+import { bashScript, file } from './cloud-config';
+import { CONTAINERD_SOCKET } from './containerd';
+import { placeholder } from './secrets';
+import type { BootstrapStep } from './step';
+
+/**
+ * kubeadm.k8s.io/v1beta3 (Kubernetes 1.22–1.30) and kubelet.config.k8s.io/v1beta1, the fields
+ * we set. One `kubeadm init|join --config` per node, as Cluster API's kubeadm bootstrap does.
+ */
+export const KUBEADM_API = 'kubeadm.k8s.io/v1beta3';
+export const KUBEADM_CONFIG = '/run/kubeadm/kubeadm.yaml';
+
+export interface Taint {
+  readonly key: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface APIEndpoint {
+  readonly advertiseAddress: string;
+  readonly bindPort: number;
+}
+
+export interface NodeRegistration {
+  readonly name: string;
+  readonly criSocket: string;
+  /** Flags of this kubelet; `node-labels` here is how a node gets its role labels at join. */
+  readonly kubeletExtraArgs: Readonly<Record<string, string>>;
+  /** The complete list: kubeadm adds none when it is set (an empty list means untainted). */
+  readonly taints: readonly Taint[];
+}
+
+export interface BootstrapToken {
+  readonly token: string;
+  readonly ttl: string;
+  readonly groups: readonly string[];
+  readonly usages: readonly string[];
+}
+
+export interface InitConfiguration {
+  readonly apiVersion: typeof KUBEADM_API;
+  readonly kind: 'InitConfiguration';
+  readonly bootstrapTokens: readonly BootstrapToken[];
+  /** Only with more than one control plane: encrypts the certificates `--upload-certs` shares. */
+  readonly certificateKey?: string;
+  readonly localAPIEndpoint: APIEndpoint;
+  readonly nodeRegistration: NodeRegistration;
+}
+
+export interface ClusterConfiguration {
+  readonly apiVersion: typeof KUBEADM_API;
+  readonly kind: 'ClusterConfiguration';
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  readonly controlPlaneEndpoint: string;
+  readonly networking: { readonly podSubnet: string; readonly serviceSubnet: string };
+}
+
+export interface KubeletConfiguration {
+  readonly apiVersion: 'kubelet.config.k8s.io/v1beta1';
+  readonly kind: 'KubeletConfiguration';
+  /** containerd's runc runs with SystemdCgroup = true: both sides must agree. */
+  readonly cgroupDriver: 'systemd';
+}
+
+export interface JoinConfiguration {
+  readonly apiVersion: typeof KUBEADM_API;
+  readonly kind: 'JoinConfiguration';
+  readonly discovery: {
+    readonly bootstrapToken: { readonly apiServerEndpoint: string; readonly token: string; readonly caCertHashes: readonly string[] };
+  };
+  readonly nodeRegistration: NodeRegistration;
+  /** Set on the control-plane nodes after the first one. */
+  readonly controlPlane?: { readonly localAPIEndpoint: APIEndpoint; readonly certificateKey: string };
+}
+
+/** kubeadm's own taint of control-plane nodes (the `master` one is gone since 1.25). */
+export const CONTROL_PLANE_TAINT: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+const API_PORT = 6443;
+
+function endpointOf(site: Site): string {
+  const e = parseEndpoint(site.kubernetes.controlPlaneEndpoint);
+  if (!e) throw new Error(`kubernetes.controlPlaneEndpoint '${site.kubernetes.controlPlaneEndpoint}' is not host[:port]`);
+  return `${e.host}:${e.port}`;
+}
+
+/** More than one control plane: the first uploads its certificates for the others. */
+export function sharesCertificates(site: Site): boolean {
+  return nodesWithRole(site, 'control-plane').length > 1;
+}
+
+/**
+ * Role labels and taints set by the kubelet as it registers (no `kubectl label` afterwards).
+ * A control-plane node keeps kubeadm's taint unless it also has a workload role.
+ */
+export function nodeRegistration(node: SiteNode): NodeRegistration {
+  const labels = nodeLabels(node).map((l) => `${l.key}=${l.value}`);
+  const dedicatedControlPlane = node.roles.every((r) => r === 'control-plane');
+  return {
+    name: node.name,
+    criSocket: `unix://${CONTAINERD_SOCKET}`,
+    kubeletExtraArgs: { 'node-ip': node.address, ...(labels.length > 0 ? { 'node-labels': labels.join(',') } : {}) },
+    taints: [...(dedicatedControlPlane ? [CONTROL_PLANE_TAINT] : []), ...nodeTaints(node)],
+  };
+}
+
+/** The first control plane's documents: init, the cluster, and its kubelets' configuration. */
+export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
+  return [
+    {
+      apiVersion: KUBEADM_API,
+      kind: 'InitConfiguration',
+      bootstrapTokens: [{
+        token: placeholder('token'),
+        ttl: '24h0m0s',
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+        usages: ['signing', 'authentication'],
+      }],
+      ...(sharesCertificates(site) ? { certificateKey: placeholder('certificateKey') } : {}),
+      localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT },
+      nodeRegistration: nodeRegistration(node),
+    },
+    {
+      apiVersion: KUBEADM_API,
+      kind: 'ClusterConfiguration',
+      clusterName: site.name,
+      kubernetesVersion: `v${site.kubernetes.version}`,
+      controlPlaneEndpoint: endpointOf(site),
+      networking: { podSubnet: site.kubernetes.podSubnet, serviceSubnet: defaultsOf(site).serviceSubnet },
+    },
+    { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' },
+  ];
+}
+
+export function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
+  return {
+    apiVersion: KUBEADM_API,
+    kind: 'JoinConfiguration',
+    discovery: {
+      bootstrapToken: { apiServerEndpoint: endpointOf(site), token: placeholder('token'), caCertHashes: [placeholder('caCertHash')] },
+    },
+    nodeRegistration: nodeRegistration(node),
+    ...(node.roles.includes('control-plane')
+      ? { controlPlane: { localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT }, certificateKey: placeholder('certificateKey') } }
+      : {}),
+  };
+}
+
+export function renderKubeadmConfig(documents: readonly object[]): string {
+  return documents.map((d) => dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+}
+
+/** `kubeadm init` on the first control-plane node, `kubeadm join` on every other node. */
+export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
+  const init = initNode(site)?.name === node.name;
+  const command = init
+    ? `kubeadm init --config "$config"${sharesCertificates(site) ? ' --upload-certs' : ''}`
+    : 'kubeadm join --config "$config"';
+  return {
+    name: init ? '40-kubeadm-init.sh' : '40-kubeadm-join.sh',
+    files: [file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600')],
+    script: bashScript(`${init ? 'Initialise the cluster' : 'Join the cluster'} with the kubeadm config cloud-init wrote (no phase skipped).`, [
+      `config=${KUBEADM_CONFIG}`,
+      'if [ -f /etc/kubernetes/kubelet.conf ]; then',
+      '  echo "this node is already part of a cluster: nothing to do"',
+      '  exit 0',
+      'fi',
+      "if grep -q '<KUBEADM_' \"$config\"; then",
+      `  echo "$config still holds placeholders: boot the node with the user-data of 'npm run host-config', not host-bootstrap/" >&2`,
+      '  exit 1',
+      'fi',
+      command,
+    ]),
+  };
+}

@@ -1,0 +1,36 @@
+import Ajv, { type ValidateFunction } from 'ajv-draft-04';
+import { UPSTREAM, loadUpstreamDoc } from '../upstream';
+
+type Schema = { readonly [key: string]: unknown };
+
+/**
+ * Validates user-data against cloud-init's pinned cloud-config JSON schema (draft-04, like
+ * cloud-init's own validator), plus what that schema lets through: a top-level key no module
+ * declares (a typo such as `write_file` is silently ignored by cloud-init).
+ */
+export class CloudConfigValidator {
+  private readonly validateSchema: ValidateFunction;
+  private readonly knownKeys: ReadonlySet<string>;
+
+  constructor() {
+    const schema = loadUpstreamDoc(UPSTREAM.cloudConfigSchema) as Schema;
+    // the schema is cloud-init's, not written for ajv's strict mode (it uses prefixItems, label, hidden …)
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    // cloud-init checks formats with python-jsonschema's FormatChecker: the same shapes, loosely
+    ajv.addFormat('hostname', /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/);
+    ajv.addFormat('uri', /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/);
+    ajv.addFormat('date', /^\d{4}-\d\d-\d\d$/);
+    this.validateSchema = ajv.compile(schema);
+    const defs = schema.$defs as Record<string, { properties?: Record<string, unknown> }>;
+    this.knownKeys = new Set(Object.values(defs).flatMap((d) => Object.keys(d.properties ?? {})));
+  }
+
+  /** Every problem of a parsed user-data document, `<path>: <message>`; empty when valid. */
+  validate(doc: unknown): string[] {
+    const errors = this.validateSchema(doc)
+      ? []
+      : (this.validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+    const unknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => !this.knownKeys.has(k)) : [];
+    return [...new Set(errors), ...unknown.map((k) => `/${k}: no cloud-init module reads this key`)];
+  }
+}

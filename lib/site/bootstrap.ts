@@ -1,0 +1,67 @@
+import type { Site, SiteNode } from './model';
+import type { SiteIssue } from './validate';
+import { VERSIONS, pauseImage } from './versions';
+
+/** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
+export interface BootstrapSpec {
+  /**
+   * After `kubeadm init` and Flannel, install ArgoCD on the first control-plane node and apply
+   * the site's root Application, so a new cluster reaches GitOps with no manual step.
+   * @default true
+   */
+  readonly installArgoCd?: boolean;
+}
+
+export function bootstrapOf(site: Site) {
+  return { installArgoCd: site.bootstrap?.installArgoCd ?? true };
+}
+
+/** The Kubernetes release whose kubelet, kubeadm and kubectl a node installs (they always go together). */
+export function nodeKubernetesVersion(site: Site, node: SiteNode): string {
+  return node.kubeletVersion ?? site.kubernetes.version;
+}
+
+export function kubernetesMinorOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
+const minorNumber = (version: string) => Number(version.split('.')[1]);
+
+/** The first control-plane node runs `kubeadm init`; the others join it as control planes. */
+export function initNode(site: Site): SiteNode | undefined {
+  return site.nodes.find((n) => n.roles.includes('control-plane'));
+}
+
+/**
+ * What the cloud-init needs from the catalog, and the version skew kubeadm would only meet on
+ * the node (after the packages are installed), refused here instead.
+ */
+export function validateBootstrap(site: Site): SiteIssue[] {
+  const issues: SiteIssue[] = [];
+  const versions = new Map<string, string>([['kubernetes.version', site.kubernetes.version]]);
+  site.nodes.forEach((node, i) => {
+    if (node.kubeletVersion !== undefined) versions.set(`nodes[${i}].kubeletVersion`, node.kubeletVersion);
+  });
+  for (const [path, version] of versions) {
+    if (!/^\d+\.\d+\.\d+$/.test(version)) continue; // validateSite reports it
+    if (VERSIONS.kubernetesPackages[version] === undefined) {
+      issues.push({ path, message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in lib/site/versions.ts after checking it with 'apt-cache madison kubeadm'` });
+    } else if (pauseImage(kubernetesMinorOf(version)) === undefined) {
+      issues.push({ path, message: `Kubernetes ${kubernetesMinorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in lib/site/versions.ts` });
+    }
+  }
+  // kubeadm is installed with the kubelet, at the node's version: a kubelet the skew policy allows
+  // would still bring a kubeadm that init or join must not use
+  const cluster = site.kubernetes.version;
+  site.nodes.forEach((node, i) => {
+    const v = node.kubeletVersion;
+    if (v === undefined || v === cluster) return;
+    const path = `nodes[${i}].kubeletVersion`;
+    if (node.roles.includes('control-plane')) {
+      issues.push({ path, message: `control-plane node '${node.name}' would install kubeadm and kubelet ${v} but run a ${cluster} control plane (kubernetes.version): a control-plane node runs one version; remove kubeletVersion or set it to ${cluster}` });
+    } else if (minorNumber(v) < minorNumber(cluster)) { // a newer kubelet is refused by validateSite
+      issues.push({ path, message: `node '${node.name}' would join with kubeadm ${v}, but kubeadm join must be the minor that created the cluster (${kubernetesMinorOf(cluster)}): join at ${cluster} (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'` });
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, test } from 'vitest';
+import { ROLE_LABELS } from '../lib/site/roles';
+import { lab } from '../lib/sites/lab';
+import { poc } from '../lib/sites/poc';
+import { hasStep, kubeadmDoc, kubeadmDocs, stepScript, userData } from './support/bootstrap';
+import { withSite } from './support/render';
+
+const CP_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+
+describe('poc control plane debian-cp: one kubeadm init', () => {
+  const ud = userData(poc, 'debian-cp');
+
+  test('the config holds exactly InitConfiguration, ClusterConfiguration and KubeletConfiguration, in v1beta3', () => {
+    expect(kubeadmDocs(ud).map((d) => `${d.apiVersion}/${d.kind}`)).toEqual([
+      'kubeadm.k8s.io/v1beta3/InitConfiguration',
+      'kubeadm.k8s.io/v1beta3/ClusterConfiguration',
+      'kubelet.config.k8s.io/v1beta1/KubeletConfiguration',
+    ]);
+  });
+
+  test('InitConfiguration: the bootstrap token as a placeholder, the node\'s address, no skipped phase', () => {
+    expect(kubeadmDoc(ud, 'InitConfiguration')).toEqual({
+      apiVersion: 'kubeadm.k8s.io/v1beta3',
+      kind: 'InitConfiguration',
+      bootstrapTokens: [{
+        token: '<KUBEADM_TOKEN>',
+        ttl: '24h0m0s',
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+        usages: ['signing', 'authentication'],
+      }],
+      localAPIEndpoint: { advertiseAddress: '10.10.10.30', bindPort: 6443 },
+      nodeRegistration: {
+        name: 'debian-cp',
+        criSocket: 'unix:///run/containerd/containerd.sock',
+        kubeletExtraArgs: { 'node-ip': '10.10.10.30' },
+        taints: [CP_TAINT],
+      },
+    });
+  });
+
+  test('ClusterConfiguration: endpoint 10.10.10.30:6443, pod subnet 10.244.0.0/16, service subnet, v1.26.2', () => {
+    expect(kubeadmDoc(ud, 'ClusterConfiguration')).toEqual({
+      apiVersion: 'kubeadm.k8s.io/v1beta3',
+      kind: 'ClusterConfiguration',
+      clusterName: 'poc',
+      kubernetesVersion: 'v1.26.2',
+      controlPlaneEndpoint: '10.10.10.30:6443',
+      networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+    });
+  });
+
+  test('KubeletConfiguration: the systemd cgroup driver (the runbook\'s crash loop was a driver mismatch)', () => {
+    expect(kubeadmDoc(ud, 'KubeletConfiguration')).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
+  });
+
+  test('the script runs one `kubeadm init --config`, skips no phase, and is the only one writing the cluster', () => {
+    const script = stepScript(ud, '40-kubeadm-init');
+    expect(script.match(/^\s*kubeadm .*$/gm)).toEqual(['kubeadm init --config "$config"']);
+    expect(script).toMatch(/^config=\/run\/kubeadm\/kubeadm\.yaml$/m);
+    expect(script).not.toMatch(/skip-phases|skipPhases/);
+    expect(JSON.stringify(kubeadmDocs(ud))).not.toMatch(/skipPhases/);
+    expect(hasStep(ud, '40-kubeadm-join')).toBe(false);
+    for (const worker of poc.nodes.slice(1)) expect(hasStep(userData(poc, worker.name), '40-kubeadm-init')).toBe(false);
+  });
+
+  test('the script refuses a config still holding placeholders, and does nothing on a node already in a cluster', () => {
+    const script = stepScript(ud, '40-kubeadm-init');
+    expect(script).toContain('if [ -f /etc/kubernetes/kubelet.conf ]; then');
+    expect(script).toContain("if grep -q '<KUBEADM_' \"$config\"; then");
+  });
+
+  test('the kubeadm config (with the token, once filled in) is readable by root only', () => {
+    expect(ud.write_files.find((f) => f.path === '/run/kubeadm/kubeadm.yaml')!.permissions).toBe('0600');
+  });
+});
+
+describe.each([
+  ['dnumworker1', 'postgres-operator=enabled', []],
+  ['dnumcephworker2', 'role=storage-node', [{ key: 'storage-node', effect: 'NoSchedule' }]],
+  ['dnumminioworker3', 'role=s3-node', []],
+] as const)('poc worker %s: kubeadm join', (node, labels, taints) => {
+  const ud = userData(poc, node);
+  const address = poc.nodes.find((n) => n.name === node)!.address;
+
+  test(`JoinConfiguration: token and CA hash placeholders, labels ${labels} at registration, taints ${JSON.stringify(taints)}`, () => {
+    expect(kubeadmDocs(ud)).toEqual([{
+      apiVersion: 'kubeadm.k8s.io/v1beta3',
+      kind: 'JoinConfiguration',
+      discovery: { bootstrapToken: { apiServerEndpoint: '10.10.10.30:6443', token: '<KUBEADM_TOKEN>', caCertHashes: ['<KUBEADM_CA_CERT_HASH>'] } },
+      nodeRegistration: {
+        name: node,
+        criSocket: 'unix:///run/containerd/containerd.sock',
+        kubeletExtraArgs: { 'node-ip': address, 'node-labels': labels },
+        taints,
+      },
+    }]);
+  });
+
+  test('the script runs one `kubeadm join --config` and labels nothing afterwards', () => {
+    const script = stepScript(ud, '40-kubeadm-join');
+    expect(script.match(/^\s*kubeadm .*$/gm)).toEqual(['kubeadm join --config "$config"']);
+    expect(ud.write_files.map((f) => f.content).join('\n')).not.toMatch(/kubectl (label|taint)/);
+  });
+});
+
+test('lab: Kubernetes v1.27.3 behind its DNS endpoint, workers join through it', () => {
+  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.27.3', controlPlaneEndpoint: 'k8s-api.lab.example.org:6443', clusterName: 'lab' });
+  expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('k8s-api.lab.example.org:6443');
+});
+
+test('an endpoint without a port gets the API server\'s 6443', () => {
+  const site = withSite(poc, (s) => { s.kubernetes.controlPlaneEndpoint = '10.10.10.30'; });
+  expect(kubeadmDoc(userData(site, 'debian-cp'), 'ClusterConfiguration').controlPlaneEndpoint).toBe('10.10.10.30:6443');
+  expect(kubeadmDoc(userData(site, 'dnumworker1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.10.10.30:6443');
+});
+
+describe('three control planes (lab with two more)', () => {
+  const ha = withSite(lab, (s) => {
+    s.nodes.splice(1, 0,
+      { name: 'lab-cp2', address: '10.20.0.11', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
+      { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' });
+  });
+
+  test('the first uploads its certificates, encrypted with the certificate key placeholder', () => {
+    const ud = userData(ha, 'lab-cp1');
+    expect(kubeadmDoc(ud, 'InitConfiguration').certificateKey).toBe('<KUBEADM_CERTIFICATE_KEY>');
+    expect(stepScript(ud, '40-kubeadm-init')).toMatch(/^kubeadm init --config "\$config" --upload-certs$/m);
+  });
+
+  test('the others join as control planes with their own address and the certificate key', () => {
+    const join = kubeadmDoc(userData(ha, 'lab-cp2'), 'JoinConfiguration');
+    expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.20.0.11', bindPort: 6443 }, certificateKey: '<KUBEADM_CERTIFICATE_KEY>' });
+    expect(join.nodeRegistration.taints).toEqual([CP_TAINT]);
+  });
+
+  test('only the first applies Flannel and ArgoCD', () => {
+    expect(hasStep(userData(ha, 'lab-cp1'), '50-apply-flannel')).toBe(true);
+    expect(hasStep(userData(ha, 'lab-cp2'), '50-apply-flannel')).toBe(false);
+    expect(hasStep(userData(ha, 'lab-cp3'), '60-install-argocd')).toBe(false);
+  });
+
+  test('with one control plane there is no certificate key anywhere', () => {
+    expect(kubeadmDoc(userData(poc, 'debian-cp'), 'InitConfiguration')).not.toHaveProperty('certificateKey');
+  });
+});
+
+test('a control plane that also has a workload role gets its label and loses kubeadm\'s NoSchedule taint', () => {
+  const site = withSite(poc, (s) => { s.nodes[0].roles = ['control-plane', 'postgres']; });
+  const reg = kubeadmDoc(userData(site, 'debian-cp'), 'InitConfiguration').nodeRegistration;
+  expect(reg.kubeletExtraArgs['node-labels']).toBe('postgres-operator=enabled');
+  expect(reg.taints).toEqual([]);
+});
+
+test('role labels are outside the kubernetes.io and k8s.io prefixes the kubelet refuses to set on itself', () => {
+  for (const label of Object.values(ROLE_LABELS)) expect(label.key).not.toMatch(/(^|\.)(kubernetes|k8s)\.io\//);
+});

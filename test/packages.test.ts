@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { DOCKER_REPOSITORY } from '../lib/bootstrap/packages';
+import { SITES } from '../lib/sites';
+import { lab } from '../lib/sites/lab';
+import { poc } from '../lib/sites/poc';
+import { VERSIONS } from '../lib/site/versions';
+import { stepScript, userData } from './support/bootstrap';
+
+const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n] as const));
+const script = (site: typeof poc, node: string) => stepScript(userData(site, node), '20-install-packages');
+
+describe.each(nodes)('%s', (_id, site, node) => {
+  const s = script(site, node.name);
+  const minor = site.kubernetes.version.split('.').slice(0, 2).join('.');
+  const pkg = VERSIONS.kubernetesPackages[site.kubernetes.version];
+
+  test("adds Docker's repository and the minor's pkgs.k8s.io repository, each with its own signed-by keyring", () => {
+    expect(s).toContain('echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian ${codename} stable" >/etc/apt/sources.list.d/docker.list');
+    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /" >/etc/apt/sources.list.d/kubernetes.list`);
+    expect(s).not.toMatch(/apt-key|trusted\.gpg|apt\.kubernetes\.io|packages\.cloud\.google/);
+  });
+
+  test('fetches each key and refuses any but the pinned fingerprint', () => {
+    expect(s).toContain("fetch_key 'https://download.docker.com/linux/debian/gpg' /etc/apt/keyrings/docker.gpg 9DC858229FC7DD38854AE2D88D81803C0EBFCD88");
+    expect(s).toContain(`fetch_key 'https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key' /etc/apt/keyrings/kubernetes.gpg DE15B14486CD377B9E876E1A234654DA9A296436`);
+  });
+
+  test(`installs containerd.io ${VERSIONS.containerdPackage} and kubelet, kubeadm, kubectl ${pkg}, all one version, and holds them`, () => {
+    expect(s).toMatch(new RegExp(`^apt_get install containerd\\.io=${VERSIONS.containerdPackage} kubelet=${pkg} kubeadm=${pkg} kubectl=${pkg}$`, 'm'));
+    expect(s).toMatch(/^apt-mark hold containerd\.io kubelet kubeadm kubectl$/m);
+  });
+
+  test(`installs the Debian prerequisites${node.roles.includes('storage') ? ' and lvm2 (Rook OSDs)' : ', no lvm2'} before adding the repositories`, () => {
+    const base = ['ca-certificates', 'curl', 'gnupg', ...(node.roles.includes('storage') ? ['lvm2'] : [])];
+    expect(s).toMatch(new RegExp(`^apt_get install --no-install-recommends ${base.join(' ')}$`, 'm'));
+    expect(s.indexOf('--no-install-recommends')).toBeLessThan(s.indexOf('fetch_key '));
+  });
+});
+
+test('poc installs the 1.26 packages, lab the 1.27 ones (one repository per minor)', () => {
+  expect(script(poc, 'dnumworker1')).toContain('kubeadm=1.26.2-1.1');
+  expect(script(poc, 'dnumworker1')).toContain('/core:/stable:/v1.26/deb/ /');
+  expect(script(lab, 'lab-pg1')).toContain('kubeadm=1.27.3-1.1');
+  expect(script(lab, 'lab-pg1')).toContain('/core:/stable:/v1.27/deb/ /');
+});
+
+test('the Docker repository is the one of the runbook (docs.docker.com, Debian)', () => {
+  expect(DOCKER_REPOSITORY.source).toBe('https://download.docker.com/linux/debian ${codename} stable');
+});
+
+describe("the script's fetch_key (run with stand-ins for curl and gpg)", () => {
+  const fetchKey = script(poc, 'dnumworker1').match(/^fetch_key\(\) \{\n[\s\S]*?\n\}$/m)![0];
+  const run = (served: string, pinned: string) => spawnSync('bash', ['-c', [
+    'set -euo pipefail',
+    'dir="$(mktemp -d)"; trap \'rm -rf "$dir"\' EXIT',
+    'curl() { echo key; }',
+    `gpg() { if [ "$1" = --show-keys ]; then echo "pub:-:2048:1:X:::"; echo "fpr:::::::::${served}:"; echo "fpr:::::::::SUBKEY:"; else cat >"$4"; fi; }`,
+    fetchKey,
+    `fetch_key https://example.org/key "$dir/k.gpg" ${pinned}`,
+    'test -f "$dir/k.gpg" && echo kept',
+  ].join('\n')], { encoding: 'utf8' });
+
+  test('keeps the keyring when the fingerprint is the pinned one', () => {
+    const r = run('DE15B14486CD377B9E876E1A234654DA9A296436', 'DE15B14486CD377B9E876E1A234654DA9A296436');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('kept');
+  });
+
+  test('fails, and removes the keyring, on any other key', () => {
+    const r = run('0000000000000000000000000000000000000000', 'DE15B14486CD377B9E876E1A234654DA9A296436');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is not DE15B14486CD377B9E876E1A234654DA9A296436: refusing it/);
+    expect(r.stdout).not.toMatch(/kept/);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest';
+import { bootstrapOf, validateBootstrap } from '../lib/site/bootstrap';
+import { validateSite } from '../lib/site/validate';
+import { VERSIONS } from '../lib/site/versions';
+import { lab } from '../lib/sites/lab';
+import { poc } from '../lib/sites/poc';
+import { withSite } from './support/render';
+
+/** Every issue of poc changed by `change` at `path`. */
+function issuesAt(change: (draft: any) => void, path: string): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return validateSite(withSite(poc, change)).filter((i) => i.path === path).map((i) => i.message);
+}
+
+describe('bootstrap options', () => {
+  test('poc and lab have nothing to fix', () => {
+    expect(validateBootstrap(poc)).toEqual([]);
+    expect(validateBootstrap(lab)).toEqual([]);
+  });
+  test('ArgoCD is installed unless a site says otherwise', () => {
+    expect(bootstrapOf(withSite(poc, (s) => { delete s.bootstrap; })).installArgoCd).toBe(true);
+    expect(bootstrapOf(withSite(poc, (s) => { s.bootstrap = { installArgoCd: false }; })).installArgoCd).toBe(false);
+  });
+});
+
+describe('version skew and pinned packages are refused before anything renders', () => {
+  test('fails on a kubelet newer than the control plane, the runbook\'s 1.27.2 MinIO workers on 1.26', () => {
+    expect(issuesAt((s) => { s.nodes[6].kubeletVersion = '1.27.2'; }, 'nodes[6].kubeletVersion')[0]).toMatch(/kubelet 1\.27\.2 is newer than the control plane 1\.26\.2/);
+  });
+  test('fails on a kubelet one patch newer than the control plane', () => {
+    expect(issuesAt((s) => { s.nodes[1].kubeletVersion = '1.26.3'; }, 'nodes[1].kubeletVersion')[0]).toMatch(/kubelet 1\.26\.3 is newer than the control plane 1\.26\.2/);
+  });
+  test('fails on a control-plane node whose kubeadm and kubelet differ from the control plane it runs', () => {
+    expect(issuesAt((s) => { s.nodes[0].kubeletVersion = '1.26.1'; }, 'nodes[0].kubeletVersion'))
+      .toContain("control-plane node 'debian-cp' would install kubeadm and kubelet 1.26.1 but run a 1.26.2 control plane (kubernetes.version): a control-plane node runs one version; remove kubeletVersion or set it to 1.26.2");
+  });
+  test('fails on a worker that would join with the kubeadm of an older minor', () => {
+    expect(issuesAt((s) => { s.nodes[1].kubeletVersion = '1.25.9'; }, 'nodes[1].kubeletVersion'))
+      .toContain("node 'dnumworker1' would join with kubeadm 1.25.9, but kubeadm join must be the minor that created the cluster (1.26): join at 1.26.2 (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'");
+  });
+  test('fails on a Kubernetes release without pinned Debian packages', () => {
+    expect(issuesAt((s) => { s.kubernetes.version = '1.26.5'; }, 'kubernetes.version'))
+      .toEqual([`Kubernetes 1.26.5 has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '1.26.5': '1.26.5-1.1' to kubernetesPackages in lib/site/versions.ts after checking it with 'apt-cache madison kubeadm'`]);
+  });
+  test('fails on a node version without pinned Debian packages', () => {
+    expect(issuesAt((s) => { s.nodes[2].kubeletVersion = '1.26.1'; }, 'nodes[2].kubeletVersion')).toEqual([expect.stringMatching(/^Kubernetes 1\.26\.1 has no pinned Debian packages/)]);
+  });
+  test('fails on a minor without a pinned sandbox image', () => {
+    const pause = VERSIONS.pause as Record<string, string>;
+    const saved = pause['1.26'];
+    delete pause['1.26'];
+    try {
+      expect(validateBootstrap(poc)).toEqual([{ path: 'kubernetes.version', message: "Kubernetes 1.26 has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in lib/site/versions.ts" }]);
+    } finally {
+      pause['1.26'] = saved;
+    }
+  });
+  test('a worker on the control plane\'s version, written explicitly, is fine', () => {
+    expect(validateSite(withSite(poc, (s) => { s.nodes[1].kubeletVersion = '1.26.2'; }))).toEqual([]);
+  });
+});
