@@ -1,0 +1,27 @@
+/**
+ * `npm run diff [-- --base <rev>] [--head <rev>] [--format terminal|markdown] [--output <file>]`:
+ * the semantic diff of dist/ between two revisions (default: HEAD vs the working tree), with
+ * impact notes and a DESTRUCTIVE banner. The PR workflow posts its Markdown.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatMarkdown, formatTerminal } from '../lib/diff/format';
+import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
+import { diffTrees } from '../lib/diff/semantic';
+import { PROJECT_ROOT } from '../lib/upstream';
+
+const { values } = parseArgs({
+  options: {
+    base: { type: 'string', default: 'HEAD' },
+    head: { type: 'string' },
+    format: { type: 'string', default: 'terminal' },
+    output: { type: 'string' },
+  },
+});
+if (values.format !== 'terminal' && values.format !== 'markdown') throw new Error(`unknown --format '${values.format}': use terminal or markdown`);
+const before = treeAtRevision(PROJECT_ROOT, values.base);
+const after = values.head ? treeAtRevision(PROJECT_ROOT, values.head) : treeOnDisk(PROJECT_ROOT);
+const diff = diffTrees(before, after);
+const text = values.format === 'markdown' ? formatMarkdown(diff) : formatTerminal(diff);
+if (values.output) writeFileSync(values.output, `${text}\n`);
+else console.log(text);
