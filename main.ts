@@ -7,6 +7,7 @@ import { SITES } from './lib/sites';
 import { SiteValidationError, validateSite } from './lib/site/validate';
 import { renderManifests, type FileTree } from './lib/synth/render';
 import { writeTree } from './lib/synth/write-tree';
+import { renderSiteReport } from './lib/report/site-report';
 import type { Site } from './lib/site/model';
 
 interface RenderedSite {
@@ -28,7 +29,10 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
   }
-  return sites.map((site) => ({ site, trees: [{ root: 'dist', files: renderManifests(site) }] }));
+  return sites.map((site) => {
+    const manifests = renderManifests(site);
+    return { site, trees: [{ root: 'dist', files: manifests }, { root: 'docs/sites', files: renderSiteReport(site, manifests) }] };
+  });
 }
 
 function main(): void {

@@ -21,6 +21,8 @@ export interface ChangeContext {
   readonly before?: KubeObject;
   readonly after?: KubeObject;
   readonly fields: readonly FieldChange[];
+  /** Applications (dist folders) that hold the object before and after. */
+  readonly apps: { readonly before?: string; readonly after?: string };
   /** Every object of the same site, before and after. */
   readonly site: { readonly before: readonly KubeObject[]; readonly after: readonly KubeObject[] };
 }
@@ -171,8 +173,18 @@ const namespaceRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(
   ? [{ level: 'disruptive', message: `deleting namespace ${c.before!.metadata.name} deletes everything in it, including objects this repository does not render` }]
   : []);
 
+/** Between Applications the old one prunes the object and the new one creates it, unless it is protected. */
+const moved: ImpactRule = (c) => {
+  if (c.action !== 'change' || c.apps.before === c.apps.after) return [];
+  const move = `moves from Application ${c.apps.before} to ${c.apps.after}`;
+  if (isProtected(c.before!)) return [{ level: 'info', message: `${move}: ${c.apps.before} leaves it in place (Prune=false) and ${c.apps.after} adopts it` }];
+  return [isDataBearing(c.before!, dataNamespaces(c.site.before))
+    ? { level: 'destructive', message: `${move}: ${c.apps.before} prunes it, deleting its data, before ${c.apps.after} recreates it empty` }
+    : { level: 'disruptive', message: `${move}: ${c.apps.before} prunes it and ${c.apps.after} recreates it, a short gap` }];
+};
+
 export const IMPACT_RULES: readonly ImpactRule[] = [
-  dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
+  moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
   operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cephStorage, podTemplate,
 ];
 

@@ -85,7 +85,7 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
         ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
         name: obj.metadata.name,
         fields,
-        impacts: impactsOf({ action, before: old?.obj, after: cur?.obj, fields, site: siteObjects }),
+        impacts: impactsOf({ action, before: old?.obj, after: cur?.obj, fields, apps: { before: old?.app, after: cur?.app }, site: siteObjects }),
       });
     }
   }
