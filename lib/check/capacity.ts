@@ -125,31 +125,34 @@ function nodeFindings(site: string, load: NodeLoad): Finding[] {
   return findings;
 }
 
-/** Unpinned pods: their total must fit in what the pinned pods leave on the nodes they may use. */
+/**
+ * Unpinned pods go where the scheduler finds room: place them one by one, largest first, on the
+ * eligible node with the most memory left after the pinned pods; report the replicas that fit nowhere.
+ */
 function floatingFindings(site: string, load: SiteLoad): Finding[] {
   const free = new Map(load.nodes.map((n) => [n.node.name, { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory }]));
   const findings: Finding[] = [];
-  const usable = new Set<string>();
-  let total: PodResources = { cpu: 0, memory: 0 };
-  for (const w of load.floating) {
-    const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
-    fits.forEach((n) => usable.add(n));
+  const bySize = [...load.floating].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu);
+  for (const w of bySize) {
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
-    total = { cpu: total.cpu + replicas * w.requests.cpu, memory: total.memory + replicas * w.requests.memory };
-    const roomy = fits.filter((n) => free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory);
-    if (replicas > 0 && roomy.length === 0) {
+    const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
+    const used = new Set<string>();
+    let placed = 0;
+    for (; placed < replicas; placed++) {
+      const room = fits
+        .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
+        .sort((a, b) => free.get(b)!.memory - free.get(a)!.memory || a.localeCompare(b));
+      if (room.length === 0) break;
+      const left = free.get(room[0])!;
+      free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
+      used.add(room[0]);
+    }
+    if (placed < replicas) {
       findings.push({
         check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
-        message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod, and no node they may use has that much left (${fits.length ? fits.join(', ') : 'no eligible node'}): lower the requests or add nodes`,
+        message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} fit in what the pinned pods leave on the nodes they may use (${fits.length ? fits.join(', ') : 'no eligible node'}): add worker nodes or lower the requests`,
       });
     }
-  }
-  const room = [...usable].reduce((sum, n) => ({ cpu: sum.cpu + Math.max(0, free.get(n)!.cpu), memory: sum.memory + Math.max(0, free.get(n)!.memory) }), { cpu: 0, memory: 0 });
-  if (total.cpu > room.cpu || total.memory > room.memory) {
-    findings.push({
-      check: 'capacity', severity: 'error', where: `${site}/cluster`,
-      message: `unpinned pods request ${cpuText(total.cpu)} CPU / ${memoryText(total.memory)} in all, the nodes they may use have ${cpuText(room.cpu)} CPU / ${memoryText(room.memory)} left after the pinned pods: add worker nodes or lower the requests`,
-    });
   }
   return findings;
 }

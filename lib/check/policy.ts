@@ -23,7 +23,8 @@ export function imagesOf(value: unknown, path = ''): { path: string; image: stri
   if (!isRecord(value)) return [];
   return Object.entries(value).flatMap(([k, v]) => {
     const p = path ? `${path}.${k}` : k;
-    if (IMAGE_KEY.test(k) && typeof v === 'string' && IMAGE_REF.test(v) && /[/:]/.test(v)) return [{ path: p, image: v }];
+    // a bare `image: busybox` is an image; other *_image keys must look like one (registry or tag)
+    if (IMAGE_KEY.test(k) && typeof v === 'string' && IMAGE_REF.test(v) && (k === 'image' || /[/:]/.test(v))) return [{ path: p, image: v }];
     return imagesOf(v, p);
   });
 }
