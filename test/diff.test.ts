@@ -11,7 +11,7 @@ import { lab } from '../lib/sites/lab';
 import { poc } from '../lib/sites/poc';
 import { IMAGES } from '../lib/site/versions';
 import { withSite } from './support/render';
-import { PROTECTED, cephCluster, distTree, withFile } from './support/trees';
+import { cephCluster, distTree, withFile } from './support/trees';
 
 const ROOT = join(__dirname, '..');
 const one = (objects: readonly ObjectDiff[], kind: string, name: string) => {

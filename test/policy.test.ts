@@ -77,10 +77,34 @@ describe('containers are hardened and limited', () => {
       "container 'app' has no cpu and memory limit: set resources.limits (lib/constructs/hardening.ts resources)",
     ]);
   });
-  test('fails on host namespaces, for every pod-template kind (a CronJob here)', () => {
-    const d = hardenedDeployment('job', { hostNetwork: true });
+});
+
+describe('pod templates pass their namespace\'s Pod Security level', () => {
+  const ns = (name: string, level: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level } } });
+  const inNamespace = <T extends { metadata: object }>(obj: T, namespace: string): T => ({ ...obj, metadata: { ...obj.metadata, namespace } });
+  test('fails on host namespaces under restricted, for every pod-template kind (a CronJob here)', () => {
+    const d = hardenedDeployment('job', { hostNetwork: true, hostPID: true });
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: d.metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: (d.spec as { template: unknown }).template } } } };
-    expect(rule('hardening')(withObjects(siteTree(poc), 'x', cron)).map((f) => f.message)).toEqual(["the pod uses hostNetwork: drop it, it shares the node's namespaces"]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', cron)).map((f) => f.message)).toEqual(["Pod Security 'restricted' of namespace postgres-operator rejects its pods: hostNetwork; hostPID"]);
+  });
+  test('a node exporter (hostPID, hostNetwork, hostPath) passes in a privileged namespace only', () => {
+    const exporter = inNamespace({ ...hardenedDeployment('node-exporter', { hostPID: true, hostNetwork: true, volumes: [{ name: 'proc', hostPath: { path: '/proc' } }] }), kind: 'DaemonSet' }, 'monitoring');
+    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'privileged'), exporter))).toEqual([]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'baseline'), exporter)).map((f) => f.message))
+      .toEqual(["Pod Security 'baseline' of namespace monitoring rejects its pods: hostNetwork; hostPID; hostPath volume 'proc'"]);
+  });
+  test('restricted also wants the hardened fields and plain volume types; baseline does not', () => {
+    const loose = inNamespace(hardenedDeployment('loose', { securityContext: {}, volumes: [{ name: 'nfs', nfs: { server: 'x', path: '/' } }] },
+      { securityContext: { capabilities: { add: ['NET_ADMIN', 'CHOWN'] } } }), 'apps');
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('apps', 'restricted'), loose)).map((f) => f.message)).toEqual([
+      "Pod Security 'restricted' of namespace apps rejects its pods: container 'loose' adds capabilities NET_ADMIN; volume 'nfs' of a type restricted forbids; container 'loose' without allowPrivilegeEscalation: false; container 'loose' without runAsNonRoot: true; container 'loose' without seccompProfile RuntimeDefault; container 'loose' without capabilities.drop ALL; container 'loose' adds capabilities CHOWN",
+    ]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('apps', 'baseline'), loose)).map((f) => f.message))
+      .toEqual(["Pod Security 'baseline' of namespace apps rejects its pods: container 'loose' adds capabilities NET_ADMIN"]);
+  });
+  test('warns when the namespace of a pod is not rendered', () => {
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', inNamespace(hardenedDeployment('a'), 'kube-system'))).map((f) => [f.severity, f.message]))
+      .toEqual([['warning', "namespace 'kube-system' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace"]]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { checkAppProjects } from './app-project';
 import type { Finding, SiteTree } from './findings';
 import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
+import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord, groupKind, isRecord, where, type RenderedObject } from './objects';
 import { podTemplateOf } from './workloads';
 
@@ -13,8 +14,8 @@ type Rule = (tree: SiteTree) => Finding[];
 const finding = (r: RenderedObject, severity: Finding['severity'], message: string): Finding =>
   ({ check: 'policy', severity, where: `${r.site}/${where(r)}`, message });
 
-/** Keys holding an image reference: `image`, `dockerImage`, `docker_image`, `connection_pooler_image`… */
-const IMAGE_KEY = /(^|_)image$|^[a-z]+Image$/;
+/** Keys holding an image reference: `image`, `dockerImage`, `docker_image`, `ROOK_CSI_CEPH_IMAGE`… */
+const IMAGE_KEY = /(^|_)image$|^[a-z]+Image$/i;
 const IMAGE_REF = /^[a-z0-9][a-z0-9._:/@-]*$/i;
 
 /** Every image reference of an object, with its field path. */
@@ -65,9 +66,7 @@ export function hardeningGaps(podSpec: Record<string, unknown>, container: Recor
 const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {
   const pod = podTemplateOf(r.obj);
   if (!pod) return [];
-  const hostAccess = ['hostNetwork', 'hostPID', 'hostIPC'].filter((k) => pod.spec[k] === true);
-  const podFindings = hostAccess.length ? [finding(r, 'error', `the pod uses ${hostAccess.join(', ')}: drop it, it shares the node's namespaces`)] : [];
-  return [...podFindings, ...[...asArray(pod.spec.initContainers), ...asArray(pod.spec.containers)].map(asRecord).flatMap((c) => {
+  return [...asArray(pod.spec.initContainers), ...asArray(pod.spec.containers)].map(asRecord).flatMap((c) => {
     const gaps = hardeningGaps(pod.spec, c);
     const limits = asRecord(asRecord(c.resources).limits);
     const missing = ['cpu', 'memory'].filter((k) => limits[k] === undefined);
@@ -75,7 +74,7 @@ const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {
       ...(gaps.length ? [finding(r, 'error', `container '${String(c.name)}' is not hardened: set ${gaps.join(', ')} (lib/constructs/hardening.ts hardenedContainer)`)] : []),
       ...(missing.length ? [finding(r, 'error', `container '${String(c.name)}' has no ${missing.join(' and ')} limit: set resources.limits (lib/constructs/hardening.ts resources)`)] : []),
     ];
-  })];
+  });
 });
 
 const POD_SECURITY = 'pod-security.kubernetes.io';
@@ -94,6 +93,22 @@ const namespacesLabelled: Rule = ({ objects }) => objects.filter((r) => groupKin
   ];
 });
 
+/** Pod templates must pass the Pod Security level their namespace enforces, or admission rejects their pods. */
+const admitted: Rule = ({ objects }) => {
+  const levels = new Map(objects.filter((r) => groupKind(r.obj) === '/Namespace')
+    .map((r) => [r.obj.metadata.name, r.obj.metadata.labels?.[`${POD_SECURITY}/enforce`]]));
+  return objects.flatMap((r) => {
+    const pod = podTemplateOf(r.obj);
+    const ns = r.obj.metadata.namespace;
+    if (!pod || !ns) return [];
+    const level = levels.get(ns);
+    if (level === undefined) return [finding(r, 'warning', `namespace '${ns}' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace`)];
+    if (!LEVELS.includes(level)) return [];
+    const violations = podSecurityViolations(pod.spec, level as PodSecurityLevel);
+    return violations.length ? [finding(r, 'error', `Pod Security '${level}' of namespace ${ns} rejects its pods: ${violations.join('; ')}`)] : [];
+  });
+};
+
 const dataProtected: Rule = ({ objects }) => {
   const withData = dataNamespaces(objects.map((r) => r.obj));
   return objects.filter((r) => isDataBearing(r.obj, withData) && !isProtected(r.obj)).map((r) => finding(r, 'error',
@@ -109,6 +124,7 @@ export const POLICY_RULES: Readonly<Record<string, Rule>> = {
   images: imagesPinned,
   hardening: containersHardened,
   namespaces: namespacesLabelled,
+  admission: admitted,
   data: dataProtected,
   secrets: noSecretValues,
   project: checkAppProjects,
