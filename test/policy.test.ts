@@ -179,6 +179,10 @@ describe('the AppProject grants only what the apps need', () => {
       'grants source repositories https://github.com/example/other.git that no app renders: remove them (least privilege)',
     ]);
   });
+  test('fails on a dist folder no Application syncs', () => {
+    const tree = withObjects(siteTree(poc), 'rook-ceph-cluster', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
+    expect(messages(checkAppProjects(tree))[0]).toBe('error poc/rook-ceph-cluster: no Application syncs dist/poc/rook-ceph-cluster: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one');
+  });
   test('grants for an Application whose manifests are outside dist/ are notes naming it', () => {
     const external = {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'rook-ceph-operator', namespace: 'argocd' },

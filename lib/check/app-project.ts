@@ -6,6 +6,7 @@ import { asArray, asRecord, groupKind, where, type RenderedObject } from './obje
  * kinds, destination namespaces and source repositories of the objects in their dist folders.
  * Applications whose manifests come from elsewhere (an upstream chart) cannot be inspected:
  * grants beyond the rendered objects are then reported as notes naming those Applications.
+ * And every dist folder must be synced by some Application.
  */
 interface Needs {
   readonly clusterKinds: Set<string>;
@@ -86,6 +87,19 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
   return out;
 }
 
+/** Every dist folder is the source of an Application, or ArgoCD never applies it. */
+function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
+  const synced = new Set(objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application')
+    .flatMap((o) => sourcesOf(o.obj).map((s) => String(s.path ?? '').replace(/\/$/, ''))));
+  return [...new Set(objects.map((o) => o.app))].filter((app) => !synced.has(`dist/${site.name}/${app}`)).map((app) => ({
+    check: 'policy', severity: 'error' as const, where: `${site.name}/${app}`,
+    message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one`,
+  }));
+}
+
 export function checkAppProjects({ site, objects }: SiteTree): Finding[] {
-  return objects.filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject').flatMap((p) => projectFindings({ site, objects }, p));
+  return [
+    ...unsyncedFolders({ site, objects }),
+    ...objects.filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject').flatMap((p) => projectFindings({ site, objects }, p)),
+  ];
 }

@@ -101,9 +101,10 @@ const admitted: Rule = ({ objects }) => {
     const pod = podTemplateOf(r.obj);
     const ns = r.obj.metadata.namespace;
     if (!pod || !ns) return [];
+    if (!levels.has(ns)) return [finding(r, 'warning', `namespace '${ns}' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace`)];
     const level = levels.get(ns);
-    if (level === undefined) return [finding(r, 'warning', `namespace '${ns}' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace`)];
-    if (!LEVELS.includes(level)) return [];
+    // an unlabelled namespace is reported by the namespaces rule
+    if (level === undefined || !LEVELS.includes(level)) return [];
     const violations = podSecurityViolations(pod.spec, level as PodSecurityLevel);
     return violations.length ? [finding(r, 'error', `Pod Security '${level}' of namespace ${ns} rejects its pods: ${violations.join('; ')}`)] : [];
   });
