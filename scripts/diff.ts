@@ -10,18 +10,27 @@ import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { diffTrees } from '../lib/diff/semantic';
 import { PROJECT_ROOT } from '../lib/upstream';
 
-const { values } = parseArgs({
-  options: {
-    base: { type: 'string', default: 'HEAD' },
-    head: { type: 'string' },
-    format: { type: 'string', default: 'terminal' },
-    output: { type: 'string' },
-  },
-});
-if (values.format !== 'terminal' && values.format !== 'markdown') throw new Error(`unknown --format '${values.format}': use terminal or markdown`);
-const before = treeAtRevision(PROJECT_ROOT, values.base);
-const after = values.head ? treeAtRevision(PROJECT_ROOT, values.head) : treeOnDisk(PROJECT_ROOT);
-const diff = diffTrees(before, after);
-const text = values.format === 'markdown' ? formatMarkdown(diff) : formatTerminal(diff);
-if (values.output) writeFileSync(values.output, `${text}\n`);
-else console.log(text);
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      base: { type: 'string', default: 'HEAD' },
+      head: { type: 'string' },
+      format: { type: 'string', default: 'terminal' },
+      output: { type: 'string' },
+    },
+  });
+  if (values.format !== 'terminal' && values.format !== 'markdown') throw new Error(`unknown --format '${values.format}': use terminal or markdown`);
+  const before = treeAtRevision(PROJECT_ROOT, values.base);
+  const after = values.head ? treeAtRevision(PROJECT_ROOT, values.head) : treeOnDisk(PROJECT_ROOT);
+  const diff = diffTrees(before, after);
+  const text = values.format === 'markdown' ? formatMarkdown(diff) : formatTerminal(diff);
+  if (values.output) writeFileSync(values.output, `${text}\n`);
+  else console.log(text);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`diff failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
