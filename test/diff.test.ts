@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { fieldChanges } from '../lib/diff/fields';
+import { diffFiles } from '../lib/diff/host-files';
 import { MARKDOWN_LIMIT, formatMarkdown, formatTerminal } from '../lib/diff/format';
 import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { diffTrees, type ObjectDiff } from '../lib/diff/semantic';
@@ -189,8 +190,25 @@ describe('fieldChanges', () => {
       { path: 'containers[name=b].image', before: 'y:1', after: 'y:2' },
     ]);
   });
+  test('lists of unnamed objects: same length compares by position, otherwise items added and removed', () => {
+    const dest = (namespace: string) => ({ namespace, server: 'https://kubernetes.default.svc' });
+    expect(fieldChanges({ d: [dest('a'), dest('b')] }, { d: [dest('a'), dest('c')] })).toEqual([{ path: 'd[1].namespace', before: 'b', after: 'c' }]);
+    expect(fieldChanges({ d: [dest('a'), dest('b')] }, { d: [dest('b')] })).toEqual([{ path: 'd[]', before: dest('a') }]);
+    expect(fieldChanges({ d: [dest('b')] }, { d: [dest('a'), dest('b')] })).toEqual([{ path: 'd[]', after: dest('a') }]);
+  });
   test('added and removed fields have one side only', () => {
     expect(fieldChanges({ a: 1 }, { b: 2 })).toEqual([{ path: 'a', before: 1 }, { path: 'b', after: 2 }]);
+  });
+});
+
+describe('diffFiles (host-bootstrap)', () => {
+  test('added, changed and removed files with unified hunks', () => {
+    const files = diffFiles(new Map([['poc/a.yaml', 'x\n'], ['poc/b.yaml', 'y\n']]), new Map([['poc/b.yaml', 'z\n'], ['poc/c.yaml', 'w\n']]));
+    expect(files).toEqual([
+      { path: 'poc/a.yaml', action: 'remove', lines: ['@@ -1,1 +1,0 @@', '-x'] },
+      { path: 'poc/b.yaml', action: 'change', lines: ['@@ -1,1 +1,1 @@', '-y', '+z'] },
+      { path: 'poc/c.yaml', action: 'add', lines: ['@@ -1,0 +1,1 @@', '+w'] },
+    ]);
   });
 });
 
@@ -230,17 +248,23 @@ describe('git layer and CLI', () => {
     dirs.push(repo);
     git(repo, 'init', '-q');
     write(repo, distTree(poc));
+    mkdirSync(join(repo, 'host-bootstrap', 'poc'), { recursive: true });
+    writeFileSync(join(repo, 'host-bootstrap', 'poc', 'dnumworker1.yaml'), '#cloud-config\npackages:\n  - lvm2\n');
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'poc');
     const removed = distTree(withSite(poc, (s) => { s.postgres.clusters = []; }));
     write(repo, removed);
+    writeFileSync(join(repo, 'host-bootstrap', 'poc', 'dnumworker1.yaml'), '#cloud-config\npackages:\n  - lvm2\n  - chrony\n');
     expect(treeAtRevision(repo, 'HEAD')).toEqual(distTree(poc));
+    expect(treeAtRevision(repo, 'HEAD', 'host-bootstrap')).toEqual(new Map([['poc/dnumworker1.yaml', '#cloud-config\npackages:\n  - lvm2\n']]));
     expect(treeOnDisk(repo)).toEqual(removed);
 
     const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'diff.ts'), '--format', 'markdown'], { cwd: repo, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^### Rendered changes\n\n> \[!CAUTION\]\n> \*\*DESTRUCTIVE: 2 change\(s\)/);
+    expect(run.stdout).toContain('#### Host bootstrap\n\n> cloud-init runs at first boot only');
+    expect(run.stdout).toContain('- `~` `poc/dnumworker1.yaml`\n\n  ```diff\n  @@ -2,2 +2,3 @@\n   packages:\n     - lvm2\n  +  - chrony\n  ```');
     git(repo, 'commit', '-qam', 'remove the cluster');
     const between = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'diff.ts'), '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo, encoding: 'utf8' });
     expect(between.stdout).toMatch(/Plan: 0 to add, \d+ to change, 2 to destroy\./);

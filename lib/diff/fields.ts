@@ -33,7 +33,12 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
       const names = [...new Set([...a.keys(), ...b.keys()])];
       return names.flatMap((n) => fieldChanges(a.get(n), b.get(n), `${path}[name=${n}]`));
     }
-    return Array.from({ length: Math.max(before.length, after.length) }, (_, i) => fieldChanges(before[i], after[i], `${path}[${i}]`)).flat();
+    if (before.length === after.length) return before.flatMap((b, i) => fieldChanges(b, after[i], `${path}[${i}]`));
+    // items came or went: list them rather than every shifted position
+    return [
+      ...before.filter((b) => !after.some((a) => isDeepStrictEqual(a, b))).map((b) => ({ path: `${path}[]`, before: b })),
+      ...after.filter((a) => !before.some((b) => isDeepStrictEqual(a, b))).map((a) => ({ path: `${path}[]`, after: a })),
+    ];
   }
   return [{ path, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
 }

@@ -1,5 +1,6 @@
 import { structuredPatch } from 'diff';
 import type { FieldChange } from './fields';
+import { HOST_BOOTSTRAP_NOTE, type FileDiff } from './host-files';
 import type { ImpactLevel } from './impacts';
 import { destructive, type Action, type ObjectDiff, type TreeDiff } from './semantic';
 
@@ -46,7 +47,7 @@ function grouped(diff: TreeDiff): Map<string, Map<string, ObjectDiff[]>> {
 
 const moved = (o: ObjectDiff) => (o.movedFrom ? ` (moved from Application ${o.movedFrom})` : '');
 
-export function formatTerminal(diff: TreeDiff): string {
+export function formatTerminal(diff: TreeDiff, host: readonly FileDiff[] = []): string {
   const lines: string[] = [];
   const banner = destructive(diff);
   if (banner.length) {
@@ -68,10 +69,14 @@ export function formatTerminal(diff: TreeDiff): string {
       }
     }
   }
+  if (host.length) {
+    lines.push('', `host-bootstrap: ${HOST_BOOTSTRAP_NOTE}`);
+    for (const f of host) lines.push(`  ${SIGN[f.action]} ${f.path}`, ...f.lines.map((l) => `      ${l}`));
+  }
   return lines.join('\n');
 }
 
-export function formatMarkdown(diff: TreeDiff): string {
+export function formatMarkdown(diff: TreeDiff, host: readonly FileDiff[] = []): string {
   const out: string[] = ['### Rendered changes', ''];
   const banner = destructive(diff);
   if (banner.length) {
@@ -93,6 +98,10 @@ export function formatMarkdown(diff: TreeDiff): string {
         if (o.fields.length) out.push('', '  ```diff', ...o.fields.flatMap(fieldLines).map((l) => `  ${l}`), '  ```');
       }
     }
+  }
+  if (host.length) {
+    out.push('', '#### Host bootstrap', '', `> ${HOST_BOOTSTRAP_NOTE}`, '');
+    for (const f of host) out.push(`- \`${SIGN[f.action]}\` \`${f.path}\``, '', '  ```diff', ...f.lines.map((l) => `  ${l}`), '  ```');
   }
   const text = out.join('\n');
   return text.length <= MARKDOWN_LIMIT ? text
