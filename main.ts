@@ -8,6 +8,7 @@ import { SiteValidationError, validateSite } from './lib/site/validate';
 import { renderManifests, type FileTree } from './lib/synth/render';
 import { writeTree } from './lib/synth/write-tree';
 import { renderHostBootstrap } from './lib/bootstrap/host-bootstrap';
+import { renderSiteReport } from './lib/report/site-report';
 import type { Site } from './lib/site/model';
 
 interface RenderedSite {
@@ -29,10 +30,17 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
   }
-  return sites.map((site) => ({
-    site,
-    trees: [{ root: 'dist', files: renderManifests(site) }, { root: 'host-bootstrap', files: renderHostBootstrap(site) }],
-  }));
+  return sites.map((site) => {
+    const manifests = renderManifests(site);
+    return {
+      site,
+      trees: [
+        { root: 'dist', files: manifests },
+        { root: 'host-bootstrap', files: renderHostBootstrap(site) },
+        { root: 'docs/sites', files: renderSiteReport(site, manifests) },
+      ],
+    };
+  });
 }
 
 function main(): void {

@@ -26,6 +26,9 @@ function synth(dir: string, ...args: string[]) {
 }
 
 /** path → sha256 of every file under dir. */
+/** The trees synth writes, one folder per site in each. */
+const TREES = ['dist', 'host-bootstrap', 'docs/sites'];
+
 function fingerprint(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -54,16 +57,15 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
   });
 
   test('is deterministic: a second run writes nothing and the bytes are identical', () => {
-    const before = [fingerprint(join(dir, 'dist')), fingerprint(join(dir, 'host-bootstrap'))];
+    const before = TREES.map((t) => fingerprint(join(dir, t)));
     const second = synth(dir);
     expect(second.stdout).not.toMatch(/\([1-9]\d* written|[1-9]\d* removed\)/);
-    expect(second.stdout.match(/\(0 written, \d+ unchanged, 0 removed\)/g)).toHaveLength(2 * SITES.length);
-    expect([fingerprint(join(dir, 'dist')), fingerprint(join(dir, 'host-bootstrap'))]).toEqual(before);
+    expect(second.stdout.match(/\(0 written, \d+ unchanged, 0 removed\)/g)).toHaveLength(TREES.length * SITES.length);
+    expect(TREES.map((t) => fingerprint(join(dir, t)))).toEqual(before);
   });
 
-  test('matches the committed dist/ and host-bootstrap/ byte for byte (they are fresh)', () => {
-    expect(fingerprint(join(dir, 'dist'))).toEqual(fingerprint(join(ROOT, 'dist')));
-    expect(fingerprint(join(dir, 'host-bootstrap'))).toEqual(fingerprint(join(ROOT, 'host-bootstrap')));
+  test('matches the committed dist/, host-bootstrap/ and docs/sites/ byte for byte (they are fresh)', () => {
+    for (const tree of TREES) expect(fingerprint(join(dir, tree))).toEqual(fingerprint(join(ROOT, tree)));
   });
 
   test('--site renders only that site', () => {
@@ -82,7 +84,7 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
   test('fails on bad input with the field path and the fix, leaving dist/ and host-bootstrap/ byte-for-byte untouched', () => {
     const bad = projectCopy();
     synth(bad);
-    const before = [fingerprint(join(bad, 'dist')), fingerprint(join(bad, 'host-bootstrap'))];
+    const before = TREES.map((t) => fingerprint(join(bad, t)));
     const pocFile = join(bad, 'lib', 'sites', 'poc.ts');
     writeFileSync(pocFile, readFileSync(pocFile, 'utf8').replace("size: '1Gi'", "size: '1Gb'").replace('numberOfInstances: 2', 'numberOfInstances: 5'));
     const run = synth(bad);
@@ -90,7 +92,7 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(run.stderr).toMatch(/synth failed, nothing was written/);
     expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/);
     expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.numberOfInstances: 5 instances need/);
-    expect([fingerprint(join(bad, 'dist')), fingerprint(join(bad, 'host-bootstrap'))]).toEqual(before);
+    expect(TREES.map((t) => fingerprint(join(bad, t)))).toEqual(before);
   });
 });
 

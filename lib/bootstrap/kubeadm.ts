@@ -2,7 +2,7 @@ import { dump } from 'js-yaml';
 import { defaultsOf } from '../site/defaults';
 import type { Site, SiteNode } from '../site/model';
 import { parseEndpoint } from '../site/network';
-import { nodeLabels, nodesWithRole, nodeTaints } from '../site/roles';
+import { nodeLabels, nodesWithRole, registeredTaints } from '../site/roles';
 import { initNode } from '../site/bootstrap';
 import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
@@ -79,8 +79,6 @@ export interface JoinConfiguration {
   readonly controlPlane?: { readonly localAPIEndpoint: APIEndpoint; readonly certificateKey: string };
 }
 
-/** kubeadm's own taint of control-plane nodes (the `master` one is gone since 1.25). */
-export const CONTROL_PLANE_TAINT: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 const API_PORT = 6443;
 
 function endpointOf(site: Site): string {
@@ -96,16 +94,14 @@ export function sharesCertificates(site: Site): boolean {
 
 /**
  * Role labels and taints set by the kubelet as it registers (no `kubectl label` afterwards).
- * A control-plane node keeps kubeadm's taint unless it also has a workload role.
  */
 export function nodeRegistration(node: SiteNode): NodeRegistration {
   const labels = nodeLabels(node).map((l) => `${l.key}=${l.value}`);
-  const dedicatedControlPlane = node.roles.every((r) => r === 'control-plane');
   return {
     name: node.name,
     criSocket: `unix://${CONTAINERD_SOCKET}`,
     kubeletExtraArgs: { 'node-ip': node.address, ...(labels.length > 0 ? { 'node-labels': labels.join(',') } : {}) },
-    taints: [...(dedicatedControlPlane ? [CONTROL_PLANE_TAINT] : []), ...nodeTaints(node)],
+    taints: registeredTaints(node),
   };
 }
 

@@ -58,6 +58,18 @@ export function nodeTaints(node: SiteNode): NodeTaint[] {
   return node.roles.flatMap((r) => (ROLE_TAINTS[r] ? [ROLE_TAINTS[r]] : []));
 }
 
+/** kubeadm's own taint of control-plane nodes (the `master` one is gone since 1.25). */
+export const CONTROL_PLANE_TAINT: NodeTaint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+
+/**
+ * Every taint a node registers with: its roles' taints, plus kubeadm's control-plane taint
+ * unless the control plane also has a workload role (host-bootstrap then joins it untainted).
+ */
+export function registeredTaints(node: SiteNode): NodeTaint[] {
+  const dedicatedControlPlane = node.roles.every((r) => r === 'control-plane');
+  return [...(dedicatedControlPlane ? [CONTROL_PLANE_TAINT] : []), ...nodeTaints(node)];
+}
+
 /** The toleration matching a role's taint (operator Exists, as the runbook's Rook placement). */
 export function roleToleration(role: NodeRole): { key: string; operator: 'Exists'; effect: string } | undefined {
   const taint = ROLE_TAINTS[role];

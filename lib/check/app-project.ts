@@ -1,0 +1,105 @@
+import type { Finding, SiteTree } from './findings';
+import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
+
+/**
+ * The AppProject grants only what its Applications need: the cluster-scoped and namespaced
+ * kinds, destination namespaces and source repositories of the objects in their dist folders.
+ * Applications whose manifests come from elsewhere (an upstream chart) cannot be inspected:
+ * grants beyond the rendered objects are then reported as notes naming those Applications.
+ * And every dist folder must be synced by some Application.
+ */
+interface Needs {
+  readonly clusterKinds: Set<string>;
+  readonly namespacedKinds: Set<string>;
+  readonly namespaces: Set<string>;
+  readonly repos: Set<string>;
+}
+
+const sourcesOf = (app: Record<string, unknown>) => {
+  const spec = asRecord(app.spec);
+  return [...(spec.source ? [asRecord(spec.source)] : []), ...asArray(spec.sources).map(asRecord)];
+};
+
+function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Needs; externals: string[] } {
+  const needs: Needs = { clusterKinds: new Set(), namespacedKinds: new Set(), namespaces: new Set(), repos: new Set() };
+  const externals: string[] = [];
+  const prefix = `dist/${tree.site.name}/`;
+  for (const app of apps) {
+    const destination = asRecord(asRecord(app.obj.spec).destination).namespace;
+    if (typeof destination === 'string') needs.namespaces.add(destination);
+    for (const source of sourcesOf(app.obj)) {
+      needs.repos.add(String(source.repoURL));
+      const path = typeof source.path === 'string' ? source.path.replace(/\/$/, '') : '';
+      if (!path.startsWith(prefix)) {
+        externals.push(app.obj.metadata.name);
+        continue;
+      }
+      for (const { obj } of tree.objects.filter((o) => o.app === path.slice(prefix.length))) {
+        if (obj.metadata.namespace) {
+          needs.namespacedKinds.add(groupKind(obj));
+          needs.namespaces.add(obj.metadata.namespace);
+        } else {
+          needs.clusterKinds.add(groupKind(obj));
+        }
+        if (obj.kind === 'Namespace') needs.namespaces.add(obj.metadata.name);
+      }
+    }
+  }
+  return { needs, externals: [...new Set(externals)].sort() };
+}
+
+const gk = (e: unknown) => `${String(asRecord(e).group ?? '')}/${String(asRecord(e).kind)}`;
+
+function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
+  const spec = asRecord(project.obj.spec);
+  const apps = tree.objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application' && asRecord(o.obj.spec).project === project.obj.metadata.name);
+  const { needs, externals } = needsOf(tree, apps);
+  const out: Finding[] = [];
+  const at = `${tree.site.name}/${where(project)}`;
+  const report = (severity: Finding['severity'], message: string) => out.push({ check: 'policy', severity, where: at, message });
+
+  const granted = {
+    clusterKinds: asArray(spec.clusterResourceWhitelist).map(gk),
+    namespacedKinds: spec.namespaceResourceWhitelist === undefined ? undefined : asArray(spec.namespaceResourceWhitelist).map(gk),
+    namespaces: asArray(spec.destinations).map((d) => String(asRecord(d).namespace)),
+    repos: asArray(spec.sourceRepos).map(String),
+  };
+  const wildcards = [
+    ...[...granted.clusterKinds, ...(granted.namespacedKinds ?? [])].filter((k) => k.includes('*')).map((k) => `kind '${k}'`),
+    ...asArray(spec.destinations).map(asRecord).filter((d) => d.namespace === '*' || d.server === '*').map((d) => `destination ${String(d.server)} ${String(d.namespace)}`),
+    ...granted.repos.filter((r) => r.includes('*')).map((r) => `source repo '${r}'`),
+  ];
+  if (wildcards.length) report('error', `grants wildcards (${wildcards.join(', ')}): list exactly what the apps render`);
+  if (granted.namespacedKinds === undefined) report('error', 'has no namespaceResourceWhitelist, so it grants every namespaced kind: list the kinds the apps render');
+
+  const compare = (what: string, need: Set<string>, have: readonly string[] | undefined) => {
+    if (have === undefined) return;
+    const missing = [...need].filter((n) => !have.includes(n)).sort();
+    const extra = have.filter((h) => !need.has(h) && !h.includes('*')).sort();
+    if (missing.length) report('error', `does not grant the ${what} ${missing.join(', ')} that its apps render: the sync would be refused; regenerate the project (ArgoCdChart)`);
+    if (extra.length && externals.length) report('note', `grants ${what} ${extra.join(', ')} beyond the rendered objects, assumed needed by ${externals.join(', ')} (manifests outside dist/)`);
+    else if (extra.length) report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);
+  };
+  compare('cluster-scoped kinds', needs.clusterKinds, granted.clusterKinds);
+  compare('namespaced kinds', needs.namespacedKinds, granted.namespacedKinds);
+  compare('destination namespaces', needs.namespaces, granted.namespaces);
+  compare('source repositories', needs.repos, granted.repos);
+  return out;
+}
+
+/** Every dist folder is the source of an Application, or ArgoCD never applies it. */
+function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
+  const synced = new Set(objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application')
+    .flatMap((o) => sourcesOf(o.obj).map((s) => String(s.path ?? '').replace(/\/$/, ''))));
+  return [...new Set(objects.map((o) => o.app))].filter((app) => !synced.has(`dist/${site.name}/${app}`)).map((app) => ({
+    check: 'policy', severity: 'error' as const, where: `${site.name}/${app}`,
+    message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one`,
+  }));
+}
+
+export function checkAppProjects({ site, objects }: SiteTree): Finding[] {
+  return [
+    ...unsyncedFolders({ site, objects }),
+    ...objects.filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject').flatMap((p) => projectFindings({ site, objects }, p)),
+  ];
+}

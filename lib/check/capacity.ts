@@ -1,0 +1,163 @@
+import type { Finding, SiteTree } from './findings';
+import { where, type RenderedObject } from './objects';
+import { eligible, schedulingNodes, type SchedulingNode } from './scheduling';
+import { systemPods } from './system-pods';
+import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
+
+/**
+ * Capacity per node: the requests of what is pinned there (and of the per-node system pods)
+ * must fit in the node's declared cpu/memory minus a system reserve. Unpinned pods must fit in
+ * what the pinned ones leave. Upstream memory minimums (Ceph daemons) give a second, warning
+ * verdict: requests may fit while the daemons cannot run in them.
+ */
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+/**
+ * What the OS, kubelet and containerd keep: GKE's published allocatable formula, a public and
+ * conservative estimate (kubeadm reserves nothing by default, the memory is used all the same),
+ * plus the kubelet's default hard eviction threshold (memory.available < 100Mi).
+ */
+export function systemReserve(node: Pick<SchedulingNode, 'cpu' | 'memory'>): PodResources {
+  const tiers = (amount: number, steps: readonly (readonly [number, number])[]) => {
+    let left = amount;
+    let reserved = 0;
+    for (const [size, rate] of steps) {
+      const part = Math.min(left, size);
+      reserved += part * rate;
+      left -= part;
+    }
+    return reserved;
+  };
+  const cpu = tiers(node.cpu, [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]]);
+  const memory = tiers(node.memory, [[4 * GiB, 0.25], [4 * GiB, 0.2], [8 * GiB, 0.1], [112 * GiB, 0.06], [Infinity, 0.02]]) + 100 * MiB;
+  return { cpu, memory };
+}
+
+export interface NodeLoadItem {
+  readonly workload: Workload;
+  readonly pods: number;
+}
+
+export interface NodeLoad {
+  readonly node: SchedulingNode;
+  readonly allocatable: PodResources;
+  readonly items: readonly NodeLoadItem[];
+  /** Sum of the items' requests. */
+  readonly requests: PodResources;
+  /** Memory the items need to run, counting upstream minimums above their requests. */
+  readonly minimumMemory: number;
+}
+
+export interface SiteLoad {
+  readonly nodes: readonly NodeLoad[];
+  /** Workloads the scheduler may put on any eligible node (no selector, affinity or host). */
+  readonly floating: readonly Workload[];
+}
+
+/** Pods a pinned workload puts on one of its nodes at worst: an even spread, rounded up. */
+function podsPerNode(w: Workload, node: SchedulingNode, fits: readonly SchedulingNode[]): number {
+  if (w.hosts) return w.hosts.filter((h) => h.host === node.name).reduce((n, h) => n + h.pods, 0);
+  if (!fits.includes(node)) return 0;
+  if (w.replicas === 'every-node') return 1;
+  return Math.ceil(w.replicas / fits.length);
+}
+
+export const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
+  (sum, i) => ({ cpu: sum.cpu + i.pods * i.workload.requests.cpu, memory: sum.memory + i.pods * i.workload.requests.memory }),
+  { cpu: 0, memory: 0 },
+);
+
+/** The load of every node of a site: its rendered objects plus the system pods that are not in dist/. */
+export function siteLoad(tree: SiteTree): SiteLoad {
+  const nodes = schedulingNodes(tree.site);
+  const rendered = new Set(tree.objects.map((o) => `${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
+  const system = systemPods(tree.site.name).filter((o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
+  const workloads = [...system, ...tree.objects].flatMap((o: RenderedObject) => workloadsOf(o));
+  const placed = workloads.filter((w) => isPinned(w) || w.replicas === 'every-node');
+  return {
+    floating: workloads.filter((w) => !placed.includes(w)),
+    nodes: nodes.map((node) => {
+      const items = placed
+        .map((workload) => ({ workload, pods: podsPerNode(workload, node, nodes.filter((n) => eligible(n, workload.placement))) }))
+        .filter((i) => i.pods > 0);
+      const reserve = systemReserve(node);
+      return {
+        node,
+        allocatable: { cpu: node.cpu - reserve.cpu, memory: node.memory - reserve.memory },
+        items,
+        requests: totalRequests(items),
+        minimumMemory: items.reduce((sum, i) => sum + i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0), 0),
+      };
+    }),
+  };
+}
+
+export const cpuText = (cores: number): string => (cores < 1 ? `${Math.round(cores * 1000)}m` : `${Math.round(cores * 100) / 100}`);
+export const memoryText = (bytes: number): string => (bytes >= GiB ? `${Math.round((bytes / GiB) * 100) / 100}Gi` : `${Math.round(bytes / MiB)}Mi`);
+
+function itemsText(items: readonly NodeLoadItem[], memory: (i: NodeLoadItem) => number): string {
+  return items.filter((i) => memory(i) > 0 || i.workload.requests.cpu > 0)
+    .map((i) => `${i.pods > 1 ? `${i.pods}x ` : ''}${i.workload.label} (${i.workload.from.app}) ${memoryText(memory(i))}`)
+    .join(', ');
+}
+
+function nodeFindings(site: string, load: NodeLoad): Finding[] {
+  const { node, allocatable, requests } = load;
+  const at = `${site}/node ${node.name}`;
+  const size = `${node.cpu} CPU / ${memoryText(node.memory)}, allocatable ${cpuText(allocatable.cpu)} CPU / ${memoryText(allocatable.memory)} after the system reserve`;
+  const findings: Finding[] = [];
+  const over = [
+    ...(requests.cpu > allocatable.cpu ? [`CPU requests ${cpuText(requests.cpu)}`] : []),
+    ...(requests.memory > allocatable.memory ? [`memory requests ${memoryText(requests.memory)}`] : []),
+  ];
+  if (over.length > 0) {
+    findings.push({
+      check: 'capacity', severity: 'error', where: at,
+      message: `${over.join(' and ')} of the pods pinned here exceed the node (${size}): ${itemsText(load.items, (i) => i.pods * i.workload.requests.memory)}; pods would stay Pending: give the node more CPU/memory, add nodes with this role, or lower the requests`,
+    });
+  } else if (load.minimumMemory > allocatable.memory) {
+    findings.push({
+      check: 'capacity', severity: 'warning', where: at,
+      message: `the pods pinned here fit by their requests (${memoryText(requests.memory)}) but need at least ${memoryText(load.minimumMemory)} to run (${itemsText(load.items, (i) => i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0))}; upstream minimums), more than the node has (${size}): expect OOM kills and crash loops; give the node at least ${memoryText(load.minimumMemory + node.memory - allocatable.memory)}`,
+    });
+  }
+  return findings;
+}
+
+/**
+ * Unpinned pods go where the scheduler finds room: place them one by one, largest first, on the
+ * eligible node with the most memory left after the pinned pods; report the replicas that fit nowhere.
+ */
+function floatingFindings(site: string, load: SiteLoad): Finding[] {
+  const free = new Map(load.nodes.map((n) => [n.node.name, { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory }]));
+  const findings: Finding[] = [];
+  const bySize = [...load.floating].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu);
+  for (const w of bySize) {
+    const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
+    const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
+    const used = new Set<string>();
+    let placed = 0;
+    for (; placed < replicas; placed++) {
+      const room = fits
+        .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
+        .sort((a, b) => free.get(b)!.memory - free.get(a)!.memory || a.localeCompare(b));
+      if (room.length === 0) break;
+      const left = free.get(room[0])!;
+      free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
+      used.add(room[0]);
+    }
+    if (placed < replicas) {
+      findings.push({
+        check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
+        message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} fit in what the pinned pods leave on the nodes they may use (${fits.length ? fits.join(', ') : 'no eligible node'}): add worker nodes or lower the requests`,
+      });
+    }
+  }
+  return findings;
+}
+
+export function checkCapacity(tree: SiteTree): Finding[] {
+  const load = siteLoad(tree);
+  return [...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)), ...floatingFindings(tree.site.name, load)];
+}

@@ -1,0 +1,136 @@
+import { checkAppProjects } from './app-project';
+import type { Finding, SiteTree } from './findings';
+import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
+import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
+import { asArray, asRecord, groupKind, isRecord, where, type RenderedObject } from './objects';
+import { podTemplateOf } from './workloads';
+
+/**
+ * House policy over the rendered objects: pinned images, hardened containers with limits,
+ * Pod Security labels, protected data, no secret values, a least-privilege AppProject.
+ */
+type Rule = (tree: SiteTree) => Finding[];
+
+const finding = (r: RenderedObject, severity: Finding['severity'], message: string): Finding =>
+  ({ check: 'policy', severity, where: `${r.site}/${where(r)}`, message });
+
+/** Keys holding an image reference: `image`, `dockerImage`, `docker_image`, `ROOK_CSI_CEPH_IMAGE`… */
+const IMAGE_KEY = /(^|_)image$|^[a-z]+Image$/i;
+const IMAGE_REF = /^[a-z0-9][a-z0-9._:/@-]*$/i;
+
+/** Every image reference of an object, with its field path. */
+export function imagesOf(value: unknown, path = ''): { path: string; image: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => imagesOf(v, `${path}[${i}]`));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const p = path ? `${path}.${k}` : k;
+    // a bare `image: busybox` is an image; other *_image keys must look like one (registry or tag)
+    if (IMAGE_KEY.test(k) && typeof v === 'string' && IMAGE_REF.test(v) && (k === 'image' || /[/:]/.test(v))) return [{ path: p, image: v }];
+    return imagesOf(v, p);
+  });
+}
+
+/** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
+export function unpinnedReason(image: string): string | undefined {
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const name = image.slice(image.lastIndexOf('/') + 1);
+  const tag = name.includes(':') ? name.slice(name.indexOf(':') + 1) : undefined;
+  if (tag === undefined) return 'has no tag (it means latest)';
+  if (tag === 'latest') return "uses the moving tag 'latest'";
+  return undefined;
+}
+
+const imagesPinned: Rule = ({ objects }) => objects
+  .filter((r) => r.obj.kind !== 'CustomResourceDefinition')
+  .flatMap((r) => imagesOf(r.obj).flatMap(({ path, image }) => {
+    const why = unpinnedReason(image);
+    return why ? [finding(r, 'error', `${path}: image '${image}' ${why}: pin a version tag or a digest in lib/site/versions.ts`)] : [];
+  }));
+
+/** What a container's effective securityContext (its own over the pod's) lacks to be hardened. */
+export function hardeningGaps(podSpec: Record<string, unknown>, container: Record<string, unknown>): string[] {
+  const pod = asRecord(podSpec.securityContext);
+  const own = asRecord(container.securityContext);
+  const eff = (key: string) => own[key] ?? pod[key];
+  const runAsUser = eff('runAsUser');
+  const gaps: string[] = [];
+  if (runAsUser === 0 || (eff('runAsNonRoot') !== true && !(typeof runAsUser === 'number' && runAsUser > 0))) gaps.push('runAsNonRoot: true (or a non-zero runAsUser)');
+  if (own.allowPrivilegeEscalation !== false) gaps.push('allowPrivilegeEscalation: false');
+  if (own.privileged === true) gaps.push('no privileged: true');
+  if (!asArray(asRecord(own.capabilities).drop).includes('ALL')) gaps.push("capabilities.drop: ['ALL']");
+  if (own.readOnlyRootFilesystem !== true) gaps.push('readOnlyRootFilesystem: true');
+  if (!['RuntimeDefault', 'Localhost'].includes(String(asRecord(eff('seccompProfile')).type))) gaps.push('seccompProfile.type: RuntimeDefault');
+  return gaps;
+}
+
+const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {
+  const pod = podTemplateOf(r.obj);
+  if (!pod) return [];
+  return [...asArray(pod.spec.initContainers), ...asArray(pod.spec.containers)].map(asRecord).flatMap((c) => {
+    const gaps = hardeningGaps(pod.spec, c);
+    const limits = asRecord(asRecord(c.resources).limits);
+    const missing = ['cpu', 'memory'].filter((k) => limits[k] === undefined);
+    return [
+      ...(gaps.length ? [finding(r, 'error', `container '${String(c.name)}' is not hardened: set ${gaps.join(', ')} (lib/constructs/hardening.ts hardenedContainer)`)] : []),
+      ...(missing.length ? [finding(r, 'error', `container '${String(c.name)}' has no ${missing.join(' and ')} limit: set resources.limits (lib/constructs/hardening.ts resources)`)] : []),
+    ];
+  });
+});
+
+const POD_SECURITY = 'pod-security.kubernetes.io';
+const LEVELS = ['privileged', 'baseline', 'restricted'];
+
+const namespacesLabelled: Rule = ({ objects }) => objects.filter((r) => groupKind(r.obj) === '/Namespace').flatMap((r) => {
+  const labels = r.obj.metadata.labels ?? {};
+  const enforce = labels[`${POD_SECURITY}/enforce`];
+  if (!LEVELS.includes(enforce)) {
+    return [finding(r, 'error', `label ${POD_SECURITY}/enforce is ${enforce === undefined ? 'missing' : `'${enforce}'`}: set one of ${LEVELS.join(', ')} (use PlatformNamespace)`)];
+  }
+  const missing = ['warn', 'audit'].filter((m) => !LEVELS.includes(labels[`${POD_SECURITY}/${m}`]));
+  return [
+    ...(enforce === 'privileged' ? [finding(r, 'warning', `Pod Security enforce level 'privileged' admits any pod: use baseline or restricted unless its pods need host access`)] : []),
+    ...(missing.length ? [finding(r, 'warning', `labels ${missing.map((m) => `${POD_SECURITY}/${m}`).join(', ')} missing: set them to restricted to see violations early`)] : []),
+  ];
+});
+
+/** Pod templates must pass the Pod Security level their namespace enforces, or admission rejects their pods. */
+const admitted: Rule = ({ objects }) => {
+  const levels = new Map(objects.filter((r) => groupKind(r.obj) === '/Namespace')
+    .map((r) => [r.obj.metadata.name, r.obj.metadata.labels?.[`${POD_SECURITY}/enforce`]]));
+  return objects.flatMap((r) => {
+    const pod = podTemplateOf(r.obj);
+    const ns = r.obj.metadata.namespace;
+    if (!pod || !ns) return [];
+    if (!levels.has(ns)) return [finding(r, 'warning', `namespace '${ns}' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace`)];
+    const level = levels.get(ns);
+    // an unlabelled namespace is reported by the namespaces rule
+    if (level === undefined || !LEVELS.includes(level)) return [];
+    const violations = podSecurityViolations(pod.spec, level as PodSecurityLevel);
+    return violations.length ? [finding(r, 'error', `Pod Security '${level}' of namespace ${ns} rejects its pods: ${violations.join('; ')}`)] : [];
+  });
+};
+
+const dataProtected: Rule = ({ objects }) => {
+  const withData = dataNamespaces(objects.map((r) => r.obj));
+  return objects.filter((r) => isDataBearing(r.obj, withData) && !isProtected(r.obj)).map((r) => finding(r, 'error',
+    `holds data but ArgoCD may prune or delete it: annotate argocd.argoproj.io/sync-options with Prune=false,Delete=false (protectData)${groupKind(r.obj) === '/Namespace' ? '; the namespace holds data-bearing objects' : ''}`));
+};
+
+const noSecretValues: Rule = ({ objects }) => objects.filter((r) => groupKind(r.obj) === '/Secret').flatMap((r) => {
+  const keys = [...Object.keys(asRecord(r.obj.data)), ...Object.keys(asRecord(r.obj.stringData))];
+  return keys.length ? [finding(r, 'error', `Secret carries values (${keys.sort().join(', ')}) in git: create it at deploy time (kubectl create secret …) and reference it by name`)] : [];
+});
+
+export const POLICY_RULES: Readonly<Record<string, Rule>> = {
+  images: imagesPinned,
+  hardening: containersHardened,
+  namespaces: namespacesLabelled,
+  admission: admitted,
+  data: dataProtected,
+  secrets: noSecretValues,
+  project: checkAppProjects,
+};
+
+export function checkPolicy(tree: SiteTree): Finding[] {
+  return Object.values(POLICY_RULES).flatMap((rule) => rule(tree));
+}

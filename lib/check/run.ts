@@ -1,0 +1,49 @@
+import type { Site } from '../site/model';
+import type { FileTree } from '../synth/render';
+import { checkCapacity } from './capacity';
+import type { Finding, SiteCheck } from './findings';
+import { parseTree } from './objects';
+import { checkPlacement } from './placement';
+import { checkPolicy } from './policy';
+import { checkSchemas } from './schema-check';
+
+/** The checks of `npm run check` over each site's tree, in report order (secrets run over files, see secret-scan.ts). */
+export const SITE_CHECKS: Readonly<Record<string, SiteCheck>> = {
+  schemas: checkSchemas,
+  placement: checkPlacement,
+  capacity: checkCapacity,
+  policy: checkPolicy,
+};
+
+/** Every finding for the rendered trees (site name → files); a tree without a site model is an error. */
+export function checkTrees(sites: readonly Site[], trees: ReadonlyMap<string, FileTree>): Finding[] {
+  return [...trees].flatMap(([name, files]) => {
+    const site = sites.find((s) => s.name === name);
+    if (!site) {
+      return [{ check: 'tree', severity: 'error' as const, where: name, message: `rendered site '${name}' has no model in lib/sites: remove the folder or run npm run synth` }];
+    }
+    let objects;
+    try {
+      objects = parseTree(name, files);
+    } catch (e) {
+      return [{ check: 'tree', severity: 'error' as const, where: name, message: e instanceof Error ? e.message : String(e) }];
+    }
+    return Object.values(SITE_CHECKS).flatMap((check) => check({ site, objects }));
+  });
+}
+
+const ICON: Readonly<Record<Finding['severity'], string>> = { error: 'ERROR', warning: 'warn ', note: 'note ' };
+
+/** The one report: findings grouped by check, then a verdict line. */
+export function formatFindings(findings: readonly Finding[], checks: readonly string[]): string {
+  const lines: string[] = [];
+  for (const check of checks) {
+    const own = findings.filter((f) => f.check === check);
+    const errors = own.filter((f) => f.severity === 'error').length;
+    lines.push(`${check}: ${errors ? `${errors} error(s)` : 'ok'}${own.length - errors ? `, ${own.length - errors} warning(s)/note(s)` : ''}`);
+    for (const f of own) lines.push(`  ${ICON[f.severity]} ${f.where}: ${f.message}`);
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  lines.push(errors ? `check failed: ${errors} error(s)` : 'check passed');
+  return lines.join('\n');
+}

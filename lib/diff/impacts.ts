@@ -1,0 +1,193 @@
+import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearing';
+import { asArray, asRecord, describe, groupKind, type KubeObject } from '../check/objects';
+import { parseQuantity, isQuantity } from '../site/quantity';
+import type { FieldChange } from './fields';
+
+/**
+ * What a change does once ArgoCD syncs it, in the words an operator wants before approving:
+ * which pods restart, which data moves or is lost, which changes the operators refuse.
+ * Each rule reads the object before and after, and the rest of its site when it needs to
+ * (the operator ConfigMap for Spilo pods, StorageClasses for volume growth).
+ */
+export type ImpactLevel = 'destructive' | 'disruptive' | 'refused' | 'info';
+
+export interface Impact {
+  readonly level: ImpactLevel;
+  readonly message: string;
+}
+
+export interface ChangeContext {
+  readonly action: 'add' | 'change' | 'remove';
+  readonly before?: KubeObject;
+  readonly after?: KubeObject;
+  readonly fields: readonly FieldChange[];
+  /** Applications (dist folders) that hold the object before and after. */
+  readonly apps: { readonly before?: string; readonly after?: string };
+  /** Every object of the same site, before and after. */
+  readonly site: { readonly before: readonly KubeObject[]; readonly after: readonly KubeObject[] };
+}
+
+type ImpactRule = (c: ChangeContext) => Impact[];
+
+/** A field by dotted path (`spec.postgresql.version`). */
+export function field(obj: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => asRecord(v)[k], obj);
+}
+
+const is = (c: ChangeContext, gk: string) => groupKind((c.after ?? c.before)!) === gk;
+const changed = (c: ChangeContext, path: string) => c.action === 'change' && field(c.before, path) !== field(c.after, path);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The Zalando operator's ConfigMap (the one with `docker_image`). */
+const operatorConfig = (objects: readonly KubeObject[]) =>
+  objects.find((o) => groupKind(o) === '/ConfigMap' && typeof field(o, 'data.docker_image') === 'string');
+const instances = (pg: KubeObject | undefined) => Number(field(pg, 'spec.numberOfInstances') ?? 1);
+const rollingRestart = (pods: number, what: string) => (pods === 1
+  ? `restart of the only pod ${what}: the database is down until it is back (no replica to switch over to)`
+  : `rolling restart of ${plural(pods, 'pod')} ${what}: replicas first, then a switchover of the primary (a few seconds without writes), then the old primary`);
+
+const dataRemoval: ImpactRule = (c) => {
+  if (c.action !== 'remove' || !isDataBearing(c.before!, dataNamespaces(c.site.before))) return [];
+  const what = describe(c.before!);
+  return [{
+    level: 'destructive',
+    message: isProtected(c.before!)
+      ? `${what} holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data`
+      : `${what} holds data and ArgoCD will prune it: its data is deleted`,
+  }];
+};
+
+const protectionDropped: ImpactRule = (c) => (c.action === 'change' && isProtected(c.before!) && !isProtected(c.after!)
+  ? [{ level: 'destructive', message: `loses Prune=false,Delete=false: from now on a removal or an Application deletion deletes its data` }]
+  : []);
+
+const crdRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === 'apiextensions.k8s.io/CustomResourceDefinition'
+  ? [{ level: isProtected(c.before!) ? 'disruptive' : 'destructive', message: `deleting CRD ${c.before!.metadata.name} deletes every ${String(field(c.before, 'spec.names.kind'))} in the cluster${isProtected(c.before!) ? ' (ArgoCD will not prune it: Prune=false)' : ''}` }]
+  : []);
+
+const operatorSpiloImage: ImpactRule = (c) => {
+  if (!is(c, '/ConfigMap') || !changed(c, 'data.docker_image') || field(c.before, 'data.docker_image') === undefined) return [];
+  const clusters = c.site.after.filter((o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.dockerImage') === undefined);
+  const pods = clusters.reduce((n, pg) => n + instances(pg), 0);
+  const image = `Spilo image ${String(field(c.before, 'data.docker_image'))} → ${String(field(c.after, 'data.docker_image'))}`;
+  if (pods === 0) return [{ level: 'info', message: `${image}: no cluster uses the operator's default image` }];
+  return [{ level: 'disruptive', message: `${image}: the operator restarts, then ${rollingRestart(pods, `in ${plural(clusters.length, 'cluster')} (${clusters.map((p) => p.metadata.name).join(', ')})`)}` }];
+};
+
+const clusterSpiloImage: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || c.action !== 'change') return [];
+  const image = (pg: KubeObject, objects: readonly KubeObject[]) => field(pg, 'spec.dockerImage') ?? field(operatorConfig(objects), 'data.docker_image');
+  const before = image(c.before!, c.site.before);
+  const after = image(c.after!, c.site.after);
+  if (before === after || !changed(c, 'spec.dockerImage')) return [];
+  return [{ level: 'disruptive', message: `Spilo image ${String(before)} → ${String(after)}: ${rollingRestart(instances(c.after), `of ${c.after!.metadata.name}`)}` }];
+};
+
+const majorVersion: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || !changed(c, 'spec.postgresql.version')) return [];
+  const from = Number(field(c.before, 'spec.postgresql.version'));
+  const to = Number(field(c.after, 'spec.postgresql.version'));
+  if (to < from) return [{ level: 'refused', message: `PostgreSQL ${from} → ${to} is a downgrade: the operator does not downgrade and the data directory stays on ${from}; revert` }];
+  const mode = String(field(operatorConfig(c.site.after), 'data.major_version_upgrade_mode') ?? 'off');
+  const how = mode === 'off'
+    ? `major_version_upgrade_mode is 'off': the pods roll with PGVERSION=${to} but keep running PostgreSQL ${from} (no upgrade) unless team '${String(field(c.after, 'spec.teamId'))}' is in major_version_upgrade_team_allow_list`
+    : `after the rolling restart the operator runs the in-place upgrade (inplace_upgrade.py) on the primary (mode '${mode}'): the cluster is down during pg_upgrade; take a backup first`;
+  return [{ level: 'disruptive', message: `PostgreSQL major version ${from} → ${to}, in-place major upgrade of ${c.after!.metadata.name} (${plural(instances(c.after), 'pod')}): ${how}` }];
+};
+
+const instanceCount: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || !changed(c, 'spec.numberOfInstances')) return [];
+  const from = instances(c.before);
+  const to = instances(c.after);
+  const name = c.after!.metadata.name;
+  if (to > from) return [{ level: 'info', message: `${plural(to - from, 'replica')} added (${from} → ${to}): the new pods copy the primary's data (basebackup), extra load on the primary and storage` }];
+  const removed = Array.from({ length: from - to }, (_, i) => `${name}-${to + i}`).join(', ');
+  return [{
+    level: 'disruptive',
+    message: `${plural(from - to, 'replica')} removed (${from} → ${to}): pod(s) ${removed} are deleted (the StatefulSet keeps their volumes)${to <= 1 ? '; no replica is left: no automatic failover' : ''}`,
+  }];
+};
+
+const volume: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || c.action !== 'change') return [];
+  const out: Impact[] = [];
+  const [from, to] = [field(c.before, 'spec.volume.size'), field(c.after, 'spec.volume.size')].map(String);
+  if (from !== to && isQuantity(from) && isQuantity(to)) {
+    const storageClass = String(field(c.after, 'spec.volume.storageClass'));
+    const sc = c.site.after.find((o) => groupKind(o) === 'storage.k8s.io/StorageClass' && o.metadata.name === storageClass);
+    if (parseQuantity(to) < parseQuantity(from)) {
+      out.push({ level: 'refused', message: `volume shrink ${from} → ${to} is refused by the operator (a PVC cannot shrink): the volumes stay ${from}; revert` });
+    } else if (sc && field(sc, 'allowVolumeExpansion') !== true) {
+      out.push({ level: 'refused', message: `volume ${from} → ${to}: StorageClass ${storageClass} does not allow volume expansion, the resize fails` });
+    } else {
+      out.push({ level: 'info', message: `volumes grow ${from} → ${to} for ${plural(instances(c.after), 'pod')}, online (filesystem resized by the CSI driver)` });
+    }
+  }
+  if (changed(c, 'spec.volume.storageClass')) {
+    out.push({ level: 'refused', message: `storage class ${String(field(c.before, 'spec.volume.storageClass'))} → ${String(field(c.after, 'spec.volume.storageClass'))} is ignored by the operator for existing volumes: migrate by cloning into a new cluster` });
+  }
+  return out;
+};
+
+/** `node → devices` of CephCluster storage.nodes. */
+const storageNodes = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.storage.nodes')).map(asRecord)
+  .map((n) => [String(n.name), asArray(n.devices).map((d) => String(asRecord(d).name))]));
+
+const cephStorage: ImpactRule = (c) => {
+  if (!is(c, 'ceph.rook.io/CephCluster') || c.action !== 'change') return [];
+  const before = storageNodes(c.before);
+  const after = storageNodes(c.after);
+  const out: Impact[] = [];
+  for (const [node, devices] of before) {
+    const now = after.get(node);
+    const gone = now ? devices.filter((d) => !now.includes(d)) : devices;
+    if (!now) out.push({ level: 'disruptive', message: `storage node ${node} removed from the CephCluster: its OSDs (${devices.join(', ') || 'all devices'}) leave the cluster once marked out and Ceph rebalances their data onto the remaining OSDs (heavy I/O, less capacity; Rook does not purge OSDs by itself)` });
+    else if (gone.length) out.push({ level: 'disruptive', message: `device(s) ${gone.join(', ')} removed from storage node ${node}: data rebalancing onto the remaining OSDs once their OSDs are marked out` });
+  }
+  for (const [node, devices] of after) {
+    const was = before.get(node);
+    const added = was ? devices.filter((d) => !was.includes(d)) : devices;
+    if (added.length || !was) out.push({ level: 'info', message: `new OSD(s) on ${node} (${added.join(', ') || 'all devices'}): Ceph rebalances data onto them` });
+  }
+  if (changed(c, 'spec.cephVersion.image')) {
+    out.push({ level: 'disruptive', message: `Ceph image ${String(field(c.before, 'spec.cephVersion.image'))} → ${String(field(c.after, 'spec.cephVersion.image'))}: Rook upgrades mons, mgrs and OSDs one at a time, waiting for HEALTH_OK between them` });
+  }
+  return out;
+};
+
+/** Any pod template change restarts the pods of a Deployment, StatefulSet or DaemonSet. */
+const podTemplate: ImpactRule = (c) => {
+  const kinds = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet'];
+  if (c.action !== 'change' || !kinds.includes(groupKind(c.after!)) || !c.fields.some((f) => f.path.startsWith('spec.template.'))) return [];
+  const replicas = groupKind(c.after!) === 'apps/DaemonSet' ? 'every node\'s pod' : plural(Number(field(c.after, 'spec.replicas') ?? 1), 'pod');
+  return [field(c.after, 'spec.strategy.type') === 'Recreate'
+    ? { level: 'disruptive', message: `pod template changed: ${replicas} stopped then recreated (strategy Recreate): a short outage of ${c.after!.metadata.name}` }
+    : { level: 'info', message: `pod template changed: rolling restart of ${replicas}` }];
+};
+
+const applicationRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === 'argoproj.io/Application'
+  ? [{ level: 'disruptive', message: `ArgoCD deletes Application ${c.before!.metadata.name} and, through its finalizer, every object it manages except those marked Delete=false` }]
+  : []);
+
+const namespaceRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === '/Namespace' && !isDataBearing(c.before!, dataNamespaces(c.site.before))
+  ? [{ level: 'disruptive', message: `deleting namespace ${c.before!.metadata.name} deletes everything in it, including objects this repository does not render` }]
+  : []);
+
+/** Between Applications the old one prunes the object and the new one creates it, unless it is protected. */
+const moved: ImpactRule = (c) => {
+  if (c.action !== 'change' || c.apps.before === c.apps.after) return [];
+  const move = `moves from Application ${c.apps.before} to ${c.apps.after}`;
+  if (isProtected(c.before!)) return [{ level: 'info', message: `${move}: ${c.apps.before} leaves it in place (Prune=false) and ${c.apps.after} adopts it` }];
+  return [isDataBearing(c.before!, dataNamespaces(c.site.before))
+    ? { level: 'destructive', message: `${move}: ${c.apps.before} prunes it, deleting its data, before ${c.apps.after} recreates it empty` }
+    : { level: 'disruptive', message: `${move}: ${c.apps.before} prunes it and ${c.apps.after} recreates it, a short gap` }];
+};
+
+export const IMPACT_RULES: readonly ImpactRule[] = [
+  moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cephStorage, podTemplate,
+];
+
+export function impactsOf(c: ChangeContext): Impact[] {
+  return IMPACT_RULES.flatMap((rule) => rule(c));
+}

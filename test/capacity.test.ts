@@ -1,0 +1,86 @@
+import { describe, expect, test } from 'vitest';
+import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check/capacity';
+import { SITES } from '../lib/sites';
+import { poc } from '../lib/sites/poc';
+import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
+
+const Mi = 2 ** 20;
+const Gi = 2 ** 30;
+
+describe('system reserve (GKE allocatable formula + 100Mi eviction threshold)', () => {
+  test('a runbook worker, 2 CPU / 2 GB: 70m and 612Mi reserved', () => {
+    const r = systemReserve({ cpu: 2, memory: 2 * Gi });
+    expect(r.cpu).toBeCloseTo(0.07);
+    expect(r.memory).toBe(612 * Mi);
+  });
+  test('the runbook control plane, 8 CPU / 8 GB: 90m and 1.9Gi reserved', () => {
+    const r = systemReserve({ cpu: 8, memory: 8 * Gi });
+    expect(r.cpu).toBeCloseTo(0.06 + 0.01 + 0.01 + 0.01);
+    expect(r.memory).toBe(1 * Gi + 0.8 * Gi + 100 * Mi);
+  });
+});
+
+describe('capacity', () => {
+  test.each(SITES.map((s) => [s.name, s] as const))('passes on the rendered site %s', (_n, site) => {
+    expect(checkCapacity(siteTree(site))).toEqual([]);
+  });
+
+  test('counts what is pinned per node, with the system pods that are not in dist/', () => {
+    const load = siteLoad(siteTree(poc));
+    const worker = load.nodes.find((n) => n.node.name === 'dnumworker1')!;
+    expect(worker.items.map((i) => `${i.pods}x ${i.workload.label} (${i.workload.from.app})`)).toEqual([
+      '1x pods of DaemonSet kube-flannel-ds (host-bootstrap)',
+      '1x Postgres instances of acid-test-cluster (postgres-clusters)',
+    ]);
+    // flannel 100m/50Mi + Spilo 10m/100Mi (poc.ts)
+    expect(worker.requests).toEqual({ cpu: 0.11, memory: 150 * Mi });
+    const cp = load.nodes.find((n) => n.node.name === 'debian-cp')!;
+    expect(cp.requests.cpu).toBeCloseTo(0.75);
+    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
+  });
+
+  test('the runbook\'s 2 CPU / 2 GB storage workers: Ceph fits by empty requests but not by Rook\'s minimums (warning)', () => {
+    const findings = checkCapacity(withObjects(siteTree(poc), 'rook-ceph-cluster', cephCluster()));
+    expect(findings.map((f) => [f.severity, f.where])).toEqual([
+      ['warning', 'poc/node dnumcephworker1'], ['warning', 'poc/node dnumcephworker2'], ['warning', 'poc/node dnumcephworker3'],
+    ]);
+    // a mon (1Gi) and an OSD (2Gi) per storage node, the mgr (512Mi) on one of them at worst
+    expect(findings[0].message).toMatch(/fit by their requests \(50Mi\) but need at least 3.55Gi to run \(pods of DaemonSet kube-flannel-ds \(host-bootstrap\) 50Mi, Ceph mons \(rook-ceph-cluster\) 1Gi, Ceph mgrs \(rook-ceph-cluster\) 512Mi, Ceph OSDs \(rook-ceph-cluster\) 2Gi; upstream minimums\)/);
+    expect(findings[0].message).toMatch(/allocatable 1\.93 CPU \/ 1\.4Gi after the system reserve\): expect OOM kills and crash loops; give the node at least 4\.15Gi/);
+  });
+
+  test('fails when the declared requests of pinned pods exceed a node', () => {
+    const resources = { mon: { requests: { cpu: '500m', memory: '1Gi' } }, osd: { requests: { cpu: '1', memory: '2Gi' } } };
+    const findings = checkCapacity(withObjects(siteTree(poc), 'rook-ceph-cluster', cephCluster({ resources })));
+    expect(findings.map((f) => [f.severity, f.where])).toEqual([
+      ['error', 'poc/node dnumcephworker1'], ['error', 'poc/node dnumcephworker2'], ['error', 'poc/node dnumcephworker3'],
+    ]);
+    expect(findings[0].message).toMatch(/^memory requests 3.05Gi of the pods pinned here exceed the node \(2 CPU \/ 2Gi/);
+    expect(findings[0].message).toMatch(/pods would stay Pending/);
+  });
+
+  test('fails on CPU too', () => {
+    const findings = checkCapacity(withObjects(siteTree(poc), 'rook-ceph-cluster', cephCluster({ resources: { osd: { requests: { cpu: '2', memory: '100Mi' } } } })));
+    expect(findings[0].message).toMatch(/^CPU requests 2\.1 of the pods pinned here exceed the node/);
+  });
+
+  test('fails when an unpinned pod is larger than any node has left', () => {
+    const big = hardenedDeployment('huge', {}, { resources: { requests: { cpu: '1', memory: '7Gi' }, limits: { cpu: '1', memory: '7Gi' } } });
+    const findings = checkCapacity(withObjects(siteTree(poc), 'postgres-operator', big));
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^pods of Deployment huge request 1 CPU \/ 7Gi per pod: only 0 of 1 fit in what the pinned pods leave on the nodes they may use \(dnumworker1, dnumworker2, dnumminioworker1/)]);
+  });
+
+  test('fails when unpinned pods together exceed what the nodes have left', () => {
+    const many = { ...hardenedDeployment('many', {}, { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }) };
+    (many.spec as { replicas: number }).replicas = 12;
+    const findings = checkCapacity(withObjects(siteTree(poc), 'postgres-operator', many));
+    // 6 untainted workers with 1.4Gi allocatable hold one 1Gi pod each
+    expect(findings.map((f) => [f.where, f.message])).toEqual([['poc/postgres-operator: Deployment postgres-operator/many', expect.stringMatching(/: only 6 of 12 fit in what the pinned pods leave/)]]);
+  });
+
+  test('a missing request counts as the limit', () => {
+    const d = hardenedDeployment('limits-only', { nodeSelector: { 'kubernetes.io/hostname': 'dnumminioworker1' } }, { resources: { limits: { cpu: '3', memory: '100Mi' } } });
+    expect(checkCapacity(withObjects(siteTree(poc), 'x', d)).map((f) => f.where)).toEqual(['poc/node dnumminioworker1']);
+    expect(memoryText(1.5 * Gi)).toBe('1.5Gi');
+  });
+});

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readTrees } from '../lib/check/objects';
+import { checkTrees, formatFindings } from '../lib/check/run';
+import { checkSchemas } from '../lib/check/schema-check';
+import { scanSecrets } from '../lib/check/secret-scan';
+import { SITES } from '../lib/sites';
+import { poc } from '../lib/sites/poc';
+import { lab } from '../lib/sites/lab';
+import { siteTree, withObjects } from './support/trees';
+
+const ROOT = join(__dirname, '..');
+/** A credential built at run time, so that this tracked file holds none. */
+const leak = (host: string) => ['postgres', '//admin', `Sup3rS3cretPassw0rd@${host}`, '5432/app'].join(':');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+
+describe('checkTrees over the committed dist/', () => {
+  test('every site passes every check', () => {
+    const findings = checkTrees(SITES, readTrees(join(ROOT, 'dist')));
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+  test('fails on a rendered folder with no site model, and on a file that is not an object', () => {
+    const trees = new Map([
+      ['old-site', new Map([['argocd/configmap-x.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n']])],
+      ['poc', new Map([['argocd/notes.yaml', '- just\n- a list\n']])],
+    ]);
+    expect(checkTrees(SITES, trees).map((f) => `${f.check} ${f.where}: ${f.message}`)).toEqual([
+      "tree old-site: rendered site 'old-site' has no model in lib/sites: remove the folder or run npm run synth",
+      'tree poc: poc/argocd/notes.yaml is not a Kubernetes object (apiVersion, kind and metadata are required)',
+    ]);
+  });
+  test('the report groups by check and ends with the verdict', () => {
+    const text = formatFindings([{ check: 'policy', severity: 'error', where: 'poc/x', message: 'bad' }, { check: 'capacity', severity: 'warning', where: 'poc/node n', message: 'tight' }], ['schemas', 'capacity', 'policy']);
+    expect(text).toBe('schemas: ok\ncapacity: ok, 1 warning(s)/note(s)\n  warn  poc/node n: tight\npolicy: 1 error(s)\n  ERROR poc/x: bad\ncheck failed: 1 error(s)');
+  });
+});
+
+describe('schemas (the site\'s Kubernetes minor picks the schema)', () => {
+  test('fails on an unknown kind and an unknown field', () => {
+    const tree = withObjects(siteTree(poc), 'x',
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' }, dat: {} });
+    expect(checkSchemas(tree).map((f) => `${f.where}: ${f.message}`)).toEqual([
+      'poc/x: Widget w: unknown kind example.com/v1/Widget: no pinned schema or CRD defines it',
+      "poc/x: ConfigMap x/c: /: must NOT have additional properties 'dat'",
+    ]);
+  });
+  test('a kind that exists in 1.27 only fails on a 1.26 site', () => {
+    const obj = { apiVersion: 'certificates.k8s.io/v1alpha1', kind: 'ClusterTrustBundle', metadata: { name: 'b' }, spec: { trustBundle: 'PEM' } };
+    expect(checkSchemas(withObjects(siteTree(poc), 'x', obj)).map((f) => f.message)).toEqual(['unknown kind certificates.k8s.io/v1alpha1/ClusterTrustBundle: no pinned schema or CRD defines it']);
+    expect(checkSchemas(withObjects(siteTree(lab), 'x', obj))).toEqual([]);
+  });
+});
+
+describe('secret scan (secretlint, recommended preset)', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = tempDir('secrets-');
+    symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
+    cpSync(join(ROOT, '.secretlintrc.json'), join(repo, '.secretlintrc.json'));
+    writeFileSync(join(repo, 'clean.yaml'), 'password: {secretKeyRef: {name: creds, key: password}}\n');
+    writeFileSync(join(repo, 'leak.env'), `DATABASE_URL=${leak('db.example.org')}\n`);
+  });
+  test('finds a credential, masked, with file and line', () => {
+    const found = scanSecrets(repo, ['clean.yaml', 'leak.env']);
+    expect(found.map((f) => [f.check, f.severity, f.where])).toEqual([['secrets', 'error', 'leak.env:1']]);
+    expect(found[0].message).toMatch(/^found PostgreSQL connection string: \*+ \(database-connection-string\)/);
+    expect(found[0].message).not.toContain('Sup3rS3cret');
+  });
+  test('passes on clean files', () => {
+    expect(scanSecrets(repo, ['clean.yaml'])).toEqual([]);
+  });
+});
+
+describe('npm run check (the real CLI)', () => {
+  const check = (cwd: string) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'check.ts')], { cwd, encoding: 'utf8', env: { ...process.env, PG_GITOPS_ROOT: cwd } });
+
+  test('passes on this repository', () => {
+    const run = check(ROOT);
+    expect(run.stdout).toMatch(/^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok\npolicy: ok\nsecrets: ok\ncheck passed$/m);
+    expect(run.status).toBe(0);
+  });
+
+  test('fails with one report on a bad tree and a leaked secret', () => {
+    const copy = tempDir('check-');
+    for (const entry of ['dist', 'imports', '.secretlintrc.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    spawnSync('git', ['init', '-q'], { cwd: copy });
+    const deployment = join(copy, 'dist/poc/postgres-operator/deployment-postgres-operator.yaml');
+    writeFileSync(deployment, readFileSync(deployment, 'utf8').replace(/image: (\S+):v1\.9\.0/, 'image: $1:latest'));
+    writeFileSync(join(copy, 'notes.md'), `psql ${leak('10.10.10.31')}\n`);
+    const run = check(copy);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^policy: 1 error\(s\)\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m);
+    expect(run.stdout).toMatch(/^secrets: 1 error\(s\)\n {2}ERROR notes\.md:1: found PostgreSQL connection string/m);
+    expect(run.stdout).toMatch(/check failed: 2 error\(s\)$/m);
+  });
+});

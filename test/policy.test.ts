@@ -1,0 +1,198 @@
+import { describe, expect, test } from 'vitest';
+import { checkAppProjects } from '../lib/check/app-project';
+import { POLICY_RULES, checkPolicy, hardeningGaps, imagesOf, unpinnedReason } from '../lib/check/policy';
+import { SITES } from '../lib/sites';
+import { poc } from '../lib/sites/poc';
+import { cephCluster, hardenedDeployment, siteTree, withChanged, withObjects } from './support/trees';
+
+const rule = (name: keyof typeof POLICY_RULES) => POLICY_RULES[name];
+const messages = (findings: ReturnType<typeof checkPolicy>) => findings.map((f) => `${f.severity} ${f.where}: ${f.message}`);
+
+describe('policy', () => {
+  test.each(SITES.map((s) => [s.name, s] as const))('passes on the rendered site %s', (_n, site) => {
+    expect(checkPolicy(siteTree(site))).toEqual([]);
+  });
+  test('a hardened, limited, pinned Deployment passes (the crafted baseline of the tests below)', () => {
+    expect(checkPolicy(withObjects(siteTree(poc), 'postgres-operator', hardenedDeployment('ok')))).toEqual([]);
+  });
+});
+
+describe('images are pinned', () => {
+  test.each([
+    ['quay.io/ceph/ceph:v16.2.7', undefined],
+    ['registry.example.org:5000/team/app:1.2', undefined],
+    [`ghcr.io/x/y@sha256:${'a'.repeat(64)}`, undefined],
+    ['registry.example.org:5000/team/app', 'has no tag (it means latest)'],
+    ['busybox', 'has no tag (it means latest)'],
+    ['ghcr.io/zalando/spilo-15:latest', "uses the moving tag 'latest'"],
+  ])('%s', (image, reason) => {
+    expect(unpinnedReason(image)).toBe(reason);
+  });
+  test('images are found in containers, CR fields and the operator ConfigMap', () => {
+    const paths = siteTree(poc).objects.flatMap((r) => imagesOf(r.obj).map((i) => `${r.obj.kind}/${i.path}`));
+    expect(paths).toEqual(expect.arrayContaining([
+      'ConfigMap/data.docker_image', 'ConfigMap/data.connection_pooler_image', 'ConfigMap/data.logical_backup_docker_image',
+      'Deployment/spec.template.spec.containers[0].image',
+    ]));
+    expect(imagesOf(cephCluster()).map((i) => i.path)).toEqual(['spec.cephVersion.image']);
+  });
+  test('fails on a latest Spilo image in the operator ConfigMap', () => {
+    const tree = withChanged(siteTree(poc), 'ConfigMap', 'postgres-operator', (o) => { o.data.docker_image = 'ghcr.io/zalando/spilo-15:latest'; });
+    expect(messages(rule('images')(tree))).toEqual([
+      "error poc/postgres-operator: ConfigMap postgres-operator/postgres-operator: data.docker_image: image 'ghcr.io/zalando/spilo-15:latest' uses the moving tag 'latest': pin a version tag or a digest in lib/site/versions.ts",
+    ]);
+  });
+  test('fails on an untagged container image and an untagged CR image', () => {
+    const tree = withObjects(siteTree(poc), 'x', hardenedDeployment('a', {}, { image: 'busybox' }), cephCluster({ cephVersion: { image: 'quay.io/ceph/ceph' } }));
+    expect(rule('images')(tree).map((f) => f.message.split(':')[0])).toEqual(['spec.template.spec.containers[0].image', 'spec.cephVersion.image']);
+  });
+});
+
+describe('containers are hardened and limited', () => {
+  test.each([
+    ['runs as root', {}, { runAsUser: 0 }, 'runAsNonRoot: true (or a non-zero runAsUser)'],
+    ['may escalate', {}, { allowPrivilegeEscalation: true }, 'allowPrivilegeEscalation: false'],
+    ['is privileged', {}, { privileged: true }, 'no privileged: true'],
+    ['keeps capabilities', {}, { capabilities: { drop: ['NET_RAW'] } }, "capabilities.drop: ['ALL']"],
+    ['writes its root filesystem', {}, { readOnlyRootFilesystem: false }, 'readOnlyRootFilesystem: true'],
+    ['has no seccomp profile', { securityContext: { runAsNonRoot: true } }, {}, 'seccompProfile.type: RuntimeDefault'],
+  ])('fails when the container %s', (_what, pod, sc, gap) => {
+    const d = hardenedDeployment('app', pod);
+    const spec = (d.spec as { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } }).template.spec;
+    Object.assign(spec.containers[0].securityContext, sc);
+    const found = rule('hardening')(withObjects(siteTree(poc), 'x', d));
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toBe(`container 'app' is not hardened: set ${gap} (lib/constructs/hardening.ts hardenedContainer)`);
+  });
+  test('the pod-level runAsNonRoot and seccompProfile count for the container', () => {
+    expect(hardeningGaps({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } },
+      { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } })).toEqual([]);
+  });
+  test('fails on missing limits, init containers included', () => {
+    const d = hardenedDeployment('app', { initContainers: [{ name: 'init', image: 'busybox:1.36', resources: { limits: { cpu: '10m' } },
+      securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } }] },
+    { resources: { requests: { cpu: '10m', memory: '10Mi' } } });
+    expect(rule('hardening')(withObjects(siteTree(poc), 'x', d)).map((f) => f.message)).toEqual([
+      "container 'init' has no memory limit: set resources.limits (lib/constructs/hardening.ts resources)",
+      "container 'app' has no cpu and memory limit: set resources.limits (lib/constructs/hardening.ts resources)",
+    ]);
+  });
+});
+
+describe('pod templates pass their namespace\'s Pod Security level', () => {
+  const ns = (name: string, level: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': level } } });
+  const inNamespace = <T extends { metadata: object }>(obj: T, namespace: string): T => ({ ...obj, metadata: { ...obj.metadata, namespace } });
+  test('fails on host namespaces under restricted, for every pod-template kind (a CronJob here)', () => {
+    const d = hardenedDeployment('job', { hostNetwork: true, hostPID: true });
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: d.metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: (d.spec as { template: unknown }).template } } } };
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', cron)).map((f) => f.message)).toEqual(["Pod Security 'restricted' of namespace postgres-operator rejects its pods: hostNetwork; hostPID"]);
+  });
+  test('a node exporter (hostPID, hostNetwork, hostPath) passes in a privileged namespace only', () => {
+    const exporter = inNamespace({ ...hardenedDeployment('node-exporter', { hostPID: true, hostNetwork: true, volumes: [{ name: 'proc', hostPath: { path: '/proc' } }] }), kind: 'DaemonSet' }, 'monitoring');
+    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'privileged'), exporter))).toEqual([]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'baseline'), exporter)).map((f) => f.message))
+      .toEqual(["Pod Security 'baseline' of namespace monitoring rejects its pods: hostNetwork; hostPID; hostPath volume 'proc'"]);
+  });
+  test('restricted also wants the hardened fields and plain volume types; baseline does not', () => {
+    const loose = inNamespace(hardenedDeployment('loose', { securityContext: {}, volumes: [{ name: 'nfs', nfs: { server: 'x', path: '/' } }] },
+      { securityContext: { capabilities: { add: ['NET_ADMIN', 'CHOWN'] } } }), 'apps');
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('apps', 'restricted'), loose)).map((f) => f.message)).toEqual([
+      "Pod Security 'restricted' of namespace apps rejects its pods: container 'loose' adds capabilities NET_ADMIN; volume 'nfs' of a type restricted forbids; container 'loose' without allowPrivilegeEscalation: false; container 'loose' without runAsNonRoot: true; container 'loose' without seccompProfile RuntimeDefault; container 'loose' without capabilities.drop ALL; container 'loose' adds capabilities CHOWN",
+    ]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('apps', 'baseline'), loose)).map((f) => f.message))
+      .toEqual(["Pod Security 'baseline' of namespace apps rejects its pods: container 'loose' adds capabilities NET_ADMIN"]);
+  });
+  test('warns when the namespace of a pod is not rendered', () => {
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', inNamespace(hardenedDeployment('a'), 'kube-system'))).map((f) => [f.severity, f.message]))
+      .toEqual([['warning', "namespace 'kube-system' is not rendered, so its Pod Security level is unknown: render it with PlatformNamespace"]]);
+  });
+});
+
+describe('namespaces carry Pod Security labels', () => {
+  test('fails without an enforce label', () => {
+    const tree = withChanged(siteTree(poc), 'Namespace', 'postgres-operator', (o) => { delete o.metadata.labels['pod-security.kubernetes.io/enforce']; });
+    expect(messages(rule('namespaces')(tree))).toEqual(['error poc/postgres-operator: Namespace postgres-operator: label pod-security.kubernetes.io/enforce is missing: set one of privileged, baseline, restricted (use PlatformNamespace)']);
+  });
+  test('fails on an unknown level, warns on privileged and on missing warn/audit', () => {
+    const tree = withChanged(siteTree(poc), 'Namespace', 'postgres-operator', (o) => { o.metadata.labels['pod-security.kubernetes.io/enforce'] = 'strict'; });
+    expect(rule('namespaces')(tree)[0].message).toMatch(/enforce is 'strict'/);
+    const priv = withObjects(siteTree(poc), 'x', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'rook-ceph', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+    expect(rule('namespaces')(priv).map((f) => f.severity)).toEqual(['warning', 'warning']);
+  });
+});
+
+describe('data-bearing objects are protected', () => {
+  test('fails on a postgresql without Prune=false,Delete=false', () => {
+    const tree = withChanged(siteTree(poc), 'postgresql', 'acid-test-cluster', (o) => { o.metadata.annotations['argocd.argoproj.io/sync-options'] = 'SkipDryRunOnMissingResource=true'; });
+    expect(messages(rule('data')(tree))).toEqual(['error poc/postgres-clusters: postgresql postgres/acid-test-cluster: holds data but ArgoCD may prune or delete it: annotate argocd.argoproj.io/sync-options with Prune=false,Delete=false (protectData)']);
+  });
+  test('fails on a namespace that holds data and is not protected (Delete=false alone is not enough)', () => {
+    const tree = withChanged(siteTree(poc), 'Namespace', 'postgres', (o) => { o.metadata.annotations['argocd.argoproj.io/sync-options'] = 'Delete=false'; });
+    expect(rule('data')(tree).map((f) => f.message)).toEqual([expect.stringMatching(/the namespace holds data-bearing objects$/)]);
+  });
+  test.each([
+    ['CephCluster', cephCluster({})],
+    ['PersistentVolumeClaim', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'postgres' }, spec: {} }],
+    ['Tenant', { apiVersion: 'minio.min.io/v2', kind: 'Tenant', metadata: { name: 'minio', namespace: 'minio' }, spec: { pools: [] } }],
+  ])('fails on an unprotected %s', (_kind, obj) => {
+    const bare = { ...obj, metadata: { ...obj.metadata, annotations: {} } };
+    expect(rule('data')(withObjects(siteTree(poc), 'x', bare))).toHaveLength(1);
+  });
+});
+
+describe('no secret values in dist/', () => {
+  test('fails on a Secret with data or stringData, naming the keys only', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-env', namespace: 'minio' }, stringData: { 'config.env': 'export MINIO_ROOT_PASSWORD=hunter2' } };
+    const found = rule('secrets')(withObjects(siteTree(poc), 'x', secret));
+    expect(found.map((f) => f.message)).toEqual(['Secret carries values (config.env) in git: create it at deploy time (kubectl create secret …) and reference it by name']);
+    expect(JSON.stringify(found)).not.toContain('hunter2');
+  });
+});
+
+describe('the AppProject grants only what the apps need', () => {
+  const project = (change: (o: any) => void) => withChanged(siteTree(poc), 'AppProject', 'poc', change); // eslint-disable-line @typescript-eslint/no-explicit-any
+  test('fails on a kind no app renders', () => {
+    const tree = project((o) => o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'StorageClass' }));
+    expect(messages(checkAppProjects(tree))).toEqual(['error poc/argocd: AppProject argocd/poc: grants cluster-scoped kinds storage.k8s.io/StorageClass that no app renders: remove them (least privilege)']);
+  });
+  test('fails on a kind an app renders but the project does not grant', () => {
+    const tree = project((o) => { o.spec.namespaceResourceWhitelist = o.spec.namespaceResourceWhitelist.filter((k: { kind: string }) => k.kind !== 'postgresql'); });
+    expect(checkAppProjects(tree).map((f) => f.message)).toEqual([expect.stringMatching(/^does not grant the namespaced kinds acid.zalan.do\/postgresql that its apps render: the sync would be refused/)]);
+  });
+  test('fails on wildcards and on a missing namespaced whitelist', () => {
+    const tree = project((o) => {
+      o.spec.clusterResourceWhitelist = [{ group: '*', kind: '*' }];
+      delete o.spec.namespaceResourceWhitelist;
+      o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: '*' });
+    });
+    const found = checkAppProjects(tree).map((f) => f.message);
+    expect(found).toContain("grants wildcards (kind '*/*', destination https://kubernetes.default.svc *): list exactly what the apps render");
+    expect(found).toContain('has no namespaceResourceWhitelist, so it grants every namespaced kind: list the kinds the apps render');
+  });
+  test('fails on an extra destination namespace and source repository', () => {
+    const tree = project((o) => {
+      o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
+      o.spec.sourceRepos.push('https://github.com/example/other.git');
+    });
+    expect(checkAppProjects(tree).map((f) => f.message)).toEqual([
+      'grants destination namespaces kube-system that no app renders: remove them (least privilege)',
+      'grants source repositories https://github.com/example/other.git that no app renders: remove them (least privilege)',
+    ]);
+  });
+  test('fails on a dist folder no Application syncs', () => {
+    const tree = withObjects(siteTree(poc), 'rook-ceph-cluster', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
+    expect(messages(checkAppProjects(tree))[0]).toBe('error poc/rook-ceph-cluster: no Application syncs dist/poc/rook-ceph-cluster: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one');
+  });
+  test('grants for an Application whose manifests are outside dist/ are notes naming it', () => {
+    const external = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'rook-ceph-operator', namespace: 'argocd' },
+      spec: { project: 'poc', source: { repoURL: 'https://charts.rook.io/release', chart: 'rook-ceph', targetRevision: 'v1.9.2' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'rook-ceph' } },
+    };
+    const tree = withChanged(withObjects(siteTree(poc), 'argocd', external), 'AppProject', 'poc', (o) => {
+      o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' });
+      o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'rook-ceph' });
+      o.spec.sourceRepos.push('https://charts.rook.io/release');
+    });
+    expect(messages(checkAppProjects(tree))).toEqual(['note poc/argocd: AppProject argocd/poc: grants cluster-scoped kinds storage.k8s.io/CSIDriver beyond the rendered objects, assumed needed by rook-ceph-operator (manifests outside dist/)']);
+  });
+});

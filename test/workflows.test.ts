@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const ROOT = join(__dirname, '..');
+const DIR = join(ROOT, '.github', 'workflows');
+const validator = join(ROOT, 'node_modules', '.bin', 'action-validator');
+const validate = (file: string) => spawnSync(validator, [file], { encoding: 'utf8' });
+
+interface Step { readonly name?: string; readonly run?: string; readonly uses?: string; readonly if?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string> }
+interface Workflow { readonly on: Record<string, unknown>; readonly permissions: Record<string, string>; readonly jobs: Record<string, { readonly steps: readonly Step[] }> }
+const workflow = (name: string) => load(readFileSync(join(DIR, name), 'utf8')) as Workflow;
+const runs = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : []))).join('\n');
+
+const tmp = mkdtempSync(join(tmpdir(), 'workflows-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('GitHub workflows', () => {
+  test.each(readdirSync(DIR).filter((f) => f.endsWith('.yml')))('%s is valid (action-validator)', (file) => {
+    const run = validate(join(DIR, file));
+    expect(run.stdout + run.stderr).not.toMatch(/"errors"/);
+    expect(run.status).toBe(0);
+  });
+
+  test('fails on a broken workflow (the validator can fail)', () => {
+    const bad = join(tmp, 'bad.yml');
+    writeFileSync(bad, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    step: []\n');
+    expect(validate(bad).status).not.toBe(0);
+  });
+
+  test('ci: npm ci, synth freshness, tests, checks, in that order', () => {
+    const ci = workflow('ci.yml');
+    const steps = runs(ci).split('\n');
+    const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s));
+    expect(at(/^npm ci$/)).toBe(0);
+    expect(steps[at(/npm run synth/)]).toMatch(/^npm run synth && git diff --exit-code && test -z "\$\(git status --porcelain -- dist host-bootstrap docs\/sites\)"$/);
+    expect(at(/^npm test$/)).toBeGreaterThan(at(/npm run synth/));
+    expect(at(/^npm run check$/)).toBeGreaterThan(at(/^npm test$/));
+    expect(ci.permissions).toEqual({ contents: 'read' });
+  });
+
+  test('pr-diff: diffs the merge result against the base branch and keeps one comment up to date', () => {
+    const pr = workflow('pr-diff.yml');
+    expect(Object.keys(pr.on)).toEqual(['pull_request']);
+    expect(pr.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    const steps = pr.jobs.diff.steps;
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+    const diff = steps.find((s) => s.run?.includes('npm run --silent diff'))!;
+    expect(diff.env).toEqual({ BASE_REF: '${{ github.base_ref }}' });
+    expect(diff.run).toContain('--base "origin/$BASE_REF" --head HEAD --format markdown --output .build/pr-diff.md');
+    const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    const script = String(comment.with?.script);
+    expect(script).toContain("const marker = '<!-- pg-platform-gitops:rendered-diff -->'");
+    expect(script).toContain('github.rest.issues.updateComment');
+    expect(script).toContain('github.rest.issues.createComment');
+    // the inline script compiles as the body of github-script's async function
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => unknown;
+    expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
+  });
+
+  test('e2e-kind: applies namespaces and CRDs before the rest, on demand or when dist/ changes', () => {
+    const e2e = workflow('e2e-kind.yml');
+    expect(Object.keys(e2e.on).sort()).toEqual(['pull_request', 'workflow_dispatch']);
+    const text = runs(e2e);
+    expect(text.indexOf("-name 'namespace-*.yaml'")).toBeLessThan(text.indexOf('kubectl apply --server-side -R -f "dist/$SITE"'));
+    expect(text).toContain('kubectl wait --for condition=established');
+  });
+});
