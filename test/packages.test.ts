@@ -46,7 +46,7 @@ test('poc installs the 1.26 packages, lab the 1.27 ones (one repository per mino
 });
 
 test('the Docker repository is the one of the runbook (docs.docker.com, Debian)', () => {
-  expect(DOCKER_REPOSITORY.source).toBe('https://download.docker.com/linux/debian ${codename} stable');
+  expect(`${DOCKER_REPOSITORY.url} ${DOCKER_REPOSITORY.suite}`).toBe('https://download.docker.com/linux/debian ${codename} stable');
 });
 
 describe("the script's fetch_key (run with stand-ins for curl and gpg)", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkAppProjects } from '../lib/check/app-project';
-import { POLICY_RULES, checkPolicy, hardeningGaps, imagesOf, unpinnedReason } from '../lib/check/policy';
+import { POLICY_RULES, checkPolicy, hardeningGaps, unpinnedReason } from '../lib/check/policy';
+import { imagesOf } from '../lib/images';
 import { SITES } from '../lib/sites';
 import { poc } from '../lib/sites/poc';
 import { cephCluster, hardenedDeployment, siteTree, withChanged, withObjects } from './support/trees';

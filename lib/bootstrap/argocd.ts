@@ -1,6 +1,7 @@
 import { dump } from 'js-yaml';
 import { Application } from '../../imports/argoproj.io';
 import { ARGOCD_NAMESPACE, rootApplication } from '../charts/argocd';
+import { siteUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { VERSIONS } from '../site/versions';
 import { bashScript, file, shq } from './cloud-config';
@@ -8,6 +9,8 @@ import { ADMIN_KUBECONFIG, bootstrapPath, type BootstrapStep } from './step';
 
 /** ArgoCD's install manifest at the pinned tag (the runbook applied `stable`, whatever that was that day). */
 export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${VERSIONS.argocd}/manifests/install.yaml`;
+/** The images that manifest pulls (it is fetched at boot, so they are listed here for air-gapped mirrors). */
+export const ARGOCD_INSTALL_IMAGES = [`quay.io/argoproj/argocd:${VERSIONS.argocd}`, `ghcr.io/dexidp/dex:${VERSIONS.argocdDex}`, `redis:${VERSIONS.argocdRedis}`];
 
 /** The site's root Application as plain data, as dist/<site>/argocd/ renders it (less the chart's label). */
 export function rootApplicationManifest(site: Site): Record<string, unknown> {
@@ -28,7 +31,7 @@ export function argoCdStep(site: Site): BootstrapStep {
       `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
       'install_yaml="$(mktemp)"',
       'trap \'rm -f "$install_yaml"\' EXIT',
-      `curl -fsSL --retry 5 -o "$install_yaml" ${shq(ARGOCD_INSTALL_URL)}`,
+      `curl -fsSL --retry 5 -o "$install_yaml" ${shq(siteUrl(site.mirrors, ARGOCD_INSTALL_URL))}`,
       `kubectl create namespace ${ARGOCD_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
       `kubectl apply -n ${ARGOCD_NAMESPACE} -f "$install_yaml"`,
       'kubectl wait --for condition=established --timeout=300s crd/applications.argoproj.io crd/appprojects.argoproj.io',

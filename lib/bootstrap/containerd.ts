@@ -1,8 +1,9 @@
 import { stringify } from 'smol-toml';
 import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
 import type { Site, SiteNode } from '../site/model';
+import { PUBLIC_REGISTRIES, siteImage, type MirrorSpec } from '../site/mirrors';
 import { pauseImage } from '../site/versions';
-import { bashScript, file } from './cloud-config';
+import { bashScript, file, type WriteFile } from './cloud-config';
 import { bootstrapPath, type BootstrapStep } from './step';
 
 export const CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
@@ -22,6 +23,8 @@ export interface ContainerdConfig {
       /** Must be the pause image kubeadm expects, or the kubelet and containerd disagree on the sandbox. */
       readonly sandbox_image: string;
       readonly cni: { readonly bin_dir: string; readonly conf_dir: string };
+      /** Air-gapped sites: per-registry mirror settings in `<config_path>/<registry>/hosts.toml`. */
+      readonly registry?: { readonly config_path: string };
       readonly containerd: {
         readonly default_runtime_name: 'runc';
         readonly snapshotter: 'overlayfs';
@@ -53,8 +56,9 @@ export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
     grpc: { address: CONTAINERD_SOCKET },
     plugins: {
       [CRI_PLUGIN]: {
-        sandbox_image: sandbox,
+        sandbox_image: siteImage(site.mirrors, sandbox),
         cni: { bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' },
+        ...(site.mirrors ? { registry: { config_path: REGISTRY_HOSTS_DIR } } : {}),
         containerd: {
           default_runtime_name: 'runc',
           snapshotter: 'overlayfs',
@@ -66,6 +70,20 @@ export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
 }
 
 const STAGED_CONFIG = bootstrapPath('containerd-config.toml');
+const REGISTRY_HOSTS_DIR = '/etc/containerd/certs.d';
+
+/**
+ * hosts.toml of each public registry, sending its pulls to the site's mirror (`<mirror>/<registry>/…`):
+ * images we do not render (kubeadm's, ArgoCD's install manifest, upstream charts) come from the mirror too.
+ * No `server` line: the public registry stays the implicit last resort, named only by the directory.
+ */
+export function registryHosts(mirrors: MirrorSpec): WriteFile[] {
+  const [host, ...path] = mirrors.registry.split('/');
+  return PUBLIC_REGISTRIES.map((registry) => file(`${REGISTRY_HOSTS_DIR}/${registry}/hosts.toml`, stringify({
+    // override_path: the URL's path is the registry API root of this registry's copies
+    host: { [`https://${[host, 'v2', ...path, registry].join('/')}`]: { capabilities: ['pull', 'resolve'], override_path: true } },
+  })));
+}
 
 /**
  * Written beside the scripts, installed after the package: a file already at
@@ -75,7 +93,7 @@ const STAGED_CONFIG = bootstrapPath('containerd-config.toml');
 export function configureContainerdStep(site: Site, node: SiteNode): BootstrapStep {
   return {
     name: '30-configure-containerd.sh',
-    files: [file(STAGED_CONFIG, stringify(containerdConfig(site, node)))],
+    files: [file(STAGED_CONFIG, stringify(containerdConfig(site, node))), ...(site.mirrors ? registryHosts(site.mirrors) : [])],
     script: bashScript('Our containerd config (CRI on, systemd cgroups, kubeadm\'s pause image), live before kubeadm runs.', [
       `install -m 0644 ${STAGED_CONFIG} /etc/containerd/config.toml`,
       'systemctl restart containerd',

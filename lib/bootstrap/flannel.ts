@@ -1,4 +1,6 @@
 import { dump } from 'js-yaml';
+import { mapImages } from '../images';
+import { siteImage } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { UPSTREAM, loadUpstreamYaml, type Manifest } from '../upstream';
 import { bashScript, file } from './cloud-config';
@@ -9,7 +11,8 @@ const NET_CONF = 'net-conf.json';
 
 /** The pinned kube-flannel.yml with its `Network` set to the site's pod subnet (kubeadm's podSubnet). */
 export function flannelManifests(site: Site): Manifest[] {
-  return loadUpstreamYaml(UPSTREAM.flannel).map((doc) => {
+  return loadUpstreamYaml(UPSTREAM.flannel).map((upstream) => {
+    const doc = mapImages(upstream, (image) => siteImage(site.mirrors, image));
     if (doc.kind !== 'ConfigMap' || doc.metadata.name !== FLANNEL_CONFIG) return doc;
     const data = doc.data as Record<string, string>;
     const netConf = { ...JSON.parse(data[NET_CONF]) as object, Network: site.kubernetes.podSubnet };

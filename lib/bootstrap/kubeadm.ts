@@ -59,6 +59,10 @@ export interface ClusterConfiguration {
   readonly kubernetesVersion: string;
   readonly controlPlaneEndpoint: string;
   readonly networking: { readonly podSubnet: string; readonly serviceSubnet: string };
+  /** Air-gapped sites: the control plane images (and the pause image) from the mirror's copy of registry.k8s.io. */
+  readonly imageRepository?: string;
+  /** kubeadm drops the `coredns/` path segment under a custom imageRepository: keep the mirror's layout. */
+  readonly dns?: { readonly imageRepository: string };
 }
 
 export interface KubeletConfiguration {
@@ -80,6 +84,8 @@ export interface JoinConfiguration {
 }
 
 const API_PORT = 6443;
+/** Where kubeadm pulls the control plane images from by default. */
+export const KUBERNETES_REGISTRY = 'registry.k8s.io';
 
 function endpointOf(site: Site): string {
   const e = parseEndpoint(site.kubernetes.controlPlaneEndpoint);
@@ -128,6 +134,10 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
       kubernetesVersion: `v${site.kubernetes.version}`,
       controlPlaneEndpoint: endpointOf(site),
       networking: { podSubnet: site.kubernetes.podSubnet, serviceSubnet: defaultsOf(site).serviceSubnet },
+      ...(site.mirrors ? {
+        imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}`,
+        dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },
+      } : {}),
     },
     { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' },
   ];

@@ -1,4 +1,5 @@
 import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
+import { siteUrl } from '../site/mirrors';
 import type { Site, SiteNode } from '../site/model';
 import { VERSIONS } from '../site/versions';
 import { bashScript, shq } from './cloud-config';
@@ -13,8 +14,10 @@ export interface AptRepository {
   /** Full fingerprint of the primary key: any other key is refused. */
   readonly fingerprint: string;
   readonly keyring: string;
-  /** The `deb` line after `[signed-by=…]`; the shell expands `${codename}` to the node's Debian codename. */
-  readonly source: string;
+  /** The repository's base URL. */
+  readonly url: string;
+  /** What follows the URL on the `deb` line; the shell expands `${codename}` to the node's Debian codename. */
+  readonly suite: string;
 }
 
 /** Docker's Debian repository, for containerd.io (docs.docker.com/engine/install/debian). */
@@ -23,7 +26,8 @@ export const DOCKER_REPOSITORY: AptRepository = {
   keyUrl: 'https://download.docker.com/linux/debian/gpg',
   fingerprint: '9DC858229FC7DD38854AE2D88D81803C0EBFCD88',
   keyring: '/etc/apt/keyrings/docker.gpg',
-  source: 'https://download.docker.com/linux/debian ${codename} stable',
+  url: 'https://download.docker.com/linux/debian',
+  suite: '${codename} stable',
 };
 
 /** pkgs.k8s.io: one repository per Kubernetes minor, all signed by one key (apt.kubernetes.io is gone). */
@@ -33,7 +37,8 @@ export function kubernetesRepository(minor: string): AptRepository {
     keyUrl: `https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key`,
     fingerprint: 'DE15B14486CD377B9E876E1A234654DA9A296436',
     keyring: '/etc/apt/keyrings/kubernetes.gpg',
-    source: `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /`,
+    url: `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`,
+    suite: '/',
   };
 }
 
@@ -74,9 +79,9 @@ each repository trusted through its own keyring (signed-by), each package pinned
       '  chmod 0644 "$2"',
       '}',
       'install -m 0755 -d /etc/apt/keyrings',
-      ...repositories.map((r) => `fetch_key ${shq(r.keyUrl)} ${r.keyring} ${r.fingerprint}`),
+      ...repositories.map((r) => `fetch_key ${shq(siteUrl(site.mirrors, r.keyUrl))} ${r.keyring} ${r.fingerprint}`),
       `codename="$(awk -F= '$1 == "VERSION_CODENAME" { print $2 }' /etc/os-release)"`,
-      ...repositories.map((r) => `echo "deb [signed-by=${r.keyring}] ${r.source}" >/etc/apt/sources.list.d/${r.name}.list`),
+      ...repositories.map((r) => `echo "deb [signed-by=${r.keyring}] ${siteUrl(site.mirrors, r.url)} ${r.suite}" >/etc/apt/sources.list.d/${r.name}.list`),
       'apt_get update',
       `apt_get install ${Object.entries(pinned).map(([name, version]) => `${name}=${version}`).join(' ')}`,
       `apt-mark hold ${Object.keys(pinned).join(' ')}`,

@@ -3,6 +3,7 @@ import { Application, AppProject, type ApplicationProps, type ApplicationSpecSou
 import { KubeConfigMap } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
+import { mirrorUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { HEALTH_CHECKS } from './argocd-health';
 
@@ -36,6 +37,12 @@ export interface ExternalApp {
   readonly clusterKinds: readonly string[];
 }
 
+/** An upstream source as an air-gapped site reaches it: Helm repositories via the HTTP mirror, Git via the Git mirror. */
+function mirroredSource(site: Site, source: ApplicationSpecSource): ApplicationSpecSource {
+  if (!site.mirrors) return source;
+  return { ...source, repoUrl: mirrorUrl(source.chart ? site.mirrors.http : site.mirrors.git, source.repoUrl) };
+}
+
 /** What one Application needs: its name, wave, destination and source. */
 interface AppEntry {
   readonly name: string;
@@ -52,9 +59,10 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
  * (annotation tracking, health checks ArgoCD 2.7 lacks, which sync waves need).
  */
 export class ArgoCdChart extends AppChart {
-  constructor(app: App, site: Site, apps: readonly AppChart[], externals: readonly ExternalApp[] = []) {
+  constructor(app: App, site: Site, apps: readonly AppChart[], externalApps: readonly ExternalApp[] = []) {
     super(app, { name: 'argocd', wave: WAVES.project, namespace: ARGOCD_NAMESPACE, description: 'ArgoCD project, Applications and settings for this site' });
     const project = site.name;
+    const externals = externalApps.map((e) => ({ ...e, source: mirroredSource(site, e.source) }));
     const sourceRepos = [...new Set([site.gitops.repoURL, ...externals.map((e) => e.source.repoUrl)])].sort();
 
     const entries: AppEntry[] = [

@@ -2,8 +2,9 @@ import { checkAppProjects } from './app-project';
 import type { Finding, SiteTree } from './findings';
 import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
-import { asArray, asRecord, groupKind, isRecord, where, type RenderedObject } from './objects';
+import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
 import { podTemplateOf } from './workloads';
+import { imagesOf } from '../images';
 
 /**
  * House policy over the rendered objects: pinned images, hardened containers with limits,
@@ -13,22 +14,6 @@ type Rule = (tree: SiteTree) => Finding[];
 
 const finding = (r: RenderedObject, severity: Finding['severity'], message: string): Finding =>
   ({ check: 'policy', severity, where: `${r.site}/${where(r)}`, message });
-
-/** Keys holding an image reference: `image`, `dockerImage`, `docker_image`, `ROOK_CSI_CEPH_IMAGE`… */
-const IMAGE_KEY = /(^|_)image$|^[a-z]+Image$/i;
-const IMAGE_REF = /^[a-z0-9][a-z0-9._:/@-]*$/i;
-
-/** Every image reference of an object, with its field path. */
-export function imagesOf(value: unknown, path = ''): { path: string; image: string }[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => imagesOf(v, `${path}[${i}]`));
-  if (!isRecord(value)) return [];
-  return Object.entries(value).flatMap(([k, v]) => {
-    const p = path ? `${path}.${k}` : k;
-    // a bare `image: busybox` is an image; other *_image keys must look like one (registry or tag)
-    if (IMAGE_KEY.test(k) && typeof v === 'string' && IMAGE_REF.test(v) && (k === 'image' || /[/:]/.test(v))) return [{ path: p, image: v }];
-    return imagesOf(v, p);
-  });
-}
 
 /** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
 export function unpinnedReason(image: string): string | undefined {

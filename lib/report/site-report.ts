@@ -1,6 +1,6 @@
 import { cpuText, memoryText, siteLoad } from '../check/capacity';
 import { asRecord, groupKind, parseTree, type RenderedObject } from '../check/objects';
-import { imagesOf } from '../check/policy';
+import { imagesOf } from '../images';
 import { taintText } from '../check/scheduling';
 import { SYNC_WAVE } from '../constructs/argocd-sync';
 import type { Workload } from '../check/workloads';

@@ -1,5 +1,6 @@
 import type { BootstrapSpec } from './bootstrap';
 import type { CephSpec } from './ceph';
+import type { MirrorSpec } from './mirrors';
 
 /**
  * The typed description of a site: the one source of truth from which every manifest
@@ -124,4 +125,9 @@ export interface Site {
   readonly externalStorageClasses?: readonly string[];
   /** Options of the nodes' cloud-init (host-bootstrap/<site>/). @default - every BootstrapSpec default */
   readonly bootstrap?: BootstrapSpec;
+  /**
+   * Air-gapped site: every image, Git/Helm source and download is taken from these mirrors
+   * (`npm run images -- --site <name>` lists what to copy into them). @default - the public internet
+   */
+  readonly mirrors?: MirrorSpec;
 }

@@ -6,6 +6,7 @@ import { VERSIONS } from './versions';
 import { defaultsOf } from './defaults';
 import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
 import { validateBootstrap } from './bootstrap';
+import { validateMirrors } from './mirrors';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -199,5 +200,6 @@ export function validateSite(site: Site): SiteIssue[] {
     validatePostgresCluster(site, pg, i, issues);
   });
   issues.push(...validateBootstrap(site));
+  issues.push(...validateMirrors(site.mirrors));
   return issues;
 }

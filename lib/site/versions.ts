@@ -28,6 +28,12 @@ export const VERSIONS = {
   kubernetesPackages: { '1.26.2': '1.26.2-1.1', '1.27.3': '1.27.3-1.1' } as Readonly<Record<string, string>>,
   /** Sandbox (pause) image tag kubeadm uses per Kubernetes minor; containerd's sandbox_image must match it. */
   pause: { '1.26': '3.9', '1.27': '3.9' } as Readonly<Record<string, string>>,
+  /** etcd and CoreDNS images kubeadm deploys per Kubernetes minor (`kubeadm config images list`), for air-gapped mirrors. */
+  etcd: { '1.26': '3.5.6-0', '1.27': '3.5.7-0' } as Readonly<Record<string, string>>,
+  coredns: { '1.26': 'v1.9.3', '1.27': 'v1.10.1' } as Readonly<Record<string, string>>,
+  /** Images of ArgoCD's install manifest besides ArgoCD itself, at `argocd` (`grep image: install.yaml`). */
+  argocdDex: 'v2.36.0',
+  argocdRedis: '7.0.11-alpine',
   /**
    * The pkgs.k8s.io repository the signing key is fetched from. All minors share one key, but the copies
    * served by the v1.24–v1.27 repositories expired on 2024-11-02 (kubernetes/release#3818): take a newer one.

@@ -1,6 +1,6 @@
 import type { Site, SiteNode } from '../site/model';
 
-/** A larger example site: three of each worker kind, two disks per storage node, Kubernetes 1.27. */
+/** A larger, air-gapped example site: three of each worker kind, two disks per storage node, Kubernetes 1.27. */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
   name, address, roles, cpu: 4, memory: '16Gi',
   disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
@@ -25,6 +25,8 @@ export const lab: Site = {
   ],
   ceph: {},
   bootstrap: { installArgoCd: true },
+  // air-gapped: images, upstream sources and downloads come from the lab's mirrors (`npm run images -- --site lab --format skopeo`)
+  mirrors: { registry: 'registry.lab.example.org:5000/mirror', git: 'https://git.lab.example.org/mirror', http: 'https://mirror.lab.example.org' },
   postgres: {
     clusters: [
       {

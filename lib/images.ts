@@ -1,0 +1,33 @@
+import { isRecord } from './check/objects';
+
+/**
+ * Image references inside rendered objects, found by key: `image`, `dockerImage`,
+ * `docker_image`, `ROOK_CSI_CEPH_IMAGE`… Used by the policy check (pinned tags), the air-gap
+ * rewrite and `npm run images`.
+ */
+const IMAGE_KEY = /(^|_)image$|^[a-z]+Image$/i;
+const IMAGE_REF = /^[a-z0-9][a-z0-9._:/@-]*$/i;
+
+/** A bare `image: busybox` is an image; other *_image keys must look like one (registry or tag). */
+const isImageField = (key: string, v: unknown): v is string =>
+  IMAGE_KEY.test(key) && typeof v === 'string' && IMAGE_REF.test(v) && (key === 'image' || /[/:]/.test(v));
+
+/** A copy of `value` with every image reference replaced by `rewrite(ref, path)`. */
+export function mapImages<T>(value: T, rewrite: (image: string, path: string) => string, path = ''): T {
+  if (Array.isArray(value)) return value.map((v, i) => mapImages(v, rewrite, `${path}[${i}]`)) as T;
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
+    const p = path ? `${path}.${k}` : k;
+    return [k, isImageField(k, v) ? rewrite(v, p) : mapImages(v, rewrite, p)];
+  })) as T;
+}
+
+/** Every image reference of an object, with its field path. */
+export function imagesOf(value: unknown): { path: string; image: string }[] {
+  const found: { path: string; image: string }[] = [];
+  mapImages(value, (image, path) => {
+    found.push({ path, image });
+    return image;
+  });
+  return found;
+}
