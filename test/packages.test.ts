@@ -4,6 +4,7 @@ import { DOCKER_REPOSITORY } from '../lib/bootstrap/packages';
 import { SITES } from '../lib/sites';
 import { lab } from '../lib/sites/lab';
 import { poc } from '../lib/sites/poc';
+import { siteUrl } from '../lib/site/mirrors';
 import { VERSIONS } from '../lib/site/versions';
 import { stepScript, userData } from './support/bootstrap';
 
@@ -14,16 +15,18 @@ describe.each(nodes)('%s', (_id, site, node) => {
   const s = script(site, node.name);
   const minor = site.kubernetes.version.split('.').slice(0, 2).join('.');
   const pkg = VERSIONS.kubernetesPackages[site.kubernetes.version];
+  // an air-gapped site (lab) fetches through its HTTP mirror
+  const via = (url: string) => siteUrl(site.mirrors, url);
 
   test("adds Docker's repository and the minor's pkgs.k8s.io repository, each with its own signed-by keyring", () => {
-    expect(s).toContain('echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] https://download.docker.com/linux/debian ${codename} stable" >/etc/apt/sources.list.d/docker.list');
-    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] https://pkgs.k8s.io/core:/stable:/v${minor}/deb/ /" >/etc/apt/sources.list.d/kubernetes.list`);
+    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] ${via('https://download.docker.com/linux/debian')} \${codename} stable" >/etc/apt/sources.list.d/docker.list`);
+    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] ${via(`https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`)} /" >/etc/apt/sources.list.d/kubernetes.list`);
     expect(s).not.toMatch(/apt-key|trusted\.gpg|apt\.kubernetes\.io|packages\.cloud\.google/);
   });
 
   test('fetches each key and refuses any but the pinned fingerprint', () => {
-    expect(s).toContain("fetch_key 'https://download.docker.com/linux/debian/gpg' /etc/apt/keyrings/docker.gpg 9DC858229FC7DD38854AE2D88D81803C0EBFCD88");
-    expect(s).toContain(`fetch_key 'https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key' /etc/apt/keyrings/kubernetes.gpg DE15B14486CD377B9E876E1A234654DA9A296436`);
+    expect(s).toContain(`fetch_key '${via('https://download.docker.com/linux/debian/gpg')}' /etc/apt/keyrings/docker.gpg 9DC858229FC7DD38854AE2D88D81803C0EBFCD88`);
+    expect(s).toContain(`fetch_key '${via(`https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key`)}' /etc/apt/keyrings/kubernetes.gpg DE15B14486CD377B9E876E1A234654DA9A296436`);
   });
 
   test(`installs containerd.io ${VERSIONS.containerdPackage} and kubelet, kubeadm, kubectl ${pkg}, all one version, and holds them`, () => {
