@@ -1,0 +1,108 @@
+/**
+ * Day-2 operations as one reviewed change to the sources: what to edit, what ArgoCD and the
+ * operators then do, how to verify. docs/operations.md is generated from this list with the real
+ * `npm run diff` output of each edit (scripts/operations-doc.ts), and a test keeps it fresh.
+ */
+
+/** A textual edit of one source file; `from` must occur exactly once. */
+export interface SourceEdit {
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface Operation {
+  readonly id: string;
+  readonly title: string;
+  /** Why and when, in a sentence or two. */
+  readonly intro: string;
+  /** Edits that make the starting point (shown as context, not as the change). @default none */
+  readonly setup?: readonly SourceEdit[];
+  /** The change a user commits. */
+  readonly change: readonly SourceEdit[];
+  /** The change must be refused by validation (the output is synth's error). @default false */
+  readonly refused?: boolean;
+  /** What ArgoCD and the operators do once the change is merged and synced. */
+  readonly then: readonly string[];
+  /** How to check it worked (commands run against the cluster). */
+  readonly verify: readonly string[];
+}
+
+const POC = 'lib/sites/poc.ts';
+const PG = 'kubectl -n postgres';
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    id: 'minor-upgrade',
+    title: 'Minor upgrade (new Spilo image)',
+    intro: 'A new Spilo image brings PostgreSQL minor releases and Patroni fixes. The image is set once, in the catalog; the operator configmap\'s `docker_image` follows.',
+    change: [{ file: 'lib/site/versions.ts', from: "spilo: '3.0-p1',", to: "spilo: '3.1-p1'," }],
+    then: [
+      'ArgoCD syncs the operator ConfigMap; its checksum annotation on the operator Deployment changes, so the operator restarts and reads the new `docker_image`.',
+      'The operator rolls every cluster that uses the default image: replicas first, then a switchover to an up-to-date replica, then the old primary. Expect one short primary change per cluster (seconds of refused writes), as the diff\'s impact note says.',
+    ],
+    verify: [
+      `${PG} get pods -l application=spilo -L spilo-role -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,ROLE:.metadata.labels.spilo-role`,
+      `${PG} exec acid-test-cluster-0 -- patronictl list`,
+    ],
+  },
+  {
+    id: 'major-upgrade',
+    title: 'Major upgrade (PostgreSQL 14 → 15)',
+    intro: 'The operator runs with `major_version_upgrade_mode: manual`: raising `version` in a cluster is the trigger, and the operator runs `pg_upgrade` in place (Spilo 15 ships the binaries of 10 to 15). Shown on a cluster that runs 14.',
+    setup: [{ file: POC, from: "version: '15',", to: "version: '14'," }],
+    change: [{ file: POC, from: "version: '14',", to: "version: '15'," }],
+    then: [
+      'The operator first rolls the pods so they run with the new major\'s configuration, then runs the in-place upgrade on the primary (`pg_upgrade --link`) and re-creates the replicas from it.',
+      'Take a backup first (logical or WAL-G base backup): an in-place upgrade has no way back other than a restore.',
+    ],
+    verify: [
+      `${PG} logs acid-test-cluster-0 | grep -i upgrade`,
+      `${PG} exec acid-test-cluster-0 -- psql -U postgres -tc 'show server_version'`,
+    ],
+  },
+  {
+    id: 'add-postgres-node',
+    title: 'Add a Postgres node',
+    intro: 'A node with the `postgres` role gets the label `postgres-operator=enabled` at join; the clusters\' required nodeAffinity selects by that label, so the manifests do not change: only the new node\'s cloud-init appears.',
+    change: [{ file: POC, from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),", to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres'])," }],
+    then: [
+      'Boot the machine with `npm run host-config -- --site poc --node dnumworker3` (see docs/host-bootstrap.md); it joins with its labels.',
+      'Nothing moves by itself: existing Spilo pods stay where they are. The node makes room for one more instance (next section).',
+    ],
+    verify: ['kubectl get nodes -l postgres-operator=enabled'],
+  },
+  {
+    id: 'scale',
+    title: 'Scale a cluster, and what failover looks like',
+    intro: 'Instances are one primary plus streaming replicas; validation refuses more instances than nodes with the `postgres` role (one instance per node). Shown after adding dnumworker3.',
+    setup: [{ file: POC, from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),", to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres'])," }],
+    change: [{ file: POC, from: 'numberOfInstances: 2,', to: 'numberOfInstances: 3,' }],
+    then: [
+      'The operator grows the StatefulSet; the new pod bootstraps from the primary (pg_basebackup) and streams. No restart of the others.',
+      'Scaling down removes the highest-numbered pod (a replica); its volume stays (the operator does not delete PVCs).',
+      'Failover needs no change here: Patroni promotes a replica when the primary is lost (after `ttl`, 30 s by default). A planned switchover: `kubectl -n postgres exec acid-test-cluster-0 -- patronictl switchover --force`.',
+    ],
+    verify: [`${PG} exec acid-test-cluster-0 -- patronictl list`],
+  },
+  {
+    id: 'kubernetes-upgrade',
+    title: 'Kubernetes minor upgrade (control plane first)',
+    intro: 'A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site\'s `kubernetes.version` moves every node\'s cloud-init (new packages repository and pins) and the schemas the output is validated against.',
+    change: [{ file: POC, from: "version: '1.26.2'", to: "version: '1.27.3'" }],
+    then: [
+      'cloud-init runs at first boot only: running nodes are upgraded with kubeadm, in order. On debian-cp: `apt-mark unhold kubeadm && apt-get install kubeadm=1.27.3-1.1 && kubeadm upgrade apply v1.27.3`, then kubelet/kubectl. Then each worker: drain, `kubeadm upgrade node`, kubelet, uncordon (Postgres nodes one at a time, replicas first).',
+      'New or re-provisioned nodes get 1.27.3 from the regenerated cloud-init.',
+    ],
+    verify: ['kubectl get nodes -o wide'],
+  },
+  {
+    id: 'kubelet-skew',
+    title: 'The skew rule, enforced',
+    intro: 'The runbook\'s MinIO workers ran kubelet 1.27.2 against a 1.26 control plane. The model refuses it: a worker pinned newer than the control plane fails synth, and nothing is written.',
+    change: [{ file: POC, from: "    worker('dnumworker1', '10.10.10.31', ['postgres']),", to: "    { ...worker('dnumworker1', '10.10.10.31', ['postgres']), kubeletVersion: '1.27.3' }," }],
+    refused: true,
+    then: ['Nothing: synth exits non-zero and dist/ and host-bootstrap/ are untouched. Upgrade `kubernetes.version` first (previous section).'],
+    verify: [],
+  },
+];

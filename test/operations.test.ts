@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { ObjectDiff } from '../lib/diff/semantic';
+import { OPERATIONS } from '../lib/operations/catalog';
+import { operationsDoc } from '../lib/operations/doc';
+import { runOperation, type OperationResult } from '../lib/operations/run';
+import { IMAGES } from '../lib/site/versions';
+import { poc } from '../lib/sites/poc';
+
+const ROOT = join(__dirname, '..');
+const results = new Map<string, OperationResult>();
+
+beforeAll(() => {
+  for (const op of OPERATIONS) results.set(op.id, runOperation(op, ROOT));
+}, 120_000);
+
+const result = (id: string) => {
+  const r = results.get(id);
+  if (!r) throw new Error(`no operation ${id}`);
+  return r;
+};
+const changed = (id: string, kind: string, name: string): ObjectDiff => {
+  const found = result(id).diff?.objects.find((o) => o.kind === kind && o.name === name);
+  if (!found) throw new Error(`${id} does not change ${kind} ${name}: ${result(id).output}`);
+  return found;
+};
+const field = (o: ObjectDiff, path: string) => o.fields.find((f) => f.path === path);
+
+describe('each day-2 operation is one change with the rendered effect and impact note an operator expects', () => {
+  test('minor upgrade: the catalog bump reaches the operator docker_image and announces a rolling restart with a switchover', () => {
+    const config = changed('minor-upgrade', 'ConfigMap', 'postgres-operator');
+    expect(field(config, 'data.docker_image')).toEqual({ path: 'data.docker_image', before: IMAGES.spilo, after: 'ghcr.io/zalando/spilo-15:3.1-p1' });
+    expect(config.impacts).toEqual([expect.objectContaining({ level: 'disruptive', message: expect.stringMatching(/rolling restart of 2 pods in 1 cluster \(acid-test-cluster\).*switchover/) })]);
+    // the operator rolls because its pod template carries the config checksum
+    expect(changed('minor-upgrade', 'Deployment', 'postgres-operator').fields.map((f) => f.path)).toEqual(['spec.template.metadata.annotations["checksum/config"]']);
+    expect(result('minor-upgrade').diff?.counts).toEqual({ add: 0, change: 2, destroy: 0 });
+  });
+
+  test('major upgrade: 14 → 15 on the cluster, noted as an in-place upgrade', () => {
+    const pg = changed('major-upgrade', 'postgresql', 'acid-test-cluster');
+    expect(field(pg, 'spec.postgresql.version')).toMatchObject({ before: '14', after: '15' });
+    expect(pg.impacts.map((i) => i.message).join('\n')).toMatch(/in-place major upgrade of acid-test-cluster/);
+  });
+
+  test('add a Postgres node: no manifest changes (placement is by label), a new cloud-init that joins with the label', () => {
+    const r = result('add-postgres-node');
+    expect(r.diff?.objects).toEqual([]);
+    expect(r.hostFiles.map((f) => [f.path, f.action])).toEqual([['poc/dnumworker3.yaml', 'add']]);
+    expect(r.hostFiles[0].lines).toContain('+          node-labels: postgres-operator=enabled');
+  });
+
+  test('scale: 2 → 3 instances adds a replica', () => {
+    const pg = changed('scale', 'postgresql', 'acid-test-cluster');
+    expect(field(pg, 'spec.numberOfInstances')).toMatchObject({ before: 2, after: 3 });
+    expect(pg.impacts).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/1 replica added \(2 → 3\)/) })]);
+  });
+
+  test('Kubernetes upgrade: every node\'s cloud-init moves to the 1.27 packages and kubeadm config', () => {
+    const r = result('kubernetes-upgrade');
+    expect(r.hostFiles.map((f) => f.path)).toEqual(poc.nodes.map((n) => `poc/${n.name}.yaml`).sort());
+    for (const f of r.hostFiles) expect(f.lines.join('\n')).toContain('kubeadm=1.27.3-1.1');
+    expect(r.hostFiles.find((f) => f.path === 'poc/debian-cp.yaml')?.lines).toContain('+      kubernetesVersion: v1.27.3');
+  });
+
+  test('the skew rule: a worker newer than the control plane is refused with the field path', () => {
+    expect(result('kubelet-skew').output).toMatch(/poc\.nodes\[1\]\.kubeletVersion: kubelet 1\.27\.3 is newer than the control plane 1\.26\.2/);
+    expect(result('kubelet-skew').diff).toBeUndefined();
+  });
+
+  test('every change is shown as a one-line source edit', () => {
+    for (const op of OPERATIONS) {
+      const lines = result(op.id).sourceDiff.split('\n').filter((l) => /^[+-][^+-]/.test(l));
+      expect(lines.filter((l) => l.startsWith('+')), op.id).toHaveLength(1);
+    }
+  });
+});
+
+describe('docs/operations.md', () => {
+  test('is what the operations produce today (run npm run docs:operations when this fails)', () => {
+    expect(readFileSync(join(ROOT, 'docs/operations.md'), 'utf8')).toBe(`${operationsDoc(poc, OPERATIONS, results)}\n`);
+  });
+
+  test('tells how to connect a client with the operator\'s Secret and TLS', () => {
+    const doc = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+    expect(doc).toContain('kubectl -n postgres port-forward svc/acid-test-cluster 5432:5432');
+    expect(doc).toContain('kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do');
+    expect(doc).toContain('export PGSSLMODE=require');
+  });
+});
+
+test('fails on an edit whose text is not found exactly once (a stale catalog)', () => {
+  expect(() => runOperation({ ...OPERATIONS[0], change: [{ file: 'lib/sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
+    .toThrow(/lib\/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
+});
