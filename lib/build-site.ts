@@ -1,17 +1,30 @@
 import { App } from 'cdk8s';
-import { ArgoCdChart } from './charts/argocd';
+import { ArgoCdChart, type ExternalApp } from './charts/argocd';
+import { certManagerApp } from './charts/cert-manager';
 import { PostgresClustersChart } from './charts/postgres-clusters';
 import { PostgresOperatorChart } from './charts/postgres-operator';
+import { RookCephClusterChart } from './charts/rook-ceph-cluster';
+import { RookCephOperatorChart } from './charts/rook-ceph-operator';
 import type { AppChart } from './constructs/app-chart';
+import { cephOf } from './site/ceph';
 import type { Site } from './site/model';
+
+/** Applications whose manifests come from a pinned upstream source rather than dist/. */
+export function externalApps(site: Site): ExternalApp[] {
+  return [
+    ...(site.ceph && cephOf(site, site.ceph).certManager ? [certManagerApp()] : []),
+  ];
+}
 
 /** Every chart (= ArgoCD Application = dist folder) of a site, ArgoCD's last since it lists the others. */
 export function buildSite(site: Site): App {
   const app = new App({ recordConstructMetadata: false });
+  const { ceph } = site;
   const apps: AppChart[] = [
+    ...(ceph ? [new RookCephOperatorChart(app, site, ceph), new RookCephClusterChart(app, site, ceph)] : []),
     new PostgresOperatorChart(app, site),
     new PostgresClustersChart(app, site),
   ];
-  new ArgoCdChart(app, site, apps);
+  new ArgoCdChart(app, site, apps, externalApps(site));
   return app;
 }

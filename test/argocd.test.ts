@@ -21,7 +21,8 @@ describe('Applications', () => {
 
   test('every dist folder has exactly one Application', () => {
     const names = apps.get('argocd')!.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort();
-    expect(names).toEqual([...childApps, 'poc-root'].sort());
+    // plus cert-manager, whose manifests come from its upstream chart
+    expect(names).toEqual([...childApps, 'cert-manager', 'poc-root'].sort());
   });
 
   test('the operator syncs in an earlier wave than the clusters', () => {
@@ -45,14 +46,15 @@ describe('AppProject', () => {
   test('whitelists exactly the cluster-scoped kinds the apps render', () => {
     const rendered = new Set(childApps.flatMap((a) => apps.get(a)!.filter((o) => !o.metadata.namespace)
       .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`)));
-    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered].sort());
+    const certManager = ['admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration'];
+    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered, ...certManager].sort());
   });
   test('allows only the namespaces the apps use, in this cluster', () => {
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['postgres', 'postgres-operator']);
+    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['cert-manager', 'postgres', 'postgres-operator', 'rook-ceph']);
     for (const d of project.spec.destinations) expect(d.server).toBe('https://kubernetes.default.svc');
   });
-  test('allows only this repository as a source', () => {
-    expect(project.spec.sourceRepos).toEqual([poc.gitops.repoURL]);
+  test('allows only this repository and the pinned upstream chart as sources', () => {
+    expect(project.spec.sourceRepos).toEqual(['https://charts.jetstack.io', poc.gitops.repoURL]);
   });
 });
 

@@ -2,6 +2,7 @@ import { ApiObject, App } from 'cdk8s';
 import { Application, AppProject, type ApplicationProps, type ApplicationSpecSource } from '../../imports/argoproj.io';
 import { KubeConfigMap } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
+import { podSecurityLabels, type PodSecurityLevel } from '../constructs/platform-namespace';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
 import { mirrorUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
@@ -35,6 +36,10 @@ export interface ExternalApp {
   readonly source: ApplicationSpecSource;
   /** Cluster-scoped kinds the upstream source creates, for the AppProject whitelist (`group/Kind`). */
   readonly clusterKinds: readonly string[];
+  /** Pod Security level of the namespace ArgoCD creates for it (CreateNamespace with these labels). */
+  readonly podSecurity: PodSecurityLevel;
+  /** Images the upstream source runs, for `npm run images` and air-gapped mirrors. */
+  readonly images: readonly string[];
 }
 
 /** An upstream source as an air-gapped site reaches it: Helm repositories via the HTTP mirror, Git via the Git mirror. */
@@ -49,6 +54,8 @@ interface AppEntry {
   readonly wave: number;
   readonly namespace?: string;
   readonly source: ApplicationSpecSource;
+  /** For upstream sources: the namespace is created by ArgoCD, with these Pod Security labels. */
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
@@ -107,6 +114,11 @@ export class ArgoCdChart extends AppChart {
           destination: { server: IN_CLUSTER, ...(e.namespace ? { namespace: e.namespace } : {}) },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
+            // an upstream source does not render its namespace: ArgoCD creates it, labelled like ours
+            ...(e.podSecurity ? {
+              syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+              managedNamespaceMetadata: { labels: podSecurityLabels(e.podSecurity) },
+            } : {}),
             // automated sync does not retry a failed sync by itself
             retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
           },

@@ -32,13 +32,15 @@ export function checkTrees(sites: readonly Site[], trees: ReadonlyMap<string, Fi
   });
 }
 
+const SEVERITY_ORDER: readonly Finding['severity'][] = ['error', 'warning', 'note'];
 const ICON: Readonly<Record<Finding['severity'], string>> = { error: 'ERROR', warning: 'warn ', note: 'note ' };
 
 /** The one report: findings grouped by check, then a verdict line. */
 export function formatFindings(findings: readonly Finding[], checks: readonly string[]): string {
   const lines: string[] = [];
   for (const check of checks) {
-    const own = findings.filter((f) => f.check === check);
+    // errors first: what fails the check is what a reader needs before the warnings
+    const own = findings.filter((f) => f.check === check).sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
     const errors = own.filter((f) => f.severity === 'error').length;
     lines.push(`${check}: ${errors ? `${errors} error(s)` : 'ok'}${own.length - errors ? `, ${own.length - errors} warning(s)/note(s)` : ''}`);
     for (const f of own) lines.push(`  ${ICON[f.severity]} ${f.where}: ${f.message}`);

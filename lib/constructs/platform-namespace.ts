@@ -13,6 +13,15 @@ export interface PlatformNamespaceProps {
   readonly holdsData?: boolean;
 }
 
+/** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
+export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': enforce,
+    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/audit': 'restricted',
+  };
+}
+
 /** A namespace with Pod Security labels, pinned to the Kubernetes version's policy. */
 export class PlatformNamespace extends Construct {
   public readonly resource: KubeNamespace;
@@ -22,11 +31,7 @@ export class PlatformNamespace extends Construct {
     this.resource = new KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
-        labels: {
-          'pod-security.kubernetes.io/enforce': props.enforce,
-          'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/audit': 'restricted',
-        },
+        labels: podSecurityLabels(props.enforce),
       },
     });
     if (props.holdsData) protectData(this.resource);

@@ -1,7 +1,140 @@
-/** Ceph storage by Rook on the nodes with role 'storage' (rendered by the Rook charts). */
+import type { Site, SiteNode } from './model';
+import { parseQuantity } from './quantity';
+import { nodesWithRole } from './roles';
+import type { SiteIssue } from './validate';
+
+/** Ceph storage by Rook on the nodes with role 'storage', their raw disks as OSDs (rendered by the Rook charts). */
 export interface CephSpec {
   /** Name of the RBD StorageClass Postgres volumes use. @default 'rook-ceph-block' */
   readonly blockStorageClass?: string;
+  /** Ceph monitors: odd, at most one per storage node. @default 3, or 1 with fewer than 3 storage nodes */
+  readonly monCount?: number;
+  /** Ceph managers (one active, the others standby). @default 2, or 1 with a single storage node */
+  readonly mgrCount?: number;
+  /** Copies of each object in the block pool, one per host. @default 3, or the storage nodes with disks when fewer */
+  readonly poolSize?: number;
+  /**
+   * What happens to a volume's RBD image when its PVC is deleted. `Retain` keeps Postgres data
+   * until an admin deletes the PersistentVolume. @default 'Retain'
+   */
+  readonly reclaimPolicy?: 'Retain' | 'Delete';
+  /** The Ceph dashboard (the runbook used it), served by the active mgr over TLS. @default true */
+  readonly dashboard?: boolean;
+  /** The rook-ceph-tools Deployment, for `ceph status` by hand. @default false */
+  readonly toolbox?: boolean;
+  /**
+   * cert-manager v1.7.1 (upstream Helm chart) so Rook's admission webhook gets a certificate and
+   * rejects invalid Ceph resources before the operator sees them, as the runbook set it up. @default false
+   */
+  readonly certManager?: boolean;
 }
 
 export const CEPH_BLOCK_STORAGE_CLASS = 'rook-ceph-block';
+export const ROOK_NAMESPACE = 'rook-ceph';
+export const BLOCK_POOL = 'replicapool';
+
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+/** The storage nodes and the ones among them with raw disks (OSDs). */
+export function storageNodes(site: Site): { all: SiteNode[]; withDisks: SiteNode[] } {
+  const all = nodesWithRole(site, 'storage');
+  return { all, withDisks: all.filter((n) => (n.disks ?? []).length > 0) };
+}
+
+export interface ResolvedCeph {
+  readonly blockStorageClass: string;
+  readonly monCount: number;
+  readonly mgrCount: number;
+  readonly poolSize: number;
+  readonly reclaimPolicy: 'Retain' | 'Delete';
+  readonly dashboard: boolean;
+  readonly toolbox: boolean;
+  readonly certManager: boolean;
+}
+
+export function cephOf(site: Site, spec: CephSpec): ResolvedCeph {
+  const { all, withDisks } = storageNodes(site);
+  return {
+    blockStorageClass: spec.blockStorageClass ?? CEPH_BLOCK_STORAGE_CLASS,
+    monCount: spec.monCount ?? (all.length >= 3 ? 3 : 1),
+    mgrCount: spec.mgrCount ?? (all.length >= 2 ? 2 : 1),
+    poolSize: spec.poolSize ?? Math.max(1, Math.min(3, withDisks.length)),
+    reclaimPolicy: spec.reclaimPolicy ?? 'Retain',
+    dashboard: spec.dashboard ?? true,
+    toolbox: spec.toolbox ?? false,
+    certManager: spec.certManager ?? false,
+  };
+}
+
+/** Requests and limits of a Ceph daemon, in cores and bytes. */
+export interface DaemonResources {
+  readonly cpuRequest: number;
+  readonly memory: number;
+}
+
+export interface CephResources {
+  readonly mon: DaemonResources;
+  readonly mgr: DaemonResources;
+  /** Per OSD (one per disk). */
+  readonly osd: DaemonResources;
+  /** Ceph's cache autotuning target, below the OSD's memory limit (Ceph's own ratio: 0.8). */
+  readonly osdMemoryTarget: number;
+}
+
+/**
+ * Daemon sizes derived from the smallest storage node, since a mon, a mgr and its OSDs may all
+ * land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB); the runbook's 2 GiB workers
+ * get a proportional share of about 65% of their memory (the rest: OS, kubelet, CSI and network
+ * pods), capped at Ceph's recommended sizes on large nodes. CPU is requested, never limited:
+ * throttled OSDs and mons miss heartbeats.
+ */
+export function cephResources(site: Site): CephResources {
+  const { all, withDisks } = storageNodes(site);
+  const smallest = all.reduce<SiteNode | undefined>((min, n) => (!min || parseQuantity(n.memory) < parseQuantity(min.memory) ? n : min), undefined);
+  const memory = smallest ? parseQuantity(smallest.memory) : 4 * GiB;
+  const cpu = smallest?.cpu ?? 2;
+  const osdsPerNode = Math.max(1, ...withDisks.map((n) => (n.disks ?? []).length));
+  const budget = memory * 0.65;
+  const mib = (bytes: number, cap: number) => Math.floor(Math.min(bytes, cap) / MiB) * MiB;
+  const millis = (cores: number) => Math.max(0.1, Math.floor(cores * 10) / 10);
+  const osd = { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memory: mib((budget * 0.6) / osdsPerNode, 5 * GiB) };
+  return {
+    mon: { cpuRequest: millis(cpu * 0.15), memory: mib(budget * 0.25, 2 * GiB) },
+    mgr: { cpuRequest: millis(cpu * 0.1), memory: mib(budget * 0.15, 1 * GiB) },
+    osd,
+    osdMemoryTarget: mib(osd.memory * 0.8, 4 * GiB),
+  };
+}
+
+/** Ceph's placement and sizing rules, checked before anything renders. */
+export function validateCeph(site: Site): SiteIssue[] {
+  if (!site.ceph) return [];
+  const spec = site.ceph;
+  const ceph = cephOf(site, spec);
+  const { all, withDisks } = storageNodes(site);
+  const issues: SiteIssue[] = [];
+  if (all.length === 0) {
+    issues.push({ path: 'ceph', message: "Ceph needs nodes with role 'storage' (with raw disks): add some or remove ceph" });
+    return issues;
+  }
+  site.nodes.forEach((node, i) => {
+    if (node.roles.includes('storage') && (node.disks ?? []).length === 0) {
+      issues.push({ path: `nodes[${i}].disks`, message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role` });
+    }
+  });
+  if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
+    issues.push({ path: 'ceph.monCount', message: `${ceph.monCount} mons cannot form a majority that survives a failure: use an odd number (1, 3 or 5)` });
+  } else if (ceph.monCount > all.length) {
+    issues.push({ path: 'ceph.monCount', message: `${ceph.monCount} mons need as many storage nodes (one mon per node), the site has ${all.length}: lower monCount or add storage nodes` });
+  }
+  if (!Number.isInteger(ceph.mgrCount) || ceph.mgrCount < 1 || ceph.mgrCount > 2) {
+    issues.push({ path: 'ceph.mgrCount', message: `Rook runs 1 or 2 mgrs, not ${ceph.mgrCount}` });
+  }
+  if (!Number.isInteger(ceph.poolSize) || ceph.poolSize < 1) {
+    issues.push({ path: 'ceph.poolSize', message: `pool size ${ceph.poolSize} is not a number of copies: use 1 to ${withDisks.length}` });
+  } else if (ceph.poolSize > withDisks.length) {
+    issues.push({ path: 'ceph.poolSize', message: `pool size ${ceph.poolSize} needs as many storage nodes with disks (failure domain host), the site has ${withDisks.length}: lower poolSize or add disks` });
+  }
+  return issues;
+}

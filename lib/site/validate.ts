@@ -7,6 +7,7 @@ import { defaultsOf } from './defaults';
 import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
 import { validateBootstrap } from './bootstrap';
 import { validateMirrors } from './mirrors';
+import { validateCeph } from './ceph';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -200,6 +201,7 @@ export function validateSite(site: Site): SiteIssue[] {
     validatePostgresCluster(site, pg, i, issues);
   });
   issues.push(...validateBootstrap(site));
+  issues.push(...validateCeph(site));
   issues.push(...validateMirrors(site.mirrors));
   return issues;
 }

@@ -48,6 +48,8 @@ export const IMAGES = {
   spilo: `ghcr.io/zalando/spilo-${VERSIONS.spiloMajor}:${VERSIONS.spilo}`,
   logicalBackup: `registry.opensource.zalan.do/acid/logical-backup:${VERSIONS.postgresOperator}`,
   pgbouncer: 'registry.opensource.zalan.do/acid/pgbouncer:master-26',
+  rook: `rook/ceph:${VERSIONS.rook}`,
+  ceph: `quay.io/ceph/ceph:${VERSIONS.ceph}`,
 } as const;
 
 /** The sandbox image of a Kubernetes minor (`1.26`), or undefined when none is pinned. */

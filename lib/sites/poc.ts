@@ -24,7 +24,8 @@ export const poc: Site = {
     worker('dnumminioworker3', '10.10.10.53', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
     worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),
   ],
-  ceph: {},
+  // the runbook's Rook: 3 mons, the dashboard, cert-manager for the admission webhook
+  ceph: { certManager: true, toolbox: true },
   bootstrap: { installArgoCd: true },
   postgres: {
     operator: { ui: true },

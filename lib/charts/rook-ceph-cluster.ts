@@ -1,0 +1,148 @@
+import { App } from 'cdk8s';
+import {
+  CephBlockPool, CephCluster, CephClusterSpecResourcesLimits, CephClusterSpecResourcesRequests, type CephClusterSpecResources,
+} from '../../imports/ceph.rook.io';
+import { KubeConfigMap, KubeDeployment, KubeStorageClass, type Container, type Toleration, type Volume } from '../../imports/k8s';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
+import { upstreamObject } from '../constructs/upstream-manifest';
+import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, storageNodes, type CephSpec, type DaemonResources } from '../site/ceph';
+import type { Site } from '../site/model';
+import { requiredNodeAffinity, roleToleration } from '../site/roles';
+import { IMAGES } from '../site/versions';
+import { UPSTREAM, type Manifest } from '../upstream';
+
+export const CEPH_CLUSTER = 'rook-ceph';
+const RBD_PROVISIONER = 'rook-ceph.rbd.csi.ceph.com';
+const MiB = 2 ** 20;
+
+/** `/dev/vdb` → `vdb` (Rook's device name); stable paths (`/dev/disk/by-id/…`) stay whole. */
+export function rookDeviceName(device: string): string {
+  return /^\/dev\/[^/]+$/.test(device) ? device.slice('/dev/'.length) : device;
+}
+
+/** A daemon's requests (cpu, memory) and its memory limit; no CPU limit (throttling breaks heartbeats). */
+function daemonResources(r: DaemonResources): CephClusterSpecResources {
+  const memory = `${r.memory / MiB}Mi`;
+  return {
+    requests: { cpu: CephClusterSpecResourcesRequests.fromString(`${Math.round(r.cpuRequest * 1000)}m`), memory: CephClusterSpecResourcesRequests.fromString(memory) },
+    limits: { memory: CephClusterSpecResourcesLimits.fromString(memory) },
+  };
+}
+
+/** ceph.conf lines Rook merges into every daemon's config (the rook-config-override ConfigMap). */
+export function cephConfigOverride(site: Site): string {
+  return `[osd]\nosd_memory_target = ${cephResources(site).osdMemoryTarget}\n`;
+}
+
+/**
+ * The CephCluster on the storage nodes' raw disks, the replicated block pool, and the
+ * `rook-ceph-block` StorageClass: the runbook's Rook section, placed and sized from the model.
+ */
+export class RookCephClusterChart extends AppChart {
+  constructor(app: App, site: Site, spec: CephSpec) {
+    super(app, { name: 'rook-ceph-cluster', wave: WAVES.storage, namespace: ROOK_NAMESPACE, description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block' });
+    const ceph = cephOf(site, spec);
+    const sizes = cephResources(site);
+    const toleration = roleToleration('storage');
+
+    const cluster = new CephCluster(this, 'Cluster', {
+      metadata: { name: CEPH_CLUSTER, namespace: ROOK_NAMESPACE },
+      spec: {
+        cephVersion: { image: IMAGES.ceph, allowUnsupported: false },
+        dataDirHostPath: '/var/lib/rook',
+        skipUpgradeChecks: false,
+        continueUpgradeAfterChecksEvenIfNotHealthy: false,
+        waitTimeoutForHealthyOsdInMinutes: 10,
+        mon: { count: ceph.monCount, allowMultiplePerNode: false },
+        mgr: { count: ceph.mgrCount, allowMultiplePerNode: false, modules: [{ name: 'pg_autoscaler', enabled: true }] },
+        dashboard: { enabled: ceph.dashboard, ssl: true },
+        // the monitoring app renders the mgr's ServiceMonitor itself
+        monitoring: { enabled: false },
+        crashCollector: { disable: false },
+        // the runbook's placement: every Ceph daemon on the storage nodes, tolerating their taint
+        placement: { all: { nodeAffinity: requiredNodeAffinity('storage'), tolerations: toleration ? [toleration] : [] } },
+        resources: { mon: daemonResources(sizes.mon), mgr: daemonResources(sizes.mgr), osd: daemonResources(sizes.osd) },
+        removeOsDsIfOutAndSafeToRemove: false,
+        priorityClassNames: { mon: 'system-node-critical', osd: 'system-node-critical', mgr: 'system-cluster-critical' },
+        // OSDs only on the disks of the inventory, never whatever empty disk a node happens to have
+        storage: {
+          useAllNodes: false,
+          useAllDevices: false,
+          nodes: storageNodes(site).withDisks.map((n) => ({ name: n.name, devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
+        },
+        disruptionManagement: { managePodBudgets: true, osdMaintenanceTimeout: 30 },
+      },
+    });
+
+    new KubeConfigMap(this, 'ConfigOverride', {
+      metadata: { name: 'rook-config-override', namespace: ROOK_NAMESPACE },
+      data: { config: cephConfigOverride(site) },
+    });
+
+    const pool = new CephBlockPool(this, 'Pool', {
+      metadata: { name: BLOCK_POOL, namespace: ROOK_NAMESPACE },
+      spec: { failureDomain: 'host', replicated: { size: ceph.poolSize, requireSafeReplicaSize: ceph.poolSize > 1 } },
+    });
+
+    const storageClass = new KubeStorageClass(this, 'StorageClass', {
+      metadata: { name: ceph.blockStorageClass },
+      provisioner: RBD_PROVISIONER,
+      parameters: {
+        clusterID: ROOK_NAMESPACE,
+        pool: BLOCK_POOL,
+        imageFormat: '2',
+        // layering only: the kernel RBD client of Debian 11/12 maps it; newer features need newer kernels
+        imageFeatures: 'layering',
+        'csi.storage.k8s.io/provisioner-secret-name': 'rook-csi-rbd-provisioner',
+        'csi.storage.k8s.io/provisioner-secret-namespace': ROOK_NAMESPACE,
+        'csi.storage.k8s.io/controller-expand-secret-name': 'rook-csi-rbd-provisioner',
+        'csi.storage.k8s.io/controller-expand-secret-namespace': ROOK_NAMESPACE,
+        'csi.storage.k8s.io/node-stage-secret-name': 'rook-csi-rbd-node',
+        'csi.storage.k8s.io/node-stage-secret-namespace': ROOK_NAMESPACE,
+        'csi.storage.k8s.io/fstype': 'ext4',
+      },
+      reclaimPolicy: ceph.reclaimPolicy,
+      allowVolumeExpansion: true,
+      volumeBindingMode: 'Immediate',
+    });
+
+    for (const obj of [cluster, pool, storageClass]) protectData(obj);
+    // their CRDs come with the operator app, a wave earlier
+    for (const obj of [cluster, pool]) addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
+
+    if (ceph.toolbox) this.addToolbox();
+  }
+
+  /** rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status`. */
+  private addToolbox(): void {
+    const upstream = upstreamObject(UPSTREAM.rook.toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
+      spec: { template: { spec: { containers: Container[]; volumes: Volume[]; tolerations: Toleration[] } } };
+    };
+    const [container] = upstream.spec.template.spec.containers;
+    const labels = { app: 'rook-ceph-tools' };
+    new KubeDeployment(this, 'Toolbox', {
+      metadata: { name: 'rook-ceph-tools', namespace: ROOK_NAMESPACE, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            securityContext: HARDENED_POD,
+            containers: [{
+              ...container,
+              image: IMAGES.rook,
+              resources: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
+              securityContext: { ...hardenedContainer(2016), runAsGroup: 2016 },
+              volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [...upstream.spec.template.spec.volumes, { name: 'tmp', emptyDir: {} }],
+            tolerations: upstream.spec.template.spec.tolerations,
+          },
+        },
+      },
+    });
+  }
+}

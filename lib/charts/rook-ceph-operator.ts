@@ -1,0 +1,83 @@
+import { App } from 'cdk8s';
+import { KubeConfigMap, KubeDeployment, type Container, type Volume } from '../../imports/k8s';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
+import { PlatformNamespace } from '../constructs/platform-namespace';
+import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
+import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
+import type { Site } from '../site/model';
+import { IMAGES } from '../site/versions';
+import { UPSTREAM, type Manifest } from '../upstream';
+
+const OPERATOR = 'rook-ceph-operator';
+/** The image's `rook` user (deploy/examples/operator.yaml). */
+const ROOK_UID = 2016;
+
+/** PodSecurityPolicy is gone since Kubernetes 1.25; common.yaml still ships it and its bindings. */
+const isPsp = (m: Manifest) => m.kind === 'PodSecurityPolicy' || m.metadata.name.includes('psp');
+
+/** Settings over the upstream operator ConfigMap: block storage only, so no CephFS CSI driver to run. */
+export function rookOperatorSettings(): Record<string, string> {
+  return { ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false' };
+}
+
+/**
+ * The Rook v1.9.2 operator, synthesized from the pinned deploy/examples (crds, common, operator):
+ * every object is validated offline against the pinned schemas and reviewed as rendered YAML,
+ * which an upstream Helm chart fetched by ArgoCD at sync time would not allow.
+ */
+export class RookCephOperatorChart extends AppChart {
+  constructor(app: App, site: Site, spec: CephSpec) {
+    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: 'Rook v1.9.2 operator: CRDs, RBAC, CSI settings, hardened Deployment' });
+    const ceph = cephOf(site, spec);
+    // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
+    new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true });
+
+    // the Rook CRDs are too big for client-side apply's last-applied annotation
+    for (const crd of shipUpstream(this, upstreamObjects(UPSTREAM.rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
+    shipUpstream(this, upstreamObjects(UPSTREAM.rook.common, (m) => m.kind !== 'Namespace' && !isPsp(m)));
+
+    const config = upstreamObject(UPSTREAM.rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
+    new KubeConfigMap(this, 'Config', {
+      metadata: { name: config.metadata.name, namespace: ROOK_NAMESPACE },
+      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings() },
+    });
+
+    const upstream = upstreamObject(UPSTREAM.rook.operator, 'Deployment', OPERATOR) as Manifest & {
+      spec: { template: { spec: { containers: Container[]; volumes: Volume[]; serviceAccountName: string } } };
+    };
+    const [container] = upstream.spec.template.spec.containers;
+    const env = (container.env ?? []).map((e) => (e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER'
+      // the admission webhook needs a certificate from cert-manager
+      ? { name: e.name, value: ceph.certManager ? 'false' : 'true' } : e));
+    const labels = { app: OPERATOR };
+    new KubeDeployment(this, 'Deployment', {
+      metadata: { name: OPERATOR, namespace: ROOK_NAMESPACE, labels: { operator: 'rook', 'storage-backend': 'ceph' } },
+      spec: {
+        replicas: 1,
+        // two operators would fight over the cluster during a rollout
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: upstream.spec.template.spec.serviceAccountName,
+            securityContext: { ...HARDENED_POD, runAsGroup: ROOK_UID, fsGroup: ROOK_UID },
+            containers: [{
+              ...container,
+              image: IMAGES.rook,
+              env,
+              resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
+              securityContext: { ...hardenedContainer(ROOK_UID), runAsGroup: ROOK_UID },
+              // a read-only root: the operator writes only in these emptyDirs
+              volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [...upstream.spec.template.spec.volumes, { name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    });
+  }
+}
+

@@ -1,0 +1,198 @@
+import { describe, expect, test } from 'vitest';
+import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
+import { cephResources, validateCeph } from '../lib/site/ceph';
+import { validateSite } from '../lib/site/validate';
+import { IMAGES } from '../lib/site/versions';
+import { lab } from '../lib/sites/lab';
+import { poc } from '../lib/sites/poc';
+import { objectOf, renderedApps, withSite } from './support/render';
+
+const apps = renderedApps(poc);
+const cluster = objectOf(apps, 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;
+const MiB = 2 ** 20;
+
+describe('CephCluster (dist/poc/rook-ceph-cluster)', () => {
+  test('pinned Ceph image, host data path, 3 mons one per node, 2 mgrs, dashboard over TLS', () => {
+    expect(cluster.metadata.namespace).toBe('rook-ceph');
+    expect(cluster.spec.cephVersion).toEqual({ image: 'quay.io/ceph/ceph:v16.2.7', allowUnsupported: false });
+    expect(cluster.spec.dataDirHostPath).toBe('/var/lib/rook');
+    expect(cluster.spec.mon).toEqual({ count: 3, allowMultiplePerNode: false });
+    expect(cluster.spec.mgr.count).toBe(2);
+    expect(cluster.spec.dashboard).toEqual({ enabled: true, ssl: true });
+  });
+
+  test('the runbook placement: required role=storage-node affinity and the storage taint tolerated, from roles.ts', () => {
+    expect(cluster.spec.placement).toEqual({
+      all: {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'role', operator: 'In', values: ['storage-node'] }] }] } },
+        tolerations: [{ key: 'storage-node', operator: 'Exists', effect: 'NoSchedule' }],
+      },
+    });
+  });
+
+  test('OSDs on the inventory\'s raw disks of the storage nodes only, never all nodes or all devices', () => {
+    expect(cluster.spec.storage).toEqual({
+      useAllNodes: false,
+      useAllDevices: false,
+      nodes: ['dnumcephworker1', 'dnumcephworker2', 'dnumcephworker3'].map((name) => ({ name, devices: [{ name: 'vdb' }] })),
+    });
+    const labCluster = objectOf(renderedApps(lab), 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;
+    expect(labCluster.spec.storage.nodes[0]).toEqual({ name: 'lab-ceph1', devices: [{ name: 'vdb' }, { name: 'vdc' }] });
+    expect(rookDeviceName('/dev/disk/by-id/wwn-0x5000c500a1b2c3d4')).toBe('/dev/disk/by-id/wwn-0x5000c500a1b2c3d4');
+  });
+
+  test('no cleanup confirmation and no zero values that change meaning', () => {
+    expect(cluster.spec.cleanupPolicy).toBeUndefined();
+    expect(JSON.stringify(cluster.spec)).not.toMatch(/":0[,}]/);
+  });
+
+  test('sizes derived from the 2 GiB storage nodes: explicit requests, memory limits, no CPU limits', () => {
+    const r = cluster.spec.resources;
+    expect(r.mon).toEqual({ requests: { cpu: '300m', memory: '332Mi' }, limits: { memory: '332Mi' } });
+    expect(r.mgr).toEqual({ requests: { cpu: '200m', memory: '199Mi' }, limits: { memory: '199Mi' } });
+    expect(r.osd).toEqual({ requests: { cpu: '700m', memory: '798Mi' }, limits: { memory: '798Mi' } });
+    // mon + mgr + OSD fit in ~65% of a 2 GiB node
+    expect(332 + 199 + 798).toBeLessThanOrEqual(0.65 * 2048);
+  });
+
+  test('osd_memory_target is explicit, 80% of the OSD limit, through rook-config-override', () => {
+    const override = objectOf(apps, 'rook-ceph-cluster', 'ConfigMap', 'rook-config-override') as any;
+    expect(override.data.config).toBe(`[osd]\nosd_memory_target = ${638 * MiB}\n`);
+    expect(cephConfigOverride(poc)).toBe(override.data.config);
+  });
+
+  test('big nodes get Ceph\'s recommended sizes, not more', () => {
+    const big = withSite(lab, (s) => { for (const n of s.nodes) n.memory = '256Gi'; });
+    const sizes = cephResources(big);
+    expect(sizes.osd.memory).toBe(5 * 1024 * MiB);
+    expect(sizes.osdMemoryTarget).toBe(4 * 1024 * MiB);
+    expect(sizes.mon.memory).toBe(2 * 1024 * MiB);
+    // lab: two OSDs per storage node share the OSD budget
+    expect(cephResources(lab).osd.memory).toBe(Math.floor((16 * 1024 * 0.65 * 0.6) / 2) * MiB);
+  });
+});
+
+describe('block pool and StorageClass rook-ceph-block', () => {
+  test('replicated pool, failure domain host, size from the storage nodes', () => {
+    const pool = objectOf(apps, 'rook-ceph-cluster', 'CephBlockPool', 'replicapool') as any;
+    expect(pool.spec).toEqual({ failureDomain: 'host', replicated: { size: 3, requireSafeReplicaSize: true } });
+  });
+
+  test('the RBD CSI StorageClass with every parameter it needs', () => {
+    const sc = objectOf(apps, 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block') as any;
+    expect(sc.metadata.namespace).toBeUndefined();
+    expect(sc.provisioner).toBe('rook-ceph.rbd.csi.ceph.com');
+    expect(sc.parameters).toEqual({
+      clusterID: 'rook-ceph',
+      pool: 'replicapool',
+      imageFormat: '2',
+      imageFeatures: 'layering',
+      'csi.storage.k8s.io/provisioner-secret-name': 'rook-csi-rbd-provisioner',
+      'csi.storage.k8s.io/provisioner-secret-namespace': 'rook-ceph',
+      'csi.storage.k8s.io/controller-expand-secret-name': 'rook-csi-rbd-provisioner',
+      'csi.storage.k8s.io/controller-expand-secret-namespace': 'rook-ceph',
+      'csi.storage.k8s.io/node-stage-secret-name': 'rook-csi-rbd-node',
+      'csi.storage.k8s.io/node-stage-secret-namespace': 'rook-ceph',
+      'csi.storage.k8s.io/fstype': 'ext4',
+    });
+    expect(sc.reclaimPolicy).toBe('Retain');
+    expect(sc.allowVolumeExpansion).toBe(true);
+  });
+
+  test('the Postgres clusters ask for the class the Ceph app provides', () => {
+    const pg = objectOf(apps, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+    expect(pg.spec.volume.storageClass).toBe('rook-ceph-block');
+  });
+});
+
+describe('safety and ordering', () => {
+  test('CephCluster, pool, StorageClass and the namespace are never pruned or deleted by ArgoCD', () => {
+    for (const [app, kind, name] of [
+      ['rook-ceph-cluster', 'CephCluster', 'rook-ceph'], ['rook-ceph-cluster', 'CephBlockPool', 'replicapool'],
+      ['rook-ceph-cluster', 'StorageClass', 'rook-ceph-block'], ['rook-ceph-operator', 'Namespace', 'rook-ceph'],
+    ]) {
+      expect(objectOf(apps, app, kind, name).metadata.annotations?.['argocd.argoproj.io/sync-options'], `${kind} ${name}`).toMatch(/Delete=false.*Prune=false/);
+    }
+  });
+
+  test('the operator syncs before the cluster, which syncs before the Postgres clusters; CRDs server-side', () => {
+    const wave = (n: string) => Number(objectOf(apps, 'argocd', 'Application', n).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+    expect(wave('cert-manager')).toBeLessThan(wave('rook-ceph-operator'));
+    expect(wave('rook-ceph-operator')).toBeLessThan(wave('rook-ceph-cluster'));
+    expect(wave('rook-ceph-cluster')).toBeLessThan(wave('postgres-clusters'));
+    const crds = apps.get('rook-ceph-operator')!.filter((o) => o.kind === 'CustomResourceDefinition');
+    expect(crds.map((c) => c.metadata.name)).toContain('cephclusters.ceph.rook.io');
+    for (const crd of crds) expect(crd.metadata.annotations?.['argocd.argoproj.io/sync-options']).toBe('ServerSideApply=true');
+    expect(cluster.metadata.annotations['argocd.argoproj.io/sync-options']).toContain('SkipDryRunOnMissingResource=true');
+  });
+
+  test('no PodSecurityPolicy (removed in Kubernetes 1.25) is shipped from the upstream common.yaml', () => {
+    const kinds = apps.get('rook-ceph-operator')!.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds.some((k) => k.startsWith('PodSecurityPolicy/') || k.includes('psp'))).toBe(false);
+    expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount/rook-ceph-system', 'ClusterRole/rook-ceph-global', 'ServiceAccount/rook-ceph-osd']));
+  });
+
+  test('the rook-ceph namespace is privileged (OSDs and the CSI node plugin need host access)', () => {
+    expect(objectOf(apps, 'rook-ceph-operator', 'Namespace', 'rook-ceph').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('privileged');
+  });
+});
+
+describe('operator (dist/poc/rook-ceph-operator)', () => {
+  const deployment = objectOf(apps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any;
+  const [container] = deployment.spec.template.spec.containers;
+  test('pinned image, hardened, limited, one replica replaced not rolled', () => {
+    expect(container.image).toBe(IMAGES.rook);
+    expect(container.image).toBe('rook/ceph:v1.9.2');
+    expect(container.securityContext).toMatchObject({ runAsUser: 2016, runAsGroup: 2016, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(deployment.spec.strategy.type).toBe('Recreate');
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/lib/rook', '/etc/ceph', '/etc/webhook', '/tmp']);
+  });
+  test('the admission controller follows cert-manager; CephFS CSI is off (block storage only)', () => {
+    const env = Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    expect(env.ROOK_DISABLE_ADMISSION_CONTROLLER).toBe('false');
+    const labEnv = (objectOf(renderedApps(lab), 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any).spec.template.spec.containers[0].env;
+    expect(labEnv.find((e: any) => e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER').value).toBe('true');
+    const config = objectOf(apps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any;
+    expect(config.data.ROOK_CSI_ENABLE_CEPHFS).toBe('false');
+    expect(config.data.ROOK_CSI_ENABLE_RBD).toBe('true');
+  });
+  test('cert-manager v1.7.1 comes from its pinned upstream chart, with its CRDs, in its own restricted namespace', () => {
+    const app = objectOf(apps, 'argocd', 'Application', 'cert-manager') as any;
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', targetRevision: 'v1.7.1' });
+    expect(app.spec.source.helm.values).toContain('installCRDs: true');
+    expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
+    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(renderedApps(lab).get('argocd')!.some((o) => o.metadata.name === 'cert-manager')).toBe(false);
+  });
+  test('the optional toolbox is hardened and limited', () => {
+    const tools = objectOf(apps, 'rook-ceph-cluster', 'Deployment', 'rook-ceph-tools') as any;
+    expect(tools.spec.template.spec.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    expect(renderedApps(lab).get('rook-ceph-cluster')!.some((o) => o.kind === 'Deployment')).toBe(false);
+  });
+});
+
+describe('bad Ceph input is refused with the field path and the fix', () => {
+  const issues = (change: (s: any) => void) => validateSite(withSite(poc, change));
+  test('fails on an even mon count', () => {
+    expect(issues((s) => { s.ceph.monCount = 2; })).toEqual([{ path: 'ceph.monCount', message: expect.stringMatching(/2 mons cannot form a majority.*use an odd number/) }]);
+  });
+  test('fails on more mons than storage nodes', () => {
+    expect(issues((s) => { s.ceph.monCount = 5; })).toEqual([{ path: 'ceph.monCount', message: expect.stringMatching(/5 mons need as many storage nodes.*the site has 3/) }]);
+  });
+  test('fails on a pool size greater than the storage nodes with devices', () => {
+    expect(issues((s) => { s.ceph.poolSize = 4; })).toEqual([{ path: 'ceph.poolSize', message: expect.stringMatching(/pool size 4 needs as many storage nodes with disks.*the site has 3/) }]);
+  });
+  test('fails on a storage node without a device', () => {
+    expect(issues((s) => { delete s.nodes[3].disks; })).toEqual(expect.arrayContaining([{ path: 'nodes[3].disks', message: expect.stringMatching(/storage node 'dnumcephworker1' has no disk/) }]));
+  });
+  test('fails on a duplicate device path', () => {
+    expect(issues((s) => { s.nodes[3].disks.push({ device: '/dev/vdb', size: '10Gi' }); })).toEqual([{ path: 'nodes[3].disks[1].device', message: expect.stringMatching(/device '\/dev\/vdb' is listed twice/) }]);
+  });
+  test('fails on a Postgres cluster asking for rook-ceph-block on a site without Ceph', () => {
+    expect(issues((s) => { delete s.ceph; })).toEqual([{ path: 'postgres.clusters[0].volume.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site.*enable Ceph/) }]);
+  });
+  test('fails on Ceph without storage nodes', () => {
+    expect(validateCeph(withSite(poc, (s) => { s.nodes = s.nodes.filter((n: any) => !n.roles.includes('storage')); }))).toEqual([{ path: 'ceph', message: expect.stringMatching(/needs nodes with role 'storage'/) }]);
+  });
+});
