@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { ArgoCdChart, type ExternalApp } from './charts/argocd';
 import { certManagerApp } from './charts/cert-manager';
+import { MinioChart } from './charts/minio';
+import { minioOperatorApp } from './charts/minio-operator';
 import { PostgresClustersChart } from './charts/postgres-clusters';
 import { PostgresOperatorChart } from './charts/postgres-operator';
 import { RookCephClusterChart } from './charts/rook-ceph-cluster';
@@ -13,6 +15,7 @@ import type { Site } from './site/model';
 export function externalApps(site: Site): ExternalApp[] {
   return [
     ...(site.ceph && cephOf(site, site.ceph).certManager ? [certManagerApp()] : []),
+    ...(site.minio ? [minioOperatorApp()] : []),
   ];
 }
 
@@ -22,6 +25,7 @@ export function buildSite(site: Site): App {
   const { ceph } = site;
   const apps: AppChart[] = [
     ...(ceph ? [new RookCephOperatorChart(app, site, ceph), new RookCephClusterChart(app, site, ceph)] : []),
+    ...(site.minio ? [new MinioChart(app, site, site.minio)] : []),
     new PostgresOperatorChart(app, site),
     new PostgresClustersChart(app, site),
   ];

@@ -29,10 +29,11 @@ function strings(value: unknown, path = ''): { path: string; text: string }[] {
 const PUBLIC_REFERENCE = new RegExp(`(^|[\\s"'=:])(${PUBLIC_REGISTRIES.map((r) => r.replace(/\./g, '\\.')).join('|')})/`);
 const URL_HOSTS = /https?:\/\/([^/\s"':]+)/g;
 
-/** Hosts an air-gapped site may name: its mirrors, its own Git server, in-cluster services. */
+/** Hosts an air-gapped site may name: its mirrors, its own Git server, its own domain (SSO, audit), in-cluster services. */
 function allowedHost(site: typeof lab, host: string): boolean {
   const own = [mirrors.git, mirrors.http, site.gitops.repoURL].map((u) => new URL(u).hostname);
-  return own.includes(host) || host === mirrors.registry.split(/[:/]/)[0] || host.endsWith('.svc') || host.endsWith('.svc.cluster.local') || host === 'localhost';
+  const domains = own.map((h) => h.split('.').slice(1).join('.'));
+  return own.includes(host) || domains.some((d) => host.endsWith(`.${d}`)) || host === mirrors.registry.split(/[:/]/)[0] || host.endsWith('.svc') || host.endsWith('.svc.cluster.local') || host === 'localhost';
 }
 
 function publicReferences(site: typeof lab, where: string, texts: { path: string; text: string }[]): string[] {

@@ -21,8 +21,8 @@ describe('Applications', () => {
 
   test('every dist folder has exactly one Application', () => {
     const names = apps.get('argocd')!.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort();
-    // plus cert-manager, whose manifests come from its upstream chart
-    expect(names).toEqual([...childApps, 'cert-manager', 'poc-root'].sort());
+    // plus cert-manager and the MinIO operator, whose manifests come from their upstream charts
+    expect(names).toEqual([...childApps, 'cert-manager', 'minio-operator', 'poc-root'].sort());
   });
 
   test('the operator syncs in an earlier wave than the clusters', () => {
@@ -50,11 +50,11 @@ describe('AppProject', () => {
     expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered, ...certManager].sort());
   });
   test('allows only the namespaces the apps use, in this cluster', () => {
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['cert-manager', 'postgres', 'postgres-operator', 'rook-ceph']);
+    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['cert-manager', 'minio', 'minio-operator', 'postgres', 'postgres-operator', 'rook-ceph']);
     for (const d of project.spec.destinations) expect(d.server).toBe('https://kubernetes.default.svc');
   });
-  test('allows only this repository and the pinned upstream chart as sources', () => {
-    expect(project.spec.sourceRepos).toEqual(['https://charts.jetstack.io', poc.gitops.repoURL]);
+  test('allows only this repository and the pinned upstream charts as sources', () => {
+    expect(project.spec.sourceRepos).toEqual(['https://charts.jetstack.io', poc.gitops.repoURL, 'https://operator.min.io']);
   });
 });
 

@@ -5,8 +5,8 @@ import { poc } from '../lib/sites/poc';
 import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
 
 const Mi = 2 ** 20;
-/** poc without its Ceph: the crafted CephClusters below stand alone on the storage nodes. */
-const bare = () => siteTree({ ...poc, ceph: undefined });
+/** poc without its Ceph and MinIO: the crafted workloads below stand alone on the nodes. */
+const bare = () => siteTree({ ...poc, ceph: undefined, minio: undefined, postgres: { ...poc.postgres, backups: undefined } });
 const Gi = 2 ** 30;
 
 describe('system reserve (GKE allocatable formula + 100Mi eviction threshold)', () => {

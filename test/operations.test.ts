@@ -68,10 +68,29 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(result('kubelet-skew').diff).toBeUndefined();
   });
 
-  test('every change is shown as a one-line source edit', () => {
+  test('point-in-time recovery: a new cluster with the clone section, restored from the source\'s backups', () => {
+    const added = result('point-in-time-recovery').diff?.objects.find((o) => o.kind === 'postgresql');
+    expect(added).toMatchObject({ action: 'add', name: 'acid-test-cluster-pitr', namespace: 'postgres' });
+    expect(added?.impacts).toEqual([{ level: 'info', message: 'point-in-time recovery: a new cluster restored from acid-test-cluster (uid 5c4b2a13-7a53-4a8e-9f0f-0123456789ab) to its state just before 2026-11-24T18:00:00+01:00; the source is untouched' }]);
+  });
+
+  test('add a storage node: its disk joins the CephCluster, noted as an OSD with rebalancing, and it gets a cloud-init', () => {
+    const ceph = changed('add-storage-node', 'CephCluster', 'rook-ceph');
+    expect(ceph.impacts).toEqual([{ level: 'info', message: expect.stringMatching(/new OSD\(s\) on dnumcephworker4 \(vdb\): Ceph rebalances/) }]);
+    expect(result('add-storage-node').hostFiles.map((f) => [f.path, f.action])).toEqual([['poc/dnumcephworker4.yaml', 'add']]);
+  });
+
+  test('add an s3 node: a new MinIO pool with its local volumes, never a resized one', () => {
+    const tenant = changed('add-s3-pool', 'Tenant', 'minio');
+    expect(tenant.impacts).toEqual([{ level: 'info', message: expect.stringMatching(/new MinIO pool pool-1/) }]);
+    const added = result('add-s3-pool').diff!.objects.filter((o) => o.action === 'add').map((o) => `${o.kind} ${o.name}`);
+    expect(added).toEqual(['vdb', 'vdc', 'vdd', 'vde'].map((d) => `PersistentVolume minio-dnumminioworker5-${d}`));
+  });
+
+  test('every change is a small source edit: one line, two for a new MinIO pool (the node and the pool)', () => {
     for (const op of OPERATIONS) {
-      const lines = result(op.id).sourceDiff.split('\n').filter((l) => /^[+-][^+-]/.test(l));
-      expect(lines.filter((l) => l.startsWith('+')), op.id).toHaveLength(1);
+      const added = result(op.id).sourceDiff.split('\n').filter((l) => /^\+[^+]/.test(l));
+      expect(added, op.id).toHaveLength(op.id === 'add-s3-pool' ? 2 : 1);
     }
   });
 });

@@ -34,8 +34,9 @@ describe.each(nodes)('%s', (_id, site, node) => {
     expect(s).toMatch(/^apt-mark hold containerd\.io kubelet kubeadm kubectl$/m);
   });
 
-  test(`installs the Debian prerequisites${node.roles.includes('storage') ? ' and lvm2 (Rook OSDs)' : ', no lvm2'} before adding the repositories`, () => {
-    const base = ['ca-certificates', 'curl', 'gnupg', ...(node.roles.includes('storage') ? ['lvm2'] : [])];
+  const extras = node.roles.includes('storage') ? ['lvm2'] : node.roles.includes('s3') ? ['xfsprogs'] : [];
+  test(`installs the Debian prerequisites${extras.length ? ` and ${extras.join(', ')} (${node.roles.includes('storage') ? 'Rook OSDs' : 'MinIO local volumes'})` : ', no role extras'} before adding the repositories`, () => {
+    const base = ['ca-certificates', 'curl', 'gnupg', ...extras];
     expect(s).toMatch(new RegExp(`^apt_get install --no-install-recommends ${base.join(' ')}$`, 'm'));
     expect(s.indexOf('--no-install-recommends')).toBeLessThan(s.indexOf('fetch_key '));
   });

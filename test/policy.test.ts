@@ -158,9 +158,12 @@ describe('no secret values in dist/', () => {
   });
 });
 
-describe('the AppProject grants only what the apps need (on lab: no upstream Application widens its grants)', () => {
-  const project = (change: (o: any) => void) => withChanged(siteTree(lab), 'AppProject', 'lab', change); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const granted = (tree: ReturnType<typeof siteTree>) => fresh(checkAppProjects(tree), checkAppProjects(siteTree(lab)));
+/** lab without MinIO: no Application from an upstream chart, so nothing widens the project's grants. */
+const strictLab = { ...lab, minio: undefined, postgres: { ...lab.postgres, backups: undefined } };
+
+describe('the AppProject grants only what the apps need (with no upstream Application to widen its grants)', () => {
+  const project = (change: (o: any) => void) => withChanged(siteTree(strictLab), 'AppProject', 'lab', change); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const granted = (tree: ReturnType<typeof siteTree>) => fresh(checkAppProjects(tree), checkAppProjects(siteTree(strictLab)));
   test('fails on a kind no app renders', () => {
     const tree = project((o) => o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' }));
     expect(messages(granted(tree))).toEqual(['error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)']);
@@ -190,7 +193,7 @@ describe('the AppProject grants only what the apps need (on lab: no upstream App
     ]);
   });
   test('fails on a dist folder no Application syncs', () => {
-    const tree = withObjects(siteTree(lab), 'unsynced', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
+    const tree = withObjects(siteTree(strictLab), 'unsynced', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
     expect(messages(granted(tree))[0]).toBe('error lab/unsynced: no Application syncs dist/lab/unsynced: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one');
   });
   test('grants for an Application whose manifests are outside dist/ are notes naming it', () => {
@@ -198,7 +201,7 @@ describe('the AppProject grants only what the apps need (on lab: no upstream App
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'some-upstream', namespace: 'argocd' },
       spec: { project: 'lab', source: { repoURL: 'https://charts.example.org/release', chart: 'some', targetRevision: 'v1.0.0' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'some-upstream' } },
     };
-    const tree = withChanged(withObjects(siteTree(lab), 'argocd', external), 'AppProject', 'lab', (o) => {
+    const tree = withChanged(withObjects(siteTree(strictLab), 'argocd', external), 'AppProject', 'lab', (o) => {
       o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' });
       o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'some-upstream' });
       o.spec.sourceRepos.push('https://charts.example.org/release');

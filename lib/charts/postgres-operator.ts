@@ -9,6 +9,7 @@ import { WAVES } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
+import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from '../postgres-backups';
 import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
 import { IMAGES } from '../site/versions';
@@ -50,6 +51,7 @@ export function operatorSettings(site: Site): Record<string, string> {
     // upstream example placeholders that point at nothing
     logical_backup_s3_bucket: '',
     db_hosted_zone: '',
+    ...backupOperatorSettings(site, defaultsOf(site).operatorNamespace),
   };
 }
 
@@ -77,6 +79,10 @@ export class PostgresOperatorChart extends AppChart {
 
     const data = operatorConfigData(site);
     new KubeConfigMap(this, 'Config', { metadata: { name: OPERATOR_NAME, namespace }, data });
+    const podEnvironment = backupEnvironment(site);
+    if (Object.keys(podEnvironment).length > 0) {
+      new KubeConfigMap(this, 'PodEnvironment', { metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace }, data: podEnvironment });
+    }
 
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: OPERATOR_NAME, namespace } });
     new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules() });

@@ -60,6 +60,9 @@ export class PostgresCluster extends Construct {
         patroni: { initdb: { encoding: 'UTF8', locale: 'en_US.UTF-8', 'data-checksums': 'true' } },
         ...(props.dockerImage ? { dockerImage: props.dockerImage } : {}),
         ...(props.maintenanceWindows ? { maintenanceWindows: [...props.maintenanceWindows] } : {}),
+        // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
+        // endpoint from its configuration and pod environment) up to the timestamp
+        ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
       },
     });
     protectData(this.resource);

@@ -155,6 +155,36 @@ const cephStorage: ImpactRule = (c) => {
   return out;
 };
 
+/** A new cluster with a clone section is a point-in-time recovery from another one's backups. */
+const cloneCreated: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || c.action !== 'add') return [];
+  const clone = asRecord(field(c.after, 'spec.clone'));
+  if (!clone.cluster) return [];
+  const to = clone.timestamp ? `its state just before ${String(clone.timestamp)}` : 'its current state (basebackup from the running cluster)';
+  return [{ level: 'info', message: `point-in-time recovery: a new cluster restored from ${String(clone.cluster)} (uid ${String(clone.uid)}) to ${to}; the source is untouched` }];
+};
+
+/** `pool name → servers × volumes` of a Tenant. */
+const tenantPools = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.pools')).map(asRecord)
+  .map((p) => [String(p.name), `${String(p.servers)}×${String(p.volumesPerServer)}`]));
+
+/** MinIO grows by pools and never resizes one; removing a pool loses its data unless decommissioned first. */
+const tenantPoolChanges: ImpactRule = (c) => {
+  if (!is(c, 'minio.min.io/Tenant') || c.action !== 'change') return [];
+  const before = tenantPools(c.before);
+  const after = tenantPools(c.after);
+  const out: Impact[] = [];
+  for (const [pool, shape] of before) {
+    const now = after.get(pool);
+    if (now === undefined) out.push({ level: 'destructive', message: `MinIO pool ${pool} removed: its objects are lost unless it was decommissioned first (mc admin decommission start)` });
+    else if (now !== shape) out.push({ level: 'refused', message: `MinIO pool ${pool} resized (servers × volumes ${shape} → ${now}): MinIO cannot change a pool's layout; revert and add a new pool instead` });
+  }
+  for (const [pool, shape] of after) {
+    if (!before.has(pool)) out.push({ level: 'info', message: `new MinIO pool ${pool} (${shape} servers × volumes): capacity grows, new objects favour the emptier pool, existing objects stay where they are` });
+  }
+  return out;
+};
+
 /** Any pod template change restarts the pods of a Deployment, StatefulSet or DaemonSet. */
 const podTemplate: ImpactRule = (c) => {
   const kinds = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet'];
@@ -185,7 +215,7 @@ const moved: ImpactRule = (c) => {
 
 export const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cephStorage, podTemplate,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, cephStorage, tenantPoolChanges, podTemplate,
 ];
 
 export function impactsOf(c: ChangeContext): Impact[] {

@@ -86,6 +86,45 @@ export const OPERATIONS: readonly Operation[] = [
     verify: [`${PG} exec acid-test-cluster-0 -- patronictl list`],
   },
   {
+    id: 'point-in-time-recovery',
+    title: 'Point-in-time recovery (clone to a timestamp)',
+    intro: 'A dropped table or a bad migration: restore the cluster as it was just before, into a new cluster, from the WAL-G backups in MinIO. The source keeps running; compare, then switch the application over (or copy the rows back). The uid is the source\'s `metadata.uid`: its backups live under it.',
+    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n      { name: 'acid-test-cluster-pitr', teamId: 'acid', numberOfInstances: 1, version: '15', volume: { size: '1Gi', storageClass: 'rook-ceph-block' }, clone: { cluster: 'acid-test-cluster', uid: '5c4b2a13-7a53-4a8e-9f0f-0123456789ab', timestamp: '2026-11-24T18:00:00+01:00' } },\n" }],
+    then: [
+      'The operator creates `acid-test-cluster-pitr`; Spilo restores the latest base backup before the timestamp from `s3://postgres-backups/spilo/acid-test-cluster/<uid>/wal/15` and replays WAL up to just before it, then starts a new timeline and archives under its own uid.',
+      'The timestamp needs an explicit offset (`+01:00`): validation refuses `Z` or none, an unknown source cluster and a site without backups.',
+      'When done, remove the entry: the CR is protected from pruning, so delete it on purpose (`kubectl -n postgres delete postgresql acid-test-cluster-pitr` with the operator\'s delete annotations).',
+    ],
+    verify: [
+      `${PG} logs acid-test-cluster-pitr-0 | grep -iE 'restore|recovery'`,
+      `${PG} exec acid-test-cluster-pitr-0 -- psql -U postgres -tc 'select pg_is_in_recovery(), now()'`,
+    ],
+  },
+  {
+    id: 'add-storage-node',
+    title: 'Add a storage node (Ceph OSD)',
+    intro: 'A node with the `storage` role and a raw disk joins with the `role=storage-node` label and taint, and the CephCluster lists its disk: Rook creates the OSD.',
+    change: [{ file: POC, from: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n", to: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumcephworker4', '10.10.10.44', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n" }],
+    then: [
+      'Boot the node with its cloud-init (`npm run host-config -- --site poc --node dnumcephworker4`); Rook prepares `/dev/vdb` (it must be empty) and starts the OSD.',
+      'Ceph rebalances placement groups onto the new OSD: heavy I/O for a while, as the impact note says. Mons stay at 3.',
+    ],
+    verify: ['kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph osd tree', 'kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status'],
+  },
+  {
+    id: 'add-s3-pool',
+    title: 'Add an s3 node (a new MinIO pool)',
+    intro: 'MinIO never resizes a server pool (the diff marks an s3 node added to `pool-0` as refused): capacity grows by a new pool, here one new node with four disks (a pool needs at least 4 drives).',
+    change: [
+      { file: POC, from: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n", to: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumminioworker5', '10.10.10.55', ['s3'], ['/dev/vdb', '/dev/vdc', '/dev/vdd', '/dev/vde'].map((device) => ({ device, size: '50Gi' }))),\n" },
+      { file: POC, from: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },", to: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'], pools: [{ name: 'pool-0', nodes: ['dnumminioworker1', 'dnumminioworker2', 'dnumminioworker3', 'dnumminioworker4'] }, { name: 'pool-1', nodes: ['dnumminioworker5'] }] }," },
+    ],
+    then: [
+      'Boot the node; the operator adds the pool\'s StatefulSet and restarts the servers with the new topology. New objects favour the emptier pool; existing ones stay.',
+    ],
+    verify: ['kubectl -n minio get tenant minio -o jsonpath=\'{.status.currentState}\'', 'kubectl -n minio get pods -L v1.min.io/pool'],
+  },
+  {
     id: 'kubernetes-upgrade',
     title: 'Kubernetes minor upgrade (control plane first)',
     intro: 'A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site\'s `kubernetes.version` moves every node\'s cloud-init (new packages repository and pins) and the schemas the output is validated against.',

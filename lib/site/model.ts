@@ -1,6 +1,8 @@
 import type { BootstrapSpec } from './bootstrap';
 import type { CephSpec } from './ceph';
 import type { MirrorSpec } from './mirrors';
+import type { MinioSpec } from './minio';
+import type { PostgresBackupSpec, PostgresCloneSpec } from './backups';
 
 /**
  * The typed description of a site: the one source of truth from which every manifest
@@ -103,6 +105,8 @@ export interface PostgresClusterSpec {
   readonly dockerImage?: string;
   /** Maintenance windows (`Sat:00:00-04:00`, `01:00-06:00`, UTC). @default - none */
   readonly maintenanceWindows?: readonly string[];
+  /** Create this cluster by point-in-time recovery from another one's backups. @default - a new, empty cluster */
+  readonly clone?: PostgresCloneSpec;
 }
 
 /** A site: one Kubernetes cluster and everything on it. */
@@ -115,7 +119,11 @@ export interface Site {
   readonly postgres: {
     readonly operator?: PostgresOperatorSpec;
     readonly clusters: readonly PostgresClusterSpec[];
+    /** WAL-G backups of every cluster into the MinIO tenant. @default - no backups */
+    readonly backups?: PostgresBackupSpec;
   };
+  /** MinIO object storage on the 's3' nodes. @default - no MinIO */
+  readonly minio?: MinioSpec;
   /** Ceph block storage from Rook on the 'storage' nodes. @default - no Ceph */
   readonly ceph?: CephSpec;
   /**

@@ -8,6 +8,8 @@ import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
 import { validateBootstrap } from './bootstrap';
 import { validateMirrors } from './mirrors';
 import { validateCeph } from './ceph';
+import { validateMinio } from './minio';
+import { validateBackups, validateClone } from './backups';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -199,9 +201,12 @@ export function validateSite(site: Site): SiteIssue[] {
     if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);
+    issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
   });
   issues.push(...validateBootstrap(site));
   issues.push(...validateCeph(site));
+  issues.push(...validateMinio(site));
+  issues.push(...validateBackups(site));
   issues.push(...validateMirrors(site.mirrors));
   return issues;
 }

@@ -34,6 +34,10 @@ export const VERSIONS = {
   /** Images of ArgoCD's install manifest besides ArgoCD itself, at `argocd` (`grep image: install.yaml`). */
   argocdDex: 'v2.36.0',
   argocdRedis: '7.0.11-alpine',
+  /** MinIO server: the default of the pinned tenant chart (helm/tenant/values.yaml of minioOperator). */
+  minio: 'RELEASE.2023-06-23T20-26-00Z',
+  /** KES (MinIO's KMS bridge): the default the pinned tenant chart documents. */
+  kes: '2023-05-02T22-48-10Z',
   /**
    * The pkgs.k8s.io repository the signing key is fetched from. All minors share one key, but the copies
    * served by the v1.24–v1.27 repositories expired on 2024-11-02 (kubernetes/release#3818): take a newer one.
@@ -50,6 +54,9 @@ export const IMAGES = {
   pgbouncer: 'registry.opensource.zalan.do/acid/pgbouncer:master-26',
   rook: `rook/ceph:${VERSIONS.rook}`,
   ceph: `quay.io/ceph/ceph:${VERSIONS.ceph}`,
+  minio: `quay.io/minio/minio:${VERSIONS.minio}`,
+  minioOperator: `quay.io/minio/operator:${VERSIONS.minioOperator}`,
+  kes: `minio/kes:${VERSIONS.kes}`,
 } as const;
 
 /** The sandbox image of a Kubernetes minor (`1.26`), or undefined when none is pinned. */

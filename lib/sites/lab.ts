@@ -25,9 +25,17 @@ export const lab: Site = {
   ],
   ceph: {},
   bootstrap: { installArgoCd: true },
+  minio: {
+    rootCredentialsSecret: 'minio-root',
+    buckets: ['postgres-backups'],
+    openid: { configUrl: 'https://sso.lab.example.org/realms/lab/.well-known/openid-configuration', clientId: 'minio', clientSecret: { name: 'minio-openid', key: 'client-secret' } },
+    kes: { configSecret: 'minio-kes-config', keyName: 'minio-default' },
+    auditWebhook: { endpoint: 'https://audit.lab.example.org/minio', authToken: { name: 'minio-audit-token', key: 'token' } },
+  },
   // air-gapped: images, upstream sources and downloads come from the lab's mirrors (`npm run images -- --site lab --format skopeo`)
   mirrors: { registry: 'registry.lab.example.org:5000/mirror', git: 'https://git.lab.example.org/mirror', http: 'https://mirror.lab.example.org' },
   postgres: {
+    backups: { bucket: 'postgres-backups', credentialsSecret: 'postgres-backup-s3', schedule: '30 2 * * *', retain: 7 },
     clusters: [
       {
         name: 'acid-orders',

@@ -27,8 +27,11 @@ export const poc: Site = {
   // the runbook's Rook: 3 mons, the dashboard, cert-manager for the admission webhook
   ceph: { certManager: true, toolbox: true },
   bootstrap: { installArgoCd: true },
+  // the runbook's tenant: 4 servers on the s3 workers, one 50Gi disk each, TLS auto-cert
+  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },
   postgres: {
     operator: { ui: true },
+    backups: { bucket: 'postgres-backups', credentialsSecret: 'postgres-backup-s3' },
     clusters: [
       {
         // manifests/complete-postgres-manifest.yaml as the runbook adapted it

@@ -1,0 +1,78 @@
+import type { PostgresClusterSpec, Site } from './model';
+import type { SiteIssue } from './validate';
+
+/**
+ * Continuous WAL archiving and daily base backups of every Postgres cluster with WAL-G
+ * (Spilo), into a bucket of the site's MinIO tenant: what point-in-time recovery restores from.
+ */
+export interface PostgresBackupSpec {
+  /** Bucket of the MinIO tenant (listed in `minio.buckets`). */
+  readonly bucket: string;
+  /**
+   * Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+   * their CLONE_ copies (a MinIO user allowed on the bucket). Required: never a value in git.
+   */
+  readonly credentialsSecret: string;
+  /** Base backup schedule (cron, UTC). @default '0 1 * * *' */
+  readonly schedule?: string;
+  /** Base backups kept (Spilo keeps at least this many, and those of the last as many days). @default 5 */
+  readonly retain?: number;
+}
+
+/** Point-in-time recovery: a new cluster restored from another one's backups, up to a moment. */
+export interface PostgresCloneSpec {
+  /** Name of the source cluster (declared in this site). */
+  readonly cluster: string;
+  /** metadata.uid of the source `postgresql` object: its backups live under that id (`kubectl get pg <name> -o jsonpath='{.metadata.uid}'`). */
+  readonly uid: string;
+  /** Recover up to just before this moment, with an explicit offset: `2026-11-24T18:00:00+00:00` (the operator refuses `Z`). */
+  readonly timestamp: string;
+}
+
+export const BACKUP_DEFAULTS = { schedule: '0 1 * * *', retain: 5 } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The postgresql CRD's pattern for clone.timestamp: a numeric UTC offset is required. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;
+const CRON = /^(\S+\s+){4}\S+$/;
+
+export function validateBackups(site: Site): SiteIssue[] {
+  const backups = site.postgres.backups;
+  if (!backups) return [];
+  const issues: SiteIssue[] = [];
+  if (!site.minio) {
+    issues.push({ path: 'postgres.backups', message: 'backups go to the site\'s MinIO tenant, and this site has none: add minio (with the bucket) or remove backups' });
+  } else if (!(site.minio.buckets ?? []).includes(backups.bucket)) {
+    issues.push({ path: 'postgres.backups.bucket', message: `bucket '${backups.bucket}' is not created by the tenant: add it to minio.buckets` });
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(backups.credentialsSecret ?? '')) {
+    issues.push({ path: 'postgres.backups.credentialsSecret', message: `must name the Secret holding the S3 keys (e.g. 'postgres-backup-s3'), got '${backups.credentialsSecret ?? ''}': create it with kubectl (docs/minio-backups.md)` });
+  }
+  if (backups.schedule !== undefined && !CRON.test(backups.schedule)) {
+    issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a 5-field cron expression, e.g. '0 1 * * *'` });
+  }
+  if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
+    issues.push({ path: 'postgres.backups.retain', message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)` });
+  }
+  return issues;
+}
+
+export function validateClone(site: Site, pg: PostgresClusterSpec, path: string): SiteIssue[] {
+  const clone = pg.clone;
+  if (!clone) return [];
+  const issues: SiteIssue[] = [];
+  if (!site.postgres.backups) {
+    issues.push({ path: `${path}.clone`, message: 'point-in-time recovery restores from WAL backups, and this site has none: configure postgres.backups first' });
+  }
+  const names = site.postgres.clusters.map((c) => c.name);
+  if (!names.includes(clone.cluster) || clone.cluster === pg.name) {
+    issues.push({ path: `${path}.clone.cluster`, message: `source cluster '${clone.cluster}' is not another cluster of this site (it has ${names.join(', ')}): name the cluster whose backups to restore` });
+  }
+  if (!UUID.test(clone.uid)) {
+    issues.push({ path: `${path}.clone.uid`, message: `'${clone.uid}' is not a UID: take the source's metadata.uid (kubectl get postgresql ${clone.cluster} -o jsonpath='{.metadata.uid}')` });
+  }
+  if (!TIMESTAMP.test(clone.timestamp)) {
+    issues.push({ path: `${path}.clone.timestamp`, message: `'${clone.timestamp}' has no numeric time zone offset: write it like 2026-11-24T18:00:00+00:00 (the operator refuses 'Z' and local times)` });
+  }
+  return issues;
+}

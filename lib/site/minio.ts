@@ -1,0 +1,173 @@
+import type { Site, SiteNode } from './model';
+import { parseQuantity } from './quantity';
+import { nodesWithRole } from './roles';
+import type { SiteIssue } from './validate';
+
+/** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * MinIO object storage on the nodes with role 's3': one server per node, one volume per
+ * declared disk. The runbook's tenant wizard screens are the options below.
+ */
+export interface MinioSpec {
+  /** Tenant name. @default 'minio' */
+  readonly tenant?: string;
+  /** Namespace of the tenant (one tenant per namespace). @default 'minio' */
+  readonly namespace?: string;
+  /**
+   * Secret in the tenant namespace whose key `config.env` holds `export MINIO_ROOT_USER=…` and
+   * `export MINIO_ROOT_PASSWORD=…` lines (the wizard's "Configure" screen). Required: never a value in git.
+   */
+  readonly rootCredentialsSecret: string;
+  /**
+   * StorageClass of a dynamic provisioner for the s3 nodes' disks. @default - none: synth renders
+   * the `minio-local` class and one local PersistentVolume per declared disk of each s3 node
+   */
+  readonly storageClass?: string;
+  /** Buckets the tenant creates (once, at provisioning). @default - none */
+  readonly buckets?: readonly string[];
+  /** TLS with a certificate the operator requests from the cluster CA ("Security" screen). @default true */
+  readonly autoCert?: boolean;
+  /** OpenID Connect identity provider ("Identity Provider" screen), the client secret by reference. */
+  readonly openid?: {
+    readonly configUrl: string;
+    readonly clientId: string;
+    readonly clientSecret: SecretKeyRef;
+    /** @default 'policy' */
+    readonly claimName?: string;
+    /** @default ['openid', 'profile', 'email'] */
+    readonly scopes?: readonly string[];
+  };
+  /** Server-side encryption with KES ("Encryption" screen): its configuration Secret by reference. */
+  readonly kes?: {
+    /** Secret with key `server-config.yaml` (KES configuration, including the KMS credentials). */
+    readonly configSecret: string;
+    /** The default encryption key's name in the KMS. */
+    readonly keyName: string;
+  };
+  /** Audit log to an HTTP webhook ("Audit Log" screen), its auth token by reference. */
+  readonly auditWebhook?: { readonly endpoint: string; readonly authToken?: SecretKeyRef };
+  /** Prometheus metrics without a bearer token (the monitoring app scrapes them). @default true */
+  readonly publicMetrics?: boolean;
+  /**
+   * Server pools: MinIO never resizes a pool, it grows by new pools. Each s3 node belongs to one.
+   * @default one pool 'pool-0' of every s3 node
+   */
+  readonly pools?: readonly MinioPoolSpec[];
+}
+
+export interface MinioPoolSpec {
+  readonly name: string;
+  /** Its servers: s3 nodes, by name. */
+  readonly nodes: readonly string[];
+}
+
+export const MINIO_LOCAL_STORAGE_CLASS = 'minio-local';
+
+export interface ResolvedMinio {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly autoCert: boolean;
+  readonly publicMetrics: boolean;
+  /** The tenant's S3 endpoint inside the cluster (Service `minio`: 443 with TLS, 80 without). */
+  readonly endpoint: string;
+}
+
+export function minioOf(spec: MinioSpec): ResolvedMinio {
+  const namespace = spec.namespace ?? 'minio';
+  const autoCert = spec.autoCert ?? true;
+  return {
+    tenant: spec.tenant ?? 'minio',
+    namespace,
+    autoCert,
+    publicMetrics: spec.publicMetrics ?? true,
+    endpoint: `${autoCert ? 'https' : 'http'}://minio.${namespace}.svc.cluster.local`,
+  };
+}
+
+export interface MinioPool {
+  readonly name: string;
+  readonly nodes: SiteNode[];
+  readonly volumesPerServer: number;
+  /** Bytes each volume claims: the pool's smallest disk (a larger claim would never bind). */
+  readonly volumeSize: number;
+}
+
+/** The tenant's pools: servers are s3 nodes, volumes their disks. */
+export function minioPools(site: Site, spec: MinioSpec): MinioPool[] {
+  const s3 = nodesWithRole(site, 's3');
+  const declared = spec.pools ?? [{ name: 'pool-0', nodes: s3.map((n) => n.name) }];
+  return declared.map((p) => {
+    const nodes = s3.filter((n) => p.nodes.includes(n.name));
+    const disks = nodes.map((n) => n.disks ?? []);
+    return {
+      name: p.name,
+      nodes,
+      volumesPerServer: Math.min(...disks.map((d) => d.length)),
+      volumeSize: Math.min(...disks.flat().map((d) => parseQuantity(d.size))),
+    };
+  });
+}
+
+const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function secretName(issues: SiteIssue[], path: string, value: string | undefined, what: string, create: string): void {
+  if (!value || !DNS_1123.test(value)) {
+    issues.push({ path, message: `${what} must name a Secret (DNS-1123, e.g. '${create}'), got '${value ?? ''}': create it with kubectl (see docs/minio-backups.md) and reference it here` });
+  }
+}
+
+export function validateMinio(site: Site): SiteIssue[] {
+  const spec = site.minio;
+  if (!spec) return [];
+  const issues: SiteIssue[] = [];
+  secretName(issues, 'minio.rootCredentialsSecret', spec.rootCredentialsSecret, 'the root credentials', 'minio-root');
+  const s3 = nodesWithRole(site, 's3');
+  if (s3.length === 0) {
+    issues.push({ path: 'minio', message: "MinIO needs nodes with role 's3' (with disks): add some or remove minio" });
+    return issues;
+  }
+  const where = (name: string) => site.nodes.findIndex((n) => n.name === name);
+  const inPools = new Map<string, string>();
+  (spec.pools ?? []).forEach((p, i) => {
+    if ((spec.pools ?? []).findIndex((q) => q.name === p.name) !== i) issues.push({ path: `minio.pools[${i}].name`, message: `pool '${p.name}' is declared twice: pool names must be unique` });
+    p.nodes.forEach((name, j) => {
+      if (!s3.some((n) => n.name === name)) issues.push({ path: `minio.pools[${i}].nodes[${j}]`, message: `'${name}' is not a node with role 's3'` });
+      else if (inPools.has(name)) issues.push({ path: `minio.pools[${i}].nodes[${j}]`, message: `'${name}' is already a server of pool '${inPools.get(name)}': a node serves one pool` });
+      inPools.set(name, p.name);
+    });
+  });
+  if (spec.pools) {
+    for (const n of s3) if (!inPools.has(n.name)) issues.push({ path: `nodes[${where(n.name)}]`, message: `s3 node '${n.name}' is in no MinIO pool: add it to a new pool in minio.pools (MinIO grows by pools, never by resizing one)` });
+  }
+  for (const [p, pool] of minioPools(site, spec).entries()) {
+    const path = spec.pools ? `minio.pools[${p}]` : 'minio';
+    for (const node of pool.nodes) {
+      const count = (node.disks ?? []).length;
+      if (count === 0) issues.push({ path: `nodes[${where(node.name)}].disks`, message: `s3 node '${node.name}' has no disk: list the disks MinIO may use or drop the 's3' role` });
+      else if (count !== Math.max(...pool.nodes.map((n) => (n.disks ?? []).length))) {
+        issues.push({ path: `nodes[${where(node.name)}].disks`, message: `s3 node '${node.name}' has ${count} disk(s), other servers of pool '${pool.name}' more: a pool gives every server the same number of volumes` });
+      }
+    }
+    if (pool.volumesPerServer > 0 && pool.nodes.length * pool.volumesPerServer < 4) {
+      issues.push({ path, message: `pool '${pool.name}': ${pool.nodes.length} servers × ${pool.volumesPerServer} volume(s) is below the 4 drives MinIO's erasure coding needs: add disks or s3 nodes` });
+    }
+  }
+  for (const [b, bucket] of (spec.buckets ?? []).entries()) {
+    if (!BUCKET.test(bucket)) issues.push({ path: `minio.buckets[${b}]`, message: `'${bucket}' is not an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'` });
+  }
+  if (spec.openid) {
+    if (!/^https:\/\/\S+\/\.well-known\/openid-configuration$/.test(spec.openid.configUrl)) {
+      issues.push({ path: 'minio.openid.configUrl', message: `'${spec.openid.configUrl}' is not an OpenID discovery URL: use https://<issuer>/.well-known/openid-configuration` });
+    }
+    secretName(issues, 'minio.openid.clientSecret.name', spec.openid.clientSecret?.name, 'the OpenID client secret', 'minio-openid');
+  }
+  if (spec.kes) secretName(issues, 'minio.kes.configSecret', spec.kes.configSecret, 'the KES configuration', 'minio-kes-config');
+  if (spec.auditWebhook?.authToken) secretName(issues, 'minio.auditWebhook.authToken.name', spec.auditWebhook.authToken.name, 'the audit webhook token', 'minio-audit-token');
+  return issues;
+}
