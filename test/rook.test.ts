@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { SchemaValidator } from '../lib/check/schemas';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/site/validate';
@@ -193,6 +194,26 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   });
 });
 
+describe('schemas: the pinned Rook v1.9.2 CRDs and Kubernetes 1.26', () => {
+  const validator = new SchemaValidator('1.26.0');
+  const rendered = ['rook-ceph-operator', 'rook-ceph-cluster'].flatMap((app) => apps.get(app)!);
+  test('every Rook object of the POC is valid, custom resources included', () => {
+    expect(rendered.filter((o) => o.apiVersion === 'ceph.rook.io/v1').map((o) => o.kind).sort()).toEqual(['CephBlockPool', 'CephCluster']);
+    for (const obj of rendered) expect(validator.validate(obj), `${obj.kind}/${obj.metadata.name}`).toEqual([]);
+  });
+  test('fails on a CephCluster field the v1.9.2 CRD does not have (it would be pruned, OutOfSync forever)', () => {
+    const bad = structuredClone(cluster);
+    bad.spec.cephConfig = { global: { osd_pool_default_size: '3' } };
+    expect(validator.validate(bad)).toEqual(["/spec: must NOT have additional properties 'cephConfig'"]);
+  });
+  test('fails on counts beyond the CRD bounds (mgr at most 2, mon at most 9)', () => {
+    const bad = structuredClone(cluster);
+    bad.spec.mgr.count = 3;
+    bad.spec.mon.count = 10;
+    expect(validator.validate(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/spec\/mgr\/count: must be <= 2/), expect.stringMatching(/^\/spec\/mon\/count: must be <= 9/)]));
+  });
+});
+
 describe('bad Ceph input is refused with the field path and the fix', () => {
   const issues = (change: (s: any) => void) => validateSite(withSite(poc, change));
   test('fails on an even mon count', () => {
@@ -212,6 +233,12 @@ describe('bad Ceph input is refused with the field path and the fix', () => {
   });
   test('fails on a Postgres cluster asking for rook-ceph-block on a site without Ceph', () => {
     expect(issues((s) => { delete s.ceph; })).toEqual([{ path: 'postgres.clusters[0].volume.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site.*enable Ceph/) }]);
+  });
+  test('fails on more than 2 mgrs', () => {
+    expect(issues((s) => { s.ceph.mgrCount = 3; })).toEqual([{ path: 'ceph.mgrCount', message: 'Rook runs 1 or 2 mgrs, not 3' }]);
+  });
+  test('fails on a pool size that is not a number of copies', () => {
+    expect(issues((s) => { s.ceph.poolSize = 0; })).toEqual([{ path: 'ceph.poolSize', message: expect.stringMatching(/pool size 0 is not a number of copies: use 1 to 3/) }]);
   });
   test('fails on Ceph without storage nodes', () => {
     expect(validateCeph(withSite(poc, (s) => { s.nodes = s.nodes.filter((n: any) => !n.roles.includes('storage')); }))).toEqual([{ path: 'ceph', message: expect.stringMatching(/needs nodes with role 'storage'/) }]);
