@@ -240,6 +240,13 @@ describe('bad Ceph input is refused with the field path and the fix', () => {
   test('fails on a pool size that is not a number of copies', () => {
     expect(issues((s) => { s.ceph.poolSize = 0; })).toEqual([{ path: 'ceph.poolSize', message: expect.stringMatching(/pool size 0 is not a number of copies: use 1 to 3/) }]);
   });
+  test('fails on a storage node too small for its OSDs at Ceph\'s minimum', () => {
+    expect(issues((s) => { s.nodes[3].disks.push({ device: '/dev/vdc', size: '50Gi' }); })).toEqual([{
+      path: 'nodes[3].memory',
+      message: "storage node 'dnumcephworker1' has 2Gi for 2 OSDs, an OSD needs at least 1120Mi (Ceph refuses an osd_memory_target below 896Mi): give it more memory or fewer disks",
+    }]);
+    expect(issues((s) => { s.nodes[3].memory = '3Gi'; s.nodes[3].disks.push({ device: '/dev/vdc', size: '50Gi' }); })).toEqual([]);
+  });
   test('fails on Ceph without storage nodes', () => {
     expect(validateCeph(withSite(poc, (s) => { s.nodes = s.nodes.filter((n: any) => !n.roles.includes('storage')); }))).toEqual([{ path: 'ceph', message: expect.stringMatching(/needs nodes with role 'storage'/) }]);
   });

@@ -1,5 +1,5 @@
 import type { Site, SiteNode } from './model';
-import { parseQuantity } from './quantity';
+import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
 import type { SiteIssue } from './validate';
 
@@ -92,6 +92,8 @@ export interface CephResources {
 export const CEPH_MIN_OSD_MEMORY_TARGET = 896 * MiB;
 /** Target / limit: Ceph's own `osd_memory_target_cgroup_limit_ratio`, its RSS stays within 125% of the target. */
 const TARGET_RATIO = 0.8;
+/** The smallest memory limit an OSD can work in (1120 MiB). */
+const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
 
 /**
  * Daemon sizes derived from the smallest storage node, since a mon, a mgr and its OSDs may all
@@ -118,7 +120,7 @@ export function cephResources(site: Site): CephResources {
   return {
     mon,
     mgr: fixed(millis(cpu * 0.1), mib(budget * 0.15, 1 * GiB)),
-    osd: { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memoryRequest: osdShare, memoryLimit: Math.max(osdShare, mib(osdMemoryTarget / TARGET_RATIO)) },
+    osd: { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memoryRequest: osdShare, memoryLimit: Math.max(osdShare, MIN_OSD_LIMIT) },
     osdMemoryTarget,
     monMemoryTarget: mib(mon.memoryLimit * TARGET_RATIO),
   };
@@ -138,6 +140,10 @@ export function validateCeph(site: Site): SiteIssue[] {
   site.nodes.forEach((node, i) => {
     if (node.roles.includes('storage') && (node.disks ?? []).length === 0) {
       issues.push({ path: `nodes[${i}].disks`, message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role` });
+    }
+    const osds = node.roles.includes('storage') ? new Set((node.disks ?? []).map((d) => d.device)).size : 0;
+    if (osds > 0 && isQuantity(node.memory) && osds * MIN_OSD_LIMIT > parseQuantity(node.memory)) {
+      issues.push({ path: `nodes[${i}].memory`, message: `storage node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks` });
     }
   });
   if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
