@@ -163,6 +163,25 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
       .toEqual(['info: new OSD(s) on dnumcephworker3 (vdb): Ceph rebalances data onto them']);
   });
 
+  test('Ceph pool copies, ceph.conf overrides and the immutable StorageClass explained', () => {
+    const poolSize = (n: number) => withSite(poc, (s) => { s.ceph.poolSize = n; });
+    expect(impacts(one(diffTrees(distTree(poc), distTree(poolSize(2))).objects, 'CephBlockPool', 'replicapool')))
+      .toEqual(['disruptive: pool replicapool keeps 2 copies instead of 3: less redundancy, the pool survives 1 lost host']);
+    expect(impacts(one(diffTrees(distTree(poolSize(1)), distTree(poc)).objects, 'CephBlockPool', 'replicapool')))
+      .toEqual(['disruptive: pool replicapool keeps 3 copies instead of 1: Ceph writes one more copy of every object (heavy I/O on the storage nodes until its placement groups are clean again)']);
+    const bigger = withSite(poc, (s) => { for (const n of s.nodes) if (n.roles.includes('storage')) n.memory = '8Gi'; });
+    const d = diffTrees(distTree(poc), distTree(bigger));
+    expect(impacts(one(d.objects, 'ConfigMap', 'rook-config-override')))
+      .toEqual(['info: ceph.conf overrides changed: each Ceph daemon reads them only when it restarts (Rook restarts none for this change)']);
+    const retain = distTree(poc);
+    const deleting = distTree(withSite(poc, (s) => { s.ceph.reclaimPolicy = 'Delete'; }));
+    expect(impacts(one(diffTrees(retain, deleting).objects, 'StorageClass', 'rook-ceph-block')))
+      .toEqual(['refused: StorageClass rook-ceph-block: reclaimPolicy cannot be updated, the sync fails; existing volumes keep their settings anyway: delete the StorageClass by hand (its volumes stay) and let ArgoCD recreate it']);
+    const path = 'poc/rook-ceph-cluster/storageclass-rook-ceph-block.yaml';
+    const sc = (allowVolumeExpansion: boolean) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'rook-ceph-block' }, provisioner: 'rook-ceph.rbd.csi.ceph.com', allowVolumeExpansion });
+    expect(impacts(one(diffTrees(withFile(retain, path, sc(false)), withFile(retain, path, sc(true))).objects, 'StorageClass', 'rook-ceph-block'))).toEqual([]);
+  });
+
   test('Secret values are redacted', () => {
     const secret = (password: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'postgres' }, stringData: { password } });
     const path = 'poc/postgres-clusters/secret-creds.yaml';

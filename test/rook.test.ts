@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { SchemaValidator } from '../lib/check/schemas';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
-import { cephResources, validateCeph } from '../lib/site/ceph';
+import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/site/validate';
 import { IMAGES } from '../lib/site/versions';
 import { lab } from '../lib/sites/lab';
@@ -50,25 +51,46 @@ describe('CephCluster (dist/poc/rook-ceph-cluster)', () => {
     const r = cluster.spec.resources;
     expect(r.mon).toEqual({ requests: { cpu: '300m', memory: '332Mi' }, limits: { memory: '332Mi' } });
     expect(r.mgr).toEqual({ requests: { cpu: '200m', memory: '199Mi' }, limits: { memory: '199Mi' } });
-    expect(r.osd).toEqual({ requests: { cpu: '700m', memory: '798Mi' }, limits: { memory: '798Mi' } });
-    // mon + mgr + OSD fit in ~65% of a 2 GiB node
+    // the OSD's share is requested; its limit leaves room for Ceph's minimum target (896 MiB / 0.8)
+    expect(r.osd).toEqual({ requests: { cpu: '700m', memory: '798Mi' }, limits: { memory: '1120Mi' } });
+    // the requests of mon + mgr + OSD fit in ~65% of a 2 GiB node
     expect(332 + 199 + 798).toBeLessThanOrEqual(0.65 * 2048);
   });
 
-  test('osd_memory_target is explicit, 80% of the OSD limit, through rook-config-override', () => {
+  test('osd_memory_target and mon_memory_target are explicit through rook-config-override, never below Ceph\'s minimum', () => {
     const override = objectOf(apps, 'rook-ceph-cluster', 'ConfigMap', 'rook-config-override') as any;
-    expect(override.data.config).toBe(`[osd]\nosd_memory_target = ${638 * MiB}\n`);
+    // 80% of the OSD's 798Mi share (638Mi) is refused by Ceph, which would keep its 4 GiB default
+    expect(override.data.config).toBe(`[mon]\nmon_memory_target = ${265 * MiB}\n[osd]\nosd_memory_target = ${896 * MiB}\n`);
+    expect(CEPH_MIN_OSD_MEMORY_TARGET).toBe(939524096);
     expect(cephConfigOverride(poc)).toBe(override.data.config);
+  });
+
+  test('every OSD target lies between Ceph\'s minimum and 80% of the OSD\'s limit, on any node size', () => {
+    for (const memory of ['1Gi', '2Gi', '3Gi', '4Gi', '8Gi', '16Gi', '64Gi', '256Gi']) {
+      for (const disks of [1, 2, 4]) {
+        const site = withSite(lab, (s) => {
+          for (const n of s.nodes) {
+            n.memory = memory;
+            if (n.disks) n.disks = Array.from({ length: disks }, (_, i) => ({ device: `/dev/vd${'bcde'[i]}`, size: '50Gi' }));
+          }
+        });
+        const { osd, osdMemoryTarget } = cephResources(site);
+        expect(osdMemoryTarget, `${memory} x${disks}`).toBeGreaterThanOrEqual(CEPH_MIN_OSD_MEMORY_TARGET);
+        expect(osdMemoryTarget, `${memory} x${disks}`).toBeLessThanOrEqual(osd.memoryLimit * 0.8);
+        expect(osd.memoryRequest, `${memory} x${disks}`).toBeLessThanOrEqual(osd.memoryLimit);
+      }
+    }
   });
 
   test('big nodes get Ceph\'s recommended sizes, not more', () => {
     const big = withSite(lab, (s) => { for (const n of s.nodes) n.memory = '256Gi'; });
     const sizes = cephResources(big);
-    expect(sizes.osd.memory).toBe(5 * 1024 * MiB);
+    expect(sizes.osd).toMatchObject({ memoryRequest: 5 * 1024 * MiB, memoryLimit: 5 * 1024 * MiB });
     expect(sizes.osdMemoryTarget).toBe(4 * 1024 * MiB);
-    expect(sizes.mon.memory).toBe(2 * 1024 * MiB);
-    // lab: two OSDs per storage node share the OSD budget
-    expect(cephResources(lab).osd.memory).toBe(Math.floor((16 * 1024 * 0.65 * 0.6) / 2) * MiB);
+    expect(sizes.mon.memoryLimit).toBe(2 * 1024 * MiB);
+    // lab: two OSDs per storage node share the OSD budget, request = limit above Ceph's minimum
+    const share = Math.floor((16 * 1024 * 0.65 * 0.6) / 2) * MiB;
+    expect(cephResources(lab).osd).toMatchObject({ memoryRequest: share, memoryLimit: share });
   });
 });
 
@@ -172,6 +194,26 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   });
 });
 
+describe('schemas: the pinned Rook v1.9.2 CRDs and Kubernetes 1.26', () => {
+  const validator = new SchemaValidator('1.26.0');
+  const rendered = ['rook-ceph-operator', 'rook-ceph-cluster'].flatMap((app) => apps.get(app)!);
+  test('every Rook object of the POC is valid, custom resources included', () => {
+    expect(rendered.filter((o) => o.apiVersion === 'ceph.rook.io/v1').map((o) => o.kind).sort()).toEqual(['CephBlockPool', 'CephCluster']);
+    for (const obj of rendered) expect(validator.validate(obj), `${obj.kind}/${obj.metadata.name}`).toEqual([]);
+  });
+  test('fails on a CephCluster field the v1.9.2 CRD does not have (it would be pruned, OutOfSync forever)', () => {
+    const bad = structuredClone(cluster);
+    bad.spec.cephConfig = { global: { osd_pool_default_size: '3' } };
+    expect(validator.validate(bad)).toEqual(["/spec: must NOT have additional properties 'cephConfig'"]);
+  });
+  test('fails on counts beyond the CRD bounds (mgr at most 2, mon at most 9)', () => {
+    const bad = structuredClone(cluster);
+    bad.spec.mgr.count = 3;
+    bad.spec.mon.count = 10;
+    expect(validator.validate(bad)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/spec\/mgr\/count: must be <= 2/), expect.stringMatching(/^\/spec\/mon\/count: must be <= 9/)]));
+  });
+});
+
 describe('bad Ceph input is refused with the field path and the fix', () => {
   const issues = (change: (s: any) => void) => validateSite(withSite(poc, change));
   test('fails on an even mon count', () => {
@@ -191,6 +233,19 @@ describe('bad Ceph input is refused with the field path and the fix', () => {
   });
   test('fails on a Postgres cluster asking for rook-ceph-block on a site without Ceph', () => {
     expect(issues((s) => { delete s.ceph; })).toEqual([{ path: 'postgres.clusters[0].volume.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site.*enable Ceph/) }]);
+  });
+  test('fails on more than 2 mgrs', () => {
+    expect(issues((s) => { s.ceph.mgrCount = 3; })).toEqual([{ path: 'ceph.mgrCount', message: 'Rook runs 1 or 2 mgrs, not 3' }]);
+  });
+  test('fails on a pool size that is not a number of copies', () => {
+    expect(issues((s) => { s.ceph.poolSize = 0; })).toEqual([{ path: 'ceph.poolSize', message: expect.stringMatching(/pool size 0 is not a number of copies: use 1 to 3/) }]);
+  });
+  test('fails on a storage node too small for its OSDs at Ceph\'s minimum', () => {
+    expect(issues((s) => { s.nodes[3].disks.push({ device: '/dev/vdc', size: '50Gi' }); })).toEqual([{
+      path: 'nodes[3].memory',
+      message: "storage node 'dnumcephworker1' has 2Gi for 2 OSDs, an OSD needs at least 1120Mi (Ceph refuses an osd_memory_target below 896Mi): give it more memory or fewer disks",
+    }]);
+    expect(issues((s) => { s.nodes[3].memory = '3Gi'; s.nodes[3].disks.push({ device: '/dev/vdc', size: '50Gi' }); })).toEqual([]);
   });
   test('fails on Ceph without storage nodes', () => {
     expect(validateCeph(withSite(poc, (s) => { s.nodes = s.nodes.filter((n: any) => !n.roles.includes('storage')); }))).toEqual([{ path: 'ceph', message: expect.stringMatching(/needs nodes with role 'storage'/) }]);

@@ -24,16 +24,17 @@ export function rookDeviceName(device: string): string {
 
 /** A daemon's requests (cpu, memory) and its memory limit; no CPU limit (throttling breaks heartbeats). */
 function daemonResources(r: DaemonResources): CephClusterSpecResources {
-  const memory = `${r.memory / MiB}Mi`;
+  const mi = (bytes: number) => `${bytes / MiB}Mi`;
   return {
-    requests: { cpu: CephClusterSpecResourcesRequests.fromString(`${Math.round(r.cpuRequest * 1000)}m`), memory: CephClusterSpecResourcesRequests.fromString(memory) },
-    limits: { memory: CephClusterSpecResourcesLimits.fromString(memory) },
+    requests: { cpu: CephClusterSpecResourcesRequests.fromString(`${Math.round(r.cpuRequest * 1000)}m`), memory: CephClusterSpecResourcesRequests.fromString(mi(r.memoryRequest)) },
+    limits: { memory: CephClusterSpecResourcesLimits.fromString(mi(r.memoryLimit)) },
   };
 }
 
 /** ceph.conf lines Rook merges into every daemon's config (the rook-config-override ConfigMap). */
 export function cephConfigOverride(site: Site): string {
-  return `[osd]\nosd_memory_target = ${cephResources(site).osdMemoryTarget}\n`;
+  const sizes = cephResources(site);
+  return `[mon]\nmon_memory_target = ${sizes.monMemoryTarget}\n[osd]\nosd_memory_target = ${sizes.osdMemoryTarget}\n`;
 }
 
 /**

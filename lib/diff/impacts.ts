@@ -185,6 +185,32 @@ const tenantPoolChanges: ImpactRule = (c) => {
   return out;
 };
 
+/** The block pool's copies, and the ceph.conf overrides Ceph reads only at daemon start. */
+const cephSettings: ImpactRule = (c) => {
+  if (c.action !== 'change') return [];
+  if (is(c, 'ceph.rook.io/CephBlockPool') && changed(c, 'spec.replicated.size')) {
+    const [from, to] = [field(c.before, 'spec.replicated.size'), field(c.after, 'spec.replicated.size')].map(Number);
+    const copies = `pool ${c.after!.metadata.name} keeps ${to} copies instead of ${from}`;
+    return [to > from
+      ? { level: 'disruptive', message: `${copies}: Ceph writes one more copy of every object (heavy I/O on the storage nodes until its placement groups are clean again)` }
+      : { level: 'disruptive', message: `${copies}: less redundancy, ${to <= 1 ? 'a single failed disk or host loses data' : `the pool survives ${plural(to - 1, 'lost host')}`}` }];
+  }
+  if (is(c, '/ConfigMap') && c.after!.metadata.name === 'rook-config-override' && changed(c, 'data.config')) {
+    return [{ level: 'info', message: 'ceph.conf overrides changed: each Ceph daemon reads them only when it restarts (Rook restarts none for this change)' }];
+  }
+  return [];
+};
+
+/** Kubernetes forbids updates to a StorageClass other than its metadata and allowVolumeExpansion. */
+const storageClassUpdate: ImpactRule = (c) => {
+  if (c.action !== 'change' || !is(c, 'storage.k8s.io/StorageClass')) return [];
+  const immutable = c.fields.filter((f) => !f.path.startsWith('metadata.') && f.path !== 'allowVolumeExpansion').map((f) => f.path);
+  return immutable.length ? [{
+    level: 'refused',
+    message: `StorageClass ${c.after!.metadata.name}: ${immutable.join(', ')} cannot be updated, the sync fails; existing volumes keep their settings anyway: delete the StorageClass by hand (its volumes stay) and let ArgoCD recreate it`,
+  }] : [];
+};
+
 /** Any pod template change restarts the pods of a Deployment, StatefulSet or DaemonSet. */
 const podTemplate: ImpactRule = (c) => {
   const kinds = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet'];
@@ -215,7 +241,8 @@ const moved: ImpactRule = (c) => {
 
 export const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, cephStorage, tenantPoolChanges, podTemplate,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated,
+  cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,
 ];
 
 export function impactsOf(c: ChangeContext): Impact[] {

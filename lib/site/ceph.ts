@@ -1,5 +1,5 @@
 import type { Site, SiteNode } from './model';
-import { parseQuantity } from './quantity';
+import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
 import type { SiteIssue } from './validate';
 
@@ -70,7 +70,8 @@ export function cephOf(site: Site, spec: CephSpec): ResolvedCeph {
 /** Requests and limits of a Ceph daemon, in cores and bytes. */
 export interface DaemonResources {
   readonly cpuRequest: number;
-  readonly memory: number;
+  readonly memoryRequest: number;
+  readonly memoryLimit: number;
 }
 
 export interface CephResources {
@@ -78,15 +79,29 @@ export interface CephResources {
   readonly mgr: DaemonResources;
   /** Per OSD (one per disk). */
   readonly osd: DaemonResources;
-  /** Ceph's cache autotuning target, below the OSD's memory limit (Ceph's own ratio: 0.8). */
+  /** The OSD's cache autotuning target (`osd_memory_target`), below its memory limit. */
   readonly osdMemoryTarget: number;
+  /** The mon's cache autotuning target (`mon_memory_target`, Ceph's default 2 GiB), below its memory limit. */
+  readonly monMemoryTarget: number;
 }
+
+/**
+ * Ceph refuses an `osd_memory_target` below `osd_memory_base` + `osd_memory_cache_min`
+ * (768 MiB + 128 MiB, Pacific's options.cc `set_min(896_M)`) and keeps its 4 GiB default instead.
+ */
+export const CEPH_MIN_OSD_MEMORY_TARGET = 896 * MiB;
+/** Target / limit: Ceph's own `osd_memory_target_cgroup_limit_ratio`, its RSS stays within 125% of the target. */
+const TARGET_RATIO = 0.8;
+/** The smallest memory limit an OSD can work in (1120 MiB). */
+const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
 
 /**
  * Daemon sizes derived from the smallest storage node, since a mon, a mgr and its OSDs may all
  * land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB); the runbook's 2 GiB workers
- * get a proportional share of about 65% of their memory (the rest: OS, kubelet, CSI and network
- * pods), capped at Ceph's recommended sizes on large nodes. CPU is requested, never limited:
+ * get requests from a proportional share of about 65% of their memory (the rest: OS, kubelet, CSI
+ * and network pods), capped at Ceph's recommended sizes on large nodes. An OSD cannot run below
+ * Ceph's minimum target, so on small nodes its limit is raised above its request to fit that
+ * target: the node is overcommitted and `npm run check` warns. CPU is requested, never limited:
  * throttled OSDs and mons miss heartbeats.
  */
 export function cephResources(site: Site): CephResources {
@@ -96,14 +111,18 @@ export function cephResources(site: Site): CephResources {
   const cpu = smallest?.cpu ?? 2;
   const osdsPerNode = Math.max(1, ...withDisks.map((n) => (n.disks ?? []).length));
   const budget = memory * 0.65;
-  const mib = (bytes: number, cap: number) => Math.floor(Math.min(bytes, cap) / MiB) * MiB;
+  const mib = (bytes: number, cap = Infinity) => Math.floor(Math.min(bytes, cap) / MiB) * MiB;
   const millis = (cores: number) => Math.max(0.1, Math.floor(cores * 10) / 10);
-  const osd = { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memory: mib((budget * 0.6) / osdsPerNode, 5 * GiB) };
+  const fixed = (cpuRequest: number, bytes: number): DaemonResources => ({ cpuRequest, memoryRequest: bytes, memoryLimit: bytes });
+  const osdShare = mib((budget * 0.6) / osdsPerNode, 5 * GiB);
+  const osdMemoryTarget = Math.max(CEPH_MIN_OSD_MEMORY_TARGET, mib(osdShare * TARGET_RATIO, 4 * GiB));
+  const mon = fixed(millis(cpu * 0.15), mib(budget * 0.25, 2 * GiB));
   return {
-    mon: { cpuRequest: millis(cpu * 0.15), memory: mib(budget * 0.25, 2 * GiB) },
-    mgr: { cpuRequest: millis(cpu * 0.1), memory: mib(budget * 0.15, 1 * GiB) },
-    osd,
-    osdMemoryTarget: mib(osd.memory * 0.8, 4 * GiB),
+    mon,
+    mgr: fixed(millis(cpu * 0.1), mib(budget * 0.15, 1 * GiB)),
+    osd: { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memoryRequest: osdShare, memoryLimit: Math.max(osdShare, MIN_OSD_LIMIT) },
+    osdMemoryTarget,
+    monMemoryTarget: mib(mon.memoryLimit * TARGET_RATIO),
   };
 }
 
@@ -121,6 +140,10 @@ export function validateCeph(site: Site): SiteIssue[] {
   site.nodes.forEach((node, i) => {
     if (node.roles.includes('storage') && (node.disks ?? []).length === 0) {
       issues.push({ path: `nodes[${i}].disks`, message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role` });
+    }
+    const osds = node.roles.includes('storage') ? new Set((node.disks ?? []).map((d) => d.device)).size : 0;
+    if (osds > 0 && isQuantity(node.memory) && osds * MIN_OSD_LIMIT > parseQuantity(node.memory)) {
+      issues.push({ path: `nodes[${i}].memory`, message: `storage node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks` });
     }
   });
   if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
