@@ -31,11 +31,13 @@ describe('GitHub workflows', () => {
     expect(validate(bad).status).not.toBe(0);
   });
 
-  test('ci: npm ci, synth freshness, tests, checks, in that order', () => {
+  test('ci: Debian tools, npm ci, synth freshness, tests, checks, in that order', () => {
     const ci = workflow('ci.yml');
     const steps = runs(ci).split('\n');
     const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s));
-    expect(at(/^npm ci$/)).toBe(0);
+    // under CI=true a missing checker fails the tests instead of skipping them
+    expect(steps[0]).toMatch(/apt-get install .*shellcheck cloud-init .*postgresql$/);
+    expect(at(/^npm ci$/)).toBe(1);
     expect(steps[at(/npm run synth/)]).toMatch(/^npm run synth && git diff --exit-code && test -z "\$\(git status --porcelain -- dist host-bootstrap docs\/sites\)"$/);
     expect(at(/^npm test$/)).toBeGreaterThan(at(/npm run synth/));
     expect(at(/^npm run check$/)).toBeGreaterThan(at(/^npm test$/));
