@@ -57,7 +57,8 @@ function main(): void {
   console.log(`synth: ${rendered.length} site(s) in ${Math.round(performance.now() - started)} ms`);
 }
 
-if (require.main === module) {
+/** The CLI: scripts/synth.cjs runs it from the bundle. */
+export function run(): void {
   try {
     main();
   } catch (e) {
@@ -65,3 +66,5 @@ if (require.main === module) {
     process.exit(1);
   }
 }
+
+if (require.main === module) run();

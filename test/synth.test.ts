@@ -16,7 +16,7 @@ afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: tru
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
   copies.push(dir);
-  for (const entry of ['main.ts', 'lib', 'imports', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['main.ts', 'lib', 'imports', 'scripts', 'package.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
