@@ -3,6 +3,8 @@ import { ArgoCdChart, type ExternalApp } from './charts/argocd';
 import { certManagerApp } from './charts/cert-manager';
 import { MinioChart } from './charts/minio';
 import { minioOperatorApp } from './charts/minio-operator';
+import { KubePrometheusSetupChart, kubePrometheusApp } from './charts/kube-prometheus';
+import { MonitoringChart } from './charts/monitoring';
 import { PostgresClustersChart } from './charts/postgres-clusters';
 import { PostgresOperatorChart } from './charts/postgres-operator';
 import { RookCephClusterChart } from './charts/rook-ceph-cluster';
@@ -16,6 +18,7 @@ export function externalApps(site: Site): ExternalApp[] {
   return [
     ...(site.ceph && cephOf(site, site.ceph).certManager ? [certManagerApp()] : []),
     ...(site.minio ? [minioOperatorApp()] : []),
+    ...(site.monitoring ? [kubePrometheusApp()] : []),
   ];
 }
 
@@ -28,6 +31,7 @@ export function buildSite(site: Site): App {
     ...(site.minio ? [new MinioChart(app, site, site.minio)] : []),
     new PostgresOperatorChart(app, site),
     new PostgresClustersChart(app, site),
+    ...(site.monitoring ? [new KubePrometheusSetupChart(app), new MonitoringChart(app, site, site.monitoring)] : []),
   ];
   new ArgoCdChart(app, site, apps, externalApps(site));
   return app;

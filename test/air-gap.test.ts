@@ -106,7 +106,7 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
 
   test('Applications with an upstream source read it from the Git or Helm mirror, and the project allows only those', () => {
     const helm: ExternalApp = {
-      name: 'some-chart', wave: 0, namespace: 'x', description: 'a pinned upstream chart', clusterKinds: [], podSecurity: 'baseline', images: [],
+      name: 'some-chart', wave: 0, namespace: 'x', description: 'a pinned upstream chart', clusterKinds: [], namespacedKinds: [], podSecurity: 'baseline', images: [],
       source: { repoUrl: 'https://charts.example.io/release', chart: 'some-chart', targetRevision: 'v1.0.0' },
     };
     const git: ExternalApp = { ...helm, name: 'some-git', source: { repoUrl: 'https://github.com/o/r.git', path: 'manifests', targetRevision: 'v1.0.0' } };

@@ -21,8 +21,8 @@ describe('Applications', () => {
 
   test('every dist folder has exactly one Application', () => {
     const names = apps.get('argocd')!.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort();
-    // plus cert-manager and the MinIO operator, whose manifests come from their upstream charts
-    expect(names).toEqual([...childApps, 'cert-manager', 'minio-operator', 'poc-root'].sort());
+    // plus cert-manager and the MinIO operator (upstream charts) and kube-prometheus (upstream Git tag)
+    expect(names).toEqual([...childApps, 'cert-manager', 'kube-prometheus', 'minio-operator', 'poc-root'].sort());
   });
 
   test('the operator syncs in an earlier wave than the clusters', () => {
@@ -47,14 +47,18 @@ describe('AppProject', () => {
     const rendered = new Set(childApps.flatMap((a) => apps.get(a)!.filter((o) => !o.metadata.namespace)
       .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`)));
     const certManager = ['admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration'];
-    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered, ...certManager].sort());
+    const kubePrometheus = ['apiregistration.k8s.io/APIService']; // prometheus-adapter's metrics API
+    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered, ...certManager, ...kubePrometheus].sort());
   });
   test('allows only the namespaces the apps use, in this cluster', () => {
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['cert-manager', 'minio', 'minio-operator', 'postgres', 'postgres-operator', 'rook-ceph']);
+    // default and kube-system: kube-prometheus' Roles for Prometheus to discover the API server and kubelets
+    expect(project.spec.destinations.map((d: any) => d.namespace))
+      .toEqual(['cert-manager', 'default', 'kube-system', 'minio', 'minio-operator', 'monitoring', 'postgres', 'postgres-operator', 'rook-ceph']);
     for (const d of project.spec.destinations) expect(d.server).toBe('https://kubernetes.default.svc');
   });
   test('allows only this repository and the pinned upstream charts as sources', () => {
-    expect(project.spec.sourceRepos).toEqual(['https://charts.jetstack.io', poc.gitops.repoURL, 'https://operator.min.io']);
+    expect(project.spec.sourceRepos)
+      .toEqual(['https://charts.jetstack.io', poc.gitops.repoURL, 'https://github.com/prometheus-operator/kube-prometheus.git', 'https://operator.min.io']);
   });
 });
 

@@ -43,11 +43,12 @@ describe('capacity', () => {
       '1x pods of DaemonSet kube-flannel-ds (host-bootstrap)',
       '1x Postgres instances of acid-test-cluster (postgres-clusters)',
     ]);
-    // flannel 100m/50Mi + Spilo 10m/100Mi (poc.ts)
-    expect(worker.requests).toEqual({ cpu: 0.11, memory: 150 * Mi });
+    // flannel 100m/50Mi + Spilo 10m/100Mi (poc.ts) + its postgres_exporter sidecar 10m/32Mi
+    expect(worker.requests.cpu).toBeCloseTo(0.12);
+    expect(worker.requests.memory).toBe(182 * Mi);
     const cp = load.nodes.find((n) => n.node.name === 'debian-cp')!;
     expect(cp.requests.cpu).toBeCloseTo(0.75);
-    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
+    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment grafana', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
   });
 
   test('a crafted Ceph without requests fits by its empty requests but not by Rook\'s minimums (warning)', () => {

@@ -108,13 +108,14 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
 
   test('removing a Postgres cluster: DESTRUCTIVE banner on top, for the CR and its namespace', () => {
     const d = diffTrees(distTree(poc), distTree(withSite(poc, (s) => { s.postgres.clusters = []; })));
-    expect(d.counts.destroy).toBe(2);
+    // the CR and its namespace; its PodMonitor, rules, Prometheus Role and binding, exporter queries
+    expect(d.counts.destroy).toBe(7);
     expect(impacts(one(d.objects, 'postgresql', 'acid-test-cluster'))).toEqual([
       'destructive: postgresql postgres/acid-test-cluster holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data',
     ]);
     const text = formatTerminal(d);
     expect(text.split('\n')[0]).toBe('DESTRUCTIVE: 2 change(s) delete or endanger data');
-    expect(text).toMatch(/\nPlan: 0 to add, \d+ to change, 2 to destroy\.\n/);
+    expect(text).toMatch(/\nPlan: 0 to add, \d+ to change, 7 to destroy\.\n/);
     const md = formatMarkdown(d);
     expect(md.split('\n').slice(2, 4)).toEqual(['> [!CAUTION]', '> **DESTRUCTIVE: 2 change(s) delete or endanger data**']);
   });
@@ -286,6 +287,6 @@ describe('git layer and CLI', () => {
     expect(run.stdout).toContain('- `~` `poc/dnumworker1.yaml`\n\n  ```diff\n  @@ -2,2 +2,3 @@\n   packages:\n     - lvm2\n  +  - chrony\n  ```');
     git(repo, 'commit', '-qam', 'remove the cluster');
     const between = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'diff.ts'), '--base', 'HEAD~1', '--head', 'HEAD'], { cwd: repo, encoding: 'utf8' });
-    expect(between.stdout).toMatch(/Plan: 0 to add, \d+ to change, 2 to destroy\./);
+    expect(between.stdout).toMatch(/Plan: 0 to add, \d+ to change, 7 to destroy\./);
   });
 });

@@ -50,8 +50,10 @@ describe('site report (docs/sites/<site>/README.md)', () => {
       '  app_poc_root --> wave_m2',
       '  subgraph wave_m2["wave -2"]',
       '    app_cert_manager["cert-manager"]',
+      '    app_kube_prometheus_setup["kube-prometheus-setup"]',
       '  end',
       '  subgraph wave_m1["wave -1"]',
+      '    app_kube_prometheus["kube-prometheus"]',
       '    app_minio_operator["minio-operator"]',
       '    app_postgres_operator["postgres-operator"]',
       '    app_rook_ceph_operator["rook-ceph-operator"]',
@@ -61,6 +63,7 @@ describe('site report (docs/sites/<site>/README.md)', () => {
       '    app_rook_ceph_cluster["rook-ceph-cluster"]',
       '  end',
       '  subgraph wave_1["wave 1"]',
+      '    app_monitoring["monitoring"]',
       '    app_postgres_clusters["postgres-clusters"]',
       '  end',
       '  wave_m2 --> wave_m1',
@@ -72,8 +75,10 @@ describe('site report (docs/sites/<site>/README.md)', () => {
 
   test('capacity, Applications and versions tables', () => {
     const md = report();
-    expect(md).toContain('| dnumworker1 | postgres | - | 110m / 1.93 | 150Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; Postgres instances of acid-test-cluster |');
-    expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 2 |');
+    // flannel 100m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi
+    expect(md).toContain('| dnumworker1 | postgres | - | 120m / 1.93 | 182Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; Postgres instances of acid-test-cluster |');
+    // namespace, cluster, exporter queries
+    expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 3 |');
     expect(md).toContain('| Kubernetes (this site) | 1.26.2 |');
     for (const [k, v] of Object.entries(VERSIONS)) if (typeof v === 'string') expect(md).toContain(`| ${k} | ${v} |`);
     expect(md).toContain(`| kubernetesSchemas | ${VERSIONS.kubernetesSchemas.join(', ')} |`);

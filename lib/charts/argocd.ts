@@ -36,8 +36,15 @@ export interface ExternalApp {
   readonly source: ApplicationSpecSource;
   /** Cluster-scoped kinds the upstream source creates, for the AppProject whitelist (`group/Kind`). */
   readonly clusterKinds: readonly string[];
-  /** Pod Security level of the namespace ArgoCD creates for it (CreateNamespace with these labels). */
-  readonly podSecurity: PodSecurityLevel;
+  /** Namespaced kinds the upstream source creates (hooks included), for the AppProject whitelist (`group/Kind`). */
+  readonly namespacedKinds: readonly string[];
+  /** Namespaces besides `namespace` the upstream source writes to. @default - none */
+  readonly otherNamespaces?: readonly string[];
+  /**
+   * Pod Security level of the namespace ArgoCD creates for it (CreateNamespace with these labels).
+   * @default - the namespace is rendered by another app of this site
+   */
+  readonly podSecurity?: PodSecurityLevel;
   /** Images the upstream source runs, for `npm run images` and air-gapped mirrors. */
   readonly images: readonly string[];
 }
@@ -54,6 +61,8 @@ interface AppEntry {
   readonly wave: number;
   readonly namespace?: string;
   readonly source: ApplicationSpecSource;
+  /** An upstream source: applied server-side. */
+  readonly upstream?: boolean;
   /** For upstream sources: the namespace is created by ArgoCD, with these Pod Security labels. */
   readonly podSecurity?: PodSecurityLevel;
 }
@@ -77,13 +86,14 @@ export class ArgoCdChart extends AppChart {
         name: a.appName, wave: a.wave, namespace: a.destinationNamespace,
         source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/${a.appName}` },
       })),
-      ...externals,
+      ...externals.map((e) => ({ ...e, upstream: true })),
     ].sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
 
     const { clusterKinds, namespacedKinds, namespaces } = this.inventory(apps);
     for (const e of externals) {
       e.clusterKinds.forEach((k) => clusterKinds.add(k));
-      namespaces.add(e.namespace);
+      e.namespacedKinds.forEach((k) => namespacedKinds.add(k));
+      [e.namespace, ...(e.otherNamespaces ?? [])].forEach((ns) => namespaces.add(ns));
     }
     const split = (gk: string) => { const [group, kind] = gk.split('/'); return { group, kind }; };
 
@@ -114,11 +124,9 @@ export class ArgoCdChart extends AppChart {
           destination: { server: IN_CLUSTER, ...(e.namespace ? { namespace: e.namespace } : {}) },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
-            // an upstream source does not render its namespace: ArgoCD creates it, labelled like ours
-            ...(e.podSecurity ? {
-              syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-              managedNamespaceMetadata: { labels: podSecurityLabels(e.podSecurity) },
-            } : {}),
+            ...(e.upstream ? { syncOptions: [...(e.podSecurity ? ['CreateNamespace=true'] : []), 'ServerSideApply=true'] } : {}),
+            // an upstream source that does not render its namespace: ArgoCD creates it, labelled like ours
+            ...(e.podSecurity ? { managedNamespaceMetadata: { labels: podSecurityLabels(e.podSecurity) } } : {}),
             // automated sync does not retry a failed sync by itself
             retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
           },

@@ -37,6 +37,8 @@ export function certManagerApp(): ExternalApp {
       'admissionregistration.k8s.io/MutatingWebhookConfiguration',
       'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
     ],
+    // startupapicheck is a Helm hook Job, which ArgoCD runs as a PostSync hook
+    namespacedKinds: ['/ConfigMap', '/Service', '/ServiceAccount', 'apps/Deployment', 'batch/Job', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding'],
     podSecurity: 'restricted',
     images: ['controller', 'webhook', 'cainjector', 'ctl'].map((c) => `quay.io/jetstack/cert-manager-${c}:${v}`),
   };

@@ -38,6 +38,8 @@ export function minioOperatorApp(): ExternalApp {
       'rbac.authorization.k8s.io/ClusterRole',
       'rbac.authorization.k8s.io/ClusterRoleBinding',
     ],
+    // the console's ServiceAccount token Secret and environment ConfigMap come with the chart
+    namespacedKinds: ['/ConfigMap', '/Secret', '/Service', '/ServiceAccount', 'apps/Deployment'],
     podSecurity: 'restricted',
     images: [IMAGES.minioOperator],
   };

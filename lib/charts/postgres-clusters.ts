@@ -1,4 +1,6 @@
 import { App } from 'cdk8s';
+import { KubeConfigMap } from '../../imports/k8s';
+import { EXPORTER, queriesConfigMap, queriesYaml } from '../monitoring/exporter';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
@@ -6,12 +8,18 @@ import { PostgresCluster } from '../constructs/postgres-cluster';
 import { postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
 
-/** The site's `postgresql` clusters and their namespaces (which hold data: never pruned). */
+/** The site's `postgresql` clusters and their namespaces (which hold data: never pruned), with the exporter's queries when monitored. */
 export class PostgresClustersChart extends AppChart {
   constructor(app: App, site: Site) {
     super(app, { name: 'postgres-clusters', wave: WAVES.workloads, description: 'Zalando postgresql clusters (Spilo pods on the postgres nodes)' });
     // baseline, not restricted: Spilo keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)
-    for (const ns of postgresNamespaces(site)) new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true });
-    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg);
+    const monitored = site.monitoring !== undefined;
+    for (const ns of postgresNamespaces(site)) {
+      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true });
+      if (monitored) {
+        new KubeConfigMap(this, `ExporterQueries-${ns}`, { metadata: { name: queriesConfigMap(ns), namespace: ns }, data: { [EXPORTER.queriesFile]: queriesYaml() } });
+      }
+    }
+    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg, monitored);
   }
 }

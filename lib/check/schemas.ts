@@ -49,8 +49,13 @@ function listYaml(dir: string): string[] {
     .sort();
 }
 
+/** CRD patterns are Go regular expressions: a leading `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) is JavaScript's `i` flag. */
+const GO_CASE_INSENSITIVE = /^(\^?)\(\?i\)/;
+const goRegExp = Object.assign((pattern: string, flags: string) => (GO_CASE_INSENSITIVE.test(pattern)
+  ? new RegExp(pattern.replace(GO_CASE_INSENSITIVE, '$1'), `${flags}i`) : new RegExp(pattern, flags)), { code: 'goRegExp' });
+
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false, code: { regExp: goRegExp } });
   private readonly kinds = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 

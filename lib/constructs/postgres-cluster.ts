@@ -3,6 +3,7 @@ import { Postgresql, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers } from
 import { DEFAULTS, clusterNamespace } from '../site/defaults';
 import type { PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
 import { requiredNodeAffinity } from '../site/roles';
+import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
 
 const VERSION: Readonly<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>> = {
@@ -35,7 +36,8 @@ const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record
 export class PostgresCluster extends Construct {
   public readonly resource: Postgresql;
 
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec) {
+  /** @param monitored add the postgres_exporter sidecar (site with monitoring) */
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec, monitored = false) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
@@ -62,6 +64,8 @@ export class PostgresCluster extends Construct {
         ...(props.maintenanceWindows ? { maintenanceWindows: [...props.maintenanceWindows] } : {}),
         // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
         // endpoint from its configuration and pod environment) up to the timestamp
+        // the exporter's custom queries ConfigMap is rendered per namespace by the postgres-clusters app
+        ...(monitored ? { sidecars: [exporterSidecar(props)], additionalVolumes: [queriesVolume(props)] } : {}),
         ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
       },
     });

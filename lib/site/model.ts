@@ -3,6 +3,7 @@ import type { CephSpec } from './ceph';
 import type { MirrorSpec } from './mirrors';
 import type { MinioSpec } from './minio';
 import type { PostgresBackupSpec, PostgresCloneSpec } from './backups';
+import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
 
 /**
  * The typed description of a site: the one source of truth from which every manifest
@@ -107,6 +108,8 @@ export interface PostgresClusterSpec {
   readonly maintenanceWindows?: readonly string[];
   /** Create this cluster by point-in-time recovery from another one's backups. @default - a new, empty cluster */
   readonly clone?: PostgresCloneSpec;
+  /** Alert thresholds of this cluster, over the site's `monitoring.thresholds`. @default - the site's */
+  readonly alerts?: Partial<PostgresAlertThresholds>;
 }
 
 /** A site: one Kubernetes cluster and everything on it. */
@@ -126,6 +129,11 @@ export interface Site {
   readonly minio?: MinioSpec;
   /** Ceph block storage from Rook on the 'storage' nodes. @default - no Ceph */
   readonly ceph?: CephSpec;
+  /**
+   * kube-prometheus, a postgres_exporter sidecar on every Spilo pod, alerts and a Grafana
+   * dashboard; Ceph and MinIO scraped when present. @default - no monitoring
+   */
+  readonly monitoring?: MonitoringSpec;
   /**
    * StorageClasses that exist on the cluster without this project rendering them
    * (e.g. a local-path provisioner). @default - none

@@ -9,6 +9,7 @@ import { validateBootstrap } from './bootstrap';
 import { validateMirrors } from './mirrors';
 import { validateCeph } from './ceph';
 import { validateMinio } from './minio';
+import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 
 /** One problem in a site description: where it is and how to fix it. */
@@ -207,6 +208,7 @@ export function validateSite(site: Site): SiteIssue[] {
   issues.push(...validateCeph(site));
   issues.push(...validateMinio(site));
   issues.push(...validateBackups(site));
+  issues.push(...validateMonitoring(site));
   issues.push(...validateMirrors(site.mirrors));
   return issues;
 }

@@ -57,7 +57,24 @@ export const IMAGES = {
   minio: `quay.io/minio/minio:${VERSIONS.minio}`,
   minioOperator: `quay.io/minio/operator:${VERSIONS.minioOperator}`,
   kes: `minio/kes:${VERSIONS.kes}`,
+  postgresExporter: `quay.io/prometheuscommunity/postgres-exporter:${VERSIONS.postgresExporter}`,
+  /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
+  grafana: 'grafana/grafana:9.5.3',
 } as const;
+
+/** Images of kube-prometheus' manifests at `kubePrometheus` (`grep image: manifests/*.yaml`), Grafana's aside. */
+export const KUBE_PROMETHEUS_IMAGES: readonly string[] = [
+  'quay.io/prometheus/prometheus:v2.46.0',
+  'quay.io/prometheus-operator/prometheus-operator:v0.67.1',
+  'quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1',
+  'quay.io/prometheus/alertmanager:v0.26.0',
+  'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.9.2',
+  'quay.io/prometheus/node-exporter:v1.6.1',
+  'registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.11.1',
+  'quay.io/prometheus/blackbox-exporter:v0.24.0',
+  'quay.io/brancz/kube-rbac-proxy:v0.14.2',
+  'jimmidyson/configmap-reload:v0.5.0',
+];
 
 /** The sandbox image of a Kubernetes minor (`1.26`), or undefined when none is pinned. */
 export function pauseImage(minor: string): string | undefined {

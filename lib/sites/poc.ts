@@ -27,6 +27,8 @@ export const poc: Site = {
   // the runbook's Rook: 3 mons, the dashboard, cert-manager for the admission webhook
   ceph: { certManager: true, toolbox: true },
   bootstrap: { installArgoCd: true },
+  // the runbook's kube-prometheus, with the postgres_exporter it ran by hand as a sidecar
+  monitoring: {},
   // the runbook's tenant: 4 servers on the s3 workers, one 50Gi disk each, TLS auto-cert
   minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },
   postgres: {

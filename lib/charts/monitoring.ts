@@ -1,0 +1,188 @@
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, KubeRoleBinding, type Volume, type VolumeMount } from '../../imports/k8s';
+import {
+  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor,
+  ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme,
+} from '../../imports/monitoring.coreos.com';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
+import { DASHBOARD, postgresDashboard } from '../monitoring/dashboard';
+import { EXPORTER } from '../monitoring/exporter';
+import { postgresAlertRules } from '../monitoring/rules';
+import { ROOK_NAMESPACE } from '../site/ceph';
+import { clusterNamespace, postgresNamespaces } from '../site/defaults';
+import { minioOf } from '../site/minio';
+import type { Site } from '../site/model';
+import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec } from '../site/monitoring';
+import { IMAGES } from '../site/versions';
+
+/** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
+const PROMETHEUS_SA = 'prometheus-k8s';
+
+/**
+ * The dashboards kube-prometheus v0.13.0 ships (grafana-dashboardDefinitions.yaml, one
+ * ConfigMap `grafana-dashboard-<name>` each), which its Grafana Deployment mounts. Mounted
+ * optional: a name missing upstream leaves its folder empty rather than blocking Grafana.
+ */
+const UPSTREAM_DASHBOARDS = [
+  'alertmanager-overview', 'apiserver', 'cluster-total', 'controller-manager', 'grafana-overview',
+  'k8s-resources-cluster', 'k8s-resources-multicluster', 'k8s-resources-namespace', 'k8s-resources-node',
+  'k8s-resources-pod', 'k8s-resources-workload', 'k8s-resources-workloads-namespace', 'kubelet',
+  'namespace-by-pod', 'namespace-by-workload', 'node-cluster-rsrc-use', 'node-rsrc-use', 'nodes-darwin', 'nodes',
+  'persistentvolumesusage', 'pod-total', 'prometheus-remote-write', 'prometheus', 'proxy', 'scheduler', 'workload-total',
+];
+
+/** The Grafana image's `nobody` user, as kube-prometheus runs it. */
+const GRAFANA_UID = 65534;
+
+/**
+ * What Prometheus scrapes beyond kube-prometheus' own targets, the alerts, and Grafana with the
+ * Postgres dashboard. kube-prometheus grants Prometheus only default, kube-system and monitoring:
+ * every other namespace scraped here gets a Role for it.
+ */
+export class MonitoringChart extends AppChart {
+  constructor(app: App, site: Site, spec: MonitoringSpec) {
+    super(app, { name: 'monitoring', wave: WAVES.workloads, description: 'Postgres, Ceph and MinIO scraping, Postgres alerts, Grafana with the Postgres dashboard' });
+    const scraped: string[] = [];
+
+    for (const ns of postgresNamespaces(site)) {
+      scraped.push(ns);
+      const monitor = new PodMonitor(this, `PodMonitor-${ns}`, {
+        metadata: { name: `postgres-${ns}`, namespace: ns },
+        spec: {
+          selector: { matchLabels: { application: 'spilo' } },
+          podMetricsEndpoints: [{
+            port: EXPORTER.port.name,
+            interval: '30s',
+            // the rules and dashboard select clusters by this label
+            relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_label_cluster_name'], targetLabel: 'cluster_name', action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE }],
+          }],
+        },
+      });
+      addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
+    }
+    for (const pg of site.postgres.clusters) {
+      const rule = new PrometheusRule(this, `Rules-${clusterNamespace(pg)}-${pg.name}`, {
+        metadata: { name: `postgres-${pg.name}`, namespace: clusterNamespace(pg), labels: { 'cluster-name': pg.name } },
+        spec: { groups: [{ name: `postgres-${pg.name}`, rules: postgresAlertRules(pg, thresholdsOf(spec, pg), site.postgres.backups !== undefined)
+          .map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), labels: { ...r.labels }, annotations: { ...r.annotations } })) }] },
+      });
+      addSyncOptions(rule, 'SkipDryRunOnMissingResource=true');
+    }
+
+    if (site.ceph) {
+      scraped.push(ROOK_NAMESPACE);
+      // the mgr's prometheus module, behind the Service Rook creates (CephCluster monitoring.enabled stays false:
+      // Rook would create its own ServiceMonitor, outside git)
+      const monitor = new ServiceMonitor(this, 'ServiceMonitor-ceph', {
+        metadata: { name: 'rook-ceph-mgr', namespace: ROOK_NAMESPACE },
+        spec: {
+          selector: { matchLabels: { app: 'rook-ceph-mgr', rook_cluster: ROOK_NAMESPACE } },
+          endpoints: [{ port: 'http-metrics', path: '/metrics', interval: '30s' }],
+        },
+      });
+      addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
+    }
+
+    const minio = site.minio && minioOf(site.minio);
+    // without public metrics MinIO wants a bearer token, which this project does not generate
+    if (minio?.publicMetrics) {
+      scraped.push(minio.namespace);
+      const monitor = new ServiceMonitor(this, 'ServiceMonitor-minio', {
+        metadata: { name: 'minio', namespace: minio.namespace },
+        spec: {
+          selector: { matchLabels: { 'v1.min.io/tenant': minio.tenant } },
+          endpoints: [{
+            port: minio.autoCert ? 'https-minio' : 'http-minio',
+            path: '/minio/v2/metrics/cluster',
+            interval: '60s',
+            scheme: minio.autoCert ? ServiceMonitorSpecEndpointsScheme.HTTPS : ServiceMonitorSpecEndpointsScheme.HTTP,
+            // the operator's certificate is signed by the cluster CA
+            ...(minio.autoCert ? { tlsConfig: { caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', serverName: `minio.${minio.namespace}.svc.cluster.local` } } : {}),
+            // the headless Service has the same port: scrape the tenant once, through `minio`
+            relabelings: [{ sourceLabels: ['__meta_kubernetes_service_name'], regex: 'minio', action: ServiceMonitorSpecEndpointsRelabelingsAction.KEEP }],
+          }],
+        },
+      });
+      addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
+    }
+
+    for (const ns of scraped) this.prometheusAccess(ns);
+    this.grafana();
+  }
+
+  /** kube-prometheus' Role for its Prometheus, in one more namespace (docs/customizations/monitoring-additional-namespaces.md). */
+  private prometheusAccess(namespace: string): void {
+    const scope = new Construct(this, `Prometheus-${namespace}`);
+    // named per namespace: one file per object in dist/<site>/monitoring/
+    const name = `${PROMETHEUS_SA}-${namespace}`;
+    new KubeRole(scope, 'Role', {
+      metadata: { name, namespace },
+      rules: [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new KubeRoleBinding(scope, 'Binding', {
+      metadata: { name, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: PROMETHEUS_SA, namespace: MONITORING_NAMESPACE }],
+    });
+  }
+
+  /**
+   * kube-prometheus' Grafana Deployment with the Postgres dashboard mounted beside the upstream
+   * ones: its Grafana has no dashboard sidecar, so a dashboard needs a volume in the Deployment
+   * (docs/customizations/developing-prometheus-rules-and-grafana-dashboards.md). Same labels,
+   * service account, configuration Secrets and provider folder as upstream.
+   */
+  private grafana(): void {
+    const dashboards = [...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })), { name: DASHBOARD.uid, optional: false }];
+    new KubeConfigMap(this, 'Dashboard', {
+      metadata: { name: `grafana-dashboard-${DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE },
+      data: { [DASHBOARD.file]: `${JSON.stringify(postgresDashboard(), null, 2)}\n` },
+    });
+    const volumes: Volume[] = [
+      { name: 'grafana-storage', emptyDir: {} },
+      { name: 'tmp-plugins', emptyDir: { medium: 'Memory' } },
+      { name: 'grafana-datasources', secret: { secretName: 'grafana-datasources' } },
+      { name: 'grafana-dashboards', configMap: { name: 'grafana-dashboards' } },
+      ...dashboards.map((d) => ({ name: `grafana-dashboard-${d.name}`, configMap: { name: `grafana-dashboard-${d.name}`, ...(d.optional ? { optional: true } : {}) } })),
+      { name: 'grafana-config', secret: { secretName: 'grafana-config' } },
+    ];
+    const mounts: VolumeMount[] = [
+      { name: 'grafana-storage', mountPath: '/var/lib/grafana' },
+      { name: 'tmp-plugins', mountPath: '/tmp' },
+      { name: 'grafana-datasources', mountPath: '/etc/grafana/provisioning/datasources' },
+      { name: 'grafana-dashboards', mountPath: '/etc/grafana/provisioning/dashboards' },
+      // the file provider of grafana-dashboards reads every folder under /grafana-dashboard-definitions/0
+      ...dashboards.map((d) => ({ name: `grafana-dashboard-${d.name}`, mountPath: `/grafana-dashboard-definitions/0/${d.name}` })),
+      { name: 'grafana-config', mountPath: '/etc/grafana' },
+    ];
+    const selector = { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' };
+    new KubeDeployment(this, 'Grafana', {
+      metadata: { name: 'grafana', namespace: MONITORING_NAMESPACE, labels: selector },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...selector, 'app.kubernetes.io/version': IMAGES.grafana.split(':')[1] } },
+          spec: {
+            serviceAccountName: 'grafana',
+            automountServiceAccountToken: false,
+            securityContext: { ...HARDENED_POD, runAsUser: GRAFANA_UID, fsGroup: GRAFANA_UID },
+            containers: [{
+              name: 'grafana',
+              image: IMAGES.grafana,
+              ports: [{ name: 'http', containerPort: 3000 }],
+              readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
+              resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
+              securityContext: hardenedContainer(GRAFANA_UID),
+              volumeMounts: mounts,
+            }],
+            volumes,
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import { dump } from 'js-yaml';
+import type { EnvVar } from '../../imports/k8s';
+import { clusterNamespace } from '../site/defaults';
+import type { PostgresClusterSpec } from '../site/model';
+import { IMAGES } from '../site/versions';
+
+/**
+ * postgres_exporter as a sidecar of every Spilo pod (the runbook ran it by hand in docker,
+ * outside the cluster, with the superuser password on the command line, and noted a sidecar
+ * would be better). It reaches Postgres on the pod's loopback, which Spilo's pg_hba allows
+ * without TLS, as the superuser whose password the operator generated.
+ */
+export const EXPORTER = {
+  container: 'exporter',
+  /** Port name the PodMonitor scrapes, and the exporter's default listen port (cmd/postgres_exporter/main.go). */
+  port: { name: 'exporter', number: 9187 },
+  /** Where the custom queries ConfigMap is mounted in the sidecar. */
+  queriesDir: '/etc/postgres-exporter',
+  queriesFile: 'queries.yaml',
+} as const;
+
+/** ConfigMap with the custom queries, one per Postgres namespace (postgres-clusters app; named apart for dist/'s one file per object). */
+export const queriesConfigMap = (namespace: string) => `postgres-exporter-queries-${namespace}`;
+
+/** The operator-generated superuser Secret of a cluster (`{username}.{cluster}.credentials.postgresql.acid.zalan.do`). */
+export const superuserSecret = (pg: PostgresClusterSpec) => `postgres.${pg.name}.credentials.postgresql.acid.zalan.do`;
+
+/**
+ * A sidecar as the operator reads it from the postgresql CR: only name, image, resources,
+ * ports and env (postgresql_type.go); a securityContext or volumeMounts would be dropped
+ * silently, so the type does not offer them. The pod's securityContext (Spilo's non-root uid)
+ * applies; volumes come through the CR's additionalVolumes.
+ */
+export interface CrSidecar {
+  readonly name: string;
+  readonly image: string;
+  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  readonly ports: readonly { name: string; containerPort: number; protocol: 'TCP' }[];
+  readonly env: readonly EnvVar[];
+}
+
+export function exporterSidecar(pg: PostgresClusterSpec): CrSidecar {
+  const secret = superuserSecret(pg);
+  return {
+    name: EXPORTER.container,
+    image: IMAGES.postgresExporter,
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    ports: [{ name: EXPORTER.port.name, containerPort: EXPORTER.port.number, protocol: 'TCP' }],
+    env: [
+      { name: 'DATA_SOURCE_URI', value: 'localhost:5432/postgres?sslmode=disable' },
+      // by reference to the Secret the operator generates: no password in git or in the CR
+      { name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
+      { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+      { name: 'PG_EXPORTER_EXTEND_QUERY_PATH', value: `${EXPORTER.queriesDir}/${EXPORTER.queriesFile}` },
+    ],
+  };
+}
+
+/** The CR's additionalVolumes entry that mounts the custom queries into the sidecar only. */
+export function queriesVolume(pg: PostgresClusterSpec) {
+  return {
+    name: 'exporter-queries',
+    mountPath: EXPORTER.queriesDir,
+    targetContainers: [EXPORTER.container],
+    volumeSource: { configMap: { name: queriesConfigMap(clusterNamespace(pg)) } },
+  };
+}
+
+/** One column of a custom query: a metric (`<query>_<column>`) or a label of the query's metrics. */
+export interface QueryColumn {
+  readonly usage: 'GAUGE' | 'COUNTER' | 'LABEL';
+  readonly description: string;
+}
+
+/** A custom query in postgres_exporter's extend-query format (PG_EXPORTER_EXTEND_QUERY_PATH). */
+export interface CustomQuery {
+  readonly query: string;
+  readonly columns: Readonly<Record<string, QueryColumn>>;
+}
+
+/**
+ * What the exporter's built-in collectors lack and the rules need. Prefixed `pgplatform_` so
+ * they can never collide with a built-in metric name (the exporter rejects duplicates).
+ */
+export const CUSTOM_QUERIES: Readonly<Record<string, CustomQuery>> = {
+  // WAL archiving (WAL-G's archive_command): the backups-failing alert; NULL times are NaN
+  pgplatform_archiver: {
+    query: 'SELECT archived_count, failed_count,'
+      + ' EXTRACT(EPOCH FROM last_archived_time) AS last_archived_time,'
+      + ' EXTRACT(EPOCH FROM last_failed_time) AS last_failed_time'
+      + ' FROM pg_stat_archiver',
+    columns: {
+      archived_count: { usage: 'COUNTER', description: 'WAL files archived successfully' },
+      failed_count: { usage: 'COUNTER', description: 'Failed attempts to archive a WAL file' },
+      last_archived_time: { usage: 'GAUGE', description: 'Unix time of the last successful archive (NaN if none)' },
+      last_failed_time: { usage: 'GAUGE', description: 'Unix time of the last failed archive (NaN if none)' },
+    },
+  },
+};
+
+/** The extend-query file the sidecar reads. */
+export function queriesYaml(): string {
+  const file = Object.fromEntries(Object.entries(CUSTOM_QUERIES).map(([name, q]) => [name, {
+    query: q.query,
+    metrics: Object.entries(q.columns).map(([column, c]) => ({ [column]: { usage: c.usage, description: c.description } })),
+  }]));
+  return dump(file, { lineWidth: -1, sortKeys: false });
+}
+
+/** Metric names the custom queries produce (`<query>_<column>` for each non-label column). */
+export function customMetricNames(): string[] {
+  return Object.entries(CUSTOM_QUERIES).flatMap(([name, q]) =>
+    Object.entries(q.columns).filter(([, c]) => c.usage !== 'LABEL').map(([column]) => `${name}_${column}`));
+}
+
+/**
+ * Built-in metrics of postgres_exporter v0.13.2 the rules and dashboard use, with where the
+ * exporter defines them (../shared/FACTS.md section D).
+ */
+export const EXPORTER_BUILTIN_METRICS: Readonly<Record<string, string>> = {
+  pg_up: 'cmd/postgres_exporter/postgres_exporter.go',
+  pg_replication_lag_seconds: 'collector/pg_replication.go',
+  pg_replication_is_replica: 'collector/pg_replication.go',
+  pg_stat_activity_count: 'cmd/postgres_exporter/postgres_exporter.go (pg_stat_activity)',
+  pg_stat_activity_max_tx_duration: 'cmd/postgres_exporter/postgres_exporter.go (pg_stat_activity)',
+  pg_settings_max_connections: 'cmd/postgres_exporter/pg_setting.go (pg_settings_<name>)',
+};
+
+/** Metrics of the scrape itself and of the kubelet/cAdvisor, which kube-prometheus scrapes. */
+export const KUBERNETES_METRICS: readonly string[] = [
+  'up',
+  'kubelet_volume_stats_available_bytes',
+  'kubelet_volume_stats_capacity_bytes',
+  'container_cpu_usage_seconds_total',
+  'container_memory_working_set_bytes',
+];

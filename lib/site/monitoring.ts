@@ -1,0 +1,70 @@
+import type { PostgresClusterSpec, Site } from './model';
+import type { SiteIssue } from './validate';
+
+/** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. */
+export type PromDuration = string;
+
+/** What a DBA is paged for, per Postgres cluster (lib/monitoring/rules.ts turns them into PrometheusRules). */
+export interface PostgresAlertThresholds {
+  /** Seconds a replica may replay behind its primary. @default 60 */
+  readonly replicationLagSeconds: number;
+  /** Share of max_connections in use (0–1, exclusive) that raises an alert. @default 0.8 */
+  readonly connectionsRatio: number;
+  /** Share of the data volume still free (0–1, exclusive) below which an alert fires. @default 0.15 */
+  readonly volumeFreeRatio: number;
+  /** How long an instance may be down (or its exporter unreachable) before the alert fires. @default '2m' */
+  readonly instanceDownFor: PromDuration;
+  /** How long WAL archiving may keep failing before the alert fires (sites with backups). @default '15m' */
+  readonly archiveFailingFor: PromDuration;
+}
+
+/** Monitoring of a site: kube-prometheus, a postgres_exporter on every Spilo pod, rules, a dashboard. */
+export interface MonitoringSpec {
+  /** Thresholds of every cluster's alerts; a cluster's `alerts` overrides them field by field. @default - THRESHOLD_DEFAULTS */
+  readonly thresholds?: Partial<PostgresAlertThresholds>;
+}
+
+export const THRESHOLD_DEFAULTS: PostgresAlertThresholds = {
+  replicationLagSeconds: 60,
+  connectionsRatio: 0.8,
+  volumeFreeRatio: 0.15,
+  instanceDownFor: '2m',
+  archiveFailingFor: '15m',
+};
+
+/** kube-prometheus' namespace (manifests/setup/namespace.yaml): Prometheus, Alertmanager, Grafana. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** The thresholds of one cluster: its own, else the site's, else the defaults. */
+export function thresholdsOf(spec: MonitoringSpec, pg: PostgresClusterSpec): PostgresAlertThresholds {
+  return { ...THRESHOLD_DEFAULTS, ...spec.thresholds, ...pg.alerts };
+}
+
+const DURATION = /^\d+[smhd]$/;
+
+function validateThresholds(t: Partial<PostgresAlertThresholds> | undefined, path: string): SiteIssue[] {
+  if (!t) return [];
+  const issues: SiteIssue[] = [];
+  if (t.replicationLagSeconds !== undefined && !(Number.isFinite(t.replicationLagSeconds) && t.replicationLagSeconds > 0)) {
+    issues.push({ path: `${path}.replicationLagSeconds`, message: `${t.replicationLagSeconds} is not a number of seconds above zero, e.g. 60` });
+  }
+  for (const key of ['connectionsRatio', 'volumeFreeRatio'] as const) {
+    const v = t[key];
+    if (v !== undefined && !(v > 0 && v < 1)) issues.push({ path: `${path}.${key}`, message: `${v} is not a share between 0 and 1 (exclusive): write 0.8 for 80%` });
+  }
+  for (const key of ['instanceDownFor', 'archiveFailingFor'] as const) {
+    const v = t[key];
+    if (v !== undefined && !DURATION.test(v)) issues.push({ path: `${path}.${key}`, message: `'${v}' is not a Prometheus duration: write a whole number and one unit, e.g. '5m', '1h'` });
+  }
+  return issues;
+}
+
+export function validateMonitoring(site: Site): SiteIssue[] {
+  const issues = validateThresholds(site.monitoring?.thresholds, 'monitoring.thresholds');
+  site.postgres.clusters.forEach((pg, i) => {
+    const path = `postgres.clusters[${i}].alerts`;
+    if (pg.alerts && !site.monitoring) issues.push({ path, message: 'alert thresholds need monitoring: add `monitoring: {}` to the site or remove alerts' });
+    issues.push(...validateThresholds(pg.alerts, path));
+  });
+  return issues;
+}
