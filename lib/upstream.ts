@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
+import { cachedText } from './build-cache';
 import { VERSIONS } from './site/versions';
 
 /**
@@ -121,19 +121,8 @@ export function loadUpstreamYaml(file: UpstreamFile): Manifest[] {
  * are kept in .build/ (git-ignored) under the hash of the YAML text, so a changed pin is reparsed.
  */
 function cachedParse(text: string): Manifest[] {
-  const cache = join(PROJECT_ROOT, '.build', 'upstream-json', `${createHash('sha256').update(text).digest('hex')}.json`);
-  try {
-    return JSON.parse(readFileSync(cache, 'utf8')) as Manifest[];
-  } catch {
-    const docs = loadAll(text).filter((d): d is Manifest => d !== null && typeof d === 'object');
-    try {
-      mkdirSync(dirname(cache), { recursive: true });
-      writeFileSync(cache, JSON.stringify(docs));
-    } catch {
-      // a read-only checkout just parses every time
-    }
-    return docs;
-  }
+  return JSON.parse(cachedText(PROJECT_ROOT, 'upstream-json', text,
+    () => JSON.stringify(loadAll(text).filter((d) => d !== null && typeof d === 'object')))) as Manifest[];
 }
 
 function deepFreeze<T>(value: T): T {

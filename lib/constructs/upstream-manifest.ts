@@ -14,10 +14,43 @@ export function upstreamObject(file: UpstreamFile, kind: string, name: string): 
   return found[0];
 }
 
+/** cdk8s' rendering of a value: keys sorted, null and undefined dropped (its sanitizeValue). */
+function sanitized(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sanitized);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = sanitized((value as Record<string, unknown>)[key]);
+    if (v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** The body (all but apiVersion, kind, metadata) of each pinned manifest, rendered once per process. */
+const bodies = new WeakMap<Manifest, Record<string, unknown>>();
+
+/**
+ * An upstream object as cdk8s would render it, without cdk8s' token resolution over the whole
+ * body: pinned data has no tokens, and resolving the big CRDs took most of synth's time. The body
+ * is shared by every site shipping the same pinned object; only the metadata is per object.
+ */
+class ShippedObject extends ApiObject {
+  constructor(scope: Construct, private readonly manifest: Manifest) {
+    super(scope, `${manifest.kind}-${manifest.metadata.name}`, { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { ...manifest.metadata } });
+  }
+
+  public override toJson(): Record<string, unknown> {
+    let body = bodies.get(this.manifest);
+    if (!body) {
+      const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = this.manifest;
+      body = sanitized(rest) as Record<string, unknown>;
+      bodies.set(this.manifest, body);
+    }
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata: sanitized(this.metadata.toJson()), ...body };
+  }
+}
+
 /** Ships upstream objects (CRDs) unchanged but for our annotations: generated from the pin, never hand-copied. */
 export function shipUpstream(scope: Construct, manifests: readonly Manifest[]): ApiObject[] {
-  return manifests.map((m) => {
-    const { apiVersion, kind, metadata, ...rest } = m;
-    return new ApiObject(scope, `${kind}-${metadata.name}`, { apiVersion, kind, metadata: { ...metadata }, ...rest });
-  });
+  return manifests.map((m) => new ShippedObject(scope, m));
 }
