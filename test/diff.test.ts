@@ -219,6 +219,23 @@ describe('fieldChanges', () => {
   test('added and removed fields have one side only', () => {
     expect(fieldChanges({ a: 1 }, { b: 2 })).toEqual([{ path: 'a', before: 1 }, { path: 'b', after: 2 }]);
   });
+  test('alerting rules compare by alert name, so a new rule does not shift the others', () => {
+    const rule = (alert: string, expr: string) => ({ alert, expr });
+    expect(fieldChanges({ rules: [rule('A', 'up == 0'), rule('B', 'x > 1')] }, { rules: [rule('C', 'y'), rule('A', 'up == 0'), rule('B', 'x > 2')] }))
+      .toEqual([{ path: 'rules[alert=B].expr', after: 'x > 2', before: 'x > 1' }, { path: 'rules[alert=C]', after: rule('C', 'y') }].map((c) => expect.objectContaining(c)));
+  });
+});
+
+describe('a long one-line value that changes at its end', () => {
+  test('shows the part that differs, not two identical prefixes', () => {
+    const { objects } = diffTrees(distTree(poc), distTree(withSite(poc, (s) => { s.postgres.clusters[0].alerts = { connectionsRatio: 0.9 }; })));
+    const text = formatTerminal({ ...diffTrees(distTree(poc), distTree(poc)), objects: objects.filter((o) => o.kind === 'PrometheusRule') });
+    const exprLines = text.split('\n').filter((l) => l.includes('[alert=PostgresConnectionsNearMax].expr'));
+    expect(exprLines).toHaveLength(2);
+    expect(exprLines[0]).toMatch(/> 0\.8$/);
+    expect(exprLines[1]).toMatch(/> 0\.9$/);
+    expect(exprLines[0]).toMatch(/: \.\.\./); // cut at the front
+  });
 });
 
 describe('diffFiles (host-bootstrap)', () => {

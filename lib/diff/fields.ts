@@ -12,11 +12,17 @@ export interface FieldChange {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const join = (path: string, key: string) => (IDENTIFIER.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`);
 
-/** Arrays of objects that all carry a unique `name` (containers, env, ports, volumes) are compared by name, not position. */
-function byName(items: readonly unknown[]): Map<string, unknown> | undefined {
-  if (!items.every((i) => isRecord(i) && typeof i.name === 'string')) return undefined;
-  const map = new Map(items.map((i) => [String((i as { name: string }).name), i]));
-  return map.size === items.length ? map : undefined;
+/** Fields that identify the items of a list: `name` (containers, env, ports, volumes), `alert` (PrometheusRule rules). */
+const ITEM_KEYS = ['name', 'alert'] as const;
+
+/** Arrays of objects that all carry a unique key are compared by it, not by position. */
+function byKey(items: readonly unknown[]): { key: string; map: Map<string, unknown> } | undefined {
+  for (const key of ITEM_KEYS) {
+    if (!items.every((i) => isRecord(i) && typeof i[key] === 'string')) continue;
+    const map = new Map(items.map((i) => [String((i as Record<string, unknown>)[key]), i]));
+    if (map.size === items.length) return { key, map };
+  }
+  return undefined;
 }
 
 /** The leaf-level differences between two values; lists of scalars change as a whole. */
@@ -27,11 +33,11 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
     return keys.flatMap((k) => fieldChanges(before[k], after[k], join(path, k)));
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length > 0 && after.length > 0 && [...before, ...after].some(isRecord)) {
-    const a = byName(before);
-    const b = byName(after);
-    if (a && b) {
-      const names = [...new Set([...a.keys(), ...b.keys()])];
-      return names.flatMap((n) => fieldChanges(a.get(n), b.get(n), `${path}[name=${n}]`));
+    const a = byKey(before);
+    const b = byKey(after);
+    if (a && b && a.key === b.key) {
+      const names = [...new Set([...a.map.keys(), ...b.map.keys()])];
+      return names.flatMap((n) => fieldChanges(a.map.get(n), b.map.get(n), `${path}[${a.key}=${n}]`));
     }
     if (before.length === after.length) return before.flatMap((b, i) => fieldChanges(b, after[i], `${path}[${i}]`));
     // items came or went: list them rather than every shifted position

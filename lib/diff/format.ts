@@ -14,10 +14,25 @@ export const planLine = ({ counts }: TreeDiff): string => `Plan: ${counts.add} t
 
 const title = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
-function show(v: unknown): string {
+const textOf = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A value on one line, cut to 160 characters around `from` (where a before/after pair first differs). */
+function show(v: unknown, from = 0): string {
   if (v === undefined) return '(absent)';
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  const text = textOf(v);
+  if (text.length <= 160) return text;
+  const start = Math.max(0, Math.min(from, text.length - 157));
+  const end = start + 157;
+  return `${start > 0 ? '...' : ''}${text.slice(start, end)}${end < text.length ? '...' : ''}`;
+}
+
+/** Where two long values start to differ, less some context: else a changed tail looks unchanged. */
+function firstDifference(before: unknown, after: unknown): number {
+  if (before === undefined || after === undefined) return 0;
+  const [a, b] = [textOf(before), textOf(after)];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return Math.max(0, i - 60);
 }
 
 /** A field as diff lines: `- path: old` / `+ path: new`, or a unified hunk for multi-line text. */
@@ -29,9 +44,10 @@ export function fieldLines(f: FieldChange): string[] {
     const hunks = structuredPatch(f.path, f.path, before, after, '', '', { context: 2 }).hunks;
     return [`@@ ${f.path}`, ...hunks.flatMap((h) => h.lines)];
   }
+  const from = firstDifference(f.before, f.after);
   return [
-    ...(f.before === undefined ? [] : [`- ${f.path}: ${show(f.before)}`]),
-    ...(f.after === undefined ? [] : [`+ ${f.path}: ${show(f.after)}`]),
+    ...(f.before === undefined ? [] : [`- ${f.path}: ${show(f.before, from)}`]),
+    ...(f.after === undefined ? [] : [`+ ${f.path}: ${show(f.after, from)}`]),
   ];
 }
 

@@ -125,6 +125,17 @@ export const OPERATIONS: readonly Operation[] = [
     verify: ['kubectl -n minio get tenant minio -o jsonpath=\'{.status.currentState}\'', 'kubectl -n minio get pods -L v1.min.io/pool'],
   },
   {
+    id: 'tune-alert',
+    title: 'Tune an alert for one cluster',
+    intro: 'Alert thresholds are typed: the site sets them for every cluster (`monitoring.thresholds`), a cluster overrides them field by field (`alerts`). Here the POC cluster, whose `max_connections` is 10, pages at 90% of its connections rather than 80%.',
+    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        alerts: { connectionsRatio: 0.9 },\n" }],
+    then: ['ArgoCD syncs the PrometheusRule; the Prometheus operator reloads the rules of Prometheus within a minute. No pod restarts.'],
+    verify: [
+      `${PG} get prometheusrule postgres-acid-test-cluster -o jsonpath='{.spec.groups[0].rules[?(@.alert=="PostgresConnectionsNearMax")].expr}'`,
+      'kubectl -n monitoring port-forward svc/prometheus-k8s 9090   # then http://localhost:9090/alerts',
+    ],
+  },
+  {
     id: 'kubernetes-upgrade',
     title: 'Kubernetes minor upgrade (control plane first)',
     intro: 'A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site\'s `kubernetes.version` moves every node\'s cloud-init (new packages repository and pins) and the schemas the output is validated against.',
