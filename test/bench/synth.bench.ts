@@ -58,7 +58,9 @@ writeFileSync(join(app, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node m
 const cdk8sDefault = time(app, join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--check-upgrade', 'false']);
 console.log(`POC + lab app  npm run synth: ${ms(ours)}   cdk8s synth (ts-node): ${ms(cdk8sDefault)}   speed-up: ${(cdk8sDefault / ours).toFixed(1)}x`);
 const pocOnly = time(app, 'npm', ['run', '--silent', 'synth', '--', '--site', 'poc']);
-console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly)} (target: under 500 ms)`);
+const pocNode = time(app, 'node', ['scripts/synth.cjs', '--site', 'poc']);
+const nodeStart = time(app, 'node', ['-e', '0']);
+console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly)}   node scripts/synth.cjs --site poc: ${ms(pocNode)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart)})`);
 
 const small = time(generatedSite(100), 'npm', ['run', '--silent', 'synth']);
 const large = time(generatedSite(1000), 'npm', ['run', '--silent', 'synth']);
