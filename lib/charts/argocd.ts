@@ -45,6 +45,12 @@ export interface ExternalApp {
    * @default - the namespace is rendered by another app of this site
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Apply the whole Application server-side: for upstream sources whose objects (CRDs) are too big
+   * for client-side apply and cannot be annotated one by one. Not by default: app-wide server-side
+   * apply had open bugs in ArgoCD 2.7 (PITFALLS.md). @default false
+   */
+  readonly serverSideApply?: boolean;
   /** Images the upstream source runs, for `npm run images` and air-gapped mirrors. */
   readonly images: readonly string[];
 }
@@ -61,8 +67,7 @@ interface AppEntry {
   readonly wave: number;
   readonly namespace?: string;
   readonly source: ApplicationSpecSource;
-  /** An upstream source: applied server-side. */
-  readonly upstream?: boolean;
+  readonly serverSideApply?: boolean;
   /** For upstream sources: the namespace is created by ArgoCD, with these Pod Security labels. */
   readonly podSecurity?: PodSecurityLevel;
 }
@@ -86,7 +91,7 @@ export class ArgoCdChart extends AppChart {
         name: a.appName, wave: a.wave, namespace: a.destinationNamespace,
         source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/${a.appName}` },
       })),
-      ...externals.map((e) => ({ ...e, upstream: true })),
+      ...externals,
     ].sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
 
     const { clusterKinds, namespacedKinds, namespaces } = this.inventory(apps);
@@ -124,7 +129,8 @@ export class ArgoCdChart extends AppChart {
           destination: { server: IN_CLUSTER, ...(e.namespace ? { namespace: e.namespace } : {}) },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
-            ...(e.upstream ? { syncOptions: [...(e.podSecurity ? ['CreateNamespace=true'] : []), 'ServerSideApply=true'] } : {}),
+            ...(e.podSecurity || e.serverSideApply
+              ? { syncOptions: [...(e.podSecurity ? ['CreateNamespace=true'] : []), ...(e.serverSideApply ? ['ServerSideApply=true'] : [])] } : {}),
             // an upstream source that does not render its namespace: ArgoCD creates it, labelled like ours
             ...(e.podSecurity ? { managedNamespaceMetadata: { labels: podSecurityLabels(e.podSecurity) } } : {}),
             // automated sync does not retry a failed sync by itself

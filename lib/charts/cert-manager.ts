@@ -40,6 +40,8 @@ export function certManagerApp(): ExternalApp {
     // startupapicheck is a Helm hook Job, which ArgoCD runs as a PostSync hook
     namespacedKinds: ['/ConfigMap', '/Service', '/ServiceAccount', 'apps/Deployment', 'batch/Job', 'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding'],
     podSecurity: 'restricted',
+    // its CRDs come with the chart (installCRDs): too big for client-side apply
+    serverSideApply: true,
     images: ['controller', 'webhook', 'cainjector', 'ctl'].map((c) => `quay.io/jetstack/cert-manager-${c}:${v}`),
   };
 }

@@ -41,6 +41,8 @@ export function minioOperatorApp(): ExternalApp {
     // the console's ServiceAccount token Secret and environment ConfigMap come with the chart
     namespacedKinds: ['/ConfigMap', '/Secret', '/Service', '/ServiceAccount', 'apps/Deployment'],
     podSecurity: 'restricted',
+    // its CRDs come with the chart: the Tenant CRD is too big for client-side apply
+    serverSideApply: true,
     images: [IMAGES.minioOperator],
   };
 }
