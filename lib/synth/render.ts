@@ -1,4 +1,5 @@
 import { dump } from 'js-yaml';
+import { version as jsYamlVersion } from 'js-yaml/package.json';
 import { buildSite } from '../build-site';
 import { mapImages } from '../images';
 import { mirrorImage } from '../site/mirrors';
@@ -17,10 +18,14 @@ interface KubeObject {
 /** Objects this big (CRDs, in bytes of JSON) are dumped once and their YAML kept in .build/: dumping is most of synth's time. */
 const CACHED_DUMP_SIZE = 16_384;
 
+const DUMP_OPTIONS = { noRefs: true, lineWidth: -1 };
+/** What else decides the YAML text: a js-yaml upgrade must not reuse an older version's dumps. */
+const DUMPER = `js-yaml ${jsYamlVersion} ${JSON.stringify(DUMP_OPTIONS)}\n`;
+
 export function toYaml(obj: unknown, header: string): string {
-  const dumpYaml = () => dump(obj, { noRefs: true, lineWidth: -1 });
+  const dumpYaml = () => dump(obj, DUMP_OPTIONS);
   const json = JSON.stringify(obj);
-  return `# ${header}\n${json.length < CACHED_DUMP_SIZE ? dumpYaml() : cachedText(PROJECT_ROOT, 'yaml', json, dumpYaml)}`;
+  return `# ${header}\n${json.length < CACHED_DUMP_SIZE ? dumpYaml() : cachedText(PROJECT_ROOT, 'yaml', DUMPER + json, dumpYaml)}`;
 }
 
 /** dist/<site>/<app>/<kind>-<name>.yaml for every object; fails if two objects would share a file. */
