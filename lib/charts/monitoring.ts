@@ -28,7 +28,7 @@ const PROMETHEUS_SA = 'prometheus-k8s';
  */
 const UPSTREAM_DASHBOARDS = [
   'alertmanager-overview', 'apiserver', 'cluster-total', 'controller-manager', 'grafana-overview',
-  'k8s-resources-cluster', 'k8s-resources-multicluster', 'k8s-resources-namespace', 'k8s-resources-node',
+  'k8s-resources-cluster', 'k8s-resources-namespace', 'k8s-resources-node',
   'k8s-resources-pod', 'k8s-resources-workload', 'k8s-resources-workloads-namespace', 'kubelet',
   'namespace-by-pod', 'namespace-by-workload', 'node-cluster-rsrc-use', 'node-rsrc-use', 'nodes-darwin', 'nodes',
   'persistentvolumesusage', 'pod-total', 'prometheus-remote-write', 'prometheus', 'proxy', 'scheduler', 'workload-total',

@@ -62,7 +62,10 @@ export const IMAGES = {
   grafana: 'grafana/grafana:9.5.3',
 } as const;
 
-/** Images of kube-prometheus' manifests at `kubePrometheus` (`grep image: manifests/*.yaml`), Grafana's aside. */
+/**
+ * Images of kube-prometheus' manifests at `kubePrometheus` (`grep image: manifests/*.yaml`, and the
+ * operator's config-reloader argument), Grafana's aside: ten in all for v0.13.0.
+ */
 export const KUBE_PROMETHEUS_IMAGES: readonly string[] = [
   'quay.io/prometheus/prometheus:v2.46.0',
   'quay.io/prometheus-operator/prometheus-operator:v0.67.1',
