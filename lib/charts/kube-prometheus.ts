@@ -14,7 +14,7 @@ import type { ExternalApp } from './argocd';
  * Secret, which holds receivers' URLs and passwords: created at deploy time (docs/monitoring.md),
  * else ArgoCD's self-heal would revert it to upstream's (the operator runs a default config without it).
  */
-export const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml'];
+const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml'];
 
 /**
  * kube-prometheus' manifests/setup, synthesized from the pinned files: the `monitoring`

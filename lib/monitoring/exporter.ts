@@ -1,6 +1,6 @@
 import { dump } from 'js-yaml';
 import type { EnvVar } from '../../imports/k8s';
-import { clusterNamespace } from '../site/defaults';
+import { clusterNamespace, credentialsSecret } from '../site/defaults';
 import type { PostgresClusterSpec } from '../site/model';
 import { IMAGES } from '../site/versions';
 
@@ -22,8 +22,8 @@ export const EXPORTER = {
 /** ConfigMap with the custom queries, one per Postgres namespace (postgres-clusters app; named apart for dist/'s one file per object). */
 export const queriesConfigMap = (namespace: string) => `postgres-exporter-queries-${namespace}`;
 
-/** The operator-generated superuser Secret of a cluster (`{username}.{cluster}.credentials.postgresql.acid.zalan.do`). */
-export const superuserSecret = (pg: PostgresClusterSpec) => `postgres.${pg.name}.credentials.postgresql.acid.zalan.do`;
+/** The operator-generated Secret of a cluster's superuser. */
+export const superuserSecret = (pg: PostgresClusterSpec) => credentialsSecret(pg.name, 'postgres');
 
 /**
  * A sidecar as the operator reads it from the postgresql CR: only name, image, resources,

@@ -1,4 +1,5 @@
 import type { PostgresClusterSpec, Site } from '../site/model';
+import { credentialsSecret } from '../site/defaults';
 import type { Operation } from './catalog';
 import type { OperationResult } from './run';
 
@@ -36,8 +37,6 @@ function section(op: Operation, result: OperationResult): string[] {
   ];
 }
 
-/** The operator's credentials Secret of a role: `<user>.<cluster>.credentials.postgresql.acid.zalan.do`. */
-export const credentialsSecret = (cluster: string, user: string) => `${user.replace(/_/g, '-')}.${cluster}.credentials.postgresql.acid.zalan.do`;
 
 function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
   const ns = pg.namespace ?? 'postgres';

@@ -29,3 +29,6 @@ export function clusterNamespace(pg: PostgresClusterSpec): string {
 export function postgresNamespaces(site: Site): string[] {
   return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort();
 }
+
+/** The operator's credentials Secret of a role: `<user>.<cluster>.credentials.postgresql.acid.zalan.do` (`_` becomes `-`). */
+export const credentialsSecret = (cluster: string, user: string) => `${user.replace(/_/g, '-')}.${cluster}.credentials.postgresql.acid.zalan.do`;
