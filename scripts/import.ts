@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     [UPSTREAM.rook.crds],
     [UPSTREAM.minio.tenantCrd],
     [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.appProjectCrd],
-    // only the monitoring kinds we render; the big Prometheus/Alertmanager CRDs are shipped, not typed
-    UPSTREAM.kubePrometheus.crds.filter((f) => /(podmonitor|servicemonitor|prometheusrule)Custom/.test(f.path)),
+    // only the monitoring kinds we render (Prometheus: the site sizes it); the others are shipped, not typed
+    UPSTREAM.kubePrometheus.crds.filter((f) => /(podmonitor|servicemonitor|prometheusrule|prometheus)Custom/.test(f.path)),
   ];
   for (const group of crdImports) {
     const manifest = group.map((f) => readFileSync(upstreamPath(f), 'utf8')).join('\n---\n');

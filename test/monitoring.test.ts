@@ -61,7 +61,7 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
     const app = objectOf(apps, 'argocd', 'Application', 'kube-prometheus') as any;
     expect(app.spec.source).toEqual({
       repoURL: 'https://github.com/prometheus-operator/kube-prometheus.git', path: 'manifests', targetRevision: VERSIONS.kubePrometheus,
-      directory: { exclude: '{alertmanager-secret.yaml,grafana-deployment.yaml}' },
+      directory: { exclude: '{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-prometheus.yaml}' },
     });
     expect(app.spec.destination.namespace).toBe('monitoring');
     // its namespace comes from the setup app: ArgoCD must not create it with other labels; its objects
@@ -218,6 +218,34 @@ describe('PrometheusRules: what a DBA pages on', () => {
   });
 });
 
+describe('Prometheus k8s, sized by the site', () => {
+  const prometheusOf = (a: Map<string, K8sObject[]>) => objectOf(a, 'monitoring', 'Prometheus', 'k8s') as any;
+  test('upstream\'s identity: name, labels, service account, Alertmanager, and selectors for every monitor and rule of every namespace', () => {
+    const p = prometheusOf(apps);
+    expect(p.metadata.namespace).toBe('monitoring');
+    expect(p.spec.podMetadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/part-of': 'kube-prometheus' });
+    expect(p.spec.serviceAccountName).toBe('prometheus-k8s');
+    expect(p.spec.alerting.alertmanagers).toEqual([{ apiVersion: 'v2', name: 'alertmanager-main', namespace: 'monitoring', port: 'web' }]);
+    for (const k of ['serviceMonitor', 'podMonitor', 'probe', 'rule']) {
+      expect(p.spec[`${k}Selector`]).toEqual({});
+      expect(p.spec[`${k}NamespaceSelector`]).toEqual({});
+    }
+    expect(p.spec.image).toBe(`quay.io/prometheus/prometheus:v${p.spec.version}`);
+    expect(KUBE_PROMETHEUS_IMAGES).toContain(p.spec.image);
+  });
+  test('the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream\'s sizes, emptyDir', () => {
+    const poc1 = prometheusOf(apps).spec;
+    expect(poc1).toMatchObject({ replicas: 1, retention: '7d', resources: { requests: { memory: '400Mi' } } });
+    expect(poc1.storage.volumeClaimTemplate.spec).toEqual({ storageClassName: 'rook-ceph-block', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
+    expect(prometheusOf(labApps).spec.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+    const plain = prometheusOf(renderedApps(withSite(poc, (s) => { s.monitoring = {}; }))).spec;
+    expect(plain.replicas).toBe(2);
+    expect(plain.retention).toBeUndefined();
+    expect(plain.storage).toBeUndefined();
+    expect(plain.resources).toEqual({ requests: { memory: '400Mi' } });
+  });
+});
+
 describe('Grafana: the Postgres dashboard in kube-prometheus\' Grafana', () => {
   const deployment = objectOf(apps, 'monitoring', 'Deployment', 'grafana') as any;
   const cm = objectOf(apps, 'monitoring', 'ConfigMap', 'grafana-dashboard-postgres-clusters') as any;
@@ -264,6 +292,11 @@ describe('validation', () => {
     ['a duration without unit', (s: any) => { s.postgres.clusters[0].alerts = { instanceDownFor: '5' }; }, /^postgres\.clusters\[0\]\.alerts\.instanceDownFor: '5' is not a Prometheus duration/],
     ['a compound duration', (s: any) => { s.monitoring.thresholds = { archiveFailingFor: '1h30m' }; }, /^monitoring\.thresholds\.archiveFailingFor: '1h30m' is not a Prometheus duration/],
     ['alerts without monitoring', (s: any) => { delete s.monitoring; s.postgres.clusters[0].alerts = { connectionsRatio: 0.9 }; }, /^postgres\.clusters\[0\]\.alerts: alert thresholds need monitoring/],
+    ['no Prometheus server', (s: any) => { s.monitoring.prometheus.replicas = 0; }, /^monitoring\.prometheus\.replicas: 0 is not a whole number >= 1/],
+    ['a retention in words', (s: any) => { s.monitoring.prometheus.retention = '2 weeks'; }, /^monitoring\.prometheus\.retention: '2 weeks' is not a retention Prometheus reads/],
+    ['a volume of a class the site lacks', (s: any) => { s.monitoring.prometheus.storage.storageClass = 'fast-ssd'; }, /^monitoring\.prometheus\.storage\.storageClass: StorageClass 'fast-ssd' is not provided by this site \(it has rook-ceph-block\)/],
+    ['a volume size in GB', (s: any) => { s.monitoring.prometheus.storage.size = '10GB'; }, /^monitoring\.prometheus\.storage\.size: '10GB' is not a Kubernetes quantity: use binary units like '10Gi'/],
+    ['a limit below its request', (s: any) => { s.monitoring.prometheus.resources = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } }; }, /^monitoring\.prometheus\.resources\.limits\.memory: limit 1Gi is below the request 2Gi/],
   ])('%s is refused with its field path', (_n, change, expected) => {
     expect(messages(withSite(poc, change))).toEqual([expect.stringMatching(expected)]);
   });

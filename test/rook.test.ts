@@ -231,8 +231,11 @@ describe('bad Ceph input is refused with the field path and the fix', () => {
   test('fails on a duplicate device path', () => {
     expect(issues((s) => { s.nodes[3].disks.push({ device: '/dev/vdb', size: '10Gi' }); })).toEqual([{ path: 'nodes[3].disks[1].device', message: expect.stringMatching(/device '\/dev\/vdb' is listed twice/) }]);
   });
-  test('fails on a Postgres cluster asking for rook-ceph-block on a site without Ceph', () => {
-    expect(issues((s) => { delete s.ceph; })).toEqual([{ path: 'postgres.clusters[0].volume.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site.*enable Ceph/) }]);
+  test('fails on a Postgres cluster (and Prometheus) asking for rook-ceph-block on a site without Ceph', () => {
+    expect(issues((s) => { delete s.ceph; })).toEqual([
+      { path: 'postgres.clusters[0].volume.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site.*enable Ceph/) },
+      { path: 'monitoring.prometheus.storage.storageClass', message: expect.stringMatching(/StorageClass 'rook-ceph-block' is not provided by this site/) },
+    ]);
   });
   test('fails on more than 2 mgrs', () => {
     expect(issues((s) => { s.ceph.mgrCount = 3; })).toEqual([{ path: 'ceph.mgrCount', message: 'Rook runs 1 or 2 mgrs, not 3' }]);

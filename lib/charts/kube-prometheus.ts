@@ -10,11 +10,12 @@ import type { ExternalApp } from './argocd';
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
- * monitoring app replaces to mount the Postgres dashboard, and Alertmanager's configuration
+ * monitoring app replaces to mount the Postgres dashboard, the Prometheus `k8s`, which it renders
+ * sized for the site, and Alertmanager's configuration
  * Secret, which holds receivers' URLs and passwords: created at deploy time (docs/monitoring.md),
  * else ArgoCD's self-heal would revert it to upstream's (the operator runs a default config without it).
  */
-const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml'];
+const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml', 'prometheus-prometheus.yaml'];
 
 /**
  * kube-prometheus' manifests/setup, synthesized from the pinned files: the `monitoring`

@@ -2,7 +2,8 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, KubeRoleBinding, type Volume, type VolumeMount } from '../../imports/k8s';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor,
+  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, Prometheus, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
+  PrometheusSpecAlertingAlertmanagersPort, PrometheusSpecResourcesLimits, PrometheusSpecResourcesRequests, PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests, ServiceMonitor,
   ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme,
 } from '../../imports/monitoring.coreos.com';
 import { AppChart } from '../constructs/app-chart';
@@ -14,9 +15,9 @@ import { postgresAlertRules } from '../monitoring/rules';
 import { ROOK_NAMESPACE } from '../site/ceph';
 import { clusterNamespace, postgresNamespaces } from '../site/defaults';
 import { minioOf } from '../site/minio';
-import type { Site } from '../site/model';
-import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec } from '../site/monitoring';
-import { IMAGES } from '../site/versions';
+import type { ResourceAmounts, Site } from '../site/model';
+import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
+import { IMAGES, KUBE_PROMETHEUS_IMAGES } from '../site/versions';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
 const PROMETHEUS_SA = 'prometheus-k8s';
@@ -33,6 +34,8 @@ const UPSTREAM_DASHBOARDS = [
   'namespace-by-pod', 'namespace-by-workload', 'node-cluster-rsrc-use', 'node-rsrc-use', 'nodes-darwin', 'nodes',
   'persistentvolumesusage', 'pod-total', 'prometheus-remote-write', 'prometheus', 'proxy', 'scheduler', 'workload-total',
 ];
+
+const PROMETHEUS_IMAGE = KUBE_PROMETHEUS_IMAGES.find((i) => i.startsWith('quay.io/prometheus/prometheus:'))!;
 
 /** The Grafana image's `nobody` user, as kube-prometheus runs it. */
 const GRAFANA_UID = 65534;
@@ -110,7 +113,59 @@ export class MonitoringChart extends AppChart {
     }
 
     for (const ns of scraped) this.prometheusAccess(ns);
+    this.prometheus(spec.prometheus ?? {});
     this.grafana();
+  }
+
+  /**
+   * kube-prometheus' Prometheus `k8s` (manifests/prometheus-prometheus.yaml, excluded from the
+   * kube-prometheus Application), with the site's replicas, retention, volumes and resources.
+   * Same name, labels, selectors (every monitor and rule of every namespace), service account and
+   * Alertmanager as upstream's, so its Service, NetworkPolicy and PodDisruptionBudget still match.
+   */
+  private prometheus(p: PrometheusSpec): void {
+    const version = PROMETHEUS_IMAGE.split(':v')[1];
+    const labels = {
+      'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/part-of': 'kube-prometheus', 'app.kubernetes.io/version': version,
+    };
+    const amounts = <T>(r: ResourceAmounts | undefined, of: (v: string) => T) => (r ? { cpu: of(r.cpu), memory: of(r.memory) } : undefined);
+    const resources = p.resources
+      ? { requests: amounts(p.resources.requests, PrometheusSpecResourcesRequests.fromString), ...(p.resources.limits ? { limits: amounts(p.resources.limits, PrometheusSpecResourcesLimits.fromString) } : {}) }
+      : { requests: { memory: PrometheusSpecResourcesRequests.fromString('400Mi') } };
+    const prometheus = new Prometheus(this, 'Prometheus', {
+      metadata: { name: 'k8s', namespace: MONITORING_NAMESPACE, labels },
+      spec: {
+        image: PROMETHEUS_IMAGE,
+        version,
+        replicas: p.replicas ?? 2,
+        ...(p.retention ? { retention: p.retention } : {}),
+        ...(p.storage ? {
+          storage: {
+            volumeClaimTemplate: {
+              spec: {
+                storageClassName: p.storage.storageClass,
+                accessModes: ['ReadWriteOnce'],
+                resources: { requests: { storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(p.storage.size) } },
+              },
+            },
+          },
+        } : {}),
+        resources,
+        podMetadata: { labels },
+        serviceAccountName: PROMETHEUS_SA,
+        securityContext: { fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000 },
+        alerting: { alertmanagers: [{ apiVersion: 'v2', name: 'alertmanager-main', namespace: MONITORING_NAMESPACE, port: PrometheusSpecAlertingAlertmanagersPort.fromString('web') }] },
+        // {} selects everything, in every namespace: our PodMonitors and rules live beside the clusters
+        serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {},
+        podMonitorSelector: {}, podMonitorNamespaceSelector: {},
+        probeSelector: {}, probeNamespaceSelector: {},
+        ruleSelector: {}, ruleNamespaceSelector: {},
+        enableFeatures: [],
+        externalLabels: {},
+      },
+    });
+    addSyncOptions(prometheus, 'SkipDryRunOnMissingResource=true');
   }
 
   /** kube-prometheus' Role for its Prometheus, in one more namespace (docs/customizations/monitoring-additional-namespaces.md). */

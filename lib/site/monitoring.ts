@@ -1,4 +1,5 @@
-import type { PostgresClusterSpec, Site } from './model';
+import type { PostgresClusterSpec, Quantity, ResourceAmounts, Site } from './model';
+import { quantityIssues, resourcesIssues } from './quantity';
 import type { SiteIssue } from './validate';
 
 /** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. */
@@ -18,10 +19,24 @@ export interface PostgresAlertThresholds {
   readonly archiveFailingFor: PromDuration;
 }
 
+/** kube-prometheus' Prometheus `k8s`, sized for the site (the monitoring app renders it in place of upstream's). */
+export interface PrometheusSpec {
+  /** Servers, each scraping every target (HA by duplication). @default 2 (kube-prometheus') */
+  readonly replicas?: number;
+  /** How long samples are kept: a number and one unit of ms, s, m, h, d, w, y. @default '24h' (the operator's) */
+  readonly retention?: string;
+  /** A volume per server; without one, samples live in an emptyDir and a restart loses them. @default - emptyDir */
+  readonly storage?: { readonly size: Quantity; readonly storageClass: string };
+  /** @default requests 400Mi of memory (kube-prometheus'), no limits */
+  readonly resources?: { readonly requests: ResourceAmounts; readonly limits?: ResourceAmounts };
+}
+
 /** Monitoring of a site: kube-prometheus, a postgres_exporter on every Spilo pod, rules, a dashboard. */
 export interface MonitoringSpec {
   /** Thresholds of every cluster's alerts; a cluster's `alerts` overrides them field by field. @default - THRESHOLD_DEFAULTS */
   readonly thresholds?: Partial<PostgresAlertThresholds>;
+  /** Prometheus' replicas, retention, storage and resources. @default - kube-prometheus' own */
+  readonly prometheus?: PrometheusSpec;
 }
 
 export const THRESHOLD_DEFAULTS: PostgresAlertThresholds = {
@@ -59,8 +74,31 @@ function validateThresholds(t: Partial<PostgresAlertThresholds> | undefined, pat
   return issues;
 }
 
-export function validateMonitoring(site: Site): SiteIssue[] {
-  const issues = validateThresholds(site.monitoring?.thresholds, 'monitoring.thresholds');
+const RETENTION = /^\d+(ms|s|m|h|d|w|y)$/;
+
+function validatePrometheus(p: PrometheusSpec | undefined, storageClasses: readonly string[]): SiteIssue[] {
+  if (!p) return [];
+  const issues: SiteIssue[] = [];
+  const at = 'monitoring.prometheus';
+  if (p.replicas !== undefined && !(Number.isInteger(p.replicas) && p.replicas >= 1)) {
+    issues.push({ path: `${at}.replicas`, message: `${p.replicas} is not a whole number >= 1` });
+  }
+  if (p.retention !== undefined && !RETENTION.test(p.retention)) {
+    issues.push({ path: `${at}.retention`, message: `'${p.retention}' is not a retention Prometheus reads: a whole number and one unit of ms, s, m, h, d, w, y, e.g. '15d'` });
+  }
+  if (p.storage) {
+    issues.push(...quantityIssues(`${at}.storage.size`, p.storage.size));
+    if (!storageClasses.includes(p.storage.storageClass)) {
+      issues.push({ path: `${at}.storage.storageClass`, message: `StorageClass '${p.storage.storageClass}' is not provided by this site (${storageClasses.length ? `it has ${storageClasses.join(', ')}` : 'it has none'}): use one it provides or list it in externalStorageClasses` });
+    }
+  }
+  if (p.resources) issues.push(...resourcesIssues(`${at}.resources`, p.resources));
+  return issues;
+}
+
+/** @param storageClasses the StorageClasses the site provides (for Prometheus' volumes) */
+export function validateMonitoring(site: Site, storageClasses: readonly string[]): SiteIssue[] {
+  const issues = [...validateThresholds(site.monitoring?.thresholds, 'monitoring.thresholds'), ...validatePrometheus(site.monitoring?.prometheus, storageClasses)];
   site.postgres.clusters.forEach((pg, i) => {
     const path = `postgres.clusters[${i}].alerts`;
     if (pg.alerts && !site.monitoring) issues.push({ path, message: 'alert thresholds need monitoring: add `monitoring: {}` to the site or remove alerts' });

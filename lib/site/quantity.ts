@@ -1,3 +1,6 @@
+import type { ResourceAmounts } from './model';
+import type { SiteIssue } from './validate';
+
 /** Kubernetes resource quantities (k8s.io/apimachinery resource.Quantity), parsed for validation and arithmetic. */
 
 const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
@@ -23,4 +26,25 @@ export function quantityHint(value: string): string {
   const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtTpP])[bB]$/.exec(value);
   if (m) return `use binary units like '${m[1]}${m[2].toUpperCase()}i' (Gi, Mi), not '${m[2]}${value.slice(-1)}'`;
   return 'use a Kubernetes quantity such as 1Gi, 512Mi or 250m';
+}
+
+/** A quantity field that must be valid and above zero. */
+export function quantityIssues(path: string, value: string): SiteIssue[] {
+  if (!isQuantity(value)) return [{ path, message: `'${value}' is not a Kubernetes quantity: ${quantityHint(String(value))}` }];
+  return parseQuantity(value) > 0 ? [] : [{ path, message: `'${value}' must be greater than zero` }];
+}
+
+/** Requests and (optional) limits of a container: valid quantities, no limit below its request. */
+export function resourcesIssues(path: string, r: { readonly requests: ResourceAmounts; readonly limits?: ResourceAmounts }): SiteIssue[] {
+  const issues: SiteIssue[] = [];
+  for (const res of ['cpu', 'memory'] as const) {
+    issues.push(...quantityIssues(`${path}.requests.${res}`, r.requests[res]));
+    if (!r.limits) continue;
+    issues.push(...quantityIssues(`${path}.limits.${res}`, r.limits[res]));
+    const [req, lim] = [r.requests[res], r.limits[res]];
+    if (isQuantity(req) && isQuantity(lim) && parseQuantity(lim) < parseQuantity(req)) {
+      issues.push({ path: `${path}.limits.${res}`, message: `limit ${lim} is below the request ${req}: raise the limit or lower the request` });
+    }
+  }
+  return issues;
 }

@@ -1,6 +1,6 @@
 import type { NodeRole, PostgresClusterSpec, PostgresUserFlag, Site, SiteNode } from './model';
 import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
-import { isQuantity, parseQuantity, quantityHint } from './quantity';
+import { quantityIssues, resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';
 import { VERSIONS } from './versions';
 import { defaultsOf } from './defaults';
@@ -57,8 +57,7 @@ function dnsLabel(issues: SiteIssue[], path: string, value: string, what: string
 }
 
 function quantity(issues: SiteIssue[], path: string, value: string): void {
-  if (!isQuantity(value)) issues.push({ path, message: `'${value}' is not a Kubernetes quantity: ${quantityHint(String(value))}` });
-  else if (parseQuantity(value) <= 0) issues.push({ path, message: `'${value}' must be greater than zero` });
+  issues.push(...quantityIssues(path, value));
 }
 
 function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?: Cidr } {
@@ -152,18 +151,7 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
   for (const [db, owner] of Object.entries(pg.databases ?? {})) {
     if (!(owner in (pg.users ?? {}))) issues.push({ path: `${p}.databases.${db}`, message: `owner '${owner}' is not in users: declare it in users or pick a declared owner` });
   }
-  if (pg.resources) {
-    for (const kind of ['requests', 'limits'] as const) {
-      for (const res of ['cpu', 'memory'] as const) quantity(issues, `${p}.resources.${kind}.${res}`, pg.resources[kind][res]);
-    }
-    for (const res of ['cpu', 'memory'] as const) {
-      const req = pg.resources.requests[res];
-      const lim = pg.resources.limits[res];
-      if (isQuantity(req) && isQuantity(lim) && parseQuantity(lim) < parseQuantity(req)) {
-        issues.push({ path: `${p}.resources.limits.${res}`, message: `limit ${lim} is below the request ${req}: raise the limit or lower the request` });
-      }
-    }
-  }
+  if (pg.resources) issues.push(...resourcesIssues(`${p}.resources`, pg.resources));
   const sc = pg.securityContext;
   if (sc && (sc.runAsUser === 0 || sc.runAsGroup === 0)) {
     issues.push({ path: `${p}.securityContext`, message: 'Spilo must not run as root (uid/gid 0): use the image\'s postgres user, 101/103' });
@@ -208,7 +196,7 @@ export function validateSite(site: Site): SiteIssue[] {
   issues.push(...validateCeph(site));
   issues.push(...validateMinio(site));
   issues.push(...validateBackups(site));
-  issues.push(...validateMonitoring(site));
+  issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
   return issues;
 }

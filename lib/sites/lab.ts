@@ -25,7 +25,14 @@ export const lab: Site = {
   ],
   ceph: {},
   bootstrap: { installArgoCd: true },
-  monitoring: { thresholds: { replicationLagSeconds: 30, volumeFreeRatio: 0.2 } },
+  monitoring: {
+    thresholds: { replicationLagSeconds: 30, volumeFreeRatio: 0.2 },
+    prometheus: {
+      retention: '15d',
+      storage: { size: '50Gi', storageClass: 'rook-ceph-block' },
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+    },
+  },
   minio: {
     rootCredentialsSecret: 'minio-root',
     buckets: ['postgres-backups'],

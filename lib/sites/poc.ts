@@ -27,8 +27,9 @@ export const poc: Site = {
   // the runbook's Rook: 3 mons, the dashboard, cert-manager for the admission webhook
   ceph: { certManager: true, toolbox: true },
   bootstrap: { installArgoCd: true },
-  // the runbook's kube-prometheus, with the postgres_exporter it ran by hand as a sidecar
-  monitoring: {},
+  // the runbook's kube-prometheus, with the postgres_exporter it ran by hand as a sidecar; one
+  // Prometheus for the 2 GB workers, its samples on Ceph so that a restart keeps them
+  monitoring: { prometheus: { replicas: 1, retention: '7d', storage: { size: '10Gi', storageClass: 'rook-ceph-block' } } },
   // the runbook's tenant: 4 servers on the s3 workers, one 50Gi disk each, TLS auto-cert
   minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },
   postgres: {
