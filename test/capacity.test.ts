@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check/capacity';
 import { SITES } from '../lib/sites';
 import { poc } from '../lib/sites/poc';
+import { withSite } from './support/render';
 import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
 
 const Mi = 2 ** 20;
@@ -48,7 +49,10 @@ describe('capacity', () => {
     expect(worker.requests.memory).toBe(182 * Mi);
     const cp = load.nodes.find((n) => n.node.name === 'debian-cp')!;
     expect(cp.requests.cpu).toBeCloseTo(0.75);
-    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment grafana', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
+    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment grafana', 'Prometheus servers of k8s', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
+    // the site's one Prometheus, with the operator's config-reloader
+    const prometheus = load.floating.find((w) => w.label === 'Prometheus servers of k8s')!;
+    expect([prometheus.replicas, prometheus.requests.memory]).toEqual([1, 450 * Mi]);
   });
 
   test('a crafted Ceph without requests fits by its empty requests but not by Rook\'s minimums (warning)', () => {
@@ -85,9 +89,15 @@ describe('capacity', () => {
   test('fails when unpinned pods together exceed what the nodes have left', () => {
     const many = { ...hardenedDeployment('many', {}, { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }) };
     (many.spec as { replicas: number }).replicas = 12;
-    const findings = checkCapacity(withObjects(bare(), 'postgres-operator', many));
+    const findings = checkCapacity(withObjects(bare(), 'postgres-operator', many)).filter((f) => f.where.endsWith('/many'));
     // 6 untainted workers with 1.4Gi allocatable hold one 1Gi pod each
     expect(findings.map((f) => [f.where, f.message])).toEqual([['poc/postgres-operator: Deployment postgres-operator/many', expect.stringMatching(/: only 6 of 12 fit in what the pinned pods leave/)]]);
+  });
+
+  test('a Prometheus too big for the workers fails like any other pods', () => {
+    const big = siteTree(withSite(poc, (s) => { s.monitoring.prometheus = { replicas: 2, resources: { requests: { cpu: '1', memory: '4Gi' } } }; }));
+    expect(checkCapacity(big).filter((f) => f.severity === 'error').map((f) => [f.where, f.message]))
+      .toEqual([['poc/monitoring: Prometheus monitoring/k8s', expect.stringMatching(/^Prometheus servers of k8s request 1\.01 CPU \/ 4\.05Gi per pod: only 0 of 2 fit/)]]);
   });
 
   test('a missing request counts as the limit', () => {
