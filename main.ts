@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { SITES } from './lib/sites';
 import { SiteValidationError, validateSite } from './lib/site/validate';
-import { renderManifests, type FileTree } from './lib/synth/render';
+import { renderSiteManifests, type FileTree } from './lib/synth/render';
 import { writeTree } from './lib/synth/write-tree';
 import { renderHostBootstrap } from './lib/bootstrap/host-bootstrap';
 import { renderSiteReport } from './lib/report/site-report';
@@ -31,13 +31,13 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
   }
   return sites.map((site) => {
-    const manifests = renderManifests(site);
+    const { files, objects } = renderSiteManifests(site);
     return {
       site,
       trees: [
-        { root: 'dist', files: manifests },
+        { root: 'dist', files },
         { root: 'host-bootstrap', files: renderHostBootstrap(site) },
-        { root: 'docs/sites', files: renderSiteReport(site, manifests) },
+        { root: 'docs/sites', files: renderSiteReport(site, files, objects) },
       ],
     };
   });

@@ -108,9 +108,12 @@ function wavesDiagram(site: Site, all: readonly AppRow[]): string[] {
   return lines;
 }
 
-export function renderSiteReport(site: Site, manifests: FileTree): FileTree {
-  // CRDs are large and say nothing about placement: leave them out of the parse
-  const objects = parseTree(site.name, new Map([...manifests].filter(([f]) => !/\/customresourcedefinition-/.test(f))));
+/** @param rendered the objects of `manifests`, when the caller has them (else they are parsed from the YAML) */
+export function renderSiteReport(site: Site, manifests: FileTree, rendered?: readonly RenderedObject[]): FileTree {
+  // CRDs are large and say nothing about placement: leave them out
+  const objects = rendered
+    ? rendered.filter((r) => r.obj.kind !== 'CustomResourceDefinition')
+    : parseTree(site.name, new Map([...manifests].filter(([f]) => !/\/customresourcedefinition-/.test(f))));
   const tree = { site, objects };
   const apps = applications(site, objects, manifests);
   const images = [...new Set(objects.flatMap((r) => imagesOf(r.obj).map((i) => i.image)))].sort();
