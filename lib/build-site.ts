@@ -18,7 +18,7 @@ export function externalApps(site: Site): ExternalApp[] {
   return [
     ...(site.ceph && cephOf(site, site.ceph).certManager ? [certManagerApp()] : []),
     ...(site.minio ? [minioOperatorApp()] : []),
-    ...(site.monitoring ? [kubePrometheusApp()] : []),
+    ...(site.monitoring ? [kubePrometheusApp(site.monitoring)] : []),
   ];
 }
 

@@ -61,8 +61,11 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
     const app = objectOf(apps, 'argocd', 'Application', 'kube-prometheus') as any;
     expect(app.spec.source).toEqual({
       repoURL: 'https://github.com/prometheus-operator/kube-prometheus.git', path: 'manifests', targetRevision: VERSIONS.kubePrometheus,
-      directory: { exclude: '{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-prometheus.yaml}' },
+      // the POC runs one Prometheus: upstream's PodDisruptionBudget (minAvailable 1) would block every drain
+      directory: { exclude: '{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-podDisruptionBudget.yaml,prometheus-prometheus.yaml}' },
     });
+    const labApp = objectOf(labApps, 'argocd', 'Application', 'kube-prometheus') as any;
+    expect(labApp.spec.source.directory.exclude).toBe('{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-prometheus.yaml}');
     expect(app.spec.destination.namespace).toBe('monitoring');
     // its namespace comes from the setup app: ArgoCD must not create it with other labels; its objects
     // are small enough for client-side apply, and app-wide server-side apply had bugs in 2.7

@@ -3,7 +3,7 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
-import { MONITORING_NAMESPACE } from '../site/monitoring';
+import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
 import { KUBE_PROMETHEUS_IMAGES, VERSIONS } from '../site/versions';
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 import type { ExternalApp } from './argocd';
@@ -39,7 +39,9 @@ export class KubePrometheusSetupChart extends AppChart {
  * pinned Git tag: Prometheus k8s, Alertmanager, the operator, node-exporter, kube-state-metrics,
  * prometheus-adapter, blackbox-exporter and Grafana's configuration, but for EXCLUDED_FILES.
  */
-export function kubePrometheusApp(): ExternalApp {
+export function kubePrometheusApp(spec: MonitoringSpec): ExternalApp {
+  // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
+  const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])].sort();
   return {
     name: 'kube-prometheus',
     wave: WAVES.operators,
@@ -49,7 +51,7 @@ export function kubePrometheusApp(): ExternalApp {
       repoUrl: 'https://github.com/prometheus-operator/kube-prometheus.git',
       path: 'manifests',
       targetRevision: VERSIONS.kubePrometheus,
-      directory: { exclude: `{${EXCLUDED_FILES.join(',')}}` },
+      directory: { exclude: `{${excluded.join(',')}}` },
     },
     clusterKinds: [
       'apiregistration.k8s.io/APIService',
@@ -58,7 +60,7 @@ export function kubePrometheusApp(): ExternalApp {
     ],
     namespacedKinds: [
       '/ConfigMap', '/Secret', '/Service', '/ServiceAccount', 'apps/DaemonSet', 'apps/Deployment',
-      'monitoring.coreos.com/Alertmanager', 'monitoring.coreos.com/Prometheus', 'monitoring.coreos.com/PrometheusRule',
+      'monitoring.coreos.com/Alertmanager', 'monitoring.coreos.com/PrometheusRule',
       'monitoring.coreos.com/ServiceMonitor', 'networking.k8s.io/NetworkPolicy', 'policy/PodDisruptionBudget',
       'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding',
     ],
