@@ -8,11 +8,12 @@ import { lab } from '../lib/sites/lab';
 import { poc } from '../lib/sites/poc';
 import { kubeadmDoc, userDataText } from './support/bootstrap';
 import { load } from 'js-yaml';
+import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey } from './support/fake-secrets';
 import { withSite } from './support/render';
 
-const TOKEN = 'abcdef.0123456789abcdef';
-const HASH = `sha256:${'0a'.repeat(32)}`;
-const KEY = 'f'.repeat(64);
+const TOKEN = fakeBootstrapToken();
+const HASH = fakeCaCertHash();
+const KEY = fakeCertificateKey();
 const ALL = { KUBEADM_TOKEN: TOKEN, KUBEADM_CA_CERT_HASH: HASH, KUBEADM_CERTIFICATE_KEY: KEY };
 
 describe('fillSecrets', () => {
@@ -41,8 +42,8 @@ describe('fillSecrets', () => {
   });
 
   test('fails on a malformed token or hash, without echoing it', () => {
-    expect(() => fillSecrets(userDataText(poc, 'dnumworker1'), { ...ALL, KUBEADM_TOKEN: 'ABCDEF.0123456789abcdef' }, 'x')).toThrow(/KUBEADM_TOKEN is not the bootstrap token/);
-    expect(() => fillSecrets(userDataText(poc, 'dnumworker1'), { ...ALL, KUBEADM_CA_CERT_HASH: '0a'.repeat(32) }, 'x')).toThrow(/KUBEADM_CA_CERT_HASH is not the cluster CA's public key hash, sha256:<64 hex digits> \(got 64 characters/);
+    expect(() => fillSecrets(userDataText(poc, 'dnumworker1'), { ...ALL, KUBEADM_TOKEN: TOKEN.toUpperCase() }, 'x')).toThrow(/KUBEADM_TOKEN is not the bootstrap token/);
+    expect(() => fillSecrets(userDataText(poc, 'dnumworker1'), { ...ALL, KUBEADM_CA_CERT_HASH: HASH.slice('sha256:'.length) }, 'x')).toThrow(/KUBEADM_CA_CERT_HASH is not the cluster CA's public key hash, sha256:<64 hex digits> \(got 64 characters/);
   });
 
   test('fails when a placeholder it does not know is left', () => {
@@ -87,7 +88,7 @@ describe('npm run host-config (the CLI, in a scratch directory)', () => {
 
   test('reads a --secrets file, the environment winning over it', () => {
     const dir = scratch();
-    writeFileSync(join(dir, 'secrets.env'), `KUBEADM_TOKEN=zzzzzz.zzzzzzzzzzzzzzzz\nKUBEADM_CA_CERT_HASH=${HASH}\n`);
+    writeFileSync(join(dir, 'secrets.env'), `KUBEADM_TOKEN=${fakeBootstrapToken()}\nKUBEADM_CA_CERT_HASH=${HASH}\n`);
     expect(run(dir, { KUBEADM_TOKEN: TOKEN }, '--site', 'poc', '--node', 'dnumworker2', '--secrets', 'secrets.env').status).toBe(0);
     const text = readFileSync(join(dir, 'host-config', 'poc', 'dnumworker2.yaml'), 'utf8');
     expect(text).toContain(`token: ${TOKEN}`);

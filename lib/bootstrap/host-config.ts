@@ -1,6 +1,6 @@
 import { SECRETS, placeholder, type SecretName } from './secrets';
 
-/** Values by variable name, e.g. `{ KUBEADM_TOKEN: 'abcdef.0123456789abcdef' }`. */
+/** Values by variable name, e.g. `{ KUBEADM_TOKEN: '<token from kubeadm token generate>' }`. */
 export type SecretValues = Readonly<Record<string, string | undefined>>;
 
 /** Parses a `--secrets` file: `NAME=value` lines, blank lines and `#` comments allowed. */
