@@ -11,10 +11,12 @@ import { SITES } from '../lib/sites';
 import { poc } from '../lib/sites/poc';
 import { lab } from '../lib/sites/lab';
 import { siteTree, withObjects } from './support/trees';
+import { fakePassword } from './support/fake-secrets';
 
 const ROOT = join(__dirname, '..');
 /** A credential built at run time, so that this tracked file holds none. */
-const leak = (host: string) => ['postgres', '//admin', `Sup3rS3cretPassw0rd@${host}`, '5432/app'].join(':');
+/** A connection string with a password made at run time (secretlint must find it, git must never hold one). */
+const leak = (host: string) => `postgres://admin:${fakePassword()}@${host}:5432/app`;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const tempDir = (prefix: string) => {
