@@ -72,6 +72,9 @@ interface AppEntry {
   readonly podSecurity?: PodSecurityLevel;
 }
 
+/** Application-wide sync options of an upstream source: a namespace ArgoCD creates, server-side apply. */
+const syncOptions = (e: AppEntry): string[] => [...(e.podSecurity ? ['CreateNamespace=true'] : []), ...(e.serverSideApply ? ['ServerSideApply=true'] : [])];
+
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /**
@@ -129,8 +132,7 @@ export class ArgoCdChart extends AppChart {
           destination: { server: IN_CLUSTER, ...(e.namespace ? { namespace: e.namespace } : {}) },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
-            ...(e.podSecurity || e.serverSideApply
-              ? { syncOptions: [...(e.podSecurity ? ['CreateNamespace=true'] : []), ...(e.serverSideApply ? ['ServerSideApply=true'] : [])] } : {}),
+            ...(syncOptions(e).length ? { syncOptions: syncOptions(e) } : {}),
             // an upstream source that does not render its namespace: ArgoCD creates it, labelled like ours
             ...(e.podSecurity ? { managedNamespaceMetadata: { labels: podSecurityLabels(e.podSecurity) } } : {}),
             // automated sync does not retry a failed sync by itself

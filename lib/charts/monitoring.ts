@@ -17,7 +17,7 @@ import { clusterNamespace, postgresNamespaces } from '../site/defaults';
 import { minioOf } from '../site/minio';
 import type { ResourceAmounts, Site } from '../site/model';
 import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
-import { IMAGES, KUBE_PROMETHEUS_IMAGES } from '../site/versions';
+import { IMAGES } from '../site/versions';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
 const PROMETHEUS_SA = 'prometheus-k8s';
@@ -34,8 +34,6 @@ const UPSTREAM_DASHBOARDS = [
   'namespace-by-pod', 'namespace-by-workload', 'node-cluster-rsrc-use', 'node-rsrc-use', 'nodes-darwin', 'nodes',
   'persistentvolumesusage', 'pod-total', 'prometheus-remote-write', 'prometheus', 'proxy', 'scheduler', 'workload-total',
 ];
-
-const PROMETHEUS_IMAGE = KUBE_PROMETHEUS_IMAGES.find((i) => i.startsWith('quay.io/prometheus/prometheus:'))!;
 
 /** The Grafana image's `nobody` user, as kube-prometheus runs it. */
 const GRAFANA_UID = 65534;
@@ -124,7 +122,7 @@ export class MonitoringChart extends AppChart {
    * Alertmanager as upstream's, so its Service, NetworkPolicy and PodDisruptionBudget still match.
    */
   private prometheus(p: PrometheusSpec): void {
-    const version = PROMETHEUS_IMAGE.split(':v')[1];
+    const version = IMAGES.prometheus.split(':v')[1];
     const labels = {
       'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus',
       'app.kubernetes.io/part-of': 'kube-prometheus', 'app.kubernetes.io/version': version,
@@ -136,7 +134,7 @@ export class MonitoringChart extends AppChart {
     const prometheus = new Prometheus(this, 'Prometheus', {
       metadata: { name: 'k8s', namespace: MONITORING_NAMESPACE, labels },
       spec: {
-        image: PROMETHEUS_IMAGE,
+        image: IMAGES.prometheus,
         version,
         replicas: p.replicas ?? 2,
         ...(p.retention ? { retention: p.retention } : {}),

@@ -58,6 +58,8 @@ export const IMAGES = {
   minioOperator: `quay.io/minio/operator:${VERSIONS.minioOperator}`,
   kes: `minio/kes:${VERSIONS.kes}`,
   postgresExporter: `quay.io/prometheuscommunity/postgres-exporter:${VERSIONS.postgresExporter}`,
+  /** kube-prometheus' Prometheus (manifests/prometheus-prometheus.yaml at kubePrometheus), which the monitoring app renders. */
+  prometheus: 'quay.io/prometheus/prometheus:v2.46.0',
   /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
   grafana: 'grafana/grafana:9.5.3',
 } as const;
@@ -67,7 +69,7 @@ export const IMAGES = {
  * operator's config-reloader argument), Grafana's aside: ten in all for v0.13.0.
  */
 export const KUBE_PROMETHEUS_IMAGES: readonly string[] = [
-  'quay.io/prometheus/prometheus:v2.46.0',
+  IMAGES.prometheus,
   'quay.io/prometheus-operator/prometheus-operator:v0.67.1',
   'quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1',
   'quay.io/prometheus/alertmanager:v0.26.0',

@@ -12,17 +12,18 @@ import { cachedText } from '../build-cache';
 export type FileTree = Map<string, string>;
 
 
-/** Objects this big (CRDs, in bytes of JSON) are dumped once and their YAML kept in .build/: dumping is most of synth's time. */
-const CACHED_DUMP_SIZE = 16_384;
-
 const DUMP_OPTIONS = { noRefs: true, lineWidth: -1 };
 /** What else decides the YAML text: a js-yaml upgrade must not reuse an older version's dumps. */
 const DUMPER = `js-yaml ${jsYamlVersion} ${JSON.stringify(DUMP_OPTIONS)}\n`;
 
+/**
+ * An object as one YAML document under a header comment. CRDs (hundreds of KB each, the same
+ * for every site) were most of synth's time: their YAML is kept in .build/ by content hash.
+ */
 export function toYaml(obj: unknown, header: string): string {
   const dumpYaml = () => dump(obj, DUMP_OPTIONS);
-  const json = JSON.stringify(obj);
-  return `# ${header}\n${json.length < CACHED_DUMP_SIZE ? dumpYaml() : cachedText(PROJECT_ROOT, 'yaml', DUMPER + json, dumpYaml)}`;
+  const crd = (obj as { kind?: string }).kind === 'CustomResourceDefinition';
+  return `# ${header}\n${crd ? cachedText(PROJECT_ROOT, 'yaml', DUMPER + JSON.stringify(obj), dumpYaml) : dumpYaml()}`;
 }
 
 /** A site's dist/ files and the objects they hold, so that the site report need not parse them back. */
