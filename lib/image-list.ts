@@ -8,6 +8,7 @@ import { bootstrapOf, kubernetesMinorOf } from './site/bootstrap';
 import type { Site } from './site/model';
 import { VERSIONS } from './site/versions';
 import { renderManifests } from './synth/render';
+import { byText } from './order';
 
 /** One image a site needs, and what needs it (`dist/<app>`, `kubeadm`, `flannel`, `argocd install`). */
 export interface NeededImage {
@@ -49,5 +50,5 @@ export function siteImages(site: Site): NeededImage[] {
   if (bootstrapOf(site).installArgoCd) {
     ARGOCD_INSTALL_IMAGES.forEach((image) => add(image, 'argocd install'));
   }
-  return [...uses].map(([image, users]) => ({ image, usedBy: [...users].sort() })).sort((a, b) => a.image.localeCompare(b.image));
+  return [...uses].map(([image, users]) => ({ image, usedBy: [...users].sort(byText) })).sort((a, b) => byText(a.image, b.image));
 }

@@ -1,6 +1,7 @@
 import { BACKUP_DEFAULTS } from './site/backups';
 import { minioOf } from './site/minio';
 import type { Site } from './site/model';
+import { byText } from './order';
 
 /** The pod environment ConfigMap (in the operator namespace) every Spilo pod receives. */
 export const POD_ENVIRONMENT_CONFIGMAP = 'postgres-pod-config';
@@ -45,5 +46,5 @@ export function backupEnvironment(site: Site): Record<string, string> {
     ...Object.entries(s3).map(([k, v]) => [`CLONE_${k}`, v]),
     ['BACKUP_SCHEDULE', backups.schedule ?? BACKUP_DEFAULTS.schedule],
     ['BACKUP_NUM_TO_RETAIN', String(backups.retain ?? BACKUP_DEFAULTS.retain)],
-  ].sort(([a], [b]) => a.localeCompare(b)));
+  ].sort(([a], [b]) => byText(a, b)));
 }

@@ -4,13 +4,13 @@
  * impact notes and a DESTRUCTIVE banner, then the line diff of host-bootstrap/. The PR workflow
  * posts its Markdown.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatMarkdown, formatTerminal } from '../lib/diff/format';
 import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { diffFiles } from '../lib/diff/host-files';
 import { diffTrees } from '../lib/diff/semantic';
 import { PROJECT_ROOT } from '../lib/upstream';
+import { writeFileAtomic } from '../lib/write/atomic';
 
 function main(): void {
   const { values } = parseArgs({
@@ -31,7 +31,7 @@ function main(): void {
   const diff = diffTrees(dist.before, dist.after);
   const files = diffFiles(host.before, host.after);
   const text = values.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files);
-  if (values.output) writeFileSync(values.output, `${text}\n`);
+  if (values.output) writeFileAtomic(values.output, `${text}\n`);
   else console.log(text);
 }
 

@@ -6,10 +6,14 @@
  * KUBEADM_CA_CERT_HASH, KUBEADM_CERTIFICATE_KEY) or from a NAME=value file; the environment
  * wins. Writes nothing unless every node's file can be filled completely.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fillSecrets, parseSecretsFile } from '../lib/bootstrap/host-config';
+import { writeFileAtomic } from '../lib/write/atomic';
+
+/** A write failed after the inputs were checked: the message lists what was written. */
+class WriteFailure extends Error {}
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -33,10 +37,15 @@ function main(): void {
 
   const dir = join('host-config', site);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const written: string[] = [];
   for (const { node, content } of filled) {
     const out = join(dir, `${node}.yaml`);
-    writeFileSync(out, content, { mode: 0o600 });
-    chmodSync(out, 0o600); // an existing file keeps its mode otherwise
+    try {
+      writeFileAtomic(out, content, 0o600); // a new file each time: an older one's mode does not carry over
+    } catch (e) {
+      throw new WriteFailure(`${out}: not written (${e instanceof Error ? e.message : String(e)})${written.length ? `; written before: ${written.join(', ')}` : ''}`);
+    }
+    written.push(out);
     console.log(`${out}: user-data with secrets for node ${node}; git ignores host-config/, never commit it`);
   }
 }
@@ -44,6 +53,7 @@ function main(): void {
 try {
   main();
 } catch (e) {
-  console.error(`host-config failed, nothing was written:\n${e instanceof Error ? e.message : String(e)}`);
+  const text = e instanceof Error ? e.message : String(e);
+  console.error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`);
   process.exit(1);
 }

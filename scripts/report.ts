@@ -7,14 +7,14 @@ import { selectSites } from '../main';
 import { renderSiteReport } from '../lib/report/site-report';
 import { SiteValidationError, validateSite } from '../lib/site/validate';
 import { renderManifests } from '../lib/synth/render';
-import { writeTree } from '../lib/synth/write-tree';
+import { writeSiteTrees } from '../lib/synth/write-tree';
 
 function main(): void {
   const { values } = parseArgs({ options: { site: { type: 'string', multiple: true } } });
   for (const site of selectSites(values.site ?? [])) {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
-    const s = writeTree('docs/sites', site.name, renderSiteReport(site, renderManifests(site)));
+    const [s] = writeSiteTrees('.', site.name, [{ root: 'docs/sites', files: renderSiteReport(site, renderManifests(site)) }]);
     console.log(`docs/sites/${site.name}/README.md (${s.written ? 'written' : 'unchanged'})`);
   }
 }

@@ -1,33 +1,61 @@
 #!/usr/bin/env node
-// `npm run synth`: bundle main.ts with esbuild when a source is newer than the bundle, then run
-// the bundle in this process (no ts-node/tsx start-up; see `npm run bench`).
+// `npm run synth`: bundle main.ts with esbuild when a source changed since the bundle was built,
+// then run the bundle in this process (no ts-node/tsx start-up; see `npm run bench`).
 'use strict';
-const { readdirSync, statSync } = require('node:fs');
+const { closeSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const bundle = join(root, '.build', 'synth.cjs');
 
-/** Newest mtime of the TypeScript sources the bundle is built from. */
-function newestSource() {
-  let newest = statSync(join(root, 'main.ts')).mtimeMs;
+/** Path, size and mtime of every TypeScript source the bundle is built from: any change (newer or older) rebuilds. */
+function sourcesKey() {
+  const hash = createHash('sha256');
+  const add = (path) => { const s = statSync(path); hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`); };
+  add(join(root, 'main.ts'));
   for (const dir of ['lib', 'imports']) {
-    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-    }
+    const files = readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath ?? e.path, e.name));
+    for (const file of files.sort()) add(file);
   }
-  return newest;
+  return hash.digest('hex');
 }
 
-let built = 0;
-try {
-  built = statSync(bundle).mtimeMs;
-} catch {
-  // no bundle yet
+/** The key on the bundle's first line, or undefined. */
+function bundleKey() {
+  try {
+    const fd = openSync(bundle, 'r');
+    const head = Buffer.alloc(100);
+    const n = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    return /^\/\/ sources ([0-9a-f]{64})\n/.exec(head.toString('utf8', 0, n))?.[1];
+  } catch {
+    return undefined; // no bundle yet
+  }
 }
-if (built <= newestSource()) {
-  require('esbuild').buildSync({
-    entryPoints: [join(root, 'main.ts')], bundle: true, platform: 'node', target: 'node20', outfile: bundle, logLevel: 'warning',
+
+const key = sourcesKey();
+if (bundleKey() !== key) {
+  const { outputFiles } = require('esbuild').buildSync({
+    entryPoints: [join(root, 'main.ts')], bundle: true, platform: 'node', target: 'node20', write: false, outfile: bundle,
+    banner: { js: `// sources ${key}` }, logLevel: 'warning',
   });
+  // written as lib/write/atomic.ts does (that module is TypeScript, not loadable before the bundle exists)
+  mkdirSync(join(root, '.build'), { recursive: true });
+  const temp = `${bundle}.tmp-${process.pid}`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeFileSync(fd, outputFiles[0].contents);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, bundle);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
 }
 require(bundle).run();

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderManifests } from '../lib/synth/render';
 import { SITES } from '../lib/sites';
+import { TREE_ROOTS } from '../lib/synth/write-tree';
+import { fingerprint } from './support/files';
 
 const ROOT = join(__dirname, '..');
 
@@ -25,19 +26,8 @@ function synth(dir: string, ...args: string[]) {
   return spawnSync('npm', ['run', '--silent', 'synth', '--', ...args], { cwd: dir, encoding: 'utf8' });
 }
 
-/** path → sha256 of every file under dir. */
 /** The trees synth writes, one folder per site in each. */
-const TREES = ['dist', 'host-bootstrap', 'docs/sites'];
-
-function fingerprint(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const p = join(e.parentPath ?? e.path, e.name);
-    out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-  }
-  return out;
-}
+const TREES = TREE_ROOTS;
 
 describe('npm run synth (the real CLI, in a copy of the project)', () => {
   let dir: string;

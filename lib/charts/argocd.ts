@@ -7,6 +7,7 @@ import { WAVES, setSyncWave } from '../constructs/argocd-sync';
 import { mirrorUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { HEALTH_CHECKS } from './argocd-health';
+import { byText } from '../order';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -87,7 +88,7 @@ export class ArgoCdChart extends AppChart {
     super(app, { name: 'argocd', wave: WAVES.project, namespace: ARGOCD_NAMESPACE, description: 'ArgoCD project, Applications and settings for this site' });
     const project = site.name;
     const externals = externalApps.map((e) => ({ ...e, source: mirroredSource(site, e.source) }));
-    const sourceRepos = [...new Set([site.gitops.repoURL, ...externals.map((e) => e.source.repoUrl)])].sort();
+    const sourceRepos = [...new Set([site.gitops.repoURL, ...externals.map((e) => e.source.repoUrl)])].sort(byText);
 
     const entries: AppEntry[] = [
       ...apps.map((a) => ({
@@ -95,7 +96,7 @@ export class ArgoCdChart extends AppChart {
         source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/${a.appName}` },
       })),
       ...externals,
-    ].sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    ].sort((a, b) => a.wave - b.wave || byText(a.name, b.name));
 
     const { clusterKinds, namespacedKinds, namespaces } = this.inventory(apps);
     for (const e of externals) {
@@ -110,9 +111,9 @@ export class ArgoCdChart extends AppChart {
       spec: {
         description: `Platform apps of site ${site.name}, generated: edit lib/sites/${site.name}.ts, not this file`,
         sourceRepos,
-        destinations: [...namespaces].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        clusterResourceWhitelist: [...clusterKinds].sort().map(split),
-        namespaceResourceWhitelist: [...namespacedKinds].sort().map(split),
+        destinations: [...namespaces].sort(byText).map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        clusterResourceWhitelist: [...clusterKinds].sort(byText).map(split),
+        namespaceResourceWhitelist: [...namespacedKinds].sort(byText).map(split),
         orphanedResources: { warn: true },
       },
     });

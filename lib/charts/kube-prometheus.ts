@@ -7,6 +7,7 @@ import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
 import { KUBE_PROMETHEUS_IMAGES, VERSIONS } from '../site/versions';
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 import type { ExternalApp } from './argocd';
+import { byText } from '../order';
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
@@ -41,7 +42,7 @@ export class KubePrometheusSetupChart extends AppChart {
  */
 export function kubePrometheusApp(spec: MonitoringSpec): ExternalApp {
   // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
-  const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])].sort();
+  const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])].sort(byText);
   return {
     name: 'kube-prometheus',
     wave: WAVES.operators,

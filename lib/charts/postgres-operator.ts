@@ -14,6 +14,7 @@ import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
 import { IMAGES } from '../site/versions';
 import { UPSTREAM } from '../upstream';
+import { byText } from '../order';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';
@@ -149,7 +150,7 @@ export class PostgresOperatorChart extends AppChart {
       subjects: [{ kind: 'ServiceAccount', name: UI_NAME, namespace }],
     });
     const namespaces = postgresNamespaces(site);
-    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort();
+    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText);
     const selector = { name: UI_NAME };
     new KubeDeployment(this, 'UiDeployment', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },

@@ -1,5 +1,6 @@
 import type { Finding, SiteTree } from './findings';
 import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
+import { byText } from '../order';
 
 /**
  * The AppProject grants only what its Applications need: the cluster-scoped and namespaced
@@ -45,7 +46,7 @@ function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Need
       }
     }
   }
-  return { needs, externals: [...new Set(externals)].sort() };
+  return { needs, externals: [...new Set(externals)].sort(byText) };
 }
 
 const gk = (e: unknown) => `${String(asRecord(e).group ?? '')}/${String(asRecord(e).kind)}`;
@@ -74,8 +75,8 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
 
   const compare = (what: string, need: Set<string>, have: readonly string[] | undefined) => {
     if (have === undefined) return;
-    const missing = [...need].filter((n) => !have.includes(n)).sort();
-    const extra = have.filter((h) => !need.has(h) && !h.includes('*')).sort();
+    const missing = [...need].filter((n) => !have.includes(n)).sort(byText);
+    const extra = have.filter((h) => !need.has(h) && !h.includes('*')).sort(byText);
     if (missing.length) report('error', `does not grant the ${what} ${missing.join(', ')} that its apps render: the sync would be refused; regenerate the project (ArgoCdChart)`);
     if (extra.length && externals.length) report('note', `grants ${what} ${extra.join(', ')} beyond the rendered objects, assumed needed by ${externals.join(', ')} (manifests outside dist/)`);
     else if (extra.length) report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);

@@ -3,6 +3,7 @@ import { where, type RenderedObject } from './objects';
 import { eligible, schedulingNodes, type SchedulingNode } from './scheduling';
 import { systemPods } from './system-pods';
 import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
+import { byText } from '../order';
 
 /**
  * Capacity per node: the requests of what is pinned there (and of the per-node system pods)
@@ -141,7 +142,7 @@ function floatingFindings(site: string, load: SiteLoad): Finding[] {
     for (; placed < replicas; placed++) {
       const room = fits
         .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
-        .sort((a, b) => free.get(b)!.memory - free.get(a)!.memory || a.localeCompare(b));
+        .sort((a, b) => free.get(b)!.memory - free.get(a)!.memory || byText(a, b));
       if (room.length === 0) break;
       const left = free.get(room[0])!;
       free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });

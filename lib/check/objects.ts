@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
 import type { FileTree } from '../synth/render';
+import { byText } from '../order';
 
 /** A rendered Kubernetes object as plain data: checks narrow the rest of its fields themselves. */
 export interface KubeObject {
@@ -50,7 +51,7 @@ function isKubeObject(doc: unknown): doc is KubeObject {
 
 /** The objects of one site's tree (`<app>/<file>` → YAML); a file that is not an object is an error. */
 export function parseTree(site: string, files: FileTree): RenderedObject[] {
-  return [...files].sort(([a], [b]) => a.localeCompare(b)).map(([file, yaml]) => {
+  return [...files].sort(([a], [b]) => byText(a, b)).map(([file, yaml]) => {
     const doc = load(yaml);
     if (!isKubeObject(doc)) throw new Error(`${site}/${file} is not a Kubernetes object (apiVersion, kind and metadata are required)`);
     return { site, app: file.split('/')[0], file, obj: doc };
@@ -61,7 +62,7 @@ export function parseTree(site: string, files: FileTree): RenderedObject[] {
 export function readTrees(root: string): Map<string, FileTree> {
   const trees = new Map<string, FileTree>();
   if (!existsSync(root)) return trees;
-  for (const site of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort()) {
+  for (const site of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byText)) {
     const dir = join(root, site);
     const files: FileTree = new Map();
     for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {

@@ -5,6 +5,7 @@ import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
 import { podTemplateOf } from './workloads';
 import { imagesOf } from '../images';
+import { byText } from '../order';
 
 /**
  * House policy over the rendered objects: pinned images, hardened containers with limits,
@@ -103,7 +104,7 @@ const dataProtected: Rule = ({ objects }) => {
 
 const noSecretValues: Rule = ({ objects }) => objects.filter((r) => groupKind(r.obj) === '/Secret').flatMap((r) => {
   const keys = [...Object.keys(asRecord(r.obj.data)), ...Object.keys(asRecord(r.obj.stringData))];
-  return keys.length ? [finding(r, 'error', `Secret carries values (${keys.sort().join(', ')}) in git: create it at deploy time (kubectl create secret …) and reference it by name`)] : [];
+  return keys.length ? [finding(r, 'error', `Secret carries values (${keys.sort(byText).join(', ')}) in git: create it at deploy time (kubectl create secret …) and reference it by name`)] : [];
 });
 
 export const POLICY_RULES: Readonly<Record<string, Rule>> = {

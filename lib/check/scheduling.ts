@@ -2,6 +2,7 @@ import type { Site } from '../site/model';
 import { parseQuantity } from '../site/quantity';
 import { nodeLabels, registeredTaints } from '../site/roles';
 import { asArray, asRecord } from './objects';
+import { byText } from '../order';
 
 /**
  * The scheduler's view of the site's nodes (labels, taints, size) and of a pod's placement
@@ -111,6 +112,6 @@ export function explainRejections(nodes: readonly SchedulingNode[], placement: P
     for (const t of untoleratedTaints(n, placement)) tainted.set(taintText(t), [...(tainted.get(taintText(t)) ?? []), n.name]);
   }
   const parts = [`${selected.length} of ${nodes.length} nodes match its node selector/affinity`];
-  for (const [taint, names] of [...tainted].sort()) parts.push(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} the untolerated taint ${taint}`);
+  for (const [taint, names] of [...tainted].sort(([a], [b]) => byText(a, b))) parts.push(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} the untolerated taint ${taint}`);
   return parts.join('; ');
 }

@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { loadAll } from 'js-yaml';
 import { VERSIONS } from '../site/versions';
 import { PROJECT_ROOT, UPSTREAM, readUpstream } from '../upstream';
+import { byText } from '../order';
 
 /**
  * Validates rendered objects against the pinned schemas, strictly: an unknown field is an
@@ -46,7 +47,7 @@ function listYaml(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => join(e.parentPath ?? e.path, e.name))
-    .sort();
+    .sort(byText);
 }
 
 /** CRD patterns are Go regular expressions: a leading `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) is JavaScript's `i` flag. */

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from './findings';
+import { byText } from '../order';
 
 /**
  * No secret values in the files git tracks (or would track): secretlint with its recommended
@@ -16,7 +17,7 @@ interface SecretlintResult {
 export function trackedFiles(root: string): string[] {
   const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   if (git.status !== 0) throw new Error(`git ls-files failed in ${root}: ${git.stderr.trim()}`);
-  return git.stdout.split('\0').filter(Boolean).sort();
+  return git.stdout.split('\0').filter(Boolean).sort(byText);
 }
 
 /** Runs secretlint on `files` (paths relative to root); one finding per secret found. */

@@ -1,4 +1,5 @@
 import type { ApiObject } from 'cdk8s';
+import { byText } from '../order';
 
 /**
  * ArgoCD v2.7 per-resource sync options (argocd.argoproj.io/sync-options) and waves.
@@ -27,7 +28,7 @@ export const WAVES = {
 export function addSyncOptions(obj: ApiObject, ...options: SyncOption[]): void {
   const current: string | undefined = obj.metadata.toJson().annotations?.[SYNC_OPTIONS];
   const merged = new Set([...(current ? current.split(',') : []), ...options]);
-  obj.metadata.addAnnotation(SYNC_OPTIONS, [...merged].sort().join(','));
+  obj.metadata.addAnnotation(SYNC_OPTIONS, [...merged].sort(byText).join(','));
 }
 
 /** Never pruned, never deleted with its Application: Postgres data, Ceph pools, volumes. */

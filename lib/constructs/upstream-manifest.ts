@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { loadUpstreamYaml, type Manifest, type UpstreamFile } from '../upstream';
+import { byText } from '../order';
 
 /** The objects of a pinned upstream file, optionally filtered, as plain data. */
 export function upstreamObjects(file: UpstreamFile, filter: (m: Manifest) => boolean = () => true): Manifest[] {
@@ -19,7 +20,7 @@ function sanitized(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sanitized);
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
+  for (const key of Object.keys(value).sort(byText)) {
     const v = sanitized((value as Record<string, unknown>)[key]);
     if (v !== null && v !== undefined) out[key] = v;
   }

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isRecord } from '../check/objects';
+import { byText } from '../order';
 
 /** One changed field: `before` or `after` is undefined when the field is added or removed. */
 export interface FieldChange {
@@ -29,7 +30,7 @@ function byKey(items: readonly unknown[]): { key: string; map: Map<string, unkno
 export function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
   if (isDeepStrictEqual(before, after)) return [];
   if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byText);
     return keys.flatMap((k) => fieldChanges(before[k], after[k], join(path, k)));
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length > 0 && after.length > 0 && [...before, ...after].some(isRecord)) {

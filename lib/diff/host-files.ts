@@ -1,5 +1,6 @@
 import { structuredPatch } from 'diff';
 import type { Action } from './semantic';
+import { byText } from '../order';
 
 /**
  * Line diffs of host-bootstrap/<site>/<node>.yaml (cloud-init user-data). cloud-init runs once,
@@ -15,7 +16,7 @@ export interface FileDiff {
 export const HOST_BOOTSTRAP_NOTE = 'cloud-init runs at first boot only: running nodes keep their setup until re-provisioned (or the change is applied by hand)';
 
 export function diffFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileDiff[] {
-  return [...new Set([...before.keys(), ...after.keys()])].sort().flatMap((path) => {
+  return [...new Set([...before.keys(), ...after.keys()])].sort(byText).flatMap((path) => {
     const a = before.get(path);
     const b = after.get(path);
     if (a === b) return [];

@@ -2,6 +2,7 @@ import { groupKind, parseTree, type KubeObject } from '../check/objects';
 import type { FileTree } from '../synth/render';
 import { fieldChanges, type FieldChange } from './fields';
 import { impactsOf, type Impact } from './impacts';
+import { byText } from '../order';
 
 /**
  * The semantic diff of two rendered trees (path under dist/ → YAML), object by object:
@@ -65,7 +66,7 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
   const a = index(before);
   const b = index(after);
   const objects: ObjectDiff[] = [];
-  for (const site of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+  for (const site of [...new Set([...a.keys(), ...b.keys()])].sort(byText)) {
     const was = a.get(site) ?? new Map<string, Located>();
     const now = b.get(site) ?? new Map<string, Located>();
     const siteObjects = { before: [...was.values()].map((l) => l.obj), after: [...now.values()].map((l) => l.obj) };
@@ -89,8 +90,8 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
       });
     }
   }
-  objects.sort((x, y) => x.site.localeCompare(y.site) || x.app.localeCompare(y.app) || ORDER[x.action] - ORDER[y.action]
-    || x.kind.localeCompare(y.kind) || (x.namespace ?? '').localeCompare(y.namespace ?? '') || x.name.localeCompare(y.name));
+  objects.sort((x, y) => byText(x.site, y.site) || byText(x.app, y.app) || ORDER[x.action] - ORDER[y.action]
+    || byText(x.kind, y.kind) || byText(x.namespace ?? '', y.namespace ?? '') || byText(x.name, y.name));
   const count = (action: Action) => objects.filter((o) => o.action === action).length;
   return { objects, counts: { add: count('add'), change: count('change'), destroy: count('remove') } };
 }

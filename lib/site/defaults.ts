@@ -1,4 +1,5 @@
 import type { PostgresClusterSpec, ResourceAmounts, Site } from './model';
+import { byText } from '../order';
 
 /** Site-wide defaults, resolved in one place so charts and validation agree. */
 export const DEFAULTS = {
@@ -27,7 +28,7 @@ export function clusterNamespace(pg: PostgresClusterSpec): string {
 
 /** Namespaces holding Postgres clusters, sorted. */
 export function postgresNamespaces(site: Site): string[] {
-  return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort();
+  return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort(byText);
 }
 
 /** The operator's credentials Secret of a role: `<user>.<cluster>.credentials.postgresql.acid.zalan.do` (`_` becomes `-`). */

@@ -7,6 +7,7 @@ import type { KubeObject, RenderedObject } from '../check/objects';
 import type { Site } from '../site/model';
 import { PROJECT_ROOT } from '../upstream';
 import { cachedText } from '../build-cache';
+import { byText } from '../order';
 
 /** Rendered files of one tree, relative path → content. */
 export type FileTree = Map<string, string>;
@@ -59,5 +60,5 @@ export function renderSiteManifests(site: Site): RenderedManifests {
       objects.push({ site: site.name, app: chart.node.id, file, obj: local });
     }
   }
-  return { files, objects: objects.sort((a, b) => a.file.localeCompare(b.file)) };
+  return { files, objects: objects.sort((a, b) => byText(a.file, b.file)) };
 }
