@@ -3,13 +3,17 @@
  *
  * 1. Every file of lib/upstream.ts is copied to imports/upstream/<path>, read from
  *    `$UPSTREAM_MIRROR/raw.githubusercontent.com/<path>` when UPSTREAM_MIRROR is set
- *    (offline machines), else downloaded from its raw URL.
+ *    (offline machines), else downloaded from its raw URL (through HTTPS_PROXY/HTTP_PROXY,
+ *    minus NO_PROXY). All are fetched first; imports/upstream/ is replaced only when every one
+ *    arrived, and switched like a synth tree (lib/synth/write-tree.ts).
  * 2. `cdk8s import` (its library, so nothing touches the network) generates
  *    imports/k8s.ts from the pinned Kubernetes 1.26 schema and one module per CRD group.
  */
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { EnvHttpProxyAgent, fetch } from 'undici';
+import { recoverTrees, TreeWriteError, writeSiteTrees } from '../lib/synth/write-tree';
 import { allUpstreamFiles, UPSTREAM, upstreamPath, type UpstreamFile } from '../lib/upstream';
 
 // cdk8s-cli exports no library entry point: load its importers by file path.
@@ -31,20 +35,36 @@ async function fetchPinned(file: UpstreamFile): Promise<string> {
       throw new Error(`${file.url} is not in UPSTREAM_MIRROR (${local}): add it to the mirror or unset UPSTREAM_MIRROR to download`);
     }
   }
-  const res = await fetch(file.url);
+  let res;
+  try {
+    res = await fetch(file.url, { dispatcher: PROXY });
+  } catch (e) {
+    throw new Error(`download of ${file.url} failed: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}`);
+  }
   if (!res.ok) throw new Error(`download of ${file.url} failed: HTTP ${res.status}`);
   return res.text();
 }
 
+/** Node's own fetch ignores proxy variables: undici's agent honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case forms). */
+const PROXY = new EnvHttpProxyAgent();
+
+/** Every pinned file, fetched before anything is written, then swapped into imports/upstream/ at once. */
+async function copyPinned(files: readonly UpstreamFile[]): Promise<void> {
+  const upstream = new Map<string, string>();
+  for (const file of files) upstream.set(file.path, await fetchPinned(file));
+  for (const line of recoverTrees(OUTDIR, ['.'])) console.error(line);
+  const [s] = writeSiteTrees(OUTDIR, 'upstream', [{ root: '.', files: upstream }]);
+  console.error(`${OUTDIR}/upstream: ${files.length} pinned upstream files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`);
+}
+
 async function main(): Promise<void> {
-  rmSync(join(OUTDIR, 'upstream'), { recursive: true, force: true });
   const files = allUpstreamFiles();
-  for (const file of files) {
-    const dest = upstreamPath(file);
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, await fetchPinned(file));
+  try {
+    await copyPinned(files);
+  } catch (e) {
+    if (e instanceof TreeWriteError && e.switched) throw e;
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`);
   }
-  console.error(`copied ${files.length} pinned upstream files to ${OUTDIR}/upstream`);
 
   // cdk8s import reads through its `download`; serve it the local copies only.
   const byUrl = new Map(files.map((f) => [f.url, upstreamPath(f)]));
