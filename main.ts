@@ -3,8 +3,8 @@
  * then write them. Nothing is written unless every selected site is valid and renders; each
  * site's trees then switch together (lib/synth/write-tree.ts).
  */
-import { parseArgs } from 'node:util';
-import { SITES } from './lib/sites';
+import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
+import { discoverSites, readSite } from './lib/sites/load';
 import { SiteValidationError, validateSite } from './lib/site/validate';
 import { renderSiteManifests, type FileTree } from './lib/synth/render';
 import { pruneSites, recoverTrees, TREE_ROOTS, TreeWriteError, writeSiteTrees, type TreeWrite, type WriteStats } from './lib/synth/write-tree';
@@ -14,16 +14,19 @@ import type { Site } from './lib/site/model';
 
 interface RenderedSite {
   readonly site: Site;
+  /** ArgoCD Applications of the site (the root app-of-apps included): one per dist/ folder or upstream source. */
+  readonly applications: number;
   readonly trees: readonly TreeWrite[];
 }
 
+/** The named sites of sites/ (every one when none is named), read and validated. */
 export function selectSites(names: readonly string[]): Site[] {
-  if (names.length === 0) return [...SITES];
-  return names.map((name) => {
-    const site = SITES.find((s) => s.name === name);
-    if (!site) throw new Error(`unknown site '${name}': use one of ${SITES.map((s) => s.name).join(', ')}`);
-    return site;
-  });
+  const files = discoverSites();
+  if (files.length === 0) throw new Error('no site under sites/: write one with npm run new-site -- <name>');
+  for (const name of names) {
+    if (!files.some((f) => f.name === name)) throw new Error(`unknown site '${name}': use one of ${files.map((f) => f.name).join(', ')}`);
+  }
+  return files.filter((f) => names.length === 0 || names.includes(f.name)).map(readSite);
 }
 
 export function renderSites(sites: readonly Site[]): RenderedSite[] {
@@ -35,6 +38,7 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     const { files, objects } = renderSiteManifests(site);
     return {
       site,
+      applications: objects.filter((r) => r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/')).length,
       trees: [
         { root: TREE_ROOTS[0], files },
         { root: TREE_ROOTS[1], files: renderHostBootstrap(site) },
@@ -47,18 +51,17 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
 /** A failure after some sites were written: says which were and which were not. */
 class PartialWrite extends Error {}
 
-function treeLine(root: string, site: string, files: FileTree, s: WriteStats): string {
-  const apps = new Set([...files.keys()].filter((f) => f.includes('/')).map((f) => f.split('/')[0])).size;
-  return `${root}/${site}: ${apps > 0 ? `${apps} apps, ` : ''}${files.size} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`;
+function treeLine(root: string, site: string, files: FileTree, s: WriteStats, applications: number): string {
+  const apps = root === TREE_ROOTS[0] ? `${applications} Applications, ` : '';
+  return `${root}/${site}: ${apps}${files.size} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`;
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { site: { type: 'string', multiple: true, short: 's' } } });
+function synth(names: readonly string[]): void {
   const started = performance.now();
   for (const line of recoverTrees('.', TREE_ROOTS)) console.log(line);
-  const rendered = renderSites(selectSites(values.site ?? []));
+  const rendered = renderSites(selectSites(names));
   const done: string[] = [];
-  for (const { site, trees } of rendered) {
+  for (const { site, applications, trees } of rendered) {
     let stats: WriteStats[];
     try {
       stats = writeSiteTrees('.', site.name, trees);
@@ -71,22 +74,31 @@ function main(): void {
         `not written: ${[...(e.switched ? [] : [site.name]), ...rest].join(', ') || 'none'}`,
       ].join('\n'));
     }
-    trees.forEach((t, i) => console.log(treeLine(t.root, site.name, t.files, stats[i])));
+    trees.forEach((t, i) => console.log(treeLine(t.root, site.name, t.files, stats[i], applications)));
     done.push(site.name);
   }
-  for (const line of pruneSites('.', TREE_ROOTS, new Set(SITES.map((s) => s.name)))) console.log(line);
+  for (const line of pruneSites('.', TREE_ROOTS, new Set(discoverSites().map((f) => f.name)))) console.log(line);
   console.log(`synth: ${rendered.length} site(s) in ${Math.round(performance.now() - started)} ms`);
 }
 
+const SPEC: CliSpec = {
+  script: 'synth',
+  summary: 'Validate the sites of sites/ (every problem with its field path), then render them into dist/, host-bootstrap/ and docs/sites/. Nothing is written unless every selected site is valid and renders; folders of removed sites are pruned.',
+  exitCodes: { 1: "a site is invalid, unknown or does not render (nothing was written), or writing failed (the message says which sites were written)" },
+  failure: { prefix: '', code: 1 },
+};
+
 /** The CLI: scripts/synth.cjs runs it from the bundle. */
-export function run(): void {
-  try {
-    main();
-  } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    console.error(e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`);
-    process.exit(1);
-  }
+export function run(argv: readonly string[] = process.argv.slice(2)): void {
+  const cmd = cliCommand(SPEC).option('-s, --site <name>', 'render only this site (repeatable); default: every site of sites/', collect);
+  runCli<{ site?: string[] }>(SPEC, cmd, ({ site }) => {
+    try {
+      synth(site ?? []);
+    } catch (e) {
+      const text = e instanceof Error ? e.message : String(e);
+      throw new Error(e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`);
+    }
+  }, argv);
 }
 
 if (require.main === module) run();

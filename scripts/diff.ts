@@ -4,7 +4,8 @@
  * impact notes and a DESTRUCTIVE banner, then the line diff of host-bootstrap/. The PR workflow
  * posts its Markdown.
  */
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
+import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { formatMarkdown, formatTerminal } from '../lib/diff/format';
 import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { diffFiles } from '../lib/diff/host-files';
@@ -12,32 +13,29 @@ import { diffTrees } from '../lib/diff/semantic';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { writeFileAtomic } from '../lib/write/atomic';
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      base: { type: 'string', default: 'HEAD' },
-      head: { type: 'string' },
-      format: { type: 'string', default: 'terminal' },
-      output: { type: 'string' },
-    },
-  });
-  if (values.format !== 'terminal' && values.format !== 'markdown') throw new Error(`unknown --format '${values.format}': use terminal or markdown`);
+const SPEC: CliSpec = {
+  script: 'diff',
+  summary: 'The semantic diff of the rendered dist/ between two revisions (added, changed, destroyed objects with impact notes), then the line diff of host-bootstrap/.',
+  exitCodes: { 1: 'the diff could not be made (unknown revision, unreadable tree)' },
+  failure: { prefix: 'diff failed: ', code: 1 },
+};
+
+const cmd = cliCommand(SPEC)
+  .option('--base <rev>', 'the revision to compare from', 'HEAD')
+  .option('--head <rev>', 'the revision to compare to; default: the working tree')
+  .addOption(new Option('--format <format>', 'terminal text or the Markdown the PR workflow posts').choices(['terminal', 'markdown']).default('terminal'))
+  .option('-o, --output <file>', 'write to this file instead of stdout');
+
+runCli<{ base: string; head?: string; format: 'terminal' | 'markdown'; output?: string }>(SPEC, cmd, (o) => {
   const tree = (dir: string) => ({
-    before: treeAtRevision(PROJECT_ROOT, values.base, dir),
-    after: values.head ? treeAtRevision(PROJECT_ROOT, values.head, dir) : treeOnDisk(PROJECT_ROOT, dir),
+    before: treeAtRevision(PROJECT_ROOT, o.base, dir),
+    after: o.head ? treeAtRevision(PROJECT_ROOT, o.head, dir) : treeOnDisk(PROJECT_ROOT, dir),
   });
   const dist = tree('dist');
   const host = tree('host-bootstrap');
   const diff = diffTrees(dist.before, dist.after);
   const files = diffFiles(host.before, host.after);
-  const text = values.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files);
-  if (values.output) writeFileAtomic(values.output, `${text}\n`);
+  const text = o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files);
+  if (o.output) writeFileAtomic(o.output, `${text}\n`);
   else console.log(text);
-}
-
-try {
-  main();
-} catch (e) {
-  console.error(`diff failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-}
+});

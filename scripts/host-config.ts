@@ -8,8 +8,8 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fillSecrets, parseSecretsFile } from '../lib/bootstrap/host-config';
+import { cliCommand, collect, runCli, UsageError, type CliSpec } from '../lib/cli';
 import { writeFileAtomic } from '../lib/write/atomic';
 
 /** A write failed after the inputs were checked: the message lists what was written. */
@@ -17,16 +17,22 @@ class WriteFailure extends Error {}
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function main(): void {
-  const { values } = parseArgs({
-    options: { site: { type: 'string' }, node: { type: 'string', multiple: true }, secrets: { type: 'string' } },
-  });
-  const site = values.site;
-  const nodes = values.node ?? [];
-  if (!site || nodes.length === 0) throw new Error('usage: npm run host-config -- --site <site> --node <node> [--node <node> …] [--secrets FILE]');
-  for (const name of [site, ...nodes]) if (!NAME.test(name)) throw new Error(`'${name}' is not a site or node name (a DNS-1123 label)`);
+const SPEC: CliSpec = {
+  script: 'host-config',
+  summary: "Fill a node's cloud-init placeholders (kubeadm token, CA hash, certificate key) from KUBEADM_* environment variables or a NAME=value file into git-ignored host-config/<site>/<node>.yaml. Writes nothing unless every node's file can be filled.",
+  exitCodes: { 1: 'a node file is missing or a secret is not given (nothing was written), or a write failed (the message lists what was written)' },
+  failure: { prefix: '', code: 1 },
+};
 
-  const fromFile = values.secrets ? parseSecretsFile(readFileSync(values.secrets, 'utf8'), values.secrets) : {};
+const cmd = cliCommand(SPEC)
+  .requiredOption('-s, --site <site>', 'the site')
+  .requiredOption('-n, --node <node>', 'a node of the site (repeatable)', collect)
+  .option('--secrets <file>', 'NAME=value lines (KUBEADM_TOKEN=…); the environment wins');
+
+function hostConfig(site: string, nodes: readonly string[], secretsFile: string | undefined): void {
+  for (const name of [site, ...nodes]) if (!NAME.test(name)) throw new UsageError(`'${name}' is not a site or node name (a DNS-1123 label)`);
+
+  const fromFile = secretsFile ? parseSecretsFile(readFileSync(secretsFile, 'utf8'), secretsFile) : {};
   const secrets = { ...fromFile, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KUBEADM_'))) };
 
   const filled = nodes.map((node) => {
@@ -50,10 +56,12 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  const text = e instanceof Error ? e.message : String(e);
-  console.error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`);
-  process.exit(1);
-}
+runCli<{ site: string; node: string[]; secrets?: string }>(SPEC, cmd, ({ site, node, secrets }) => {
+  try {
+    hostConfig(site, node, secrets);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const text = e instanceof Error ? e.message : String(e);
+    throw new Error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`);
+  }
+});

@@ -3,37 +3,32 @@
  * site needs, for pre-pulling or filling an air-gapped mirror. `skopeo` prints the copy commands
  * into the site's `mirrors.registry`.
  */
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
+import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { siteImages } from '../lib/image-list';
 import { mirrorImage } from '../lib/site/mirrors';
+import { siteSource } from '../lib/sites/load';
 import { selectSites } from '../main';
 
-function main(): void {
-  const { values } = parseArgs({ options: { site: { type: 'string' }, format: { type: 'string', default: 'list' } } });
-  if (!values.site) throw new Error('which site? use --site <name>');
-  const [site] = selectSites([values.site]);
-  const images = siteImages(site);
-  switch (values.format) {
-    case 'list':
-      images.forEach((i) => console.log(i.image));
-      break;
-    case 'table':
-      images.forEach((i) => console.log(`${i.image.padEnd(72)} ${i.usedBy.join(', ')}`));
-      break;
-    case 'skopeo': {
-      const { mirrors } = site;
-      if (!mirrors) throw new Error(`site '${site.name}' has no mirrors: set mirrors.registry in lib/sites/${site.name}.ts to copy images into it`);
-      images.forEach((i) => console.log(`skopeo copy --all docker://${i.image} docker://${mirrorImage(mirrors, i.image)}`));
-      break;
-    }
-    default:
-      throw new Error(`unknown --format '${values.format}': use list, table or skopeo`);
-  }
-}
+const SPEC: CliSpec = {
+  script: 'images',
+  summary: 'Print every image (with its tag) a site pulls, for pre-pulling or filling an air-gapped mirror.',
+  exitCodes: { 1: 'the site is unknown or invalid, or skopeo was asked for a site without mirrors' },
+  failure: { prefix: 'images: ', code: 1 },
+};
 
-try {
-  main();
-} catch (e) {
-  console.error(`images: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-}
+const cmd = cliCommand(SPEC)
+  .requiredOption('-s, --site <name>', 'the site (a file of sites/)')
+  .addOption(new Option('-f, --format <format>', 'list: one image a line; table: with what uses it; skopeo: copy commands into mirrors.registry').choices(['list', 'table', 'skopeo']).default('list'));
+
+runCli<{ site: string; format: 'list' | 'table' | 'skopeo' }>(SPEC, cmd, ({ site: name, format }) => {
+  const [site] = selectSites([name]);
+  const images = siteImages(site);
+  if (format === 'list') images.forEach((i) => console.log(i.image));
+  else if (format === 'table') images.forEach((i) => console.log(`${i.image.padEnd(72)} ${i.usedBy.join(', ')}`));
+  else {
+    const { mirrors } = site;
+    if (!mirrors) throw new Error(`site '${site.name}' has no mirrors: set mirrors.registry in ${siteSource(site.name)} to copy images into it`);
+    images.forEach((i) => console.log(`skopeo copy --all docker://${i.image} docker://${mirrorImage(mirrors, i.image)}`));
+  }
+});

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EnvHttpProxyAgent, fetch } from 'undici';
+import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { recoverTrees, TreeWriteError, writeSiteTrees } from '../lib/synth/write-tree';
 import { allUpstreamFiles, UPSTREAM, upstreamPath, type UpstreamFile } from '../lib/upstream';
 
@@ -91,7 +92,11 @@ async function main(): Promise<void> {
   console.error(`generated typed classes in ${OUTDIR}/`);
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+const SPEC: CliSpec = {
+  script: 'import',
+  summary: 'Copy the pinned upstream files of lib/upstream.ts into imports/upstream/ (from $UPSTREAM_MIRROR, a local mirror laid out like raw.githubusercontent.com, else downloaded through HTTPS_PROXY/HTTP_PROXY) and regenerate the typed classes in imports/.',
+  exitCodes: { 1: 'a pinned file is missing from the mirror or its download failed (imports/ is as it was)' },
+  failure: { prefix: '', code: 1 },
+};
+
+runCli(SPEC, cliCommand(SPEC), main);

@@ -4,8 +4,8 @@ import { ARGOCD_INSTALL_URL } from '../lib/bootstrap/argocd';
 import { SchemaValidator } from '../lib/check/schemas';
 import { nodeTaints } from '../lib/site/roles';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { hasStep, stepScript, userData, writtenFile } from './support/bootstrap';
 import { objectOf, renderedApps, withSite } from './support/render';
 

@@ -1,8 +1,8 @@
 import luaparse from 'luaparse';
 import { describe, expect, test } from 'vitest';
 import { HEALTH_CHECKS } from '../lib/charts/argocd-health';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
 
 const apps = renderedApps(poc);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check/capacity';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { withSite } from './support/render';
 import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
 

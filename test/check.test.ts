@@ -8,8 +8,8 @@ import { checkTrees, formatFindings } from '../lib/check/run';
 import { checkSchemas } from '../lib/check/schema-check';
 import { scanSecrets } from '../lib/check/secret-scan';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
-import { lab } from '../lib/sites/lab';
+import { poc } from '../sites/poc';
+import { lab } from '../sites/lab';
 import { siteTree, withObjects } from './support/trees';
 import { fakePassword } from './support/fake-secrets';
 
@@ -36,7 +36,7 @@ describe('checkTrees over the committed dist/', () => {
       ['poc', new Map([['argocd/notes.yaml', '- just\n- a list\n']])],
     ]);
     expect(checkTrees(SITES, trees).map((f) => `${f.check} ${f.where}: ${f.message}`)).toEqual([
-      "tree old-site: rendered site 'old-site' has no model in lib/sites: remove the folder or run npm run synth",
+      "tree old-site: rendered site 'old-site' has no site file in sites/: remove the folder or run npm run synth",
       'tree poc: poc/argocd/notes.yaml is not a Kubernetes object (apiVersion, kind and metadata are required)',
     ]);
   });
@@ -96,7 +96,7 @@ describe('npm run check (the real CLI)', () => {
 
   test('fails with one report on a bad tree and a leaked secret', () => {
     const copy = tempDir('check-');
-    for (const entry of ['dist', 'imports', '.secretlintrc.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    for (const entry of ['dist', 'sites', 'imports', '.secretlintrc.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     spawnSync('git', ['init', '-q'], { cwd: copy });
     const deployment = join(copy, 'dist/poc/postgres-operator/deployment-postgres-operator.yaml');

@@ -9,7 +9,7 @@ import { CloudConfigValidator } from '../lib/check/cloud-config';
 import { ROLE_LABELS, nodesWithRole, nodeTaints } from '../lib/site/roles';
 import type { NodeRole, Site } from '../lib/site/model';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { kubeadmDocs, userData, userDataText, type UserData } from './support/bootstrap';
 import { renderedApps, type K8sObject } from './support/render';
 import { tool } from './support/tools';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ROLE_LABELS } from '../lib/site/roles';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { hasStep, kubeadmDoc, kubeadmDocs, stepScript, userData } from './support/bootstrap';
 import { withSite } from './support/render';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/site/validate';
 import { IMAGES, VERSIONS } from '../lib/site/versions';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { UPSTREAM } from '../lib/upstream';
 import { userDataText } from './support/bootstrap';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
@@ -173,7 +173,7 @@ describe('bad MinIO, backup and clone input is refused with the field path and t
   const withClone = (clone: Record<string, string>) => (s: any) => { s.postgres.clusters.push({ ...s.postgres.clusters[0], name: 'acid-restore', numberOfInstances: 1, clone }); };
   const good = { cluster: 'acid-test-cluster', uid: '5c4b2a13-7a53-4a8e-9f0f-0123456789ab', timestamp: '2026-11-24T18:00:00+00:00' };
   test('fails on a missing root credentials reference', () => {
-    expect(issues((s) => { delete s.minio.rootCredentialsSecret; })).toEqual([{ path: 'minio.rootCredentialsSecret', message: expect.stringMatching(/must name a Secret.*create it with kubectl/) }]);
+    expect(issues((s) => { delete s.minio.rootCredentialsSecret; })).toEqual([{ path: 'minio.rootCredentialsSecret', message: expect.stringMatching(/^is required: add it \(a string\): Secret in the tenant namespace whose key config.env holds/) }]);
   });
   test('fails on a missing backup credentials reference', () => {
     expect(issues((s) => { s.postgres.backups.credentialsSecret = ''; })).toEqual([{ path: 'postgres.backups.credentialsSecret', message: expect.stringMatching(/must name the Secret holding the S3 keys/) }]);

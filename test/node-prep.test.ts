@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { MODULES_FILE, SYSCTL_FILE } from '../lib/bootstrap/node-prep';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { stepScript, userData, writtenFile } from './support/bootstrap';
 
 const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n] as const));

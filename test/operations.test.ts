@@ -6,7 +6,7 @@ import { OPERATIONS } from '../lib/operations/catalog';
 import { operationsDoc } from '../lib/operations/doc';
 import { runOperation, type OperationResult } from '../lib/operations/run';
 import { IMAGES } from '../lib/site/versions';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 
 const ROOT = join(__dirname, '..');
 const results = new Map<string, OperationResult>();
@@ -109,6 +109,6 @@ describe('docs/operations.md', () => {
 });
 
 test('fails on an edit whose text is not found exactly once (a stale catalog)', () => {
-  expect(() => runOperation({ ...OPERATIONS[0], change: [{ file: 'lib/sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
-    .toThrow(/lib\/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
+  expect(() => runOperation({ ...OPERATIONS[0], change: [{ file: 'sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
+    .toThrow(/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkPlacement } from '../lib/check/placement';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { requiredNodeAffinity } from '../lib/site/roles';
 import { withSite } from './support/render';
 import { cephCluster, hardenedDeployment, siteTree, withChanged, withObjects } from './support/trees';

@@ -4,8 +4,8 @@ import type { Finding } from '../lib/check/findings';
 import { POLICY_RULES, checkPolicy, hardeningGaps, unpinnedReason } from '../lib/check/policy';
 import { imagesOf } from '../lib/images';
 import { SITES } from '../lib/sites';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { fakePassword } from './support/fake-secrets';
 import { cephCluster, hardenedDeployment, siteTree, withChanged, withObjects } from './support/trees';
 

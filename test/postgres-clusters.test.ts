@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
 
 const apps = renderedApps(poc);

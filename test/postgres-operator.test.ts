@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
 
 const apps = renderedApps(poc);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderSiteReport } from '../lib/report/site-report';
 import { SITES } from '../lib/sites';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { VERSIONS } from '../lib/site/versions';
 import { renderManifests } from '../lib/synth/render';
 

@@ -4,8 +4,8 @@ import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-clus
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/site/validate';
 import { IMAGES } from '../lib/site/versions';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
 
 const apps = renderedApps(poc);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CONTROL_PLANE_TAINT } from '../lib/site/roles';
 import { eligible, explainRejections, schedulingNodes, selects, tolerates } from '../lib/check/scheduling';
-import { poc } from '../lib/sites/poc';
+import { poc } from '../sites/poc';
 import { requiredNodeAffinity, roleToleration } from '../lib/site/roles';
 import { withSite } from './support/render';
 

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { bootstrapOf, validateBootstrap } from '../lib/site/bootstrap';
 import { validateSite } from '../lib/site/validate';
 import { VERSIONS } from '../lib/site/versions';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { withSite } from './support/render';
 
 /** Every issue of poc changed by `change` at `path`. */

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Site } from '../lib/site/model';
 import { validateSite } from '../lib/site/validate';
-import { lab } from '../lib/sites/lab';
-import { poc } from '../lib/sites/poc';
+import { lab } from '../sites/lab';
+import { poc } from '../sites/poc';
 import { withSite } from './support/render';
 
 /** The issue at `path` of a site changed by `change`; fails if there is none. */

@@ -19,11 +19,11 @@ afterAll(() => {
   scratch.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
-/** A scratch project: imports/ linked, and `cache` (a warm .build of an earlier run) linked when given. */
+/** A scratch project: imports/ and sites/ linked, and `cache` (a warm .build of an earlier run) linked when given. */
 function project(cache?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'write-path-'));
   scratch.push(dir);
-  symlinkSync(join(ROOT, 'imports'), join(dir, 'imports'));
+  for (const data of ['imports', 'sites']) symlinkSync(join(ROOT, data), join(dir, data));
   if (cache) {
     mkdirSync(join(dir, '.build'));
     for (const kind of ['yaml', 'upstream-json']) symlinkSync(join(cache, '.build', kind), join(dir, '.build', kind));

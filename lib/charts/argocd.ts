@@ -8,6 +8,7 @@ import { mirrorUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../order';
+import { siteSource } from '../sites/load';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -109,7 +110,7 @@ export class ArgoCdChart extends AppChart {
     const appProject = new AppProject(this, 'Project', {
       metadata: { name: project, namespace: ARGOCD_NAMESPACE },
       spec: {
-        description: `Platform apps of site ${site.name}, generated: edit lib/sites/${site.name}.ts, not this file`,
+        description: `Platform apps of site ${site.name}, generated: edit ${siteSource(site.name)}, not this file`,
         sourceRepos,
         destinations: [...namespaces].sort(byText).map((namespace) => ({ server: IN_CLUSTER, namespace })),
         clusterResourceWhitelist: [...clusterKinds].sort(byText).map(split),

@@ -20,7 +20,7 @@ export function checkTrees(sites: readonly Site[], trees: ReadonlyMap<string, Fi
   return [...trees].flatMap(([name, files]) => {
     const site = sites.find((s) => s.name === name);
     if (!site) {
-      return [{ check: 'tree', severity: 'error' as const, where: name, message: `rendered site '${name}' has no model in lib/sites: remove the folder or run npm run synth` }];
+      return [{ check: 'tree', severity: 'error' as const, where: name, message: `rendered site '${name}' has no site file in sites/: remove the folder or run npm run synth` }];
     }
     let objects;
     try {

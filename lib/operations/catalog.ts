@@ -28,7 +28,7 @@ export interface Operation {
   readonly verify: readonly string[];
 }
 
-const POC = 'lib/sites/poc.ts';
+const POC = 'sites/poc.ts';
 const PG = 'kubectl -n postgres';
 
 export const OPERATIONS: readonly Operation[] = [

@@ -38,7 +38,7 @@ function synth(dir: string, site: string) {
 export function runOperation(op: Operation, root: string, site = 'poc'): OperationResult {
   const dir = mkdtempSync(join(tmpdir(), `operation-${op.id}-`));
   try {
-    for (const entry of ['main.ts', 'lib', 'imports', 'scripts', 'package.json']) cpSync(join(root, entry), join(dir, entry), { recursive: true });
+    for (const entry of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'package.json']) cpSync(join(root, entry), join(dir, entry), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     (op.setup ?? []).forEach((e) => applyEdit(dir, e));
     const base = synth(dir, site);

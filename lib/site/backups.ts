@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { PostgresClusterSpec, Site } from './model';
 import type { SiteIssue } from './validate';
 
@@ -5,29 +6,21 @@ import type { SiteIssue } from './validate';
  * Continuous WAL archiving and daily base backups of every Postgres cluster with WAL-G
  * (Spilo), into a bucket of the site's MinIO tenant: what point-in-time recovery restores from.
  */
-export interface PostgresBackupSpec {
-  /** Bucket of the MinIO tenant (listed in `minio.buckets`). */
-  readonly bucket: string;
-  /**
-   * Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
-   * their CLONE_ copies (a MinIO user allowed on the bucket). Required: never a value in git.
-   */
-  readonly credentialsSecret: string;
-  /** Base backup schedule (cron, UTC). @default '0 1 * * *' */
-  readonly schedule?: string;
-  /** Base backups kept (Spilo keeps at least this many, and those of the last as many days). @default 5 */
-  readonly retain?: number;
-}
+export const BackupSchema = z.strictObject({
+  bucket: z.string().describe('Bucket of the MinIO tenant (listed in minio.buckets)'),
+  credentialsSecret: z.string().describe('Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket). Required: never a value in git'),
+  schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
+  retain: z.number().optional().describe('Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: 5'),
+}).describe('WAL-G backups of every cluster into the MinIO tenant. Default: no backups');
+export type PostgresBackupSpec = z.infer<typeof BackupSchema>;
 
 /** Point-in-time recovery: a new cluster restored from another one's backups, up to a moment. */
-export interface PostgresCloneSpec {
-  /** Name of the source cluster (declared in this site). */
-  readonly cluster: string;
-  /** metadata.uid of the source `postgresql` object: its backups live under that id (`kubectl get pg <name> -o jsonpath='{.metadata.uid}'`). */
-  readonly uid: string;
-  /** Recover up to just before this moment, with an explicit offset: `2026-11-24T18:00:00+00:00` (the operator refuses `Z`). */
-  readonly timestamp: string;
-}
+export const CloneSchema = z.strictObject({
+  cluster: z.string().describe('Name of the source cluster (declared in this site)'),
+  uid: z.string().describe("metadata.uid of the source postgresql object: its backups live under that id (kubectl get pg <name> -o jsonpath='{.metadata.uid}')"),
+  timestamp: z.string().describe("Recover up to just before this moment, with an explicit offset: '2026-11-24T18:00:00+00:00' (the operator refuses 'Z')"),
+}).describe("Create this cluster by point-in-time recovery from another one's backups. Default: a new, empty cluster");
+export type PostgresCloneSpec = z.infer<typeof CloneSchema>;
 
 export const BACKUP_DEFAULTS = { schedule: '0 1 * * *', retain: 5 } as const;
 

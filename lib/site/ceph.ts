@@ -1,33 +1,22 @@
+import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
+import { enumOf } from './schema-kit';
 import type { SiteIssue } from './validate';
 
 /** Ceph storage by Rook on the nodes with role 'storage', their raw disks as OSDs (rendered by the Rook charts). */
-export interface CephSpec {
-  /** Name of the RBD StorageClass Postgres volumes use. @default 'rook-ceph-block' */
-  readonly blockStorageClass?: string;
-  /** Ceph monitors: odd, at most one per storage node. @default 3, or 1 with fewer than 3 storage nodes */
-  readonly monCount?: number;
-  /** Ceph managers (one active, the others standby). @default 2, or 1 with a single storage node */
-  readonly mgrCount?: number;
-  /** Copies of each object in the block pool, one per host. @default 3, or the storage nodes with disks when fewer */
-  readonly poolSize?: number;
-  /**
-   * What happens to a volume's RBD image when its PVC is deleted. `Retain` keeps Postgres data
-   * until an admin deletes the PersistentVolume. @default 'Retain'
-   */
-  readonly reclaimPolicy?: 'Retain' | 'Delete';
-  /** The Ceph dashboard (the runbook used it), served by the active mgr over TLS. @default true */
-  readonly dashboard?: boolean;
-  /** The rook-ceph-tools Deployment, for `ceph status` by hand. @default false */
-  readonly toolbox?: boolean;
-  /**
-   * cert-manager v1.7.1 (upstream Helm chart) so Rook's admission webhook gets a certificate and
-   * rejects invalid Ceph resources before the operator sees them, as the runbook set it up. @default false
-   */
-  readonly certManager?: boolean;
-}
+export const CephSchema = z.strictObject({
+  blockStorageClass: z.string().optional().describe("Name of the RBD StorageClass Postgres volumes use. Default: 'rook-ceph-block'"),
+  monCount: z.number().optional().describe('Ceph monitors: odd, at most one per storage node. Default: 3, or 1 with fewer than 3 storage nodes'),
+  mgrCount: z.number().optional().describe('Ceph managers (one active, the others standby). Default: 2, or 1 with a single storage node'),
+  poolSize: z.number().optional().describe('Copies of each object in the block pool, one per host. Default: 3, or the storage nodes with disks when fewer'),
+  reclaimPolicy: enumOf(['Retain', 'Delete'], 'reclaimPolicy', "What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: 'Retain'").optional(),
+  dashboard: z.boolean().optional().describe('The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: true'),
+  toolbox: z.boolean().optional().describe('The rook-ceph-tools Deployment, for `ceph status` by hand. Default: false'),
+  certManager: z.boolean().optional().describe("cert-manager v1.7.1 (upstream Helm chart) so Rook's admission webhook gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false"),
+}).describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");
+export type CephSpec = z.infer<typeof CephSchema>;
 
 export const CEPH_BLOCK_STORAGE_CLASS = 'rook-ceph-block';
 export const ROOK_NAMESPACE = 'rook-ceph';

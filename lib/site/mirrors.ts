@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { SiteIssue } from './validate';
 
 /**
@@ -7,14 +8,12 @@ import type { SiteIssue } from './validate';
  * `ghcr.io/zalando/spilo-15:3.0-p1` → `<registry>/ghcr.io/zalando/spilo-15:3.0-p1`,
  * `https://github.com/o/r.git` → `<git>/github.com/o/r.git`, `https://pkgs.k8s.io/p` → `<http>/pkgs.k8s.io/p`.
  */
-export interface MirrorSpec {
-  /** Image registry (`host[:port][/path]`, no scheme) holding copies of every image the site needs (`npm run images`). */
-  readonly registry: string;
-  /** Base URL of Git repository mirrors, for Applications whose source is an upstream Git repository. */
-  readonly git: string;
-  /** Base URL of an HTTP mirror: Helm repositories, apt repositories and their keys, upstream files. */
-  readonly http: string;
-}
+export const MirrorSchema = z.strictObject({
+  registry: z.string().describe("Image registry (host[:port][/path], no scheme) holding copies of every image the site needs (npm run images)"),
+  git: z.string().describe('Base URL of Git repository mirrors, for Applications whose source is an upstream Git repository'),
+  http: z.string().describe('Base URL of an HTTP mirror: Helm repositories, apt repositories and their keys, upstream files'),
+}).describe('Air-gapped site: every image, Git/Helm source and download is taken from these mirrors. Default: the public internet');
+export type MirrorSpec = z.infer<typeof MirrorSchema>;
 
 /** Public registries a node's containerd is told to pull through the mirror (for images referenced outside our files). */
 export const PUBLIC_REGISTRIES = ['docker.io', 'quay.io', 'ghcr.io', 'registry.k8s.io', 'registry.opensource.zalan.do', 'gcr.io'] as const;

@@ -1,149 +1,115 @@
-import type { BootstrapSpec } from './bootstrap';
-import type { CephSpec } from './ceph';
-import type { MirrorSpec } from './mirrors';
-import type { MinioSpec } from './minio';
-import type { PostgresBackupSpec, PostgresCloneSpec } from './backups';
-import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
+import { z } from 'zod';
+import { BootstrapSchema } from './bootstrap';
+import { CephSchema } from './ceph';
+import { MirrorSchema } from './mirrors';
+import { MinioSchema } from './minio';
+import { BackupSchema, CloneSchema } from './backups';
+import { MonitoringSchema, ThresholdsSchema } from './monitoring';
+import { enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
+import { VERSIONS } from './versions';
 
 /**
- * The typed description of a site: the one source of truth from which every manifest
- * (dist/<site>/) and every node's cloud-init (host-bootstrap/<site>/) is rendered.
- * Plain data, validated by validate.ts before anything renders.
+ * The description of a site: the one source of truth from which every manifest (dist/<site>/)
+ * and every node's cloud-init (host-bootstrap/<site>/) is rendered. Each section is one zod
+ * schema: the TypeScript types below are inferred from them, `validateSite` parses with them
+ * (unknown keys and wrong types are refused at their path before anything renders), and
+ * `npm run schema` writes them as the JSON Schema that editors use for sites/<name>.yaml.
  */
 
+export type Quantity = z.infer<typeof QuantitySchema>;
+
+export const NODE_ROLES = ['control-plane', 'storage', 'postgres', 's3'] as const;
 /** What a node is for. Each role maps to the node labels the runbook applied by hand (roles.ts). */
-export type NodeRole = 'control-plane' | 'storage' | 'postgres' | 's3';
+export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO)');
+export type NodeRole = z.infer<typeof NodeRoleSchema>;
 
-/** A Kubernetes resource quantity such as `1Gi`, `500Mi` or `250m` (validated). */
-export type Quantity = string;
+export const NodeDiskSchema = z.strictObject({
+  device: z.string().describe("Device path, '/dev/vdb' or a stable '/dev/disk/by-id/...' path: a raw block device, no partition table, no filesystem"),
+  size: QuantitySchema.describe("Capacity, as a quantity ('100Gi')"),
+}).describe('A raw block device for Ceph OSDs or MinIO volumes');
+export type NodeDisk = z.infer<typeof NodeDiskSchema>;
 
-/** A raw block device for Ceph OSDs or MinIO volumes: no partition table, no filesystem. */
-export interface NodeDisk {
-  /** Device path, `/dev/vdb` or a stable `/dev/disk/by-id/...` path. */
-  readonly device: string;
-  /** Capacity, as a quantity (`100Gi`). */
-  readonly size: Quantity;
-}
+export const NodeSchema = z.strictObject({
+  name: z.string().describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
+  address: z.string().describe('IPv4 address on the cluster network'),
+  roles: z.array(NodeRoleSchema).describe('What the node is for (roles.ts maps them to node labels and taints)'),
+  cpu: z.number().describe('CPU cores'),
+  memory: QuantitySchema.describe("Memory, as a quantity ('8Gi')"),
+  disks: z.array(NodeDiskSchema).optional().describe('Raw disks the storage roles may consume. Default: none'),
+  kubeletVersion: z.string().optional().describe("kubelet/kubeadm version on this node. Default: the site's kubernetes.version"),
+}).describe('One Debian machine of the cluster');
+export type SiteNode = z.infer<typeof NodeSchema>;
 
-/** One Debian machine of the cluster. */
-export interface SiteNode {
-  /** Hostname, also the Kubernetes node name (DNS-1123 label). */
-  readonly name: string;
-  /** IPv4 address on the cluster network. */
-  readonly address: string;
-  readonly roles: readonly NodeRole[];
-  /** CPU cores. */
-  readonly cpu: number;
-  /** Memory, as a quantity (`8Gi`). */
-  readonly memory: Quantity;
-  /** Raw disks the storage roles may consume. @default - none */
-  readonly disks?: readonly NodeDisk[];
-  /** kubelet/kubeadm version on this node. @default - the site's `kubernetes.version` */
-  readonly kubeletVersion?: string;
-}
+export const KubernetesSchema = z.strictObject({
+  version: z.string().describe("Control plane version, '1.26.2': the minor picks the pinned schemas and package repository"),
+  controlPlaneEndpoint: z.string().describe("Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address"),
+  podSubnet: z.string().describe("Pod network CIDR (Flannel's default is 10.244.0.0/16)"),
+  serviceSubnet: z.string().optional().describe("Service CIDR. Default: '10.96.0.0/12' (kubeadm's)"),
+});
+export type KubernetesSpec = z.infer<typeof KubernetesSchema>;
 
-export interface KubernetesSpec {
-  /** Control plane version, `1.26.2`: the minor picks the pinned schemas and package repository. */
-  readonly version: string;
-  /** Address (and optional port, default 6443) of the API server that nodes join. */
-  readonly controlPlaneEndpoint: string;
-  /** Pod network CIDR (Flannel's default is 10.244.0.0/16). */
-  readonly podSubnet: string;
-  /** Service CIDR. @default '10.96.0.0/12' (kubeadm's default) */
-  readonly serviceSubnet?: string;
-}
+export const GitOpsSchema = z.strictObject({
+  repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
+  targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
+}).describe('Where ArgoCD reads the rendered manifests');
+export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
-/** Where ArgoCD reads the rendered manifests. */
-export interface GitOpsSpec {
-  /** Git repository holding this project (and its dist/). */
-  readonly repoURL: string;
-  /** Branch ArgoCD tracks, `poc-argocd` for the POC site. */
-  readonly targetRevision: string;
-}
+export const PostgresOperatorSchema = z.strictObject({
+  namespace: z.string().optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
+  ui: z.boolean().optional().describe("Also deploy the operator's web UI (the runbook used it to create clusters). Default: false"),
+}).describe('Options of the Zalando postgres-operator deployment');
+export type PostgresOperatorSpec = z.infer<typeof PostgresOperatorSchema>;
 
-/** Options of the Zalando postgres-operator deployment. */
-export interface PostgresOperatorSpec {
-  /** Namespace of the operator. @default 'postgres-operator' */
-  readonly namespace?: string;
-  /** Also deploy the operator's web UI (the runbook used it to create clusters). @default false */
-  readonly ui?: boolean;
-}
-
+export const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'] as const;
 /** User flags of the Zalando `users` map. */
-export type PostgresUserFlag = 'superuser' | 'inherit' | 'login' | 'nologin' | 'createrole' | 'createdb' | 'replication' | 'bypassrls';
+export const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
+export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
 /** PostgreSQL major versions Spilo 15 ships binaries for. */
-export type PostgresMajorVersion = '10' | '11' | '12' | '13' | '14' | '15';
+export const PG_VERSIONS = ['10', '11', '12', '13', '14', '15'] as const;
+export type PostgresMajorVersion = (typeof PG_VERSIONS)[number];
 
-export interface ResourceAmounts {
-  readonly cpu: Quantity;
-  readonly memory: Quantity;
-}
+export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
 
-/** One Zalando `postgresql` cluster (acid.zalan.do/v1). Field names follow the operator's. */
-export interface PostgresClusterSpec {
-  /** Cluster name, `<teamId>-<name>`, e.g. `acid-test-cluster`. */
-  readonly name: string;
-  readonly teamId: string;
-  /** Namespace of the cluster. @default 'postgres' */
-  readonly namespace?: string;
-  /** Spilo pods: one primary, the rest streaming replicas. */
-  readonly numberOfInstances: number;
-  readonly version: PostgresMajorVersion;
-  /** Data volume per instance. */
-  readonly volume: { readonly size: Quantity; readonly storageClass: string };
-  /** Roles and their flags. @default - none besides the operator's own */
-  readonly users?: Readonly<Record<string, readonly PostgresUserFlag[]>>;
-  /** Databases and their owner role. @default - none */
-  readonly databases?: Readonly<Record<string, string>>;
-  /** postgresql.conf parameters (strings, as Patroni takes them). @default - Spilo's */
-  readonly parameters?: Readonly<Record<string, string>>;
-  /** Spilo container resources. @default requests 100m/100Mi, limits 500m/500Mi */
-  readonly resources?: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
-  /** uid/gid of the Spilo processes and the volume's group. @default 101/103/103 (the Spilo image's postgres user) */
-  readonly securityContext?: { readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup: number };
-  /** Per-cluster Spilo image, overriding the operator's `docker_image`. @default - the operator's */
-  readonly dockerImage?: string;
-  /** Maintenance windows (`Sat:00:00-04:00`, `01:00-06:00`, UTC). @default - none */
-  readonly maintenanceWindows?: readonly string[];
-  /** Create this cluster by point-in-time recovery from another one's backups. @default - a new, empty cluster */
-  readonly clone?: PostgresCloneSpec;
-  /** Alert thresholds of this cluster, over the site's `monitoring.thresholds`. @default - the site's */
-  readonly alerts?: Partial<PostgresAlertThresholds>;
-}
+export const PostgresClusterSchema = z.strictObject({
+  name: z.string().describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster'"),
+  teamId: z.string(),
+  namespace: z.string().optional().describe("Namespace of the cluster. Default: 'postgres'"),
+  numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
+  version: z.enum(PG_VERSIONS, { error: (iss) => `PostgreSQL ${quoted(iss.input)} is not shipped by Spilo ${VERSIONS.spiloMajor}:${VERSIONS.spilo}: use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)` })
+    .describe('PostgreSQL major version (a string)'),
+  volume: z.strictObject({ size: QuantitySchema, storageClass: z.string() }).describe('Data volume per instance'),
+  users: z.record(z.string(), z.array(UserFlagSchema)).optional().describe("Roles and their flags. Default: none besides the operator's own"),
+  databases: z.record(z.string(), z.string()).optional().describe('Databases and their owner role. Default: none'),
+  parameters: z.record(z.string(), z.string()).optional().describe("postgresql.conf parameters (strings, as Patroni takes them). Default: Spilo's"),
+  resources: z.strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema }).optional()
+    .describe('Spilo container resources. Default: requests 100m/100Mi, limits 500m/500Mi'),
+  securityContext: z.strictObject({ runAsUser: z.number(), runAsGroup: z.number(), fsGroup: z.number() }).optional()
+    .describe("uid/gid of the Spilo processes and the volume's group. Default: 101/103/103 (the Spilo image's postgres user)"),
+  dockerImage: z.string().optional().describe("Per-cluster Spilo image, overriding the operator's docker_image"),
+  maintenanceWindows: z.array(z.string()).optional().describe("Maintenance windows ('Sat:00:00-04:00', '01:00-06:00', UTC). Default: none"),
+  clone: CloneSchema.optional(),
+  alerts: ThresholdsSchema.partial().optional().describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
+}).describe('One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator\'s');
+export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
 
+export const SiteSchema = z.strictObject({
+  name: z.string().describe('Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts'),
+  kubernetes: KubernetesSchema,
+  gitops: GitOpsSchema,
+  nodes: z.array(NodeSchema),
+  postgres: z.strictObject({
+    operator: PostgresOperatorSchema.optional(),
+    clusters: z.array(PostgresClusterSchema),
+    backups: BackupSchema.optional(),
+  }),
+  minio: MinioSchema.optional(),
+  ceph: CephSchema.optional(),
+  monitoring: MonitoringSchema.optional(),
+  externalStorageClasses: z.array(z.string()).optional()
+    .describe('StorageClasses that exist on the cluster without this project rendering them (e.g. a local-path provisioner). Default: none'),
+  bootstrap: BootstrapSchema.optional(),
+  mirrors: MirrorSchema.optional(),
+}).describe('A site: one Kubernetes cluster and everything on it');
 /** A site: one Kubernetes cluster and everything on it. */
-export interface Site {
-  /** Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label). */
-  readonly name: string;
-  readonly kubernetes: KubernetesSpec;
-  readonly gitops: GitOpsSpec;
-  readonly nodes: readonly SiteNode[];
-  readonly postgres: {
-    readonly operator?: PostgresOperatorSpec;
-    readonly clusters: readonly PostgresClusterSpec[];
-    /** WAL-G backups of every cluster into the MinIO tenant. @default - no backups */
-    readonly backups?: PostgresBackupSpec;
-  };
-  /** MinIO object storage on the 's3' nodes. @default - no MinIO */
-  readonly minio?: MinioSpec;
-  /** Ceph block storage from Rook on the 'storage' nodes. @default - no Ceph */
-  readonly ceph?: CephSpec;
-  /**
-   * kube-prometheus, a postgres_exporter sidecar on every Spilo pod, alerts and a Grafana
-   * dashboard; Ceph and MinIO scraped when present. @default - no monitoring
-   */
-  readonly monitoring?: MonitoringSpec;
-  /**
-   * StorageClasses that exist on the cluster without this project rendering them
-   * (e.g. a local-path provisioner). @default - none
-   */
-  readonly externalStorageClasses?: readonly string[];
-  /** Options of the nodes' cloud-init (host-bootstrap/<site>/). @default - every BootstrapSpec default */
-  readonly bootstrap?: BootstrapSpec;
-  /**
-   * Air-gapped site: every image, Git/Helm source and download is taken from these mirrors
-   * (`npm run images -- --site <name>` lists what to copy into them). @default - the public internet
-   */
-  readonly mirrors?: MirrorSpec;
-}
+export type Site = z.infer<typeof SiteSchema>;

@@ -1,4 +1,4 @@
-import type { NodeRole, PostgresClusterSpec, PostgresUserFlag, Site, SiteNode } from './model';
+import { SiteSchema, type PostgresClusterSpec, type Site, type SiteNode } from './model';
 import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
 import { quantityIssues, resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';
@@ -11,6 +11,7 @@ import { validateCeph } from './ceph';
 import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
+import { schemaIssues } from './schema-kit';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -21,16 +22,13 @@ export interface SiteIssue {
 
 /** Thrown by main when a site is invalid; carries every issue, not just the first. */
 export class SiteValidationError extends Error {
-  constructor(readonly site: string, readonly issues: readonly SiteIssue[]) {
-    super(`site '${site}' is invalid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n`
-      + issues.map((i) => `  ${site}.${i.path}: ${i.message}`).join('\n'));
+  constructor(readonly site: string, readonly issues: readonly SiteIssue[], file?: string) {
+    super(`site '${site}'${file ? ` (${file})` : ''} is invalid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n`
+      + issues.map((i) => `  ${site}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('\n'));
   }
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ROLES: readonly NodeRole[] = ['control-plane', 'storage', 'postgres', 's3'];
-const USER_FLAGS: readonly PostgresUserFlag[] = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'];
-const PG_VERSIONS = ['10', '11', '12', '13', '14', '15'];
 const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d$/;
 
 /** `1.26.2` → [1, 26, 2]; undefined when not `major.minor.patch`. */
@@ -94,8 +92,7 @@ function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[]
     }
   }
   node.roles.forEach((role, r) => {
-    if (!ROLES.includes(role)) issues.push({ path: `${p}.roles[${r}]`, message: `unknown role '${role}': use one of ${ROLES.join(', ')}` });
-    else if (node.roles.indexOf(role) !== r) issues.push({ path: `${p}.roles[${r}]`, message: `role '${role}' is listed twice` });
+    if (node.roles.indexOf(role) !== r) issues.push({ path: `${p}.roles[${r}]`, message: `role '${role}' is listed twice` });
   });
   if (node.roles.includes('storage') && node.roles.includes('s3')) {
     issues.push({ path: `${p}.roles`, message: `roles 'storage' and 's3' both set the node label '${roleLabel('storage').key}' (${roleLabel('storage').value} vs ${roleLabel('s3').value}): give each node only one of them` });
@@ -135,18 +132,10 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
   } else if (pg.numberOfInstances > eligible) {
     issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} instances need as many nodes with role 'postgres' (label ${roleLabel('postgres').key}=${roleLabel('postgres').value}), the site has ${eligible}: add nodes or lower numberOfInstances` });
   }
-  if (!PG_VERSIONS.includes(pg.version)) {
-    issues.push({ path: `${p}.version`, message: `PostgreSQL '${pg.version}' is not shipped by Spilo ${VERSIONS.spiloMajor}:${VERSIONS.spilo}: use one of ${PG_VERSIONS.join(', ')}` });
-  }
   quantity(issues, `${p}.volume.size`, pg.volume.size);
   const classes = providedStorageClasses(site);
   if (!classes.includes(pg.volume.storageClass)) {
     issues.push({ path: `${p}.volume.storageClass`, message: `StorageClass '${pg.volume.storageClass}' is not provided by this site (${classes.length ? `it has ${classes.join(', ')}` : 'it has none'}): enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses` });
-  }
-  for (const [user, flags] of Object.entries(pg.users ?? {})) {
-    flags.forEach((flag, f) => {
-      if (!USER_FLAGS.includes(flag)) issues.push({ path: `${p}.users.${user}[${f}]`, message: `unknown flag '${flag}': use one of ${USER_FLAGS.join(', ')}` });
-    });
   }
   for (const [db, owner] of Object.entries(pg.databases ?? {})) {
     if (!(owner in (pg.users ?? {}))) issues.push({ path: `${p}.databases.${db}`, message: `owner '${owner}' is not in users: declare it in users or pick a declared owner` });
@@ -161,8 +150,17 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
   });
 }
 
-/** Every problem of a site, each with its field path; empty when the site is valid. */
-export function validateSite(site: Site): SiteIssue[] {
+/**
+ * Every problem of a site, each with its field path; empty when the site is valid. The shape
+ * first (SiteSchema: unknown keys, wrong types, enums), then, on a well-formed site, the values
+ * and the rules across fields.
+ */
+export function validateSite(input: unknown): SiteIssue[] {
+  const shape = schemaIssues(SiteSchema, input);
+  return shape.length > 0 ? shape : siteRules(input as Site);
+}
+
+function siteRules(site: Site): SiteIssue[] {
   const issues: SiteIssue[] = [];
   dnsLabel(issues, 'name', site.name, 'site name');
   const nets = validateKubernetes(site, issues);

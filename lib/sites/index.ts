@@ -1,6 +1,5 @@
 import type { Site } from '../site/model';
-import { lab } from './lab';
-import { poc } from './poc';
+import { loadSites } from './load';
 
-/** Every site this repository renders, in output order. */
-export const SITES: readonly Site[] = [poc, lab];
+/** Every site of this repository (sites/), validated, in name order: for tests. Programs call loadSites() so that a bad site is reported, not thrown at import. */
+export const SITES: readonly Site[] = loadSites();

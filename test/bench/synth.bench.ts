@@ -20,7 +20,7 @@ process.on('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, 
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   copies.push(dir);
-  for (const e of ['main.ts', 'lib', 'imports', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
+  for (const e of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }

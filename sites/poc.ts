@@ -1,4 +1,4 @@
-import type { Site, SiteNode } from '../site/model';
+import type { Site, SiteNode } from '../lib/site/model';
 
 /**
  * The runbook's POC cluster (Debian, kubeadm 1.26): one control plane (8 CPU / 8 GB),

@@ -1,4 +1,4 @@
-import type { Site, SiteNode } from '../site/model';
+import type { Site, SiteNode } from '../lib/site/model';
 
 /** A larger, air-gapped example site: three of each worker kind, two disks per storage node, Kubernetes 1.27. */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({

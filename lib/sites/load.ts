@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { load } from 'js-yaml';
+import type { Site } from '../site/model';
+import { SiteValidationError, validateSite, type SiteIssue } from '../site/validate';
+import { PROJECT_ROOT } from '../upstream';
+
+/**
+ * The sites of this repository: every `sites/<name>.yaml` (or `.yml`) and `sites/<name>.ts`,
+ * discovered from the folder (no list to edit). Files whose name starts with `_` are helpers
+ * that sites may import, not sites.
+ */
+
+/** One site's source file. */
+export interface SiteFile {
+  /** The site name, the file name without its extension: the dist/<name>/ folder. */
+  readonly name: string;
+  /** Path from the project root, `sites/poc.ts`: what generated files name as their source. */
+  readonly file: string;
+  readonly path: string;
+}
+
+export const sitesDir = (root: string = PROJECT_ROOT): string => join(root, 'sites');
+
+const SITE_FILE = /^([^_.][^.]*)\.(ya?ml|ts)$/;
+
+/** The site files of a folder, by name; two files of one name (they would write the same folders) are refused. */
+export function discoverSites(dir: string = sitesDir()): SiteFile[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const files = entries.filter((f) => SITE_FILE.test(f) && !f.endsWith('.d.ts')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((f) => ({ name: SITE_FILE.exec(f)![1], file: `sites/${f}`, path: join(dir, f) }));
+  const clashes = files.filter((f, i) => files.findIndex((g) => g.name === f.name) !== i);
+  if (clashes.length > 0) {
+    const twice = clashes.map((c) => `${files.filter((f) => f.name === c.name).map((f) => f.file).join(' and ')} both write dist/${c.name}/`);
+    throw new Error(`${twice.join('; ')}: keep one file per site`);
+  }
+  return files;
+}
+
+/** A TypeScript site, compiled by esbuild (no type check, as synth's bundle) and run; its site is the default or only export. */
+function evaluateTs(path: string): unknown {
+  const code = buildSync({ entryPoints: [path], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'silent' }).outputFiles[0].text;
+  const module = { exports: {} as Record<string, unknown> };
+  new Function('module', 'exports', 'require', '__filename', '__dirname', code)(module, module.exports, createRequire(path), path, dirname(path)); // eslint-disable-line @typescript-eslint/no-implied-eval
+  const exported = Object.keys(module.exports);
+  if ('default' in module.exports) return module.exports.default;
+  if (exported.length === 1) return module.exports[exported[0]];
+  throw new Error(`exports ${exported.length ? exported.join(', ') : 'nothing'}: export the site as its only export or as default`);
+}
+
+/** The site described by a file, validated; throws a SiteValidationError with every problem. */
+export function readSite(site: SiteFile): Site {
+  let input: unknown;
+  try {
+    input = site.file.endsWith('.ts') ? evaluateTs(site.path) : load(readFileSync(site.path, 'utf8'), { filename: site.file });
+  } catch (e) {
+    throw new SiteValidationError(site.name, [{ path: '', message: `${site.file} cannot be read: ${e instanceof Error ? e.message : String(e)}` }], site.file);
+  }
+  const issues: SiteIssue[] = validateSite(input);
+  const name = (input as { name?: unknown } | null)?.name;
+  if (issues.length === 0 && name !== site.name) {
+    issues.push({ path: 'name', message: `'${String(name)}' is not the name of its file ${site.file}: a site's name is its file's, rename one of them` });
+  }
+  if (issues.length > 0) throw new SiteValidationError(site.name, issues, site.file);
+  return input as Site;
+}
+
+/** Every site of a folder, validated. */
+export function loadSites(dir: string = sitesDir()): Site[] {
+  return discoverSites(dir).map(readSite);
+}
+
+/** The file a site is described in, for the headers of the files rendered from it. */
+export function siteSource(name: string): string {
+  return discoverSites().find((f) => f.name === name)?.file ?? `sites/${name}.ts`;
+}

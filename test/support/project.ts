@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+export const ROOT = join(__dirname, '..', '..');
+
+const copies: string[] = [];
+afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A throwaway copy of the project (sources, sites and imports; node_modules linked) to run the real CLIs in; removed after the file's tests. */
+export function projectCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+  copies.push(dir);
+  for (const entry of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** `npm run <script> -- <args>` in a folder. */
+export function npmRun(dir: string, script: string, ...args: string[]) {
+  return spawnSync('npm', ['run', '--silent', script, '--', ...args], { cwd: dir, encoding: 'utf8' });
+}
