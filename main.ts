@@ -6,7 +6,8 @@
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites, readSite } from './lib/sites/load';
 import { SiteValidationError, validateSite } from './lib/site/validate';
-import { renderSiteManifests, type FileTree } from './lib/synth/render';
+import { renderSiteManifests } from './lib/synth/render';
+import { freshTrees, inputsKey, writeStamp } from './lib/synth/stamp';
 import { pruneSites, recoverTrees, TREE_ROOTS, TreeWriteError, writeSiteTrees, type TreeWrite, type WriteStats } from './lib/synth/write-tree';
 import { renderHostBootstrap } from './lib/bootstrap/host-bootstrap';
 import { renderSiteReport } from './lib/report/site-report';
@@ -51,34 +52,46 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
 /** A failure after some sites were written: says which were and which were not. */
 class PartialWrite extends Error {}
 
-function treeLine(root: string, site: string, files: FileTree, s: WriteStats, applications: number): string {
+function treeLine(root: string, site: string, files: number, s: WriteStats, applications: number): string {
   const apps = root === TREE_ROOTS[0] ? `${applications} Applications, ` : '';
-  return `${root}/${site}: ${apps}${files.size} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`;
+  return `${root}/${site}: ${apps}${files} files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`;
 }
 
-function synth(names: readonly string[]): void {
+/** @param sources the key of the sources the running bundle was built from (absent: render every site) */
+function synth(names: readonly string[], sources?: string): void {
   const started = performance.now();
   for (const line of recoverTrees('.', TREE_ROOTS)) console.log(line);
-  const rendered = renderSites(selectSites(names));
+  const selected = selectSites(names);
+  // a site whose inputs and trees are as the last synth left them is not rendered again
+  const key = sources ? inputsKey('.', sources) : undefined;
+  const fresh = new Map(selected.map((s) => [s.name, key ? freshTrees('.', s.name, key, TREE_ROOTS) : undefined]));
+  const rendered = new Map(renderSites(selected.filter((s) => !fresh.get(s.name))).map((r) => [r.site.name, r]));
   const done: string[] = [];
-  for (const { site, applications, trees } of rendered) {
+  for (const { name } of selected) {
+    const kept = fresh.get(name);
+    if (kept) {
+      TREE_ROOTS.forEach((root, i) => console.log(treeLine(root, name, kept.files[i], { written: 0, unchanged: kept.files[i], removed: 0 }, kept.applications)));
+      continue;
+    }
+    const { site, applications, trees } = rendered.get(name)!;
     let stats: WriteStats[];
     try {
       stats = writeSiteTrees('.', site.name, trees);
     } catch (e) {
       if (!(e instanceof TreeWriteError)) throw e;
-      const rest = rendered.map((r) => r.site.name).filter((n) => n !== site.name && !done.includes(n));
+      const rest = selected.map((r) => r.name).filter((n) => n !== site.name && !done.includes(n) && !fresh.get(n));
       throw new PartialWrite([
         e.message,
         `written: ${[...done, ...(e.switched ? [site.name] : [])].join(', ') || 'none'}`,
         `not written: ${[...(e.switched ? [] : [site.name]), ...rest].join(', ') || 'none'}`,
       ].join('\n'));
     }
-    trees.forEach((t, i) => console.log(treeLine(t.root, site.name, t.files, stats[i], applications)));
+    trees.forEach((t, i) => console.log(treeLine(t.root, site.name, t.files.size, stats[i], applications)));
+    if (key) writeStamp('.', site.name, key, trees, applications);
     done.push(site.name);
   }
   for (const line of pruneSites('.', TREE_ROOTS, new Set(discoverSites().map((f) => f.name)))) console.log(line);
-  console.log(`synth: ${rendered.length} site(s) in ${Math.round(performance.now() - started)} ms`);
+  console.log(`synth: ${selected.length} site(s) in ${Math.round(performance.now() - started)} ms`);
 }
 
 const SPEC: CliSpec = {
@@ -89,11 +102,11 @@ const SPEC: CliSpec = {
 };
 
 /** The CLI: scripts/synth.cjs runs it from the bundle. */
-export function run(argv: readonly string[] = process.argv.slice(2)): void {
+export function run(argv: readonly string[] = process.argv.slice(2), sources?: string): void {
   const cmd = cliCommand(SPEC).option('-s, --site <name>', 'render only this site (repeatable); default: every site of sites/', collect);
   runCli<{ site?: string[] }>(SPEC, cmd, ({ site }) => {
     try {
-      synth(site ?? []);
+      synth(site ?? [], sources);
     } catch (e) {
       const text = e instanceof Error ? e.message : String(e);
       throw new Error(e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`);

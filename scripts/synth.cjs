@@ -9,11 +9,12 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const bundle = join(root, '.build', 'synth.cjs');
 
-/** Path, size and mtime of every TypeScript source the bundle is built from: any change (newer or older) rebuilds. */
+/** Path, size and mtime of every TypeScript source the bundle is built from (and of the lock file, for its packages): any change, newer or older, rebuilds. */
 function sourcesKey() {
   const hash = createHash('sha256');
   const add = (path) => { const s = statSync(path); hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`); };
   add(join(root, 'main.ts'));
+  add(join(root, 'package-lock.json'));
   for (const dir of ['lib', 'imports']) {
     const files = readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath ?? e.path, e.name));
@@ -59,4 +60,4 @@ if (bundleKey() !== key) {
     throw e;
   }
 }
-require(bundle).run();
+require(bundle).run(process.argv.slice(2), key);

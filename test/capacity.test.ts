@@ -3,6 +3,7 @@ import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check
 import { SITES } from '../lib/sites';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
+import { scaledSite } from './support/scaled-site';
 import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
 
 const Mi = 2 ** 20;
@@ -104,5 +105,40 @@ describe('capacity', () => {
     const d = hardenedDeployment('limits-only', { nodeSelector: { 'kubernetes.io/hostname': 'dnumminioworker1' } }, { resources: { limits: { cpu: '3', memory: '100Mi' } } });
     expect(checkCapacity(withObjects(bare(), 'x', d)).map((f) => f.where)).toEqual(['poc/node dnumminioworker1']);
     expect(memoryText(1.5 * Gi)).toBe('1.5Gi');
+  });
+});
+
+describe('capacity at 1,000 clusters (2 instances each on 103 Postgres nodes: room to spare)', () => {
+  const site = scaledSite(1000);
+  const tree = siteTree(site);
+  const postgresNodes = site.nodes.filter((n) => n.roles.includes('postgres')).map((n) => n.name);
+
+  test('no capacity error: each cluster\'s 2 pods are charged to 2 nodes, not to all 103', () => {
+    expect(checkCapacity(tree).filter((f) => f.severity === 'error')).toEqual([]);
+    const load = siteLoad(tree);
+    const perCluster = new Map<string, string[]>();
+    for (const n of load.nodes) {
+      for (const i of n.items.filter((x) => x.workload.label.startsWith('Postgres instances of'))) {
+        expect(i.pods).toBe(1);
+        perCluster.set(i.workload.label, [...(perCluster.get(i.workload.label) ?? []), n.node.name]);
+      }
+    }
+    expect(perCluster.size).toBe(1000);
+    for (const nodes of perCluster.values()) {
+      expect(new Set(nodes).size).toBe(2);
+      for (const n of nodes) expect(postgresNodes).toContain(n);
+    }
+    // spread evenly: 2,000 pods on 103 nodes, 19 or 20 each
+    const counts = load.nodes.filter((n) => postgresNodes.includes(n.node.name)).map((n) => n.items.filter((i) => i.workload.label.startsWith('Postgres')).length);
+    expect(Math.min(...counts)).toBe(19);
+    expect(Math.max(...counts)).toBe(20);
+  });
+
+  test('fails on every Postgres node when the same clusters have 13 nodes (154 pods of 110m CPU and 132Mi each, on 3.92 CPU and 13.3Gi)', () => {
+    const keep = new Set(postgresNodes.slice(0, 13));
+    const small = { site: { ...site, nodes: site.nodes.filter((n) => !n.roles.includes('postgres') || keep.has(n.name)) }, objects: tree.objects };
+    const errors = checkCapacity(small).filter((f) => f.severity === 'error');
+    expect(errors.map((f) => f.where)).toEqual([...keep].map((n) => `bench/node ${n}`));
+    expect(errors[0].message).toMatch(/^CPU requests 17\.\d+ and memory requests 19\.\d+Gi of the pods pinned here exceed the node/);
   });
 });

@@ -40,6 +40,17 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(TREES.map((t) => fingerprint(join(dir, t)))).toEqual(before);
   });
 
+  test('a re-run is not fooled by a hand-edited, added or removed output file: the site is rendered and put right', () => {
+    const file = join(dir, 'dist', 'poc', 'argocd', 'configmap-argocd-cm.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text}# edited by hand\n`);
+    writeFileSync(join(dir, 'host-bootstrap', 'lab', 'extra.yaml'), 'x');
+    const run = synth(dir);
+    expect(run.stdout).toMatch(/^dist\/poc: .*\(1 written, \d+ unchanged, 0 removed\)$/m);
+    expect(run.stdout).toMatch(/^host-bootstrap\/lab: .*\(0 written, \d+ unchanged, 1 removed\)$/m);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   test('matches the committed dist/, host-bootstrap/ and docs/sites/ byte for byte (they are fresh)', () => {
     for (const tree of TREES) expect(fingerprint(join(dir, tree))).toEqual(fingerprint(join(ROOT, tree)));
   });

@@ -1,6 +1,6 @@
 import type { Finding, SiteTree } from './findings';
 import { where, type RenderedObject } from './objects';
-import { eligible, schedulingNodes, type SchedulingNode } from './scheduling';
+import { eligible, schedulingNodes, type Placement, type SchedulingNode } from './scheduling';
 import { systemPods } from './system-pods';
 import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
 import { byText } from '../order';
@@ -56,39 +56,77 @@ export interface SiteLoad {
   readonly floating: readonly Workload[];
 }
 
-/** Pods a pinned workload puts on one of its nodes at worst: an even spread, rounded up. */
-function podsPerNode(w: Workload, node: SchedulingNode, fits: readonly SchedulingNode[]): number {
-  if (w.hosts) return w.hosts.filter((h) => h.host === node.name).reduce((n, h) => n + h.pods, 0);
-  if (!fits.includes(node)) return 0;
-  if (w.replicas === 'every-node') return 1;
-  return Math.ceil(w.replicas / fits.length);
-}
-
 export const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
   (sum, i) => ({ cpu: sum.cpu + i.pods * i.workload.requests.cpu, memory: sum.memory + i.pods * i.workload.requests.memory }),
   { cpu: 0, memory: 0 },
 );
 
-/** The load of every node of a site: its rendered objects plus the system pods that are not in dist/. */
+/** The nodes a placement admits, computed once per distinct placement (clusters of a site share theirs). */
+function eligibleNodes(nodes: readonly SchedulingNode[]): (p: Placement) => readonly SchedulingNode[] {
+  const memo = new Map<string, readonly SchedulingNode[]>();
+  return (placement) => {
+    const key = JSON.stringify(placement);
+    let fits = memo.get(key);
+    if (!fits) memo.set(key, (fits = nodes.filter((n) => eligible(n, placement))));
+    return fits;
+  };
+}
+
+/**
+ * The load of every node of a site: its rendered objects plus the system pods that are not in
+ * dist/. Pods pinned to named hosts and DaemonSet pods go where they must; the replicas of other
+ * pinned workloads are spread as the scheduler's least-allocated scoring would: each pod on the
+ * eligible node with the smallest share of its memory requested so far (at most one per node when
+ * the pods must be apart), larger pods first. A cluster of 2 instances on 100 eligible nodes
+ * loads 2 of them, not 100.
+ */
 export function siteLoad(tree: SiteTree): SiteLoad {
   const nodes = schedulingNodes(tree.site);
   const rendered = new Set(tree.objects.map((o) => `${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
   const system = systemPods(tree.site.name).filter((o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
   const workloads = [...system, ...tree.objects].flatMap((o: RenderedObject) => workloadsOf(o));
-  const placed = workloads.filter((w) => isPinned(w) || w.replicas === 'every-node');
+  const order = new Map(workloads.map((w, i) => [w, i]));
+  const fitsOf = eligibleNodes(nodes);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const items = new Map(nodes.map((n) => [n, new Map<Workload, number>()]));
+  const memory = new Map(nodes.map((n) => [n, 0]));
+  const charge = (node: SchedulingNode, workload: Workload, pods: number) => {
+    const of = items.get(node)!;
+    of.set(workload, (of.get(workload) ?? 0) + pods);
+    memory.set(node, memory.get(node)! + pods * workload.requests.memory);
+  };
+  const floating: Workload[] = [];
+  const spread: Workload[] = [];
+  for (const w of workloads) {
+    if (w.hosts) for (const h of w.hosts) { const node = byName.get(h.host); if (node && h.pods > 0) charge(node, w, h.pods); }
+    else if (w.replicas === 'every-node') for (const node of fitsOf(w.placement)) charge(node, w, 1);
+    else if (isPinned(w)) spread.push(w);
+    else floating.push(w);
+  }
+  const share = (n: SchedulingNode) => memory.get(n)! / n.memory;
+  for (const w of [...spread].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu)) {
+    const fits = fitsOf(w.placement);
+    const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
+    const used = new Set<SchedulingNode>();
+    for (let pod = 0; pod < replicas; pod++) {
+      let best: SchedulingNode | undefined;
+      for (const n of fits) if (!(w.onePerNode && used.has(n)) && (best === undefined || share(n) < share(best))) best = n;
+      if (!best) break; // more pods than nodes they may share: they stay Pending (placement reports it)
+      charge(best, w, 1);
+      used.add(best);
+    }
+  }
   return {
-    floating: workloads.filter((w) => !placed.includes(w)),
+    floating,
     nodes: nodes.map((node) => {
-      const items = placed
-        .map((workload) => ({ workload, pods: podsPerNode(workload, node, nodes.filter((n) => eligible(n, workload.placement))) }))
-        .filter((i) => i.pods > 0);
+      const nodeItems = [...items.get(node)!].map(([workload, pods]) => ({ workload, pods })).sort((a, b) => order.get(a.workload)! - order.get(b.workload)!);
       const reserve = systemReserve(node);
       return {
         node,
         allocatable: { cpu: node.cpu - reserve.cpu, memory: node.memory - reserve.memory },
-        items,
-        requests: totalRequests(items),
-        minimumMemory: items.reduce((sum, i) => sum + i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0), 0),
+        items: nodeItems,
+        requests: totalRequests(nodeItems),
+        minimumMemory: nodeItems.reduce((sum, i) => sum + i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0), 0),
       };
     }),
   };

@@ -1,7 +1,7 @@
-import { cpuText, memoryText, siteLoad } from '../check/capacity';
+import { cpuText, memoryText, siteLoad, type SiteLoad } from '../check/capacity';
 import { asRecord, groupKind, parseTree, type RenderedObject } from '../check/objects';
 import { imagesOf } from '../images';
-import { taintText } from '../check/scheduling';
+import { taintText, type SchedulingNode } from '../check/scheduling';
 import { SYNC_WAVE } from '../constructs/argocd-sync';
 import type { Workload } from '../check/workloads';
 import type { Site } from '../site/model';
@@ -18,20 +18,17 @@ import { siteSource } from '../sites/load';
 const id = (prefix: string, name: string) => `${prefix}_${name.replace(/^-/, 'm').replace(/[^A-Za-z0-9]/g, '_')}`;
 const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
 
-function placementDiagram(tree: { site: Site; objects: readonly RenderedObject[] }): string[] {
-  const load = siteLoad(tree);
+function placementDiagram(load: SiteLoad): string[] {
   const lines = ['```mermaid', 'flowchart LR'];
-  const groups = new Map<string, string[]>();
-  for (const n of load.nodes) {
-    const key = n.node.roles.join(' + ');
-    groups.set(key, [...(groups.get(key) ?? []), n.node.name]);
+  const groups = new Map<string, SchedulingNode[]>();
+  for (const { node } of load.nodes) {
+    const key = node.roles.join(' + ');
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(node);
   }
-  for (const [roles, names] of groups) {
+  for (const [roles, nodes] of groups) {
     lines.push(`  subgraph ${id('role', roles)}[${label(`role: ${roles}`)}]`);
-    for (const name of names) {
-      const n = load.nodes.find((x) => x.node.name === name)!.node;
-      lines.push(`    ${id('node', name)}[${label(`${name}<br/>${n.cpu} CPU / ${memoryText(n.memory)}`)}]`);
-    }
+    for (const n of nodes) lines.push(`    ${id('node', n.name)}[${label(`${n.name}<br/>${n.cpu} CPU / ${memoryText(n.memory)}`)}]`);
     lines.push('  end');
   }
   const ours = (w: Workload) => w.from.app !== 'kubeadm' && w.from.app !== 'host-bootstrap';
@@ -56,8 +53,7 @@ function placementDiagram(tree: { site: Site; objects: readonly RenderedObject[]
   return lines;
 }
 
-function capacityTable(tree: { site: Site; objects: readonly RenderedObject[] }): string[] {
-  const load = siteLoad(tree);
+function capacityTable(load: SiteLoad): string[] {
   return [
     '| node | roles | taints | CPU requests / allocatable | memory requests / allocatable | pods pinned here |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -116,7 +112,7 @@ export function renderSiteReport(site: Site, manifests: FileTree, rendered?: rea
   const objects = rendered
     ? rendered.filter((r) => r.obj.kind !== 'CustomResourceDefinition')
     : parseTree(site.name, new Map([...manifests].filter(([f]) => !/\/customresourcedefinition-/.test(f))));
-  const tree = { site, objects };
+  const load = siteLoad({ site, objects });
   const apps = applications(site, objects, manifests);
   const images = [...new Set(objects.flatMap((r) => imagesOf(r.obj).map((i) => i.image)))].sort(byText);
   const md = [
@@ -128,15 +124,15 @@ export function renderSiteReport(site: Site, manifests: FileTree, rendered?: rea
     '',
     '## Nodes by role, and what runs where',
     '',
-    'Pinned workloads (node selector, affinity or named hosts) point at the nodes they may use; the rest may land on any untainted node.',
+    'Pinned workloads (node selector, affinity or named hosts) point at the nodes the capacity check places their pods on (named hosts as named, replicas spread over the eligible nodes, least loaded first); the rest may land on any untainted node.',
     '',
-    ...placementDiagram(tree),
+    ...placementDiagram(load),
     '',
     '## Capacity',
     '',
     'Requests of the pods pinned to each node, including the system pods (kubeadm control plane, Flannel), against the node\'s size minus the system reserve (see docs/review.md). "needs" counts upstream memory minimums above the requests. `npm run check` fails when requests exceed a node.',
     '',
-    ...capacityTable(tree),
+    ...capacityTable(load),
     '',
     '## ArgoCD Applications and sync waves',
     '',

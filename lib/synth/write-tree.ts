@@ -1,7 +1,7 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { sortedText } from '../order';
-import { alive, fsyncDir, writeFileAtomic } from '../write/atomic';
+import { alive, flushToDisk, fsyncDir, writeFileAtomic } from '../write/atomic';
 import { killPoint } from '../write/kill-point';
 import type { FileTree } from './render';
 
@@ -66,9 +66,14 @@ function stats(target: string, files: FileTree): WriteStats & { same: Set<string
   return { written: files.size - same.size, unchanged: same.size, removed: before.filter((f) => !files.has(f)).length, same };
 }
 
-/** Fills `staging` with `files`: unchanged files are hard links to the current ones (nothing to flush), the rest written atomically. */
+/**
+ * Fills `staging` with `files`: unchanged files are hard links to the current ones, the rest new
+ * files (the staging folder is the temporary copy: it is flushed to disk before the journal
+ * commits it, see lib/write/atomic.ts).
+ */
 function stage(target: string, staging: string, files: FileTree, same: ReadonlySet<string>): void {
   const dirs = new Set<string>([staging]);
+  const written: string[] = [];
   mkdirSync(staging);
   for (const [file, content] of files) {
     const path = join(staging, file);
@@ -84,9 +89,10 @@ function stage(target: string, staging: string, files: FileTree, same: ReadonlyS
         // no hard links here: write it
       }
     }
-    writeFileAtomic(path, content);
+    writeFileSync(path, content, { flag: 'wx' });
+    written.push(path);
   }
-  for (const d of dirs) fsyncDir(d);
+  flushToDisk(staging, [...written, ...dirs]);
 }
 
 /** Swaps every staged tree of the journal into place (idempotent: it also finishes an interrupted switch), then drops the journal. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { killPoint } from './kill-point';
@@ -36,6 +37,23 @@ export function fsyncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Flushes new files and folders (a staged tree) to disk before they are committed by a rename:
+ * one `sync -f` (syncfs(2), the whole file system at once: a tree of 2,000 files costs one
+ * call instead of 2,000 fsyncs), else an fsync of each path.
+ */
+export function flushToDisk(dir: string, paths: Iterable<string>): void {
+  if (spawnSync('sync', ['-f', dir]).status === 0) return;
+  for (const path of paths) {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

@@ -1,13 +1,16 @@
 /**
- * `npm run bench`: wall-clock cost of `npm run synth`, measured in throwaway copies of the project.
+ * `npm run bench`: cost of `npm run synth` and `npm run check`, measured in throwaway copies of the project.
  *
  * 1. the POC/lab app with our toolchain (esbuild bundle + node) vs the cdk8s default
  *    (`cdk8s synth` running `npx ts-node main.ts`, as `cdk8s init` sets it up) on the same app;
- * 2. generated sites with 100 and 1,000 Postgres clusters, to show the cost per cluster is linear.
- * Benchmarks, not tests: nothing here asserts, it prints numbers.
+ * 2. a re-run with nothing changed against the floor (node reading every output file);
+ * 3. generated sites (test/support/scaled-site.ts) with 10, 100 and 1,000 Postgres clusters on
+ *    3 + clusters/10 Postgres nodes: CPU of a synth that writes everything, per-cluster slopes
+ *    (linear: the slope does not grow), and `npm run check` on the 1,000-cluster site.
+ * Benchmarks, not tests: nothing here asserts, it prints numbers (CPU = user + sys of the child).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,49 +23,68 @@ process.on('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, 
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   copies.push(dir);
-  for (const e of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
+  for (const e of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'test/support', 'package.json', 'tsconfig.json', '.secretlintrc.json', '.gitignore']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
 
-/** Median wall time in ms of a command (after one warm-up run). */
-function time(dir: string, cmd: string, args: string[]): number {
-  const run = () => {
-    const t = performance.now();
-    const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${dir}:\n${r.stderr}`);
-    return performance.now() - t;
-  };
-  run();
-  const times = Array.from({ length: RUNS }, run).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+interface Cost { readonly wall: number; readonly cpu: number }
+
+/** Wall and CPU ms of one run of a shell command (bash's `times` gives the children's CPU). */
+function once(dir: string, command: string): Cost {
+  const t = performance.now();
+  const r = spawnSync('bash', ['-c', `${command} >/dev/null; s=$?; times; exit $s`], { cwd: dir, encoding: 'utf8' });
+  const wall = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${command} failed in ${dir}:\n${r.stderr}`);
+  const [, children] = r.stdout.trim().split('\n');
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + Number(m[1]) * 60 + Number(m[2]), 0);
+  return { wall, cpu: seconds * 1000 };
 }
 
-/** A copy whose only site has `clusters` Postgres clusters (3 instances each) on 3 postgres nodes. */
+/** Median of RUNS runs (after one warm-up), `before` run ahead of each. */
+function median(dir: string, command: string, before = ''): Cost {
+  const run = () => once(dir, before ? `${before}; ${command}` : command);
+  run();
+  const runs = Array.from({ length: RUNS }, run);
+  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { wall: mid(runs.map((r) => r.wall)), cpu: mid(runs.map((r) => r.cpu)) };
+}
+
+/** A copy whose only site is scaledSite(clusters). */
 function generatedSite(clusters: number): string {
   const dir = copy();
-  writeFileSync(join(dir, 'lib', 'sites', 'index.ts'), `import type { Site } from '../site/model';
-import { lab } from './lab';
-const clusters = Array.from({ length: ${clusters} }, (_, i) => ({
-  ...lab.postgres.clusters[0], name: \`acid-bench-\${i}\`, namespace: \`team-\${i % 10}\`,
-}));
-export const SITES: readonly Site[] = [{ ...lab, name: 'bench', postgres: { clusters } }];
-`);
+  rmSync(join(dir, 'sites'), { recursive: true });
+  mkdirSync(join(dir, 'sites'));
+  writeFileSync(join(dir, 'sites', 'bench.ts'), `import { scaledSite } from '../test/support/scaled-site';\nexport default scaledSite(${clusters});\n`);
   return dir;
 }
 
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 const app = copy();
-const ours = time(app, 'npm', ['run', '--silent', 'synth']);
+// a full render each time: without the stamp of the last synth (lib/synth/stamp.ts), as cdk8s synth always renders
+const RENDER = 'rm -rf .build/synth-stamp';
+const ours = median(app, 'npm run --silent synth', RENDER);
 writeFileSync(join(app, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
-const cdk8sDefault = time(app, join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--check-upgrade', 'false']);
-console.log(`POC + lab app  npm run synth: ${ms(ours)}   cdk8s synth (ts-node): ${ms(cdk8sDefault)}   speed-up: ${(cdk8sDefault / ours).toFixed(1)}x`);
-const pocOnly = time(app, 'npm', ['run', '--silent', 'synth', '--', '--site', 'poc']);
-const pocNode = time(app, 'node', ['scripts/synth.cjs', '--site', 'poc']);
-const nodeStart = time(app, 'node', ['-e', '0']);
-console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly)}   node scripts/synth.cjs --site poc: ${ms(pocNode)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart)})`);
+const cdk8sDefault = median(app, `${join(ROOT, 'node_modules', '.bin', 'cdk8s')} synth --check-upgrade false`);
+console.log(`POC + lab app  npm run synth: ${ms(ours.wall)}   cdk8s synth (ts-node): ${ms(cdk8sDefault.wall)}   speed-up: ${(cdk8sDefault.wall / ours.wall).toFixed(1)}x (wall)`);
+const pocOnly = median(app, 'npm run --silent synth -- --site poc', RENDER);
+const pocNode = median(app, 'node scripts/synth.cjs --site poc', RENDER);
+const nodeStart = median(app, 'node -e 0');
+console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly.wall)}   node scripts/synth.cjs --site poc: ${ms(pocNode.wall)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart.wall)})`);
+const rerun = median(app, 'node scripts/synth.cjs');
+const floor = median(app, `node -e "const fs=require('fs');for(const d of ['dist','host-bootstrap','docs/sites'])for(const e of fs.readdirSync(d,{recursive:true,withFileTypes:true}))if(e.isFile())fs.readFileSync(e.parentPath+'/'+e.name)"`);
+console.log(`re-run, nothing changed (POC + lab): ${ms(rerun.cpu)} CPU   floor (node reading every output file): ${ms(floor.cpu)} CPU`);
 
-const small = time(generatedSite(100), 'npm', ['run', '--silent', 'synth']);
-const large = time(generatedSite(1000), 'npm', ['run', '--silent', 'synth']);
-console.log(`generated site  100 clusters: ${ms(small)}   1,000 clusters: ${ms(large)}`);
-console.log(`cost per cluster: ${((large - small) / 900).toFixed(2)} ms (from the 100 → 1,000 slope); 1,000/100 time ratio ${(large / small).toFixed(1)}`);
+const sizes = [10, 100, 1000];
+const fresh = sizes.map((n) => {
+  const dir = generatedSite(n);
+  appendFileSync(join(dir, '.gitignore'), 'node_modules\n');
+  return { n, dir, cost: median(dir, 'node scripts/synth.cjs', 'rm -rf dist host-bootstrap docs/sites') };
+});
+for (const { n, cost } of fresh) console.log(`generated site  ${String(n).padStart(5)} clusters on ${3 + Math.floor(n / 10)} Postgres nodes: synth writing everything ${ms(cost.cpu)} CPU (${ms(cost.wall)} wall)`);
+const slope = (a: (typeof fresh)[number], b: (typeof fresh)[number]) => (b.cost.cpu - a.cost.cpu) / (b.n - a.n);
+console.log(`cost per cluster: ${slope(fresh[0], fresh[1]).toFixed(2)} ms from 10 to 100, ${slope(fresh[1], fresh[2]).toFixed(2)} ms from 100 to 1,000 (linear or better: the slope does not grow)`);
+const large = fresh[2].dir;
+spawnSync('git', ['init', '-q'], { cwd: large });
+const check = median(large, 'npm run --silent check');
+console.log(`npm run check on the 1,000-cluster site: ${ms(check.wall)} wall, ${ms(check.cpu)} CPU`);
