@@ -12,7 +12,7 @@ const bundle = join(root, '.build', 'synth.cjs');
 /** Path, size and mtime of every TypeScript source the bundle is built from (and of the lock file, for its packages): any change, newer or older, rebuilds. */
 function sourcesKey() {
   const hash = createHash('sha256');
-  const add = (path) => { const s = statSync(path); hash.update(`${path}\0${s.size}\0${s.mtimeMs}\n`); };
+  const add = (path) => { const s = statSync(path, { throwIfNoEntry: false }); hash.update(`${path}\0${s?.size}\0${s?.mtimeMs}\n`); };
   add(join(root, 'main.ts'));
   add(join(root, 'package-lock.json'));
   for (const dir of ['lib', 'imports']) {
