@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { PostgresClusterSpec, Site } from './model';
+import { cronProblem } from './cron';
+import { isDnsSubdomain } from './names';
 import type { SiteIssue } from './validate';
 
 /**
@@ -27,7 +29,6 @@ export const BACKUP_DEFAULTS = { schedule: '0 1 * * *', retain: 5 } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The postgresql CRD's pattern for clone.timestamp: a numeric UTC offset is required. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;
-const CRON = /^(\S+\s+){4}\S+$/;
 
 export function validateBackups(site: Site): SiteIssue[] {
   const backups = site.postgres.backups;
@@ -38,12 +39,11 @@ export function validateBackups(site: Site): SiteIssue[] {
   } else if (!(site.minio.buckets ?? []).includes(backups.bucket)) {
     issues.push({ path: 'postgres.backups.bucket', message: `bucket '${backups.bucket}' is not created by the tenant: add it to minio.buckets` });
   }
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(backups.credentialsSecret ?? '')) {
+  if (!isDnsSubdomain(backups.credentialsSecret)) {
     issues.push({ path: 'postgres.backups.credentialsSecret', message: `must name the Secret holding the S3 keys (e.g. 'postgres-backup-s3'), got '${backups.credentialsSecret ?? ''}': create it with kubectl (docs/minio-backups.md)` });
   }
-  if (backups.schedule !== undefined && !CRON.test(backups.schedule)) {
-    issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a 5-field cron expression, e.g. '0 1 * * *'` });
-  }
+  const cron = backups.schedule === undefined ? undefined : cronProblem(backups.schedule);
+  if (cron) issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a cron schedule: ${cron}` });
   if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
     issues.push({ path: 'postgres.backups.retain', message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)` });
   }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
+import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues } from './names';
+import { httpUrlIssues } from './network';
 import type { SiteIssue } from './validate';
 
 /** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
@@ -93,19 +95,22 @@ export function minioPools(site: Site, spec: MinioSpec): MinioPool[] {
   });
 }
 
-const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
 function secretName(issues: SiteIssue[], path: string, value: string | undefined, what: string, create: string): void {
-  if (!value || !DNS_1123.test(value)) {
+  if (!isDnsSubdomain(value)) {
     issues.push({ path, message: `${what} must name a Secret (DNS-1123, e.g. '${create}'), got '${value ?? ''}': create it with kubectl (see docs/minio-backups.md) and reference it here` });
   }
 }
 
-export function validateMinio(site: Site): SiteIssue[] {
+/** @param storageClasses the StorageClasses the site provides */
+export function validateMinio(site: Site, storageClasses: readonly string[]): SiteIssue[] {
   const spec = site.minio;
   if (!spec) return [];
   const issues: SiteIssue[] = [];
+  if (spec.namespace !== undefined) issues.push(...namespaceIssues('minio.namespace', spec.namespace));
+  if (spec.tenant !== undefined) issues.push(...dnsLabelIssues('minio.tenant', spec.tenant, 'tenant name'));
+  if (spec.storageClass !== undefined && !storageClasses.includes(spec.storageClass)) {
+    issues.push({ path: 'minio.storageClass', message: `StorageClass '${spec.storageClass}' is not provided by this site (${storageClasses.length ? `it has ${storageClasses.join(', ')}` : 'it has none'}): list it in externalStorageClasses, or remove storageClass for local volumes on the s3 nodes' disks` });
+  }
   secretName(issues, 'minio.rootCredentialsSecret', spec.rootCredentialsSecret, 'the root credentials', 'minio-root');
   const s3 = nodesWithRole(site, 's3');
   if (s3.length === 0) {
@@ -138,9 +143,7 @@ export function validateMinio(site: Site): SiteIssue[] {
       issues.push({ path, message: `pool '${pool.name}': ${pool.nodes.length} servers × ${pool.volumesPerServer} volume(s) is below the 4 drives MinIO's erasure coding needs: add disks or s3 nodes` });
     }
   }
-  for (const [b, bucket] of (spec.buckets ?? []).entries()) {
-    if (!BUCKET.test(bucket)) issues.push({ path: `minio.buckets[${b}]`, message: `'${bucket}' is not an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'` });
-  }
+  for (const [b, bucket] of (spec.buckets ?? []).entries()) issues.push(...bucketNameIssues(`minio.buckets[${b}]`, bucket));
   if (spec.openid) {
     if (!/^https:\/\/\S+\/\.well-known\/openid-configuration$/.test(spec.openid.configUrl)) {
       issues.push({ path: 'minio.openid.configUrl', message: `'${spec.openid.configUrl}' is not an OpenID discovery URL: use https://<issuer>/.well-known/openid-configuration` });
@@ -148,6 +151,7 @@ export function validateMinio(site: Site): SiteIssue[] {
     secretName(issues, 'minio.openid.clientSecret.name', spec.openid.clientSecret?.name, 'the OpenID client secret', 'minio-openid');
   }
   if (spec.kes) secretName(issues, 'minio.kes.configSecret', spec.kes.configSecret, 'the KES configuration', 'minio-kes-config');
+  if (spec.auditWebhook) issues.push(...httpUrlIssues('minio.auditWebhook.endpoint', spec.auditWebhook.endpoint, 'https://audit.example.org/minio'));
   if (spec.auditWebhook?.authToken) secretName(issues, 'minio.auditWebhook.authToken.name', spec.auditWebhook.authToken.name, 'the audit webhook token', 'minio-audit-token');
   return issues;
 }

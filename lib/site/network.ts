@@ -1,4 +1,6 @@
 import { isIPv4 } from 'node:net';
+import { isDnsSubdomain } from './names';
+import type { SiteIssue } from './validate';
 
 /** An IPv4 CIDR as a numeric range. */
 export interface Cidr {
@@ -38,7 +40,20 @@ export function parseEndpoint(value: string): { host: string; port: number } | u
   if (!m) return undefined;
   const port = m[2] === undefined ? 6443 : Number(m[2]);
   const host = m[1];
-  const hostOk = isIPv4(host) || /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host);
+  const hostOk = isIPv4(host) || isDnsSubdomain(host);
   if (!hostOk || port < 1 || port > 65535) return undefined;
   return { host, port };
+}
+
+/** An http(s) URL a component sends to: the scheme is required ("http" or "https", as Go's net/url and MinIO read it). */
+export function httpUrlIssues(path: string, value: string, example: string): SiteIssue[] {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname
+    ? []
+    : [{ path, message: `'${value}' is not an http(s) URL: write the scheme and host, e.g. '${example}'` }];
 }

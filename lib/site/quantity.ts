@@ -29,7 +29,7 @@ export function parseQuantity(value: string): number {
 export function quantityHint(value: string): string {
   const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtTpP])[bB]$/.exec(value);
   if (m) return `use binary units like '${m[1]}${m[2].toUpperCase()}i' (Gi, Mi), not '${m[2]}${value.slice(-1)}'`;
-  return 'use a Kubernetes quantity such as 1Gi, 512Mi or 250m';
+  return "use a Kubernetes quantity such as 1Gi, 512Mi, 250m or 1e3 (apimachinery's grammar: '<signedNumber><suffix>', suffix Ki|Mi|Gi|Ti|Pi|Ei, m|k|M|G|T|P|E or e<exponent>, no space)";
 }
 
 /** A quantity field that must be valid and above zero. */

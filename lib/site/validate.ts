@@ -12,6 +12,7 @@ import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 import { schemaIssues } from './schema-kit';
+import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, namespaceIssues, userNameIssues } from './names';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -28,7 +29,6 @@ export class SiteValidationError extends Error {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d$/;
 
 /** `1.26.2` → [1, 26, 2]; undefined when not `major.minor.patch`. */
@@ -49,9 +49,7 @@ export function providedStorageClasses(site: Site): string[] {
 }
 
 function dnsLabel(issues: SiteIssue[], path: string, value: string, what: string): void {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    issues.push({ path, message: `${what} '${value}' is not a DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit` });
-  }
+  issues.push(...dnsLabelIssues(path, value, what));
 }
 
 function quantity(issues: SiteIssue[], path: string, value: string): void {
@@ -78,6 +76,25 @@ function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?
     issues.push({ path: 'kubernetes.serviceSubnet', message: `service subnet ${svcValue} overlaps the pod subnet ${k.podSubnet}: choose disjoint ranges` });
   }
   return { pod, svc };
+}
+
+/**
+ * The API server endpoint nodes join: with one control plane, its address (or a DNS name for
+ * it); with several, a load-balanced address (a VIP or a DNS name) that is not any node's, since
+ * an endpoint that is one node's address dies with that node.
+ */
+function endpointIssues(site: Site, controlPlanes: readonly SiteNode[]): SiteIssue[] {
+  const endpoint = parseEndpoint(site.kubernetes.controlPlaneEndpoint);
+  if (!endpoint || !isIPv4(endpoint.host) || controlPlanes.length === 0) return []; // a DNS name cannot be checked offline
+  const path = 'kubernetes.controlPlaneEndpoint';
+  const owner = site.nodes.find((n) => n.address === endpoint.host);
+  if (controlPlanes.length === 1) {
+    const cp = controlPlanes[0];
+    if (endpoint.host === cp.address) return [];
+    return [{ path, message: `${endpoint.host} is not the address of the control plane '${cp.name}' (${cp.address})${owner ? `, it is '${owner.name}''s` : ''}: kubeadm join would reach no API server; use ${cp.address}:${endpoint.port}` }];
+  }
+  if (!owner) return [];
+  return [{ path, message: `${endpoint.host} is the address of node '${owner.name}': with ${controlPlanes.length} control planes the endpoint must be a load-balanced address (a VIP or a DNS name in front of ${controlPlanes.map((n) => n.name).join(', ')}), or the cluster is down when that node is` }];
 }
 
 function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[], nets: { pod?: Cidr; svc?: Cidr }): void {
@@ -121,11 +138,8 @@ function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[]
 function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number, issues: SiteIssue[]): void {
   const p = `postgres.clusters[${i}]`;
   dnsLabel(issues, `${p}.teamId`, pg.teamId, 'team id');
-  dnsLabel(issues, `${p}.name`, pg.name, 'cluster name');
-  if (!pg.name.startsWith(`${pg.teamId}-`)) {
-    issues.push({ path: `${p}.name`, message: `cluster name '${pg.name}' must start with its team id: the operator rejects it; rename it '${pg.teamId}-${pg.name}'` });
-  }
-  if (pg.namespace !== undefined) dnsLabel(issues, `${p}.namespace`, pg.namespace, 'namespace');
+  issues.push(...clusterNameIssues(`${p}.name`, pg.name, pg.teamId));
+  if (pg.namespace !== undefined) issues.push(...namespaceIssues(`${p}.namespace`, pg.namespace));
   const eligible = nodesWithRole(site, 'postgres').length;
   if (!Number.isInteger(pg.numberOfInstances) || pg.numberOfInstances < 1) {
     issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} is not a whole number >= 1` });
@@ -137,7 +151,9 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
   if (!classes.includes(pg.volume.storageClass)) {
     issues.push({ path: `${p}.volume.storageClass`, message: `StorageClass '${pg.volume.storageClass}' is not provided by this site (${classes.length ? `it has ${classes.join(', ')}` : 'it has none'}): enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses` });
   }
+  for (const user of Object.keys(pg.users ?? {})) issues.push(...userNameIssues(`${p}.users.${user}`, user));
   for (const [db, owner] of Object.entries(pg.databases ?? {})) {
+    issues.push(...databaseNameIssues(`${p}.databases.${db}`, db));
     if (!(owner in (pg.users ?? {}))) issues.push({ path: `${p}.databases.${db}`, message: `owner '${owner}' is not in users: declare it in users or pick a declared owner` });
   }
   if (pg.resources) issues.push(...resourcesIssues(`${p}.resources`, pg.resources));
@@ -177,11 +193,15 @@ function siteRules(site: Site): SiteIssue[] {
     if (addresses.indexOf(node.address) !== i) issues.push({ path: `nodes[${i}].address`, message: `address ${node.address} is already used by '${site.nodes[addresses.indexOf(node.address)].name}': give each node its own address` });
     validateNode(site, node, i, issues, nets);
   });
-  if (nodesWithRole(site, 'control-plane').length === 0) {
+  const controlPlanes = nodesWithRole(site, 'control-plane');
+  if (controlPlanes.length === 0) {
     issues.push({ path: 'nodes', message: "no node has role 'control-plane': kubeadm needs one to initialise the cluster" });
+  } else if (controlPlanes.length % 2 === 0) {
+    issues.push({ path: 'nodes', message: `${controlPlanes.length} control-plane nodes run ${controlPlanes.length} stacked etcd members, which lose quorum when ${controlPlanes.length / 2} fail(s) (etcd: "An etcd cluster needs a majority of nodes, a quorum, to agree on updates"; for n members the quorum is n/2+1, so an even member adds no fault tolerance): use 1, 3 or 5 control planes` });
   }
+  issues.push(...endpointIssues(site, controlPlanes));
   const operatorNs = site.postgres.operator?.namespace;
-  if (operatorNs !== undefined) dnsLabel(issues, 'postgres.operator.namespace', operatorNs, 'namespace');
+  if (operatorNs !== undefined) issues.push(...namespaceIssues('postgres.operator.namespace', operatorNs));
   const seen = new Map<string, number>();
   site.postgres.clusters.forEach((pg, i) => {
     const key = `${pg.namespace ?? 'postgres'}/${pg.name}`;
@@ -192,7 +212,7 @@ function siteRules(site: Site): SiteIssue[] {
   });
   issues.push(...validateBootstrap(site));
   issues.push(...validateCeph(site));
-  issues.push(...validateMinio(site));
+  issues.push(...validateMinio(site, providedStorageClasses(site)));
   issues.push(...validateBackups(site));
   issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
