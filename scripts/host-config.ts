@@ -10,12 +10,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillSecrets, parseSecretsFile } from '../lib/bootstrap/host-config';
 import { cliCommand, collect, runCli, UsageError, type CliSpec } from '../lib/cli';
+import { isDnsLabel } from '../lib/site/names';
 import { writeFileAtomic } from '../lib/write/atomic';
 
 /** A write failed after the inputs were checked: the message lists what was written. */
 class WriteFailure extends Error {}
-
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const SPEC: CliSpec = {
   script: 'host-config',
@@ -30,7 +29,7 @@ const cmd = cliCommand(SPEC)
   .option('--secrets <file>', 'NAME=value lines (KUBEADM_TOKEN=…); the environment wins');
 
 function hostConfig(site: string, nodes: readonly string[], secretsFile: string | undefined): void {
-  for (const name of [site, ...nodes]) if (!NAME.test(name)) throw new UsageError(`'${name}' is not a site or node name (a DNS-1123 label)`);
+  for (const name of [site, ...nodes]) if (!isDnsLabel(name)) throw new UsageError(`'${name}' is not a site or node name (a DNS-1123 label)`);
 
   const fromFile = secretsFile ? parseSecretsFile(readFileSync(secretsFile, 'utf8'), secretsFile) : {};
   const secrets = { ...fromFile, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KUBEADM_'))) };

@@ -2,10 +2,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliCommand, runCli, UsageError, type CliSpec } from '../lib/cli';
+import { isDnsLabel } from '../lib/site/names';
 import { discoverSites, sitesDir } from '../lib/sites/load';
 import { newSiteYaml } from '../lib/sites/template';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const SPEC: CliSpec = {
   script: 'new-site',
@@ -17,7 +16,7 @@ const SPEC: CliSpec = {
 const cmd = cliCommand(SPEC).argument('<name>', 'the site name (a DNS-1123 label): its file and its dist/<name>/ folder');
 
 runCli<Record<string, never>>(SPEC, cmd, (_options, [name]) => {
-  if (name.length > 63 || !DNS_LABEL.test(name)) throw new UsageError(`'${name}' is not a site name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
+  if (!isDnsLabel(name)) throw new UsageError(`'${name}' is not a site name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
   const existing = discoverSites().find((f) => f.name === name);
   const file = join(sitesDir(), `${name}.yaml`);
   if (existing || existsSync(file)) throw new Error(`${existing?.file ?? `sites/${name}.yaml`} exists: pick another name`);

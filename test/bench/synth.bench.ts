@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -59,32 +60,41 @@ function generatedSite(clusters: number): string {
   return dir;
 }
 
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-const app = copy();
-// a full render each time: without the stamp of the last synth (lib/synth/stamp.ts), as cdk8s synth always renders
-const RENDER = 'rm -rf .build/synth-stamp';
-const ours = median(app, 'npm run --silent synth', RENDER);
-writeFileSync(join(app, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
-const cdk8sDefault = median(app, `${join(ROOT, 'node_modules', '.bin', 'cdk8s')} synth --check-upgrade false`);
-console.log(`POC + lab app  npm run synth: ${ms(ours.wall)}   cdk8s synth (ts-node): ${ms(cdk8sDefault.wall)}   speed-up: ${(cdk8sDefault.wall / ours.wall).toFixed(1)}x (wall)`);
-const pocOnly = median(app, 'npm run --silent synth -- --site poc', RENDER);
-const pocNode = median(app, 'node scripts/synth.cjs --site poc', RENDER);
-const nodeStart = median(app, 'node -e 0');
-console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly.wall)}   node scripts/synth.cjs --site poc: ${ms(pocNode.wall)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart.wall)})`);
-const rerun = median(app, 'node scripts/synth.cjs');
-const floor = median(app, `node -e "const fs=require('fs');for(const d of ['dist','host-bootstrap','docs/sites'])for(const e of fs.readdirSync(d,{recursive:true,withFileTypes:true}))if(e.isFile())fs.readFileSync(e.parentPath+'/'+e.name)"`);
-console.log(`re-run, nothing changed (POC + lab): ${ms(rerun.cpu)} CPU   floor (node reading every output file): ${ms(floor.cpu)} CPU`);
+const SPEC: CliSpec = {
+  script: 'bench',
+  summary: 'Synth timings in throwaway copies of the project: ours vs the cdk8s default toolchain, a re-run with nothing changed, generated sites of 10, 100 and 1,000 clusters, and npm run check on the largest. Prints numbers, asserts nothing. BENCH_RUNS sets the runs per measure (default 5).',
+  exitCodes: { 1: 'a measured command failed' },
+  failure: { prefix: 'bench failed: ', code: 1 },
+};
 
-const sizes = [10, 100, 1000];
-const fresh = sizes.map((n) => {
-  const dir = generatedSite(n);
-  appendFileSync(join(dir, '.gitignore'), 'node_modules\n');
-  return { n, dir, cost: median(dir, 'node scripts/synth.cjs', 'rm -rf dist host-bootstrap docs/sites') };
+runCli(SPEC, cliCommand(SPEC), () => {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const app = copy();
+  // a full render each time: without the stamp of the last synth (lib/synth/stamp.ts), as cdk8s synth always renders
+  const RENDER = 'rm -rf .build/synth-stamp';
+  const ours = median(app, 'npm run --silent synth', RENDER);
+  writeFileSync(join(app, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
+  const cdk8sDefault = median(app, `${join(ROOT, 'node_modules', '.bin', 'cdk8s')} synth --check-upgrade false`);
+  console.log(`POC + lab app  npm run synth: ${ms(ours.wall)}   cdk8s synth (ts-node): ${ms(cdk8sDefault.wall)}   speed-up: ${(cdk8sDefault.wall / ours.wall).toFixed(1)}x (wall)`);
+  const pocOnly = median(app, 'npm run --silent synth -- --site poc', RENDER);
+  const pocNode = median(app, 'node scripts/synth.cjs --site poc', RENDER);
+  const nodeStart = median(app, 'node -e 0');
+  console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly.wall)}   node scripts/synth.cjs --site poc: ${ms(pocNode.wall)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart.wall)})`);
+  const rerun = median(app, 'node scripts/synth.cjs');
+  const floor = median(app, `node -e "const fs=require('fs');for(const d of ['dist','host-bootstrap','docs/sites'])for(const e of fs.readdirSync(d,{recursive:true,withFileTypes:true}))if(e.isFile())fs.readFileSync(e.parentPath+'/'+e.name)"`);
+  console.log(`re-run, nothing changed (POC + lab): ${ms(rerun.cpu)} CPU   floor (node reading every output file): ${ms(floor.cpu)} CPU`);
+
+  const sizes = [10, 100, 1000];
+  const fresh = sizes.map((n) => {
+    const dir = generatedSite(n);
+    appendFileSync(join(dir, '.gitignore'), 'node_modules\n');
+    return { n, dir, cost: median(dir, 'node scripts/synth.cjs', 'rm -rf dist host-bootstrap docs/sites') };
+  });
+  for (const { n, cost } of fresh) console.log(`generated site  ${String(n).padStart(5)} clusters on ${3 + Math.floor(n / 10)} Postgres nodes: synth writing everything ${ms(cost.cpu)} CPU (${ms(cost.wall)} wall)`);
+  const slope = (a: (typeof fresh)[number], b: (typeof fresh)[number]) => (b.cost.cpu - a.cost.cpu) / (b.n - a.n);
+  console.log(`cost per cluster: ${slope(fresh[0], fresh[1]).toFixed(2)} ms from 10 to 100, ${slope(fresh[1], fresh[2]).toFixed(2)} ms from 100 to 1,000 (linear or better: the slope does not grow)`);
+  const large = fresh[2].dir;
+  spawnSync('git', ['init', '-q'], { cwd: large });
+  const check = median(large, 'npm run --silent check');
+  console.log(`npm run check on the 1,000-cluster site: ${ms(check.wall)} wall, ${ms(check.cpu)} CPU`);
 });
-for (const { n, cost } of fresh) console.log(`generated site  ${String(n).padStart(5)} clusters on ${3 + Math.floor(n / 10)} Postgres nodes: synth writing everything ${ms(cost.cpu)} CPU (${ms(cost.wall)} wall)`);
-const slope = (a: (typeof fresh)[number], b: (typeof fresh)[number]) => (b.cost.cpu - a.cost.cpu) / (b.n - a.n);
-console.log(`cost per cluster: ${slope(fresh[0], fresh[1]).toFixed(2)} ms from 10 to 100, ${slope(fresh[1], fresh[2]).toFixed(2)} ms from 100 to 1,000 (linear or better: the slope does not grow)`);
-const large = fresh[2].dir;
-spawnSync('git', ['init', '-q'], { cwd: large });
-const check = median(large, 'npm run --silent check');
-console.log(`npm run check on the 1,000-cluster site: ${ms(check.wall)} wall, ${ms(check.cpu)} CPU`);
