@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check/capacity';
 import { SITES } from '../lib/sites';
+import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
 import { scaledSite } from './support/scaled-site';
@@ -35,7 +36,7 @@ describe('capacity', () => {
       ['warning', 'poc/node dnumcephworker1'], ['warning', 'poc/node dnumcephworker2'], ['warning', 'poc/node dnumcephworker3'],
     ]);
     expect(findings[0].message).toMatch(/^the pods pinned here fit by their requests \(1\.35Gi\) but need at least 3\.55Gi to run/);
-    expect(checkCapacity(siteTree(SITES.find((x) => x.name === 'lab')!))).toEqual([]);
+    expect(checkCapacity(siteTree(lab))).toEqual([]);
   });
 
   test('counts what is pinned per node, with the system pods that are not in dist/', () => {
