@@ -121,6 +121,7 @@ describe(`the JSON Schema (${SITE_SCHEMA_FILE}) for editors`, () => {
 
 describe('npm run new-site writes a starting point that synthesizes as is, and the suite\'s invariants hold for it', () => {
   const dir = projectCopy();
+  rmSync(join(dir, 'sites', 'dc1.yaml'), { force: true }); // the repository may have a dc1 of its own
   const created = npmRun(dir, 'new-site', 'dc1');
   test('new-site writes sites/dc1.yaml with its $schema line', () => {
     expect(created.status).toBe(0);
