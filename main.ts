@@ -94,6 +94,12 @@ function synth(names: readonly string[], sources?: string): void {
   console.log(`synth: ${selected.length} site(s) in ${Math.round(performance.now() - started)} ms`);
 }
 
+/** What synth prints when it fails: whether anything was written, then why. */
+export function synthFailure(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`;
+}
+
 const SPEC: CliSpec = {
   script: 'synth',
   summary: 'Validate the sites of sites/ (every problem with its field path), then render them into dist/, host-bootstrap/ and docs/sites/. Nothing is written unless every selected site is valid and renders; folders of removed sites are pruned.',
@@ -108,8 +114,7 @@ export function run(argv: readonly string[] = process.argv.slice(2), sources?: s
     try {
       synth(site ?? [], sources);
     } catch (e) {
-      const text = e instanceof Error ? e.message : String(e);
-      throw new Error(e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`);
+      throw new Error(synthFailure(e));
     }
   }, argv);
 }

@@ -11,9 +11,9 @@ import { poc } from '../sites/poc';
 const ROOT = join(__dirname, '..');
 const results = new Map<string, OperationResult>();
 
-beforeAll(() => {
-  for (const op of OPERATIONS) results.set(op.id, runOperation(op, ROOT));
-}, 120_000);
+beforeAll(async () => {
+  for (const op of OPERATIONS) results.set(op.id, await runOperation(op, ROOT));
+});
 
 const result = (id: string) => {
   const r = results.get(id);
@@ -108,7 +108,7 @@ describe('docs/operations.md', () => {
   });
 });
 
-test('fails on an edit whose text is not found exactly once (a stale catalog)', () => {
-  expect(() => runOperation({ ...OPERATIONS[0], change: [{ file: 'sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
-    .toThrow(/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
+test('fails on an edit whose text is not found exactly once (a stale catalog)', async () => {
+  await expect(runOperation({ ...OPERATIONS[0], change: [{ file: 'sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
+    .rejects.toThrow(/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
 });

@@ -5,10 +5,10 @@ import { renderSiteReport } from '../lib/report/site-report';
 import { SITES } from '../lib/sites';
 import { poc } from '../sites/poc';
 import { VERSIONS } from '../lib/site/versions';
-import { renderManifests } from '../lib/synth/render';
+import { renderedFiles } from './support/render';
 
 const ROOT = join(__dirname, '..');
-const report = (site = poc) => renderSiteReport(site, renderManifests(site)).get('README.md')!;
+const report = (site = poc) => renderSiteReport(site, renderedFiles(site)).get('README.md')!;
 const mermaid = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 describe('site report (docs/sites/<site>/README.md)', () => {
@@ -17,7 +17,7 @@ describe('site report (docs/sites/<site>/README.md)', () => {
   });
 
   test('is one file per site, deterministic', () => {
-    expect([...renderSiteReport(poc, renderManifests(poc)).keys()]).toEqual(['README.md']);
+    expect([...renderSiteReport(poc, renderedFiles(poc)).keys()]).toEqual(['README.md']);
     expect(report()).toBe(report());
   });
 

@@ -6,6 +6,7 @@ import { SITES } from '../lib/sites';
 import { TREE_ROOTS } from '../lib/synth/write-tree';
 import { poc } from '../sites/poc';
 import { fingerprint } from './support/files';
+import { renderedFiles } from './support/render';
 import { npmRun, projectCopy, ROOT } from './support/project';
 
 const synth = (dir: string, ...args: string[]) => npmRun(dir, 'synth', ...args);
@@ -25,7 +26,7 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(first.status).toBe(0);
     for (const site of SITES) {
       // every ArgoCD Application (root included), also those whose source is an upstream chart with no dist/ folder
-      const applications = [...renderManifests(site).keys()].filter((f) => f.startsWith('argocd/application-')).length;
+      const applications = [...renderedFiles(site).keys()].filter((f) => f.startsWith('argocd/application-')).length;
       expect(first.stdout).toMatch(new RegExp(`dist/${site.name}: ${applications} Applications, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
       expect(first.stdout).toMatch(new RegExp(`host-bootstrap/${site.name}: ${site.nodes.length} files \\(${site.nodes.length} written, 0 unchanged, 0 removed\\)`));
     }
@@ -89,14 +90,14 @@ describe('renderManifests', () => {
   });
 
   test('names files <kind>-<name>.yaml in lower case, one folder per app', () => {
-    const files = [...renderManifests(poc).keys()];
+    const files = [...renderedFiles(poc).keys()];
     expect(files).toContain('postgres-clusters/postgresql-acid-test-cluster.yaml');
     expect(files).toContain('postgres-operator/customresourcedefinition-postgresqls.acid.zalan.do.yaml');
     for (const f of files) expect(f).toMatch(/^[a-z0-9-]+\/[a-z0-9.-]+\.yaml$/);
   });
 
   test('no file holds a timestamp', () => {
-    for (const yaml of renderManifests(poc).values()) expect(yaml).not.toMatch(/^\s*creationTimestamp:|\d{4}-\d\d-\d\dT\d\d:/m);
+    for (const yaml of renderedFiles(poc).values()) expect(yaml).not.toMatch(/^\s*creationTimestamp:|\d{4}-\d\d-\d\dT\d\d:/m);
   });
 });
 

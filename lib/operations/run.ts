@@ -1,15 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { build, type Plugin } from 'esbuild';
 import { formatTerminal } from '../diff/format';
-import { treeOnDisk } from '../diff/git';
 import { diffFiles, type FileDiff } from '../diff/host-files';
 import { diffTrees, type TreeDiff } from '../diff/semantic';
+import type { Site } from '../site/model';
+import { runModule, type SiteFile } from '../sites/load';
+import type { FileTree } from '../synth/render';
 import type { Operation, SourceEdit } from './catalog';
 
-/** What an operation's change does, measured on a throwaway copy of the project. */
+/**
+ * What an operation's change does, measured in this process: the edits are applied to the
+ * sources in memory, the project is bundled from them (esbuild, as synth does) and the site
+ * rendered before and after. Nothing is copied or written.
+ */
 export interface OperationResult {
   /** The change as a unified diff of the sources. */
   readonly sourceDiff: string;
@@ -20,44 +25,78 @@ export interface OperationResult {
   readonly output: string;
 }
 
-function applyEdit(dir: string, edit: SourceEdit): { before: string; after: string } {
-  const path = join(dir, edit.file);
-  const before = readFileSync(path, 'utf8');
+/** Sources as edited in memory: path relative to the project root → text. */
+type Sources = ReadonlyMap<string, string>;
+
+function applyEdit(root: string, sources: Sources, edit: SourceEdit): { sources: Sources; before: string; after: string } {
+  const before = sources.get(edit.file) ?? readFileSync(join(root, edit.file), 'utf8');
   const count = before.split(edit.from).length - 1;
   if (count !== 1) throw new Error(`${edit.file}: expected '${edit.from}' once, found it ${count} times: update lib/operations/catalog.ts`);
   const after = before.replace(edit.from, edit.to);
-  writeFileSync(path, after);
-  return { before, after };
+  return { sources: new Map([...sources, [edit.file, after]]), before, after };
 }
 
-function synth(dir: string, site: string) {
-  return spawnSync('npm', ['run', '--silent', 'synth', '--', '--site', site], { cwd: dir, encoding: 'utf8' });
+/** The parts of synth an operation needs, from a bundle of the (edited) sources. */
+interface Synth {
+  readonly readSiteText: (site: SiteFile, contents: string | undefined) => Site;
+  readonly renderSites: (sites: readonly Site[]) => readonly { readonly trees: readonly { readonly files: FileTree }[] }[];
+  readonly synthFailure: (e: unknown) => string;
 }
 
-/** A copy of the sources (node_modules linked) in which the operation's edits are applied and synthesized. */
-export function runOperation(op: Operation, root: string, site = 'poc'): OperationResult {
-  const dir = mkdtempSync(join(tmpdir(), `operation-${op.id}-`));
+const bundles = new Map<string, Promise<Synth>>();
+
+/** synth bundled from the sources with the edits of every file but the site's (sites are read at run time, as synth does). */
+function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synth> {
+  const edited = new Map([...sources].filter(([f]) => f !== siteFile));
+  const key = `${root}\0${JSON.stringify([...edited])}`;
+  const cached = bundles.get(key);
+  if (cached) return cached;
+  const overlay: Plugin = {
+    name: 'edited-sources',
+    setup: (build) => build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = edited.get(relative(root, args.path));
+      return text === undefined ? undefined : { contents: text, loader: 'ts' };
+    }),
+  };
+  const synth = build({
+    stdin: { contents: "export { renderSites, synthFailure } from './main';\nexport { readSiteText } from './lib/sites/load';\n", resolveDir: root, sourcefile: 'operation.ts', loader: 'ts' },
+    bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error', plugins: [overlay],
+  }).then((out) => runModule(out.outputFiles[0].text, join(root, 'operation.cjs')) as unknown as Synth);
+  bundles.set(key, synth);
+  return synth;
+}
+
+/** dist/ and host-bootstrap/ of the site as `npm run synth -- --site <site>` would write them (`<site>/<file>` → text), or synth's error. */
+async function render(root: string, sources: Sources, site: string): Promise<{ dist: Map<string, string>; host: Map<string, string> } | { error: string }> {
+  const siteFile = { name: site, file: `sites/${site}.ts`, path: join(root, 'sites', `${site}.ts`) };
+  const synth = await synthOf(root, sources, siteFile.file);
   try {
-    for (const entry of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'package.json']) cpSync(join(root, entry), join(dir, entry), { recursive: true });
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-    (op.setup ?? []).forEach((e) => applyEdit(dir, e));
-    const base = synth(dir, site);
-    if (base.status !== 0) throw new Error(`operation ${op.id}: the starting point does not synthesize:\n${base.stderr}`);
-    const before = { dist: treeOnDisk(dir, 'dist'), host: treeOnDisk(dir, 'host-bootstrap') };
-    const sourceDiff = op.change.map((e) => {
-      const { before: a, after: b } = applyEdit(dir, e);
-      return createTwoFilesPatch(`a/${e.file}`, `b/${e.file}`, a, b, '', '', { context: 1 }).split('\n').slice(1).join('\n').trimEnd();
-    }).join('\n');
-    const run = synth(dir, site);
-    if (op.refused) {
-      if (run.status === 0) throw new Error(`operation ${op.id} should be refused, but synth accepted it`);
-      return { sourceDiff, hostFiles: [], output: run.stderr.trimEnd() };
-    }
-    if (run.status !== 0) throw new Error(`operation ${op.id}: synth failed:\n${run.stderr}`);
-    const diff = diffTrees(before.dist, treeOnDisk(dir, 'dist'));
-    const hostFiles = diffFiles(before.host, treeOnDisk(dir, 'host-bootstrap'));
-    return { sourceDiff, diff, hostFiles, output: formatTerminal(diff, hostFiles) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const [{ trees }] = synth.renderSites([synth.readSiteText(siteFile, sources.get(siteFile.file))]);
+    const prefixed = (files: FileTree) => new Map([...files].map(([f, text]) => [`${site}/${f}`, text]));
+    return { dist: prefixed(trees[0].files), host: prefixed(trees[1].files) };
+  } catch (e) {
+    return { error: synth.synthFailure(e) };
   }
+}
+
+/** The operation's setup, then its change, applied to the sources in memory and rendered before and after the change. */
+export async function runOperation(op: Operation, root: string, site = 'poc'): Promise<OperationResult> {
+  let sources: Sources = new Map();
+  for (const e of op.setup ?? []) sources = applyEdit(root, sources, e).sources;
+  const before = await render(root, sources, site);
+  if ('error' in before) throw new Error(`operation ${op.id}: the starting point does not synthesize:\n${before.error}`);
+  const sourceDiff = op.change.map((e) => {
+    const edit = applyEdit(root, sources, e);
+    sources = edit.sources;
+    return createTwoFilesPatch(`a/${e.file}`, `b/${e.file}`, edit.before, edit.after, '', '', { context: 1 }).split('\n').slice(1).join('\n').trimEnd();
+  }).join('\n');
+  const after = await render(root, sources, site);
+  if (op.refused) {
+    if (!('error' in after)) throw new Error(`operation ${op.id} should be refused, but synth accepted it`);
+    return { sourceDiff, hostFiles: [], output: after.error.trimEnd() };
+  }
+  if ('error' in after) throw new Error(`operation ${op.id}: synth failed:\n${after.error}`);
+  const diff = diffTrees(before.dist, after.dist);
+  const hostFiles = diffFiles(before.host, after.host);
+  return { sourceDiff, diff, hostFiles, output: formatTerminal(diff, hostFiles) };
 }

@@ -69,7 +69,7 @@ interface AppRow {
   readonly files: number;
 }
 
-function applications(site: Site, objects: readonly RenderedObject[], files: FileTree): AppRow[] {
+function applications(site: Site, objects: readonly RenderedObject[], files: ReadonlyMap<string, string>): AppRow[] {
   return objects.filter((r) => groupKind(r.obj) === 'argoproj.io/Application').map((r) => {
     const spec = asRecord(r.obj.spec);
     const source = asRecord(spec.source);
@@ -107,7 +107,7 @@ function wavesDiagram(site: Site, all: readonly AppRow[]): string[] {
 }
 
 /** @param rendered the objects of `manifests`, when the caller has them (else they are parsed from the YAML) */
-export function renderSiteReport(site: Site, manifests: FileTree, rendered?: readonly RenderedObject[]): FileTree {
+export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, string>, rendered?: readonly RenderedObject[]): FileTree {
   // CRDs are large and say nothing about placement: leave them out
   const objects = rendered
     ? rendered.filter((r) => r.obj.kind !== 'CustomResourceDefinition')

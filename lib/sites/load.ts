@@ -44,22 +44,34 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
   return files;
 }
 
-/** A TypeScript site, compiled by esbuild (no type check, as synth's bundle) and run; its site is the default or only export. */
-function evaluateTs(path: string): unknown {
-  const code = buildSync({ entryPoints: [path], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'silent' }).outputFiles[0].text;
+/** Runs CommonJS code as a module at `path` (its requires resolve from there); returns its exports. */
+export function runModule(code: string, path: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
   new Function('module', 'exports', 'require', '__filename', '__dirname', code)(module, module.exports, createRequire(path), path, dirname(path)); // eslint-disable-line @typescript-eslint/no-implied-eval
-  const exported = Object.keys(module.exports);
-  if ('default' in module.exports) return module.exports.default;
-  if (exported.length === 1) return module.exports[exported[0]];
+  return module.exports;
+}
+
+/** A TypeScript site (`contents`, else the file), compiled by esbuild (no type check, as synth's bundle) and run; its site is the default or only export. */
+function evaluateTs(path: string, contents?: string): unknown {
+  const input = contents === undefined ? { entryPoints: [path] } : { stdin: { contents, resolveDir: dirname(path), sourcefile: path, loader: 'ts' as const } };
+  const code = buildSync({ ...input, bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'silent' }).outputFiles[0].text;
+  const exports = runModule(code, path);
+  const exported = Object.keys(exports);
+  if ('default' in exports) return exports.default;
+  if (exported.length === 1) return exports[exported[0]];
   throw new Error(`exports ${exported.length ? exported.join(', ') : 'nothing'}: export the site as its only export or as default`);
 }
 
 /** The site described by a file, validated; throws a SiteValidationError with every problem. */
 export function readSite(site: SiteFile): Site {
+  return readSiteText(site, undefined);
+}
+
+/** As readSite, from `contents` (an edited version of the file) when given. */
+export function readSiteText(site: SiteFile, contents: string | undefined): Site {
   let input: unknown;
   try {
-    input = site.file.endsWith('.ts') ? evaluateTs(site.path) : load(readFileSync(site.path, 'utf8'), { filename: site.file });
+    input = site.file.endsWith('.ts') ? evaluateTs(site.path, contents) : load(contents ?? readFileSync(site.path, 'utf8'), { filename: site.file });
   } catch (e) {
     throw new SiteValidationError(site.name, [{ path: '', message: `${site.file} cannot be read: ${e instanceof Error ? e.message : String(e)}` }], site.file);
   }

@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 
 export const ROOT = join(__dirname, '..', '..');
 
 const copies: string[] = [];
-afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// at exit, not in an afterAll: test files share this module (vitest isolate: false), each would register its own
+process.once('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** A throwaway copy of the project (sources, sites and imports; node_modules linked) to run the real CLIs in; removed after the file's tests. */
+/** A throwaway copy of the project (sources, sites and imports; node_modules linked) to run the real CLIs in; removed when the test process exits. */
 export function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
   copies.push(dir);

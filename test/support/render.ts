@@ -1,6 +1,6 @@
 import { load } from 'js-yaml';
 import type { Site } from '../../lib/site/model';
-import { renderManifests } from '../../lib/synth/render';
+import { renderManifests, type FileTree } from '../../lib/synth/render';
 
 /** A rendered Kubernetes object as plain data (tests narrow further with `as`). */
 export interface K8sObject {
@@ -10,10 +10,22 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
+const rendered = new WeakMap<Site, ReadonlyMap<string, string>>();
+
+/**
+ * dist/ of a site as synth renders it, rendered once per site object (and, with vitest's
+ * `isolate: false`, once per worker for the example sites): read-only, tests copy before changing.
+ */
+export function renderedFiles(site: Site): ReadonlyMap<string, string> {
+  let files = rendered.get(site);
+  if (!files) rendered.set(site, (files = renderManifests(site) as FileTree));
+  return files;
+}
+
 /** Every rendered object of a site, by app folder, parsed back from the YAML synth would write. */
 export function renderedApps(site: Site): Map<string, K8sObject[]> {
   const apps = new Map<string, K8sObject[]>();
-  for (const [file, yaml] of renderManifests(site)) {
+  for (const [file, yaml] of renderedFiles(site)) {
     const app = file.split('/')[0];
     apps.set(app, [...(apps.get(app) ?? []), load(yaml) as K8sObject]);
   }

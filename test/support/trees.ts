@@ -2,11 +2,12 @@ import type { SiteTree } from '../../lib/check/findings';
 import { parseTree, type KubeObject, type RenderedObject } from '../../lib/check/objects';
 import type { Site } from '../../lib/site/model';
 import { requiredNodeAffinity, roleToleration } from '../../lib/site/roles';
-import { renderManifests, toYaml } from '../../lib/synth/render';
+import { toYaml } from '../../lib/synth/render';
+import { renderedFiles } from './render';
 
 /** A site's rendered objects, as `npm run check` reads them back from dist/. */
 export function siteTree(site: Site): SiteTree {
-  return { site, objects: parseTree(site.name, renderManifests(site)) };
+  return { site, objects: parseTree(site.name, renderedFiles(site)) };
 }
 
 /** The tree with crafted objects added to an app (a bad tree, or an app another branch will render). */
@@ -31,7 +32,7 @@ export function withChanged(tree: SiteTree, kind: string, name: string, change: 
 
 /** dist/ of a site as the diff reads it: `<site>/<app>/<file>` → YAML. */
 export function distTree(site: Site): Map<string, string> {
-  return new Map([...renderManifests(site)].map(([path, yaml]) => [`${site.name}/${path}`, yaml]));
+  return new Map([...renderedFiles(site)].map(([path, yaml]) => [`${site.name}/${path}`, yaml]));
 }
 
 export function withFile(tree: ReadonlyMap<string, string>, path: string, obj: KubeObject): Map<string, string> {
