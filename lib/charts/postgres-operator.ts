@@ -30,6 +30,8 @@ export function operatorSettings(site: Site): Record<string, string> {
   return {
     // the operator's code default is spilo-15:2.1-p9 until v1.10.0: pin the catalog's image explicitly
     docker_image: IMAGES.spilo,
+    // the pgbouncer of the clusters' connection poolers (enableConnectionPooler), from the catalog
+    connection_pooler_image: IMAGES.pgbouncer,
     // ArgoCD owns the CRDs; registration would merge-patch them and fight the sync
     enable_crd_registration: 'false',
     // code defaults are true, the example's 'false' must stay explicit off-Zalando

@@ -1,4 +1,4 @@
-import { DEFAULTS } from '../site/defaults';
+import { DEFAULTS, poolerName, poolersOf } from '../site/defaults';
 import { isQuantity, parseQuantity } from '../site/quantity';
 import { asArray, asRecord, groupKind, type KubeObject, type RenderedObject } from './objects';
 import type { Placement } from './scheduling';
@@ -88,19 +88,41 @@ function fromPodTemplate(from: RenderedObject): Workload[] {
   }];
 }
 
-/** Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus sidecars. */
+/**
+ * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus sidecars;
+ * and its pgbouncer poolers, which the operator places with the cluster's nodeAffinity and tolerations, one pod per node
+ * per pooler (connection_pooler.go). A `connectionPooler` section without `enableConnectionPooler` starts the primary's.
+ */
 function fromPostgresql(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
   const spilo = asRecord(spec.resources).requests ? containerRequests(spec.resources) : containerRequests({ requests: DEFAULTS.spiloResources.requests });
   const sidecars = asArray(spec.sidecars).map((s) => containerRequests(asRecord(s).resources)).reduce(add, ZERO);
-  return [{
-    from,
-    label: `Postgres instances of ${from.obj.metadata.name}`,
-    replicas: typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1,
-    onePerNode: true,
-    placement: { nodeAffinity: spec.nodeAffinity, tolerations: spec.tolerations },
-    requests: add(spilo, sidecars),
-  }];
+  const placement: Placement = { nodeAffinity: spec.nodeAffinity, tolerations: spec.tolerations };
+  const name = from.obj.metadata.name;
+  const pooler = asRecord(spec.connectionPooler);
+  const poolers = poolersOf({
+    enableConnectionPooler: typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined,
+    enableReplicaConnectionPooler: spec.enableReplicaConnectionPooler === true,
+  });
+  const poolerRequests = asRecord(pooler.resources).requests ? containerRequests(pooler.resources) : containerRequests({ requests: DEFAULTS.pooler.resources.requests });
+  return [
+    {
+      from,
+      label: `Postgres instances of ${name}`,
+      replicas: typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1,
+      onePerNode: true,
+      placement,
+      requests: add(spilo, sidecars),
+    },
+    ...poolers.map((role): Workload => ({
+      from,
+      label: `pgbouncer pods of ${poolerName(name, role)}`,
+      replicas: Math.max(DEFAULTS.pooler.numberOfInstances, typeof pooler.numberOfInstances === 'number' ? pooler.numberOfInstances : 0),
+      onePerNode: true,
+      placement,
+      requests: poolerRequests,
+    })),
+  ];
 }
 
 const MiB = 2 ** 20;

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { Postgresql, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers } from '../../imports/acid.zalan.do';
-import { DEFAULTS, clusterNamespace } from '../site/defaults';
-import type { PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
+import {
+  Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
+} from '../../imports/acid.zalan.do';
+import { DEFAULTS, clusterNamespace, poolersOf } from '../site/defaults';
+import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
 import { requiredNodeAffinity } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
@@ -26,6 +28,24 @@ const USER_FLAG: Readonly<Record<PostgresUserFlag, PostgresqlSpecUsers>> = {
   bypassrls: PostgresqlSpecUsers.BYPASSRLS,
 };
 
+const POOLER_MODE: Readonly<Record<NonNullable<ConnectionPoolerSpec['mode']>, PostgresqlSpecConnectionPoolerMode>> = {
+  session: PostgresqlSpecConnectionPoolerMode.SESSION,
+  transaction: PostgresqlSpecConnectionPoolerMode.TRANSACTION,
+};
+
+const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
+
+/** The pooler section with the operator's defaults written out, so the capacity check and reviewers read the real values. */
+function connectionPooler(spec: ConnectionPoolerSpec = {}): PostgresqlSpecConnectionPooler {
+  const res = spec.resources ?? DEFAULTS.pooler.resources;
+  return {
+    numberOfInstances: spec.numberOfInstances ?? DEFAULTS.pooler.numberOfInstances,
+    mode: POOLER_MODE[spec.mode ?? DEFAULTS.pooler.mode],
+    ...(spec.maxDBConnections !== undefined ? { maxDbConnections: spec.maxDBConnections } : {}),
+    resources: { requests: q(res.requests), limits: q(res.limits) },
+  };
+}
+
 const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record<string, B> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
@@ -41,7 +61,7 @@ export class PostgresCluster extends Construct {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
-    const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
+    const pooled = poolersOf(props).length > 0;
     this.resource = new Postgresql(this, 'Resource', {
       metadata: { name: props.name, namespace: clusterNamespace(props), labels: { team: props.teamId } },
       spec: {
@@ -66,6 +86,13 @@ export class PostgresCluster extends Construct {
         // endpoint from its configuration and pod environment) up to the timestamp
         // the exporter's custom queries ConfigMap is rendered per namespace by the postgres-clusters app
         ...(monitored ? { sidecars: [exporterSidecar(props)], additionalVolumes: [queriesVolume(props)] } : {}),
+        // pgbouncer in front of the primary and/or the replicas: the operator gives its pods the
+        // cluster's nodeAffinity and tolerations, and a required anti-affinity per pooler
+        ...(pooled ? {
+          enableConnectionPooler: props.enableConnectionPooler ?? false,
+          enableReplicaConnectionPooler: props.enableReplicaConnectionPooler ?? false,
+          connectionPooler: connectionPooler(props.connectionPooler),
+        } : {}),
         ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
       },
     });

@@ -1,5 +1,6 @@
 import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearing';
 import { asArray, asRecord, describe, groupKind, type KubeObject } from '../check/objects';
+import { DEFAULTS, poolerName } from '../site/defaults';
 import { parseQuantity, isQuantity } from '../site/quantity';
 import type { FieldChange } from './fields';
 
@@ -164,6 +165,39 @@ const cloneCreated: ImpactRule = (c) => {
   return [{ level: 'info', message: `point-in-time recovery: a new cluster restored from ${String(clone.cluster)} (uid ${String(clone.uid)}) to ${to}; the source is untouched` }];
 };
 
+/** The poolers a postgresql asks for, as the operator reads it (a `connectionPooler` section alone starts the primary's). */
+function poolers(pg: KubeObject | undefined): Map<string, number> {
+  const spec = asRecord(field(pg, 'spec'));
+  const min = DEFAULTS.pooler.numberOfInstances;
+  const instances = Math.max(min, Number(field(pg, 'spec.connectionPooler.numberOfInstances') ?? min));
+  const name = pg?.metadata.name ?? '';
+  const master = typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined;
+  return new Map([
+    ...(master ? [[poolerName(name, 'master'), instances] as const] : []),
+    ...(spec.enableReplicaConnectionPooler === true ? [[poolerName(name, 'replica'), instances] as const] : []),
+  ]);
+}
+
+/** pgbouncer Deployments and Services the operator adds or removes with the cluster's pooler flags. */
+const poolerChanges: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || c.action === 'remove') return [];
+  const before = poolers(c.before);
+  const after = poolers(c.after);
+  const ns = c.after!.metadata.namespace;
+  const out: Impact[] = [];
+  for (const [name, pods] of after) {
+    if (!before.has(name)) out.push({ level: 'info', message: `connection pooler ${name}: the operator creates Deployment ${ns}/${name} (${plural(pods, 'pgbouncer pod')}) and Service ${ns}/${name}:5432, plus the pooler role and schema in each database; clients may connect through it` });
+    else if (before.get(name) !== pods) out.push({ level: 'info', message: `connection pooler ${name}: ${before.get(name)} → ${plural(pods, 'pgbouncer pod')}` });
+  }
+  for (const name of before.keys()) {
+    if (!after.has(name)) out.push({ level: 'disruptive', message: `connection pooler ${name} removed: the operator deletes its Deployment and Service, clients connected through ${ns}/${name} are cut off and must connect to the cluster's own Service` });
+  }
+  if (before.size > 0 && after.size > 0 && changed(c, 'spec.connectionPooler.mode')) {
+    out.push({ level: 'disruptive', message: `pooler mode ${String(field(c.before, 'spec.connectionPooler.mode'))} → ${String(field(c.after, 'spec.connectionPooler.mode'))}: the pgbouncer pods roll, open client connections are closed` });
+  }
+  return out;
+};
+
 /** `pool name → servers × volumes` of a Tenant. */
 const tenantPools = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.pools')).map(asRecord)
   .map((p) => [String(p.name), `${String(p.servers)}×${String(p.volumesPerServer)}`]));
@@ -241,7 +275,7 @@ const moved: ImpactRule = (c) => {
 
 export const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges,
   cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,
 ];
 

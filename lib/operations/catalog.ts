@@ -101,6 +101,22 @@ export const OPERATIONS: readonly Operation[] = [
     ],
   },
   {
+    id: 'connection-pooler',
+    title: 'Add a connection pooler (pgbouncer), and client connection strings',
+    intro: 'Many short-lived client connections (web workers, serverless jobs) exhaust `max_connections` (10 on the POC). The operator\'s pooler is a pgbouncer Deployment in front of the primary (`enableConnectionPooler`) and/or the replicas (`enableReplicaConnectionPooler`), with the image of the catalog (`connection_pooler_image`). Its pods get the cluster\'s nodeAffinity and one node each, so `numberOfInstances` (at least 2) is validated against the postgres nodes, and `maxDBConnections` (the server connections of the whole pooler) against `max_connections`.',
+    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableConnectionPooler: true,\n        connectionPooler: { numberOfInstances: 2, mode: 'transaction', maxDBConnections: 6, resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '64Mi' } } },\n" }],
+    then: [
+      'The operator creates the `pooler` role and a `pooler` schema with its lookup function in each database, then Deployment and Service `acid-test-cluster-pooler` (2 pgbouncer pods, one per postgres node). The Spilo pods do not restart.',
+      'Clients inside the cluster connect to the pooler instead of the cluster: `postgresql://zalando:<password>@acid-test-cluster-pooler.postgres.svc:5432/foo` (the primary, through pgbouncer); without the pooler, `acid-test-cluster.postgres.svc:5432` (primary) and `acid-test-cluster-repl.postgres.svc:5432` (replicas); with `enableReplicaConnectionPooler`, `acid-test-cluster-pooler-repl.postgres.svc:5432`. The password is in the operator\'s Secret: `kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do -o jsonpath={.data.password} | base64 -d`.',
+      'Transaction mode hands a server connection to a client for one transaction only: session state (`SET`, session-level prepared statements, advisory locks, `LISTEN`) does not survive between transactions; use `mode: session` for such clients.',
+      'pgbouncer exposes no Prometheus metrics by itself and the operator adds no exporter to the pooler pods: the pooler is not scraped (docs/monitoring.md); the Spilo exporter still shows the server connections it opens.',
+    ],
+    verify: [
+      `${PG} get deploy,svc acid-test-cluster-pooler`,
+      `${PG} exec -it acid-test-cluster-0 -- psql 'postgresql://zalando@acid-test-cluster-pooler:5432/foo' -c 'select inet_server_addr()'   # asks for the password; answers with the primary's pod address`,
+    ],
+  },
+  {
     id: 'add-storage-node',
     title: 'Add a storage node (Ceph OSD)',
     intro: 'A node with the `storage` role and a raw disk joins with the `role=storage-node` label and taint, and the CephCluster lists its disk: Rook creates the OSD.',

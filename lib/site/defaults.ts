@@ -13,6 +13,19 @@ export const DEFAULTS = {
     requests: { cpu: '100m', memory: '100Mi' } as ResourceAmounts,
     limits: { cpu: '500m', memory: '500Mi' } as ResourceAmounts,
   },
+  /**
+   * The operator's pooler defaults (docs/reference/operator_parameters.md, connection_pooler_*):
+   * 2 instances (also its minimum), transaction mode, 60 server connections, requests 500m/100Mi, limits 1/100Mi.
+   */
+  pooler: {
+    numberOfInstances: 2,
+    maxDBConnections: 60,
+    mode: 'transaction',
+    resources: {
+      requests: { cpu: '500m', memory: '100Mi' } as ResourceAmounts,
+      limits: { cpu: '1', memory: '100Mi' } as ResourceAmounts,
+    },
+  },
 } as const;
 
 export function defaultsOf(site: Site) {
@@ -30,6 +43,14 @@ export function clusterNamespace(pg: PostgresClusterSpec): string {
 export function postgresNamespaces(site: Site): string[] {
   return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort(byText);
 }
+
+/** The cluster's poolers, as the operator enables them: the primary's with `enableConnectionPooler`, the replicas' with `enableReplicaConnectionPooler`. */
+export function poolersOf(pg: Pick<PostgresClusterSpec, 'enableConnectionPooler' | 'enableReplicaConnectionPooler'>): ('master' | 'replica')[] {
+  return [...(pg.enableConnectionPooler ? ['master' as const] : []), ...(pg.enableReplicaConnectionPooler ? ['replica' as const] : [])];
+}
+
+/** The Service (and Deployment) of a pooler: `<cluster>-pooler`, `<cluster>-pooler-repl` (connection_pooler.go). */
+export const poolerName = (cluster: string, role: 'master' | 'replica') => `${cluster}-pooler${role === 'replica' ? '-repl' : ''}`;
 
 /** The operator's credentials Secret of a role: `<user>.<cluster>.credentials.postgresql.acid.zalan.do` (`_` becomes `-`). */
 export const credentialsSecret = (cluster: string, user: string) => `${user.replace(/_/g, '-')}.${cluster}.credentials.postgresql.acid.zalan.do`;

@@ -71,6 +71,18 @@ export type PostgresMajorVersion = (typeof PG_VERSIONS)[number];
 
 export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
 
+export const POOLER_MODES = ['session', 'transaction'] as const;
+
+/** The operator's `connectionPooler` section (pgbouncer Deployments in front of the primary and/or the replicas). */
+export const ConnectionPoolerSchema = z.strictObject({
+  numberOfInstances: z.number().optional().describe("pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: 2, also the operator's minimum"),
+  mode: enumOf(POOLER_MODES, 'pooler mode', "pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: 'transaction'").optional(),
+  maxDBConnections: z.number().optional().describe('Server connections the pooler opens to Postgres, divided among its pods. Default: 60 (keep it below max_connections)'),
+  resources: z.strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema }).optional()
+    .describe("pgbouncer container resources. Default: the operator's, requests 500m/100Mi, limits 1/100Mi"),
+}).describe("Settings of the cluster's connection poolers (operator field names); the operator creates them only with enableConnectionPooler or enableReplicaConnectionPooler");
+export type ConnectionPoolerSpec = z.infer<typeof ConnectionPoolerSchema>;
+
 export const PostgresClusterSchema = z.strictObject({
   name: z.string().describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster'"),
   teamId: z.string(),
@@ -89,6 +101,9 @@ export const PostgresClusterSchema = z.strictObject({
   dockerImage: z.string().optional().describe("Per-cluster Spilo image, overriding the operator's docker_image"),
   maintenanceWindows: z.array(z.string()).optional().describe("Maintenance windows ('Sat:00:00-04:00', '01:00-06:00', UTC). Default: none"),
   clone: CloneSchema.optional(),
+  enableConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the primary: Service '<cluster>-pooler'. Default: false"),
+  enableReplicaConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the replicas: Service '<cluster>-pooler-repl'. Default: false"),
+  connectionPooler: ConnectionPoolerSchema.optional(),
   alerts: ThresholdsSchema.partial().optional().describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
 }).describe('One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator\'s');
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;

@@ -11,6 +11,7 @@ import { validateCeph } from './ceph';
 import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
+import { validatePooler } from './pooler';
 import { schemaIssues } from './schema-kit';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, namespaceIssues, userNameIssues } from './names';
 
@@ -209,6 +210,7 @@ function siteRules(site: Site): SiteIssue[] {
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);
     issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
+    issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
   });
   issues.push(...validateBootstrap(site));
   issues.push(...validateCeph(site));
