@@ -7,6 +7,7 @@ import { PlatformNamespace } from '../constructs/platform-namespace';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
+import { sharedNodeTolerations } from '../site/roles';
 
 /** The site's `postgresql` clusters and their namespaces (which hold data: never pruned), with the exporter's queries when monitored. */
 export class PostgresClustersChart extends AppChart {
@@ -20,6 +21,8 @@ export class PostgresClustersChart extends AppChart {
         new KubeConfigMap(this, `ExporterQueries-${ns}`, { metadata: { name: queriesConfigMap(ns), namespace: ns }, data: { [EXPORTER.queriesFile]: queriesYaml() } });
       }
     }
-    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg, monitored);
+    // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
+    const tolerations = sharedNodeTolerations(site, 'postgres');
+    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg, monitored, tolerations);
   }
 }

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { dump } from 'js-yaml';
 import { KubeConfigMap, KubeDeployment, type Container, type Volume } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
@@ -7,6 +8,7 @@ import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
 import type { Site } from '../site/model';
+import { sharedNodeTolerations } from '../site/roles';
 import { IMAGES } from '../site/versions';
 import { UPSTREAM, type Manifest } from '../upstream';
 
@@ -17,9 +19,17 @@ const ROOK_UID = 2016;
 /** PodSecurityPolicy is gone since Kubernetes 1.25; common.yaml still ships it and its bindings. */
 const isPsp = (m: Manifest) => m.kind === 'PodSecurityPolicy' || m.metadata.name.includes('psp');
 
-/** Settings over the upstream operator ConfigMap: block storage only, so no CephFS CSI driver to run. */
-export function rookOperatorSettings(): Record<string, string> {
-  return { ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false' };
+/**
+ * Settings over the upstream operator ConfigMap: block storage only, so no CephFS CSI driver to
+ * run; and the RBD node plugin must run wherever Spilo mounts a volume, also on postgres nodes
+ * that share the storage taint (CSI_PLUGIN_TOLERATIONS, a YAML list).
+ */
+export function rookOperatorSettings(site: Site): Record<string, string> {
+  const tolerations = sharedNodeTolerations(site, 'postgres');
+  return {
+    ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false',
+    ...(tolerations.length > 0 ? { CSI_PLUGIN_TOLERATIONS: dump(tolerations, { lineWidth: -1, sortKeys: true }) } : {}),
+  };
 }
 
 /**
@@ -41,7 +51,7 @@ export class RookCephOperatorChart extends AppChart {
     const config = upstreamObject(UPSTREAM.rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {
       metadata: { name: config.metadata.name, namespace: ROOK_NAMESPACE },
-      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings() },
+      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings(site) },
     });
 
     const upstream = upstreamObject(UPSTREAM.rook.operator, 'Deployment', OPERATOR) as Manifest & {

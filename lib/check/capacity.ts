@@ -54,6 +54,8 @@ export interface SiteLoad {
   readonly nodes: readonly NodeLoad[];
   /** Workloads the scheduler may put on any eligible node (no selector, affinity or host). */
   readonly floating: readonly Workload[];
+  /** Pinned pods no node admits (or too few nodes for pods that must be apart): they stay Pending, the placement check says why. */
+  readonly pending: readonly NodeLoadItem[];
 }
 
 export const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
@@ -97,6 +99,7 @@ export function siteLoad(tree: SiteTree): SiteLoad {
   };
   const floating: Workload[] = [];
   const spread: Workload[] = [];
+  const pending: NodeLoadItem[] = [];
   for (const w of workloads) {
     if (w.hosts) for (const h of w.hosts) { const node = byName.get(h.host); if (node && h.pods > 0) charge(node, w, h.pods); }
     else if (w.replicas === 'every-node') for (const node of fitsOf(w.placement)) charge(node, w, 1);
@@ -111,13 +114,17 @@ export function siteLoad(tree: SiteTree): SiteLoad {
     for (let pod = 0; pod < replicas; pod++) {
       let best: SchedulingNode | undefined;
       for (const n of fits) if (!(w.onePerNode && used.has(n)) && (best === undefined || share(n) < share(best))) best = n;
-      if (!best) break; // more pods than nodes they may share: they stay Pending (placement reports it)
+      if (!best) { // more pods than nodes they may share: they stay Pending (placement reports it)
+        pending.push({ workload: w, pods: replicas - pod });
+        break;
+      }
       charge(best, w, 1);
       used.add(best);
     }
   }
   return {
     floating,
+    pending: pending.sort((a, b) => order.get(a.workload)! - order.get(b.workload)!),
     nodes: nodes.map((node) => {
       const nodeItems = [...items.get(node)!].map(([workload, pods]) => ({ workload, pods })).sort((a, b) => order.get(a.workload)! - order.get(b.workload)!);
       const reserve = systemReserve(node);

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import {
   Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
+  PostgresqlSpecTolerationsEffect, PostgresqlSpecTolerationsOperator,
 } from '../../imports/acid.zalan.do';
 import { DEFAULTS, clusterNamespace, poolersOf } from '../site/defaults';
 import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
-import { requiredNodeAffinity } from '../site/roles';
+import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
 
@@ -33,6 +34,12 @@ const POOLER_MODE: Readonly<Record<NonNullable<ConnectionPoolerSpec['mode']>, Po
   transaction: PostgresqlSpecConnectionPoolerMode.TRANSACTION,
 };
 
+const EFFECT: Readonly<Record<RoleToleration['effect'], PostgresqlSpecTolerationsEffect>> = {
+  NoSchedule: PostgresqlSpecTolerationsEffect.NO_SCHEDULE,
+  PreferNoSchedule: PostgresqlSpecTolerationsEffect.PREFER_NO_SCHEDULE,
+  NoExecute: PostgresqlSpecTolerationsEffect.NO_EXECUTE,
+};
+
 const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
 
 /** The pooler section with the operator's defaults written out, so the capacity check and reviewers read the real values. */
@@ -56,8 +63,11 @@ const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record
 export class PostgresCluster extends Construct {
   public readonly resource: Postgresql;
 
-  /** @param monitored add the postgres_exporter sidecar (site with monitoring) */
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec, monitored = false) {
+  /**
+   * @param monitored add the postgres_exporter sidecar (site with monitoring)
+   * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
+   */
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec, monitored = false, tolerations: readonly RoleToleration[] = []) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
@@ -73,6 +83,7 @@ export class PostgresCluster extends Construct {
         databases: { ...props.databases },
         resources: { requests: q(res.requests), limits: q(res.limits) },
         nodeAffinity: requiredNodeAffinity('postgres'),
+        ...(tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ key: t.key, operator: PostgresqlSpecTolerationsOperator.EXISTS, effect: EFFECT[t.effect] })) } : {}),
         spiloRunAsUser: sc.runAsUser,
         spiloRunAsGroup: sc.runAsGroup,
         spiloFsGroup: sc.fsGroup,

@@ -43,6 +43,14 @@ function placementDiagram(load: SiteLoad): string[] {
       lines.push(`  ${workloadId(w)} --> ${id('node', n.node.name)}`);
     }
   }
+  const pending = load.pending.filter((i) => ours(i.workload));
+  if (pending.length) {
+    lines.push(`  subgraph pending[${label('Pending: no node admits them (npm run check says why)')}]`);
+    for (const { workload: w, pods } of pending) {
+      lines.push(`    ${ids.has(w) ? `${workloadId(w)}_pending` : workloadId(w)}([${label(`${pods}x ${w.label}<br/>app ${w.from.app}`)}])`);
+    }
+    lines.push('  end');
+  }
   const floating = load.floating.filter(ours);
   if (floating.length) {
     lines.push(`  subgraph anywhere[${label('unpinned: any untainted node')}]`);

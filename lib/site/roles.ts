@@ -1,4 +1,4 @@
-import type { NodeRole, Site, SiteNode } from './model';
+import { NODE_ROLES as NODE_ROLE_ORDER, type NodeRole, type Site, type SiteNode } from './model';
 
 /** A node label as `key=value`. */
 export interface NodeLabel {
@@ -71,7 +71,19 @@ export function registeredTaints(node: SiteNode): NodeTaint[] {
 }
 
 /** The toleration matching a role's taint (operator Exists, as the runbook's Rook placement). */
-export function roleToleration(role: NodeRole): { key: string; operator: 'Exists'; effect: string } | undefined {
+export interface RoleToleration { readonly key: string; readonly operator: 'Exists'; readonly effect: NodeTaint['effect'] }
+export function roleToleration(role: NodeRole): RoleToleration | undefined {
   const taint = ROLE_TAINTS[role];
   return taint ? { key: taint.key, operator: 'Exists', effect: taint.effect } : undefined;
+}
+
+/**
+ * Tolerations for the taints that other roles put on the nodes of `role`: a node that is both
+ * `postgres` and `storage` keeps the storage taint (general workloads stay off it), so the pods
+ * pinned to `role` (Spilo, its poolers, the Ceph CSI node plugin that mounts their volumes)
+ * tolerate it there. Empty when no node of `role` is tainted by another role.
+ */
+export function sharedNodeTolerations(site: Site, role: NodeRole): RoleToleration[] {
+  const others = new Set(nodesWithRole(site, role).flatMap((n) => n.roles.filter((r) => r !== role)));
+  return NODE_ROLE_ORDER.filter((r) => others.has(r)).flatMap((r) => roleToleration(r) ?? []);
 }
