@@ -10,6 +10,7 @@ import { validateSite } from '../lib/site/validate';
 import { discoverSites, loadSites, readSite } from '../lib/sites/load';
 import { newSiteYaml } from '../lib/sites/template';
 import { renderManifests } from '../lib/synth/render';
+import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { npmRun, projectCopy, ROOT } from './support/project';
 import { withSite } from './support/render';
@@ -146,5 +147,30 @@ describe('npm run new-site writes a starting point that synthesizes as is, and t
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/dc1\.monitorng: unknown key 'monitorng' \(did you mean 'monitoring'\?\)/);
     expect(readdirSync(join(dir, 'dist', 'dc1'), { recursive: true })).toEqual(before);
+  });
+});
+
+describe('no input makes validation throw (every field of the examples replaced by every other kind of value, or removed)', () => {
+  /** Every path to a value of a site, objects and arrays included. */
+  function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    if (value === null || typeof value !== 'object') return [at];
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    return [at, ...entries.flatMap(([k, v]) => paths(v, [...at, k]))];
+  }
+  const REPLACEMENTS: readonly unknown[] = [undefined, null, 'x', '', 0, -1, 1.5, true, [], {}, ['x'], { x: 1 }];
+  test.each([poc, lab].map((s) => [s.name, s] as const))('site %s', (_name, site) => {
+    let checked = 0;
+    for (const path of paths(site).filter((p) => p.length > 0)) {
+      for (const replacement of REPLACEMENTS) {
+        const draft = withSite(site, (s) => {
+          const parent = path.slice(0, -1).reduce((o, k) => o[k], s);
+          if (replacement === undefined) delete parent[path[path.length - 1]];
+          else parent[path[path.length - 1]] = replacement;
+        });
+        expect(() => validateSite(draft), `${path.join('.')} = ${JSON.stringify(replacement)}`).not.toThrow();
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });

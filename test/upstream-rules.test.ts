@@ -108,6 +108,11 @@ describe('StorageClass and URL inputs', () => {
   test('reclaimPolicy is Retain or Delete, in that case', () => {
     expect(issuesOf((s) => { s.ceph.reclaimPolicy = 'Recycle'; })).toEqual(["ceph.reclaimPolicy: unknown reclaimPolicy 'Recycle': use one of Retain, Delete"]);
   });
+  test('StorageClass names are DNS-1123 subdomains', () => {
+    expect(issuesOf((s) => { s.externalStorageClasses = ['Local_Path']; s.ceph.blockStorageClass = 'ceph.block'; s.postgres.clusters[0].volume.storageClass = 'ceph.block'; s.monitoring.prometheus.storage.storageClass = 'ceph.block'; })).toEqual([
+      "externalStorageClasses[0]: 'Local_Path' is not a StorageClass name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)",
+    ]);
+  });
   test('a MinIO storageClass the site does not provide', () => {
     expect(issuesOf((s) => { s.minio.storageClass = 'local-path'; })).toEqual([expect.stringMatching(/^minio\.storageClass: StorageClass 'local-path' is not provided by this site \(it has rook-ceph-block\): list it in externalStorageClasses/)]);
     expect(issuesOf((s) => { s.minio.storageClass = 'local-path'; s.externalStorageClasses = ['local-path']; })).toEqual([]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Site, SiteNode } from './model';
-import { parseQuantity } from './quantity';
+import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
 import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues } from './names';
 import { httpUrlIssues } from './network';
@@ -90,7 +90,7 @@ export function minioPools(site: Site, spec: MinioSpec): MinioPool[] {
       name: p.name,
       nodes,
       volumesPerServer: Math.min(...disks.map((d) => d.length)),
-      volumeSize: Math.min(...disks.flat().map((d) => parseQuantity(d.size))),
+      volumeSize: Math.min(...disks.flat().map((d) => (isQuantity(d.size) ? parseQuantity(d.size) : Infinity))), // a bad size is validateSite's to report
     };
   });
 }

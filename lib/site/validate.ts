@@ -13,7 +13,7 @@ import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 import { validatePooler } from './pooler';
 import { schemaIssues } from './schema-kit';
-import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, namespaceIssues, userNameIssues } from './names';
+import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, userNameIssues } from './names';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -201,6 +201,13 @@ function siteRules(site: Site): SiteIssue[] {
     issues.push({ path: 'nodes', message: `${controlPlanes.length} control-plane nodes run ${controlPlanes.length} stacked etcd members, which lose quorum when ${controlPlanes.length / 2} fail(s) (etcd: "An etcd cluster needs a majority of nodes, a quorum, to agree on updates"; for n members the quorum is n/2+1, so an even member adds no fault tolerance): use 1, 3 or 5 control planes` });
   }
   issues.push(...endpointIssues(site, controlPlanes));
+  const classes: [string, string][] = [
+    ...(site.ceph?.blockStorageClass !== undefined ? [['ceph.blockStorageClass', site.ceph.blockStorageClass] as [string, string]] : []),
+    ...(site.externalStorageClasses ?? []).map((c, i): [string, string] => [`externalStorageClasses[${i}]`, c]),
+  ];
+  for (const [path, name] of classes) {
+    if (!isDnsSubdomain(name)) issues.push({ path, message: `'${name}' is not a StorageClass name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)` });
+  }
   const operatorNs = site.postgres.operator?.namespace;
   if (operatorNs !== undefined) issues.push(...namespaceIssues('postgres.operator.namespace', operatorNs));
   const seen = new Map<string, number>();

@@ -34,7 +34,7 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
   } catch {
     return [];
   }
-  const files = entries.filter((f) => SITE_FILE.test(f) && !f.endsWith('.d.ts')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const files = entries.filter((f) => SITE_FILE.test(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((f) => ({ name: SITE_FILE.exec(f)![1], file: `sites/${f}`, path: join(dir, f) }));
   const clashes = files.filter((f, i) => files.findIndex((g) => g.name === f.name) !== i);
   if (clashes.length > 0) {
