@@ -5,6 +5,7 @@ import { buildSync } from 'esbuild';
 import { load } from 'js-yaml';
 import type { Site } from '../site/model';
 import { SiteValidationError, validateSite, type SiteIssue } from '../site/validate';
+import { byText } from '../order';
 import { PROJECT_ROOT } from '../upstream';
 
 /**
@@ -34,7 +35,7 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
   } catch {
     return [];
   }
-  const files = entries.filter((f) => SITE_FILE.test(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const files = entries.filter((f) => SITE_FILE.test(f)).sort(byText)
     .map((f) => ({ name: SITE_FILE.exec(f)![1], file: `sites/${f}`, path: join(dir, f) }));
   const clashes = files.filter((f, i) => files.findIndex((g) => g.name === f.name) !== i);
   if (clashes.length > 0) {
