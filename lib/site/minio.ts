@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
-import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues } from './names';
+import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues } from './names';
 import { httpUrlIssues } from './network';
 import type { SiteIssue } from './validate';
 
@@ -108,8 +108,8 @@ export function validateMinio(site: Site, storageClasses: readonly string[]): Si
   const issues: SiteIssue[] = [];
   if (spec.namespace !== undefined) issues.push(...namespaceIssues('minio.namespace', spec.namespace));
   if (spec.tenant !== undefined) issues.push(...dnsLabelIssues('minio.tenant', spec.tenant, 'tenant name'));
-  if (spec.storageClass !== undefined && !storageClasses.includes(spec.storageClass)) {
-    issues.push({ path: 'minio.storageClass', message: `StorageClass '${spec.storageClass}' is not provided by this site (${storageClasses.length ? `it has ${storageClasses.join(', ')}` : 'it has none'}): list it in externalStorageClasses, or remove storageClass for local volumes on the s3 nodes' disks` });
+  if (spec.storageClass !== undefined) {
+    issues.push(...providedClassIssues('minio.storageClass', spec.storageClass, storageClasses, "list it in externalStorageClasses, or remove storageClass for local volumes on the s3 nodes' disks"));
   }
   secretName(issues, 'minio.rootCredentialsSecret', spec.rootCredentialsSecret, 'the root credentials', 'minio-root');
   const s3 = nodesWithRole(site, 's3');

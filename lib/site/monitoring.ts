@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PostgresClusterSpec, Site } from './model';
+import { providedClassIssues } from './names';
 import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
 import { quantityIssues, resourcesIssues } from './quantity';
 import type { SiteIssue } from './validate';
@@ -84,9 +85,7 @@ function validatePrometheus(p: PrometheusSpec | undefined, storageClasses: reado
   }
   if (p.storage) {
     issues.push(...quantityIssues(`${at}.storage.size`, p.storage.size));
-    if (!storageClasses.includes(p.storage.storageClass)) {
-      issues.push({ path: `${at}.storage.storageClass`, message: `StorageClass '${p.storage.storageClass}' is not provided by this site (${storageClasses.length ? `it has ${storageClasses.join(', ')}` : 'it has none'}): use one it provides or list it in externalStorageClasses` });
-    }
+    issues.push(...providedClassIssues(`${at}.storage.storageClass`, p.storage.storageClass, storageClasses, 'use one it provides or list it in externalStorageClasses'));
   }
   if (p.resources) issues.push(...resourcesIssues(`${at}.resources`, p.resources));
   return issues;

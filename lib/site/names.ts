@@ -94,3 +94,9 @@ export function bucketNameIssues(path: string, bucket: string): SiteIssue[] {
   if (bucket.startsWith('xn--') || bucket.endsWith('-s3alias')) return rule('"Bucket names must not start with the prefix xn--" nor "end with the suffix -s3alias"');
   return [];
 }
+
+/** A StorageClass a field uses must be one the site provides (a PVC of another class never binds). */
+export function providedClassIssues(path: string, name: string, provided: readonly string[], fix: string): SiteIssue[] {
+  if (provided.includes(name)) return [];
+  return [{ path, message: `StorageClass '${name}' is not provided by this site (${provided.length ? `it has ${provided.join(', ')}` : 'it has none'}): ${fix}` }];
+}

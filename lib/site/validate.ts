@@ -13,7 +13,7 @@ import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 import { validatePooler } from './pooler';
 import { schemaIssues } from './schema-kit';
-import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, userNameIssues } from './names';
+import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -149,9 +149,7 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
   }
   quantity(issues, `${p}.volume.size`, pg.volume.size);
   const classes = providedStorageClasses(site);
-  if (!classes.includes(pg.volume.storageClass)) {
-    issues.push({ path: `${p}.volume.storageClass`, message: `StorageClass '${pg.volume.storageClass}' is not provided by this site (${classes.length ? `it has ${classes.join(', ')}` : 'it has none'}): enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses` });
-  }
+  issues.push(...providedClassIssues(`${p}.volume.storageClass`, pg.volume.storageClass, classes, "enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses"));
   for (const user of Object.keys(pg.users ?? {})) issues.push(...userNameIssues(`${p}.users.${user}`, user));
   for (const [db, owner] of Object.entries(pg.databases ?? {})) {
     issues.push(...databaseNameIssues(`${p}.databases.${db}`, db));
