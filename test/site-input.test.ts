@@ -117,6 +117,11 @@ describe(`the JSON Schema (${SITE_SCHEMA_FILE}) for editors`, () => {
     expect(validate(structuredClone(poc))).toBe(true);
     expect(validate({ ...structuredClone(poc), monitorng: {} })).toBe(false);
     expect(validate.errors?.[0]).toMatchObject({ keyword: 'additionalProperties', params: { additionalProperty: 'monitorng' } });
+    // names and quantities carry the patterns names.ts and quantity.ts check, so editors flag them as they are typed
+    expect(validate(withSite(poc, (s) => { s.nodes[1].name = 'Worker_1'; }))).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/nodes/1/name', keyword: 'pattern' });
+    expect(validate(withSite(poc, (s) => { s.nodes[1].memory = '2 GB'; }))).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/nodes/1/memory', keyword: 'pattern' });
   });
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
+import { DnsLabelSchema } from './schema-kit';
 import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues } from './names';
 import { httpUrlIssues } from './network';
 import type { SiteIssue } from './validate';
@@ -21,8 +22,8 @@ export type MinioPoolSpec = z.infer<typeof MinioPoolSchema>;
  * declared disk. The runbook's tenant wizard screens are the options below.
  */
 export const MinioSchema = z.strictObject({
-  tenant: z.string().optional().describe("Tenant name. Default: 'minio'"),
-  namespace: z.string().optional().describe("Namespace of the tenant (one tenant per namespace). Default: 'minio'"),
+  tenant: DnsLabelSchema.optional().describe("Tenant name. Default: 'minio'"),
+  namespace: DnsLabelSchema.optional().describe("Namespace of the tenant (one tenant per namespace). Default: 'minio'"),
   rootCredentialsSecret: z.string()
     .describe("Secret in the tenant namespace whose key config.env holds 'export MINIO_ROOT_USER=…' and 'export MINIO_ROOT_PASSWORD=…' lines (the wizard's Configure screen). Required: never a value in git"),
   storageClass: z.string().optional()

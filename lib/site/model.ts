@@ -5,7 +5,7 @@ import { MirrorSchema } from './mirrors';
 import { MinioSchema } from './minio';
 import { BackupSchema, CloneSchema } from './backups';
 import { MonitoringSchema, ThresholdsSchema } from './monitoring';
-import { enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
+import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
 import { VERSIONS } from './versions';
 
 /**
@@ -30,7 +30,7 @@ export const NodeDiskSchema = z.strictObject({
 export type NodeDisk = z.infer<typeof NodeDiskSchema>;
 
 export const NodeSchema = z.strictObject({
-  name: z.string().describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
+  name: DnsLabelSchema.describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
   address: z.string().describe('IPv4 address on the cluster network'),
   roles: z.array(NodeRoleSchema).describe('What the node is for (roles.ts maps them to node labels and taints)'),
   cpu: z.number().describe('CPU cores'),
@@ -55,7 +55,7 @@ export const GitOpsSchema = z.strictObject({
 export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
 export const PostgresOperatorSchema = z.strictObject({
-  namespace: z.string().optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
+  namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
   ui: z.boolean().optional().describe("Also deploy the operator's web UI (the runbook used it to create clusters). Default: false"),
 }).describe('Options of the Zalando postgres-operator deployment');
 export type PostgresOperatorSpec = z.infer<typeof PostgresOperatorSchema>;
@@ -84,9 +84,9 @@ export const ConnectionPoolerSchema = z.strictObject({
 export type ConnectionPoolerSpec = z.infer<typeof ConnectionPoolerSchema>;
 
 export const PostgresClusterSchema = z.strictObject({
-  name: z.string().describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster'"),
-  teamId: z.string(),
-  namespace: z.string().optional().describe("Namespace of the cluster. Default: 'postgres'"),
+  name: ClusterNameSchema.describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster' (DNS-1035, at most 58 characters)"),
+  teamId: DnsLabelSchema,
+  namespace: DnsLabelSchema.optional().describe("Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'"),
   numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
   version: z.enum(PG_VERSIONS, { error: (iss) => `PostgreSQL ${quoted(iss.input)} is not shipped by Spilo ${VERSIONS.spiloMajor}:${VERSIONS.spilo}: use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)` })
     .describe('PostgreSQL major version (a string)'),
@@ -109,7 +109,7 @@ export const PostgresClusterSchema = z.strictObject({
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
 
 export const SiteSchema = z.strictObject({
-  name: z.string().describe('Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts'),
+  name: DnsLabelSchema.describe('Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts'),
   kubernetes: KubernetesSchema,
   gitops: GitOpsSchema,
   nodes: z.array(NodeSchema),

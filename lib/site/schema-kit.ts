@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { DNS_1123_LABEL, ZALANDO_CLUSTER_NAME } from './names';
 import { QUANTITY } from './quantity';
 import type { SiteIssue } from './validate';
 
@@ -7,6 +8,12 @@ import type { SiteIssue } from './validate';
 
 /** A Kubernetes resource quantity such as `1Gi`, `500Mi`, `250m` or `1e3` (its value is checked by quantity.ts). */
 export const QuantitySchema = z.string().meta({ pattern: QUANTITY.source });
+
+/** A DNS-1123 label (node, site, namespace names); the pattern is for editors, names.ts checks the value. */
+export const DnsLabelSchema = z.string().meta({ pattern: DNS_1123_LABEL.source, maxLength: 63 });
+
+/** A Zalando cluster name (DNS-1035), for editors; names.ts checks the value. */
+export const ClusterNameSchema = z.string().meta({ pattern: ZALANDO_CLUSTER_NAME.source });
 
 /** CPU and memory of a container. */
 export const ResourceAmountsSchema = z.strictObject({ cpu: QuantitySchema, memory: QuantitySchema });
