@@ -9,13 +9,14 @@
  * 2. `cdk8s import` (its library, so nothing touches the network) generates
  *    imports/k8s.ts from the pinned Kubernetes 1.26 schema and one module per CRD group.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { recoverTrees, TreeWriteError, writeSiteTrees } from '../lib/synth/write-tree';
 import { allUpstreamFiles, UPSTREAM, upstreamPath, type UpstreamFile } from '../lib/upstream';
+import { writeFileAtomic } from '../lib/write/atomic';
 
 // cdk8s-cli exports no library entry point: load its importers by file path.
 const require = createRequire(__filename);
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
     return readFileSync(local, 'utf8');
   };
 
-  const options = { outdir: OUTDIR, targetLanguage: 'typescript', save: false };
+  // generated into a staging folder, then each module replaces its imports/ file atomically
+  const staging = join(OUTDIR, `.generated.new-${process.pid}`);
+  const options = { outdir: staging, targetLanguage: 'typescript', save: false };
   await new ImportKubernetesApi({ apiVersion: '1.26.0' }).import(options);
   const crdImports: readonly (readonly UpstreamFile[])[] = [
     [UPSTREAM.zalando.postgresqlCrd],
@@ -89,7 +92,13 @@ async function main(): Promise<void> {
     const manifest = group.map((f) => readFileSync(upstreamPath(f), 'utf8')).join('\n---\n');
     await new ImportCustomResourceDefinition(manifest).import(options);
   }
-  console.error(`generated typed classes in ${OUTDIR}/`);
+  const modules = readdirSync(staging).filter((f) => f.endsWith('.ts'));
+  for (const name of modules) {
+    const text = readFileSync(join(staging, name), 'utf8');
+    if (!existsSync(join(OUTDIR, name)) || readFileSync(join(OUTDIR, name), 'utf8') !== text) writeFileAtomic(join(OUTDIR, name), text);
+  }
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`generated typed classes in ${OUTDIR}/: ${modules.join(', ')}`);
 }
 
 const SPEC: CliSpec = {
