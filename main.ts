@@ -61,13 +61,16 @@ function treeLine(root: string, site: string, files: number, s: WriteStats, appl
 function synth(names: readonly string[], sources?: string): void {
   const started = performance.now();
   for (const line of recoverTrees('.', TREE_ROOTS)) console.log(line);
-  const selected = selectSites(names);
-  // a site whose inputs and trees are as the last synth left them is not rendered again
+  // a site whose inputs and trees are as the last synth left them is neither read nor rendered again
   const key = sources ? inputsKey('.', sources) : undefined;
-  const fresh = new Map(selected.map((s) => [s.name, key ? freshTrees('.', s.name, key, TREE_ROOTS) : undefined]));
-  const rendered = new Map(renderSites(selected.filter((s) => !fresh.get(s.name))).map((r) => [r.site.name, r]));
+  const all = discoverSites().map((f) => f.name);
+  // in sites/ order; an unknown name goes on to selectSites, which names the known ones
+  const selected = names.length > 0 ? [...all.filter((n) => names.includes(n)), ...names.filter((n) => !all.includes(n))] : all;
+  const fresh = new Map(selected.map((name) => [name, key ? freshTrees('.', name, key, TREE_ROOTS) : undefined]));
+  const stale = selected.filter((name) => !fresh.get(name));
+  const rendered = new Map((stale.length > 0 ? renderSites(selectSites(stale)) : []).map((r) => [r.site.name, r]));
   const done: string[] = [];
-  for (const { name } of selected) {
+  for (const name of selected) {
     const kept = fresh.get(name);
     if (kept) {
       TREE_ROOTS.forEach((root, i) => console.log(treeLine(root, name, kept.files[i], { written: 0, unchanged: kept.files[i], removed: 0 }, kept.applications)));
@@ -79,7 +82,7 @@ function synth(names: readonly string[], sources?: string): void {
       stats = writeSiteTrees('.', site.name, trees);
     } catch (e) {
       if (!(e instanceof TreeWriteError)) throw e;
-      const rest = selected.map((r) => r.name).filter((n) => n !== site.name && !done.includes(n) && !fresh.get(n));
+      const rest = selected.filter((n) => n !== site.name && !done.includes(n) && !fresh.get(n));
       throw new PartialWrite([
         e.message,
         `written: ${[...done, ...(e.switched ? [site.name] : [])].join(', ') || 'none'}`,

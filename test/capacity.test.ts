@@ -110,7 +110,7 @@ describe('capacity', () => {
 });
 
 describe('capacity at 1,000 clusters (2 instances each on 103 Postgres nodes: room to spare)', () => {
-  const site = scaledSite(1000);
+  const site = scaledSite(lab, 1000);
   const tree = siteTree(site);
   const postgresNodes = site.nodes.filter((n) => n.roles.includes('postgres')).map((n) => n.name);
 

@@ -10,7 +10,7 @@
  * Benchmarks, not tests: nothing here asserts, it prints numbers (CPU = user + sys of the child).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
@@ -51,12 +51,12 @@ function median(dir: string, command: string, before = ''): Cost {
   return { wall: mid(runs.map((r) => r.wall)), cpu: mid(runs.map((r) => r.cpu)) };
 }
 
-/** A copy whose only site is scaledSite(clusters). */
+/** A copy whose only site is scaledSite(lab, clusters) (lab kept as a helper, `_lab.ts`, not a site). */
 function generatedSite(clusters: number): string {
   const dir = copy();
-  rmSync(join(dir, 'sites'), { recursive: true });
-  mkdirSync(join(dir, 'sites'));
-  writeFileSync(join(dir, 'sites', 'bench.ts'), `import { scaledSite } from '../test/support/scaled-site';\nexport default scaledSite(${clusters});\n`);
+  for (const f of readdirSync(join(dir, 'sites'))) if (f !== 'lab.ts') rmSync(join(dir, 'sites', f), { recursive: true });
+  renameSync(join(dir, 'sites', 'lab.ts'), join(dir, 'sites', '_lab.ts'));
+  writeFileSync(join(dir, 'sites', 'bench.ts'), `import { lab } from './_lab';\nimport { scaledSite } from '../test/support/scaled-site';\nexport default scaledSite(lab, ${clusters});\n`);
   return dir;
 }
 
