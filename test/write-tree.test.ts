@@ -85,7 +85,7 @@ describe('recoverTrees', () => {
     put(join(base, 'docs', 'sites', 'poc', 'README.md'), 'old');
     put(join(base, 'docs', 'sites', `.poc.new-${pid}`, 'README.md'), 'new');
     const trees = ROOTS.map((root) => ({ target: `${root}/poc`, staging: `${root}/.poc.new-${pid}`, old: `${root}/.poc.old-${pid}` }));
-    put(join(base, 'dist', '.poc.switch.json'), JSON.stringify({ site: 'poc', pid, trees }));
+    put(join(base, 'dist', `.poc.switch-${pid}.json`), JSON.stringify({ site: 'poc', pid, trees }));
 
     expect(recoverTrees(base, ROOTS)).toEqual(['poc: finished switching dist/poc, host-bootstrap/poc, docs/sites/poc to what an interrupted synth had staged']);
     expect(['dist/poc/a.yaml', 'host-bootstrap/poc/n.yaml', 'docs/sites/poc/README.md'].map((f) => readFileSync(join(base, f), 'utf8'))).toEqual(['new', 'new', 'new']);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { byText } from '../order';
 import { writeFileAtomic } from '../write/atomic';
@@ -26,7 +26,7 @@ const stampFile = (base: string, site: string) => join(base, '.build', 'synth-st
 /** Key of everything a render reads: `sources` (the bundle's key, from scripts/synth.cjs) and every file under imports/ and sites/. */
 export function inputsKey(base: string, sources: string): string {
   const hash = createHash('sha256').update(sources);
-  const files = ['imports', 'sites'].flatMap((d) => readdirSync(join(base, d), { recursive: true, withFileTypes: true }))
+  const files = ['imports', 'sites'].filter((d) => existsSync(join(base, d))).flatMap((d) => readdirSync(join(base, d), { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)).sort(byText);
   for (const file of files) {
     const s = statSync(file);

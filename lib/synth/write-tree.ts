@@ -42,7 +42,7 @@ export class TreeWriteError extends Error {
 /** The folders synth writes, one sub-folder per site in each. */
 export const TREE_ROOTS = ['dist', 'host-bootstrap', 'docs/sites'] as const;
 
-const JOURNAL = /^\.(.+)\.switch\.json$/;
+const JOURNAL = /^\.(.+)\.switch-(\d+)\.json$/;
 const LEFTOVER = /^\.(.+)\.(new|old)-([^.]+)(\.old)?$/;
 
 function listFiles(dir: string): string[] {
@@ -139,7 +139,7 @@ export function writeSiteTrees(base: string, site: string, trees: readonly TreeW
     throw new TreeWriteError(`${site}: nothing was written (${message(e)})`, false);
   }
   // beside the first staging: on the same disk, and as visible in `git status` as the staging folders if left
-  const journalFile = join(base, changed[0].root, `.${site}.switch.json`);
+  const journalFile = join(base, changed[0].root, `.${site}.switch-${process.pid}.json`);
   try {
     writeFileAtomic(journalFile, `${JSON.stringify(journal, null, 2)}\n`);
     fsyncDir(dirname(journalFile));
