@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
-import { ArgoCdChart, type ExternalApp } from './charts/argocd';
-import { certManagerApp } from './charts/cert-manager';
+import { ArgoCdChart } from './charts/argocd';
+import { CertManagerChart } from './charts/cert-manager';
 import { MinioChart } from './charts/minio';
-import { minioOperatorApp } from './charts/minio-operator';
-import { KubePrometheusSetupChart, kubePrometheusApp } from './charts/kube-prometheus';
+import { MinioOperatorChart } from './charts/minio-operator';
+import { KubePrometheusChart, KubePrometheusSetupChart } from './charts/kube-prometheus';
 import { MonitoringChart } from './charts/monitoring';
 import { PostgresClustersChart } from './charts/postgres-clusters';
 import { PostgresOperatorChart } from './charts/postgres-operator';
@@ -13,26 +13,22 @@ import type { AppChart } from './constructs/app-chart';
 import { cephOf } from './site/ceph';
 import type { Site } from './site/model';
 
-/** Applications whose manifests come from a pinned upstream source rather than dist/. */
-export function externalApps(site: Site): ExternalApp[] {
-  return [
-    ...(site.ceph && cephOf(site, site.ceph).certManager ? [certManagerApp()] : []),
-    ...(site.minio ? [minioOperatorApp()] : []),
-    ...(site.monitoring ? [kubePrometheusApp(site.monitoring)] : []),
-  ];
-}
-
-/** Every chart (= ArgoCD Application = dist folder) of a site, ArgoCD's last since it lists the others. */
+/**
+ * Every chart (= ArgoCD Application = dist folder) of a site, ArgoCD's last since it lists the
+ * others. Upstream charts and manifests are rendered here too (from imports/), so dist/ holds
+ * every object ArgoCD applies.
+ */
 export function buildSite(site: Site): App {
   const app = new App({ recordConstructMetadata: false });
-  const { ceph } = site;
+  const { ceph, monitoring } = site;
   const apps: AppChart[] = [
+    ...(ceph && cephOf(site, ceph).certManager ? [new CertManagerChart(app)] : []),
     ...(ceph ? [new RookCephOperatorChart(app, site, ceph), new RookCephClusterChart(app, site, ceph)] : []),
-    ...(site.minio ? [new MinioChart(app, site, site.minio)] : []),
+    ...(site.minio ? [new MinioOperatorChart(app), new MinioChart(app, site, site.minio)] : []),
     new PostgresOperatorChart(app, site),
     new PostgresClustersChart(app, site),
-    ...(site.monitoring ? [new KubePrometheusSetupChart(app), new MonitoringChart(app, site, site.monitoring)] : []),
+    ...(monitoring ? [new KubePrometheusSetupChart(app), new KubePrometheusChart(app, monitoring), new MonitoringChart(app, site, monitoring)] : []),
   ];
-  new ArgoCdChart(app, site, apps, externalApps(site));
+  new ArgoCdChart(app, site, apps);
   return app;
 }

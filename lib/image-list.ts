@@ -1,7 +1,6 @@
 import { load } from 'js-yaml';
-import { ARGOCD_INSTALL_IMAGES } from './bootstrap/argocd';
+import { argoCdInstallImages } from './bootstrap/argocd';
 import { flannelManifests } from './bootstrap/flannel';
-import { externalApps } from './build-site';
 import { KUBERNETES_REGISTRY } from './bootstrap/kubeadm';
 import { imagesOf } from './images';
 import { bootstrapOf, kubernetesMinorOf } from './site/bootstrap';
@@ -46,9 +45,8 @@ export function siteImages(site: Site): NeededImage[] {
   }
   kubeadmImages(site.kubernetes.version).forEach((image) => add(image, 'kubeadm'));
   flannelManifests(upstream).flatMap((m) => imagesOf(m)).forEach(({ image }) => add(image, 'flannel'));
-  externalApps(site).forEach((e) => e.images.forEach((image) => add(image, `upstream ${e.name}`)));
   if (bootstrapOf(site).installArgoCd) {
-    ARGOCD_INSTALL_IMAGES.forEach((image) => add(image, 'argocd install'));
+    argoCdInstallImages().forEach((image) => add(image, 'argocd install'));
   }
   return [...uses].map(([image, users]) => ({ image, usedBy: [...users].sort(byText) })).sort((a, b) => byText(a.image, b.image));
 }

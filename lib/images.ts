@@ -12,9 +12,22 @@ const IMAGE_REF = /^[a-z0-9][a-z0-9._:/@-]*$/i;
 const isImageField = (key: string, v: unknown): v is string =>
   IMAGE_KEY.test(key) && typeof v === 'string' && IMAGE_REF.test(v) && (key === 'image' || /[/:]/.test(v));
 
+/**
+ * Flags whose value is an image an operator runs (upstream's own, in container args): the
+ * prometheus-operator's config-reloader sidecar, cert-manager's ACME HTTP-01 solver.
+ */
+const IMAGE_FLAGS = ['--prometheus-config-reloader', '--acme-http01-solver-image'];
+
+function mapImageFlag(arg: string, rewrite: (image: string, path: string) => string, path: string): string {
+  const eq = arg.indexOf('=');
+  return eq > 0 && IMAGE_FLAGS.includes(arg.slice(0, eq)) ? `${arg.slice(0, eq + 1)}${rewrite(arg.slice(eq + 1), path)}` : arg;
+}
+
 /** A copy of `value` with every image reference replaced by `rewrite(ref, path)`. */
 export function mapImages<T>(value: T, rewrite: (image: string, path: string) => string, path = ''): T {
-  if (Array.isArray(value)) return value.map((v, i) => mapImages(v, rewrite, `${path}[${i}]`)) as T;
+  if (Array.isArray(value)) {
+    return value.map((v, i) => (typeof v === 'string' && path.endsWith('.args') ? mapImageFlag(v, rewrite, `${path}[${i}]`) : mapImages(v, rewrite, `${path}[${i}]`))) as T;
+  }
   if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => {
     const p = path ? `${path}.${k}` : k;

@@ -22,6 +22,86 @@ function gh(repo: string, tag: string, file: string): UpstreamFile {
   return { url: `${RAW}${path}`, path };
 }
 
+/** kube-prometheus' manifests/ (setup/ aside), by component: `<component>-<part>.yaml`. */
+const KUBE_PROMETHEUS_MANIFESTS: Readonly<Record<string, readonly string[]>> = {
+  alertmanager: ['alertmanager', 'networkPolicy', 'podDisruptionBudget', 'prometheusRule', 'secret', 'service', 'serviceAccount', 'serviceMonitor'],
+  blackboxExporter: ['clusterRole', 'clusterRoleBinding', 'configuration', 'deployment', 'networkPolicy', 'service', 'serviceAccount', 'serviceMonitor'],
+  grafana: ['config', 'dashboardDatasources', 'dashboardDefinitions', 'dashboardSources', 'deployment', 'networkPolicy', 'prometheusRule', 'service', 'serviceAccount', 'serviceMonitor'],
+  kubePrometheus: ['prometheusRule'],
+  kubeStateMetrics: ['clusterRole', 'clusterRoleBinding', 'deployment', 'networkPolicy', 'prometheusRule', 'service', 'serviceAccount', 'serviceMonitor'],
+  kubernetesControlPlane: ['prometheusRule', 'serviceMonitorApiserver', 'serviceMonitorCoreDNS', 'serviceMonitorKubeControllerManager', 'serviceMonitorKubeScheduler', 'serviceMonitorKubelet'],
+  nodeExporter: ['clusterRole', 'clusterRoleBinding', 'daemonset', 'networkPolicy', 'prometheusRule', 'service', 'serviceAccount', 'serviceMonitor'],
+  prometheus: ['clusterRole', 'clusterRoleBinding', 'networkPolicy', 'podDisruptionBudget', 'prometheus', 'prometheusRule', 'roleBindingConfig',
+    'roleBindingSpecificNamespaces', 'roleConfig', 'roleSpecificNamespaces', 'service', 'serviceAccount', 'serviceMonitor'],
+  prometheusAdapter: ['apiService', 'clusterRole', 'clusterRoleAggregatedMetricsReader', 'clusterRoleBinding', 'clusterRoleBindingDelegator',
+    'clusterRoleServerResources', 'configMap', 'deployment', 'networkPolicy', 'podDisruptionBudget', 'roleBindingAuthReader', 'service', 'serviceAccount', 'serviceMonitor'],
+  prometheusOperator: ['clusterRole', 'clusterRoleBinding', 'deployment', 'networkPolicy', 'prometheusRule', 'service', 'serviceAccount', 'serviceMonitor'],
+};
+
+/**
+ * A Helm chart rendered at import time (`npm run import` runs the pinned helm, scripts/render-charts.ts)
+ * into imports/rendered/<name>-<version>.yaml, which synth reads: synth never runs helm.
+ */
+export interface UpstreamChart {
+  /** Chart and release name. */
+  readonly name: string;
+  readonly version: string;
+  /** Namespace of the release (`helm template --namespace`). */
+  readonly namespace: string;
+  /** The chart folder's files (Chart.yaml or Chart.template.yaml, values.yaml, templates/…): their common folder is the chart. */
+  readonly files: readonly UpstreamFile[];
+  /**
+   * For a chart in Git that is build input (cert-manager up to v1.14): CRD sources that upstream's build
+   * concatenates into templates/crds.yaml wrapped in `{{- if .Values.installCRDs }}`, and
+   * Chart.template.yaml whose version placeholders it fills with the tag.
+   */
+  readonly crdTemplates?: readonly UpstreamFile[];
+  /** Values over the chart's defaults: only what decides which objects exist; the rest is patched in code (lib/charts/). */
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+const chartFiles = (repo: string, tag: string, dir: string, files: readonly string[]) => files.map((f) => gh(repo, tag, `${dir}/${f}`));
+
+const CERT_MANAGER_TEMPLATES = ['NOTES.txt', '_helpers.tpl', 'cainjector-deployment.yaml', 'cainjector-psp-clusterrole.yaml', 'cainjector-psp-clusterrolebinding.yaml',
+  'cainjector-psp.yaml', 'cainjector-rbac.yaml', 'cainjector-serviceaccount.yaml', 'deployment.yaml', 'psp-clusterrole.yaml', 'psp-clusterrolebinding.yaml', 'psp.yaml',
+  'rbac.yaml', 'service.yaml', 'serviceaccount.yaml', 'servicemonitor.yaml', 'startupapicheck-job.yaml', 'startupapicheck-psp-clusterrole.yaml',
+  'startupapicheck-psp-clusterrolebinding.yaml', 'startupapicheck-psp.yaml', 'startupapicheck-rbac.yaml', 'startupapicheck-serviceaccount.yaml', 'webhook-config.yaml',
+  'webhook-deployment.yaml', 'webhook-mutating-webhook.yaml', 'webhook-psp-clusterrole.yaml', 'webhook-psp-clusterrolebinding.yaml', 'webhook-psp.yaml',
+  'webhook-rbac.yaml', 'webhook-service.yaml', 'webhook-serviceaccount.yaml', 'webhook-validating-webhook.yaml'];
+
+const MINIO_OPERATOR_TEMPLATES = ['NOTES.txt', '_helpers.tpl', 'cluster-role-binding.yaml', 'cluster-role.yaml', 'console-deployment.yaml', 'console-ingress.yaml',
+  'console-service.yaml', 'console-ui.yaml', 'minio.min.io_tenants.yaml', 'operator-deployment.yaml', 'operator-service.yaml', 'serviceaccount.yaml', 'sts.min.io_policybindings.yaml'];
+
+export const UPSTREAM_CHARTS = {
+  certManager: {
+    name: 'cert-manager',
+    version: VERSIONS.certManager,
+    namespace: 'cert-manager',
+    files: chartFiles('cert-manager/cert-manager', VERSIONS.certManager, 'deploy/charts/cert-manager',
+      ['.helmignore', 'Chart.template.yaml', 'values.yaml', ...CERT_MANAGER_TEMPLATES.map((t) => `templates/${t}`)]),
+    crdTemplates: ['certificaterequests', 'certificates', 'challenges', 'clusterissuers', 'issuers', 'orders']
+      .map((crd) => gh('cert-manager/cert-manager', VERSIONS.certManager, `deploy/crds/crd-${crd}.yaml`)),
+    values: {
+      installCRDs: true,
+      // leader election in its own namespace, not kube-system: the project grants no more
+      global: { leaderElection: { namespace: 'cert-manager' } },
+    },
+  },
+  minioOperator: {
+    name: 'minio-operator',
+    version: VERSIONS.minioOperator,
+    namespace: 'minio-operator',
+    files: chartFiles('minio/operator', VERSIONS.minioOperator, 'helm/operator',
+      ['.helmignore', 'Chart.yaml', 'values.yaml', ...MINIO_OPERATOR_TEMPLATES.map((t) => `templates/${t}`)]),
+    values: {},
+  },
+} as const satisfies Record<string, UpstreamChart>;
+
+/** Where `npm run import` writes a chart's rendered objects and synth reads them. */
+export function renderedChartPath(chart: UpstreamChart): string {
+  return join(PROJECT_ROOT, 'imports', 'rendered', `${chart.name}-${chart.version}.yaml`);
+}
+
 const zalando = (file: string) => gh('zalando/postgres-operator', VERSIONS.postgresOperator, file);
 const kubePrometheusSetup = (kind: string) =>
   gh('prometheus-operator/kube-prometheus', VERSIONS.kubePrometheus, `manifests/setup/0${kind}CustomResourceDefinition.yaml`);
@@ -61,11 +141,16 @@ export const UPSTREAM = {
     namespace: gh('prometheus-operator/kube-prometheus', VERSIONS.kubePrometheus, 'manifests/setup/namespace.yaml'),
     crds: ['alertmanagerConfig', 'alertmanager', 'podmonitor', 'probe', 'prometheus', 'prometheusagent',
       'prometheusrule', 'scrapeconfig', 'servicemonitor', 'thanosruler'].map(kubePrometheusSetup),
+    manifests: Object.entries(KUBE_PROMETHEUS_MANIFESTS).flatMap(([component, parts]) =>
+      parts.map((part) => gh('prometheus-operator/kube-prometheus', VERSIONS.kubePrometheus, `manifests/${component}-${part}.yaml`))),
   },
+  charts: UPSTREAM_CHARTS,
   argocd: {
     applicationCrd: gh('argoproj/argo-cd', VERSIONS.argocd, 'manifests/crds/application-crd.yaml'),
     appProjectCrd: gh('argoproj/argo-cd', VERSIONS.argocd, 'manifests/crds/appproject-crd.yaml'),
     applicationSetCrd: gh('argoproj/argo-cd', VERSIONS.argocd, 'manifests/crds/applicationset-crd.yaml'),
+    /** The install manifest the first control plane applies: read for its images (dex, redis). */
+    install: gh('argoproj/argo-cd', VERSIONS.argocd, 'manifests/install.yaml'),
   },
   flannel: gh('flannel-io/flannel', VERSIONS.flannel, 'Documentation/kube-flannel.yml'),
   cloudConfigSchema: gh('canonical/cloud-init', VERSIONS.cloudInitSchema, 'cloudinit/config/schemas/schema-cloud-config-v1.json'),
@@ -81,6 +166,14 @@ export function allUpstreamFiles(): UpstreamFile[] {
   };
   walk(UPSTREAM);
   return out;
+}
+
+/** Every CustomResourceDefinition pinned: in the plain YAML files (chart templates aside) and the rendered charts. */
+export function pinnedCrds(): Manifest[] {
+  const charts: readonly UpstreamChart[] = Object.values(UPSTREAM_CHARTS);
+  const templates = new Set(charts.flatMap((c) => [...c.files, ...(c.crdTemplates ?? [])]).map((f) => f.path));
+  const plain = allUpstreamFiles().filter((f) => /\.ya?ml$/.test(f.path) && !templates.has(f.path));
+  return [...plain.flatMap(loadUpstreamYaml), ...charts.flatMap(loadRenderedChart)].filter((m) => m.kind === 'CustomResourceDefinition');
 }
 
 /** The project root: where package.json and imports/ are, whether run from source or a bundle. */
@@ -123,6 +216,23 @@ export function loadUpstreamYaml(file: UpstreamFile): Manifest[] {
 function cachedParse(text: string): Manifest[] {
   return JSON.parse(cachedText(PROJECT_ROOT, 'upstream-json', text,
     () => JSON.stringify(loadAll(text).filter((d) => d !== null && typeof d === 'object')))) as Manifest[];
+}
+
+/** The objects `npm run import` rendered from a pinned chart (imports/rendered/), parsed once per process and frozen like loadUpstreamYaml's. */
+export function loadRenderedChart(chart: UpstreamChart): Manifest[] {
+  const path = renderedChartPath(chart);
+  let docs = parsed.get(path);
+  if (!docs) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new Error(`rendered chart imports/rendered/${chart.name}-${chart.version}.yaml is missing: run 'npm run tools' then 'npm run import' (with UPSTREAM_MIRROR set when offline)`);
+    }
+    docs = cachedParse(text).map(deepFreeze);
+    parsed.set(path, docs);
+  }
+  return [...docs];
 }
 
 function deepFreeze<T>(value: T): T {

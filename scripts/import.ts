@@ -6,7 +6,8 @@
  *    (offline machines), else downloaded from its raw URL (through HTTPS_PROXY/HTTP_PROXY,
  *    minus NO_PROXY). All are fetched first; imports/upstream/ is replaced only when every one
  *    arrived, and switched like a synth tree (lib/synth/write-tree.ts).
- * 2. `cdk8s import` (its library, so nothing touches the network) generates
+ * 2. The pinned Helm charts are rendered with the pinned helm into imports/rendered/ (scripts/render-charts.ts).
+ * 3. `cdk8s import` (its library, so nothing touches the network) generates
  *    imports/k8s.ts from the pinned Kubernetes 1.26 schema and one module per CRD group.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { recoverTrees, TreeWriteError, writeSiteTrees } from '../lib/synth/write-tree';
+import { renderCharts } from './render-charts';
 import { allUpstreamFiles, UPSTREAM, upstreamPath, type UpstreamFile } from '../lib/upstream';
 import { writeFileAtomic } from '../lib/write/atomic';
 
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     if (e instanceof TreeWriteError && e.switched) throw e;
     throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`);
   }
+  renderCharts();
 
   // cdk8s import reads through its `download`; serve it the local copies only.
   const byUrl = new Map(files.map((f) => [f.url, upstreamPath(f)]));

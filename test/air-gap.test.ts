@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { App } from 'cdk8s';
 import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { renderHostBootstrap } from '../lib/bootstrap/host-bootstrap';
-import { ArgoCdChart, type ExternalApp } from '../lib/charts/argocd';
 import { siteImages } from '../lib/image-list';
 import { imagesOf } from '../lib/images';
 import { PUBLIC_REGISTRIES, fullImageName, mirrorImage, mirrorUrl, registryOf, validateMirrors, type MirrorSpec } from '../lib/site/mirrors';
@@ -15,12 +13,18 @@ import { objectOf, renderedApps, withSite, type K8sObject } from './support/rend
 const mirrors = lab.mirrors as MirrorSpec;
 const ROOT = `${__dirname}/..`;
 
-/** Every string of a value except documentation (CRD schema descriptions), with its path. */
+/** Keys whose text is documentation for a reader's browser, which nothing in the cluster fetches: CRD schema descriptions, alert runbooks. */
+const DOCUMENTATION_KEYS = ['description', 'runbook_url'];
+
+/**
+ * Every string of a value except documentation, with its path; PromQL comment lines and the
+ * links of Grafana dashboards (`"url": …` in their JSON) are documentation too.
+ */
 function strings(value: unknown, path = ''): { path: string; text: string }[] {
-  if (typeof value === 'string') return [{ path, text: value }];
+  if (typeof value === 'string') return [{ path, text: value.replace(/^\s*#.*$/gm, '').replace(/"url": "[^"]*"/g, '') }];
   if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.entries(value).filter(([k]) => k !== 'description').flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
+    return Object.entries(value).filter(([k]) => !DOCUMENTATION_KEYS.includes(k)).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
   }
   return [];
 }
@@ -33,7 +37,7 @@ const URL_HOSTS = /https?:\/\/([^/\s"':]+)/g;
 function allowedHost(site: typeof lab, host: string): boolean {
   const own = [mirrors.git, mirrors.http, site.gitops.repoURL].map((u) => new URL(u).hostname);
   const domains = own.map((h) => h.split('.').slice(1).join('.'));
-  return own.includes(host) || domains.some((d) => host.endsWith(`.${d}`)) || host === mirrors.registry.split(/[:/]/)[0] || host.endsWith('.svc') || host.endsWith('.svc.cluster.local') || host === 'localhost';
+  return own.includes(host) || domains.some((d) => host.endsWith(`.${d}`)) || host === mirrors.registry.split(/[:/]/)[0] || host.endsWith('.svc') || host.endsWith('.svc.cluster.local') || host === 'localhost' || host === '127.0.0.1';
 }
 
 function publicReferences(site: typeof lab, where: string, texts: { path: string; text: string }[]): string[] {
@@ -104,19 +108,15 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     for (const { image } of siteImages(lab)) expect(PUBLIC_REGISTRIES as readonly string[]).toContain(registryOf(image));
   });
 
-  test('Applications with an upstream source read it from the Git or Helm mirror, and the project allows only those', () => {
-    const helm: ExternalApp = {
-      name: 'some-chart', wave: 0, namespace: 'x', description: 'a pinned upstream chart', clusterKinds: [], namespacedKinds: [], podSecurity: 'baseline', images: [],
-      source: { repoUrl: 'https://charts.example.io/release', chart: 'some-chart', targetRevision: 'v1.0.0' },
-    };
-    const git: ExternalApp = { ...helm, name: 'some-git', source: { repoUrl: 'https://github.com/o/r.git', path: 'manifests', targetRevision: 'v1.0.0' } };
-    const chart = new ArgoCdChart(new App(), lab, [], [helm, git]);
-    const out = chart.toJson() as K8sObject[];
-    const source = (name: string) => (out.find((o) => o.kind === 'Application' && o.metadata.name === name) as K8sObject & { spec: { source: { repoURL: string } } }).spec.source.repoURL;
-    expect(source('some-chart')).toBe('https://mirror.lab.example.org/charts.example.io/release');
-    expect(source('some-git')).toBe('https://git.lab.example.org/mirror/github.com/o/r.git');
+  test('every Application syncs this repository (no upstream chart or Git source to mirror), and images in operator flags come from the mirror', () => {
+    const out = [...renderedApps(lab).values()].flat();
+    for (const app of out.filter((o) => o.kind === 'Application')) {
+      expect((app as K8sObject & { spec: { source: { repoURL: string } } }).spec.source.repoURL, app.metadata.name).toBe(lab.gitops.repoURL);
+    }
     const project = out.find((o) => o.kind === 'AppProject') as K8sObject & { spec: { sourceRepos: string[] } };
-    expect(project.spec.sourceRepos).toEqual([lab.gitops.repoURL, 'https://git.lab.example.org/mirror/github.com/o/r.git', 'https://mirror.lab.example.org/charts.example.io/release'].sort());
+    expect(project.spec.sourceRepos).toEqual([lab.gitops.repoURL]);
+    const operator = objectOf(renderedApps(lab), 'kube-prometheus', 'Deployment', 'prometheus-operator') as K8sObject & { spec: { template: { spec: { containers: { args?: string[] }[] } } } };
+    expect(operator.spec.template.spec.containers[0].args).toContain(`--prometheus-config-reloader=${mirrors.registry}/quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1`);
   });
 });
 

@@ -21,8 +21,9 @@ describe('Applications', () => {
 
   test('every dist folder has exactly one Application', () => {
     const names = apps.get('argocd')!.filter((o) => o.kind === 'Application').map((o) => o.metadata.name).sort();
-    // plus cert-manager and the MinIO operator (upstream charts) and kube-prometheus (upstream Git tag)
-    expect(names).toEqual([...childApps, 'cert-manager', 'kube-prometheus', 'minio-operator', 'poc-root'].sort());
+    // upstream charts and manifests are dist folders too (cert-manager, minio-operator, kube-prometheus): no other source
+    expect(childApps).toEqual(expect.arrayContaining(['cert-manager', 'kube-prometheus', 'minio-operator']));
+    expect(names).toEqual([...childApps, 'poc-root'].sort());
   });
 
   test('the operator syncs in an earlier wave than the clusters', () => {
@@ -46,9 +47,9 @@ describe('AppProject', () => {
   test('whitelists exactly the cluster-scoped kinds the apps render', () => {
     const rendered = new Set(childApps.flatMap((a) => apps.get(a)!.filter((o) => !o.metadata.namespace)
       .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`)));
-    const certManager = ['admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration'];
-    const kubePrometheus = ['apiregistration.k8s.io/APIService']; // prometheus-adapter's metrics API
-    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered, ...certManager, ...kubePrometheus].sort());
+    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual([...rendered].sort());
+    // cert-manager's webhooks and prometheus-adapter's metrics API, now that they are rendered
+    expect([...rendered]).toEqual(expect.arrayContaining(['admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'apiregistration.k8s.io/APIService']));
   });
   test('allows only the namespaces the apps use, in this cluster', () => {
     // default and kube-system: kube-prometheus' Roles for Prometheus to discover the API server and kubelets
@@ -56,14 +57,19 @@ describe('AppProject', () => {
       .toEqual(['cert-manager', 'default', 'kube-system', 'minio', 'minio-operator', 'monitoring', 'postgres', 'postgres-operator', 'rook-ceph']);
     for (const d of project.spec.destinations) expect(d.server).toBe('https://kubernetes.default.svc');
   });
-  test('allows only this repository and the pinned upstream charts as sources', () => {
-    expect(project.spec.sourceRepos)
-      .toEqual(['https://charts.jetstack.io', poc.gitops.repoURL, 'https://github.com/prometheus-operator/kube-prometheus.git', 'https://operator.min.io']);
+  test('allows only this repository as a source', () => {
+    expect(project.spec.sourceRepos).toEqual([poc.gitops.repoURL]);
   });
 });
 
 describe('argocd-cm', () => {
   const cm = argo('ConfigMap', 'argocd-cm');
+  test('syncs in a wave before every Application and the project: their waves wait on its Application health check', () => {
+    const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const others = apps.get('argocd')!.filter((o) => o.kind === 'Application' || o.kind === 'AppProject').filter((o) => o.metadata.name !== 'poc-root');
+    expect(others.length).toBeGreaterThan(5);
+    for (const o of others) expect(wave(cm), o.metadata.name).toBeLessThan(wave(o));
+  });
   test('is labelled so ArgoCD reads it', () => {
     expect(cm.metadata.labels['app.kubernetes.io/part-of']).toBe('argocd');
   });

@@ -35,7 +35,7 @@ describe('capacity', () => {
     expect(findings.map((f) => [f.severity, f.where])).toEqual([
       ['warning', 'poc/node dnumcephworker1'], ['warning', 'poc/node dnumcephworker2'], ['warning', 'poc/node dnumcephworker3'],
     ]);
-    expect(findings[0].message).toMatch(/^the pods pinned here fit by their requests \(1\.35Gi\) but need at least 3\.55Gi to run/);
+    expect(findings[0].message).toMatch(/^the pods pinned here fit by their requests \(1\.4Gi\) but need at least 3\.6Gi to run/);
     expect(checkCapacity(siteTree(lab))).toEqual([]);
   });
 
@@ -44,14 +44,17 @@ describe('capacity', () => {
     const worker = load.nodes.find((n) => n.node.name === 'dnumworker1')!;
     expect(worker.items.map((i) => `${i.pods}x ${i.workload.label} (${i.workload.from.app})`)).toEqual([
       '1x pods of DaemonSet kube-flannel-ds (host-bootstrap)',
+      '1x pods of DaemonSet node-exporter (kube-prometheus)',
       '1x Postgres instances of acid-test-cluster (postgres-clusters)',
     ]);
-    // flannel 100m/50Mi + Spilo 10m/100Mi (poc.ts) + its postgres_exporter sidecar 10m/32Mi
-    expect(worker.requests.cpu).toBeCloseTo(0.12);
-    expect(worker.requests.memory).toBe(182 * Mi);
+    // flannel 100m/50Mi + node-exporter 112m/50Mi (with its kube-rbac-proxy) + Spilo 10m/100Mi (poc.ts) + its postgres_exporter sidecar 10m/32Mi
+    expect(worker.requests.cpu).toBeCloseTo(0.232);
+    expect(worker.requests.memory).toBe(232 * Mi);
     const cp = load.nodes.find((n) => n.node.name === 'debian-cp')!;
-    expect(cp.requests.cpu).toBeCloseTo(0.75);
-    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'pods of Deployment grafana', 'Prometheus servers of k8s', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
+    expect(cp.requests.cpu).toBeCloseTo(0.862);
+    // kube-prometheus' Deployments select kubernetes.io/os: linux, which every node has: they float
+    expect(load.floating.map((w) => w.label)).toEqual(['pods of Deployment coredns', 'Alertmanager servers of main', 'pods of Deployment blackbox-exporter',
+      'pods of Deployment kube-state-metrics', 'pods of Deployment prometheus-adapter', 'pods of Deployment prometheus-operator', 'pods of Deployment grafana', 'Prometheus servers of k8s', 'pods of Deployment postgres-operator-ui', 'pods of Deployment postgres-operator']);
     // the site's one Prometheus, with the operator's config-reloader
     const prometheus = load.floating.find((w) => w.label === 'Prometheus servers of k8s')!;
     expect([prometheus.replicas, prometheus.requests.memory]).toEqual([1, 450 * Mi]);
@@ -63,8 +66,8 @@ describe('capacity', () => {
       ['warning', 'poc/node dnumcephworker1'], ['warning', 'poc/node dnumcephworker2'], ['warning', 'poc/node dnumcephworker3'],
     ]);
     // a mon (1Gi) and an OSD (2Gi) per storage node, the mgr (512Mi) on one of them at worst
-    expect(findings[0].message).toMatch(/fit by their requests \(50Mi\) but need at least 3.55Gi to run \(pods of DaemonSet kube-flannel-ds \(host-bootstrap\) 50Mi, Ceph mons \(rook-ceph-cluster\) 1Gi, Ceph mgrs \(rook-ceph-cluster\) 512Mi, Ceph OSDs \(rook-ceph-cluster\) 2Gi; upstream minimums\)/);
-    expect(findings[0].message).toMatch(/allocatable 1\.93 CPU \/ 1\.4Gi after the system reserve\): expect OOM kills and crash loops; give the node at least 4\.15Gi/);
+    expect(findings[0].message).toMatch(/fit by their requests \(100Mi\) but need at least 3.6Gi to run \(pods of DaemonSet kube-flannel-ds \(host-bootstrap\) 50Mi, pods of DaemonSet node-exporter \(kube-prometheus\) 50Mi, Ceph mons \(rook-ceph-cluster\) 1Gi, Ceph mgrs \(rook-ceph-cluster\) 512Mi, Ceph OSDs \(rook-ceph-cluster\) 2Gi; upstream minimums\)/);
+    expect(findings[0].message).toMatch(/allocatable 1\.93 CPU \/ 1\.4Gi after the system reserve\): expect OOM kills and crash loops; give the node at least 4\.2Gi/);
   });
 
   test('fails when the declared requests of pinned pods exceed a node', () => {
@@ -73,13 +76,13 @@ describe('capacity', () => {
     expect(findings.map((f) => [f.severity, f.where])).toEqual([
       ['error', 'poc/node dnumcephworker1'], ['error', 'poc/node dnumcephworker2'], ['error', 'poc/node dnumcephworker3'],
     ]);
-    expect(findings[0].message).toMatch(/^memory requests 3.05Gi of the pods pinned here exceed the node \(2 CPU \/ 2Gi/);
+    expect(findings[0].message).toMatch(/^memory requests 3.1Gi of the pods pinned here exceed the node \(2 CPU \/ 2Gi/);
     expect(findings[0].message).toMatch(/pods would stay Pending/);
   });
 
   test('fails on CPU too', () => {
     const findings = checkCapacity(withObjects(bare(), 'rook-ceph-cluster', cephCluster({ resources: { osd: { requests: { cpu: '2', memory: '100Mi' } } } })));
-    expect(findings[0].message).toMatch(/^CPU requests 2\.1 of the pods pinned here exceed the node/);
+    expect(findings[0].message).toMatch(/^CPU requests 2\.21 of the pods pinned here exceed the node/);
   });
 
   test('fails when an unpinned pod is larger than any node has left', () => {

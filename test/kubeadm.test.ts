@@ -38,7 +38,7 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
     });
   });
 
-  test('ClusterConfiguration: endpoint 10.10.10.30:6443, pod subnet 10.244.0.0/16, service subnet, v1.26.2', () => {
+  test('ClusterConfiguration: endpoint 10.10.10.30:6443, pod subnet 10.244.0.0/16, service subnet, v1.26.2, scrapeable scheduler and controller manager', () => {
     expect(kubeadmDoc(ud, 'ClusterConfiguration')).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta3',
       kind: 'ClusterConfiguration',
@@ -46,7 +46,16 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
       kubernetesVersion: 'v1.26.2',
       controlPlaneEndpoint: '10.10.10.30:6443',
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+      // the POC is monitored: kube-prometheus scrapes them (docs/kube-prometheus-on-kubeadm.md)
+      controllerManager: { extraArgs: { 'bind-address': '0.0.0.0' } },
+      scheduler: { extraArgs: { 'bind-address': '0.0.0.0' } },
     });
+  });
+
+  test('an unmonitored site keeps kubeadm\'s 127.0.0.1 binding', () => {
+    const doc = kubeadmDoc(userData(withSite(poc, (s) => { delete s.monitoring; }), 'debian-cp'), 'ClusterConfiguration');
+    expect(doc).not.toHaveProperty('scheduler');
+    expect(doc).not.toHaveProperty('controllerManager');
   });
 
   test('KubeletConfiguration: the systemd cgroup driver (the runbook\'s crash loop was a driver mismatch)', () => {

@@ -7,7 +7,8 @@ import { validateSite } from '../lib/site/validate';
 import { IMAGES, VERSIONS } from '../lib/site/versions';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
-import { UPSTREAM } from '../lib/upstream';
+import { UPSTREAM, UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
+import { podSecurityViolations } from '../lib/check/pod-security';
 import { userDataText } from './support/bootstrap';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
 import { distTree } from './support/trees';
@@ -18,14 +19,31 @@ const tenant = objectOf(apps, 'minio', 'Tenant', 'minio') as any;
 const pool = tenant.spec.pools[0];
 const s3Nodes = ['dnumminioworker1', 'dnumminioworker2', 'dnumminioworker3', 'dnumminioworker4'];
 
-describe('MinIO operator v5.0.6 (upstream chart, before the tenant)', () => {
+describe('MinIO operator v5.0.6 (pinned chart rendered at import, before the tenant)', () => {
   const app = objectOf(apps, 'argocd', 'Application', 'minio-operator') as any;
-  test('pinned chart from operator.min.io, its own restricted namespace, a wave before the tenant', () => {
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://operator.min.io', chart: 'operator', targetRevision: '5.0.6' });
-    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  const operatorApp = apps.get('minio-operator')!;
+  test('its dist folder, its own restricted namespace, a wave before the tenant', () => {
+    expect(app.spec.source).toEqual({ repoURL: poc.gitops.repoURL, targetRevision: poc.gitops.targetRevision, path: 'dist/poc/minio-operator' });
+    expect(objectOf(apps, 'minio-operator', 'Namespace', 'minio-operator').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const wave = (n: string) => Number(objectOf(apps, 'argocd', 'Application', n).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
     expect(wave('minio-operator')).toBeLessThan(wave('minio'));
-    expect(load(app.spec.source.helm.values)).toMatchObject({ operator: { resources: { limits: { cpu: '500m', memory: '512Mi' } } } });
+    // the chart leaves namespaces to `helm install`: every namespaced object is placed in the operator's
+    for (const o of operatorApp.filter((x) => !['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Namespace'].includes(x.kind))) {
+      expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe('minio-operator');
+    }
+  });
+  test('the chart\'s objects, the operator with our limits and the console hardened (the chart hardens operator.* only)', () => {
+    const chart = loadRenderedChart(UPSTREAM_CHARTS.minioOperator);
+    expect(operatorApp.filter((o) => o.kind !== 'Namespace').map((o) => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(chart.map((o) => `${o.kind}/${o.metadata.name}`).sort());
+    const upstreamConsole = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === 'console') as any;
+    expect(podSecurityViolations(upstreamConsole.spec.template.spec, 'restricted')).not.toEqual([]);
+    for (const name of ['console', 'minio-operator']) {
+      const pod = (objectOf(apps, 'minio-operator', 'Deployment', name) as any).spec.template.spec;
+      expect(podSecurityViolations(pod, 'restricted'), name).toEqual([]);
+      expect(pod.containers[0].resources.limits, name).toBeDefined();
+    }
+    expect((objectOf(apps, 'minio-operator', 'Deployment', 'minio-operator') as any).spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
   });
   test('ArgoCD tracks by annotation: the operator copies the Tenant\'s labels to its pods (minio/operator#2287)', () => {
     const cm = objectOf(apps, 'argocd', 'ConfigMap', 'argocd-cm') as any;
@@ -74,8 +92,12 @@ describe('Tenant (dist/poc/minio)', () => {
     expect(env.MINIO_AUDIT_WEBHOOK_AUTH_TOKEN_AUDIT).toEqual({ secretKeyRef: { name: 'minio-audit-token', key: 'token' } });
     expect(labTenant.spec.kes).toMatchObject({ kesSecret: { name: 'minio-kes-config' }, keyName: 'minio-default' });
   });
-  test('no Secret is rendered at all: every credential is created at deploy time', () => {
-    for (const site of [poc, lab]) expect([...renderedApps(site).values()].flat().filter((o) => o.kind === 'Secret')).toEqual([]);
+  test('no Secret with a value is rendered: every credential is created at deploy time', () => {
+    for (const site of [poc, lab]) {
+      const secrets = [...renderedApps(site).values()].flat().filter((o) => o.kind === 'Secret') as any[];
+      // but the MinIO console's ServiceAccount token, which Kubernetes fills in
+      expect(secrets.map((s) => [s.metadata.name, s.type, s.data ?? s.stringData])).toEqual([['console-sa-secret', 'kubernetes.io/service-account-token', undefined]]);
+    }
   });
 });
 

@@ -11,7 +11,8 @@ import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS,
 import { postgresAlertRules } from '../lib/monitoring/rules';
 import { THRESHOLD_DEFAULTS } from '../lib/site/monitoring';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES, KUBE_PROMETHEUS_IMAGES, VERSIONS } from '../lib/site/versions';
+import { IMAGES, VERSIONS } from '../lib/site/versions';
+import { imagesOf } from '../lib/images';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
@@ -57,15 +58,22 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
       expect(crd.spec).toEqual(pinned.find((p) => p.metadata.name === crd.metadata.name)!.spec);
     }
   });
-  test('the stack from the pinned Git tag, Grafana\'s Deployment and Alertmanager\'s config Secret excluded, after the CRDs and before the monitors', () => {
+  test('the stack from the pinned manifests/, Grafana\'s Deployment, the Prometheus and Alertmanager\'s config Secret left out, after the CRDs and before the monitors', () => {
     const app = objectOf(apps, 'argocd', 'Application', 'kube-prometheus') as any;
-    expect(app.spec.source).toEqual({
-      repoURL: 'https://github.com/prometheus-operator/kube-prometheus.git', path: 'manifests', targetRevision: VERSIONS.kubePrometheus,
-      // the POC runs one Prometheus: upstream's PodDisruptionBudget (minAvailable 1) would block every drain
-      directory: { exclude: '{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-podDisruptionBudget.yaml,prometheus-prometheus.yaml}' },
-    });
-    const labApp = objectOf(labApps, 'argocd', 'Application', 'kube-prometheus') as any;
-    expect(labApp.spec.source.directory.exclude).toBe('{alertmanager-secret.yaml,grafana-deployment.yaml,prometheus-prometheus.yaml}');
+    expect(app.spec.source).toEqual({ repoURL: poc.gitops.repoURL, path: 'dist/poc/kube-prometheus', targetRevision: poc.gitops.targetRevision });
+    const names = (a: Map<string, K8sObject[]>, kind: string) => (a.get('kube-prometheus') ?? []).filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    // the POC runs one Prometheus: upstream's PodDisruptionBudget (minAvailable 1) would block every drain
+    expect(names(apps, 'PodDisruptionBudget').sort()).toEqual(['alertmanager-main', 'prometheus-adapter']);
+    expect(names(labApps, 'PodDisruptionBudget').sort()).toEqual(['alertmanager-main', 'prometheus-adapter', 'prometheus-k8s']);
+    for (const a of [apps, labApps]) {
+      expect(names(a, 'Deployment')).not.toContain('grafana');
+      expect(names(a, 'Prometheus')).toEqual([]);
+      expect(names(a, 'Secret')).not.toContain('alertmanager-main');
+    }
+    // every other object of the pinned files is shipped (the dashboards' ConfigMapList as its ConfigMaps)
+    const upstreamDeployments = UPSTREAM.kubePrometheus.manifests.filter((f) => f.path.endsWith('-deployment.yaml') && !f.path.includes('grafana'));
+    expect(names(apps, 'Deployment').sort()).toEqual(upstreamDeployments.flatMap((f) => loadUpstreamYaml(f)).map((d) => d.metadata.name).sort());
+    expect(names(apps, 'ConfigMap')).toContain('grafana-dashboard-nodes');
     expect(app.spec.destination.namespace).toBe('monitoring');
     // its namespace comes from the setup app: ArgoCD must not create it with other labels; its objects
     // are small enough for client-side apply, and app-wide server-side apply had bugs in 2.7
@@ -74,9 +82,12 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
     expect(wave(apps, 'kube-prometheus-setup')).toBeLessThan(wave(apps, 'kube-prometheus'));
     expect(wave(apps, 'kube-prometheus')).toBeLessThan(wave(apps, 'monitoring'));
   });
-  test('its images are listed for air-gapped mirrors, with the exporter\'s and Grafana\'s', () => {
+  test('its images are listed for air-gapped mirrors from the rendered objects, the operator\'s config-reloader flag included', () => {
     const images = siteImages(lab).map((i) => i.image);
-    for (const image of [...KUBE_PROMETHEUS_IMAGES, IMAGES.postgresExporter, IMAGES.grafana]) expect(images).toContain(image);
+    const upstream = UPSTREAM.kubePrometheus.manifests.filter((f) => !f.path.includes('grafana-deployment'))
+      .flatMap((f) => loadUpstreamYaml(f)).flatMap((m) => imagesOf(m).map((i) => i.image));
+    expect(upstream).toContain('quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1');
+    for (const image of [...upstream, IMAGES.postgresExporter, IMAGES.grafana]) expect(images).toContain(image);
   });
 });
 
@@ -234,7 +245,8 @@ describe('Prometheus k8s, sized by the site', () => {
       expect(p.spec[`${k}NamespaceSelector`]).toEqual({});
     }
     expect(p.spec.image).toBe(`quay.io/prometheus/prometheus:v${p.spec.version}`);
-    expect(KUBE_PROMETHEUS_IMAGES).toContain(p.spec.image);
+    const pinned = UPSTREAM.kubePrometheus.manifests.find((f) => f.path.endsWith('/prometheus-prometheus.yaml'))!;
+    expect(loadUpstreamYaml(pinned)[0].spec).toMatchObject({ image: p.spec.image, version: p.spec.version });
   });
   test('the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream\'s sizes, emptyDir', () => {
     const poc1 = prometheusOf(apps).spec;
@@ -259,7 +271,11 @@ describe('Grafana: the Postgres dashboard in kube-prometheus\' Grafana', () => {
     expect(volume.configMap.optional).toBeUndefined();
     const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
     expect(mount.mountPath).toBe('/grafana-dashboard-definitions/0/postgres-clusters');
-    for (const secret of ['grafana-datasources', 'grafana-config']) expect(pod.volumes.some((v: any) => v.secret?.secretName === secret)).toBe(true);
+    // upstream's configuration Secrets hold no secret: the kube-prometheus app renders them as ConfigMaps
+    for (const name of ['grafana-datasources', 'grafana-config']) {
+      expect(pod.volumes.some((v: any) => v.configMap?.name === name)).toBe(true);
+      expect(objectOf(apps, 'kube-prometheus', 'ConfigMap', name).metadata.namespace).toBe('monitoring');
+    }
     expect(pod.volumes.find((v: any) => v.name === 'grafana-dashboards').configMap.name).toBe('grafana-dashboards');
   });
   test('kube-prometheus\' own Deployment is replaced: same name, selector and service account, hardened', () => {

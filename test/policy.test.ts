@@ -99,10 +99,10 @@ describe('pod templates pass their namespace\'s Pod Security level', () => {
     expect(rule('admission')(withObjects(siteTree(poc), 'x', cron)).map((f) => f.message)).toEqual(["Pod Security 'restricted' of namespace postgres-operator rejects its pods: hostNetwork; hostPID"]);
   });
   test('a node exporter (hostPID, hostNetwork, hostPath) passes in a privileged namespace only', () => {
-    const exporter = inNamespace({ ...hardenedDeployment('node-exporter', { hostPID: true, hostNetwork: true, volumes: [{ name: 'proc', hostPath: { path: '/proc' } }] }), kind: 'DaemonSet' }, 'monitoring');
-    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'privileged'), exporter))).toEqual([]);
-    expect(rule('admission')(withObjects(siteTree(poc), 'monitoring', ns('monitoring', 'baseline'), exporter)).map((f) => f.message))
-      .toEqual(["Pod Security 'baseline' of namespace monitoring rejects its pods: hostNetwork; hostPID; hostPath volume 'proc'"]);
+    const exporter = inNamespace({ ...hardenedDeployment('node-exporter', { hostPID: true, hostNetwork: true, volumes: [{ name: 'proc', hostPath: { path: '/proc' } }] }), kind: 'DaemonSet' }, 'exporters');
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('exporters', 'privileged'), exporter))).toEqual([]);
+    expect(rule('admission')(withObjects(siteTree(poc), 'x', ns('exporters', 'baseline'), exporter)).map((f) => f.message))
+      .toEqual(["Pod Security 'baseline' of namespace exporters rejects its pods: hostNetwork; hostPID; hostPath volume 'proc'"]);
   });
   test('restricted also wants the hardened fields and plain volume types; baseline does not', () => {
     const loose = inNamespace(hardenedDeployment('loose', { securityContext: {}, volumes: [{ name: 'nfs', nfs: { server: 'x', path: '/' } }] },
@@ -199,7 +199,7 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
     const tree = withObjects(siteTree(strictLab), 'unsynced', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
     expect(messages(granted(tree))[0]).toBe('error lab/unsynced: no Application syncs dist/lab/unsynced: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one');
   });
-  test('grants for an Application whose manifests are outside dist/ are notes naming it', () => {
+  test('fails on an Application whose source is outside dist/ (an upstream chart ArgoCD would render unseen), and on what the project grants it', () => {
     const external = {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'some-upstream', namespace: 'argocd' },
       spec: { project: 'lab', source: { repoURL: 'https://charts.example.org/release', chart: 'some', targetRevision: 'v1.0.0' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'some-upstream' } },
@@ -209,6 +209,9 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'some-upstream' });
       o.spec.sourceRepos.push('https://charts.example.org/release');
     });
-    expect(messages(granted(tree))).toEqual(['note lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver beyond the rendered objects, assumed needed by some-upstream (manifests outside dist/)']);
+    expect(messages(granted(tree))).toEqual([
+      'error lab/argocd: Application argocd/some-upstream: its source is not a dist/lab/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of buildSite (upstream charts: lib/upstream.ts UPSTREAM_CHARTS)',
+      'error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
+    ]);
   });
 });

@@ -25,7 +25,10 @@ describe('site report (docs/sites/<site>/README.md)', () => {
     const [placement] = mermaid(report());
     expect(placement.split('\n')[0]).toBe('flowchart LR');
     expect(placement).toContain('  subgraph role_storage["role: storage"]\n    node_dnumcephworker1["dnumcephworker1<br/>2 CPU / 2Gi"]');
-    expect(placement).toContain('  w1(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w1 --> node_dnumworker1\n  w1 --> node_dnumworker2\n');
+    // node-exporter, on every node, is w1
+    expect(placement).toContain('  w2(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w2 --> node_dnumworker1\n');
+    expect(placement).toContain('  w2 --> node_dnumworker2\n');
+    expect(placement).toContain('  w1 --> node_debian_cp\n');
     expect(placement).toContain('  subgraph anywhere["unpinned: any untainted node"]');
     for (const node of poc.nodes) expect(placement).toContain(`node_${node.name.replace(/-/g, '_')}["${node.name}<br/>`);
   });
@@ -75,8 +78,8 @@ describe('site report (docs/sites/<site>/README.md)', () => {
 
   test('capacity, Applications and versions tables', () => {
     const md = report();
-    // flannel 100m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi
-    expect(md).toContain('| dnumworker1 | postgres | - | 120m / 1.93 | 182Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; Postgres instances of acid-test-cluster |');
+    // flannel 100m/50Mi + node-exporter 112m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi
+    expect(md).toContain('| dnumworker1 | postgres | - | 232m / 1.93 | 232Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; pods of DaemonSet node-exporter; Postgres instances of acid-test-cluster |');
     // namespace, cluster, exporter queries
     expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 3 |');
     expect(md).toContain('| Kubernetes (this site) | 1.26.2 |');

@@ -179,13 +179,10 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
     expect(config.data.ROOK_CSI_ENABLE_CEPHFS).toBe('false');
     expect(config.data.ROOK_CSI_ENABLE_RBD).toBe('true');
   });
-  test('cert-manager v1.7.1 comes from its pinned upstream chart, with its CRDs, in its own restricted namespace', () => {
-    const app = objectOf(apps, 'argocd', 'Application', 'cert-manager') as any;
-    expect(app.spec.source).toMatchObject({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', targetRevision: 'v1.7.1' });
-    expect(app.spec.source.helm.values).toContain('installCRDs: true');
-    expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
-    expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(renderedApps(lab).get('argocd')!.some((o) => o.metadata.name === 'cert-manager')).toBe(false);
+  test('cert-manager (for the admission webhook) syncs a wave before the operator, on the POC only', () => {
+    const wave = (n: string) => Number(objectOf(apps, 'argocd', 'Application', n).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+    expect(wave('cert-manager')).toBeLessThan(wave('rook-ceph-operator'));
+    expect(renderedApps(lab).has('cert-manager')).toBe(false);
   });
   test('the optional toolbox is hardened and limited', () => {
     const tools = objectOf(apps, 'rook-ceph-cluster', 'Deployment', 'rook-ceph-tools') as any;

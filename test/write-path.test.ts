@@ -167,7 +167,8 @@ describe.runIf(TMPFS.run)('full and read-only disks (tmpfs mounts)', () => {
   test('dist/ fills up during the second site: the first is written, the second not at all, and the message says which', () => {
     TMPFS.require();
     const dir = project(warm);
-    mountTmpfs(join(dir, 'dist'), 5000);
+    // room for one site's dist/ (about 6 MB each, kube-prometheus' dashboards included), not two
+    mountTmpfs(join(dir, 'dist'), 8000);
     const [first, second] = discoverSites().map((f) => f.name).filter((n) => n === 'poc' || n === 'lab'); // the examples, in synth's order
     const run = synth(dir, ['--site', 'poc', '--site', 'lab']);
     expect(run.status).toBe(1);

@@ -4,13 +4,18 @@ import { ARGOCD_NAMESPACE, rootApplication } from '../charts/argocd';
 import { siteUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { VERSIONS } from '../site/versions';
+import { imagesOf } from '../images';
+import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 import { bashScript, file, shq } from './cloud-config';
 import { ADMIN_KUBECONFIG, bootstrapPath, type BootstrapStep } from './step';
 
 /** ArgoCD's install manifest at the pinned tag (the runbook applied `stable`, whatever that was that day). */
-export const ARGOCD_INSTALL_URL = `https://raw.githubusercontent.com/argoproj/argo-cd/${VERSIONS.argocd}/manifests/install.yaml`;
-/** The images that manifest pulls (it is fetched at boot, so they are listed here for air-gapped mirrors). */
-export const ARGOCD_INSTALL_IMAGES = [`quay.io/argoproj/argocd:${VERSIONS.argocd}`, `ghcr.io/dexidp/dex:${VERSIONS.argocdDex}`, `redis:${VERSIONS.argocdRedis}`];
+export const ARGOCD_INSTALL_URL = UPSTREAM.argocd.install.url;
+/** The images that manifest pulls (it is fetched at boot), read from its pinned copy: for `npm run images` and air-gapped mirrors. */
+export function argoCdInstallImages(): string[] {
+  const images = loadUpstreamYaml(UPSTREAM.argocd.install).filter((m) => m.kind !== 'CustomResourceDefinition').flatMap((m) => imagesOf(m).map((i) => i.image));
+  return [...new Set(images)].sort();
+}
 
 /** The site's root Application as plain data, as dist/<site>/argocd/ renders it (less the chart's label). */
 export function rootApplicationManifest(site: Site): Record<string, unknown> {

@@ -4,6 +4,7 @@ import type { Site, SiteNode } from '../site/model';
 import { parseEndpoint } from '../site/network';
 import { nodeLabels, nodesWithRole, registeredTaints } from '../site/roles';
 import { initNode } from '../site/bootstrap';
+import { CONTROL_PLANE_METRICS, METRICS_BIND_ADDRESS } from '../site/control-plane-metrics';
 import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
@@ -63,6 +64,9 @@ export interface ClusterConfiguration {
   readonly imageRepository?: string;
   /** kubeadm drops the `coredns/` path segment under a custom imageRepository: keep the mirror's layout. */
   readonly dns?: { readonly imageRepository: string };
+  /** Monitored sites: bound to every address, so that Prometheus scrapes them (lib/site/control-plane-metrics.ts). */
+  readonly controllerManager?: { readonly extraArgs: Readonly<Record<string, string>> };
+  readonly scheduler?: { readonly extraArgs: Readonly<Record<string, string>> };
 }
 
 export interface KubeletConfiguration {
@@ -138,6 +142,7 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
         imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}`,
         dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },
       } : {}),
+      ...(site.monitoring ? Object.fromEntries(CONTROL_PLANE_METRICS.map((c) => [c.kubeadmKey, { extraArgs: { 'bind-address': METRICS_BIND_ADDRESS } }])) : {}),
     },
     { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' },
   ];

@@ -2,12 +2,12 @@ import { App } from 'cdk8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
+import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
+import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
 import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
-import { KUBE_PROMETHEUS_IMAGES, VERSIONS } from '../site/versions';
-import { UPSTREAM, loadUpstreamYaml } from '../upstream';
-import type { ExternalApp } from './argocd';
-import { byText } from '../order';
+import { VERSIONS } from '../site/versions';
+import { UPSTREAM, loadUpstreamYaml, type Manifest } from '../upstream';
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
@@ -35,38 +35,67 @@ export class KubePrometheusSetupChart extends AppChart {
   }
 }
 
+/** A `kind: List` file (ConfigMapList, RoleList…) as its items, each a manifest of its own. */
+function listItems(m: Manifest): Manifest[] {
+  return m.kind.endsWith('List') && Array.isArray(m.items) ? (m.items as Manifest[]) : [m];
+}
+
 /**
- * The kube-prometheus stack (manifests/, setup/ aside since it is not recursed into) from the
- * pinned Git tag: Prometheus k8s, Alertmanager, the operator, node-exporter, kube-state-metrics,
- * prometheus-adapter, blackbox-exporter and Grafana's configuration, but for EXCLUDED_FILES.
+ * The Secrets of upstream's Grafana that hold no secret (grafana.ini, the datasource): rendered as
+ * ConfigMaps of the same name, which our Grafana Deployment mounts (no values in Secrets in git).
  */
-export function kubePrometheusApp(spec: MonitoringSpec): ExternalApp {
-  // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
-  const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])].sort(byText);
-  return {
-    name: 'kube-prometheus',
-    wave: WAVES.operators,
-    namespace: MONITORING_NAMESPACE,
-    description: `kube-prometheus ${VERSIONS.kubePrometheus} (upstream manifests at the Git tag, Grafana Deployment aside)`,
-    source: {
-      repoUrl: 'https://github.com/prometheus-operator/kube-prometheus.git',
-      path: 'manifests',
-      targetRevision: VERSIONS.kubePrometheus,
-      directory: { exclude: `{${excluded.join(',')}}` },
-    },
-    clusterKinds: [
-      'apiregistration.k8s.io/APIService',
-      'rbac.authorization.k8s.io/ClusterRole',
-      'rbac.authorization.k8s.io/ClusterRoleBinding',
-    ],
-    namespacedKinds: [
-      '/ConfigMap', '/Secret', '/Service', '/ServiceAccount', 'apps/DaemonSet', 'apps/Deployment',
-      'monitoring.coreos.com/Alertmanager', 'monitoring.coreos.com/PrometheusRule',
-      'monitoring.coreos.com/ServiceMonitor', 'networking.k8s.io/NetworkPolicy', 'policy/PodDisruptionBudget',
-      'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding',
-    ],
-    // Prometheus' Roles to discover the API server, kubelets and CoreDNS (prometheus-roleSpecificNamespaces.yaml)
-    otherNamespaces: ['default', 'kube-system'],
-    images: KUBE_PROMETHEUS_IMAGES,
-  };
+const GRAFANA_CONFIG = ['grafana-config', 'grafana-datasources'];
+
+function asConfigMap(m: Manifest): Manifest {
+  if (m.kind !== 'Secret' || !GRAFANA_CONFIG.includes(m.metadata.name)) return m;
+  const { stringData, type: _t, ...rest } = m;
+  return { ...rest, kind: 'ConfigMap', data: stringData };
+}
+
+/**
+ * Our patches over upstream's pods. Every one gets the pod-level RuntimeDefault seccomp profile
+ * and runAsNonRoot (v0.13.0 sets them per container at most, not on kube-rbac-proxy and
+ * blackbox-exporter). prometheus-adapter's image user is not numeric: it runs as nobody, like the
+ * others. node-exporter requests its 180Mi limit, several times what it uses on a node, where
+ * every MiB counts (it runs on every node, beside the Ceph daemons): it requests 30Mi.
+ */
+const POD_PATCHES: Readonly<Record<string, PodPatch>> = {
+  'node-exporter': { resources: { 'node-exporter': { requests: { cpu: '102m', memory: '30Mi' }, limits: { cpu: '250m', memory: '180Mi' } } } },
+  'prometheus-adapter': { runAsUser: 65534 },
+};
+
+function hardened(m: Manifest): Manifest {
+  return m.kind === 'Deployment' || m.kind === 'DaemonSet' ? hardenWorkload(m, POD_PATCHES[m.metadata.name] ?? {}) : m;
+}
+
+/**
+ * The kube-system Services kube-prometheus' ServiceMonitors select for the scheduler and controller
+ * manager on kubeadm (platforms/kubeadm.libsonnet): headless, over the static pods' `component` label.
+ */
+export function controlPlaneMetricsServices(): Manifest[] {
+  return CONTROL_PLANE_METRICS.map(({ component, port }) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `${component}-prometheus-discovery`, namespace: 'kube-system', labels: { 'app.kubernetes.io/name': component } },
+    spec: { clusterIP: 'None', selector: { component }, ports: [{ name: METRICS_PORT_NAME, port, targetPort: port }] },
+  }));
+}
+
+/**
+ * The kube-prometheus stack (manifests/, setup/ aside), synthesized from the pinned files:
+ * Prometheus' RBAC and rules, Alertmanager, the operator, node-exporter, kube-state-metrics,
+ * prometheus-adapter, blackbox-exporter and Grafana's configuration, but for EXCLUDED_FILES, and
+ * the control plane Services kubeadm needs (lib/site/control-plane-metrics.ts).
+ */
+export class KubePrometheusChart extends AppChart {
+  constructor(app: App, spec: MonitoringSpec) {
+    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${VERSIONS.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
+    // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
+    const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
+    const files = UPSTREAM.kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
+    shipUpstream(this, [
+      ...files.flatMap((f) => loadUpstreamYaml(f)).flatMap(listItems).map(asConfigMap).map(hardened),
+      ...controlPlaneMetricsServices(),
+    ]);
+  }
 }

@@ -1,48 +1,46 @@
-import { dump } from 'js-yaml';
-import { WAVES } from '../constructs/argocd-sync';
-import { IMAGES, VERSIONS } from '../site/versions';
-import type { ExternalApp } from './argocd';
+import { App } from 'cdk8s';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { PlatformNamespace } from '../constructs/platform-namespace';
+import { hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
+import { shipUpstream } from '../constructs/upstream-manifest';
+import { VERSIONS } from '../site/versions';
+import { UPSTREAM_CHARTS, loadRenderedChart, type Manifest } from '../upstream';
+
+const CHART = UPSTREAM_CHARTS.minioOperator;
+export const MINIO_OPERATOR_NAMESPACE = CHART.namespace;
+
+/** Requests and limits of each Deployment's one container (`operator`): the chart sets requests for the operator only, no limits. */
+const RESOURCES: Readonly<Record<string, PlainResources>> = {
+  'minio-operator': { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  console: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+};
 
 /**
- * The MinIO operator v5.0.6 from its pinned upstream Helm chart (operator.min.io), CRDs included:
- * its Deployment and RBAC are not among the pinned files this project renders from. The Tenant
- * it reconciles is ours (dist/<site>/minio), validated against the pinned Tenant CRD.
+ * Our patches: the namespace (the chart leaves it to `helm install`) and hardened pods. Chart
+ * 5.0.6 hardens `operator.*` only: its console Deployment sets runAsNonRoot alone, which the
+ * `restricted` namespace rejects. Both write under /tmp (the console its certificates,
+ * --certs-dir=/tmp/certs), so a read-only root gets an emptyDir there.
  */
-export function minioOperatorApp(): ExternalApp {
-  const version = VERSIONS.minioOperator.replace(/^v/, '');
-  return {
-    name: 'minio-operator',
-    wave: WAVES.operators,
-    namespace: 'minio-operator',
-    description: `MinIO operator ${VERSIONS.minioOperator} (upstream Helm chart)`,
-    source: {
-      repoUrl: 'https://operator.min.io',
-      chart: 'operator',
-      targetRevision: version,
-      helm: {
-        releaseName: 'minio-operator',
-        values: dump({
-          operator: {
-            // limits, which the chart leaves out
-            resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-            containerSecurityContext: {
-              runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false,
-              capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
-            },
-          },
-        }),
-      },
-    },
-    clusterKinds: [
-      'apiextensions.k8s.io/CustomResourceDefinition',
-      'rbac.authorization.k8s.io/ClusterRole',
-      'rbac.authorization.k8s.io/ClusterRoleBinding',
-    ],
-    // the console's ServiceAccount token Secret and environment ConfigMap come with the chart
-    namespacedKinds: ['/ConfigMap', '/Secret', '/Service', '/ServiceAccount', 'apps/Deployment'],
-    podSecurity: 'restricted',
-    // its CRDs come with the chart: the Tenant CRD is too big for client-side apply
-    serverSideApply: true,
-    images: [IMAGES.minioOperator],
-  };
+function patched(m: Manifest): Manifest {
+  const inNs = inNamespace(m, MINIO_OPERATOR_NAMESPACE);
+  if (inNs.kind !== 'Deployment') return inNs;
+  const resources = RESOURCES[inNs.metadata.name];
+  if (!resources) throw new Error(`MinIO operator ${VERSIONS.minioOperator} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
+  return hardenWorkload(inNs, { resources: { operator: resources }, writableTmp: true });
+}
+
+/**
+ * The MinIO operator from its pinned Helm chart rendered at import time (imports/rendered/),
+ * CRDs included, with our patches. The Tenant it reconciles is ours (dist/<site>/minio).
+ */
+export class MinioOperatorChart extends AppChart {
+  constructor(app: App) {
+    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${VERSIONS.minioOperator} (pinned Helm chart rendered at import)` });
+    new PlatformNamespace(this, 'Namespace', { name: MINIO_OPERATOR_NAMESPACE, enforce: 'restricted' });
+    for (const obj of shipUpstream(this, loadRenderedChart(CHART).map(patched))) {
+      // the Tenant CRD is too big for client-side apply's last-applied annotation
+      if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
+    }
+  }
 }

@@ -186,7 +186,7 @@ export class MonitoringChart extends AppChart {
    * kube-prometheus' Grafana Deployment with the Postgres dashboard mounted beside the upstream
    * ones: its Grafana has no dashboard sidecar, so a dashboard needs a volume in the Deployment
    * (docs/customizations/developing-prometheus-rules-and-grafana-dashboards.md). Same labels,
-   * service account, configuration Secrets and provider folder as upstream.
+   * service account and provider folder as upstream; its configuration (a Secret upstream, holding no secret) is the ConfigMaps the kube-prometheus app renders.
    */
   private grafana(): void {
     const dashboards = [...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })), { name: DASHBOARD.uid, optional: false }];
@@ -197,10 +197,10 @@ export class MonitoringChart extends AppChart {
     const volumes: Volume[] = [
       { name: 'grafana-storage', emptyDir: {} },
       { name: 'tmp-plugins', emptyDir: { medium: 'Memory' } },
-      { name: 'grafana-datasources', secret: { secretName: 'grafana-datasources' } },
+      { name: 'grafana-datasources', configMap: { name: 'grafana-datasources' } },
       { name: 'grafana-dashboards', configMap: { name: 'grafana-dashboards' } },
       ...dashboards.map((d) => ({ name: `grafana-dashboard-${d.name}`, configMap: { name: `grafana-dashboard-${d.name}`, ...(d.optional ? { optional: true } : {}) } })),
-      { name: 'grafana-config', secret: { secretName: 'grafana-config' } },
+      { name: 'grafana-config', configMap: { name: 'grafana-config' } },
     ];
     const mounts: VolumeMount[] = [
       { name: 'grafana-storage', mountPath: '/var/lib/grafana' },

@@ -5,9 +5,8 @@ import { byText } from '../order';
 /**
  * The AppProject grants only what its Applications need: the cluster-scoped and namespaced
  * kinds, destination namespaces and source repositories of the objects in their dist folders.
- * Applications whose manifests come from elsewhere (an upstream chart) cannot be inspected:
- * grants beyond the rendered objects are then reported as notes naming those Applications.
- * And every dist folder must be synced by some Application.
+ * Every Application's source is a dist folder of this site (upstream charts are rendered there
+ * too), so that every object ArgoCD applies is checked; and every dist folder is synced by one.
  */
 interface Needs {
   readonly clusterKinds: Set<string>;
@@ -21,9 +20,9 @@ const sourcesOf = (app: Record<string, unknown>) => {
   return [...(spec.source ? [asRecord(spec.source)] : []), ...asArray(spec.sources).map(asRecord)];
 };
 
-function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Needs; externals: string[] } {
+function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Needs; externals: RenderedObject[] } {
   const needs: Needs = { clusterKinds: new Set(), namespacedKinds: new Set(), namespaces: new Set(), repos: new Set() };
-  const externals: string[] = [];
+  const externals: RenderedObject[] = [];
   const prefix = `dist/${tree.site.name}/`;
   for (const app of apps) {
     const destination = asRecord(asRecord(app.obj.spec).destination).namespace;
@@ -32,7 +31,7 @@ function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Need
       needs.repos.add(String(source.repoURL));
       const path = typeof source.path === 'string' ? source.path.replace(/\/$/, '') : '';
       if (!path.startsWith(prefix)) {
-        externals.push(app.obj.metadata.name);
+        externals.push(app);
         continue;
       }
       for (const { obj } of tree.objects.filter((o) => o.app === path.slice(prefix.length))) {
@@ -46,7 +45,7 @@ function needsOf(tree: SiteTree, apps: readonly RenderedObject[]): { needs: Need
       }
     }
   }
-  return { needs, externals: [...new Set(externals)].sort(byText) };
+  return { needs, externals };
 }
 
 const gk = (e: unknown) => `${String(asRecord(e).group ?? '')}/${String(asRecord(e).kind)}`;
@@ -55,7 +54,10 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
   const spec = asRecord(project.obj.spec);
   const apps = tree.objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application' && asRecord(o.obj.spec).project === project.obj.metadata.name);
   const { needs, externals } = needsOf(tree, apps);
-  const out: Finding[] = [];
+  const out: Finding[] = externals.map((app) => ({
+    check: 'policy', severity: 'error', where: `${tree.site.name}/${where(app)}`,
+    message: `its source is not a dist/${tree.site.name}/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of buildSite (upstream charts: lib/upstream.ts UPSTREAM_CHARTS)`,
+  }));
   const at = `${tree.site.name}/${where(project)}`;
   const report = (severity: Finding['severity'], message: string) => out.push({ check: 'policy', severity, where: at, message });
 
@@ -78,8 +80,7 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
     const missing = [...need].filter((n) => !have.includes(n)).sort(byText);
     const extra = have.filter((h) => !need.has(h) && !h.includes('*')).sort(byText);
     if (missing.length) report('error', `does not grant the ${what} ${missing.join(', ')} that its apps render: the sync would be refused; regenerate the project (ArgoCdChart)`);
-    if (extra.length && externals.length) report('note', `grants ${what} ${extra.join(', ')} beyond the rendered objects, assumed needed by ${externals.join(', ')} (manifests outside dist/)`);
-    else if (extra.length) report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);
+    if (extra.length) report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);
   };
   compare('cluster-scoped kinds', needs.clusterKinds, granted.clusterKinds);
   compare('namespaced kinds', needs.namespacedKinds, granted.namespacedKinds);

@@ -103,7 +103,8 @@ export function siteLoad(tree: SiteTree): SiteLoad {
   for (const w of workloads) {
     if (w.hosts) for (const h of w.hosts) { const node = byName.get(h.host); if (node && h.pods > 0) charge(node, w, h.pods); }
     else if (w.replicas === 'every-node') for (const node of fitsOf(w.placement)) charge(node, w, 1);
-    else if (isPinned(w)) spread.push(w);
+    // a selector every node matches (kube-prometheus' kubernetes.io/os: linux) pins nothing: the pods float
+    else if (isPinned(w) && fitsOf(w.placement).length < fitsOf({ tolerations: w.placement.tolerations }).length) spread.push(w);
     else floating.push(w);
   }
   const share = (n: SchedulingNode) => memory.get(n)! / n.memory;

@@ -1,17 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
-import { loadAll } from 'js-yaml';
 import { VERSIONS } from '../site/versions';
-import { PROJECT_ROOT, UPSTREAM, readUpstream } from '../upstream';
-import { byText } from '../order';
+import { UPSTREAM, pinnedCrds, readUpstream } from '../upstream';
 
 /**
  * Validates rendered objects against the pinned schemas, strictly: an unknown field is an
  * error (the API server would drop it and ArgoCD would show the app OutOfSync forever), and
  * so is a kind that no pinned schema knows. Kubernetes core kinds use the cdk8s
  * kubernetes-schemas of the site's version; custom resources the openAPIV3Schema of every
- * CRD under imports/upstream. Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
+ * pinned CRD (lib/upstream.ts pinnedCrds). Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
  */
 type Schema = { [key: string]: unknown };
 const OBJECT_META = 'k8s.json#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -43,13 +39,6 @@ interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Schema } }[] };
 }
 
-function listYaml(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => join(e.parentPath ?? e.path, e.name))
-    .sort(byText);
-}
-
 /** CRD patterns are Go regular expressions: a leading `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) is JavaScript's `i` flag. */
 const GO_CASE_INSENSITIVE = /^(\^?)\(\?i\)/;
 const goRegExp = Object.assign((pattern: string, flags: string) => (GO_CASE_INSENSITIVE.test(pattern)
@@ -71,16 +60,13 @@ export class SchemaValidator {
         this.kinds.set(SchemaValidator.key(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), { $ref: `k8s.json#/definitions/${name}` });
       }
     }
-    for (const path of listYaml(join(PROJECT_ROOT, 'imports', 'upstream'))) {
-      for (const doc of loadAll(readFileSync(path, 'utf8')) as (Crd & { kind?: string })[]) {
-        if (doc?.kind !== 'CustomResourceDefinition') continue;
-        for (const v of doc.spec.versions) {
-          const schema = v.schema?.openAPIV3Schema;
-          if (!schema) continue;
-          const strict = strictify(schema) as Schema;
-          strict.properties = { ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
-          this.kinds.set(SchemaValidator.key(`${doc.spec.group}/${v.name}`, doc.spec.names.kind), strict);
-        }
+    for (const doc of pinnedCrds() as unknown as Crd[]) {
+      for (const v of doc.spec.versions) {
+        const schema = v.schema?.openAPIV3Schema;
+        if (!schema) continue;
+        const strict = strictify(schema) as Schema;
+        strict.properties = { ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
+        this.kinds.set(SchemaValidator.key(`${doc.spec.group}/${v.name}`, doc.spec.names.kind), strict);
       }
     }
   }

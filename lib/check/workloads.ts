@@ -185,13 +185,13 @@ function fromTenant(from: RenderedObject): Workload[] {
   });
 }
 
-/** prometheus-operator's Prometheus: `replicas` servers, plus the operator's config-reloader sidecar (10m/50Mi by default). */
+/** prometheus-operator's Prometheus and Alertmanager: `replicas` servers, plus the operator's config-reloader sidecar (10m/50Mi by default). */
 function fromPrometheus(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
   const affinity = asRecord(spec.affinity);
   return [{
     from,
-    label: `Prometheus servers of ${from.obj.metadata.name}`,
+    label: `${from.obj.kind} servers of ${from.obj.metadata.name}`,
     replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
     onePerNode: onePerHost(affinity),
     placement: { nodeSelector: spec.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: spec.tolerations },
@@ -202,6 +202,7 @@ function fromPrometheus(from: RenderedObject): Workload[] {
 const CUSTOM: Readonly<Record<string, (from: RenderedObject) => Workload[]>> = {
   'acid.zalan.do/postgresql': fromPostgresql,
   'monitoring.coreos.com/Prometheus': fromPrometheus,
+  'monitoring.coreos.com/Alertmanager': fromPrometheus,
   'ceph.rook.io/CephCluster': fromCephCluster,
   'minio.min.io/Tenant': fromTenant,
 };

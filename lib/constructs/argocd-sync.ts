@@ -18,6 +18,8 @@ export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Ordered waves: what must exist before what (PITFALLS.md). */
 export const WAVES = {
+  /** argocd-cm: the health checks the waves of the Applications wait on */
+  settings: -4,
   project: -3,
   crds: -2,
   operators: -1,

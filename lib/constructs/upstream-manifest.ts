@@ -37,7 +37,7 @@ const bodies = new WeakMap<Manifest, Record<string, unknown>>();
  */
 class ShippedObject extends ApiObject {
   constructor(scope: Construct, private readonly manifest: Manifest) {
-    super(scope, `${manifest.kind}-${manifest.metadata.name}`, { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { ...manifest.metadata } });
+    super(scope, [manifest.kind, manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join('-'), { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { ...manifest.metadata } });
   }
 
   public override toJson(): Record<string, unknown> {

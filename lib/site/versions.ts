@@ -18,6 +18,8 @@ export const VERSIONS = {
   postgresExporter: 'v0.13.2',
   argocd: 'v2.7.7',
   flannel: 'v0.22.0',
+  /** helm, built from the Go module proxy (`npm run tools`), renders the pinned charts at import time only: synth never runs it. */
+  helm: 'v3.20.2',
   cloudInitSchema: '22.4.2',
   /** containerd.io from Docker's Debian repository: Debian 11's own containerd (1.4) is too old for Kubernetes 1.26. */
   containerdPackage: '1.6.21-1',
@@ -31,9 +33,6 @@ export const VERSIONS = {
   /** etcd and CoreDNS images kubeadm deploys per Kubernetes minor (`kubeadm config images list`), for air-gapped mirrors. */
   etcd: { '1.26': '3.5.6-0', '1.27': '3.5.7-0' } as Readonly<Record<string, string>>,
   coredns: { '1.26': 'v1.9.3', '1.27': 'v1.10.1' } as Readonly<Record<string, string>>,
-  /** Images of ArgoCD's install manifest besides ArgoCD itself, at `argocd` (`grep image: install.yaml`). */
-  argocdDex: 'v2.36.0',
-  argocdRedis: '7.0.11-alpine',
   /** MinIO server: the default of the pinned tenant chart (helm/tenant/values.yaml of minioOperator). */
   minio: 'RELEASE.2023-06-23T20-26-00Z',
   /** KES (MinIO's KMS bridge): the default the pinned tenant chart documents. */
@@ -63,23 +62,6 @@ export const IMAGES = {
   /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
   grafana: 'grafana/grafana:9.5.3',
 } as const;
-
-/**
- * Images of kube-prometheus' manifests at `kubePrometheus` (`grep image: manifests/*.yaml`, and the
- * operator's config-reloader argument), Grafana's aside: ten in all for v0.13.0.
- */
-export const KUBE_PROMETHEUS_IMAGES: readonly string[] = [
-  IMAGES.prometheus,
-  'quay.io/prometheus-operator/prometheus-operator:v0.67.1',
-  'quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1',
-  'quay.io/prometheus/alertmanager:v0.26.0',
-  'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.9.2',
-  'quay.io/prometheus/node-exporter:v1.6.1',
-  'registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.11.1',
-  'quay.io/prometheus/blackbox-exporter:v0.24.0',
-  'quay.io/brancz/kube-rbac-proxy:v0.14.2',
-  'jimmidyson/configmap-reload:v0.5.0',
-];
 
 /** The sandbox image of a Kubernetes minor (`1.26`), or undefined when none is pinned. */
 export function pauseImage(minor: string): string | undefined {

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { podSecurityViolations } from '../lib/check/pod-security';
+import { podTemplateOf } from '../lib/check/workloads';
+import { imagesOf } from '../lib/images';
+import { VERSIONS } from '../lib/site/versions';
+import { poc } from '../sites/poc';
+import { UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
+import { objectOf, renderedApps, type K8sObject } from './support/render';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const apps = renderedApps(poc);
+const objects = apps.get('cert-manager')!;
+const chart = loadRenderedChart(UPSTREAM_CHARTS.certManager);
+const workloads = (list: readonly K8sObject[]) => list.filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
+const annotations = (o: K8sObject) => o.metadata.annotations ?? {};
+
+describe('cert-manager v1.7.1: the pinned chart rendered at import time (imports/rendered/)', () => {
+  test('assembled as upstream\'s release build does: the tag as appVersion (image tags), the CRDs with installCRDs', () => {
+    const images = chart.flatMap((o) => imagesOf(o).map((i) => i.image));
+    expect([...new Set(images)].sort()).toEqual(['controller', 'ctl', 'cainjector', 'webhook'].map((c) => `quay.io/jetstack/cert-manager-${c}:${VERSIONS.certManager}`).sort());
+    expect(chart.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort()).toEqual([
+      'certificaterequests.cert-manager.io', 'certificates.cert-manager.io', 'challenges.acme.cert-manager.io', 'clusterissuers.cert-manager.io',
+      'issuers.cert-manager.io', 'orders.acme.cert-manager.io',
+    ]);
+    // no PodSecurityPolicy (gone since 1.25), and leader election in its own namespace
+    expect(chart.some((o) => o.kind === 'PodSecurityPolicy')).toBe(false);
+    expect(chart.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual(chart.filter((o) => o.kind === 'Role').map(() => 'cert-manager'));
+  });
+
+  test('the chart\'s four pods only set runAsNonRoot: Pod Security restricted rejects every one of them', () => {
+    const upstream = workloads(chart as K8sObject[]);
+    expect(upstream.map((o) => o.metadata.name).sort()).toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-startupapicheck', 'cert-manager-webhook']);
+    for (const o of upstream) expect(podSecurityViolations(podTemplateOf(o)!.spec, 'restricted'), o.metadata.name).not.toEqual([]);
+  });
+
+  test('dist/poc/cert-manager: every object of the chart, each pod passing restricted, in a restricted namespace', () => {
+    expect(objects.filter((o) => o.kind !== 'Namespace').map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(chart.map((o) => `${o.kind}/${o.metadata.name}`).sort());
+    expect(objectOf(apps, 'cert-manager', 'Namespace', 'cert-manager').metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const ours = workloads(objects);
+    expect(ours).toHaveLength(4);
+    for (const o of ours) {
+      const pod = podTemplateOf(o)!.spec as any;
+      expect(podSecurityViolations(pod, 'restricted'), o.metadata.name).toEqual([]);
+      expect(pod.containers[0].resources.limits, o.metadata.name).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    }
+  });
+
+  test('startupapicheck and its RBAC are ArgoCD PostSync hooks, ordered as the chart\'s hook weights order them', () => {
+    const hooks = objects.filter((o) => annotations(o)['argocd.argoproj.io/hook']);
+    expect(hooks.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Job/cert-manager-startupapicheck', 'Role/cert-manager-startupapicheck:create-cert', 'RoleBinding/cert-manager-startupapicheck:create-cert', 'ServiceAccount/cert-manager-startupapicheck',
+    ]);
+    for (const h of hooks) {
+      expect(annotations(h)).toMatchObject({ 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded' });
+      expect(Object.keys(annotations(h)).some((k) => k.startsWith('helm.sh/'))).toBe(false);
+    }
+    const wave = (kind: string) => Number(annotations(hooks.find((h) => h.kind === kind)!)['argocd.argoproj.io/sync-wave']);
+    expect(wave('ServiceAccount')).toBeLessThan(wave('Job'));
+  });
+
+  test('its CRDs are applied server-side; the ACME solver image is written out, for the image list and mirrors', () => {
+    for (const crd of objects.filter((o) => o.kind === 'CustomResourceDefinition')) expect(annotations(crd)['argocd.argoproj.io/sync-options']).toBe('ServerSideApply=true');
+    const controller = objectOf(apps, 'cert-manager', 'Deployment', 'cert-manager') as any;
+    expect(controller.spec.template.spec.containers[0].args).toContain(`--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:${VERSIONS.certManager}`);
+  });
+});
