@@ -2164,7 +2164,14 @@ export interface CephClusterSpecLogCollector {
   readonly enabled?: boolean;
 
   /**
-   * Periodicity is the periodicity of the log rotation
+   * MaxLogSize is the maximum size of the log per ceph daemons. Must be at least 1M.
+   *
+   * @schema CephClusterSpecLogCollector#maxLogSize
+   */
+  readonly maxLogSize?: CephClusterSpecLogCollectorMaxLogSize;
+
+  /**
+   * Periodicity is the periodicity of the log rotation.
    *
    * @schema CephClusterSpecLogCollector#periodicity
    */
@@ -2179,6 +2186,7 @@ export function toJson_CephClusterSpecLogCollector(obj: CephClusterSpecLogCollec
   if (obj === undefined) { return undefined; }
   const result = {
     'enabled': obj.enabled,
+    'maxLogSize': obj.maxLogSize?.value,
     'periodicity': obj.periodicity,
   };
   // filter undefined values
@@ -2767,6 +2775,22 @@ export function toJson_CephClusterSpecHealthCheckStartupProbe(obj: CephClusterSp
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * MaxLogSize is the maximum size of the log per ceph daemons. Must be at least 1M.
+ *
+ * @schema CephClusterSpecLogCollectorMaxLogSize
+ */
+export class CephClusterSpecLogCollectorMaxLogSize {
+  public static fromNumber(value: number): CephClusterSpecLogCollectorMaxLogSize {
+    return new CephClusterSpecLogCollectorMaxLogSize(value);
+  }
+  public static fromString(value: string): CephClusterSpecLogCollectorMaxLogSize {
+    return new CephClusterSpecLogCollectorMaxLogSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 /**
  * Module represents mgr modules that the user wants to enable or disable
@@ -20226,6 +20250,13 @@ export interface CephObjectStoreSpecGateway {
   readonly externalRgwEndpoints?: CephObjectStoreSpecGatewayExternalRgwEndpoints[];
 
   /**
+   * Whether host networking is enabled for the rgw daemon. If not set, the network settings from the cluster CR will be applied.
+   *
+   * @schema CephObjectStoreSpecGateway#hostNetwork
+   */
+  readonly hostNetwork?: boolean;
+
+  /**
    * The number of pods in the rgw replicaset.
    *
    * @schema CephObjectStoreSpecGateway#instances
@@ -20299,6 +20330,7 @@ export function toJson_CephObjectStoreSpecGateway(obj: CephObjectStoreSpecGatewa
     'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'caBundleRef': obj.caBundleRef,
     'externalRgwEndpoints': obj.externalRgwEndpoints?.map(y => toJson_CephObjectStoreSpecGatewayExternalRgwEndpoints(y)),
+    'hostNetwork': obj.hostNetwork,
     'instances': obj.instances,
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'placement': toJson_CephObjectStoreSpecGatewayPlacement(obj.placement),

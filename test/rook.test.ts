@@ -3,7 +3,7 @@ import { SchemaValidator } from '../lib/check/schemas';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES } from '../lib/site/versions';
+import { IMAGES, VERSIONS } from '../lib/site/versions';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
@@ -164,7 +164,11 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   const [container] = deployment.spec.template.spec.containers;
   test('pinned image, hardened, limited, one replica replaced not rolled', () => {
     expect(container.image).toBe(IMAGES.rook);
-    expect(container.image).toBe('rook/ceph:v1.9.2');
+    expect(container.image).toBe('rook/ceph:v1.9.13');
+    // v1.9.2 errors forever on Kubernetes >= 1.25 deleting a batch/v1beta1 CronJob: fixed in v1.9.10 (rook/rook#10822)
+    const [major, minor, patch] = VERSIONS.rook.slice(1).split('.').map(Number);
+    expect([major, minor]).toEqual([1, 9]);
+    expect(patch).toBeGreaterThanOrEqual(10);
     expect(container.securityContext).toMatchObject({ runAsUser: 2016, runAsGroup: 2016, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     expect(deployment.spec.strategy.type).toBe('Recreate');
@@ -191,14 +195,14 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   });
 });
 
-describe('schemas: the pinned Rook v1.9.2 CRDs and Kubernetes 1.26', () => {
+describe('schemas: the pinned Rook v1.9.13 CRDs and Kubernetes 1.26', () => {
   const validator = new SchemaValidator('1.26.0');
   const rendered = ['rook-ceph-operator', 'rook-ceph-cluster'].flatMap((app) => apps.get(app)!);
   test('every Rook object of the POC is valid, custom resources included', () => {
     expect(rendered.filter((o) => o.apiVersion === 'ceph.rook.io/v1').map((o) => o.kind).sort()).toEqual(['CephBlockPool', 'CephCluster']);
     for (const obj of rendered) expect(validator.validate(obj), `${obj.kind}/${obj.metadata.name}`).toEqual([]);
   });
-  test('fails on a CephCluster field the v1.9.2 CRD does not have (it would be pruned, OutOfSync forever)', () => {
+  test('fails on a CephCluster field the v1.9.13 CRD does not have (it would be pruned, OutOfSync forever)', () => {
     const bad = structuredClone(cluster);
     bad.spec.cephConfig = { global: { osd_pool_default_size: '3' } };
     expect(validator.validate(bad)).toEqual(["/spec: must NOT have additional properties 'cephConfig'"]);

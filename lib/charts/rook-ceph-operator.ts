@@ -9,15 +9,13 @@ import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/ups
 import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';
-import { IMAGES } from '../site/versions';
+import { IMAGES, VERSIONS } from '../site/versions';
 import { UPSTREAM, type Manifest } from '../upstream';
 
 const OPERATOR = 'rook-ceph-operator';
 /** The image's `rook` user (deploy/examples/operator.yaml). */
 const ROOK_UID = 2016;
 
-/** PodSecurityPolicy is gone since Kubernetes 1.25; common.yaml still ships it and its bindings. */
-const isPsp = (m: Manifest) => m.kind === 'PodSecurityPolicy' || m.metadata.name.includes('psp');
 
 /**
  * Settings over the upstream operator ConfigMap: block storage only, so no CephFS CSI driver to
@@ -33,20 +31,20 @@ export function rookOperatorSettings(site: Site): Record<string, string> {
 }
 
 /**
- * The Rook v1.9.2 operator, synthesized from the pinned deploy/examples (crds, common, operator):
+ * The Rook operator (VERSIONS.rook), synthesized from the pinned deploy/examples (crds, common, operator):
  * every object is validated offline against the pinned schemas and reviewed as rendered YAML,
  * which an upstream Helm chart fetched by ArgoCD at sync time would not allow.
  */
 export class RookCephOperatorChart extends AppChart {
   constructor(app: App, site: Site, spec: CephSpec) {
-    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: 'Rook v1.9.2 operator: CRDs, RBAC, CSI settings, hardened Deployment' });
+    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${VERSIONS.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
     const ceph = cephOf(site, spec);
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
     new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true });
 
     // the Rook CRDs are too big for client-side apply's last-applied annotation
     for (const crd of shipUpstream(this, upstreamObjects(UPSTREAM.rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
-    shipUpstream(this, upstreamObjects(UPSTREAM.rook.common, (m) => m.kind !== 'Namespace' && !isPsp(m)));
+    shipUpstream(this, upstreamObjects(UPSTREAM.rook.common, (m) => m.kind !== 'Namespace'));
 
     const config = upstreamObject(UPSTREAM.rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {

@@ -10,7 +10,8 @@ export const VERSIONS = {
   /** Spilo image tag (PostgreSQL 15 line); the runbook's minor upgrade went 2.1-p9 -> 3.0-p1. */
   spilo: '3.0-p1',
   spiloMajor: '15',
-  rook: 'v1.9.2',
+  /** The last v1.9 patch: v1.9.2 errors forever on Kubernetes >= 1.25 deleting a batch/v1beta1 CronJob (rook/rook#10822, fixed in v1.9.10). */
+  rook: 'v1.9.13',
   ceph: 'v16.2.7',
   certManager: 'v1.7.1',
   minioOperator: 'v5.0.6',
