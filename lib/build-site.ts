@@ -4,6 +4,7 @@ import { CertManagerChart } from './charts/cert-manager';
 import { MinioChart } from './charts/minio';
 import { MinioOperatorChart } from './charts/minio-operator';
 import { KubePrometheusChart, KubePrometheusSetupChart } from './charts/kube-prometheus';
+import { LoadBalancersChart, MetallbChart } from './charts/metallb';
 import { MonitoringChart } from './charts/monitoring';
 import { PostgresClustersChart } from './charts/postgres-clusters';
 import { PostgresOperatorChart } from './charts/postgres-operator';
@@ -28,6 +29,7 @@ export function buildSite(site: Site): App {
     new PostgresOperatorChart(app, site),
     new PostgresClustersChart(app, site),
     ...(monitoring ? [new KubePrometheusSetupChart(app), new KubePrometheusChart(app, monitoring), new MonitoringChart(app, site, monitoring)] : []),
+    ...(site.loadBalancers ? [new MetallbChart(app), new LoadBalancersChart(app, site, site.loadBalancers)] : []),
   ];
   new ArgoCdChart(app, site, apps);
   return app;

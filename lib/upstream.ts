@@ -152,6 +152,8 @@ export const UPSTREAM = {
     /** The install manifest the first control plane applies: read for its images (dex, redis). */
     install: gh('argoproj/argo-cd', VERSIONS.argocd, 'manifests/install.yaml'),
   },
+  /** MetalLB's native manifest: namespace, CRDs, RBAC, controller, speaker and webhooks in one file. */
+  metallb: gh('metallb/metallb', VERSIONS.metallb, 'config/manifests/metallb-native.yaml'),
   flannel: gh('flannel-io/flannel', VERSIONS.flannel, 'Documentation/kube-flannel.yml'),
   cloudConfigSchema: gh('canonical/cloud-init', VERSIONS.cloudInitSchema, 'cloudinit/config/schemas/schema-cloud-config-v1.json'),
 } as const;

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.appProjectCrd],
     // only the monitoring kinds we render (Prometheus: the site sizes it); the others are shipped, not typed
     UPSTREAM.kubePrometheus.crds.filter((f) => /(podmonitor|servicemonitor|prometheusrule|prometheus)Custom/.test(f.path)),
+    // the CRDs are inside MetalLB's native manifest, with everything else
+    [UPSTREAM.metallb],
   ];
   for (const group of crdImports) {
     const manifest = group.map((f) => readFileSync(upstreamPath(f), 'utf8')).join('\n---\n');

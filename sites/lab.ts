@@ -40,6 +40,14 @@ export const lab: Site = {
     kes: { configSecret: 'minio-kes-config', keyName: 'minio-default' },
     auditWebhook: { endpoint: 'https://audit.lab.example.org/minio', authToken: { name: 'minio-audit-token', key: 'token' } },
   },
+  // MetalLB (L2) hands out 10.20.0.200-219 on the nodes' network: the primary pooler of
+  // acid-orders, ArgoCD, Grafana and the MinIO console, the UIs for the admins' network only
+  loadBalancers: {
+    network: '10.20.0.0/24',
+    addresses: ['10.20.0.200-10.20.0.219'],
+    expose: { argocd: true, grafana: true, minioConsole: true },
+    allowedSourceRanges: ['10.20.0.0/24', '10.99.0.0/24'],
+  },
   // air-gapped: images, upstream sources and downloads come from the lab's mirrors (`npm run images -- --site lab --format skopeo`)
   mirrors: { registry: 'registry.lab.example.org:5000/mirror', git: 'https://git.lab.example.org/mirror', http: 'https://mirror.lab.example.org' },
   postgres: {
@@ -61,6 +69,9 @@ export const lab: Site = {
         enableConnectionPooler: true,
         enableReplicaConnectionPooler: true,
         connectionPooler: { numberOfInstances: 3, mode: 'transaction', maxDBConnections: 80 },
+        // applications outside the cluster reach the primary's pooler on an address of the pool
+        enableMasterPoolerLoadBalancer: true,
+        allowedSourceRanges: ['10.30.0.0/16'],
       },
       {
         name: 'acid-analytics',

@@ -89,7 +89,8 @@ describe('npm run check (the real CLI)', () => {
   test('passes on the examples, with their known warnings and notes (CI runs it on every site)', () => {
     const run = check(ROOT, '--site', 'poc', '--site', 'lab');
     // the warnings: Ceph on the runbook's 2 GB storage nodes, Ceph's and node-exporter's privileged
-    expect(run.stdout).toMatch(/^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n(  warn .*\n){3}policy: ok, 4 warning\(s\)\/note\(s\)\n(  warn .*\n){4}secrets: ok\ncheck passed$/m);
+    // namespaces, lab's MetalLB (privileged namespace, root speaker)
+    expect(run.stdout).toMatch(/^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n(  warn .*\n){3}policy: ok, 6 warning\(s\)\/note\(s\)\n(  warn .*\n){6}secrets: ok\ncheck passed$/m);
     expect(run.status).toBe(0);
   });
 

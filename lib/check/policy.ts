@@ -49,14 +49,22 @@ export function hardeningGaps(podSpec: Record<string, unknown>, container: Recor
   return gaps;
 }
 
+/** A pod that must run as root says why in this template annotation; the check then warns with the reason. */
+export const ROOT_REASON = 'pg-platform.io/runs-as-root';
+const ROOT_GAP = 'runAsNonRoot: true (or a non-zero runAsUser)';
+
 const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {
   const pod = podTemplateOf(r.obj);
   if (!pod) return [];
+  const rootReason = asRecord(asRecord(asRecord(asRecord(r.obj.spec).template).metadata).annotations)[ROOT_REASON];
   return [...asArray(pod.spec.initContainers), ...asArray(pod.spec.containers)].map(asRecord).flatMap((c) => {
-    const gaps = hardeningGaps(pod.spec, c);
+    const all = hardeningGaps(pod.spec, c);
+    const root = typeof rootReason === 'string' && all.includes(ROOT_GAP);
+    const gaps = root ? all.filter((g) => g !== ROOT_GAP) : all;
     const limits = asRecord(asRecord(c.resources).limits);
     const missing = ['cpu', 'memory'].filter((k) => limits[k] === undefined);
     return [
+      ...(root ? [finding(r, 'warning', `container '${String(c.name)}' runs as root: ${String(rootReason)}`)] : []),
       ...(gaps.length ? [finding(r, 'error', `container '${String(c.name)}' is not hardened: set ${gaps.join(', ')} (lib/constructs/hardening.ts hardenedContainer)`)] : []),
       ...(missing.length ? [finding(r, 'error', `container '${String(c.name)}' has no ${missing.join(' and ')} limit: set resources.limits (lib/constructs/hardening.ts resources)`)] : []),
     ];

@@ -198,6 +198,41 @@ const poolerChanges: ImpactRule = (c) => {
   return out;
 };
 
+/** The Services a postgresql asks the operator to make LoadBalancers, by name. */
+function loadBalancedServices(pg: KubeObject | undefined): string[] {
+  const name = pg?.metadata.name ?? '';
+  const on = (flag: string) => field(pg, `spec.${flag}`) === true;
+  return [
+    ...(on('enableMasterLoadBalancer') ? [name] : []),
+    ...(on('enableReplicaLoadBalancer') ? [`${name}-repl`] : []),
+    ...(on('enableMasterPoolerLoadBalancer') ? [poolerName(name, 'master')] : []),
+    ...(on('enableReplicaPoolerLoadBalancer') ? [poolerName(name, 'replica')] : []),
+  ];
+}
+
+const sources = (obj: KubeObject | undefined, path: string) => {
+  const ranges = asArray(field(obj, path)).map(String);
+  return ranges.length ? `reachable from ${ranges.join(', ')}` : 'reachable from anywhere';
+};
+
+/** A Service that becomes (or stops being) a LoadBalancer gets (or loses) an address of MetalLB's pool. */
+const externalAddresses: ImpactRule = (c) => {
+  if (c.action === 'remove') return [];
+  const ns = c.after!.metadata.namespace;
+  if (is(c, 'acid.zalan.do/postgresql')) {
+    const before = loadBalancedServices(c.before);
+    const after = loadBalancedServices(c.after);
+    return [
+      ...after.filter((s) => !before.includes(s)).map((s): Impact => ({ level: 'info', message: `Service ${ns}/${s} gets an external address from the load balancer pool, ${sources(c.after, 'spec.allowedSourceRanges')}` })),
+      ...before.filter((s) => !after.includes(s)).map((s): Impact => ({ level: 'disruptive', message: `Service ${ns}/${s} loses its external address: clients outside the cluster can no longer connect through it` })),
+    ];
+  }
+  if (!is(c, '/Service')) return [];
+  const lb = (o: KubeObject | undefined) => field(o, 'spec.type') === 'LoadBalancer';
+  if (lb(c.after) && !lb(c.before)) return [{ level: 'info', message: `Service ${ns}/${c.after!.metadata.name} gets an external address from the load balancer pool, ${sources(c.after, 'spec.loadBalancerSourceRanges')}` }];
+  return [];
+};
+
 /** `pool name → servers × volumes` of a Tenant. */
 const tenantPools = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.pools')).map(asRecord)
   .map((p) => [String(p.name), `${String(p.servers)}×${String(p.volumesPerServer)}`]));
@@ -275,7 +310,7 @@ const moved: ImpactRule = (c) => {
 
 export const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges, externalAddresses,
   cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,
 ];
 

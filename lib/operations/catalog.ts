@@ -117,6 +117,21 @@ export const OPERATIONS: readonly Operation[] = [
     ],
   },
   {
+    id: 'load-balancer',
+    title: 'Reach a cluster from outside on a load-balanced address (MetalLB)',
+    intro: 'The site gives MetalLB an address pool on the nodes\' network (`loadBalancers`, here as the starting point, with ArgoCD exposed: the runbook\'s `EXTERNAL-IP <pending>` fixed); a cluster then asks the operator for a LoadBalancer Service with its own field, and names the client networks that may connect (required: the operator turns an empty list into 127.0.0.1/32). See docs/load-balancers.md.',
+    setup: [{ file: POC, from: '  bootstrap: { installArgoCd: true },\n', to: "  bootstrap: { installArgoCd: true },\n  loadBalancers: { network: '10.10.10.0/24', addresses: ['10.10.10.200-10.10.10.209'], expose: { argocd: true } },\n" }],
+    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableMasterLoadBalancer: true, allowedSourceRanges: ['10.10.20.0/24'],\n" }],
+    then: [
+      'The operator turns Service `postgres/acid-test-cluster` (the primary) into a LoadBalancer with `loadBalancerSourceRanges: [10.10.20.0/24]`; MetalLB assigns it an address of the pool and one node\'s speaker answers ARP for it. A failover moves the Service\'s endpoint, not its address.',
+      'Clients on 10.10.20.0/24 connect with `postgresql://zalando@<EXTERNAL-IP>:5432/foo` (the password in `PGPASSWORD`); with `enableMasterPoolerLoadBalancer` they go through the pooler instead.',
+    ],
+    verify: [
+      `${PG} get svc acid-test-cluster -o jsonpath='{.status.loadBalancer.ingress[0].ip}'`,
+      'kubectl -n argocd get svc argocd-server-external   # the ArgoCD UI: https://<EXTERNAL-IP>/',
+    ],
+  },
+  {
     id: 'add-storage-node',
     title: 'Add a storage node (Ceph OSD)',
     intro: 'A node with the `storage` role and a raw disk joins with the `role=storage-node` label and taint, and the CephCluster lists its disk: Rook creates the OSD.',

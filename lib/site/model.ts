@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BootstrapSchema } from './bootstrap';
 import { CephSchema } from './ceph';
+import { LoadBalancersSchema } from './load-balancers';
 import { MirrorSchema } from './mirrors';
 import { MinioSchema } from './minio';
 import { BackupSchema, CloneSchema } from './backups';
@@ -104,6 +105,11 @@ export const PostgresClusterSchema = z.strictObject({
   enableConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the primary: Service '<cluster>-pooler'. Default: false"),
   enableReplicaConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the replicas: Service '<cluster>-pooler-repl'. Default: false"),
   connectionPooler: ConnectionPoolerSchema.optional(),
+  enableMasterLoadBalancer: z.boolean().optional().describe("A LoadBalancer Service in front of the primary (Service '<cluster>', an address of loadBalancers.addresses). Default: false"),
+  enableReplicaLoadBalancer: z.boolean().optional().describe("A LoadBalancer Service in front of the replicas (Service '<cluster>-repl'). Default: false"),
+  enableMasterPoolerLoadBalancer: z.boolean().optional().describe("The primary pooler's Service '<cluster>-pooler' as a LoadBalancer (needs enableConnectionPooler). Default: false"),
+  enableReplicaPoolerLoadBalancer: z.boolean().optional().describe("The replica pooler's Service '<cluster>-pooler-repl' as a LoadBalancer (needs enableReplicaConnectionPooler). Default: false"),
+  allowedSourceRanges: z.array(z.string()).optional().describe('Client networks (CIDRs) the load balancers accept; required with any load balancer (the operator turns an empty list into 127.0.0.1/32)'),
   alerts: ThresholdsSchema.partial().optional().describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
 }).describe('One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator\'s');
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
@@ -121,6 +127,7 @@ export const SiteSchema = z.strictObject({
   minio: MinioSchema.optional(),
   ceph: CephSchema.optional(),
   monitoring: MonitoringSchema.optional(),
+  loadBalancers: LoadBalancersSchema.optional(),
   externalStorageClasses: z.array(z.string()).optional()
     .describe('StorageClasses that exist on the cluster without this project rendering them (e.g. a local-path provisioner). Default: none'),
   bootstrap: BootstrapSchema.optional(),

@@ -12,6 +12,7 @@ import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 import { validatePooler } from './pooler';
+import { validateClusterLoadBalancers, validateLoadBalancers } from './load-balancers';
 import { schemaIssues } from './schema-kit';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
 
@@ -216,6 +217,7 @@ function siteRules(site: Site): SiteIssue[] {
     validatePostgresCluster(site, pg, i, issues);
     issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
     issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
+    issues.push(...validateClusterLoadBalancers(site, pg, `postgres.clusters[${i}]`));
   });
   issues.push(...validateBootstrap(site));
   issues.push(...validateCeph(site));
@@ -223,5 +225,6 @@ function siteRules(site: Site): SiteIssue[] {
   issues.push(...validateBackups(site));
   issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
+  issues.push(...validateLoadBalancers(site));
   return issues;
 }

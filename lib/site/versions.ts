@@ -16,6 +16,12 @@ export const VERSIONS = {
   certManager: 'v1.7.1',
   minioOperator: 'v5.0.6',
   kubePrometheus: 'v0.13.0',
+  /**
+   * MetalLB (L2 mode) for LoadBalancer Services on bare metal. v0.13.11: the last tag on the
+   * Kubernetes 1.26 client libraries (v0.13.12 was reported crash-looping on 1.26, metallb#2145);
+   * upstream states only "1.13 or later" (TRAINS.md).
+   */
+  metallb: 'v0.13.11',
   postgresExporter: 'v0.13.2',
   argocd: 'v2.7.7',
   flannel: 'v0.22.0',

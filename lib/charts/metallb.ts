@@ -1,0 +1,121 @@
+import { App } from 'cdk8s';
+import { IpAddressPool, L2Advertisement } from '../../imports/metallb.io';
+import { IntOrString, KubeService } from '../../imports/k8s';
+import { ROOT_REASON } from '../check/policy';
+import { AppChart } from '../constructs/app-chart';
+import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { PlatformNamespace } from '../constructs/platform-namespace';
+import { shipUpstream, upstreamObjects } from '../constructs/upstream-manifest';
+import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-balancers';
+import { minioOf } from '../site/minio';
+import type { Site } from '../site/model';
+import { MONITORING_NAMESPACE } from '../site/monitoring';
+import { defaultsOf } from '../site/defaults';
+import { UPSTREAM, type Manifest } from '../upstream';
+
+export const METALLB_NAMESPACE = 'metallb-system';
+const POOL = 'default';
+
+/**
+ * The CRDs' conversion webhooks carry a placeholder caBundle that MetalLB's controller replaces
+ * with its own; shipped as is, ArgoCD would put the placeholder back on every sync. Without it
+ * the field is the controller's (server-side apply), and ArgoCD leaves it alone.
+ */
+function withoutCaBundle(m: Manifest): Manifest {
+  if (m.kind !== 'CustomResourceDefinition') return m;
+  const spec = m.spec as { conversion?: { webhook?: { clientConfig?: Record<string, unknown> } } };
+  const clientConfig = spec.conversion?.webhook?.clientConfig;
+  if (!clientConfig?.caBundle) return m;
+  const { caBundle: _placeholder, ...rest } = clientConfig;
+  return { ...m, spec: { ...spec, conversion: { ...spec.conversion, webhook: { ...spec.conversion!.webhook, clientConfig: rest } } } };
+}
+
+/** Why the speaker runs as root: read by the policy check (ROOT_REASON), which then warns instead of refusing. */
+const SPEAKER_ROOT_REASON = 'the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)';
+
+type PodTemplate = { metadata?: { annotations?: Record<string, string> }; spec: { containers: Record<string, unknown>[]; securityContext?: Record<string, unknown> } };
+
+/**
+ * The controller and speaker with what upstream leaves out: seccomp RuntimeDefault, capabilities
+ * dropped as `ALL` (upstream writes `all`; the runtime accepts both, Pod Security wants `ALL`) and
+ * limits (upstream sets none; ours are sized for a few hundred Services).
+ */
+function hardened(m: Manifest): Manifest {
+  if (m.kind !== 'Deployment' && m.kind !== 'DaemonSet') return m;
+  const spec = m.spec as { template: PodTemplate };
+  const speaker = m.kind === 'DaemonSet';
+  const template: PodTemplate = {
+    ...spec.template,
+    ...(speaker ? { metadata: { ...spec.template.metadata, annotations: { ...spec.template.metadata?.annotations, [ROOT_REASON]: SPEAKER_ROOT_REASON } } } : {}),
+    spec: {
+      ...spec.template.spec,
+      securityContext: { ...spec.template.spec.securityContext, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: spec.template.spec.containers.map((c) => {
+        const sc = (c.securityContext ?? {}) as { capabilities?: { add?: string[] } };
+        return {
+          ...c,
+          securityContext: { ...sc, capabilities: { ...sc.capabilities, drop: ['ALL'] } },
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+        };
+      }),
+    },
+  };
+  return { ...m, spec: { ...spec, template } };
+}
+
+/**
+ * MetalLB v0.13 from its pinned native manifest: CRDs (server-side apply), RBAC, controller and
+ * speaker, webhooks. The speaker runs with hostNetwork and NET_RAW to answer ARP for the Service
+ * addresses: its namespace must be `privileged` (upstream's own labels say so).
+ */
+export class MetallbChart extends AppChart {
+  constructor(app: App) {
+    super(app, { name: 'metallb', wave: WAVES.operators, namespace: METALLB_NAMESPACE, description: 'MetalLB v0.13.11 (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)' });
+    new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged' });
+    const objects = shipUpstream(this, upstreamObjects(UPSTREAM.metallb, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
+    for (const o of objects) if (o.kind === 'CustomResourceDefinition') addSyncOptions(o, 'ServerSideApply=true');
+  }
+}
+
+interface ExposedService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selector: Record<string, string>;
+  readonly port: number;
+  readonly targetPort: number;
+}
+
+function exposedService(site: Site, what: Exposable): ExposedService {
+  switch (what) {
+    case 'argocd': return { name: 'argocd-server-external', namespace: 'argocd', selector: { 'app.kubernetes.io/name': 'argocd-server' }, port: 443, targetPort: 8080 };
+    case 'operatorUi': return { name: 'postgres-operator-ui-external', namespace: defaultsOf(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
+    case 'grafana': return { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
+    case 'minioConsole': {
+      const minio = minioOf(site.minio!);
+      return { name: `${minio.tenant}-console-external`, namespace: minio.namespace, selector: { 'v1.min.io/tenant': minio.tenant }, port: 9443, targetPort: 9443 };
+    }
+  }
+}
+
+/** The address pool and its L2 announcement, and the LoadBalancer Services of the exposed UIs. */
+export class LoadBalancersChart extends AppChart {
+  constructor(app: App, site: Site, lb: LoadBalancersSpec) {
+    super(app, { name: 'load-balancers', wave: WAVES.storage, description: 'MetalLB address pool (L2 announcement) and the exposed UIs\' LoadBalancer Services' });
+    const pool = new IpAddressPool(this, 'Pool', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { addresses: [...lb.addresses] } });
+    const l2 = new L2Advertisement(this, 'L2', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { ipAddressPools: [POOL] } });
+    // the CRDs and the validating webhook come with the metallb Application
+    for (const o of [pool, l2]) addSyncOptions(o, 'SkipDryRunOnMissingResource=true');
+    for (const what of exposedOf(lb)) {
+      const s = exposedService(site, what);
+      new KubeService(this, `Expose-${what}`, {
+        metadata: { name: s.name, namespace: s.namespace },
+        spec: {
+          type: 'LoadBalancer',
+          selector: s.selector,
+          loadBalancerSourceRanges: [...(lb.allowedSourceRanges ?? [lb.network])],
+          ports: [{ name: 'web', port: s.port, protocol: 'TCP', targetPort: IntOrString.fromNumber(s.targetPort) }],
+        },
+      });
+    }
+  }
+}
