@@ -104,7 +104,7 @@ describe('npm run check (the real CLI)', () => {
     writeFileSync(join(copy, 'notes.md'), `psql ${leak('10.10.10.31')}\n`);
     const run = check(copy, '--site', 'poc', '--site', 'lab');
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^policy: 1 error\(s\), 4 warning\(s\)\/note\(s\)\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m);
+    expect(run.stdout).toMatch(/^policy: 1 error\(s\), 6 warning\(s\)\/note\(s\)\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m);
     expect(run.stdout).toMatch(/^secrets: 1 error\(s\)\n {2}ERROR notes\.md:1: found PostgreSQL connection string/m);
     expect(run.stdout).toMatch(/check failed: 2 error\(s\)$/m);
   });

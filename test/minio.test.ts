@@ -95,8 +95,12 @@ describe('Tenant (dist/poc/minio)', () => {
   test('no Secret with a value is rendered: every credential is created at deploy time', () => {
     for (const site of [poc, lab]) {
       const secrets = [...renderedApps(site).values()].flat().filter((o) => o.kind === 'Secret') as any[];
-      // but the MinIO console's ServiceAccount token, which Kubernetes fills in
-      expect(secrets.map((s) => [s.metadata.name, s.type, s.data ?? s.stringData])).toEqual([['console-sa-secret', 'kubernetes.io/service-account-token', undefined]]);
+      // but the MinIO console's ServiceAccount token, which Kubernetes fills in, and (with load
+      // balancers) MetalLB's empty webhook-server-cert, which its controller fills with a certificate it makes
+      expect(secrets.map((s) => [s.metadata.name, s.type, s.data ?? s.stringData])).toEqual([
+        ['console-sa-secret', 'kubernetes.io/service-account-token', undefined],
+        ...(site.loadBalancers ? [['webhook-server-cert', undefined, undefined]] : []),
+      ]);
     }
   });
 });

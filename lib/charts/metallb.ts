@@ -85,13 +85,15 @@ interface ExposedService {
   readonly targetPort: number;
 }
 
-function exposedService(site: Site, what: Exposable): ExposedService {
+/** The Service in front of a UI, or undefined when the site does not run it (validation says so). */
+function exposedService(site: Site, what: Exposable): ExposedService | undefined {
   switch (what) {
     case 'argocd': return { name: 'argocd-server-external', namespace: 'argocd', selector: { 'app.kubernetes.io/name': 'argocd-server' }, port: 443, targetPort: 8080 };
-    case 'operatorUi': return { name: 'postgres-operator-ui-external', namespace: defaultsOf(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
-    case 'grafana': return { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
+    case 'operatorUi': return !site.postgres.operator?.ui ? undefined : { name: 'postgres-operator-ui-external', namespace: defaultsOf(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
+    case 'grafana': return !site.monitoring ? undefined : { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
     case 'minioConsole': {
-      const minio = minioOf(site.minio!);
+      if (!site.minio) return undefined;
+      const minio = minioOf(site.minio);
       return { name: `${minio.tenant}-console-external`, namespace: minio.namespace, selector: { 'v1.min.io/tenant': minio.tenant }, port: 9443, targetPort: 9443 };
     }
   }
@@ -107,6 +109,7 @@ export class LoadBalancersChart extends AppChart {
     for (const o of [pool, l2]) addSyncOptions(o, 'SkipDryRunOnMissingResource=true');
     for (const what of exposedOf(lb)) {
       const s = exposedService(site, what);
+      if (!s) continue;
       new KubeService(this, `Expose-${what}`, {
         metadata: { name: s.name, namespace: s.namespace },
         spec: {
