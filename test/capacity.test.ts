@@ -143,6 +143,6 @@ describe('capacity at 1,000 clusters (2 instances each on 103 Postgres nodes: ro
     const small = { site: { ...site, nodes: site.nodes.filter((n) => !n.roles.includes('postgres') || keep.has(n.name)) }, objects: tree.objects };
     const errors = checkCapacity(small).filter((f) => f.severity === 'error');
     expect(errors.map((f) => f.where)).toEqual([...keep].map((n) => `bench/node ${n}`));
-    expect(errors[0].message).toMatch(/^CPU requests 17\.\d+ and memory requests 19\.\d+Gi of the pods pinned here exceed the node/);
+    expect(errors[0].message).toMatch(/^CPU requests 17\.\d+ and memory requests 20\.\d+Gi of the pods pinned here exceed the node/);
   });
 });
