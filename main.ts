@@ -6,6 +6,7 @@
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites, readSite } from './lib/sites/load';
 import { SiteValidationError, validateSite } from './lib/site/validate';
+import { compatibilityWarnings } from './lib/site/compatibility';
 import { renderSiteManifests } from './lib/synth/render';
 import { freshTrees, inputsKey, writeStamp } from './lib/synth/stamp';
 import { pruneSites, recoverTrees, TREE_ROOTS, TreeWriteError, writeSiteTrees, type TreeWrite, type WriteStats } from './lib/synth/write-tree';
@@ -34,6 +35,7 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
   for (const site of sites) {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
+    for (const warning of compatibilityWarnings(site)) process.stderr.write(`warning: site '${site.name}': ${warning}\n`);
   }
   return sites.map((site) => {
     const { files, objects } = renderSiteManifests(site);

@@ -5,7 +5,7 @@ import { KUBERNETES_REGISTRY } from './bootstrap/kubeadm';
 import { imagesOf } from './images';
 import { bootstrapOf, kubernetesMinorOf } from './site/bootstrap';
 import type { Site } from './site/model';
-import { VERSIONS } from './site/versions';
+import { catalogOf, type Catalog } from './site/catalog';
 import { renderManifests } from './synth/render';
 import { byText } from './order';
 
@@ -16,18 +16,18 @@ export interface NeededImage {
 }
 
 /** What kubeadm pulls for the control plane of a Kubernetes version (`kubeadm config images list`). */
-function kubeadmImages(version: string): string[] {
+function kubeadmImages(catalog: Catalog, version: string): string[] {
   const minor = kubernetesMinorOf(version);
-  const pick = (catalog: Readonly<Record<string, string>>, what: string) => {
-    const tag = catalog[minor];
-    if (tag === undefined) throw new Error(`no ${what} image pinned for Kubernetes ${minor}: add it to ${what} in lib/site/versions.ts`);
+  const pick = (byMinor: Readonly<Record<string, string>>, what: string) => {
+    const tag = byMinor[minor];
+    if (tag === undefined) throw new Error(`no ${what} image pinned for Kubernetes ${minor}: add it to ${what} in lib/site/trains/${catalog.train.name}.ts`);
     return tag;
   };
   return [
     ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].map((c) => `${KUBERNETES_REGISTRY}/${c}:v${version}`),
-    `${KUBERNETES_REGISTRY}/etcd:${pick(VERSIONS.etcd, 'etcd')}`,
-    `${KUBERNETES_REGISTRY}/coredns/coredns:${pick(VERSIONS.coredns, 'coredns')}`,
-    `${KUBERNETES_REGISTRY}/pause:${pick(VERSIONS.pause, 'pause')}`,
+    `${KUBERNETES_REGISTRY}/etcd:${pick(catalog.versions.etcd, 'etcd')}`,
+    `${KUBERNETES_REGISTRY}/coredns/coredns:${pick(catalog.versions.coredns, 'coredns')}`,
+    `${KUBERNETES_REGISTRY}/pause:${pick(catalog.versions.pause, 'pause')}`,
   ];
 }
 
@@ -43,7 +43,7 @@ export function siteImages(site: Site): NeededImage[] {
     const obj = load(yaml) as { kind?: string };
     if (obj.kind !== 'CustomResourceDefinition') imagesOf(obj).forEach(({ image }) => add(image, `dist/${file.split('/')[0]}`));
   }
-  kubeadmImages(site.kubernetes.version).forEach((image) => add(image, 'kubeadm'));
+  kubeadmImages(catalogOf(site), site.kubernetes.version).forEach((image) => add(image, 'kubeadm'));
   flannelManifests(upstream).flatMap((m) => imagesOf(m)).forEach(({ image }) => add(image, 'flannel'));
   if (bootstrapOf(site).installArgoCd) {
     argoCdInstallImages().forEach((image) => add(image, 'argocd install'));

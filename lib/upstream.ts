@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { cachedText } from './build-cache';
-import { VERSIONS } from './site/versions';
+import { DEFAULT_TRAIN } from './site/trains';
+
+/**
+ * The versions of the files in imports/: the default train's, until imports are kept per train (a
+ * site's override of one of them is refused, lib/site/compatibility.ts). Charts rendered only from
+ * pinned files read their version here.
+ */
+export const PINNED_VERSIONS = DEFAULT_TRAIN.versions;
+const VERSIONS = PINNED_VERSIONS;
 
 /**
  * Pinned upstream files. `npm run import` copies each one from `UPSTREAM_MIRROR` (or the URL)

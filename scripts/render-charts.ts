@@ -1,6 +1,6 @@
 /**
  * The render step of `npm run import`: every chart of UPSTREAM_CHARTS through the pinned helm
- * (`helm template`, VERSIONS.helm) into imports/rendered/<name>-<version>.yaml, from the chart
+ * (`helm template`, PINNED_VERSIONS.helm) into imports/rendered/<name>-<version>.yaml, from the chart
  * files the copy step put in imports/upstream/. Synth reads the result and never runs helm.
  * The output depends only on the pinned files, values and helm version: no timestamps, no lookups.
  */
@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { dump } from 'js-yaml';
-import { VERSIONS } from '../lib/site/versions';
+import { PINNED_VERSIONS } from '../lib/upstream';
 import { UPSTREAM_CHARTS, renderedChartPath, upstreamPath, type UpstreamChart } from '../lib/upstream';
 
 export const HELM_BIN = process.env.HELM ?? join(process.cwd(), '.build', 'tools', 'helm');
@@ -24,7 +24,7 @@ export function helmVersion(): string | undefined {
 }
 
 /** The Kubernetes version charts see (.Capabilities.KubeVersion): the oldest minor the project supports. */
-const KUBE_VERSION = VERSIONS.kubernetesSchemas[0];
+const KUBE_VERSION = PINNED_VERSIONS.kubernetesSchemas[0];
 
 /** The chart folder: the folder of its Chart.yaml or Chart.template.yaml. */
 function chartDir(chart: UpstreamChart): string {
@@ -70,7 +70,7 @@ function render(chart: UpstreamChart): string {
     const out = execFileSync(HELM_BIN, ['template', chart.name, dir, '--namespace', chart.namespace, '--kube-version', KUBE_VERSION, '--values', values],
       { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, HELM_CACHE_HOME: join(work, 'cache'), HELM_CONFIG_HOME: join(work, 'config'), HELM_DATA_HOME: join(work, 'data') } });
     // helm names each document's template (# Source: <chart>/templates/…): relative, so the output is the same in any folder
-    return `# rendered by 'npm run import' (helm ${VERSIONS.helm} template) from ${chartDir(chart)} with the values of UPSTREAM_CHARTS: do not edit\n${out}`;
+    return `# rendered by 'npm run import' (helm ${PINNED_VERSIONS.helm} template) from ${chartDir(chart)} with the values of UPSTREAM_CHARTS: do not edit\n${out}`;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -79,13 +79,13 @@ function render(chart: UpstreamChart): string {
 /** Renders every pinned chart; fails with how to install helm when the pinned one is missing. */
 export function renderCharts(): void {
   const found = helmVersion();
-  if (found !== VERSIONS.helm) {
-    throw new Error(`rendering the pinned charts needs helm ${VERSIONS.helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`);
+  if (found !== PINNED_VERSIONS.helm) {
+    throw new Error(`rendering the pinned charts needs helm ${PINNED_VERSIONS.helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`);
   }
   const charts: readonly UpstreamChart[] = Object.values(UPSTREAM_CHARTS);
   const outDir = dirname(renderedChartPath(charts[0]));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const chart of charts) writeFileSync(renderedChartPath(chart), render(chart));
-  console.error(`rendered ${charts.length} pinned charts to imports/rendered with helm ${VERSIONS.helm}`);
+  console.error(`rendered ${charts.length} pinned charts to imports/rendered with helm ${PINNED_VERSIONS.helm}`);
 }

@@ -8,6 +8,7 @@ const node = (name: string, address: string, roles: SiteNode['roles'], disks: nu
 
 export const lab: Site = {
   name: 'lab',
+  release: 'runbook-2023',
   kubernetes: { version: '1.27.3', controlPlaneEndpoint: 'k8s-api.lab.example.org:6443', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
   nodes: [

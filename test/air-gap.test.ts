@@ -5,10 +5,13 @@ import { renderHostBootstrap } from '../lib/bootstrap/host-bootstrap';
 import { siteImages } from '../lib/image-list';
 import { imagesOf } from '../lib/images';
 import { PUBLIC_REGISTRIES, fullImageName, mirrorImage, mirrorUrl, registryOf, validateMirrors, type MirrorSpec } from '../lib/site/mirrors';
-import { IMAGES } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { images: IMAGES } = catalogOf(poc);
 
 const mirrors = lab.mirrors as MirrorSpec;
 const ROOT = `${__dirname}/..`;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { podTemplateOf } from '../lib/check/workloads';
 import { imagesOf } from '../lib/images';
-import { VERSIONS } from '../lib/site/versions';
+import { PINNED_VERSIONS as VERSIONS } from '../lib/upstream';
 import { poc } from '../sites/poc';
 import { UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
 import { objectOf, renderedApps, type K8sObject } from './support/render';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES, VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { UPSTREAM, UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
@@ -13,6 +13,9 @@ import { userDataText } from './support/bootstrap';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
 import { distTree } from './support/trees';
 import { spiloEnvironment, walPrefix } from './support/spilo-env';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
 const tenant = objectOf(apps, 'minio', 'Tenant', 'minio') as any;

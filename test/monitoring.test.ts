@@ -11,13 +11,16 @@ import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS,
 import { postgresAlertRules } from '../lib/monitoring/rules';
 import { THRESHOLD_DEFAULTS } from '../lib/site/monitoring';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES, VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { imagesOf } from '../lib/images';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
 import { postgresBinDir, startPostgres, type TestServer } from './support/postgres';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const apps = renderedApps(poc);

@@ -5,8 +5,11 @@ import type { ObjectDiff } from '../lib/diff/semantic';
 import { OPERATIONS } from '../lib/operations/catalog';
 import { operationsDoc } from '../lib/operations/doc';
 import { runOperation, type OperationResult } from '../lib/operations/run';
-import { IMAGES } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { poc } from '../sites/poc';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { images: IMAGES } = catalogOf(poc);
 
 const ROOT = join(__dirname, '..');
 const results = new Map<string, OperationResult>();

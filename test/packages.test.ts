@@ -5,8 +5,11 @@ import { SITES } from '../lib/sites';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { siteUrl } from '../lib/site/mirrors';
-import { VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { stepScript, userData } from './support/bootstrap';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS } = catalogOf(poc);
 
 const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n] as const));
 const script = (site: typeof poc, node: string) => stepScript(userData(site, node), '20-install-packages');

@@ -52,7 +52,7 @@ describe('images are pinned', () => {
   test('fails on a latest Spilo image in the operator ConfigMap', () => {
     const tree = withChanged(siteTree(poc), 'ConfigMap', 'postgres-operator', (o) => { o.data.docker_image = 'ghcr.io/zalando/spilo-15:latest'; });
     expect(messages(rule('images')(tree))).toEqual([
-      "error poc/postgres-operator: ConfigMap postgres-operator/postgres-operator: data.docker_image: image 'ghcr.io/zalando/spilo-15:latest' uses the moving tag 'latest': pin a version tag or a digest in lib/site/versions.ts",
+      "error poc/postgres-operator: ConfigMap postgres-operator/postgres-operator: data.docker_image: image 'ghcr.io/zalando/spilo-15:latest' uses the moving tag 'latest': pin a version tag or a digest in the site's train (lib/site/trains/) or its versions overrides",
     ]);
   });
   test('fails on an untagged container image and an untagged CR image', () => {

@@ -4,11 +4,14 @@ import { checkPlacement } from '../lib/check/placement';
 import { checkSchemas } from '../lib/check/schema-check';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
 import { distTree, siteTree } from './support/trees';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { images: IMAGES } = catalogOf(poc);
 
 /** poc's cluster with a primary pooler (and whatever else `change` sets on the cluster). */
 const pooled = (change: (pg: any) => void = () => {}) => withSite(poc, (s) => { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -4,8 +4,11 @@ import { describe, expect, test } from 'vitest';
 import { renderSiteReport } from '../lib/report/site-report';
 import { SITES } from '../lib/sites';
 import { poc } from '../sites/poc';
-import { VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { renderedFiles } from './support/render';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS } = catalogOf(poc);
 
 const ROOT = join(__dirname, '..');
 const report = (site = poc) => renderSiteReport(site, renderedFiles(site)).get('README.md')!;

@@ -3,10 +3,13 @@ import { SchemaValidator } from '../lib/check/schemas';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/site/validate';
-import { IMAGES, VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
 const cluster = objectOf(apps, 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;

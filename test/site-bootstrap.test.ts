@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { bootstrapOf, validateBootstrap } from '../lib/site/bootstrap';
 import { validateSite } from '../lib/site/validate';
-import { VERSIONS } from '../lib/site/versions';
+import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
+
+/** The example's catalog (the runbook-2023 train, no overrides). */
+const { versions: VERSIONS } = catalogOf(poc);
 
 /** Every issue of poc changed by `change` at `path`. */
 function issuesAt(change: (draft: any) => void, path: string): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,7 +42,7 @@ describe('version skew and pinned packages are refused before anything renders',
   });
   test('fails on a Kubernetes release without pinned Debian packages', () => {
     expect(issuesAt((s) => { s.kubernetes.version = '1.26.5'; }, 'kubernetes.version'))
-      .toEqual([`Kubernetes 1.26.5 has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '1.26.5': '1.26.5-1.1' to kubernetesPackages in lib/site/versions.ts after checking it with 'apt-cache madison kubeadm'`]);
+      .toEqual([`Kubernetes 1.26.5 has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '1.26.5': '1.26.5-1.1' to kubernetesPackages in lib/site/trains/runbook-2023.ts after checking it with 'apt-cache madison kubeadm'`]);
   });
   test('fails on a node version without pinned Debian packages', () => {
     expect(issuesAt((s) => { s.nodes[2].kubeletVersion = '1.26.1'; }, 'nodes[2].kubeletVersion')).toEqual([expect.stringMatching(/^Kubernetes 1\.26\.1 has no pinned Debian packages/)]);
@@ -49,7 +52,7 @@ describe('version skew and pinned packages are refused before anything renders',
     const saved = pause['1.26'];
     delete pause['1.26'];
     try {
-      expect(validateBootstrap(poc)).toEqual([{ path: 'kubernetes.version', message: "Kubernetes 1.26 has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in lib/site/versions.ts" }]);
+      expect(validateBootstrap(poc)).toEqual([{ path: 'kubernetes.version', message: "Kubernetes 1.26 has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in lib/site/trains/runbook-2023.ts" }]);
     } finally {
       pause['1.26'] = saved;
     }

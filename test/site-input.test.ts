@@ -30,7 +30,7 @@ function folder(files: Record<string, string>): string {
 describe('a misspelt key is refused with the key it likely meant (it used to drop a whole section silently)', () => {
   test('monitorng → monitoring', () => {
     expect(issuesOf((s) => { s.monitorng = s.monitoring; delete s.monitoring; })).toEqual([
-      expect.stringMatching(/^monitorng: unknown key 'monitorng' \(did you mean 'monitoring'\?\): a site takes name, kubernetes, .*monitoring/),
+      expect.stringMatching(/^monitorng: unknown key 'monitorng' \(did you mean 'monitoring'\?\): a site takes name, release, versions, acceptUnsupported, kubernetes, .*monitoring/),
     ]);
   });
   test('at any depth, each key at its own path', () => {
@@ -61,7 +61,7 @@ describe('a wrong type is an issue at its field path, never a JavaScript error',
     ]);
   });
   test('a PostgreSQL version written as a YAML number is told to quote it', () => {
-    expect(issuesOf((s) => { s.postgres.clusters[0].version = 15; })).toEqual([expect.stringMatching(/^postgres\.clusters\[0\]\.version: PostgreSQL 15 is not shipped .*quote it/)]);
+    expect(issuesOf((s) => { s.postgres.clusters[0].version = 15; })).toEqual([expect.stringMatching(/^postgres\.clusters\[0\]\.version: PostgreSQL 15 is a number; .*quote it/)]);
   });
   test('a site that is not an object', () => {
     expect(validateSite(null)).toEqual([{ path: '', message: 'expected an object, got null' }]);

@@ -60,7 +60,7 @@ describe('bad input is refused with the field path and the fix', () => {
     expect(issueAt((s) => { s.nodes[1].kubeletVersion = '1.23.0'; }, 'nodes[1].kubeletVersion')).toMatch(/more than two minors older/);
   });
   test('fails on a Kubernetes version without pinned schemas', () => {
-    expect(issueAt((s) => { s.kubernetes.version = '1.29.0'; }, 'kubernetes.version')).toMatch(/no pinned schemas: use one of 1.26, 1.27/);
+    expect(issueAt((s) => { s.kubernetes.version = '1.29.0'; }, 'kubernetes.version')).toMatch(/no pinned schemas on train runbook-2023: use one of 1.26, 1.27/);
   });
   test('fails on a malformed control plane endpoint', () => {
     expect(issueAt((s) => { s.kubernetes.controlPlaneEndpoint = 'https://10.10.10.30'; }, 'kubernetes.controlPlaneEndpoint')).toMatch(/not host\[:port\]/);
@@ -104,7 +104,7 @@ describe('bad input is refused with the field path and the fix', () => {
     expect(issueAt((s) => { delete s.ceph; }, 'postgres.clusters[0].volume.storageClass')).toMatch(/it has none.*enable Ceph/);
   });
   test('fails on a PostgreSQL version Spilo does not ship', () => {
-    expect(issueAt((s) => { s.postgres.clusters[0].version = '16'; }, 'postgres.clusters[0].version')).toMatch(/'16' is not shipped by Spilo/);
+    expect(issueAt((s) => { s.postgres.clusters[0].version = '16'; }, 'postgres.clusters[0].version')).toMatch(/'16' is supported by no train: runbook-2023 \(postgres-operator v1.9.0\) allows 10, 11, 12, 13, 14, 15/);
   });
   test('fails on an unknown user flag', () => {
     expect(issueAt((s) => { s.postgres.clusters[0].users.zalando = ['admin']; }, 'postgres.clusters[0].users.zalando[0]')).toMatch(/unknown flag 'admin'/);

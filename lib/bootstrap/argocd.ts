@@ -3,7 +3,7 @@ import { Application } from '../../imports/argoproj.io';
 import { ARGOCD_NAMESPACE, rootApplication } from '../charts/argocd';
 import { siteUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
-import { VERSIONS } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 import { imagesOf } from '../images';
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 import { bashScript, file, shq } from './cloud-config';
@@ -32,7 +32,7 @@ export function argoCdStep(site: Site): BootstrapStep {
   return {
     name: '60-install-argocd.sh',
     files: [file(ROOT_APP_FILE, dump(rootApplicationManifest(site), { lineWidth: -1, noRefs: true }))],
-    script: bashScript(`ArgoCD ${VERSIONS.argocd} and the root Application ${site.name}-root: from here on, git drives the cluster.`, [
+    script: bashScript(`ArgoCD ${catalogOf(site).versions.argocd} and the root Application ${site.name}-root: from here on, git drives the cluster.`, [
       `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
       'install_yaml="$(mktemp)"',
       'trap \'rm -f "$install_yaml"\' EXIT',

@@ -2,7 +2,7 @@ import { stringify } from 'smol-toml';
 import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
 import type { Site, SiteNode } from '../site/model';
 import { PUBLIC_REGISTRIES, siteImage, type MirrorSpec } from '../site/mirrors';
-import { pauseImage } from '../site/versions';
+import { catalogOf, pauseImage } from '../site/catalog';
 import { bashScript, file, type WriteFile } from './cloud-config';
 import { bootstrapPath, type BootstrapStep } from './step';
 
@@ -46,8 +46,9 @@ export interface ContainerdConfig {
  */
 export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
   const minor = kubernetesMinorOf(nodeKubernetesVersion(site, node));
-  const sandbox = pauseImage(minor);
-  if (sandbox === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/versions.ts`);
+  const catalog = catalogOf(site);
+  const sandbox = pauseImage(catalog, minor);
+  if (sandbox === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`);
   return {
     version: 2,
     root: '/var/lib/containerd',

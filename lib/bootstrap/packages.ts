@@ -1,7 +1,7 @@
 import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
 import { siteUrl } from '../site/mirrors';
 import type { Site, SiteNode } from '../site/model';
-import { VERSIONS } from '../site/versions';
+import { catalogOf, type Catalog } from '../site/catalog';
 import { bashScript, shq } from './cloud-config';
 import { hostExtras } from './role-extras';
 import type { BootstrapStep } from './step';
@@ -31,10 +31,10 @@ export const DOCKER_REPOSITORY: AptRepository = {
 };
 
 /** pkgs.k8s.io: one repository per Kubernetes minor, all signed by one key (apt.kubernetes.io is gone). */
-export function kubernetesRepository(minor: string): AptRepository {
+export function kubernetesRepository(catalog: Catalog, minor: string): AptRepository {
   return {
     name: 'kubernetes',
-    keyUrl: `https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key`,
+    keyUrl: `https://pkgs.k8s.io/core:/stable:/${catalog.versions.kubernetesKeyRepository}/deb/Release.key`,
     fingerprint: 'DE15B14486CD377B9E876E1A234654DA9A296436',
     keyring: '/etc/apt/keyrings/kubernetes.gpg',
     url: `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`,
@@ -44,8 +44,9 @@ export function kubernetesRepository(minor: string): AptRepository {
 
 /** Debian packages a node installs at their pinned version, then holds (`name=version`). */
 export function pinnedPackages(site: Site, node: SiteNode): Readonly<Record<string, string>> {
-  const kubernetes = VERSIONS.kubernetesPackages[nodeKubernetesVersion(site, node)];
-  return { 'containerd.io': VERSIONS.containerdPackage, kubelet: kubernetes, kubeadm: kubernetes, kubectl: kubernetes };
+  const { versions } = catalogOf(site);
+  const kubernetes = versions.kubernetesPackages[nodeKubernetesVersion(site, node)];
+  return { 'containerd.io': versions.containerdPackage, kubelet: kubernetes, kubeadm: kubernetes, kubectl: kubernetes };
 }
 
 /** Debian's own packages the script needs first: to fetch keys, and the role's extras (lvm2). */
@@ -55,7 +56,7 @@ export function basePackages(node: SiteNode): string[] {
 
 /** The repositories, then containerd.io and kubelet/kubeadm/kubectl, pinned and held. */
 export function installPackagesStep(site: Site, node: SiteNode): BootstrapStep {
-  const repositories = [DOCKER_REPOSITORY, kubernetesRepository(kubernetesMinorOf(nodeKubernetesVersion(site, node)))];
+  const repositories = [DOCKER_REPOSITORY, kubernetesRepository(catalogOf(site), kubernetesMinorOf(nodeKubernetesVersion(site, node)))];
   const pinned = pinnedPackages(site, node);
   return {
     name: '20-install-packages.sh',

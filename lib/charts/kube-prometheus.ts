@@ -6,8 +6,7 @@ import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
 import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
-import { VERSIONS } from '../site/versions';
-import { UPSTREAM, loadUpstreamYaml, type Manifest } from '../upstream';
+import { UPSTREAM, loadUpstreamYaml, type Manifest, PINNED_VERSIONS } from '../upstream';
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
@@ -26,7 +25,7 @@ const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml', '
  */
 export class KubePrometheusSetupChart extends AppChart {
   constructor(app: App) {
-    super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${VERSIONS.kubePrometheus} setup: monitoring namespace and CRDs` });
+    super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${PINNED_VERSIONS.kubePrometheus} setup: monitoring namespace and CRDs` });
     const ns = upstreamObject(UPSTREAM.kubePrometheus.namespace, 'Namespace', MONITORING_NAMESPACE);
     // node-exporter runs with hostNetwork, hostPID and host paths: privileged
     new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged' });
@@ -89,7 +88,7 @@ export function controlPlaneMetricsServices(): Manifest[] {
  */
 export class KubePrometheusChart extends AppChart {
   constructor(app: App, spec: MonitoringSpec) {
-    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${VERSIONS.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
+    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${PINNED_VERSIONS.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
     // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
     const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
     const files = UPSTREAM.kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));

@@ -4,8 +4,7 @@ import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
 import { shipUpstream } from '../constructs/upstream-manifest';
-import { VERSIONS } from '../site/versions';
-import { UPSTREAM_CHARTS, loadRenderedChart, type Manifest } from '../upstream';
+import { UPSTREAM_CHARTS, loadRenderedChart, type Manifest, PINNED_VERSIONS } from '../upstream';
 
 const CHART = UPSTREAM_CHARTS.minioOperator;
 export const MINIO_OPERATOR_NAMESPACE = CHART.namespace;
@@ -26,7 +25,7 @@ function patched(m: Manifest): Manifest {
   const inNs = inNamespace(m, MINIO_OPERATOR_NAMESPACE);
   if (inNs.kind !== 'Deployment') return inNs;
   const resources = RESOURCES[inNs.metadata.name];
-  if (!resources) throw new Error(`MinIO operator ${VERSIONS.minioOperator} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
+  if (!resources) throw new Error(`MinIO operator ${PINNED_VERSIONS.minioOperator} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
   return hardenWorkload(inNs, { resources: { operator: resources }, writableTmp: true });
 }
 
@@ -36,7 +35,7 @@ function patched(m: Manifest): Manifest {
  */
 export class MinioOperatorChart extends AppChart {
   constructor(app: App) {
-    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${VERSIONS.minioOperator} (pinned Helm chart rendered at import)` });
+    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${PINNED_VERSIONS.minioOperator} (pinned Helm chart rendered at import)` });
     new PlatformNamespace(this, 'Namespace', { name: MINIO_OPERATOR_NAMESPACE, enforce: 'restricted' });
     for (const obj of shipUpstream(this, loadRenderedChart(CHART).map(patched))) {
       // the Tenant CRD is too big for client-side apply's last-applied annotation

@@ -11,7 +11,7 @@ import { MINIO_LOCAL_STORAGE_CLASS, minioOf, minioPools, type MinioPool, type Mi
 import type { Site } from '../site/model';
 import { parseQuantity } from '../site/quantity';
 import { requiredNodeAffinity } from '../site/roles';
-import { IMAGES } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 
 const MINIO_UID = 1000;
 /** PVC template name: the operator names claims data0…, one per volume of a server. */
@@ -105,7 +105,7 @@ export class MinioChart extends AppChart {
     const tenant = new Tenant(this, 'Tenant', {
       metadata: { name: minio.tenant, namespace: minio.namespace },
       spec: {
-        image: IMAGES.minio,
+        image: catalogOf(site).images.minio,
         configuration: { name: spec.rootCredentialsSecret },
         requestAutoCert: minio.autoCert,
         pools: pools.map((pool) => tenantPool(pool, minio.tenant, storageClass)),
@@ -114,7 +114,7 @@ export class MinioChart extends AppChart {
         buckets: (spec.buckets ?? []).map((name) => ({ name })),
         env: tenantEnvironment(spec),
         // KES by reference: its configuration (KMS credentials included) stays in a Secret
-        ...(spec.kes ? { kes: { image: IMAGES.kes, replicas: 2, kesSecret: { name: spec.kes.configSecret }, keyName: spec.kes.keyName } } : {}),
+        ...(spec.kes ? { kes: { image: catalogOf(site).images.kes, replicas: 2, kesSecret: { name: spec.kes.configSecret }, keyName: spec.kes.keyName } } : {}),
         logging: { json: true, anonymous: true, quiet: true },
         // ours, not the operator's: it would patch kube-prometheus' Prometheus and fight ArgoCD
         prometheusOperator: false,

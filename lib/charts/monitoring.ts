@@ -17,7 +17,7 @@ import { clusterNamespace, postgresNamespaces } from '../site/defaults';
 import { minioOf } from '../site/minio';
 import type { ResourceAmounts, Site } from '../site/model';
 import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
-import { IMAGES } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
 const PROMETHEUS_SA = 'prometheus-k8s';
@@ -111,8 +111,9 @@ export class MonitoringChart extends AppChart {
     }
 
     for (const ns of scraped) this.prometheusAccess(ns);
-    this.prometheus(spec.prometheus ?? {});
-    this.grafana();
+    const { images } = catalogOf(site);
+    this.prometheus(spec.prometheus ?? {}, images.prometheus);
+    this.grafana(images.grafana);
   }
 
   /**
@@ -121,8 +122,8 @@ export class MonitoringChart extends AppChart {
    * Same name, labels, selectors (every monitor and rule of every namespace), service account and
    * Alertmanager as upstream's, so its Service, NetworkPolicy and PodDisruptionBudget still match.
    */
-  private prometheus(p: PrometheusSpec): void {
-    const version = IMAGES.prometheus.split(':v')[1];
+  private prometheus(p: PrometheusSpec, image: string): void {
+    const version = image.split(':v')[1];
     const labels = {
       'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus',
       'app.kubernetes.io/part-of': 'kube-prometheus', 'app.kubernetes.io/version': version,
@@ -134,7 +135,7 @@ export class MonitoringChart extends AppChart {
     const prometheus = new Prometheus(this, 'Prometheus', {
       metadata: { name: 'k8s', namespace: MONITORING_NAMESPACE, labels },
       spec: {
-        image: IMAGES.prometheus,
+        image,
         version,
         replicas: p.replicas ?? 2,
         ...(p.retention ? { retention: p.retention } : {}),
@@ -188,7 +189,7 @@ export class MonitoringChart extends AppChart {
    * (docs/customizations/developing-prometheus-rules-and-grafana-dashboards.md). Same labels,
    * service account and provider folder as upstream; its configuration (a Secret upstream, holding no secret) is the ConfigMaps the kube-prometheus app renders.
    */
-  private grafana(): void {
+  private grafana(image: string): void {
     const dashboards = [...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })), { name: DASHBOARD.uid, optional: false }];
     new KubeConfigMap(this, 'Dashboard', {
       metadata: { name: `grafana-dashboard-${DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE },
@@ -218,14 +219,14 @@ export class MonitoringChart extends AppChart {
         replicas: 1,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...selector, 'app.kubernetes.io/version': IMAGES.grafana.split(':')[1] } },
+          metadata: { labels: { ...selector, 'app.kubernetes.io/version': image.split(':')[1] } },
           spec: {
             serviceAccountName: 'grafana',
             automountServiceAccountToken: false,
             securityContext: { ...HARDENED_POD, runAsUser: GRAFANA_UID, fsGroup: GRAFANA_UID },
             containers: [{
               name: 'grafana',
-              image: IMAGES.grafana,
+              image,
               ports: [{ name: 'http', containerPort: 3000 }],
               readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
               resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),

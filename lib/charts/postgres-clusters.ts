@@ -6,6 +6,7 @@ import { WAVES } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { postgresNamespaces } from '../site/defaults';
+import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';
 
@@ -23,6 +24,6 @@ export class PostgresClustersChart extends AppChart {
     }
     // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
     const tolerations = sharedNodeTolerations(site, 'postgres');
-    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg, monitored, tolerations);
+    for (const pg of site.postgres.clusters) new PostgresCluster(this, pg.name, pg, monitored ? catalogOf(site).images.postgresExporter : undefined, tolerations);
   }
 }

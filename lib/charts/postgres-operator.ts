@@ -12,7 +12,7 @@ import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from '../postgres-backups';
 import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
-import { IMAGES } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 import { UPSTREAM } from '../upstream';
 import { byText } from '../order';
 
@@ -29,9 +29,9 @@ export function operatorSettings(site: Site): Record<string, string> {
   const sc = DEFAULTS.spiloSecurityContext;
   return {
     // the operator's code default is spilo-15:2.1-p9 until v1.10.0: pin the catalog's image explicitly
-    docker_image: IMAGES.spilo,
+    docker_image: catalogOf(site).images.spilo,
     // the pgbouncer of the clusters' connection poolers (enableConnectionPooler), from the catalog
-    connection_pooler_image: IMAGES.pgbouncer,
+    connection_pooler_image: catalogOf(site).images.pgbouncer,
     // ArgoCD owns the CRDs; registration would merge-patch them and fight the sync
     enable_crd_registration: 'false',
     // code defaults are true, the example's 'false' must stay explicit off-Zalando
@@ -118,7 +118,7 @@ export class PostgresOperatorChart extends AppChart {
             securityContext: HARDENED_POD,
             containers: [{
               name: OPERATOR_NAME,
-              image: IMAGES.postgresOperator,
+              image: catalogOf(site).images.postgresOperator,
               imagePullPolicy: 'IfNotPresent',
               resources: resources({ cpu: '100m', memory: '250Mi' }, { cpu: '500m', memory: '500Mi' }),
               securityContext: hardenedContainer(1000),
@@ -166,7 +166,7 @@ export class PostgresOperatorChart extends AppChart {
             securityContext: HARDENED_POD,
             containers: [{
               name: 'service',
-              image: IMAGES.postgresOperatorUi,
+              image: catalogOf(site).images.postgresOperatorUi,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/health', port: IntOrString.fromNumber(8081) }, initialDelaySeconds: 5, timeoutSeconds: 1 },

@@ -10,7 +10,7 @@ import { upstreamObject } from '../constructs/upstream-manifest';
 import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, storageNodes, type CephSpec, type DaemonResources } from '../site/ceph';
 import type { Site } from '../site/model';
 import { requiredNodeAffinity, roleToleration } from '../site/roles';
-import { IMAGES } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 import { UPSTREAM, type Manifest } from '../upstream';
 
 export const CEPH_CLUSTER = 'rook-ceph';
@@ -51,7 +51,7 @@ export class RookCephClusterChart extends AppChart {
     const cluster = new CephCluster(this, 'Cluster', {
       metadata: { name: CEPH_CLUSTER, namespace: ROOK_NAMESPACE },
       spec: {
-        cephVersion: { image: IMAGES.ceph, allowUnsupported: false },
+        cephVersion: { image: catalogOf(site).images.ceph, allowUnsupported: false },
         dataDirHostPath: '/var/lib/rook',
         skipUpgradeChecks: false,
         continueUpgradeAfterChecksEvenIfNotHealthy: false,
@@ -113,11 +113,11 @@ export class RookCephClusterChart extends AppChart {
     // their CRDs come with the operator app, a wave earlier
     for (const obj of [cluster, pool]) addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
 
-    if (ceph.toolbox) this.addToolbox();
+    if (ceph.toolbox) this.addToolbox(catalogOf(site).images.rook);
   }
 
   /** rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status`. */
-  private addToolbox(): void {
+  private addToolbox(rookImage: string): void {
     const upstream = upstreamObject(UPSTREAM.rook.toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; tolerations: Toleration[] } } };
     };
@@ -134,7 +134,7 @@ export class RookCephClusterChart extends AppChart {
             securityContext: HARDENED_POD,
             containers: [{
               ...container,
-              image: IMAGES.rook,
+              image: rookImage,
               resources: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
               securityContext: { ...hardenedContainer(2016), runAsGroup: 2016 },
               volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],

@@ -9,7 +9,7 @@ import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/ups
 import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';
-import { IMAGES, VERSIONS } from '../site/versions';
+import { catalogOf } from '../site/catalog';
 import { UPSTREAM, type Manifest } from '../upstream';
 
 const OPERATOR = 'rook-ceph-operator';
@@ -31,13 +31,13 @@ export function rookOperatorSettings(site: Site): Record<string, string> {
 }
 
 /**
- * The Rook operator (VERSIONS.rook), synthesized from the pinned deploy/examples (crds, common, operator):
+ * The Rook operator (the catalog's rook), synthesized from the pinned deploy/examples (crds, common, operator):
  * every object is validated offline against the pinned schemas and reviewed as rendered YAML,
  * which an upstream Helm chart fetched by ArgoCD at sync time would not allow.
  */
 export class RookCephOperatorChart extends AppChart {
   constructor(app: App, site: Site, spec: CephSpec) {
-    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${VERSIONS.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
+    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${catalogOf(site).versions.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
     const ceph = cephOf(site, spec);
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
     new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true });
@@ -74,7 +74,7 @@ export class RookCephOperatorChart extends AppChart {
             securityContext: { ...HARDENED_POD, runAsGroup: ROOK_UID, fsGroup: ROOK_UID },
             containers: [{
               ...container,
-              image: IMAGES.rook,
+              image: catalogOf(site).images.rook,
               env,
               resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
               securityContext: { ...hardenedContainer(ROOK_UID), runAsGroup: ROOK_UID },

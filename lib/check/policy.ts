@@ -30,7 +30,7 @@ const imagesPinned: Rule = ({ objects }) => objects
   .filter((r) => r.obj.kind !== 'CustomResourceDefinition')
   .flatMap((r) => imagesOf(r.obj).flatMap(({ path, image }) => {
     const why = unpinnedReason(image);
-    return why ? [finding(r, 'error', `${path}: image '${image}' ${why}: pin a version tag or a digest in lib/site/versions.ts`)] : [];
+    return why ? [finding(r, 'error', `${path}: image '${image}' ${why}: pin a version tag or a digest in the site's train (lib/site/trains/) or its versions overrides`)] : [];
   }));
 
 /** What a container's effective securityContext (its own over the pod's) lacks to be hardened. */

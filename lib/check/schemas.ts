@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
-import { VERSIONS } from '../site/versions';
+import { PINNED_VERSIONS } from '../upstream';
 import { UPSTREAM, pinnedCrds, readUpstream } from '../upstream';
 
 /**
@@ -101,7 +101,7 @@ export class SchemaValidator {
 /** The pinned schema version for a site's Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
 export function schemaVersionFor(kubernetesVersion: string): string {
   const minor = kubernetesVersion.split('.').slice(0, 2).join('.');
-  const pinned = VERSIONS.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
-  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${VERSIONS.kubernetesSchemas.join(', ')}`);
+  const pinned = PINNED_VERSIONS.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
+  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${PINNED_VERSIONS.kubernetesSchemas.join(', ')}`);
   return pinned;
 }

@@ -64,10 +64,10 @@ export class PostgresCluster extends Construct {
   public readonly resource: Postgresql;
 
   /**
-   * @param monitored add the postgres_exporter sidecar (site with monitoring)
+   * @param exporterImage add the postgres_exporter sidecar with this image (site with monitoring)
    * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
    */
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec, monitored = false, tolerations: readonly RoleToleration[] = []) {
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = []) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
@@ -100,7 +100,7 @@ export class PostgresCluster extends Construct {
         // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
         // endpoint from its configuration and pod environment) up to the timestamp
         // the exporter's custom queries ConfigMap is rendered per namespace by the postgres-clusters app
-        ...(monitored ? { sidecars: [exporterSidecar(props)], additionalVolumes: [queriesVolume(props)] } : {}),
+        ...(exporterImage !== undefined ? { sidecars: [exporterSidecar(props, exporterImage)], additionalVolumes: [queriesVolume(props)] } : {}),
         // pgbouncer in front of the primary and/or the replicas: the operator gives its pods the
         // cluster's nodeAffinity and tolerations, and a required anti-affinity per pooler
         ...(pooled ? {

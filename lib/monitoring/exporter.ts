@@ -2,7 +2,6 @@ import { dump } from 'js-yaml';
 import type { EnvVar } from '../../imports/k8s';
 import { clusterNamespace, credentialsSecret } from '../site/defaults';
 import type { PostgresClusterSpec } from '../site/model';
-import { IMAGES } from '../site/versions';
 
 /**
  * postgres_exporter as a sidecar of every Spilo pod (the runbook ran it by hand in docker,
@@ -39,11 +38,12 @@ export interface CrSidecar {
   readonly env: readonly EnvVar[];
 }
 
-export function exporterSidecar(pg: PostgresClusterSpec): CrSidecar {
+/** @param image postgres_exporter's, from the site's catalog */
+export function exporterSidecar(pg: PostgresClusterSpec, image: string): CrSidecar {
   const secret = superuserSecret(pg);
   return {
     name: EXPORTER.container,
-    image: IMAGES.postgresExporter,
+    image,
     resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
     ports: [{ name: EXPORTER.port.name, containerPort: EXPORTER.port.number, protocol: 'TCP' }],
     env: [

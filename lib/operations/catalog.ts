@@ -35,8 +35,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'minor-upgrade',
     title: 'Minor upgrade (new Spilo image)',
-    intro: 'A new Spilo image brings PostgreSQL minor releases and Patroni fixes. The image is set once, in the catalog; the operator configmap\'s `docker_image` follows.',
-    change: [{ file: 'lib/site/versions.ts', from: "spilo: '3.0-p1',", to: "spilo: '3.1-p1'," }],
+    intro: 'A new Spilo image brings PostgreSQL minor releases and Patroni fixes. Roll it out to one site first with a version override on top of its train (`versions:` in the site); the operator configmap\'s `docker_image` follows, and no other site changes. Once it is proven, set it in the train (`lib/site/trains/runbook-2023.ts`) and drop the override: every site of the train follows.',
+    change: [{ file: POC, from: "release: 'runbook-2023',", to: "release: 'runbook-2023',\n  versions: { spilo: '3.1-p1' }," }],
     then: [
       'ArgoCD syncs the operator ConfigMap; its checksum annotation on the operator Deployment changes, so the operator restarts and reads the new `docker_image`.',
       'The operator rolls every cluster that uses the default image: replicas first, then a switchover to an up-to-date replica, then the old primary. Expect one short primary change per cluster (seconds of refused writes), as the diff\'s impact note says.',

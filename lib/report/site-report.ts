@@ -5,7 +5,8 @@ import { taintText, type SchedulingNode } from '../check/scheduling';
 import { SYNC_WAVE } from '../constructs/argocd-sync';
 import type { Workload } from '../check/workloads';
 import type { Site } from '../site/model';
-import { VERSIONS } from '../site/versions';
+import { catalogOf } from '../site/catalog';
+import { compatibilityWarnings } from '../site/compatibility';
 import type { FileTree } from '../synth/render';
 import { byText } from '../order';
 import { siteSource } from '../sites/load';
@@ -155,7 +156,7 @@ export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, stri
     '| component | version |',
     '| --- | --- |',
     `| Kubernetes (this site) | ${site.kubernetes.version} |`,
-    ...Object.entries(VERSIONS).map(([k, v]) => `| ${k} | ${formatVersion(v)} |`),
+    ...versionRows(site),
     '',
     '### Images in the rendered manifests',
     '',
@@ -163,6 +164,23 @@ export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, stri
     '',
   ];
   return new Map([['README.md', md.join('\n')]]);
+}
+
+/**
+ * The site's catalog: its train, then every version, an override marked with the train's value
+ * (the upgrade-path check of `npm run diff` reads this table back at the base revision).
+ */
+function versionRows(site: Site): string[] {
+  const { train, versions, overridden } = catalogOf(site);
+  const warnings = compatibilityWarnings(site);
+  return [
+    `| train | ${train.name} |`,
+    ...(Object.keys(versions) as (keyof typeof versions)[]).map((k) => {
+      const over = (overridden as readonly string[]).includes(k) ? ` (overrides ${train.name}'s ${formatVersion(train.versions[k])})` : '';
+      return `| ${k} | ${formatVersion(versions[k])}${over} |`;
+    }),
+    ...(warnings.length > 0 ? ['', ...warnings.map((w) => `> Warning: ${w}`)] : []),
+  ];
 }
 
 /** A catalog entry as table text: a list, a per-release map (`1.26: 3.9`) or a single version. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import type { SiteIssue } from './validate';
-import { VERSIONS, pauseImage } from './versions';
+import { catalogOf, pauseImage } from './catalog';
 
 /** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
 export const BootstrapSchema = z.strictObject({
@@ -36,16 +36,18 @@ export function initNode(site: Site): SiteNode | undefined {
  */
 export function validateBootstrap(site: Site): SiteIssue[] {
   const issues: SiteIssue[] = [];
+  const catalog = catalogOf(site);
+  const file = `lib/site/trains/${catalog.train.name}.ts`;
   const versions = new Map<string, string>([['kubernetes.version', site.kubernetes.version]]);
   site.nodes.forEach((node, i) => {
     if (node.kubeletVersion !== undefined) versions.set(`nodes[${i}].kubeletVersion`, node.kubeletVersion);
   });
   for (const [path, version] of versions) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) continue; // validateSite reports it
-    if (VERSIONS.kubernetesPackages[version] === undefined) {
-      issues.push({ path, message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in lib/site/versions.ts after checking it with 'apt-cache madison kubeadm'` });
-    } else if (pauseImage(kubernetesMinorOf(version)) === undefined) {
-      issues.push({ path, message: `Kubernetes ${kubernetesMinorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in lib/site/versions.ts` });
+    if (catalog.versions.kubernetesPackages[version] === undefined) {
+      issues.push({ path, message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in ${file} after checking it with 'apt-cache madison kubeadm'` });
+    } else if (pauseImage(catalog, kubernetesMinorOf(version)) === undefined) {
+      issues.push({ path, message: `Kubernetes ${kubernetesMinorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in ${file}` });
     }
   }
   // kubeadm is installed with the kubelet, at the node's version: a kubelet the skew policy allows

@@ -7,7 +7,8 @@ import { MinioSchema } from './minio';
 import { BackupSchema, CloneSchema } from './backups';
 import { MonitoringSchema, ThresholdsSchema } from './monitoring';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
-import { VERSIONS } from './versions';
+import { DEFAULT_TRAIN, TRAINS, TRAIN_NAMES } from './trains';
+import type { VersionKey } from './trains/train';
 
 /**
  * The description of a site: the one source of truth from which every manifest (dist/<site>/)
@@ -66,8 +67,11 @@ export const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createro
 export const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
 export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
-/** PostgreSQL major versions Spilo 15 ships binaries for. */
+/** PostgreSQL majors of the postgresql CRD in imports/ (the default train's operator); a site's train may allow fewer (compatibility.ts). */
 export const PG_VERSIONS = ['10', '11', '12', '13', '14', '15'] as const;
+const pgMajorsOfTrains = () => Object.values(TRAINS)
+  .map((t) => `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`)
+  .join('; ');
 export type PostgresMajorVersion = (typeof PG_VERSIONS)[number];
 
 export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
@@ -89,7 +93,7 @@ export const PostgresClusterSchema = z.strictObject({
   teamId: DnsLabelSchema,
   namespace: DnsLabelSchema.optional().describe("Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'"),
   numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
-  version: z.enum(PG_VERSIONS, { error: (iss) => `PostgreSQL ${quoted(iss.input)} is not shipped by Spilo ${VERSIONS.spiloMajor}:${VERSIONS.spilo}: use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)` })
+  version: z.enum(PG_VERSIONS, { error: (iss) => `PostgreSQL ${quoted(iss.input)} ${typeof iss.input === 'number' ? 'is a number' : `is supported by no train: ${pgMajorsOfTrains()}`}; use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)` })
     .describe('PostgreSQL major version (a string)'),
   volume: z.strictObject({ size: QuantitySchema, storageClass: z.string() }).describe('Data volume per instance'),
   users: z.record(z.string(), z.array(UserFlagSchema)).optional().describe("Roles and their flags. Default: none besides the operator's own"),
@@ -114,8 +118,20 @@ export const PostgresClusterSchema = z.strictObject({
 }).describe('One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator\'s');
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
 
+/** The versions a site may override: every single-string version of a train (those naming upstream files are refused by validation). */
+export const VERSION_KEYS = (Object.keys(DEFAULT_TRAIN.versions) as (keyof typeof DEFAULT_TRAIN.versions)[])
+  .filter((k): k is VersionKey => typeof DEFAULT_TRAIN.versions[k] === 'string');
+
+export const VersionOverridesSchema = z.strictObject(
+  Object.fromEntries(VERSION_KEYS.map((k) => [k, z.string().optional()])) as Record<VersionKey, z.ZodOptional<z.ZodString>>,
+).describe("Versions over the train's, for a staged rollout on this site first ({ spilo: '3.0-p2' }). Default: none");
+
 export const SiteSchema = z.strictObject({
   name: DnsLabelSchema.describe('Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts'),
+  release: enumOf(TRAIN_NAMES, 'train', `The release train the site runs (lib/site/trains/): ${TRAIN_NAMES.join(', ')}. Default: '${DEFAULT_TRAIN.name}'`).optional(),
+  versions: VersionOverridesSchema.optional(),
+  acceptUnsupported: z.array(z.string()).optional()
+    .describe("Components the site runs outside their stated Kubernetes range, accepted where the runbook itself did so (e.g. 'certManager'): a warning instead of a refusal. Default: none"),
   kubernetes: KubernetesSchema,
   gitops: GitOpsSchema,
   nodes: z.array(NodeSchema),

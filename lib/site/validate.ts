@@ -2,7 +2,8 @@ import { SiteSchema, type PostgresClusterSpec, type Site, type SiteNode } from '
 import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
 import { quantityIssues, resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';
-import { VERSIONS } from './versions';
+import { catalogOf } from './catalog';
+import { validateCompatibility } from './compatibility';
 import { defaultsOf } from './defaults';
 import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
 import { validateBootstrap } from './bootstrap';
@@ -61,10 +62,11 @@ function quantity(issues: SiteIssue[], path: string, value: string): void {
 function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?: Cidr } {
   const k = site.kubernetes;
   const v = parseVersion(k.version);
-  const supported = VERSIONS.kubernetesSchemas.map(kubernetesMinor);
+  const { train, versions } = catalogOf(site);
+  const supported = versions.kubernetesSchemas.map(kubernetesMinor);
   if (!v) issues.push({ path: 'kubernetes.version', message: `'${k.version}' is not a version: write major.minor.patch, e.g. '1.26.2'` });
   else if (!supported.includes(`${v[0]}.${v[1]}`)) {
-    issues.push({ path: 'kubernetes.version', message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas: use one of ${supported.join(', ')} or pin its schema in lib/site/versions.ts` });
+    issues.push({ path: 'kubernetes.version', message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas on train ${train.name}: use one of ${supported.join(', ')} or pin its schema in lib/site/trains/${train.name}.ts` });
   }
   if (!parseEndpoint(k.controlPlaneEndpoint)) {
     issues.push({ path: 'kubernetes.controlPlaneEndpoint', message: `'${k.controlPlaneEndpoint}' is not host[:port]: use an IPv4 address or DNS name, e.g. '10.10.10.30' or '10.10.10.30:6443'` });
@@ -226,5 +228,6 @@ function siteRules(site: Site): SiteIssue[] {
   issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateLoadBalancers(site));
+  issues.push(...validateCompatibility(site));
   return issues;
 }

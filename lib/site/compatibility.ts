@@ -1,0 +1,90 @@
+import { catalogOf } from './catalog';
+import type { Site } from './model';
+import { FILE_VERSIONS, type KubernetesRange, type VersionKey } from './trains/train';
+import type { SiteIssue } from './validate';
+
+/** `1.26` or `1.26.2` → 126-style comparable number (minor within major). */
+const minorNumber = (v: string): number => {
+  const [major, minor] = v.replace(/^v/, '').split('.').map(Number);
+  return major * 1000 + minor;
+};
+const minorOf = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
+
+/** Whether the site runs the component at all (cert-manager only for Rook's webhook, MinIO only with an s3 tier...). */
+function runs(site: Site, component: VersionKey): boolean {
+  switch (component) {
+    case 'certManager': return site.ceph?.certManager === true;
+    case 'rook': case 'ceph': return site.ceph !== undefined;
+    case 'minioOperator': case 'minio': case 'kes': return site.minio !== undefined;
+    case 'kubePrometheus': return site.monitoring !== undefined;
+    case 'metallb': return site.loadBalancers !== undefined;
+    default: return true;
+  }
+}
+
+const inRange = (r: KubernetesRange, minor: string) =>
+  minorNumber(minor) >= minorNumber(r.min) && (r.max === undefined || minorNumber(minor) <= minorNumber(r.max));
+const rangeText = (r: KubernetesRange) => (r.max === undefined ? `${r.min} or later` : `${r.min} to ${r.max}`);
+
+/** The site's components outside their stated Kubernetes range, each with the accepted ones apart. */
+function outOfRange(site: Site): { range: KubernetesRange; accepted: boolean }[] {
+  const minor = minorOf(site.kubernetes.version);
+  if (!/^\d+\.\d+$/.test(minor)) return []; // validateSite reports the version
+  const accepted = new Set(site.acceptUnsupported ?? []);
+  return catalogOf(site).train.compatibility.kubernetes
+    .filter((r) => runs(site, r.component) && !inRange(r, minor))
+    .map((range) => ({ range, accepted: range.runbookOutside === true && accepted.has(range.component) }));
+}
+
+/**
+ * What the site's train declares and the site must keep to: its overrides name no pinned upstream
+ * file, each component runs on a Kubernetes minor upstream supports (or, where the runbook
+ * itself did not, the site accepts it explicitly), PostgreSQL majors the operator accepts, Ceph
+ * releases its Rook supports. Each refusal quotes its upstream source.
+ */
+export function validateCompatibility(site: Site): SiteIssue[] {
+  const issues: SiteIssue[] = [];
+  const catalog = catalogOf(site);
+  const { train, versions } = catalog;
+  for (const key of catalog.overridden) {
+    if (FILE_VERSIONS.includes(key)) {
+      issues.push({ path: `versions.${key}`, message: `${key} names pinned upstream files (lib/upstream.ts reads imports/upstream/ at ${train.versions[key]}); overriding it needs those files imported per train, which is not supported yet: remove the override, or change ${key} in the train (lib/site/trains/${train.name}.ts) and run npm run import` });
+    }
+  }
+  const minor = minorOf(site.kubernetes.version);
+  for (const { range, accepted } of outOfRange(site)) {
+    if (accepted) continue;
+    const optIn = range.runbookOutside ? `, or accept it as the runbook did with acceptUnsupported: ['${range.component}'] (a warning, not supported upstream)` : '';
+    issues.push({ path: 'kubernetes.version', message: `${range.component} ${versions[range.component]} supports Kubernetes ${rangeText(range)}, not ${minor} (${range.source}: "${range.quote}"): use a Kubernetes minor in that range or a train whose ${range.component} supports ${minor}${optIn}` });
+  }
+  const acceptable = train.compatibility.kubernetes.filter((r) => r.runbookOutside).map((r) => r.component);
+  (site.acceptUnsupported ?? []).forEach((component, i) => {
+    if (!(acceptable as readonly string[]).includes(component)) {
+      issues.push({ path: `acceptUnsupported[${i}]`, message: `'${component}' is not a component the train lets a site run unsupported (${acceptable.join(', ') || 'none'}): remove it` });
+    }
+  });
+  const pg = train.compatibility.postgresMajors;
+  site.postgres.clusters.forEach((c, i) => {
+    if (!pg.majors.includes(c.version)) {
+      issues.push({ path: `postgres.clusters[${i}].version`, message: `PostgreSQL ${c.version} is not supported by postgres-operator ${versions.postgresOperator} (${pg.source}: ${pg.quote}): use one of ${pg.majors.join(', ')} or a train whose operator supports ${c.version}` });
+    }
+  });
+  const ceph = train.compatibility.cephMajors;
+  const cephMajor = /^v?(\d+)\./.exec(versions.ceph)?.[1];
+  if (site.ceph && cephMajor !== undefined && !ceph.majors.includes(cephMajor)) {
+    issues.push({ path: site.versions?.ceph !== undefined ? 'versions.ceph' : 'release', message: `Ceph ${versions.ceph} is not supported by Rook ${versions.rook} (${ceph.source}: "${ceph.quote}", majors ${ceph.majors.join(', ')}): pick a Ceph release of those majors` });
+  }
+  return issues;
+}
+
+/** What synth prints (and the site report lists) about a valid site: the unsupported combinations it accepted, and opt-ins it no longer needs. */
+export function compatibilityWarnings(site: Site): string[] {
+  const minor = minorOf(site.kubernetes.version);
+  const { versions } = catalogOf(site);
+  const accepted = outOfRange(site).filter((o) => o.accepted).map((o) => o.range);
+  const unneeded = (site.acceptUnsupported ?? []).filter((c) => !accepted.some((r) => r.component === c));
+  return [
+    ...accepted.map((range) => `${range.component} ${versions[range.component]} runs unsupported on Kubernetes ${minor}: upstream supports ${rangeText(range)} (${range.source}: "${range.quote}"); accepted by acceptUnsupported, as the runbook did`),
+    ...unneeded.map((c) => `acceptUnsupported lists '${c}', which runs inside its supported range on this site (or is not deployed): remove it`),
+  ];
+}

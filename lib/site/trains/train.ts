@@ -1,0 +1,101 @@
+/**
+ * A release train: a named, coherent set of upstream versions, the images built from them and
+ * what upstream declares about them (supported Kubernetes minors, Ceph releases per Rook,
+ * PostgreSQL majors per operator), each with its source cited as `owner/repo@tag:path:line`.
+ * A site names its train (`release`) and may override single versions on top of it (catalog.ts).
+ */
+
+/** Every version a train pins. A version is written nowhere else. */
+export interface TrainVersions {
+  /** Kubernetes minors served by the pinned schemas; sites choose their patch release. */
+  readonly kubernetesSchemas: readonly string[];
+  readonly postgresOperator: string;
+  readonly spilo: string;
+  readonly spiloMajor: string;
+  readonly rook: string;
+  readonly ceph: string;
+  readonly certManager: string;
+  readonly minioOperator: string;
+  readonly kubePrometheus: string;
+  readonly metallb: string;
+  readonly postgresExporter: string;
+  readonly argocd: string;
+  readonly flannel: string;
+  /** helm that renders the train's pinned charts at import time (`npm run tools`); synth never runs it. */
+  readonly helm: string;
+  readonly cloudInitSchema: string;
+  readonly containerdPackage: string;
+  readonly kubernetesPackages: Readonly<Record<string, string>>;
+  readonly pause: Readonly<Record<string, string>>;
+  readonly etcd: Readonly<Record<string, string>>;
+  readonly coredns: Readonly<Record<string, string>>;
+  readonly minio: string;
+  readonly kes: string;
+  readonly kubernetesKeyRepository: string;
+}
+
+/** A single-string version: what a site may override (`versions: { spilo: '3.0-p2' }`). */
+export type VersionKey = { [K in keyof TrainVersions]: TrainVersions[K] extends string ? K : never }[keyof TrainVersions];
+
+/**
+ * Versions that name pinned upstream files (lib/upstream.ts reads `imports/upstream/` at them):
+ * overriding one would render files that were never imported, so a site may not, until imports
+ * are kept per train. A test keeps this list equal to what lib/upstream.ts uses.
+ */
+export const FILE_VERSIONS: readonly VersionKey[] = [
+  'postgresOperator', 'rook', 'certManager', 'minioOperator', 'kubePrometheus', 'metallb', 'argocd', 'flannel', 'cloudInitSchema', 'helm',
+];
+
+/** Container images built from a train's versions (with a site's overrides applied). */
+export interface TrainImages {
+  readonly postgresOperator: string;
+  readonly postgresOperatorUi: string;
+  readonly spilo: string;
+  readonly pgbouncer: string;
+  readonly rook: string;
+  readonly ceph: string;
+  readonly minio: string;
+  readonly kes: string;
+  readonly postgresExporter: string;
+  readonly prometheus: string;
+  readonly grafana: string;
+}
+
+/** Where upstream says it: `owner/repo@tag:path:line` and the words quoted. */
+export interface Evidence {
+  readonly source: string;
+  readonly quote: string;
+}
+
+/** A component's supported Kubernetes minors, inclusive (`max` absent: no upper bound stated). */
+export interface KubernetesRange extends Evidence {
+  /** The version key of the component, e.g. `certManager`. */
+  readonly component: VersionKey;
+  readonly min: string;
+  readonly max?: string;
+  /**
+   * The runbook itself ran the component outside this range: a site may accept that explicitly
+   * (`acceptUnsupported`), with a warning instead of a refusal.
+   */
+  readonly runbookOutside?: boolean;
+}
+
+/** A set of majors one component allows of another (PostgreSQL per operator, Ceph per Rook). */
+export interface AllowedMajors extends Evidence {
+  readonly majors: readonly string[];
+}
+
+export interface TrainCompatibility {
+  readonly kubernetes: readonly KubernetesRange[];
+  /** PostgreSQL majors the operator's postgresql CRD accepts. */
+  readonly postgresMajors: AllowedMajors;
+  /** Ceph majors (v16 = Pacific) the train's Rook supports. */
+  readonly cephMajors: AllowedMajors;
+}
+
+export interface Train {
+  readonly name: string;
+  readonly versions: TrainVersions;
+  readonly images: (versions: TrainVersions) => TrainImages;
+  readonly compatibility: TrainCompatibility;
+}
