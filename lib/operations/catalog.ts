@@ -186,4 +186,13 @@ export const OPERATIONS: readonly Operation[] = [
     then: ['Nothing: synth exits non-zero and dist/ and host-bootstrap/ are untouched. Upgrade `kubernetes.version` first (previous section).'],
     verify: [],
   },
+  {
+    id: 'train-guard',
+    title: 'PostgreSQL 16 on the runbook train, refused',
+    intro: 'Each train declares what its components support, with upstream\'s source (lib/site/trains/). postgres-operator v1.9.0\'s postgresql CRD accepts 10 to 15: PostgreSQL 16 is refused with that source, before anything renders.',
+    change: [{ file: POC, from: "version: '15',", to: "version: '16'," }],
+    refused: true,
+    then: ['Nothing: synth exits non-zero and nothing is written. PostgreSQL 16 needs a train whose operator supports it (postgres-operator v2.0.1 supports 14 to 18): see "Move a site to the next train".'],
+    verify: [],
+  },
 ];

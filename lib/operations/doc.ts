@@ -61,6 +61,40 @@ function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
   ];
 }
 
+/** How a site changes trains: what the project does today and what it does not yet. */
+const TRAIN_SECTION = [
+  '## Move a site to the next train',
+  '',
+  'A site runs the versions of its train (`release:` in the site, `lib/site/trains/<name>.ts`), with single',
+  'versions overridden on top (`versions:`). Moving a site is a change of `release` (or of overrides)',
+  'reviewed like any other: `npm run synth` validates the site against the new train\'s declared',
+  'constraints, `npm run diff` shows every object that changes.',
+  '',
+  '**What exists now**',
+  '',
+  '- One train, `runbook-2023`. A site may override any version that names no pinned upstream file',
+  '  (Spilo, Ceph, postgres_exporter, MinIO server, KES, containerd, the Kubernetes packages...): roll it to',
+  '  one site first, then write it into the train and drop the overrides. The site report lists the train and',
+  '  marks each override.',
+  '- The compatibility guard: a component outside its stated Kubernetes range, a PostgreSQL major the',
+  '  operator does not accept, a Ceph release its Rook does not support are refused with the upstream source;',
+  '  where the runbook itself ran outside a range (cert-manager v1.7.1 on 1.26) the site accepts it',
+  '  explicitly (`acceptUnsupported`) and gets a warning.',
+  '',
+  '**What is missing** (before a second train can be used)',
+  '',
+  '- The `current` train of `../shared/upstream/TRAINS.md` (Kubernetes 1.36, Rook v1.20.6, postgres-operator',
+  '  v2.0.1 with Spilo 18, ...), and pinned files, schemas and generated classes per train (`npm run import`',
+  '  per train): today imports/ holds one set, so an override of a version naming files is refused.',
+  '- Upgrade paths checked against the previous revision of the site: Kubernetes one minor at a time,',
+  '  Rook and Ceph one minor at a time, PostgreSQL majors through the operator\'s major upgrade. Until then,',
+  '  take those steps one commit each, by hand: the Kubernetes minor upgrade above, then the next.',
+  '- The constructs\' mapping of removed or renamed upstream fields between the two trains (Rook\'s CSI',
+  '  operator, Zalando v2\'s renamed CRD fields, ArgoCD 3\'s server-side install...), and the S3 store of the',
+  '  current train (the MinIO operator is no longer maintained).',
+  '',
+];
+
 /** docs/operations.md: the operations of the catalog on a site, each with its generated diff. */
 export function operationsDoc(site: Site, operations: readonly Operation[], results: ReadonlyMap<string, OperationResult>): string {
   const pg = site.postgres.clusters[0];
@@ -74,6 +108,7 @@ export function operationsDoc(site: Site, operations: readonly Operation[], resu
     '`test/operations.test.ts` regenerates them and fails when this page is stale.',
     '',
     ...operations.map((op) => `- [${op.title}](#${op.title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`),
+    '- [Move a site to the next train](#move-a-site-to-the-next-train)',
     '- [Connect a client](#connect-a-client)',
     '',
     ...operations.flatMap((op) => {
@@ -81,6 +116,7 @@ export function operationsDoc(site: Site, operations: readonly Operation[], resu
       if (!result) throw new Error(`no result for operation ${op.id}`);
       return section(op, result);
     }),
+    ...TRAIN_SECTION,
     ...(pg ? clientSection(site, pg) : []),
   ].join('\n');
 }

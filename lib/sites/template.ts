@@ -13,7 +13,7 @@ export function newSiteYaml(name: string): string {
 name: ${name}
 
 kubernetes:
-  version: 1.26.2                      # a version with pinned schemas and packages (lib/site/versions.ts)
+  version: 1.26.2                      # a version with pinned schemas and packages (lib/site/trains/runbook-2023.ts)
   controlPlaneEndpoint: 10.0.0.10:6443 # the control-plane node's address (or a load-balanced VIP with 3 control planes)
   podSubnet: 10.244.0.0/16             # Flannel's default
   # serviceSubnet: 10.96.0.0/12
