@@ -7,7 +7,8 @@
 import { Option } from 'commander';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { formatMarkdown, formatTerminal } from '../lib/diff/format';
-import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
+import { REPORT, reportsOnDisk, treeAtRevision, treeOnDisk } from '../lib/diff/git';
+import { formatUpgradeSteps, upgradePaths } from '../lib/diff/upgrade-paths';
 import { diffFiles } from '../lib/diff/host-files';
 import { diffTrees } from '../lib/diff/semantic';
 import { PROJECT_ROOT } from '../lib/upstream';
@@ -35,7 +36,12 @@ runCli<{ base: string; head?: string; format: 'terminal' | 'markdown'; output?: 
   const host = tree('host-bootstrap');
   const diff = diffTrees(dist.before, dist.after);
   const files = diffFiles(host.before, host.after);
-  const text = o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files);
+  const reports = {
+    before: treeAtRevision(PROJECT_ROOT, o.base, 'docs/sites', REPORT),
+    after: o.head ? treeAtRevision(PROJECT_ROOT, o.head, 'docs/sites', REPORT) : reportsOnDisk(PROJECT_ROOT),
+  };
+  const steps = upgradePaths(reports, dist);
+  const text = [o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files), ...formatUpgradeSteps(steps)].join('\n');
   if (o.output) writeFileAtomic(o.output, `${text}\n`);
   else console.log(text);
 });
