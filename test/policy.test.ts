@@ -1,3 +1,5 @@
+import { App, Chart } from 'cdk8s';
+import { PlatformNamespace, POD_SECURITY_REASON } from '../lib/constructs/platform-namespace';
 import { describe, expect, test } from 'vitest';
 import { checkAppProjects } from '../lib/check/app-project';
 import type { Finding } from '../lib/check/findings';
@@ -15,15 +17,13 @@ const messages = (findings: ReturnType<typeof checkPolicy>) => findings.map((f) 
 const fresh = (found: Finding[], baseline: Finding[]) => found.filter((f) => !baseline.some((b) => JSON.stringify(b) === JSON.stringify(f)));
 
 describe('policy', () => {
-  test.each(SITES.map((s) => [s.name, s] as const))('passes on the rendered site %s (Ceph\'s, node-exporter\'s and MetalLB\'s privileged namespaces, MetalLB\'s root speaker are the warnings)', (_n, site) => {
-    const found = checkPolicy(siteTree(site));
-    expect(found.filter((f) => f.severity === 'error')).toEqual([]);
-    expect(messages(found.filter((f) => f.severity === 'warning'))).toEqual([
-      ...(site.loadBalancers ? [`warning ${site.name}/metallb: DaemonSet metallb-system/speaker: container 'speaker' runs as root: the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)`] : []),
-      ...(site.monitoring ? [`warning ${site.name}/kube-prometheus-setup: Namespace monitoring: Pod Security enforce level 'privileged' admits any pod: use baseline or restricted unless its pods need host access`] : []),
-      ...(site.loadBalancers ? [`warning ${site.name}/metallb: Namespace metallb-system: Pod Security enforce level 'privileged' admits any pod: use baseline or restricted unless its pods need host access`] : []),
-      ...(site.ceph ? [`warning ${site.name}/rook-ceph-operator: Namespace rook-ceph: Pod Security enforce level 'privileged' admits any pod: use baseline or restricted unless its pods need host access`] : []),
-    ]);
+  test.each(SITES.map((s) => [s.name, s] as const))('passes on the rendered site %s, every namespace below restricted giving its reason', (_n, site) => {
+    const tree = siteTree(site);
+    // lab's MetalLB speaker runs as root: the only warning
+    expect(messages(checkPolicy(tree))).toEqual(site.loadBalancers ? [`warning ${site.name}/metallb: DaemonSet metallb-system/speaker: container 'speaker' runs as root: the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)`] : []);
+    for (const ns of tree.objects.filter((o) => o.obj.kind === 'Namespace' && o.obj.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted')) {
+      expect(ns.obj.metadata.annotations?.[POD_SECURITY_REASON], ns.obj.metadata.name).toMatch(/\w{10}/);
+    }
   });
   test('a hardened, limited, pinned Deployment passes (the crafted baseline of the tests below)', () => {
     expect(fresh(checkPolicy(withObjects(siteTree(poc), 'postgres-operator', hardenedDeployment('ok'))), checkPolicy(siteTree(poc)))).toEqual([]);
@@ -126,11 +126,23 @@ describe('namespaces carry Pod Security labels', () => {
     const tree = withChanged(siteTree(poc), 'Namespace', 'postgres-operator', (o) => { delete o.metadata.labels['pod-security.kubernetes.io/enforce']; });
     expect(messages(fresh(rule('namespaces')(tree), rule('namespaces')(siteTree(poc))))).toEqual(['error poc/postgres-operator: Namespace postgres-operator: label pod-security.kubernetes.io/enforce is missing: set one of privileged, baseline, restricted (use PlatformNamespace)']);
   });
-  test('fails on an unknown level, warns on privileged and on missing warn/audit', () => {
+  test('fails on an unknown level, warns on missing warn/audit', () => {
     const tree = withChanged(siteTree(poc), 'Namespace', 'postgres-operator', (o) => { o.metadata.labels['pod-security.kubernetes.io/enforce'] = 'strict'; });
     expect(messages(fresh(rule('namespaces')(tree), rule('namespaces')(siteTree(poc))))).toEqual([expect.stringMatching(/postgres-operator: .*enforce is 'strict'/)]);
-    const priv = withObjects(siteTree(poc), 'x', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'host-tools', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
-    expect(fresh(rule('namespaces')(priv), rule('namespaces')(siteTree(poc))).map((f) => f.severity)).toEqual(['warning', 'warning']);
+    const priv = withObjects(siteTree(poc), 'x', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'host-tools', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+    expect(fresh(rule('namespaces')(priv), rule('namespaces')(siteTree(poc))).map((f) => f.severity)).toEqual(['warning']);
+  });
+  test('fails on a namespace more permissive than its pods need, unless it says why (was: a warning on privileged only)', () => {
+    const hardened = withChanged(siteTree(poc), 'Namespace', 'cert-manager', (o) => { o.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged'; });
+    expect(messages(fresh(rule('namespaces')(hardened), rule('namespaces')(siteTree(poc))))).toEqual([
+      `error poc/cert-manager: Namespace cert-manager: Pod Security enforce level 'privileged' is more permissive than its pods in dist/ need ('restricted'): enforce 'restricted', or give the reason (PlatformNamespace reason, annotation ${POD_SECURITY_REASON})`,
+    ]);
+    const explained = withChanged(hardened, 'Namespace', 'cert-manager', (o) => { o.metadata.annotations = { [POD_SECURITY_REASON]: 'pods its operator creates' }; });
+    expect(fresh(rule('namespaces')(explained), rule('namespaces')(siteTree(poc)))).toEqual([]);
+    // node-exporter's namespace needs privileged by its own pods
+    const monitoring = withChanged(siteTree(poc), 'Namespace', 'monitoring', (o) => { delete o.metadata.annotations; });
+    expect(fresh(rule('namespaces')(monitoring), rule('namespaces')(siteTree(poc)))).toEqual([]);
+    expect(() => new PlatformNamespace(new Chart(new App(), 'x'), 'ns', { name: 'loose', enforce: 'baseline' })).toThrow(/give the reason/);
   });
 });
 

@@ -28,7 +28,7 @@ export class KubePrometheusSetupChart extends AppChart {
     super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${PINNED_VERSIONS.kubePrometheus} setup: monitoring namespace and CRDs` });
     const ns = upstreamObject(UPSTREAM.kubePrometheus.namespace, 'Namespace', MONITORING_NAMESPACE);
     // node-exporter runs with hostNetwork, hostPID and host paths: privileged
-    new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged' });
+    new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged', reason: 'node-exporter runs with hostNetwork, hostPID and host paths' });
     const crds = UPSTREAM.kubePrometheus.crds.flatMap((f) => loadUpstreamYaml(f));
     for (const crd of shipUpstream(this, crds)) addSyncOptions(crd, 'ServerSideApply=true');
   }

@@ -71,7 +71,7 @@ function hardened(m: Manifest): Manifest {
 export class MetallbChart extends AppChart {
   constructor(app: App) {
     super(app, { name: 'metallb', wave: WAVES.operators, namespace: METALLB_NAMESPACE, description: 'MetalLB v0.13.11 (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)' });
-    new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged' });
+    new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged', reason: 'the L2 speaker runs on the host network with NET_RAW' });
     const objects = shipUpstream(this, upstreamObjects(UPSTREAM.metallb, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
     for (const o of objects) if (o.kind === 'CustomResourceDefinition') addSyncOptions(o, 'ServerSideApply=true');
   }

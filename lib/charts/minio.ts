@@ -96,8 +96,7 @@ export class MinioChart extends AppChart {
   constructor(app: App, site: Site, spec: MinioSpec) {
     const minio = minioOf(spec);
     super(app, { name: 'minio', wave: WAVES.storage, namespace: minio.namespace, description: 'MinIO Tenant on the s3 nodes, local volumes from the inventory' });
-    // baseline: the operator adds its own init and sidecar containers to the tenant pods
-    new PlatformNamespace(this, 'Namespace', { name: minio.namespace, enforce: 'baseline', holdsData: true });
+    new PlatformNamespace(this, 'Namespace', { name: minio.namespace, enforce: 'baseline', holdsData: true, reason: "the operator adds its own init and sidecar containers to the Tenant's pods, which it does not harden for restricted" });
     const pools = minioPools(site, spec);
     const storageClass = spec.storageClass ?? MINIO_LOCAL_STORAGE_CLASS;
     if (!spec.storageClass) this.addLocalVolumes(pools);

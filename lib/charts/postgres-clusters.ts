@@ -14,10 +14,9 @@ import { sharedNodeTolerations } from '../site/roles';
 export class PostgresClustersChart extends AppChart {
   constructor(app: App, site: Site) {
     super(app, { name: 'postgres-clusters', wave: WAVES.workloads, description: 'Zalando postgresql clusters (Spilo pods on the postgres nodes)' });
-    // baseline, not restricted: Spilo keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)
     const monitored = site.monitoring !== undefined;
     for (const ns of postgresNamespaces(site)) {
-      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true });
+      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true, reason: "the operator's Spilo pods keep allowPrivilegeEscalation for their cron (spilo_allow_privilege_escalation)" });
       if (monitored) {
         new KubeConfigMap(this, `ExporterQueries-${ns}`, { metadata: { name: queriesConfigMap(ns), namespace: ns }, data: { [EXPORTER.queriesFile]: queriesYaml() } });
       }

@@ -40,7 +40,7 @@ export class RookCephOperatorChart extends AppChart {
     super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${catalogOf(site).versions.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
     const ceph = cephOf(site, spec);
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
-    new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true });
+    new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true, reason: 'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking' });
 
     // the Rook CRDs are too big for client-side apply's last-applied annotation
     for (const crd of shipUpstream(this, upstreamObjects(UPSTREAM.rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');

@@ -4,6 +4,7 @@ import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
 import { podTemplateOf } from './workloads';
+import { POD_SECURITY_REASON } from '../constructs/platform-namespace';
 import { imagesOf } from '../images';
 import { byText } from '../order';
 
@@ -74,6 +75,17 @@ const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {
 const POD_SECURITY = 'pod-security.kubernetes.io';
 const LEVELS = ['privileged', 'baseline', 'restricted'];
 
+/** The least permissive level every pod template of a namespace passes. */
+function neededLevel(objects: readonly RenderedObject[], namespace: string): PodSecurityLevel {
+  const pods = objects.filter((r) => r.obj.metadata.namespace === namespace).map((r) => podTemplateOf(r.obj)).filter((p) => p !== undefined);
+  if (pods.some((p) => podSecurityViolations(p.spec, 'baseline').length)) return 'privileged';
+  return pods.some((p) => podSecurityViolations(p.spec, 'restricted').length) ? 'baseline' : 'restricted';
+}
+
+/**
+ * Every namespace is labelled, and no more permissive than its pods need: a level below what its
+ * pod templates in dist/ pass needs the reason (pods an operator creates, which dist/ does not hold).
+ */
 const namespacesLabelled: Rule = ({ objects }) => objects.filter((r) => groupKind(r.obj) === '/Namespace').flatMap((r) => {
   const labels = r.obj.metadata.labels ?? {};
   const enforce = labels[`${POD_SECURITY}/enforce`];
@@ -81,8 +93,10 @@ const namespacesLabelled: Rule = ({ objects }) => objects.filter((r) => groupKin
     return [finding(r, 'error', `label ${POD_SECURITY}/enforce is ${enforce === undefined ? 'missing' : `'${enforce}'`}: set one of ${LEVELS.join(', ')} (use PlatformNamespace)`)];
   }
   const missing = ['warn', 'audit'].filter((m) => !LEVELS.includes(labels[`${POD_SECURITY}/${m}`]));
+  const needed = neededLevel(objects, r.obj.metadata.name);
+  const looser = LEVELS.indexOf(enforce) < LEVELS.indexOf(needed) && !r.obj.metadata.annotations?.[POD_SECURITY_REASON];
   return [
-    ...(enforce === 'privileged' ? [finding(r, 'warning', `Pod Security enforce level 'privileged' admits any pod: use baseline or restricted unless its pods need host access`)] : []),
+    ...(looser ? [finding(r, 'error', `Pod Security enforce level '${enforce}' is more permissive than its pods in dist/ need ('${needed}'): enforce '${needed}', or give the reason (PlatformNamespace reason, annotation ${POD_SECURITY_REASON})`)] : []),
     ...(missing.length ? [finding(r, 'warning', `labels ${missing.map((m) => `${POD_SECURITY}/${m}`).join(', ')} missing: set them to restricted to see violations early`)] : []),
   ];
 });

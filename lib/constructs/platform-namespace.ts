@@ -11,7 +11,16 @@ export interface PlatformNamespaceProps {
   readonly enforce: PodSecurityLevel;
   /** Holds data (PVCs): deleting the namespace would delete them, so ArgoCD must never prune it. @default false */
   readonly holdsData?: boolean;
+  /**
+   * Why the level is not `restricted`: which pods need what (often pods an operator creates, which
+   * dist/ does not hold and the policy check cannot see). Required below restricted, rendered as the
+   * POD_SECURITY_REASON annotation. @default - none: the level is restricted
+   */
+  readonly reason?: string;
 }
+
+/** The annotation saying why a namespace enforces less than restricted (the policy check requires it). */
+export const POD_SECURITY_REASON = 'pg-platform-gitops/pod-security-reason';
 
 /** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
 export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
@@ -28,10 +37,12 @@ export class PlatformNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
+    if (props.enforce !== 'restricted' && !props.reason) throw new Error(`namespace ${props.name} enforces '${props.enforce}': give the reason (which pods need it) in PlatformNamespace's reason`);
     this.resource = new KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: podSecurityLabels(props.enforce),
+        ...(props.reason ? { annotations: { [POD_SECURITY_REASON]: props.reason } } : {}),
       },
     });
     if (props.holdsData) protectData(this.resource);
