@@ -32,7 +32,7 @@ describe('MetalLB from its pinned native manifest', () => {
     expect(speaker.spec.template.spec.containers[0].image).toBe('quay.io/metallb/speaker:v0.13.11');
     expect(speaker.spec.template.metadata.annotations['pg-platform.io/runs-as-root']).toMatch(/NET_RAW/);
     const policy = checkPolicy(siteTree(balanced())).filter((f) => f.where.includes('metallb'));
-    expect(policy.map((f) => f.severity)).toEqual(['warning', 'warning']);
+    expect(policy.map((f) => f.severity)).toEqual(['warning']); // the root speaker; the privileged namespace gives its reason
   });
   test('IPAddressPool and L2Advertisement from the site, valid against the pinned CRDs', () => {
     expect((objectOf(apps, 'load-balancers', 'IPAddressPool', 'default') as any).spec).toEqual({ addresses: ['10.10.10.200-10.10.10.203'] });

@@ -20,7 +20,7 @@ export interface PlatformNamespaceProps {
 }
 
 /** The annotation saying why a namespace enforces less than restricted (the policy check requires it). */
-export const POD_SECURITY_REASON = 'pg-platform-gitops/pod-security-reason';
+export const POD_SECURITY_REASON = 'pg-platform.io/pod-security-reason';
 
 /** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
 export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
