@@ -50,6 +50,13 @@ const versions: TrainVersions = {
    * served by the v1.24–v1.27 repositories expired on 2024-11-02 (kubernetes/release#3818): take a newer one.
    */
   kubernetesKeyRepository: 'v1.35',
+  /**
+   * `npm run verify`'s throwaway control plane, built from source with Go: the kube-apiserver,
+   * kube-controller-manager and kube-scheduler release per Kubernetes minor (the sites' own patch
+   * releases), and kwok standing in for the nodes. etcd is Debian's etcd-server package.
+   */
+  verifyKubernetes: { '1.26': '1.26.2', '1.27': '1.27.3' },
+  kwok: 'v0.8.0',
 };
 
 export const RUNBOOK_2023: Train = {

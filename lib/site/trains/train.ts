@@ -32,6 +32,10 @@ export interface TrainVersions {
   readonly minio: string;
   readonly kes: string;
   readonly kubernetesKeyRepository: string;
+  /** `npm run verify`'s kube-apiserver, controller-manager and scheduler release per Kubernetes minor. */
+  readonly verifyKubernetes: Readonly<Record<string, string>>;
+  /** kwok, standing in for the kubelets in `npm run verify`. */
+  readonly kwok: string;
 }
 
 /** A single-string version: what a site may override (`versions: { spilo: '3.0-p2' }`). */

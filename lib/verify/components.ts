@@ -1,0 +1,142 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { isRecord } from '../check/objects';
+import { DEFAULT_TRAIN } from '../site/trains';
+
+const VERSIONS = DEFAULT_TRAIN.versions;
+
+/**
+ * The Go programs `npm run verify` runs, built from their pinned versions into
+ * `.build/tools/<component>-<version>/` (git-ignored) and rebuilt only when a version changes.
+ * Each gets a generated go.mod of its own under `.build/tools/src/`: Go resolves and checks every
+ * dependency against the module proxy and checksum database, as `go install` would.
+ */
+export interface Component {
+  /** `kubernetes-v1.26.2`: the cache folder. */
+  readonly id: string;
+  /** The generated go.mod. */
+  readonly goMod: () => string;
+  /** Package paths to build, and the binaries they give. */
+  readonly packages: readonly string[];
+  readonly binaries: readonly string[];
+  /** Files of a module's source concatenated into one file of the cache folder (kwok's stages). */
+  readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
+}
+
+export const TOOLS_DIR = resolve('.build/tools');
+
+/** The minor (`1.26`) of a Kubernetes version. */
+export const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
+
+/** The pinned control plane release for a site's Kubernetes version, or an error naming the catalog entry to add. */
+export function kubernetesRelease(siteVersion: string): string {
+  const release = VERSIONS.verifyKubernetes[minorOf(siteVersion)];
+  if (!release) {
+    throw new Error(`no verify control plane is pinned for Kubernetes ${minorOf(siteVersion)}: add '${minorOf(siteVersion)}': '${siteVersion}' to verifyKubernetes in lib/site/trains/runbook-2023.ts`);
+  }
+  return release;
+}
+
+function goModule(name: string, requires: string, replaces: readonly string[] = []): string {
+  const replace = replaces.length ? `\nreplace (\n${replaces.map((r) => `\t${r}\n`).join('')})\n` : '';
+  return `module verify/${name}\n\ngo 1.26\n\nrequire ${requires}\n${replace}`;
+}
+
+/**
+ * k8s.io/kubernetes cannot be `go install`ed: its go.mod replaces every k8s.io/* staging module with
+ * a folder of its own tree. Our go.mod replaces each with its published `v0.<minor>.<patch>`.
+ */
+function kubernetesGoMod(release: string): string {
+  const upstream = goModFile(`k8s.io/kubernetes@v${release}`);
+  const staging = [...readFileSync(upstream, 'utf8').matchAll(/^\s*(k8s\.io\/[a-z0-9-]+) => \.\/staging\//gm)].map((m) => m[1]);
+  if (staging.length === 0) throw new Error(`${upstream} names no staging modules: is it k8s.io/kubernetes' go.mod?`);
+  const [, minor, patch] = release.split('.');
+  return goModule('kubernetes', `k8s.io/kubernetes v${release}`, staging.map((m) => `${m} => ${m} v0.${minor}.${patch}`));
+}
+
+export function kubernetesComponent(release: string): Component {
+  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+  return { id: `kubernetes-v${release}`, goMod: () => kubernetesGoMod(release), packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`), binaries };
+}
+
+export const KWOK: Component = {
+  id: `kwok-${VERSIONS.kwok}`,
+  goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${VERSIONS.kwok}`),
+  packages: ['sigs.k8s.io/kwok/cmd/kwok'],
+  binaries: ['kwok'],
+  // kwok fakes nothing without stages: nodes become Ready and keep their heartbeat, scheduled pods Running, deleted pods go
+  asset: {
+    module: `sigs.k8s.io/kwok@${VERSIONS.kwok}`,
+    files: ['node/fast/node-initialize.yaml', 'node/heartbeat/node-heartbeat.yaml', 'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml']
+      .map((f) => `kustomize/stage/${f}`),
+    into: 'stages.yaml',
+  },
+};
+
+/** The same operator release the site runs (its `cmd` package is the operator's main). */
+export const POSTGRES_OPERATOR: Component = {
+  id: `postgres-operator-${VERSIONS.postgresOperator}`,
+  goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${VERSIONS.postgresOperator}`),
+  packages: ['github.com/zalando/postgres-operator/cmd'],
+  binaries: ['postgres-operator'],
+};
+
+/** Every component a site of this Kubernetes version needs. */
+export function componentsFor(siteVersion: string): Component[] {
+  return [kubernetesComponent(kubernetesRelease(siteVersion)), KWOK, POSTGRES_OPERATOR];
+}
+
+export const binaryPath = (c: Component, binary: string): string => join(TOOLS_DIR, c.id, binary);
+export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
+
+/** The go binary: on PATH, or Go's default install folder. */
+export function findGo(): string | undefined {
+  const candidates = [...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
+  return candidates.find((p) => existsSync(p));
+}
+
+export const GO_MISSING = 'Go (1.26 or newer) is needed to build the verify components: install it from https://go.dev/dl/ (or actions/setup-go) and put go on PATH';
+
+/** `go mod download -json`'s field (`GoMod`: its go.mod file, `Dir`: its source). */
+function downloaded(moduleAtVersion: string, field: 'GoMod' | 'Dir'): string {
+  const go = findGo();
+  if (!go) throw new Error(GO_MISSING);
+  const out = spawnSync(go, ['mod', 'download', '-json', moduleAtVersion], { encoding: 'utf8' });
+  const info: unknown = out.status === 0 ? JSON.parse(out.stdout) : undefined;
+  const value = isRecord(info) ? info[field] : undefined;
+  if (typeof value !== 'string') throw new Error(`go mod download ${moduleAtVersion} failed: ${out.stderr || out.stdout}`);
+  return value;
+}
+const goModFile = (moduleAtVersion: string): string => downloaded(moduleAtVersion, 'GoMod');
+
+function writeAsset(c: Component): void {
+  if (!c.asset) return;
+  const dir = downloaded(c.asset.module, 'Dir');
+  writeFileSync(binaryPath(c, c.asset.into), c.asset.files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n---\n') + '\n');
+}
+
+/** Build a component (logging to `.build/tools/<id>.log`); resolves with the seconds it took. */
+export async function build(c: Component): Promise<number> {
+  const go = findGo();
+  if (!go) throw new Error(GO_MISSING);
+  const src = join(TOOLS_DIR, 'src', c.id);
+  const out = join(TOOLS_DIR, c.id);
+  mkdirSync(src, { recursive: true });
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(src, 'go.mod'), c.goMod());
+  const log = join(TOOLS_DIR, `${c.id}.log`);
+  const started = Date.now();
+  // several packages build into a folder; a single one needs a file name (cmd/ would give `cmd`)
+  const target = c.packages.length > 1 ? `${out}/` : binaryPath(c, c.binaries[0]);
+  const code = await new Promise<number | null>((done) => {
+    const stream = createWriteStream(log);
+    const child = spawn(go, ['build', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', target, ...c.packages], { cwd: src, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(stream);
+    child.stderr.pipe(stream);
+    child.on('close', done);
+  });
+  if (code === 0) writeAsset(c);
+  if (code !== 0 || !isBuilt(c)) throw new Error(`building ${c.id} failed (exit ${code}): see ${log}`);
+  return (Date.now() - started) / 1000;
+}

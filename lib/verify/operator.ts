@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asArray, asRecord, type KubeObject, type RenderedObject } from '../check/objects';
+import { binaryPath, POSTGRES_OPERATOR } from './components';
+import { until, type Kube } from './kube';
+import { freePort, start, type Started } from './processes';
+
+/**
+ * The real Zalando postgres-operator, run outside the cluster against the throwaway API server,
+ * with the environment of our rendered Deployment and the data of our rendered ConfigMap. One
+ * change: `api_port` (its REST API, 8080 in a pod) gets a free loopback port, in a copy of the
+ * ConfigMap, so runs side by side do not collide.
+ */
+export interface OperatorSetup {
+  readonly deployment: KubeObject;
+  readonly configMap: KubeObject;
+}
+
+/** The operator Deployment (its container reads CONFIG_MAP_NAME) and the ConfigMap it names. */
+export function operatorSetup(objects: readonly RenderedObject[]): OperatorSetup | undefined {
+  for (const { obj } of objects) {
+    if (obj.kind !== 'Deployment') continue;
+    const containers = asArray(asRecord(asRecord(asRecord(obj.spec).template).spec).containers).map(asRecord);
+    const env = containers.flatMap((c) => asArray(c.env).map(asRecord));
+    const name = env.find((e) => e.name === 'CONFIG_MAP_NAME')?.value;
+    if (typeof name !== 'string') continue;
+    const [namespace, configName] = name.includes('/') ? name.split('/') : [obj.metadata.namespace, name];
+    const configMap = objects.find((o) => o.obj.kind === 'ConfigMap' && o.obj.metadata.name === configName && o.obj.metadata.namespace === namespace)?.obj;
+    if (configMap) return { deployment: obj, configMap };
+  }
+  return undefined;
+}
+
+export const configData = (configMap: KubeObject): Record<string, string> => asRecord(configMap.data) as Record<string, string>;
+
+/** Plain env values of the operator container (valueFrom metadata.namespace becomes the namespace). */
+function operatorEnv(deployment: KubeObject): Record<string, string> {
+  const containers = asArray(asRecord(asRecord(asRecord(deployment.spec).template).spec).containers).map(asRecord);
+  const env: Record<string, string> = {};
+  for (const e of containers.flatMap((c) => asArray(c.env).map(asRecord))) {
+    const field = asRecord(asRecord(e.valueFrom).fieldRef).fieldPath;
+    if (typeof e.value === 'string') env[String(e.name)] = e.value;
+    else if (field === 'metadata.namespace') env[String(e.name)] = deployment.metadata.namespace ?? 'default';
+  }
+  return env;
+}
+
+/**
+ * The operator as its Deployment keeps it: restarted when it exits (a pod's restartPolicy Always,
+ * the kubelet's CrashLoopBackOff), each run logging to a file of its own. `crashes` holds the last
+ * error line of every run that exited.
+ */
+export interface Operator {
+  readonly crashes: string[];
+  current: Started;
+  stopped: boolean;
+}
+
+export async function startOperator(kube: Kube, setup: OperatorSetup, dir: string, kubeconfig: string): Promise<Operator> {
+  const namespace = setup.configMap.metadata.namespace ?? 'default';
+  const name = `${setup.configMap.metadata.name}-verify`;
+  const copy = {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace },
+    data: { ...configData(setup.configMap), api_port: String(await freePort()) },
+  };
+  const r = await kube.send('POST', `/api/v1/namespaces/${namespace}/configmaps`, copy);
+  if (r.status >= 300) throw new Error(`could not create the operator's ConfigMap copy: ${String(r.body.message)}`);
+  const env = { ...operatorEnv(setup.deployment), OPERATOR_NAMESPACE: namespace, CONFIG_MAP_NAME: `${namespace}/${name}` };
+  const run = (n: number) => start('postgres-operator', binaryPath(POSTGRES_OPERATOR, 'postgres-operator'),
+    ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'], join(dir, `postgres-operator-${n}.log`), env);
+  const operator: Operator = { crashes: [], current: run(0), stopped: false };
+  const supervise = (p: Started) => p.child.once('exit', () => {
+    if (operator.stopped) return;
+    operator.crashes.push(operatorErrors(p.log).pop() ?? `exited (${String(p.exited)})`);
+    setTimeout(() => {
+      if (operator.stopped) return;
+      operator.current = run(operator.crashes.length);
+      supervise(operator.current);
+    }, 1000);
+  });
+  supervise(operator.current);
+  return operator;
+}
+
+/**
+ * Secrets the site creates at deploy time (never in git) that the operator waits for: the
+ * `pod_environment_secret` (the backups' S3 keys) in every cluster's namespace, made here empty.
+ * Without it the operator waits `resource_check_timeout` before it makes a StatefulSet.
+ */
+export function deployTimeSecrets(config: Record<string, string>, clusters: readonly KubeObject[]): KubeObject[] {
+  const name = config.pod_environment_secret;
+  if (!name) return [];
+  const namespaces = [...new Set(clusters.map((c) => c.metadata.namespace ?? 'default'))].sort();
+  return namespaces.map((namespace) => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, annotations: { 'verify.pg-gitops/placeholder': 'created at deploy time; empty here' } }, type: 'Opaque',
+  }));
+}
+
+/** What the operator must create for one `postgresql` cluster, and whether it did. */
+export interface ClusterObjects {
+  readonly cluster: string;
+  readonly missing: readonly string[];
+}
+
+function expectedObjects(cluster: KubeObject, config: Record<string, string>): { what: string; path: string }[] {
+  const ns = cluster.metadata.namespace ?? 'default';
+  const name = cluster.metadata.name;
+  const pdb = (config.pdb_name_format ?? 'postgres-{cluster}-pdb').replace('{cluster}', name);
+  const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${name}`);
+  return [
+    { what: `StatefulSet ${ns}/${name}`, path: `/apis/apps/v1/namespaces/${ns}/statefulsets/${name}` },
+    { what: `Service ${ns}/${name}`, path: `/api/v1/namespaces/${ns}/services/${name}` },
+    { what: `Service ${ns}/${name}-repl`, path: `/api/v1/namespaces/${ns}/services/${name}-repl` },
+    { what: `PodDisruptionBudget ${ns}/${pdb}`, path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb}` },
+    { what: `credential Secrets (label ${decodeURIComponent(label)})`, path: `/api/v1/namespaces/${ns}/secrets?labelSelector=${label}` },
+  ];
+}
+
+async function exists(kube: Kube, path: string): Promise<boolean> {
+  const body = await kube.get(path);
+  return body !== undefined && (!Array.isArray(body.items) || body.items.length > 0);
+}
+
+/**
+ * Patroni's one act the operator waits for: labelling each running Spilo pod with its role
+ * (`pod_role_label`: the first master, the others replicas). No Patroni runs here, so the harness does it.
+ */
+export async function labelRoles(kube: Kube, config: Record<string, string>): Promise<void> {
+  const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
+  const roleLabel = config.pod_role_label ?? 'spilo-role';
+  for (const pod of await kube.list(`/api/v1/pods?labelSelector=${encodeURIComponent(`${key}=${value},!${roleLabel}`)}`)) {
+    const meta = asRecord(pod.metadata);
+    if (asRecord(pod.status).phase !== 'Running') continue;
+    const role = String(meta.name).endsWith('-0') ? 'master' : 'replica';
+    await kube.send('PATCH', `/api/v1/namespaces/${String(meta.namespace)}/pods/${String(meta.name)}`, { metadata: { labels: { [roleLabel]: role } } }, 'application/merge-patch+json');
+  }
+}
+
+/** Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets and PodDisruptionBudget. */
+export async function awaitClusters(kube: Kube, clusters: readonly KubeObject[], config: Record<string, string>, seconds: number, tick: () => Promise<void>): Promise<ClusterObjects[]> {
+  const check = async () => Promise.all(clusters.map(async (c) => {
+    const expected = expectedObjects(c, config);
+    const found = await Promise.all(expected.map((e) => exists(kube, e.path)));
+    return { cluster: `${c.metadata.namespace}/${c.metadata.name}`, missing: expected.filter((_, i) => !found[i]).map((e) => e.what) };
+  }));
+  return (await until(seconds, async () => {
+    await tick();
+    await labelRoles(kube, config);
+    const state = await check();
+    return state.every((s) => s.missing.length === 0) ? state : undefined;
+  }, 500)) ?? check();
+}
+
+const logLines = (log: string): string[] => {
+  try { return readFileSync(log, 'utf8').split('\n'); } catch { return []; }
+};
+
+/** The operator's error lines (logrus text or JSON), verbatim. */
+export const operatorErrors = (log: string): string[] => logLines(log).filter((l) => /level=(error|fatal)|"level":"(error|fatal)"/.test(l));
+
+/** The API server's Pod Security warnings on what the operator created (client-go logs them). */
+export const operatorWarnings = (log: string): string[] => [...new Set(logLines(log)
+  .map((l) => /warnings\.go:\d+\] (.*)$/.exec(l)?.[1]).filter((w): w is string => w !== undefined))];

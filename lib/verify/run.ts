@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SiteTree } from '../check/findings';
+import type { KubeObject } from '../check/objects';
+import { defaultsOf } from '../site/defaults';
+import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
+import { placementAssertions, statefulSetAssertions, type Assertion } from './asserts';
+import { kubernetesRelease } from './components';
+import { startControlPlane, stopControlPlane } from './control-plane';
+import { messageOf, until } from './kube';
+import { kwokNodes } from './nodes';
+import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator } from './operator';
+import { awaitPlacement, provision, type PodResult, type ShortWorkload } from './placement';
+import { probes as probesOf } from './probes';
+import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from './sync-plan';
+
+/** Operator errors from talking to Patroni, which cannot run here (no Spilo container). */
+const NEEDS_PATRONI = /Patroni API|patroni returned|could not get member data/i;
+/** Refusals for want of a CRD or service account that an Application outside dist/ would bring. */
+const MISSING_DEPENDENCY = /does not serve .* no CustomResourceDefinition|error looking up service account/;
+
+export interface VerifyReport {
+  readonly site: string;
+  readonly kubernetes: string;
+  readonly nodes: number;
+  readonly objects: readonly ObjectResult[];
+  /** Applications and folders that could not be verified, and why. */
+  readonly notVerified: readonly string[];
+  readonly clusters: readonly ClusterObjects[];
+  readonly operatorErrors: readonly string[];
+  /** Runs of the operator that exited and were restarted, as its pod would be: their last error line. */
+  readonly operatorCrashes: readonly string[];
+  /** The API server's warnings on the operator's writes (Pod Security `would violate`). */
+  readonly operatorWarnings: readonly string[];
+  readonly pods: readonly PodResult[];
+  readonly short: readonly ShortWorkload[];
+  /** Placement settled before the time bound. */
+  readonly settled: boolean;
+  readonly assertions: readonly Assertion[];
+  readonly seconds: number;
+  readonly ok: boolean;
+}
+
+export interface VerifyOptions {
+  /** Keep the temp folder (logs, certificates, etcd) instead of deleting it. */
+  readonly keep?: boolean;
+  /** Time bounds, seconds. */
+  readonly operatorSeconds?: number;
+  readonly placementSeconds?: number;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+  /** After the checks, before the control plane stops: day-2 operations run here. */
+  readonly live?: (live: LiveSite) => Promise<void>;
+}
+
+/** The running control plane of a verify run, for day-2 operations. */
+export interface LiveSite {
+  readonly kube: import('./kube').Kube;
+  readonly dir: string;
+}
+
+/**
+ * Verify one site: a throwaway control plane of its Kubernetes version, its nodes as kwok nodes,
+ * dist/<site>/ applied as ArgoCD would, the real Zalando operator, placement probes for the
+ * operators that cannot run, then the runbook's facts checked on the live objects.
+ */
+export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const { site } = tree;
+  const release = kubernetesRelease(site.kubernetes.version);
+  const dir = mkdtempSync(join(tmpdir(), `verify-${site.name}-`));
+  const cp = await startControlPlane(dir, site.kubernetes.version, defaultsOf(site).serviceSubnet, site.kubernetes.podSubnet);
+  const { kube } = cp;
+  let operator: Operator | undefined;
+  try {
+    log(`control plane v${release} up in ${cp.startSeconds.toFixed(1)} s (${dir})`);
+    const objects: ObjectResult[] = [];
+    const nodes = kwokNodes(site);
+    for (const node of nodes) {
+      const r = await kube.send('POST', '/api/v1/nodes', node);
+      if (r.status >= 300) objects.push({ where: `node ${node.metadata.name}`, verdict: 'rejected', message: messageOf(r), warnings: r.warnings });
+    }
+    await until(30, async () => ((await kube.list('/api/v1/nodes')).filter((n) => JSON.stringify(n.status).includes('"type":"Ready","status":"True"')).length === nodes.length ? true : undefined));
+    for (const r of bootstrapObjects(site.name)) objects.push(await applyObject(kube, r, false));
+    const plan = syncPlan(tree);
+    const notVerified = [
+      ...plan.filter((a) => a.notRendered).map((a) => `Application ${a.app}: ${a.notRendered}`),
+      ...unsyncedFolders(tree, plan).map((f) => `dist/${site.name}/${f}/: no Application syncs this folder`),
+    ];
+    const setup = operatorSetup(tree.objects);
+    const clusters: KubeObject[] = tree.objects.filter((o) => o.obj.kind === 'postgresql').map((o) => o.obj);
+    const config = setup ? configData(setup.configMap) : {};
+    for (const wave of waves(plan)) {
+      const synced: Synced[] = [];
+      for (const app of wave) {
+        synced.push(...await syncApplication(kube, app));
+        if (setup && !operator && app.objects.some((o) => o.obj === setup.deployment)) {
+          operator = await startOperator(kube, setup, dir, cp.kubeconfig);
+          log('postgres-operator started');
+        }
+      }
+      // the deploy-time Secrets, once their namespace exists (errors are left to the operator's wait to report)
+      for (const secret of deployTimeSecrets(config, clusters)) await kube.send('POST', `/api/v1/namespaces/${secret.metadata.namespace}/secrets`, secret);
+      const results = await retryWave(kube, synced);
+      objects.push(...results);
+      log(`synced ${wave.map((a) => a.app).join(', ')} (wave ${wave[0].wave}): ${results.length} objects, ${results.filter((r) => r.verdict === 'rejected').length} rejected`);
+    }
+    const probes = probesOf(tree.objects);
+    for (const probe of probes) for (const pod of probe.pods) objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
+    const clusterObjects = operator ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube)) : [];
+    if (clusters.length && !operator) notVerified.push('postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/');
+    log('operator objects checked; waiting for placement');
+    const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
+    const assertions = [
+      ...(operator ? await statefulSetAssertions(kube, clusters, config) : []),
+      ...placementAssertions(placement.pods, probes, config, nodes),
+    ];
+    const allErrors = operator ? operatorErrors(operator.current.log) : [];
+    const errors = allErrors.filter((e) => !NEEDS_PATRONI.test(e));
+    notVerified.push(...[...new Set(allErrors.filter((e) => NEEDS_PATRONI.test(e)).map(() => 'the operator\'s calls to Patroni (restarts, member data): no Spilo container runs here'))]);
+    // what fails only because an Application is not rendered into dist/ (its CRDs, its service accounts) is not verified, not refused
+    const unrendered = plan.filter((a) => a.notRendered).map((a) => a.app);
+    const fromUnrendered = (message: string | undefined) => unrendered.length > 0 && MISSING_DEPENDENCY.test(message ?? '');
+    const dependsOn = `it needs objects of Application(s) ${unrendered.join(', ')}, not rendered into dist/`;
+    notVerified.push(...objects.filter((o) => o.verdict === 'rejected' && fromUnrendered(o.message)).map((o) => `${o.where}: ${o.message}: ${dependsOn}`));
+    notVerified.push(...placement.short.filter((w) => fromUnrendered(w.message)).map((w) => `${w.workload}: ${w.message}: ${dependsOn}`));
+    const kept = objects.filter((o) => !(o.verdict === 'rejected' && fromUnrendered(o.message)));
+    const short = placement.short.filter((w) => !fromUnrendered(w.message));
+    if (options.live) await options.live({ kube, dir });
+    const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0
+      && placement.pods.every((p) => p.node) && clusterObjects.every((c) => c.missing.length === 0) && errors.length === 0
+      && assertions.every((a) => a.ok);
+    return {
+      site: site.name, kubernetes: release, nodes: nodes.length, objects: kept, notVerified, clusters: clusterObjects, operatorErrors: errors, operatorCrashes: operator?.crashes ?? [], operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
+      pods: placement.pods, short, settled: placement.settled, assertions, seconds: (Date.now() - started) / 1000, ok,
+    };
+  } finally {
+    if (operator) operator.stopped = true;
+    await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
