@@ -64,7 +64,7 @@ export const lab: Site = {
         databases: { orders: 'orders_owner' },
         parameters: { max_connections: '200', shared_buffers: '2GB' },
         resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-        maintenanceWindows: ['Sun:01:00-Sun:04:00'],
+        maintenanceWindows: ['Sun:01:00-04:00'],
         // pgbouncer in front of the primary (orders-pooler) and the replicas (orders-pooler-repl),
         // one pod per postgres node; 2 x 80 server connections stay below max_connections
         enableConnectionPooler: true,

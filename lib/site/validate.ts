@@ -32,7 +32,11 @@ export class SiteValidationError extends Error {
   }
 }
 
-const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d$/;
+/**
+ * What postgres-operator v1.9.0 parses (pkg/apis/acid.zalan.do/v1/marshal.go): a weekday on the start only. Its CRD's pattern
+ * also admits `Sun:01:00-Sun:04:00`, which the API server accepts and the operator then cannot read: it ignores the whole cluster.
+ */
+const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 /** `1.26.2` → [1, 26, 2]; undefined when not `major.minor.patch`. */
 export function parseVersion(v: string): [number, number, number] | undefined {
@@ -164,7 +168,7 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
     issues.push({ path: `${p}.securityContext`, message: 'Spilo must not run as root (uid/gid 0): use the image\'s postgres user, 101/103' });
   }
   (pg.maintenanceWindows ?? []).forEach((w, m) => {
-    if (!MAINTENANCE_WINDOW.test(w)) issues.push({ path: `${p}.maintenanceWindows[${m}]`, message: `'${w}' is not a window: write 'HH:MM-HH:MM' or 'Sat:00:00-Sat:04:00' (UTC)` });
+    if (!MAINTENANCE_WINDOW.test(w)) issues.push({ path: `${p}.maintenanceWindows[${m}]`, message: `'${w}' is not a window the operator reads: write 'HH:MM-HH:MM' or 'Sat:00:00-04:00' (UTC; a weekday on the start only)` });
   });
 }
 
