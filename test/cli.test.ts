@@ -20,7 +20,7 @@ const npm = (...args: string[]) => sh('npm', ['run', '--silent', ...args]);
 
 describe('every npm run command', () => {
   test('the commands are the ones this suite knows', () => {
-    expect(COMMANDS).toEqual(['synth', 'new-site', 'schema', 'import', 'tools', 'host-config', 'bench', 'check', 'diff', 'report', 'images', 'docs:operations']);
+    expect(COMMANDS).toEqual(['synth', 'new-site', 'schema', 'import', 'tools', 'host-config', 'bench', 'check', 'verify', 'diff', 'report', 'images', 'docs:operations']);
   });
   test.concurrent.each(COMMANDS)('%s has --help with its flags and exit codes', async (script) => {
     const run = await npm(script, '--', '--help');

@@ -136,19 +136,30 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
   }
 }
 
-/** Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets and PodDisruptionBudget. */
+/** A pod of the cluster the scheduler refused: the operator waits on its pods, so nothing more will come. */
+async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, string>): Promise<boolean> {
+  const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${cluster.metadata.name}`);
+  const pods = await kube.list(`/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`);
+  return pods.some((p) => asArray(asRecord(p.status).conditions).map(asRecord).some((c) => c.type === 'PodScheduled' && c.status === 'False'));
+}
+
+/**
+ * Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets and
+ * PodDisruptionBudget, or until one of its pods is unschedulable (the operator then waits on it).
+ */
 export async function awaitClusters(kube: Kube, clusters: readonly KubeObject[], config: Record<string, string>, seconds: number, tick: () => Promise<void>): Promise<ClusterObjects[]> {
   const check = async () => Promise.all(clusters.map(async (c) => {
     const expected = expectedObjects(c, config);
     const found = await Promise.all(expected.map((e) => exists(kube, e.path)));
-    return { cluster: `${c.metadata.namespace}/${c.metadata.name}`, missing: expected.filter((_, i) => !found[i]).map((e) => e.what) };
+    return { cluster: `${c.metadata.namespace}/${c.metadata.name}`, missing: expected.filter((_, i) => !found[i]).map((e) => e.what), blocked: await blocked(kube, c, config) };
   }));
-  return (await until(seconds, async () => {
+  const final = (await until(seconds, async () => {
     await tick();
     await labelRoles(kube, config);
     const state = await check();
-    return state.every((s) => s.missing.length === 0) ? state : undefined;
-  }, 500)) ?? check();
+    return state.every((s) => s.missing.length === 0 || s.blocked) ? state : undefined;
+  }, 500)) ?? await check();
+  return final.map(({ cluster, missing }) => ({ cluster, missing }));
 }
 
 const logLines = (log: string): string[] => {
