@@ -31,15 +31,20 @@ describe('GitHub workflows', () => {
     expect(validate(bad).status).not.toBe(0);
   });
 
-  test('ci: Debian tools, npm ci, synth freshness, tests, checks, in that order', () => {
+  test('ci: Debian tools, npm ci, synth freshness, verify components, tests, checks, in that order', () => {
     const ci = workflow('ci.yml');
     const steps = runs(ci).split('\n');
     const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s));
     // under CI=true a missing checker fails the tests instead of skipping them
-    expect(steps[0]).toMatch(/apt-get install .*shellcheck cloud-init .*postgresql$/);
+    expect(steps[0]).toMatch(/apt-get install .*shellcheck cloud-init .*etcd-server postgresql$/);
     expect(at(/^npm ci$/)).toBe(1);
     expect(steps[at(/npm run synth/)]).toMatch(/^npm run synth && git diff --exit-code && test -z "\$\(git status --porcelain -- dist host-bootstrap docs\/sites\)"$/);
-    expect(at(/^npm test$/)).toBeGreaterThan(at(/npm run synth/));
+    // verify's Go components: Go from setup-go, built before the tests, cached per pinned version
+    const uses = Object.values(ci.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''));
+    expect(uses.some((u) => u.startsWith('actions/setup-go@'))).toBe(true);
+    expect(Object.values(ci.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('actions/cache@'))?.with?.key).toContain("hashFiles('lib/site/versions.ts'");
+    expect(at(/^npm run verify -- --build$/)).toBeGreaterThan(at(/npm run synth/));
+    expect(at(/^npm test$/)).toBeGreaterThan(at(/^npm run verify -- --build$/));
     expect(at(/^npm run check$/)).toBeGreaterThan(at(/^npm test$/));
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
@@ -63,11 +68,17 @@ describe('GitHub workflows', () => {
     expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
   });
 
-  test('e2e-kind: applies namespaces and CRDs before the rest, on demand or when dist/ changes', () => {
+  test('e2e-kind: installs ArgoCD at the pinned version and lets it sync the root Application from this commit, on demand or when dist/ changes', () => {
     const e2e = workflow('e2e-kind.yml');
     expect(Object.keys(e2e.on).sort()).toEqual(['pull_request', 'workflow_dispatch']);
     const text = runs(e2e);
-    expect(text.indexOf("-name 'namespace-*.yaml'")).toBeLessThan(text.indexOf('kubectl apply --server-side -R -f "dist/$SITE"'));
-    expect(text).toContain('kubectl wait --for condition=established');
+    expect(text).toContain('VERSIONS.argocd');
+    expect(text).toContain('argo-cd/$ARGOCD/manifests/install.yaml');
+    // ArgoCD reads this commit (served by git daemon), not the site's real remote
+    expect(text.indexOf('git daemon')).toBeLessThan(text.indexOf('kubectl apply -f "dist/$SITE/argocd/"'));
+    expect(text).toContain("--for=jsonpath='{.status.sync.status}'=Synced \"application/$SITE-root\"");
+    // nothing applied around ArgoCD, and no PostgreSQL of the runner used
+    expect(text).not.toMatch(/kubectl apply --server-side -R -f "dist/);
+    expect(text).not.toMatch(/psql|pg_ctl|postgresql/);
   });
 });

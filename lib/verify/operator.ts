@@ -136,11 +136,15 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
   }
 }
 
-/** A pod of the cluster the scheduler refused: the operator waits on its pods, so nothing more will come. */
+/**
+ * A pod of the cluster the scheduler refused: the operator waits on its pods, so nothing more will
+ * come. Not while its claims are still unbound: the harness is about to provision them.
+ */
 async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, string>): Promise<boolean> {
   const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${cluster.metadata.name}`);
   const pods = await kube.list(`/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`);
-  return pods.some((p) => asArray(asRecord(p.status).conditions).map(asRecord).some((c) => c.type === 'PodScheduled' && c.status === 'False'));
+  return pods.some((p) => asArray(asRecord(p.status).conditions).map(asRecord)
+    .some((c) => c.type === 'PodScheduled' && c.status === 'False' && !/unbound immediate PersistentVolumeClaims/.test(String(c.message))));
 }
 
 /**

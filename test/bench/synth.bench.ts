@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: cost of `npm run synth` and `npm run check`, measured in throwaway copies of the project.
+ * `npm run bench`: cost of `npm run synth`, `npm run check` and `npm run verify`, measured in throwaway copies of the project.
  *
  * 1. the POC/lab app with our toolchain (esbuild bundle + node) vs the cdk8s default
  *    (`cdk8s synth` running `npx ts-node main.ts`, as `cdk8s init` sets it up) on the same app;
@@ -7,6 +7,7 @@
  * 3. generated sites (test/support/scaled-site.ts) with 10, 100 and 1,000 Postgres clusters on
  *    3 + clusters/10 Postgres nodes: CPU of a synth that writes everything, per-cluster slopes
  *    (linear: the slope does not grow), and `npm run check` on the 1,000-cluster site.
+ * 4. `npm run verify` per rendered site, once its components are built.
  * Benchmarks, not tests: nothing here asserts, it prints numbers (CPU = user + sys of the child).
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,10 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
+import { parseTree, readTrees } from '../../lib/check/objects';
+import { loadSites } from '../../lib/sites/load';
+import { missingComponents } from '../../lib/verify/control-plane';
+import { verifySite } from '../../lib/verify/run';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -62,12 +67,12 @@ function generatedSite(clusters: number): string {
 
 const SPEC: CliSpec = {
   script: 'bench',
-  summary: 'Synth timings in throwaway copies of the project: ours vs the cdk8s default toolchain, a re-run with nothing changed, generated sites of 10, 100 and 1,000 clusters, and npm run check on the largest. Prints numbers, asserts nothing. BENCH_RUNS sets the runs per measure (default 5).',
+  summary: 'Synth timings in throwaway copies of the project: ours vs the cdk8s default toolchain, a re-run with nothing changed, generated sites of 10, 100 and 1,000 clusters, npm run check on the largest, and npm run verify per rendered site (once its components are built). Prints numbers, asserts nothing. BENCH_RUNS sets the runs per measure (default 5).',
   exitCodes: { 1: 'a measured command failed' },
   failure: { prefix: 'bench failed: ', code: 1 },
 };
 
-runCli(SPEC, cliCommand(SPEC), () => {
+runCli(SPEC, cliCommand(SPEC), async () => {
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const app = copy();
   // a full render each time: without the stamp of the last synth (lib/synth/stamp.ts), as cdk8s synth always renders
@@ -97,4 +102,19 @@ runCli(SPEC, cliCommand(SPEC), () => {
   spawnSync('git', ['init', '-q'], { cwd: large });
   const check = median(large, 'npm run --silent check');
   console.log(`npm run check on the 1,000-cluster site: ${ms(check.wall)} wall, ${ms(check.cpu)} CPU`);
+  await benchVerify();
 });
+
+/** `npm run verify` per site under dist/, one after the other (target: under 60 s per site once the components are built). */
+async function benchVerify(): Promise<void> {
+  const trees = readTrees(join(ROOT, 'dist'));
+  for (const site of loadSites().filter((s) => trees.has(s.name))) {
+    const missing = missingComponents(site.kubernetes.version);
+    if (missing.length) {
+      console.log(`npm run verify -- --site ${site.name}: not measured (${missing.join('; ')})`);
+      continue;
+    }
+    const report = await verifySite({ site, objects: parseTree(site.name, trees.get(site.name)!) });
+    console.log(`npm run verify -- --site ${site.name}: ${report.seconds.toFixed(1)} s (${report.objects.length} objects, ${report.pods.length} pods, ${report.ok ? 'passed' : 'FAILED'})`);
+  }
+}
