@@ -8,7 +8,7 @@ import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced
 import { placementAssertions, statefulSetAssertions, type Assertion } from './asserts';
 import { kubernetesRelease } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
-import { messageOf, until } from './kube';
+import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
 import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator } from './operator';
 import { awaitPlacement, provision, type PodResult, type ShortWorkload } from './placement';
@@ -56,7 +56,7 @@ export interface VerifyOptions {
 
 /** The running control plane of a verify run, for day-2 operations. */
 export interface LiveSite {
-  readonly kube: import('./kube').Kube;
+  readonly kube: Kube;
   readonly dir: string;
 }
 
