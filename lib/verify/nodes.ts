@@ -4,6 +4,12 @@ import { nodeRegistration } from '../bootstrap/kubeadm';
 import type { Site, SiteNode } from '../site/model';
 import { parseQuantity } from '../site/quantity';
 
+/**
+ * The kubelet reports its root filesystem as ephemeral-storage; the site model has no root disk
+ * size, so every node registers this much (the static check does not count ephemeral storage either).
+ */
+export const ASSUMED_EPHEMERAL_STORAGE = '100Gi';
+
 /** kwok fakes the kubelet of every node carrying this annotation. */
 export const KWOK_ANNOTATION = { 'kwok.x-k8s.io/node': 'fake' } as const;
 
@@ -39,8 +45,10 @@ export function kwokNode(node: SiteNode): KubeObject {
     },
     spec: { taints: registration.taints.map((t) => ({ key: t.key, effect: t.effect })) },
     status: {
-      capacity: { cpu: String(node.cpu), memory: String(memory), pods: '110' },
-      allocatable: { cpu: `${Math.floor((node.cpu - reserve.cpu) * 1000)}m`, memory: String(Math.floor(memory - reserve.memory)), pods: '110' },
+      capacity: { cpu: String(node.cpu), memory: String(memory), pods: '110', 'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE },
+      allocatable: {
+        cpu: `${Math.floor((node.cpu - reserve.cpu) * 1000)}m`, memory: String(Math.floor(memory - reserve.memory)), pods: '110', 'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE,
+      },
       addresses: [{ type: 'InternalIP', address: node.address }, { type: 'Hostname', address: node.name }],
     },
   };
