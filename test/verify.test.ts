@@ -26,7 +26,7 @@ describe('verify: what it builds and registers', () => {
     }
   });
   test('fails on a Kubernetes minor without a pinned control plane, naming the catalog entry', () => {
-    expect(() => kubernetesRelease('1.31.0')).toThrow(/add '1.31': '1.31.0' to verifyKubernetes in lib\/site\/versions.ts/);
+    expect(() => kubernetesRelease('1.31.0')).toThrow(/add '1.31': '1.31.0' to verifyKubernetes in lib\/site\/trains\/runbook-2023.ts/);
   });
   test('a kwok node is the node as kubeadm join registers it: name, node-labels, taints, allocatable after the capacity check\'s reserve', () => {
     const storage = poc.nodes.find((n) => n.roles.includes('storage'))!;
