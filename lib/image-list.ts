@@ -3,6 +3,7 @@ import { argoCdInstallImages } from './bootstrap/argocd';
 import { flannelManifests } from './bootstrap/flannel';
 import { KUBERNETES_REGISTRY } from './bootstrap/kubeadm';
 import { imagesOf } from './images';
+import { kubeVipManifest } from './bootstrap/kube-vip';
 import { bootstrapOf, kubernetesMinorOf } from './site/bootstrap';
 import type { Site } from './site/model';
 import { catalogOf, type Catalog } from './site/catalog';
@@ -44,6 +45,7 @@ export function siteImages(site: Site): NeededImage[] {
     if (obj.kind !== 'CustomResourceDefinition') imagesOf(obj).forEach(({ image }) => add(image, `dist/${file.split('/')[0]}`));
   }
   kubeadmImages(catalogOf(site), site.kubernetes.version).forEach((image) => add(image, 'kubeadm'));
+  if (kubeVipManifest(upstream)) add(catalogOf(site).images.kubeVip, 'kube-vip');
   flannelManifests(upstream).flatMap((m) => imagesOf(m)).forEach(({ image }) => add(image, 'flannel'));
   if (bootstrapOf(site).installArgoCd) {
     argoCdInstallImages().forEach((image) => add(image, 'argocd install'));

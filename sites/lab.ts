@@ -1,6 +1,6 @@
 import type { Site, SiteNode } from '../lib/site/model';
 
-/** A larger, air-gapped example site: three of each worker kind, two disks per storage node, Kubernetes 1.27. */
+/** A larger, air-gapped example site: three control planes on a virtual IP, three of each worker kind, two disks per storage node, pooled clusters, MetalLB load balancers, Kubernetes 1.27. */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
   name, address, roles, cpu: 4, memory: '16Gi',
   disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
@@ -9,10 +9,13 @@ const node = (name: string, address: string, roles: SiteNode['roles'], disks: nu
 export const lab: Site = {
   name: 'lab',
   release: 'runbook-2023',
-  kubernetes: { version: '1.27.3', controlPlaneEndpoint: 'k8s-api.lab.example.org:6443', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+  kubernetes: { version: '1.27.3', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
   nodes: [
+    // three control planes (stacked etcd) behind the virtual IP 10.20.0.9, which kube-vip announces
     { name: 'lab-cp1', address: '10.20.0.10', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
+    { name: 'lab-cp2', address: '10.20.0.11', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
+    { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
     node('lab-pg1', '10.20.0.21', ['postgres'], 0),
     node('lab-pg2', '10.20.0.22', ['postgres'], 0),
     node('lab-pg3', '10.20.0.23', ['postgres'], 0),

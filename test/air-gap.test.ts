@@ -87,11 +87,11 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     expect(files.size).toBe(lab.nodes.length);
     const found = [...files].flatMap(([file, text]) => publicReferences(lab, `host-bootstrap/lab/${file}`, text.split('\n').map((line, i) => ({ path: `line ${i + 1}`, text: line }))));
     expect(found).toEqual([]);
-    // and the embedded manifests' images are mirrored (Flannel's, from the pinned kube-flannel.yml)
+    // and the embedded manifests' images are mirrored (Flannel's, from the pinned kube-flannel.yml, and kube-vip's)
     const cp = files.get('lab-cp1.yaml') ?? '';
     const images = [...cp.matchAll(/image: (\S+)/g)].map((m) => m[1]);
     expect(images.length).toBeGreaterThanOrEqual(2);
-    for (const image of images) expect(image.startsWith(`${mirrors.registry}/docker.io/flannel/`), image).toBe(true);
+    for (const image of images) expect(image.startsWith(`${mirrors.registry}/docker.io/flannel/`) || image === `${mirrors.registry}/${catalogOf(lab).images.kubeVip}`, image).toBe(true);
   });
 
   test('the node pulls the control plane and every other image through the mirror', () => {

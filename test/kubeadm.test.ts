@@ -112,9 +112,9 @@ describe.each([
   });
 });
 
-test('lab: Kubernetes v1.27.3 behind its DNS endpoint, workers join through it', () => {
-  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.27.3', controlPlaneEndpoint: 'k8s-api.lab.example.org:6443', clusterName: 'lab' });
-  expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('k8s-api.lab.example.org:6443');
+test('lab: Kubernetes v1.27.3 behind its virtual IP, workers join through it', () => {
+  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.27.3', controlPlaneEndpoint: '10.20.0.9:6443', clusterName: 'lab' });
+  expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.20.0.9:6443');
 });
 
 test('an endpoint without a port gets the API server\'s 6443', () => {

@@ -9,6 +9,7 @@ import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
 import type { BootstrapStep } from './step';
+import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, kubeVipManifest } from './kube-vip';
 
 /**
  * kubeadm.k8s.io/v1beta3 (Kubernetes 1.22–1.30) and kubelet.config.k8s.io/v1beta1, the fields
@@ -172,9 +173,15 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
   const command = init
     ? `kubeadm init --config "$config"${sharesCertificates(site) ? ' --upload-certs' : ''}`
     : 'kubeadm join --config "$config"';
+  // the virtual IP: kube-vip starts with the first control plane's static Pods, so kubeadm init
+  // reaches the API through it; a joining control plane adds it once joined (join wants an empty
+  // manifests folder, and kube-vip reads the admin.conf that join writes)
+  const vip = node.roles.includes('control-plane') ? kubeVipManifest(site) : undefined;
+  const vipFiles = vip ? [file(init ? KUBE_VIP_MANIFEST : KUBE_VIP_STAGED, vip, '0600')] : [];
+  const afterJoin = vip && !init ? [`install -m 0600 ${KUBE_VIP_STAGED} ${KUBE_VIP_MANIFEST}`] : [];
   return {
     name: init ? '40-kubeadm-init.sh' : '40-kubeadm-join.sh',
-    files: [file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600')],
+    files: [file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'), ...vipFiles],
     script: bashScript(`${init ? 'Initialise the cluster' : 'Join the cluster'} with the kubeadm config cloud-init wrote (no phase skipped).`, [
       `config=${KUBEADM_CONFIG}`,
       'if [ -f /etc/kubernetes/kubelet.conf ]; then',
@@ -186,6 +193,7 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
       '  exit 1',
       'fi',
       command,
+      ...afterJoin,
     ]),
   };
 }

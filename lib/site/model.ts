@@ -47,6 +47,7 @@ export const KubernetesSchema = z.strictObject({
   controlPlaneEndpoint: z.string().describe("Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address"),
   podSubnet: z.string().describe("Pod network CIDR (Flannel's default is 10.244.0.0/16)"),
   serviceSubnet: z.string().optional().describe("Service CIDR. Default: '10.96.0.0/12' (kubeadm's)"),
+  vipInterface: z.string().optional().describe("With several control planes behind a virtual IP (controlPlaneEndpoint an address of no node): the control planes' network interface kube-vip announces it on, e.g. 'ens18'. Required then"),
 });
 export type KubernetesSpec = z.infer<typeof KubernetesSchema>;
 

@@ -13,6 +13,7 @@ import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
 import { validatePooler } from './pooler';
+import { validateControlPlaneVip } from './control-plane';
 import { validateClusterLoadBalancers, validateLoadBalancers } from './load-balancers';
 import { schemaIssues } from './schema-kit';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
@@ -233,5 +234,6 @@ function siteRules(site: Site): SiteIssue[] {
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateLoadBalancers(site));
   issues.push(...validateCompatibility(site));
+  issues.push(...validateControlPlaneVip(site));
   return issues;
 }

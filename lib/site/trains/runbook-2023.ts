@@ -23,6 +23,8 @@ const versions: TrainVersions = {
    * upstream states only "1.13 or later" (TRAINS.md).
    */
   metallb: 'v0.13.11',
+  /** kube-vip, the control plane's virtual IP as a static Pod (ARP); v0.6.2 predates the super-admin.conf change of kubeadm 1.29 (TRAINS.md). */
+  kubeVip: 'v0.6.2',
   postgresExporter: 'v0.13.2',
   argocd: 'v2.7.7',
   flannel: 'v0.22.0',
@@ -76,6 +78,7 @@ export const RUNBOOK_2023: Train = {
     prometheus: 'quay.io/prometheus/prometheus:v2.46.0',
     /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
     grafana: 'grafana/grafana:9.5.3',
+    kubeVip: `ghcr.io/kube-vip/kube-vip:${v.kubeVip}`,
   }),
   /**
    * From ../shared/upstream/TRAINS.md. postgres-operator v1.9.0 states no Kubernetes range (client-go

@@ -18,6 +18,7 @@ export interface TrainVersions {
   readonly minioOperator: string;
   readonly kubePrometheus: string;
   readonly metallb: string;
+  readonly kubeVip: string;
   readonly postgresExporter: string;
   readonly argocd: string;
   readonly flannel: string;
@@ -63,6 +64,7 @@ export interface TrainImages {
   readonly postgresExporter: string;
   readonly prometheus: string;
   readonly grafana: string;
+  readonly kubeVip: string;
 }
 
 /** Where upstream says it: `owner/repo@tag:path:line` and the words quoted. */
