@@ -139,10 +139,11 @@ describe('the control plane endpoint and etcd quorum', () => {
       expect.stringMatching(/^kubernetes\.controlPlaneEndpoint: 10\.10\.10\.30 is the address of node 'debian-cp': with 2 control planes the endpoint must be a load-balanced address/),
     ]);
   });
-  test('three control planes behind a VIP are accepted', () => {
+  test('three control planes behind a VIP (and the interface kube-vip announces it on) are accepted', () => {
     expect(issuesOf((s) => {
       s.nodes.push(cp('debian-cp2', '10.10.10.28'), cp('debian-cp3', '10.10.10.29'));
       s.kubernetes.controlPlaneEndpoint = '10.10.10.100:6443';
+      s.kubernetes.vipInterface = 'ens18'; // kube-vip announces the VIP on it
     })).toEqual([]);
   });
 });
