@@ -11,6 +11,8 @@ export function newSiteYaml(name: string): string {
 # docs/sites/${name}/. Every key is described in ${SITE_SCHEMA_FILE} (editors complete and check it);
 # a misspelt key or a wrong type is refused with its path before anything is written.
 name: ${name}
+release: runbook-2023                  # the release train (lib/site/trains/): its versions and what they support
+# versions: { spilo: 3.0-p2 }         # single versions over the train's, for this site only
 
 kubernetes:
   version: 1.26.2                      # a version with pinned schemas and packages (lib/site/trains/runbook-2023.ts)
