@@ -99,7 +99,7 @@ describe('pruneSites', () => {
     put(join(base, 'dist', 'poc', 'a.yaml'), 'x');
     put(join(base, 'dist', 'gone', 'a.yaml'), 'x');
     put(join(base, 'host-bootstrap', 'gone', 'n.yaml'), 'x');
-    expect(pruneSites(base, ROOTS, new Set(['poc', 'lab']))).toEqual([
+    expect(pruneSites(base, ROOTS, new Set(['poc', 'kept-without-trees']))).toEqual([
       "dist/gone: removed (site 'gone' is no longer in the source)",
       "host-bootstrap/gone: removed (site 'gone' is no longer in the source)",
     ]);
