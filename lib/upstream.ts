@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
-import { cachedText } from './build-cache';
+import { cachedText } from './synth/build-cache';
 import { DEFAULT_TRAIN } from './site/trains';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { cliCommand, collect, runCli, type CliSpec } from '../lib/cli';
 import type { Finding } from '../lib/check/findings';
-import { readTrees } from '../lib/check/objects';
+import { readTrees } from '../lib/core/file-tree';
 import { SITE_CHECKS, checkTrees, formatFindings } from '../lib/check/run';
 import { scanSecrets, trackedFiles } from '../lib/check/secret-scan';
 import { loadSites } from '../lib/sites/load';

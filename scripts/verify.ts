@@ -5,7 +5,8 @@
  * what the real components accept, admit and place.
  */
 import { cliCommand, collect, runCli, type CliSpec } from '../lib/cli';
-import { parseTree, readTrees } from '../lib/check/objects';
+import { parseTree } from '../lib/core/objects';
+import { readTrees } from '../lib/core/file-tree';
 import { loadSites } from '../lib/sites/load';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { build, componentsFor, isBuilt } from '../lib/verify/components';

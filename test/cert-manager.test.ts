@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { podTemplateOf } from '../lib/check/workloads';
-import { imagesOf } from '../lib/images';
+import { imagesOf } from '../lib/core/images';
 import { PINNED_VERSIONS as VERSIONS } from '../lib/upstream';
 import { poc } from '../sites/poc';
 import { UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';

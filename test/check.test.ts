@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readTrees } from '../lib/check/objects';
+import { readTrees } from '../lib/core/file-tree';
 import { checkTrees, formatFindings } from '../lib/check/run';
 import { checkSchemas } from '../lib/check/schema-check';
 import { scanSecrets } from '../lib/check/secret-scan';

@@ -1,10 +1,11 @@
 import { App, Chart } from 'cdk8s';
-import { PlatformNamespace, POD_SECURITY_REASON } from '../lib/constructs/platform-namespace';
+import { PlatformNamespace } from '../lib/constructs/platform-namespace';
+import { POD_SECURITY_REASON } from '../lib/core/annotations';
 import { describe, expect, test } from 'vitest';
 import { checkAppProjects } from '../lib/check/app-project';
 import type { Finding } from '../lib/check/findings';
 import { POLICY_RULES, checkPolicy, hardeningGaps, unpinnedReason } from '../lib/check/policy';
-import { imagesOf } from '../lib/images';
+import { imagesOf } from '../lib/core/images';
 import { SITES } from '../lib/sites';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
@@ -211,7 +212,7 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
   });
   test('fails on a dist folder no Application syncs', () => {
     const tree = withObjects(siteTree(strictLab), 'unsynced', { ...cephCluster(), metadata: { name: 'rook-ceph', namespace: 'postgres' } });
-    expect(messages(granted(tree))[0]).toBe('error lab/unsynced: no Application syncs dist/lab/unsynced: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one');
+    expect(messages(granted(tree))[0]).toBe('error lab/unsynced: no Application syncs dist/lab/unsynced: ArgoCD never applies it; add its chart to a component in lib/components/ so ArgoCdChart renders one');
   });
   test('fails on an Application whose source is outside dist/ (an upstream chart ArgoCD would render unseen), and on what the project grants it', () => {
     const external = {
@@ -224,7 +225,7 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       o.spec.sourceRepos.push('https://charts.example.org/release');
     });
     expect(messages(granted(tree))).toEqual([
-      'error lab/argocd: Application argocd/some-upstream: its source is not a dist/lab/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of buildSite (upstream charts: lib/upstream.ts UPSTREAM_CHARTS)',
+      'error lab/argocd: Application argocd/some-upstream: its source is not a dist/lab/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of a component (lib/components/; upstream charts: lib/upstream.ts UPSTREAM_CHARTS)',
       'error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
     ]);
   });

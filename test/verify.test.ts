@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkTrees } from '../lib/check/run';
-import { parseTree, readTrees } from '../lib/check/objects';
+import { parseTree } from '../lib/core/objects';
+import { readTrees } from '../lib/core/file-tree';
 import { systemReserve } from '../lib/check/capacity';
 import { nodeRegistration } from '../lib/bootstrap/kubeadm';
 import { SITES } from '../lib/sites';

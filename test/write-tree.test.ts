@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { cachedText } from '../lib/build-cache';
+import { cachedText } from '../lib/synth/build-cache';
 import { pruneSites, recoverTrees, writeSiteTrees } from '../lib/synth/write-tree';
 import { writeFileAtomic } from '../lib/write/atomic';
 

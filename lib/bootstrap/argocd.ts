@@ -1,10 +1,10 @@
 import { dump } from 'js-yaml';
 import { Application } from '../../imports/argoproj.io';
-import { ARGOCD_NAMESPACE, rootApplication } from '../charts/argocd';
+import { ARGOCD_NAMESPACE, rootApplication } from '../site/gitops';
 import { siteUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
-import { imagesOf } from '../images';
+import { imagesOf } from '../core/images';
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 import { bashScript, file, shq } from './cloud-config';
 import { ADMIN_KUBECONFIG, bootstrapPath, type BootstrapStep } from './step';

@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import { mapImages } from '../images';
+import { mapImages } from '../core/images';
 import { siteImage } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { UPSTREAM, loadUpstreamYaml, type Manifest } from '../upstream';

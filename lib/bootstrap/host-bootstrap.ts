@@ -1,6 +1,6 @@
 import { bootstrapOf, initNode } from '../site/bootstrap';
 import type { Site, SiteNode } from '../site/model';
-import type { FileTree } from '../synth/render';
+import type { FileTree } from '../core/file-tree';
 import { argoCdStep } from './argocd';
 import { file, renderCloudConfig, type CloudConfig } from './cloud-config';
 import { configureContainerdStep } from './containerd';

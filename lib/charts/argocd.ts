@@ -1,33 +1,14 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application, AppProject, type ApplicationProps } from '../../imports/argoproj.io';
+import { Application, AppProject } from '../../imports/argoproj.io';
 import { KubeConfigMap } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
 import type { Site } from '../site/model';
 import { HEALTH_CHECKS } from './argocd-health';
-import { byText } from '../order';
+import { byText } from '../core/order';
 import { siteSource } from '../sites/load';
-
-export const ARGOCD_NAMESPACE = 'argocd';
-const IN_CLUSTER = 'https://kubernetes.default.svc';
-
-/**
- * The root app-of-apps: this folder, so Applications, project and settings are themselves
- * GitOps-managed. The first control plane's cloud-init applies it (lib/bootstrap/argocd.ts).
- */
-export function rootApplication(site: Site): ApplicationProps {
-  return {
-    metadata: { name: `${site.name}-root`, namespace: ARGOCD_NAMESPACE },
-    spec: {
-      project: 'default',
-      source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/argocd` },
-      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
-    },
-  };
-}
-
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+import { groupOf } from '../core/objects';
+import { ARGOCD_NAMESPACE, IN_CLUSTER, rootApplication } from '../site/gitops';
 
 /**
  * The site's ArgoCD wiring: an AppProject that grants exactly the kinds and namespaces the

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { IpAddressPool, L2Advertisement } from '../../imports/metallb.io';
 import { IntOrString, KubeService } from '../../imports/k8s';
-import { ROOT_REASON } from '../check/policy';
+import { ROOT_REASON } from '../core/annotations';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';

@@ -9,12 +9,12 @@ import { WAVES } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
-import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from '../postgres-backups';
+import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from './postgres-backups';
 import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
 import { UPSTREAM } from '../upstream';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';

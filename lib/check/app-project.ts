@@ -1,6 +1,7 @@
 import type { Finding, SiteTree } from './findings';
-import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
-import { byText } from '../order';
+import { asArray, asRecord } from '../core/records';
+import { groupKind, where, type RenderedObject } from '../core/objects';
+import { byText } from '../core/order';
 
 /**
  * The AppProject grants only what its Applications need: the cluster-scoped and namespaced
@@ -56,7 +57,7 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
   const { needs, externals } = needsOf(tree, apps);
   const out: Finding[] = externals.map((app) => ({
     check: 'policy', severity: 'error', where: `${tree.site.name}/${where(app)}`,
-    message: `its source is not a dist/${tree.site.name}/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of buildSite (upstream charts: lib/upstream.ts UPSTREAM_CHARTS)`,
+    message: `its source is not a dist/${tree.site.name}/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of a component (lib/components/; upstream charts: lib/upstream.ts UPSTREAM_CHARTS)`,
   }));
   const at = `${tree.site.name}/${where(project)}`;
   const report = (severity: Finding['severity'], message: string) => out.push({ check: 'policy', severity, where: at, message });
@@ -95,7 +96,7 @@ function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
     .flatMap((o) => sourcesOf(o.obj).map((s) => String(s.path ?? '').replace(/\/$/, ''))));
   return [...new Set(objects.map((o) => o.app))].filter((app) => !synced.has(`dist/${site.name}/${app}`)).map((app) => ({
     check: 'policy', severity: 'error' as const, where: `${site.name}/${app}`,
-    message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to buildSite so ArgoCdChart renders one`,
+    message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to a component in lib/components/ so ArgoCdChart renders one`,
   }));
 }
 

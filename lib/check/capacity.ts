@@ -1,9 +1,9 @@
 import type { Finding, SiteTree } from './findings';
-import { where, type RenderedObject } from './objects';
+import { where, type RenderedObject } from '../core/objects';
 import { eligible, schedulingNodes, type Placement, type SchedulingNode } from './scheduling';
 import { systemPods } from './system-pods';
 import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /**
  * Capacity per node: the requests of what is pinned there (and of the per-node system pods)

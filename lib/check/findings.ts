@@ -1,5 +1,5 @@
 import type { Site } from '../site/model';
-import type { RenderedObject } from './objects';
+import type { RenderedObject } from '../core/objects';
 
 /** error fails `npm run check`; warning and note are printed only. */
 export type Severity = 'error' | 'warning' | 'note';

@@ -1,5 +1,5 @@
 import type { Finding, SiteTree } from './findings';
-import { where } from './objects';
+import { where } from '../core/objects';
 import { eligible, explainRejections, schedulingNodes, type SchedulingNode } from './scheduling';
 import { workloadsOf, type Workload } from './workloads';
 

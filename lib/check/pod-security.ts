@@ -1,4 +1,4 @@
-import { asArray, asRecord } from './objects';
+import { asArray, asRecord } from '../core/records';
 
 /**
  * The Pod Security Standards (v1.26) that admission enforces per namespace

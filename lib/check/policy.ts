@@ -2,11 +2,12 @@ import { checkAppProjects } from './app-project';
 import type { Finding, SiteTree } from './findings';
 import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
-import { asArray, asRecord, groupKind, where, type RenderedObject } from './objects';
+import { asArray, asRecord } from '../core/records';
+import { groupKind, where, type RenderedObject } from '../core/objects';
 import { podTemplateOf } from './workloads';
-import { POD_SECURITY_REASON } from '../constructs/platform-namespace';
-import { imagesOf } from '../images';
-import { byText } from '../order';
+import { POD_SECURITY_REASON, ROOT_REASON } from '../core/annotations';
+import { imagesOf } from '../core/images';
+import { byText } from '../core/order';
 
 /**
  * House policy over the rendered objects: pinned images, hardened containers with limits,
@@ -50,8 +51,6 @@ export function hardeningGaps(podSpec: Record<string, unknown>, container: Recor
   return gaps;
 }
 
-/** A pod that must run as root says why in this template annotation; the check then warns with the reason. */
-export const ROOT_REASON = 'pg-platform.io/runs-as-root';
 const ROOT_GAP = 'runAsNonRoot: true (or a non-zero runAsUser)';
 
 const containersHardened: Rule = ({ objects }) => objects.flatMap((r) => {

@@ -1,8 +1,8 @@
 import type { Site } from '../site/model';
-import type { FileTree } from '../synth/render';
+import type { FileTree } from '../core/file-tree';
 import { checkCapacity } from './capacity';
 import type { Finding, SiteCheck } from './findings';
-import { parseTree } from './objects';
+import { parseTree } from '../core/objects';
 import { checkPlacement } from './placement';
 import { checkPolicy } from './policy';
 import { checkSchemas } from './schema-check';

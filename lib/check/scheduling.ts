@@ -1,8 +1,8 @@
 import type { Site } from '../site/model';
 import { parseQuantity } from '../site/quantity';
 import { nodeLabels, registeredTaints } from '../site/roles';
-import { asArray, asRecord } from './objects';
-import { byText } from '../order';
+import { asArray, asRecord } from '../core/records';
+import { byText } from '../core/order';
 
 /**
  * The scheduler's view of the site's nodes (labels, taints, size) and of a pod's placement

@@ -1,5 +1,5 @@
 import type { Finding, SiteTree } from './findings';
-import { where } from './objects';
+import { where } from '../core/objects';
 import { SchemaValidator, schemaVersionFor } from './schemas';
 
 const validators = new Map<string, SchemaValidator>();

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from './findings';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /**
  * No secret values in the files git tracks (or would track): secretlint with its recommended

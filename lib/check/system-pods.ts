@@ -1,5 +1,5 @@
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
-import type { KubeObject, RenderedObject } from './objects';
+import type { KubeObject, RenderedObject } from '../core/objects';
 import { CONTROL_PLANE_TAINT } from '../site/roles';
 
 /**

@@ -1,6 +1,7 @@
 import { DEFAULTS, poolerName, poolersOf } from '../site/defaults';
 import { isQuantity, parseQuantity } from '../site/quantity';
-import { asArray, asRecord, groupKind, type KubeObject, type RenderedObject } from './objects';
+import { asArray, asRecord } from '../core/records';
+import { groupKind, type KubeObject, type RenderedObject } from '../core/objects';
 import type { Placement } from './scheduling';
 
 /**

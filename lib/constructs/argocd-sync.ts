@@ -1,5 +1,6 @@
 import type { ApiObject } from 'cdk8s';
-import { byText } from '../order';
+import { SYNC_OPTIONS, SYNC_WAVE } from '../core/annotations';
+import { byText } from '../core/order';
 
 /**
  * ArgoCD v2.7 per-resource sync options (argocd.argoproj.io/sync-options) and waves.
@@ -13,8 +14,6 @@ export type SyncOption =
   /** CRs whose CRD another Application installs: skip the first sync's dry run */
   | 'SkipDryRunOnMissingResource=true';
 
-export const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Ordered waves: what must exist before what (PITFALLS.md). */
 export const WAVES = {

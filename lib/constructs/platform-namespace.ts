@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
+import { POD_SECURITY_REASON } from '../core/annotations';
 import { protectData } from './argocd-sync';
 
 /** Pod Security Standards level (pod-security.kubernetes.io). */
@@ -19,8 +20,6 @@ export interface PlatformNamespaceProps {
   readonly reason?: string;
 }
 
-/** The annotation saying why a namespace enforces less than restricted (the policy check requires it). */
-export const POD_SECURITY_REASON = 'pg-platform.io/pod-security-reason';
 
 /** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
 export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {

@@ -1,6 +1,6 @@
-import { asArray, asRecord } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
 import type { Manifest } from '../upstream';
-import { SYNC_WAVE } from './argocd-sync';
+import { SYNC_WAVE } from '../core/annotations';
 import { HARDENED_POD, RESTRICTED_CONTAINER } from './hardening';
 
 /**

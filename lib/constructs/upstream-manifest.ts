@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { loadUpstreamYaml, type Manifest, type UpstreamFile } from '../upstream';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /** The objects of a pinned upstream file, optionally filtered, as plain data. */
 export function upstreamObjects(file: UpstreamFile, filter: (m: Manifest) => boolean = () => true): Manifest[] {

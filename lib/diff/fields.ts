@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isRecord } from '../check/objects';
-import { byText } from '../order';
+import { isRecord } from '../core/records';
+import { byText } from '../core/order';
 
 /** One changed field: `before` or `after` is undefined when the field is added or removed. */
 export interface FieldChange {

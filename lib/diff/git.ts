@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTrees } from '../check/objects';
+import { readTrees } from '../core/file-tree';
 
 /** The rendered tree (path under dist/ → YAML) of a git revision, or of the working tree. */
 function git(root: string, args: readonly string[], input?: string): Buffer {

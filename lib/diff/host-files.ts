@@ -1,6 +1,6 @@
 import { structuredPatch } from 'diff';
 import type { Action } from './semantic';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /**
  * Line diffs of host-bootstrap/<site>/<node>.yaml (cloud-init user-data). cloud-init runs once,

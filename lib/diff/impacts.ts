@@ -1,5 +1,6 @@
 import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearing';
-import { asArray, asRecord, describe, groupKind, type KubeObject } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
+import { describe, groupKind, type KubeObject } from '../core/objects';
 import { DEFAULTS, poolerName } from '../site/defaults';
 import { parseQuantity, isQuantity } from '../site/quantity';
 import type { FieldChange } from './fields';

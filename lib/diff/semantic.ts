@@ -1,8 +1,8 @@
-import { groupKind, parseTree, type KubeObject } from '../check/objects';
-import type { FileTree } from '../synth/render';
+import { groupKind, parseTree, type KubeObject } from '../core/objects';
+import type { FileTree } from '../core/file-tree';
 import { fieldChanges, type FieldChange } from './fields';
 import { impactsOf, type Impact } from './impacts';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /**
  * The semantic diff of two rendered trees (path under dist/ → YAML), object by object:

@@ -7,7 +7,7 @@ import { diffFiles, type FileDiff } from '../diff/host-files';
 import { diffTrees, type TreeDiff } from '../diff/semantic';
 import type { Site } from '../site/model';
 import { runModule, type SiteFile } from '../sites/load';
-import type { FileTree } from '../synth/render';
+import type { FileTree } from '../core/file-tree';
 import type { Operation, SourceEdit } from './catalog';
 
 /**

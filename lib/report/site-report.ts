@@ -1,14 +1,15 @@
 import { cpuText, memoryText, siteLoad, type SiteLoad } from '../check/capacity';
-import { asRecord, groupKind, parseTree, type RenderedObject } from '../check/objects';
-import { imagesOf } from '../images';
+import { asRecord } from '../core/records';
+import { groupKind, parseTree, type RenderedObject } from '../core/objects';
+import { imagesOf } from '../core/images';
 import { taintText, type SchedulingNode } from '../check/scheduling';
-import { SYNC_WAVE } from '../constructs/argocd-sync';
+import { SYNC_WAVE } from '../core/annotations';
 import type { Workload } from '../check/workloads';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
 import { compatibilityWarnings } from '../site/compatibility';
-import type { FileTree } from '../synth/render';
-import { byText } from '../order';
+import type { FileTree } from '../core/file-tree';
+import { byText } from '../core/order';
 import { siteSource } from '../sites/load';
 
 /**

@@ -1,5 +1,5 @@
 import type { PostgresClusterSpec, ResourceAmounts, Site } from './model';
-import { byText } from '../order';
+import { byText } from '../core/order';
 
 /** Site-wide defaults, resolved in one place so charts and validation agree. */
 export const DEFAULTS = {

@@ -5,7 +5,7 @@ import { buildSync } from 'esbuild';
 import { load } from 'js-yaml';
 import type { Site } from '../site/model';
 import { SiteValidationError, validateSite, type SiteIssue } from '../site/validate';
-import { byText } from '../order';
+import { byText } from '../core/order';
 import { PROJECT_ROOT } from '../upstream';
 
 /**

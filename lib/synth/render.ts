@@ -1,19 +1,16 @@
 import { dump } from 'js-yaml';
 import { version as jsYamlVersion } from 'js-yaml/package.json';
-import { buildSite } from '../build-site';
+import { buildSite } from '../components/build';
 import type { AppChart } from '../constructs/app-chart';
-import { mapImages } from '../images';
+import { mapImages } from '../core/images';
 import { mirrorImage } from '../site/mirrors';
-import type { KubeObject, RenderedObject } from '../check/objects';
+import type { FileTree } from '../core/file-tree';
+import type { KubeObject, RenderedObject } from '../core/objects';
 import type { Site } from '../site/model';
 import { PROJECT_ROOT } from '../upstream';
-import { cachedText } from '../build-cache';
-import { byText } from '../order';
+import { cachedText } from './build-cache';
+import { byText } from '../core/order';
 import { siteSource } from '../sites/load';
-
-/** Rendered files of one tree, relative path → content. */
-export type FileTree = Map<string, string>;
-
 
 const DUMP_OPTIONS = { noRefs: true, lineWidth: -1 };
 /** What else decides the YAML text: a js-yaml upgrade must not reuse an older version's dumps. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { byText } from '../order';
+import { byText } from '../core/order';
 import { writeFileAtomic } from '../write/atomic';
 import type { TreeWrite } from './write-tree';
 

@@ -1,9 +1,9 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { sortedText } from '../order';
+import { sortedText } from '../core/order';
 import { alive, flushToDisk, fsyncDir, writeFileAtomic } from '../write/atomic';
 import { killPoint } from '../write/kill-point';
-import type { FileTree } from './render';
+import type { FileTree } from '../core/file-tree';
 
 /**
  * Writing a site's trees (dist/<site>, host-bootstrap/<site>, docs/sites/<site>) so that they

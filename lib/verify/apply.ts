@@ -1,4 +1,5 @@
-import { asArray, asRecord, describe, type KubeObject, type RenderedObject } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
+import { describe, type KubeObject, type RenderedObject } from '../core/objects';
 import { messageOf, until, type Kube, type Reply } from './kube';
 import { hasSyncOption, type AppSync } from './sync-plan';
 

@@ -1,4 +1,5 @@
-import { asArray, asRecord, groupKind, type KubeObject } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
+import { groupKind, type KubeObject } from '../core/objects';
 import { roleLabel } from '../site/roles';
 import type { NodeRole } from '../site/model';
 import type { Kube } from './kube';

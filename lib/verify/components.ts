@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { isRecord } from '../check/objects';
+import { isRecord } from '../core/records';
 import { DEFAULT_TRAIN } from '../site/trains';
 
 const VERSIONS = DEFAULT_TRAIN.versions;

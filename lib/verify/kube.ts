@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import type { KubeObject } from '../check/objects';
-import { isRecord } from '../check/objects';
+import type { KubeObject } from '../core/objects';
+import { isRecord } from '../core/records';
 import type { Pki } from './pki';
 
 /** What the API server answered: status, parsed body, and its `Warning` headers (Pod Security, deprecations). */

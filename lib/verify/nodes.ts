@@ -1,4 +1,4 @@
-import type { KubeObject } from '../check/objects';
+import type { KubeObject } from '../core/objects';
 import { systemReserve } from '../check/capacity';
 import { nodeRegistration } from '../bootstrap/kubeadm';
 import type { Site, SiteNode } from '../site/model';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asArray, asRecord, type KubeObject, type RenderedObject } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
+import { type KubeObject, type RenderedObject } from '../core/objects';
 import { binaryPath, POSTGRES_OPERATOR } from './components';
 import { until, type Kube } from './kube';
 import { freePort, start, type Started } from './processes';

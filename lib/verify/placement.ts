@@ -1,4 +1,4 @@
-import { asArray, asRecord } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
 import type { Kube } from './kube';
 
 /** Where one pod went: its node, or the scheduler's reason verbatim. */

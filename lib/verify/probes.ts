@@ -1,4 +1,5 @@
-import { asRecord, groupKind, type KubeObject, type RenderedObject } from '../check/objects';
+import { asRecord } from '../core/records';
+import { groupKind, type KubeObject, type RenderedObject } from '../core/objects';
 import { podTemplateOf, workloadsOf, type Workload } from '../check/workloads';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SiteTree } from '../check/findings';
-import type { KubeObject } from '../check/objects';
+import type { KubeObject } from '../core/objects';
 import { defaultsOf } from '../site/defaults';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
 import { placementAssertions, statefulSetAssertions, type Assertion } from './asserts';

@@ -1,7 +1,8 @@
-import { asArray, asRecord, type KubeObject, type RenderedObject } from '../check/objects';
+import { asArray, asRecord } from '../core/records';
+import { type KubeObject, type RenderedObject } from '../core/objects';
 import type { SiteTree } from '../check/findings';
 import { systemPods } from '../check/system-pods';
-import { SYNC_OPTIONS, SYNC_WAVE } from '../constructs/argocd-sync';
+import { SYNC_OPTIONS, SYNC_WAVE } from '../core/annotations';
 import { UPSTREAM, loadUpstreamYaml } from '../upstream';
 
 /**

@@ -15,7 +15,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
-import { parseTree, readTrees } from '../../lib/check/objects';
+import { parseTree } from '../../lib/core/objects';
+import { readTrees } from '../../lib/core/file-tree';
 import { loadSites } from '../../lib/sites/load';
 import { missingComponents } from '../../lib/verify/control-plane';
 import { verifySite } from '../../lib/verify/run';

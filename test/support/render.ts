@@ -1,6 +1,7 @@
 import { load } from 'js-yaml';
 import type { Site } from '../../lib/site/model';
-import { renderManifests, type FileTree } from '../../lib/synth/render';
+import { renderManifests } from '../../lib/synth/render';
+import { type FileTree } from '../../lib/core/file-tree';
 
 /** A rendered Kubernetes object as plain data (tests narrow further with `as`). */
 export interface K8sObject {

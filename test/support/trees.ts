@@ -1,5 +1,5 @@
 import type { SiteTree } from '../../lib/check/findings';
-import { parseTree, type KubeObject, type RenderedObject } from '../../lib/check/objects';
+import { parseTree, type KubeObject, type RenderedObject } from '../../lib/core/objects';
 import type { Site } from '../../lib/site/model';
 import { requiredNodeAffinity, roleToleration } from '../../lib/site/roles';
 import { toYaml } from '../../lib/synth/render';

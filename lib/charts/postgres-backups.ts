@@ -1,7 +1,7 @@
-import { BACKUP_DEFAULTS } from './site/backups';
-import { minioOf } from './site/minio';
-import type { Site } from './site/model';
-import { byText } from './order';
+import { BACKUP_DEFAULTS } from '../site/backups';
+import { minioOf } from '../site/minio';
+import type { Site } from '../site/model';
+import { byText } from '../core/order';
 
 /** The pod environment ConfigMap (in the operator namespace) every Spilo pod receives. */
 export const POD_ENVIRONMENT_CONFIGMAP = 'postgres-pod-config';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeTempFiles, writeFileAtomic } from './write/atomic';
+import { removeTempFiles, writeFileAtomic } from '../write/atomic';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const cleaned = new Set<string>();

@@ -1,4 +1,4 @@
-import { isRecord } from './check/objects';
+import { isRecord } from './records';
 
 /**
  * Image references inside rendered objects, found by key: `image`, `dockerImage`,

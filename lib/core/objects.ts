@@ -1,8 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { load } from 'js-yaml';
-import type { FileTree } from '../synth/render';
-import { byText } from '../order';
+import { byText } from './order';
+import { isRecord } from './records';
 
 /** A rendered Kubernetes object as plain data: checks narrow the rest of its fields themselves. */
 export interface KubeObject {
@@ -38,13 +36,6 @@ export function describe(obj: KubeObject): string {
 /** `<app>/<Kind> <ns>/<name>`, how findings and diffs name an object. */
 export const where = (r: RenderedObject): string => `${r.app}: ${describe(r.obj)}`;
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export const asRecord = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
-export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
 function isKubeObject(doc: unknown): doc is KubeObject {
   return isRecord(doc) && typeof doc.kind === 'string' && typeof doc.apiVersion === 'string' && isRecord(doc.metadata);
 }
@@ -56,21 +47,4 @@ export function parseTree(site: string, files: ReadonlyMap<string, string>): Ren
     if (!isKubeObject(doc)) throw new Error(`${site}/${file} is not a Kubernetes object (apiVersion, kind and metadata are required)`);
     return { site, app: file.split('/')[0], file, obj: doc };
   });
-}
-
-/** Every file under `<root>/<site>/`, per site, as synth would have rendered it. */
-export function readTrees(root: string): Map<string, FileTree> {
-  const trees = new Map<string, FileTree>();
-  if (!existsSync(root)) return trees;
-  for (const site of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byText)) {
-    const dir = join(root, site);
-    const files: FileTree = new Map();
-    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (!e.isFile() || !/\.ya?ml$/.test(e.name)) continue;
-      const path = join(e.parentPath ?? e.path, e.name);
-      files.set(relative(dir, path), readFileSync(path, 'utf8'));
-    }
-    trees.set(site, files);
-  }
-  return trees;
 }

@@ -1,0 +1,33 @@
+import type { App } from 'cdk8s';
+import type { AppChart } from '../constructs/app-chart';
+import type { Site } from '../site/model';
+
+/** One image a component's cluster pulls that no rendered object names (the bootstrap's), and who pulls it. */
+export interface ComponentImage {
+  readonly image: string;
+  /** For `npm run images`: `kubeadm`, `flannel`, `argocd install`… */
+  readonly usedBy: string;
+}
+
+/**
+ * One platform component: everything the generator knows of it, in one file under lib/components/.
+ * `buildSite` renders the charts of the enabled ones in registry order (lib/components/index.ts),
+ * `npm run images` adds their images to those the rendered objects name.
+ *
+ * Each chart is one ArgoCD Application and one dist/<site>/<app>/ folder, and carries its own sync
+ * wave (WAVES in lib/constructs/argocd-sync.ts): a component's operator and the resources it
+ * reconciles sync in different waves.
+ */
+export interface Component {
+  /** The component's name: its file under lib/components/ (kebab-case). */
+  readonly name: string;
+  /** Whether the site runs it; a disabled component renders nothing and pulls nothing. */
+  readonly enabled: (site: Site) => boolean;
+  /**
+   * Its charts, added to `app` (one Application each). The charts already added, earlier in the
+   * registry, are `app.charts`: ArgoCD's, last, lists them.
+   */
+  readonly charts: (app: App, site: Site) => readonly AppChart[];
+  /** Images its cluster pulls beyond those its rendered objects name. @default - none */
+  readonly images?: (site: Site) => readonly ComponentImage[];
+}

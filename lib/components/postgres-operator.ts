@@ -1,0 +1,9 @@
+import { PostgresOperatorChart } from '../charts/postgres-operator';
+import type { Component } from './component';
+
+/** Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment. Every site runs it. */
+export const postgresOperator: Component = {
+  name: 'postgres-operator',
+  enabled: () => true,
+  charts: (app, site) => [new PostgresOperatorChart(app, site)],
+};
