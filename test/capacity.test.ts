@@ -5,7 +5,9 @@ import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
 import { scaledSite } from './support/scaled-site';
-import { cephCluster, hardenedDeployment, siteTree, withObjects } from './support/trees';
+import { cephCluster, hardenedDeployment, siteTree, withChanged, withObjects } from './support/trees';
+import { workloadsOf } from '../lib/check/workloads';
+import { DATA_PRIORITY_CLASS } from '../lib/site/priority';
 
 const Mi = 2 ** 20;
 /** poc without its Ceph and MinIO: the crafted workloads below stand alone on the nodes. */
@@ -103,6 +105,29 @@ describe('capacity', () => {
     const big = siteTree(withSite(poc, (s) => { s.monitoring.prometheus = { replicas: 2, resources: { requests: { cpu: '1', memory: '4Gi' } } }; }));
     expect(checkCapacity(big).filter((f) => f.severity === 'error').map((f) => [f.where, f.message]))
       .toEqual([['poc/monitoring: Prometheus monitoring/k8s', expect.stringMatching(/^Prometheus servers of k8s request 1\.01 CPU \/ 4\.05Gi per pod: only 0 of 2 fit/)]]);
+  });
+
+  test('pinned pods whose nodes the floating pods of earlier sync waves fill first: the Tenant without its PriorityClass', () => {
+    const tree = siteTree(poc);
+    const tenant = tree.objects.find((o) => o.obj.kind === 'Tenant')!;
+    expect(workloadsOf(tenant).map((w) => w.priorityClassName)).toEqual([DATA_PRIORITY_CLASS.name]);
+    const broken = withChanged(tree, 'Tenant', 'minio', (o) => { delete o.spec.priorityClassName; });
+    const findings = checkCapacity(broken).filter((f) => f.severity === 'error');
+    expect(findings.map((f) => f.where)).toEqual(['poc/minio: Tenant minio/minio']);
+    // the 4 servers (1Gi each, wave 0) would fit on the 4 s3 nodes alone; cert-manager and the operators (waves -2/-1) came first
+    expect(findings[0].message).toMatch(/^MinIO servers of pool pool-0 request 500m CPU \/ 1Gi per pod: only 0 of 4 find room when they come \(app minio\): .*dnumminioworker1: .*\(cert-manager\).*PriorityClass above theirs/);
+    // with it, the scheduler preempts them for the servers: placed as if they came first
+    expect(checkCapacity(siteTree(poc)).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('priority classes as the scheduler reads them: pod templates, Spilo (podPriorityClassName), Rook daemons, the Tenant', () => {
+    const tree = siteTree(poc);
+    const classes = (kind: string) => tree.objects.filter((o) => o.obj.kind === kind).flatMap(workloadsOf).map((w) => `${w.label}: ${w.priorityClassName ?? '-'}`);
+    expect(classes('postgresql')).toEqual([`Postgres instances of acid-test-cluster: ${DATA_PRIORITY_CLASS.name}`]);
+    expect(classes('CephCluster')).toEqual(['Ceph mons: system-node-critical', 'Ceph mgrs: system-cluster-critical', 'Ceph OSDs: system-node-critical']);
+    expect(classes('Deployment')).toContain('pods of Deployment postgres-operator: -');
+    const priority = tree.objects.find((o) => o.obj.kind === 'PriorityClass')!;
+    expect([priority.app, priority.obj.metadata.name, (priority.obj as { value?: number }).value]).toEqual(['argocd', DATA_PRIORITY_CLASS.name, DATA_PRIORITY_CLASS.value]);
   });
 
   test('a missing request counts as the limit', () => {

@@ -55,6 +55,12 @@ const CASES: readonly Case[] = [
     })(),
     check: 'capacity', culprit: /acid-test-cluster/, verify: /UNSCHEDULABLE .*Insufficient memory/,
   },
+  {
+    // without its PriorityClass, the Tenant (wave 0) comes after the operators and cert-manager (waves -2/-1), which may run on any worker and fill the s3 nodes
+    name: 'pinned pods whose nodes the floating pods of earlier waves fill first',
+    tree: withChanged(only(base, 'cert-manager', 'kube-prometheus-setup', 'kube-prometheus', 'minio-operator', 'postgres-operator', 'rook-ceph-operator', 'minio'), 'Tenant', 'minio', (o) => { delete o.spec.priorityClassName; }),
+    check: 'capacity', culprit: /minio.servers.of.pool.pool-0/i, verify: /UNSCHEDULABLE .*Insufficient memory/,
+  },
 ];
 
 describe('agreement: the static check names the culprit', () => {

@@ -101,12 +101,7 @@ if (!live) console.warn(`verify tests SKIPPED: ${missing.join('; ')}`);
  * What verify finds on an example that is not fixed yet, each to be reported as an issue: the run must
  * fail with exactly these (and nothing else), and each must still be found, so a fix removes it here.
  */
-const KNOWN: Readonly<Record<string, readonly RegExp[]>> = {
-  // the real scheduler fills the 2 GB s3 nodes with the floating pods of waves -2/-1 (cert-manager, the
-  // operators, kube-prometheus) before the Tenant's servers (1 GiB each) come: MinIO stays Pending;
-  // the static check places pinned pods first and misses it
-  poc: [/^ {2}UNSCHEDULABLE minio\/verify-probe-tenant-minio-.*Insufficient memory/, /^ {2}FAIL MinIO servers of pool pool-0 .*no pod was placed/],
-};
+const KNOWN: Readonly<Record<string, readonly RegExp[]>> = {};
 const FAILURE_LINE = /^ {2}(REJECTED|UNSCHEDULABLE|NOT CREATED|FAIL|MISSING|operator error)/;
 
 describe.runIf(live).concurrent('npm run verify on every site under dist/', () => {

@@ -1,9 +1,10 @@
 import { ApiObject, App } from 'cdk8s';
 import { Application, AppProject } from '../../imports/argoproj.io';
-import { KubeConfigMap } from '../../imports/k8s';
+import { KubeConfigMap, KubePriorityClass } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
 import type { Site } from '../site/model';
+import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../core/order';
 import { siteSource } from '../sites/load';
@@ -76,6 +77,16 @@ export class ArgoCdChart extends AppChart {
     });
     // before every Application: their waves only wait for each other once the Application health check is there
     setSyncWave(settings, WAVES.settings);
+
+    // site-wide, before any pod asks for it (the API server refuses a pod whose class does not exist)
+    const priority = new KubePriorityClass(this, 'DataPriority', {
+      metadata: { name: DATA_PRIORITY_CLASS.name },
+      value: DATA_PRIORITY_CLASS.value,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'Data services pinned to their nodes (MinIO servers, Spilo): the scheduler preempts pods that may run elsewhere to place them',
+    });
+    setSyncWave(priority, WAVES.settings);
   }
 
   /** Kinds (cluster-scoped and namespaced) and namespaces of every object the child apps render: all the project grants. */

@@ -12,6 +12,7 @@ import type { Site } from '../site/model';
 import { parseQuantity } from '../site/quantity';
 import { requiredNodeAffinity } from '../site/roles';
 import { catalogOf } from '../site/catalog';
+import { DATA_PRIORITY_CLASS } from '../site/priority';
 
 const MINIO_UID = 1000;
 /** PVC template name: the operator names claims data0…, one per volume of a server. */
@@ -118,6 +119,8 @@ export class MinioChart extends AppChart {
         // ours, not the operator's: it would patch kube-prometheus' Prometheus and fight ArgoCD
         prometheusOperator: false,
         podManagementPolicy: 'Parallel',
+        // pods of earlier waves that may run anywhere would fill the s3 nodes first: outrank them
+        priorityClassName: DATA_PRIORITY_CLASS.name,
       },
     });
     protectData(tenant);

@@ -1,9 +1,11 @@
 import type { Finding, SiteTree } from './findings';
-import { where, type RenderedObject } from '../core/objects';
+import { groupKind, where, type RenderedObject } from '../core/objects';
 import { eligible, schedulingNodes, type Placement, type SchedulingNode } from './scheduling';
 import { systemPods } from './system-pods';
 import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
 import { byText } from '../core/order';
+import { SYSTEM_PRIORITY_CLASSES } from '../site/priority';
+import { syncPlan, waves } from '../verify/sync-plan';
 
 /**
  * Capacity per node: the requests of what is pinned there (and of the per-node system pods)
@@ -54,6 +56,8 @@ export interface SiteLoad {
   readonly nodes: readonly NodeLoad[];
   /** Workloads the scheduler may put on any eligible node (no selector, affinity or host). */
   readonly floating: readonly Workload[];
+  /** Pinned workloads whose pods the scheduler spreads over the nodes they select (not DaemonSets, not named hosts). */
+  readonly spread: readonly Workload[];
   /** Pinned pods no node admits (or too few nodes for pods that must be apart): they stay Pending, the placement check says why. */
   readonly pending: readonly NodeLoadItem[];
 }
@@ -125,6 +129,7 @@ export function siteLoad(tree: SiteTree): SiteLoad {
   }
   return {
     floating,
+    spread,
     pending: pending.sort((a, b) => order.get(a.workload)! - order.get(b.workload)!),
     nodes: nodes.map((node) => {
       const nodeItems = [...items.get(node)!].map(([workload, pods]) => ({ workload, pods })).sort((a, b) => order.get(a.workload)! - order.get(b.workload)!);
@@ -204,7 +209,71 @@ function floatingFindings(site: string, load: SiteLoad): Finding[] {
   return findings;
 }
 
+/**
+ * When each workload's pods are placed: higher priority first (the scheduler preempts pods of lower
+ * priority for them, so they end up where they would be had they come first), then by sync wave
+ * group (ArgoCD applies earlier waves first; what kubeadm and host-bootstrap run comes before
+ * them), pinned before floating within a group, larger pods first.
+ */
+function turns(tree: SiteTree, load: SiteLoad): Workload[] {
+  const classes = new Map(tree.objects.filter((o) => groupKind(o.obj) === 'scheduling.k8s.io/PriorityClass')
+    .map((o) => [o.obj.metadata.name, Number((o.obj as { value?: unknown }).value ?? 0)]));
+  const priority = (w: Workload) => (w.priorityClassName ? classes.get(w.priorityClassName) ?? SYSTEM_PRIORITY_CLASSES[w.priorityClassName] ?? 0 : 0);
+  const group = new Map(waves(syncPlan(tree)).flatMap((apps, i) => apps.flatMap((a) => (a.folder ? [[a.folder, i] as const] : []))));
+  const groupOf = (w: Workload) => (w.from.app === 'kubeadm' || w.from.app === 'host-bootstrap' ? -1 : group.get(w.from.app) ?? group.size);
+  const spread = new Set(load.spread);
+  const all = [...load.spread, ...load.floating];
+  const index = new Map(all.map((w, i) => [w, i]));
+  return all.sort((a, b) => priority(b) - priority(a) || groupOf(a) - groupOf(b) || Number(spread.has(b)) - Number(spread.has(a))
+    || b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu || index.get(a)! - index.get(b)!);
+}
+
+/**
+ * The scheduler's placement in turn (see `turns`): each pod on the eligible node with room and the
+ * largest share of its memory free. Reports the pinned pods that fit once placed first (the node
+ * findings) but find their nodes taken by floating pods of earlier turns when they come: the
+ * scheduler preempts only for a higher priority, so they would stay Pending. What floating pods
+ * fit nowhere is floatingFindings' business.
+ */
+function orderFindings(tree: SiteTree, load: SiteLoad): Finding[] {
+  const site = tree.site.name;
+  const spread = new Set(load.spread);
+  const free = new Map(load.nodes.map((n) => {
+    const fixed = totalRequests(n.items.filter((i) => !spread.has(i.workload)));
+    return [n.node.name, { cpu: n.allocatable.cpu - fixed.cpu, memory: n.allocatable.memory - fixed.memory }];
+  }));
+  const allocatable = new Map(load.nodes.map((n) => [n.node.name, n.allocatable.memory]));
+  // pinned pods the pinned-only model already puts on an overfull node, or on too few nodes: reported by nodeFindings and placement
+  const overfull = new Set(load.nodes.filter((n) => n.requests.cpu > n.allocatable.cpu || n.requests.memory > n.allocatable.memory).map((n) => n.node.name));
+  const short = new Set(load.pending.map((i) => i.workload));
+  const floatingOn = new Map<string, Workload[]>();
+  const findings: Finding[] = [];
+  for (const w of turns(tree, load)) {
+    const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
+    const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
+    const used = new Set<string>();
+    let placed = 0;
+    for (; placed < replicas; placed++) {
+      const room = fits
+        .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
+        .sort((a, b) => free.get(b)!.memory / allocatable.get(b)! - free.get(a)!.memory / allocatable.get(a)! || byText(a, b));
+      if (room.length === 0) break;
+      const left = free.get(room[0])!;
+      free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
+      used.add(room[0]);
+      if (!spread.has(w)) floatingOn.set(room[0], [...(floatingOn.get(room[0]) ?? []), w]);
+    }
+    if (placed === replicas || !spread.has(w) || short.has(w) || fits.some((n) => overfull.has(n))) continue;
+    const taken = fits.filter((n) => floatingOn.has(n)).map((n) => `${n}: ${[...new Set(floatingOn.get(n)!.map((f) => `${f.label} (${f.from.app})`))].join(', ')}`);
+    if (taken.length > 0) findings.push({
+      check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
+      message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} find room when they come (app ${w.from.app}): pods that may run on any node, of earlier sync waves and no lower priority, took it first (${taken.join('; ')}); the scheduler preempts only pods of lower priority: give these pods a PriorityClass above theirs, make the nodes dedicated, or give them more memory`,
+    });
+  }
+  return findings;
+}
+
 export function checkCapacity(tree: SiteTree): Finding[] {
   const load = siteLoad(tree);
-  return [...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)), ...floatingFindings(tree.site.name, load)];
+  return [...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)), ...floatingFindings(tree.site.name, load), ...orderFindings(tree, load)];
 }

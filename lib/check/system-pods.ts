@@ -37,6 +37,7 @@ const coreDns: KubeObject = {
     template: {
       spec: {
         tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: CONTROL_PLANE_TAINT.key, effect: CONTROL_PLANE_TAINT.effect }],
+        priorityClassName: 'system-cluster-critical',
         containers: [{ name: 'coredns', resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } } }],
       },
     },

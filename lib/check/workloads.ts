@@ -31,7 +31,11 @@ export interface Workload {
   readonly requests: PodResources;
   /** Memory one pod needs to run at all, per its upstream, when more than the request. */
   readonly minimumMemory?: { readonly bytes: number; readonly source: string };
+  /** The pods' PriorityClass: the scheduler preempts lower-priority pods to place them. */
+  readonly priorityClassName?: string;
 }
+
+const className = (v: unknown): { priorityClassName?: string } => (typeof v === 'string' && v !== '' ? { priorityClassName: v } : {});
 
 const quantity = (v: unknown): number => (typeof v === 'number' ? v : isQuantity(v) ? parseQuantity(v) : 0);
 
@@ -86,6 +90,7 @@ function fromPodTemplate(from: RenderedObject): Workload[] {
     onePerNode: onePerHost(affinity),
     placement: { nodeSelector: pod.spec.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: pod.spec.tolerations },
     requests: podRequests(pod.spec),
+    ...className(pod.spec.priorityClassName),
   }];
 }
 
@@ -100,6 +105,8 @@ function fromPostgresql(from: RenderedObject): Workload[] {
   const sidecars = asArray(spec.sidecars).map((s) => containerRequests(asRecord(s).resources)).reduce(add, ZERO);
   const placement: Placement = { nodeAffinity: spec.nodeAffinity, tolerations: spec.tolerations };
   const name = from.obj.metadata.name;
+  // the operator puts it on the Spilo pods only, not the poolers (pod_priority_class_name is its deprecated spelling)
+  const priority = className(spec.podPriorityClassName ?? spec.pod_priority_class_name);
   const pooler = asRecord(spec.connectionPooler);
   const poolers = poolersOf({
     enableConnectionPooler: typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined,
@@ -114,6 +121,7 @@ function fromPostgresql(from: RenderedObject): Workload[] {
       onePerNode: true,
       placement,
       requests: add(spilo, sidecars),
+      ...priority,
     },
     ...poolers.map((role): Workload => ({
       from,
@@ -145,11 +153,13 @@ function fromCephCluster(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
   const placement = asRecord(spec.placement);
   const resources = asRecord(spec.resources);
+  const priorityClasses = asRecord(spec.priorityClassNames);
   const daemon = (name: string, label: string, replicas: Workload['replicas'], onePerNode: boolean, extra: Partial<Workload> = {}): Workload => ({
     from, label, replicas, onePerNode,
     placement: rookPlacement(placement, name),
     requests: containerRequests(resources[name]),
     minimumMemory: { bytes: ROOK_MINIMUM_MEMORY[name], source: `Rook's minimum for a ${name}` },
+    ...className(priorityClasses[name] ?? priorityClasses.all),
     ...extra,
   });
   const mon = asRecord(spec.mon);
@@ -171,9 +181,10 @@ function fromCephCluster(from: RenderedObject): Workload[] {
   ];
 }
 
-/** MinIO Tenant: `servers` pods per pool. */
+/** MinIO Tenant: `servers` pods per pool (the Tenant's priorityClassName is on every pool's pods). */
 function fromTenant(from: RenderedObject): Workload[] {
-  return asArray(asRecord(from.obj.spec).pools).map(asRecord).map((pool, i) => {
+  const spec = asRecord(from.obj.spec);
+  return asArray(spec.pools).map(asRecord).map((pool, i) => {
     const affinity = asRecord(pool.affinity);
     return {
       from,
@@ -182,6 +193,7 @@ function fromTenant(from: RenderedObject): Workload[] {
       onePerNode: onePerHost(affinity),
       placement: { nodeSelector: pool.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: pool.tolerations },
       requests: containerRequests(pool.resources),
+      ...className(spec.priorityClassName),
     };
   });
 }
@@ -197,6 +209,7 @@ function fromPrometheus(from: RenderedObject): Workload[] {
     onePerNode: onePerHost(affinity),
     placement: { nodeSelector: spec.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: spec.tolerations },
     requests: add(containerRequests(spec.resources), containerRequests({ requests: { cpu: '10m', memory: '50Mi' } })),
+    ...className(spec.priorityClassName),
   }];
 }
 

@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
@@ -5,6 +6,7 @@ import {
 } from '../../imports/acid.zalan.do';
 import { DEFAULTS, clusterNamespace, poolersOf } from '../site/defaults';
 import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
+import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
@@ -111,6 +113,9 @@ export class PostgresCluster extends Construct {
         ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
       },
     });
+    // pods of earlier waves that may run anywhere would fill the postgres nodes first: outrank them.
+    // The import maps podPriorityClassName to the deprecated pod_priority_class_name (both are in the CRD).
+    this.resource.addJsonPatch(JsonPatch.add('/spec/podPriorityClassName', DATA_PRIORITY_CLASS.name));
     protectData(this.resource);
     // the postgresql CRD comes with the postgres-operator Application
     addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');

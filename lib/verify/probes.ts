@@ -37,6 +37,7 @@ function probePod(w: Workload, name: string, group: string, host?: string): Kube
         ...(w.onePerNode ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' }] } } : {}),
       },
       ...(w.placement.tolerations ? { tolerations: w.placement.tolerations } : {}),
+      ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
       automountServiceAccountToken: false,
       securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
