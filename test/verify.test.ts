@@ -5,11 +5,13 @@ import { readTrees } from '../lib/core/file-tree';
 import { systemReserve } from '../lib/check/capacity';
 import { nodeRegistration } from '../lib/bootstrap/kubeadm';
 import { SITES } from '../lib/sites';
+import { poolerName } from '../lib/site/defaults';
 import { parseQuantity } from '../lib/site/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { componentsFor, kubernetesRelease } from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';
 import { kwokNode, KWOK_ANNOTATION } from '../lib/verify/nodes';
+import { poolerRoles } from '../lib/verify/database';
 import { deployTimeSecrets, operatorSetup, configData } from '../lib/verify/operator';
 import { probes } from '../lib/verify/probes';
 import { formatReport } from '../lib/verify/report';
@@ -119,7 +121,17 @@ describe.runIf(live).concurrent('npm run verify on every site under dist/', () =
     expect(failures.filter((l) => !known.some((k) => k.test(l))), text).toEqual([]);
     expect(known.filter((k) => !failures.some((l) => k.test(l))), `fixed? remove it from KNOWN:\n${text}`).toEqual([]);
     expect(report.ok).toBe(known.length === 0);
-    expect(report.clusters.length).toBe(tree.objects.filter((o) => o.obj.kind === 'postgresql').length);
+    const clusters = tree.objects.filter((o) => o.obj.kind === 'postgresql').map((o) => o.obj);
+    expect(report.clusters.length).toBe(clusters.length);
+    // every pooler a cluster enables: made by the real operator, checked (image, replicas, Service) and placed
+    for (const c of clusters) {
+      for (const role of poolerRoles(c)) {
+        const at = `${c.metadata.namespace}/${poolerName(c.metadata.name, role)}`;
+        expect(report.assertions.filter((a) => a.what.includes(`Deployment ${at} `)).map((a) => a.what.replace(/ is .*| \(.*/, '')), text).toEqual([
+          `pooler Deployment ${at} pgbouncer image`, `pooler Deployment ${at} replicas`, `pgbouncer pods of Deployment ${at} only on postgres-operator=enabled nodes, one per node`,
+        ]);
+      }
+    }
   }, 240_000);
 });
 if (!live) {

@@ -45,6 +45,9 @@ describe('GitHub workflows', () => {
     expect(Object.values(ci.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('actions/cache@'))?.with?.key).toContain("hashFiles('lib/site/trains/");
     expect(at(/^npm run verify -- --build$/)).toBeGreaterThan(at(/npm run synth/));
     expect(at(/^npm test$/)).toBeGreaterThan(at(/^npm run verify -- --build$/));
+    // verify runs the operator under unshare (lib/verify/database.ts): user namespaces allowed before the tests
+    expect(at(/sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0/)).toBeGreaterThan(0);
+    expect(at(/^npm test$/)).toBeGreaterThan(at(/apparmor_restrict_unprivileged_userns=0/));
     expect(at(/^npm run check$/)).toBeGreaterThan(at(/^npm test$/));
     expect(ci.permissions).toEqual({ contents: 'read' });
   });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asArray, asRecord } from '../core/records';
 import { type KubeObject, type RenderedObject } from '../core/objects';
+import { poolerName } from '../site/defaults';
 import { binaryPath, POSTGRES_OPERATOR } from './components';
+import { poolerRoles, withHosts, type Database } from './database';
 import { until, type Kube } from './kube';
 import { freePort, start, type Started } from './processes';
 
@@ -57,7 +59,7 @@ export interface Operator {
   stopped: boolean;
 }
 
-export async function startOperator(kube: Kube, setup: OperatorSetup, dir: string, kubeconfig: string): Promise<Operator> {
+export async function startOperator(kube: Kube, setup: OperatorSetup, dir: string, kubeconfig: string, database?: Database): Promise<Operator> {
   const namespace = setup.configMap.metadata.namespace ?? 'default';
   const name = `${setup.configMap.metadata.name}-verify`;
   const copy = {
@@ -66,9 +68,14 @@ export async function startOperator(kube: Kube, setup: OperatorSetup, dir: strin
   };
   const r = await kube.send('POST', `/api/v1/namespaces/${namespace}/configmaps`, copy);
   if (r.status >= 300) throw new Error(`could not create the operator's ConfigMap copy: ${String(r.body.message)}`);
-  const env = { ...operatorEnv(setup.deployment), OPERATOR_NAMESPACE: namespace, CONFIG_MAP_NAME: `${namespace}/${name}` };
-  const run = (n: number) => start('postgres-operator', binaryPath(POSTGRES_OPERATOR, 'postgres-operator'),
-    ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'], join(dir, `postgres-operator-${n}.log`), env);
+  const env = {
+    ...operatorEnv(setup.deployment), OPERATOR_NAMESPACE: namespace, CONFIG_MAP_NAME: `${namespace}/${name}`,
+    ...(database ? { PGPORT: String(database.port) } : {}),
+  };
+  const binary = binaryPath(POSTGRES_OPERATOR, 'postgres-operator');
+  const args = ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
+  const [command, argv] = database ? withHosts(database.hosts, binary, args) : [binary, args];
+  const run = (n: number) => start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);
   const operator: Operator = { crashes: [], current: run(0), stopped: false };
   const supervise = (p: Started) => p.child.once('exit', () => {
     if (operator.stopped) return;
@@ -114,6 +121,13 @@ function expectedObjects(cluster: KubeObject, config: Record<string, string>): {
     { what: `Service ${ns}/${name}-repl`, path: `/api/v1/namespaces/${ns}/services/${name}-repl` },
     { what: `PodDisruptionBudget ${ns}/${pdb}`, path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb}` },
     { what: `credential Secrets (label ${decodeURIComponent(label)})`, path: `/api/v1/namespaces/${ns}/secrets?labelSelector=${label}` },
+    ...poolerRoles(cluster).flatMap((role) => {
+      const pooler = poolerName(name, role);
+      return [
+        { what: `pooler Deployment ${ns}/${pooler}`, path: `/apis/apps/v1/namespaces/${ns}/deployments/${pooler}` },
+        { what: `pooler Service ${ns}/${pooler}`, path: `/api/v1/namespaces/${ns}/services/${pooler}` },
+      ];
+    }),
   ];
 }
 
@@ -149,8 +163,8 @@ async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, s
 }
 
 /**
- * Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets and
- * PodDisruptionBudget, or until one of its pods is unschedulable (the operator then waits on it).
+ * Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets,
+ * PodDisruptionBudget and connection poolers (Deployment and Service each), or until one of its pods is unschedulable (the operator then waits on it).
  */
 export async function awaitClusters(kube: Kube, clusters: readonly KubeObject[], config: Record<string, string>, seconds: number, tick: () => Promise<void>): Promise<ClusterObjects[]> {
   const check = async () => Promise.all(clusters.map(async (c) => {

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SiteTree } from '../check/findings';
 import type { KubeObject } from '../core/objects';
+import { catalogOf } from '../site/catalog';
 import { defaultsOf } from '../site/defaults';
+import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
-import { placementAssertions, statefulSetAssertions, type Assertion } from './asserts';
+import { placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
 import { kubernetesRelease } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
+import { startDatabase, type Database } from './database';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
 import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator } from './operator';
@@ -74,6 +77,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   const cp = await startControlPlane(dir, site.kubernetes.version, defaultsOf(site).serviceSubnet, site.kubernetes.podSubnet);
   const { kube } = cp;
   let operator: Operator | undefined;
+  let database: Database | undefined;
   try {
     log(`control plane v${release} up in ${cp.startSeconds.toFixed(1)} s (${dir})`);
     const objects: ObjectResult[] = [];
@@ -97,7 +101,9 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const app of wave) {
         synced.push(...await syncApplication(kube, app));
         if (setup && !operator && app.objects.some((o) => o.obj === setup.deployment)) {
-          operator = await startOperator(kube, setup, dir, cp.kubeconfig);
+          database = await startDatabase(clusters, config);
+          if (database) log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
+          operator = await startOperator(kube, setup, dir, cp.kubeconfig, database);
           log('postgres-operator started');
         }
       }
@@ -115,7 +121,9 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
     const assertions = [
       ...(operator ? await statefulSetAssertions(kube, clusters, config) : []),
+      ...(operator ? await serviceAndPoolerAssertions(kube, clusters, config, siteImage(site.mirrors, catalogOf(site).images.pgbouncer)) : []),
       ...placementAssertions(placement.pods, probes, config, nodes),
+      ...(operator ? poolerPlacementAssertions(placement.pods, clusters, config, nodes) : []),
     ];
     const allErrors = operator ? operatorErrors(operator.current.log) : [];
     const errors = allErrors.filter((e) => !NEEDS_PATRONI.test(e));
@@ -138,7 +146,11 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     };
   } finally {
     if (operator) operator.stopped = true;
-    await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
-    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    try {
+      await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
+    } finally {
+      database?.stop();
+      if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

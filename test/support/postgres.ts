@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { postgresBinDir, runServerProgram } from '../../lib/verify/database';
+
+export { postgresBinDir };
 
 /**
  * A throwaway PostgreSQL server from Debian's postgresql package (`.ci/run` installs it):
@@ -15,26 +17,13 @@ export interface TestServer {
   stop(): void;
 }
 
-/** The newest installed server's bin directory (/usr/lib/postgresql/<major>/bin), if any. */
-export function postgresBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => existsSync(join(root, d, 'bin', 'initdb'))).map(Number).sort((a, b) => b - a);
-  return majors.length ? join(root, String(majors[0]), 'bin') : undefined;
-}
-
 export function startPostgres(settings: Readonly<Record<string, string>> = {}): TestServer {
   const bin = postgresBinDir();
   if (!bin) throw new Error("no PostgreSQL server in /usr/lib/postgresql: CI must run 'apt-get install postgresql'");
   const major = Number(bin.split('/').at(-2));
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   chmodSync(dir, 0o777);
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
-    const r = spawnSync(file, argv, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
-  };
+  const run = (cmd: string, args: string[]) => runServerProgram(bin, cmd, args);
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--no-sync']);
   const options = Object.entries({ listen_addresses: "''", unix_socket_directories: `'${dir}'`, fsync: 'off', ...settings })
