@@ -1,14 +1,16 @@
 /**
  * `npm run import`: fetch the pinned upstream files and generate typed classes from them.
  *
- * 1. Every file of lib/upstream.ts is copied to imports/upstream/<path>, read from
+ * 1. Every file of lib/upstream.ts, for every train (lib/site/trains/), is copied to imports/upstream/<path>, read from
  *    `$UPSTREAM_MIRROR/raw.githubusercontent.com/<path>` when UPSTREAM_MIRROR is set
  *    (offline machines), else downloaded from its raw URL (through HTTPS_PROXY/HTTP_PROXY,
  *    minus NO_PROXY). All are fetched first; imports/upstream/ is replaced only when every one
  *    arrived, and switched like a synth tree (lib/synth/write-tree.ts).
- * 2. The pinned Helm charts are rendered with the pinned helm into imports/rendered/ (scripts/render-charts.ts).
- * 3. `cdk8s import` (its library, so nothing touches the network) generates
- *    imports/k8s.ts from the pinned Kubernetes 1.26 schema and one module per CRD group.
+ * 2. Every train's pinned Helm charts are rendered with the pinned helm into imports/rendered/ (scripts/render-charts.ts).
+ * 3. `cdk8s import` (its library, so nothing touches the network) generates imports/k8s.ts from the
+ *    default train's oldest Kubernetes schema and one module per CRD group from its CRDs: ONE set of
+ *    typed classes. Custom resources of a site on another train are validated against that train's
+ *    CRDs by `npm run check` (lib/check/schemas.ts), where a removed or renamed field fails.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +19,7 @@ import { EnvHttpProxyAgent, fetch } from 'undici';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { recoverTrees, TreeWriteError, writeSiteTrees } from '../lib/synth/write-tree';
 import { renderCharts } from './render-charts';
+import { DEFAULT_TRAIN } from '../lib/site/trains';
 import { allUpstreamFiles, UPSTREAM, upstreamPath, type UpstreamFile } from '../lib/upstream';
 import { writeFileAtomic } from '../lib/write/atomic';
 
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
   // generated into a staging folder, then each module replaces its imports/ file atomically
   const staging = join(OUTDIR, `.generated.new-${process.pid}`);
   const options = { outdir: staging, targetLanguage: 'typescript', save: false };
-  await new ImportKubernetesApi({ apiVersion: '1.26.0' }).import(options);
+  await new ImportKubernetesApi({ apiVersion: DEFAULT_TRAIN.versions.kubernetesSchemas[0] }).import(options);
   const crdImports: readonly (readonly UpstreamFile[])[] = [
     [UPSTREAM.zalando.postgresqlCrd],
     [UPSTREAM.rook.crds],

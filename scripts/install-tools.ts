@@ -1,29 +1,30 @@
 /**
- * `npm run tools`: the pinned helm (PINNED_VERSIONS.helm) into .build/tools/, built from the Go module
+ * `npm run tools`: the pinned helm (the trains' `helm`) into .build/tools/, built from the Go module
  * proxy with `go install`, for `npm run import` to render the pinned charts. Nothing else needs it.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
-import { PINNED_VERSIONS } from '../lib/upstream';
-import { HELM_BIN, helmVersion } from './render-charts';
+import { HELM_BIN, helmVersion, pinnedHelm } from './render-charts';
+
+const HELM = pinnedHelm();
 
 const SPEC: CliSpec = {
   script: 'tools',
-  summary: `Build the pinned helm ${PINNED_VERSIONS.helm} into .build/tools/ with go install (Go on PATH or $GO), for npm run import.`,
+  summary: `Build the pinned helm ${HELM} into .build/tools/ with go install (Go on PATH or $GO), for npm run import.`,
   exitCodes: { 1: 'the build failed (no Go, or the module proxy is unreachable)' },
   failure: { prefix: 'tools failed: ', code: 1 },
 };
 
 runCli(SPEC, cliCommand(SPEC), () => {
-  if (helmVersion() === PINNED_VERSIONS.helm) {
-    console.error(`helm ${PINNED_VERSIONS.helm} is installed in ${HELM_BIN}`);
+  if (helmVersion() === HELM) {
+    console.error(`helm ${HELM} is installed in ${HELM_BIN}`);
     return;
   }
-  console.error(`building helm ${PINNED_VERSIONS.helm} with go install (a few minutes the first time)`);
+  console.error(`building helm ${HELM} with go install (a few minutes the first time)`);
   // the version helm reports (and charts see as .Capabilities.HelmVersion), which its release build sets the same way
-  const ldflags = `-X helm.sh/helm/v3/internal/version.version=${PINNED_VERSIONS.helm}`;
-  execFileSync(process.env.GO ?? 'go', ['install', '-trimpath', '-ldflags', ldflags, `helm.sh/helm/v3/cmd/helm@${PINNED_VERSIONS.helm}`], {
+  const ldflags = `-X helm.sh/helm/v3/internal/version.version=${HELM}`;
+  execFileSync(process.env.GO ?? 'go', ['install', '-trimpath', '-ldflags', ldflags, `helm.sh/helm/v3/cmd/helm@${HELM}`], {
     stdio: 'inherit',
     env: { ...process.env, GOBIN: join(process.cwd(), '.build', 'tools'), CGO_ENABLED: '0' },
   });

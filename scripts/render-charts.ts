@@ -1,6 +1,6 @@
 /**
- * The render step of `npm run import`: every chart of UPSTREAM_CHARTS through the pinned helm
- * (`helm template`, PINNED_VERSIONS.helm) into imports/rendered/<name>-<version>.yaml, from the chart
+ * The render step of `npm run import`: every train's charts (lib/upstream.ts chartsOf) through the pinned helm
+ * (`helm template`, the trains' `helm`) into imports/rendered/<name>-<version>.yaml, from the chart
  * files the copy step put in imports/upstream/. Synth reads the result and never runs helm.
  * The output depends only on the pinned files, values and helm version: no timestamps, no lookups.
  */
@@ -9,8 +9,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { dump } from 'js-yaml';
-import { PINNED_VERSIONS } from '../lib/upstream';
-import { UPSTREAM_CHARTS, renderedChartPath, upstreamPath, type UpstreamChart } from '../lib/upstream';
+import { TRAINS } from '../lib/site/trains';
+import { allUpstreamCharts, renderedChartPath, upstreamPath, type UpstreamChart } from '../lib/upstream';
 
 export const HELM_BIN = process.env.HELM ?? join(process.cwd(), '.build', 'tools', 'helm');
 
@@ -23,8 +23,12 @@ export function helmVersion(): string | undefined {
   }
 }
 
-/** The Kubernetes version charts see (.Capabilities.KubeVersion): the oldest minor the project supports. */
-const KUBE_VERSION = PINNED_VERSIONS.kubernetesSchemas[0];
+/** The one helm every train pins: the charts of all trains are rendered by the same binary. */
+export function pinnedHelm(): string {
+  const pinned = [...new Set(Object.values(TRAINS).map((t) => t.versions.helm))];
+  if (pinned.length !== 1) throw new Error(`the trains pin different helm versions (${pinned.join(', ')}): pin one helm in every lib/site/trains/*.ts`);
+  return pinned[0];
+}
 
 /** The chart folder: the folder of its Chart.yaml or Chart.template.yaml. */
 function chartDir(chart: UpstreamChart): string {
@@ -45,14 +49,15 @@ function assemble(chart: UpstreamChart, dest: string): void {
     mkdirSync(dirname(to), { recursive: true });
     cpSync(upstreamPath(file), to);
   }
-  const template = join(dest, 'Chart.template.yaml');
-  if (chart.files.some((f) => f.path.endsWith('/Chart.template.yaml'))) {
+  const placeholder = chart.versionPlaceholder;
+  if (placeholder !== undefined) {
+    const template = chart.files.some((f) => f.path.endsWith('/Chart.template.yaml')) ? join(dest, 'Chart.template.yaml') : join(dest, 'Chart.yaml');
     const text = readFileSync(template, 'utf8')
-      .replace(/^(version|appVersion): v0\.1\.0$/gm, `$1: ${chart.version}`)
+      .replace(new RegExp(`^(version|appVersion): ${placeholder.replaceAll('.', '\\.')}$`, 'gm'), `$1: ${chart.version}`)
       .replace('{{IS_PRERELEASE}}', 'false');
-    if (text.includes('v0.1.0')) throw new Error(`${chart.name}: Chart.template.yaml still has a v0.1.0 placeholder after filling version and appVersion`);
-    writeFileSync(join(dest, 'Chart.yaml'), text);
+    if (text.includes(placeholder)) throw new Error(`${chart.name}: ${template} still has a ${placeholder} placeholder after filling version and appVersion`);
     rmSync(template);
+    writeFileSync(join(dest, 'Chart.yaml'), text);
   }
   if (chart.crdTemplates) {
     const crds = chart.crdTemplates.map((f) => readFileSync(upstreamPath(f), 'utf8').trimEnd()).join('\n---\n');
@@ -60,32 +65,36 @@ function assemble(chart: UpstreamChart, dest: string): void {
   }
 }
 
-function render(chart: UpstreamChart): string {
+function render(chart: UpstreamChart, kubeVersion: string): string {
   const work = mkdtempSync(join(tmpdir(), `chart-${chart.name}-`));
   try {
     const dir = join(work, chart.name);
     assemble(chart, dir);
     const values = join(work, 'values.yaml');
     writeFileSync(values, dump(chart.values));
-    const out = execFileSync(HELM_BIN, ['template', chart.name, dir, '--namespace', chart.namespace, '--kube-version', KUBE_VERSION, '--values', values],
+    const out = execFileSync(HELM_BIN, ['template', chart.name, dir, '--namespace', chart.namespace, '--kube-version', kubeVersion, '--values', values],
       { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, HELM_CACHE_HOME: join(work, 'cache'), HELM_CONFIG_HOME: join(work, 'config'), HELM_DATA_HOME: join(work, 'data') } });
     // helm names each document's template (# Source: <chart>/templates/…): relative, so the output is the same in any folder
-    return `# rendered by 'npm run import' (helm ${PINNED_VERSIONS.helm} template) from ${chartDir(chart)} with the values of UPSTREAM_CHARTS: do not edit\n${out}`;
+    return `# rendered by 'npm run import' (helm ${pinnedHelm()} template --kube-version ${kubeVersion}) from ${chartDir(chart)} with the values of lib/upstream.ts: do not edit\n${out}`;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** Renders every pinned chart; fails with how to install helm when the pinned one is missing. */
+/**
+ * Renders every train's pinned charts, each at its train's oldest Kubernetes minor (.Capabilities.KubeVersion);
+ * fails with how to install helm when the pinned one is missing.
+ */
 export function renderCharts(): void {
+  const helm = pinnedHelm();
   const found = helmVersion();
-  if (found !== PINNED_VERSIONS.helm) {
-    throw new Error(`rendering the pinned charts needs helm ${PINNED_VERSIONS.helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`);
+  if (found !== helm) {
+    throw new Error(`rendering the pinned charts needs helm ${helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`);
   }
-  const charts: readonly UpstreamChart[] = Object.values(UPSTREAM_CHARTS);
-  const outDir = dirname(renderedChartPath(charts[0]));
+  const charts = allUpstreamCharts();
+  const outDir = dirname(renderedChartPath(charts[0].chart));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  for (const chart of charts) writeFileSync(renderedChartPath(chart), render(chart));
-  console.error(`rendered ${charts.length} pinned charts to imports/rendered with helm ${PINNED_VERSIONS.helm}`);
+  for (const { chart, kubeVersion } of charts) writeFileSync(renderedChartPath(chart), render(chart, kubeVersion));
+  console.error(`rendered ${charts.length} pinned charts of ${Object.keys(TRAINS).length} trains to imports/rendered with helm ${helm}`);
 }

@@ -11,8 +11,6 @@ const worker = (name: string, address: string, roles: SiteNode['roles'], disks?:
 export const poc: Site = {
   name: 'poc',
   release: 'runbook-2023',
-  // the runbook ran cert-manager v1.7.1 (supported on Kubernetes 1.18 to 1.23) on 1.26: kept, with a warning
-  acceptUnsupported: ['certManager'],
   kubernetes: { version: '1.26.2', controlPlaneEndpoint: '10.10.10.30:6443', podSubnet: '10.244.0.0/16' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'poc-argocd' },
   nodes: [

@@ -1,6 +1,6 @@
 import { load, loadAll } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
-import { ARGOCD_INSTALL_URL } from '../lib/bootstrap/argocd';
+import { argoCdInstallUrl } from '../lib/bootstrap/argocd';
 import { SchemaValidator } from '../lib/check/schemas';
 import { nodeTaints } from '../lib/site/roles';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
@@ -59,8 +59,8 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
   const script = stepScript(ud, '60-install-argocd');
 
   test('installs the pinned v2.7.7 manifest, not `stable`', () => {
-    expect(ARGOCD_INSTALL_URL).toBe('https://raw.githubusercontent.com/argoproj/argo-cd/v2.7.7/manifests/install.yaml');
-    expect(script).toContain(`curl -fsSL --retry 5 -o "$install_yaml" '${ARGOCD_INSTALL_URL}'`);
+    expect(argoCdInstallUrl(poc)).toBe('https://raw.githubusercontent.com/argoproj/argo-cd/v2.7.7/manifests/install.yaml');
+    expect(script).toContain(`curl -fsSL --retry 5 -o "$install_yaml" '${argoCdInstallUrl(poc)}'`);
     expect(script).toContain('kubectl apply -n argocd -f "$install_yaml"');
   });
 

@@ -2,22 +2,24 @@ import { describe, expect, test } from 'vitest';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { podTemplateOf } from '../lib/check/workloads';
 import { imagesOf } from '../lib/core/images';
-import { PINNED_VERSIONS as VERSIONS } from '../lib/upstream';
 import { poc } from '../sites/poc';
-import { UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
+import { catalogOf } from '../lib/site/catalog';
+import { chartsOf, loadRenderedChart } from '../lib/upstream';
 import { objectOf, renderedApps, type K8sObject } from './support/render';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const apps = renderedApps(poc);
 const objects = apps.get('cert-manager')!;
-const chart = loadRenderedChart(UPSTREAM_CHARTS.certManager);
+const { versions: VERSIONS } = catalogOf(poc);
+const chart = loadRenderedChart(chartsOf(VERSIONS).certManager);
 const workloads = (list: readonly K8sObject[]) => list.filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
 const annotations = (o: K8sObject) => o.metadata.annotations ?? {};
 
-describe('cert-manager v1.7.1: the pinned chart rendered at import time (imports/rendered/)', () => {
+describe('cert-manager v1.12.17: the pinned chart rendered at import time (imports/rendered/)', () => {
   test('assembled as upstream\'s release build does: the tag as appVersion (image tags), the CRDs with installCRDs', () => {
     const images = chart.flatMap((o) => imagesOf(o).map((i) => i.image));
-    expect([...new Set(images)].sort()).toEqual(['controller', 'ctl', 'cainjector', 'webhook'].map((c) => `quay.io/jetstack/cert-manager-${c}:${VERSIONS.certManager}`).sort());
+    // since 1.10 the chart writes the ACME solver image into the controller's arguments
+    expect([...new Set(images)].sort()).toEqual(['acmesolver', 'controller', 'ctl', 'cainjector', 'webhook'].map((c) => `quay.io/jetstack/cert-manager-${c}:${VERSIONS.certManager}`).sort());
     expect(chart.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name).sort()).toEqual([
       'certificaterequests.cert-manager.io', 'certificates.cert-manager.io', 'challenges.acme.cert-manager.io', 'clusterissuers.cert-manager.io',
       'issuers.cert-manager.io', 'orders.acme.cert-manager.io',
@@ -27,10 +29,15 @@ describe('cert-manager v1.7.1: the pinned chart rendered at import time (imports
     expect(chart.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual(chart.filter((o) => o.kind === 'Role').map(() => 'cert-manager'));
   });
 
-  test('the chart\'s four pods only set runAsNonRoot: Pod Security restricted rejects every one of them', () => {
+  test('the chart\'s four pods pass Pod Security restricted since 1.10 (seccomp RuntimeDefault, every capability dropped), with no resources and a writable root', () => {
     const upstream = workloads(chart as K8sObject[]);
     expect(upstream.map((o) => o.metadata.name).sort()).toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-startupapicheck', 'cert-manager-webhook']);
-    for (const o of upstream) expect(podSecurityViolations(podTemplateOf(o)!.spec, 'restricted'), o.metadata.name).not.toEqual([]);
+    for (const o of upstream) {
+      const pod = podTemplateOf(o)!.spec as any;
+      expect(podSecurityViolations(pod, 'restricted'), o.metadata.name).toEqual([]);
+      expect(pod.containers[0].resources ?? {}, o.metadata.name).toEqual({});
+      expect(pod.containers[0].securityContext.readOnlyRootFilesystem, o.metadata.name).toBeUndefined();
+    }
   });
 
   test('dist/poc/cert-manager: every object of the chart, each pod passing restricted, in a restricted namespace', () => {

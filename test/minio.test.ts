@@ -7,7 +7,7 @@ import { validateSite } from '../lib/site/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
-import { UPSTREAM, UPSTREAM_CHARTS, loadRenderedChart } from '../lib/upstream';
+import { UPSTREAM, chartsOf, loadRenderedChart } from '../lib/upstream';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { userDataText } from './support/bootstrap';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
@@ -36,7 +36,7 @@ describe('MinIO operator v5.0.6 (pinned chart rendered at import, before the ten
     }
   });
   test('the chart\'s objects, the operator with our limits and the console hardened (the chart hardens operator.* only)', () => {
-    const chart = loadRenderedChart(UPSTREAM_CHARTS.minioOperator);
+    const chart = loadRenderedChart(chartsOf(VERSIONS).minioOperator);
     expect(operatorApp.filter((o) => o.kind !== 'Namespace').map((o) => `${o.kind}/${o.metadata.name}`).sort())
       .toEqual(chart.map((o) => `${o.kind}/${o.metadata.name}`).sort());
     const upstreamConsole = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === 'console') as any;

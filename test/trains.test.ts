@@ -1,14 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { catalogOf } from '../lib/site/catalog';
 import { compatibilityWarnings } from '../lib/site/compatibility';
 import type { Site } from '../lib/site/model';
 import { TRAINS } from '../lib/site/trains';
+import { CURRENT } from '../lib/site/trains/current';
 import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
+import { imagesOf } from '../lib/core/images';
+import { chartsOf, loadRenderedChart, upstreamFiles, upstreamPath } from '../lib/upstream';
 import { FILE_VERSIONS } from '../lib/site/trains/train';
 import { validateSite } from '../lib/site/validate';
 import { diffTrees } from '../lib/diff/semantic';
+import { flannelManifests } from '../lib/bootstrap/flannel';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
@@ -17,8 +21,8 @@ import { distTree } from './support/trees';
 const issuesAt = (site: Site, path: string) => validateSite(site).filter((i) => i.path === path).map((i) => i.message);
 
 describe('a train is data; a site names it and may override single versions', () => {
-  test('the examples run runbook-2023 without overrides: their catalog is the train', () => {
-    for (const site of [poc, lab]) {
+  test('poc runs runbook-2023 without overrides: its catalog is the train', () => {
+    for (const site of [poc]) {
       const c = catalogOf(site);
       expect(c.train).toBe(RUNBOOK_2023);
       expect(c.versions).toEqual(RUNBOOK_2023.versions);
@@ -39,20 +43,29 @@ describe('a train is data; a site names it and may override single versions', ()
     expect(d.objects.map((o) => `${o.site} ${o.action} ${o.kind}/${o.name}`)).toEqual(['poc change ConfigMap/postgres-operator', 'poc change Deployment/postgres-operator']);
   });
 
-  test('an override of a version naming pinned upstream files is refused until imports are per train', () => {
+  test('an override of a version naming pinned upstream files is allowed when a train pins it (its files are imported), refused otherwise', () => {
     expect(issuesAt({ ...poc, versions: { rook: 'v1.10.0' } }, 'versions.rook')).toEqual([
-      "rook names pinned upstream files (lib/upstream.ts reads imports/upstream/ at v1.9.13); overriding it needs those files imported per train, which is not supported yet: remove the override, or change rook in the train (lib/site/trains/runbook-2023.ts) and run npm run import",
+      'rook names pinned upstream files, and npm run import imports those of the versions a train pins (v1.9.13, v1.20.6), not v1.10.0: remove the override, or pin rook in a train (lib/site/trains/runbook-2023.ts) and run npm run import',
     ]);
+    expect(issuesAt({ ...poc, versions: { helm: 'v3.19.0' } }, 'versions.helm')).toEqual([
+      "helm renders every train's charts at import time, one binary for all: a site cannot choose it: remove the override, or pin helm in a train (lib/site/trains/runbook-2023.ts) and run npm run import",
+    ]);
+    // the current train's flannel on a runbook site: its files are imported
+    const staged: Site = { ...poc, versions: { flannel: 'v0.28.9' } };
+    expect(issuesAt(staged, 'versions.flannel')).toEqual([]);
+    const images = JSON.stringify(flannelManifests(staged));
+    expect(images).toContain('ghcr.io/flannel-io/flannel:v0.28.9');
+    expect(images).not.toContain('v0.22.0');
   });
 
   test('an unknown train or version key is refused with the closest name', () => {
-    expect(issuesAt(withSite(poc, (s) => { s.release = 'runbook-2032'; }), 'release')[0]).toMatch(/unknown train 'runbook-2032': use one of runbook-2023 \(did you mean 'runbook-2023'\?\)/);
+    expect(issuesAt(withSite(poc, (s) => { s.release = 'runbook-2032'; }), 'release')[0]).toMatch(/unknown train 'runbook-2032': use one of runbook-2023, current \(did you mean 'runbook-2023'\?\)/);
     expect(issuesAt(withSite(poc, (s) => { s.versions = { spillo: '3.0-p2' }; }), 'versions.spillo')[0]).toMatch(/did you mean 'spilo'/);
   });
 
   test('FILE_VERSIONS is exactly the versions lib/upstream.ts names files by (and the helm that renders its charts)', () => {
     const source = ['../lib/upstream.ts', '../scripts/render-charts.ts'].map((f) => readFileSync(join(__dirname, f), 'utf8')).join('\n');
-    const used = [...source.matchAll(/VERSIONS\.(\w+)/g)].map((m) => m[1]).filter((k) => k !== 'kubernetesSchemas');
+    const used = [...source.matchAll(/versions\.(\w+)/g)].map((m) => m[1]).filter((k) => k !== 'kubernetesSchemas');
     expect([...new Set(used)].sort()).toEqual([...FILE_VERSIONS].sort());
   });
 
@@ -73,22 +86,19 @@ describe('compatibility guard: upstream\'s stated ranges, quoted', () => {
     }
   });
 
-  test('cert-manager v1.7.1 on Kubernetes 1.26 is refused without the opt-in, a warning with it', () => {
-    const refused = issuesAt(withSite(poc, (s) => { delete s.acceptUnsupported; }), 'kubernetes.version');
-    expect(refused).toEqual([expect.stringMatching(/^certManager v1\.7\.1 supports Kubernetes 1\.18 to 1\.23, not 1\.26 \(cert-manager\/website@776e5dba:content\/docs\/releases\/README\.md:317: .*acceptUnsupported: \['certManager'\]/)]);
+  test('cert-manager v1.12.17 (the 1.12 LTS) runs supported on the runbook\'s 1.26: poc needs no opt-in, and none is left to take', () => {
+    expect(catalogOf(poc).versions.certManager).toBe('v1.12.17');
     expect(validateSite(poc)).toEqual([]);
-    expect(compatibilityWarnings(poc)).toEqual([expect.stringMatching(/^certManager v1\.7\.1 runs unsupported on Kubernetes 1\.26/)]);
-  });
-
-  test('an opt-in the runbook did not take is refused, one no longer needed is a warning', () => {
-    expect(validateSite({ ...lab, acceptUnsupported: ['certManager'] })).toEqual([]);
-    expect(compatibilityWarnings({ ...lab, acceptUnsupported: ['certManager'] })).toEqual([expect.stringMatching(/lists 'certManager', which runs inside its supported range on this site \(or is not deployed\): remove it/)]);
-    expect(issuesAt({ ...lab, acceptUnsupported: ['kubePrometheus'] }, 'acceptUnsupported[0]')).toEqual([expect.stringMatching(/not a component the train lets a site run unsupported \(certManager\)/)]);
+    expect(compatibilityWarnings(poc)).toEqual([]);
+    expect(issuesAt({ ...poc, acceptUnsupported: ['certManager'] }, 'acceptUnsupported[0]')).toEqual([expect.stringMatching(/not a component the train lets a site run unsupported \(none\)/)]);
+    // beyond 1.32 the LTS is refused, quoting its range
+    const msgs = issuesAt(withSite(poc, (s) => { s.kubernetes.version = '1.33.0'; }), 'kubernetes.version');
+    expect(msgs).toContainEqual(expect.stringMatching(/^certManager v1\.12\.17 supports Kubernetes 1\.22 to 1\.32, not 1\.33 \(cert-manager\/website@776e5dba:content\/docs\/releases\/README\.md:312/));
   });
 
   test('a component outside its range with no opt-in possible is refused (kube-prometheus v0.13.0 supports 1.26 to 1.28)', () => {
     // schemas and packages for 1.29 are not pinned either: only the guard's message is asserted
-    const msgs = issuesAt(withSite(lab, (s) => { s.kubernetes.version = '1.29.0'; }), 'kubernetes.version');
+    const msgs = issuesAt(withSite(poc, (s) => { s.kubernetes.version = '1.29.0'; }), 'kubernetes.version');
     expect(msgs).toContainEqual(expect.stringMatching(/^kubePrometheus v0\.13\.0 supports Kubernetes 1\.26 to 1\.28, not 1\.29 \(prometheus-operator\/kube-prometheus@v0\.13\.0:README\.md:43-48/));
     expect(msgs.join('\n')).not.toMatch(/acceptUnsupported/);
   });
@@ -103,5 +113,36 @@ describe('compatibility guard: upstream\'s stated ranges, quoted', () => {
       'Ceph v17.2.6 is not supported by Rook v1.9.13 (rook/rook@v1.9.13:deploy/examples/cluster.yaml:25: "Currently `octopus` and `pacific` are supported.", majors 15, 16): pick a Ceph release of those majors',
     ]);
     expect(validateSite({ ...poc, versions: { ceph: 'v16.2.11' } })).toEqual([]);
+  });
+});
+
+describe('the current train (Kubernetes 1.36) beside the runbook\'s', () => {
+  test('npm run import imported every train\'s pinned files and rendered every train\'s charts (imports/ keyed by tag)', () => {
+    for (const train of Object.values(TRAINS)) {
+      for (const file of upstreamFiles(train.versions)) expect(existsSync(upstreamPath(file)), file.path).toBe(true);
+      for (const chart of Object.values(chartsOf(train.versions))) expect(loadRenderedChart(chart).length, `${train.name} ${chart.name}`).toBeGreaterThan(0);
+    }
+    expect(upstreamFiles(CURRENT.versions).map((f) => f.path)).toContain('rook/rook/v1.20.6/deploy/examples/csi-operator.yaml');
+    expect(upstreamFiles(RUNBOOK_2023.versions).some((f) => f.path.endsWith('csi-operator.yaml'))).toBe(false);
+  });
+
+  test('1.36 is inside every component\'s stated range, and the schemas, packages, kubeadm images and verify release of 1.36 are pinned', () => {
+    const v = CURRENT.versions;
+    for (const r of CURRENT.compatibility.kubernetes) {
+      expect(Number(r.min.split('.')[1]), r.component).toBeLessThanOrEqual(36);
+      if (r.max) expect(Number(r.max.split('.')[1]), r.component).toBeGreaterThanOrEqual(36);
+    }
+    expect(v.kubernetesSchemas).toEqual(['1.36.0']);
+    expect(v.verifyKubernetes['1.36']).toBe('1.36.5');
+    expect(v.kubernetesPackages[v.verifyKubernetes['1.36']]).toBe('1.36.5-1.1');
+    expect([v.pause['1.36'], v.etcd['1.36'], v.coredns['1.36']]).toEqual(['3.10.2', '3.6.8-0', 'v1.14.2']);
+    expect(CURRENT.compatibility.postgresMajors.majors).toEqual(['14', '15', '16', '17', '18']);
+  });
+
+  test('the cert-manager v1.21.1 chart is rendered as its release build does: the tag as version/appVersion, CRDs through crds.enabled', () => {
+    const chart = loadRenderedChart(chartsOf(CURRENT.versions).certManager);
+    const images = [...new Set(chart.flatMap((o) => imagesOf(o).map((i) => i.image)))].sort();
+    expect(images).toEqual(['acmesolver', 'cainjector', 'controller', 'startupapicheck', 'webhook'].map((c) => `quay.io/jetstack/cert-manager-${c}:v1.21.1`));
+    expect(chart.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(6);
   });
 });

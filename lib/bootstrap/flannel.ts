@@ -2,7 +2,8 @@ import { dump } from 'js-yaml';
 import { mapImages } from '../core/images';
 import { siteImage } from '../site/mirrors';
 import type { Site } from '../site/model';
-import { UPSTREAM, loadUpstreamYaml, type Manifest } from '../upstream';
+import { catalogOf } from '../site/catalog';
+import { loadUpstreamYaml, upstreamOf, type Manifest } from '../upstream';
 import { bashScript, file } from './cloud-config';
 import { ADMIN_KUBECONFIG, bootstrapPath, type BootstrapStep } from './step';
 
@@ -11,7 +12,7 @@ const NET_CONF = 'net-conf.json';
 
 /** The pinned kube-flannel.yml with its `Network` set to the site's pod subnet (kubeadm's podSubnet). */
 export function flannelManifests(site: Site): Manifest[] {
-  return loadUpstreamYaml(UPSTREAM.flannel).map((upstream) => {
+  return loadUpstreamYaml(upstreamOf(catalogOf(site).versions).flannel).map((upstream) => {
     const doc = mapImages(upstream, (image) => siteImage(site.mirrors, image));
     if (doc.kind !== 'ConfigMap' || doc.metadata.name !== FLANNEL_CONFIG) return doc;
     const data = doc.data as Record<string, string>;

@@ -6,7 +6,9 @@ import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
 import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
-import { UPSTREAM, loadUpstreamYaml, type Manifest, PINNED_VERSIONS } from '../upstream';
+import { catalogOf } from '../site/catalog';
+import type { Site } from '../site/model';
+import { loadUpstreamYaml, upstreamOf, type Manifest } from '../upstream';
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
@@ -24,12 +26,14 @@ const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml', '
  * prometheusagents exceed client-side apply's annotation limit: server-side apply.
  */
 export class KubePrometheusSetupChart extends AppChart {
-  constructor(app: App) {
-    super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${PINNED_VERSIONS.kubePrometheus} setup: monitoring namespace and CRDs` });
-    const ns = upstreamObject(UPSTREAM.kubePrometheus.namespace, 'Namespace', MONITORING_NAMESPACE);
+  constructor(app: App, site: Site) {
+    const { versions } = catalogOf(site);
+    const upstream = upstreamOf(versions).kubePrometheus;
+    super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${versions.kubePrometheus} setup: monitoring namespace and CRDs` });
+    const ns = upstreamObject(upstream.namespace, 'Namespace', MONITORING_NAMESPACE);
     // node-exporter runs with hostNetwork, hostPID and host paths: privileged
     new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged', reason: 'node-exporter runs with hostNetwork, hostPID and host paths' });
-    const crds = UPSTREAM.kubePrometheus.crds.flatMap((f) => loadUpstreamYaml(f));
+    const crds = upstream.crds.flatMap((f) => loadUpstreamYaml(f));
     for (const crd of shipUpstream(this, crds)) addSyncOptions(crd, 'ServerSideApply=true');
   }
 }
@@ -87,11 +91,12 @@ export function controlPlaneMetricsServices(): Manifest[] {
  * the control plane Services kubeadm needs (lib/site/control-plane-metrics.ts).
  */
 export class KubePrometheusChart extends AppChart {
-  constructor(app: App, spec: MonitoringSpec) {
-    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${PINNED_VERSIONS.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
+  constructor(app: App, site: Site, spec: MonitoringSpec) {
+    const { versions } = catalogOf(site);
+    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${versions.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
     // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
     const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
-    const files = UPSTREAM.kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
+    const files = upstreamOf(versions).kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
     shipUpstream(this, [
       ...files.flatMap((f) => loadUpstreamYaml(f)).flatMap(listItems).map(asConfigMap).map(hardened),
       ...controlPlaneMetricsServices(),

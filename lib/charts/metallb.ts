@@ -8,10 +8,11 @@ import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObjects } from '../constructs/upstream-manifest';
 import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-balancers';
 import { minioOf } from '../site/minio';
+import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { MONITORING_NAMESPACE } from '../site/monitoring';
 import { defaultsOf } from '../site/defaults';
-import { UPSTREAM, type Manifest } from '../upstream';
+import { upstreamOf, type Manifest } from '../upstream';
 
 export const METALLB_NAMESPACE = 'metallb-system';
 const POOL = 'default';
@@ -64,15 +65,16 @@ function hardened(m: Manifest): Manifest {
 }
 
 /**
- * MetalLB v0.13 from its pinned native manifest: CRDs (server-side apply), RBAC, controller and
+ * MetalLB from its pinned native manifest (the catalog's metallb): CRDs (server-side apply), RBAC, controller and
  * speaker, webhooks. The speaker runs with hostNetwork and NET_RAW to answer ARP for the Service
  * addresses: its namespace must be `privileged` (upstream's own labels say so).
  */
 export class MetallbChart extends AppChart {
-  constructor(app: App) {
-    super(app, { name: 'metallb', wave: WAVES.operators, namespace: METALLB_NAMESPACE, description: 'MetalLB v0.13.11 (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)' });
+  constructor(app: App, site: Site) {
+    const { versions } = catalogOf(site);
+    super(app, { name: 'metallb', wave: WAVES.operators, namespace: METALLB_NAMESPACE, description: `MetalLB ${versions.metallb} (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)` });
     new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged', reason: 'the L2 speaker runs on the host network with NET_RAW' });
-    const objects = shipUpstream(this, upstreamObjects(UPSTREAM.metallb, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
+    const objects = shipUpstream(this, upstreamObjects(upstreamOf(versions).metallb, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
     for (const o of objects) if (o.kind === 'CustomResourceDefinition') addSyncOptions(o, 'ServerSideApply=true');
   }
 }

@@ -4,10 +4,11 @@ import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
 import { shipUpstream } from '../constructs/upstream-manifest';
-import { UPSTREAM_CHARTS, loadRenderedChart, type Manifest, PINNED_VERSIONS } from '../upstream';
+import { catalogOf } from '../site/catalog';
+import type { Site } from '../site/model';
+import { chartsOf, loadRenderedChart, type Manifest } from '../upstream';
 
-const CHART = UPSTREAM_CHARTS.minioOperator;
-export const MINIO_OPERATOR_NAMESPACE = CHART.namespace;
+export const MINIO_OPERATOR_NAMESPACE = 'minio-operator';
 
 /** Requests and limits of each Deployment's one container (`operator`): the chart sets requests for the operator only, no limits. */
 const RESOURCES: Readonly<Record<string, PlainResources>> = {
@@ -21,11 +22,11 @@ const RESOURCES: Readonly<Record<string, PlainResources>> = {
  * `restricted` namespace rejects. Both write under /tmp (the console its certificates,
  * --certs-dir=/tmp/certs), so a read-only root gets an emptyDir there.
  */
-function patched(m: Manifest): Manifest {
+function patched(m: Manifest, version: string): Manifest {
   const inNs = inNamespace(m, MINIO_OPERATOR_NAMESPACE);
   if (inNs.kind !== 'Deployment') return inNs;
   const resources = RESOURCES[inNs.metadata.name];
-  if (!resources) throw new Error(`MinIO operator ${PINNED_VERSIONS.minioOperator} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
+  if (!resources) throw new Error(`MinIO operator ${version} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
   return hardenWorkload(inNs, { resources: { operator: resources }, writableTmp: true });
 }
 
@@ -34,10 +35,11 @@ function patched(m: Manifest): Manifest {
  * CRDs included, with our patches. The Tenant it reconciles is ours (dist/<site>/minio).
  */
 export class MinioOperatorChart extends AppChart {
-  constructor(app: App) {
-    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${PINNED_VERSIONS.minioOperator} (pinned Helm chart rendered at import)` });
+  constructor(app: App, site: Site) {
+    const { versions } = catalogOf(site);
+    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${versions.minioOperator} (pinned Helm chart rendered at import)` });
     new PlatformNamespace(this, 'Namespace', { name: MINIO_OPERATOR_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(CHART).map(patched))) {
+    for (const obj of shipUpstream(this, loadRenderedChart(chartsOf(versions).minioOperator).map((m) => patched(m, versions.minioOperator)))) {
       // the Tenant CRD is too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

@@ -13,7 +13,7 @@ import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } 
 import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
-import { UPSTREAM } from '../upstream';
+import { upstreamOf } from '../upstream';
 import { byText } from '../core/order';
 
 export const OPERATOR_NAME = 'postgres-operator';
@@ -59,15 +59,15 @@ export function operatorSettings(site: Site): Record<string, string> {
 }
 
 export function operatorConfigData(site: Site): Record<string, string> {
-  const upstream = upstreamObject(UPSTREAM.zalando.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
+  const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
   const merged: Record<string, string> = { ...upstream, ...operatorSettings(site) };
   for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
   return merged;
 }
 
 /** Upstream RBAC rules, minus the CRD write verbs the operator no longer needs (registration is off). */
-function operatorRules(): PolicyRule[] {
-  const rules = upstreamObject(UPSTREAM.zalando.rbac, 'ClusterRole', OPERATOR_NAME).rules as PolicyRule[];
+function operatorRules(site: Site): PolicyRule[] {
+  const rules = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.rbac, 'ClusterRole', OPERATOR_NAME).rules as PolicyRule[];
   return rules.map((r) => (r.apiGroups?.includes('apiextensions.k8s.io') ? { ...r, verbs: ['get'] } : r));
 }
 
@@ -77,8 +77,9 @@ export class PostgresOperatorChart extends AppChart {
     const namespace = defaultsOf(site).operatorNamespace;
     super(app, { name: OPERATOR_NAME, wave: WAVES.operators, namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
 
+    const upstream = upstreamOf(catalogOf(site).versions).zalando;
     new PlatformNamespace(this, 'Namespace', { name: namespace, enforce: 'restricted' });
-    shipUpstream(this, [upstreamObject(UPSTREAM.zalando.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do')]);
+    shipUpstream(this, [upstreamObject(upstream.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do')]);
 
     const data = operatorConfigData(site);
     new KubeConfigMap(this, 'Config', { metadata: { name: OPERATOR_NAME, namespace }, data });
@@ -88,7 +89,7 @@ export class PostgresOperatorChart extends AppChart {
     }
 
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: OPERATOR_NAME, namespace } });
-    new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules() });
+    new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules(site) });
     new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: OPERATOR_NAME },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
@@ -97,7 +98,7 @@ export class PostgresOperatorChart extends AppChart {
     // the role the operator binds to each cluster's pod service account (pod_service_account_name)
     new KubeClusterRole(this, 'PodClusterRole', {
       metadata: { name: 'postgres-pod' },
-      rules: upstreamObject(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-pod').rules as PolicyRule[],
+      rules: upstreamObject(upstream.rbac, 'ClusterRole', 'postgres-pod').rules as PolicyRule[],
     });
 
     const selector = { name: OPERATOR_NAME };
@@ -142,7 +143,7 @@ export class PostgresOperatorChart extends AppChart {
    * reverted by ArgoCD, so its RBAC drops the write verbs. Changes go through the site model.
    */
   private addUi(site: Site, namespace: string): void {
-    const upstreamRules = upstreamObject(UPSTREAM.zalando.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
+    const upstreamRules = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
     const readOnly = upstreamRules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)) }));
     new KubeServiceAccount(this, 'UiServiceAccount', { metadata: { name: UI_NAME, namespace } });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });

@@ -11,7 +11,7 @@ import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, storageNodes, type C
 import type { Site } from '../site/model';
 import { requiredNodeAffinity, roleToleration } from '../site/roles';
 import { catalogOf } from '../site/catalog';
-import { UPSTREAM, type Manifest } from '../upstream';
+import { upstreamOf, type Manifest } from '../upstream';
 
 export const CEPH_CLUSTER = 'rook-ceph';
 const RBD_PROVISIONER = 'rook-ceph.rbd.csi.ceph.com';
@@ -113,12 +113,13 @@ export class RookCephClusterChart extends AppChart {
     // their CRDs come with the operator app, a wave earlier
     for (const obj of [cluster, pool]) addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
 
-    if (ceph.toolbox) this.addToolbox(catalogOf(site).images.rook);
+    if (ceph.toolbox) this.addToolbox(site);
   }
 
   /** rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status`. */
-  private addToolbox(rookImage: string): void {
-    const upstream = upstreamObject(UPSTREAM.rook.toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
+  private addToolbox(site: Site): void {
+    const { versions, images: { rook: rookImage } } = catalogOf(site);
+    const upstream = upstreamObject(upstreamOf(versions).rook.toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; tolerations: Toleration[] } } };
     };
     const [container] = upstream.spec.template.spec.containers;

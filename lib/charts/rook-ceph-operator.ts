@@ -10,7 +10,7 @@ import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';
 import { catalogOf } from '../site/catalog';
-import { UPSTREAM, type Manifest } from '../upstream';
+import { upstreamOf, type Manifest } from '../upstream';
 
 const OPERATOR = 'rook-ceph-operator';
 /** The image's `rook` user (deploy/examples/operator.yaml). */
@@ -39,20 +39,21 @@ export class RookCephOperatorChart extends AppChart {
   constructor(app: App, site: Site, spec: CephSpec) {
     super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${catalogOf(site).versions.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
     const ceph = cephOf(site, spec);
+    const rook = upstreamOf(catalogOf(site).versions).rook;
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
     new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true, reason: 'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking' });
 
     // the Rook CRDs are too big for client-side apply's last-applied annotation
-    for (const crd of shipUpstream(this, upstreamObjects(UPSTREAM.rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
-    shipUpstream(this, upstreamObjects(UPSTREAM.rook.common, (m) => m.kind !== 'Namespace'));
+    for (const crd of shipUpstream(this, upstreamObjects(rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
+    shipUpstream(this, upstreamObjects(rook.common, (m) => m.kind !== 'Namespace'));
 
-    const config = upstreamObject(UPSTREAM.rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
+    const config = upstreamObject(rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {
       metadata: { name: config.metadata.name, namespace: ROOK_NAMESPACE },
       data: { ...(config.data as Record<string, string>), ...rookOperatorSettings(site) },
     });
 
-    const upstream = upstreamObject(UPSTREAM.rook.operator, 'Deployment', OPERATOR) as Manifest & {
+    const upstream = upstreamObject(rook.operator, 'Deployment', OPERATOR) as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; serviceAccountName: string } } };
     };
     const [container] = upstream.spec.template.spec.containers;

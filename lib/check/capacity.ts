@@ -89,7 +89,7 @@ function eligibleNodes(nodes: readonly SchedulingNode[]): (p: Placement) => read
 export function siteLoad(tree: SiteTree): SiteLoad {
   const nodes = schedulingNodes(tree.site);
   const rendered = new Set(tree.objects.map((o) => `${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
-  const system = systemPods(tree.site.name).filter((o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
+  const system = systemPods(tree.site).filter((o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
   const workloads = [...system, ...tree.objects].flatMap((o: RenderedObject) => workloadsOf(o));
   const order = new Map(workloads.map((w, i) => [w, i]));
   const fitsOf = eligibleNodes(nodes);

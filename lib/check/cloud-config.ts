@@ -1,5 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
-import { UPSTREAM, loadUpstreamDoc } from '../upstream';
+import { DEFAULT_TRAIN } from '../site/trains';
+import type { TrainVersions } from '../site/trains/train';
+import { loadUpstreamDoc, upstreamOf } from '../upstream';
 
 type Schema = { readonly [key: string]: unknown };
 
@@ -12,8 +14,9 @@ export class CloudConfigValidator {
   private readonly validateSchema: ValidateFunction;
   private readonly knownKeys: ReadonlySet<string>;
 
-  constructor() {
-    const schema = loadUpstreamDoc(UPSTREAM.cloudConfigSchema) as Schema;
+  /** @param versions whose cloud-init schema (cloudInitSchema) applies: a site's catalog */
+  constructor(versions: TrainVersions = DEFAULT_TRAIN.versions) {
+    const schema = loadUpstreamDoc(upstreamOf(versions).cloudConfigSchema) as Schema;
     // the schema is cloud-init's, not written for ajv's strict mode (it uses prefixItems, label, hidden …)
     const ajv = new Ajv({ allErrors: true, strict: false });
     // cloud-init checks formats with python-jsonschema's FormatChecker: the same shapes, loosely

@@ -1,13 +1,16 @@
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
-import { PINNED_VERSIONS } from '../upstream';
-import { UPSTREAM, pinnedCrds, readUpstream } from '../upstream';
+import { DEFAULT_TRAIN } from '../site/trains';
+import type { TrainVersions } from '../site/trains/train';
+import { pinnedCrds, readUpstream, upstreamOf } from '../upstream';
 
 /**
  * Validates rendered objects against the pinned schemas, strictly: an unknown field is an
  * error (the API server would drop it and ArgoCD would show the app OutOfSync forever), and
  * so is a kind that no pinned schema knows. Kubernetes core kinds use the cdk8s
  * kubernetes-schemas of the site's version; custom resources the openAPIV3Schema of every
- * pinned CRD (lib/upstream.ts pinnedCrds). Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
+ * CRD pinned for the site's versions (lib/upstream.ts pinnedCrds): a custom resource authored with
+ * the typed classes of imports/ (generated from the default train's CRDs) is validated against the
+ * CRD of the version the site runs, so a field another version removed or renamed fails here. Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
  */
 type Schema = { [key: string]: unknown };
 const OBJECT_META = 'k8s.json#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -49,10 +52,14 @@ export class SchemaValidator {
   private readonly kinds = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  /** @param kubernetesVersion one of the pinned schema versions, e.g. '1.26.0' */
-  constructor(kubernetesVersion: string) {
-    const file = UPSTREAM.kubernetesSchemas.find((f) => f.path.includes(`/v${kubernetesVersion}/`));
-    if (!file) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${UPSTREAM.kubernetesSchemas.map((f) => f.path).join(', ')}`);
+  /**
+   * @param kubernetesVersion one of the pinned schema versions of `versions`, e.g. '1.26.0'
+   * @param versions whose CRDs custom resources are validated against (a site's catalog)
+   */
+  constructor(kubernetesVersion: string, versions: TrainVersions = DEFAULT_TRAIN.versions) {
+    const schemas = upstreamOf(versions).kubernetesSchemas;
+    const file = schemas.find((f) => f.path.includes(`/v${kubernetesVersion}/`));
+    if (!file) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${schemas.map((f) => f.path).join(', ')}`);
     const defs = strictify(JSON.parse(readUpstream(file))) as { definitions: Record<string, Schema> };
     this.ajv.addSchema(defs, 'k8s.json');
     for (const [name, def] of Object.entries(defs.definitions)) {
@@ -60,7 +67,7 @@ export class SchemaValidator {
         this.kinds.set(SchemaValidator.key(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), { $ref: `k8s.json#/definitions/${name}` });
       }
     }
-    for (const doc of pinnedCrds() as unknown as Crd[]) {
+    for (const doc of pinnedCrds(versions) as unknown as Crd[]) {
       for (const v of doc.spec.versions) {
         const schema = v.schema?.openAPIV3Schema;
         if (!schema) continue;
@@ -98,10 +105,10 @@ export class SchemaValidator {
   }
 }
 
-/** The pinned schema version for a site's Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
-export function schemaVersionFor(kubernetesVersion: string): string {
+/** The pinned schema version of a train (a site's catalog) for a Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
+export function schemaVersionFor(kubernetesVersion: string, versions: TrainVersions = DEFAULT_TRAIN.versions): string {
   const minor = kubernetesVersion.split('.').slice(0, 2).join('.');
-  const pinned = PINNED_VERSIONS.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
-  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${PINNED_VERSIONS.kubernetesSchemas.join(', ')}`);
+  const pinned = versions.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
+  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${versions.kubernetesSchemas.join(', ')}`);
   return pinned;
 }

@@ -1,4 +1,6 @@
-import { UPSTREAM, loadUpstreamYaml } from '../upstream';
+import { catalogOf } from '../site/catalog';
+import type { Site } from '../site/model';
+import { loadUpstreamYaml, upstreamOf } from '../upstream';
 import type { KubeObject, RenderedObject } from '../core/objects';
 import { CONTROL_PLANE_TAINT } from '../site/roles';
 
@@ -44,10 +46,10 @@ const coreDns: KubeObject = {
   },
 };
 
-export function systemPods(site: string): RenderedObject[] {
-  const flannel = loadUpstreamYaml(UPSTREAM.flannel).filter((m) => m.kind === 'DaemonSet') as KubeObject[];
+export function systemPods(site: Site): RenderedObject[] {
+  const flannel = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).flannel).filter((m) => m.kind === 'DaemonSet') as KubeObject[];
   return [
-    ...[controlPlanePods, coreDns].map((obj) => ({ site, app: 'kubeadm', file: '', obj })),
-    ...flannel.map((obj) => ({ site, app: 'host-bootstrap', file: '', obj })),
+    ...[controlPlanePods, coreDns].map((obj) => ({ site: site.name, app: 'kubeadm', file: '', obj })),
+    ...flannel.map((obj) => ({ site: site.name, app: 'host-bootstrap', file: '', obj })),
   ];
 }

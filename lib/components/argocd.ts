@@ -12,5 +12,5 @@ export const argocd: Component = {
   name: 'argocd',
   enabled: () => true,
   charts: (app, site) => [new ArgoCdChart(app, site, app.charts.filter((c): c is AppChart => c instanceof AppChart))],
-  images: (site) => (bootstrapOf(site).installArgoCd ? argoCdInstallImages().map((image) => ({ image, usedBy: 'argocd install' })) : []),
+  images: (site) => (bootstrapOf(site).installArgoCd ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' })) : []),
 };

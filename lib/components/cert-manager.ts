@@ -6,5 +6,5 @@ import type { Component } from './component';
 export const certManager: Component = {
   name: 'cert-manager',
   enabled: (site) => site.ceph !== undefined && cephOf(site, site.ceph).certManager,
-  charts: (app) => [new CertManagerChart(app)],
+  charts: (app, site) => [new CertManagerChart(app, site)],
 };

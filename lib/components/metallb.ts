@@ -5,5 +5,5 @@ import type { Component } from './component';
 export const metallb: Component = {
   name: 'metallb',
   enabled: (site) => site.loadBalancers !== undefined,
-  charts: (app, site) => (site.loadBalancers ? [new MetallbChart(app), new LoadBalancersChart(app, site, site.loadBalancers)] : []),
+  charts: (app, site) => (site.loadBalancers ? [new MetallbChart(app, site), new LoadBalancersChart(app, site, site.loadBalancers)] : []),
 };

@@ -6,5 +6,5 @@ import type { Component } from './component';
 export const minio: Component = {
   name: 'minio',
   enabled: (site) => site.minio !== undefined,
-  charts: (app, site) => (site.minio ? [new MinioOperatorChart(app), new MinioChart(app, site, site.minio)] : []),
+  charts: (app, site) => (site.minio ? [new MinioOperatorChart(app, site), new MinioChart(app, site, site.minio)] : []),
 };

@@ -7,6 +7,6 @@ export const monitoring: Component = {
   name: 'monitoring',
   enabled: (site) => site.monitoring !== undefined,
   charts: (app, site) => (site.monitoring
-    ? [new KubePrometheusSetupChart(app), new KubePrometheusChart(app, site.monitoring), new MonitoringChart(app, site, site.monitoring)]
+    ? [new KubePrometheusSetupChart(app, site), new KubePrometheusChart(app, site, site.monitoring), new MonitoringChart(app, site, site.monitoring)]
     : []),
 };

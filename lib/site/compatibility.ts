@@ -1,4 +1,5 @@
 import { catalogOf } from './catalog';
+import { TRAINS } from './trains';
 import type { Site } from './model';
 import { FILE_VERSIONS, type KubernetesRange, type VersionKey } from './trains/train';
 import type { SiteIssue } from './validate';
@@ -36,9 +37,12 @@ function outOfRange(site: Site): { range: KubernetesRange; accepted: boolean }[]
     .map((range) => ({ range, accepted: range.runbookOutside === true && accepted.has(range.component) }));
 }
 
+/** The values of a version key the trains pin: the ones whose upstream files `npm run import` imports. */
+const importedVersions = (key: VersionKey): string[] => [...new Set(Object.values(TRAINS).map((t) => t.versions[key]))];
+
 /**
- * What the site's train declares and the site must keep to: its overrides name no pinned upstream
- * file, each component runs on a Kubernetes minor upstream supports (or, where the runbook
+ * What the site's train declares and the site must keep to: its overrides name only imported upstream
+ * files, each component runs on a Kubernetes minor upstream supports (or, where the runbook
  * itself did not, the site accepts it explicitly), PostgreSQL majors the operator accepts, Ceph
  * releases its Rook supports. Each refusal quotes its upstream source.
  */
@@ -47,8 +51,13 @@ export function validateCompatibility(site: Site): SiteIssue[] {
   const catalog = catalogOf(site);
   const { train, versions } = catalog;
   for (const key of catalog.overridden) {
-    if (FILE_VERSIONS.includes(key)) {
-      issues.push({ path: `versions.${key}`, message: `${key} names pinned upstream files (lib/upstream.ts reads imports/upstream/ at ${train.versions[key]}); overriding it needs those files imported per train, which is not supported yet: remove the override, or change ${key} in the train (lib/site/trains/${train.name}.ts) and run npm run import` });
+    if (!FILE_VERSIONS.includes(key)) continue;
+    const imported = importedVersions(key);
+    if (key === 'helm' || !imported.includes(versions[key])) {
+      const why = key === 'helm'
+        ? 'helm renders every train\'s charts at import time, one binary for all: a site cannot choose it'
+        : `${key} names pinned upstream files, and npm run import imports those of the versions a train pins (${imported.join(', ')}), not ${versions[key]}`;
+      issues.push({ path: `versions.${key}`, message: `${why}: remove the override, or pin ${key} in a train (lib/site/trains/${train.name}.ts) and run npm run import` });
     }
   }
   const minor = minorOf(site.kubernetes.version);

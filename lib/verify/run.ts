@@ -87,7 +87,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       if (r.status >= 300) objects.push({ where: `node ${node.metadata.name}`, verdict: 'rejected', message: messageOf(r), warnings: r.warnings });
     }
     await until(30, async () => ((await kube.list('/api/v1/nodes')).filter((n) => JSON.stringify(n.status).includes('"type":"Ready","status":"True"')).length === nodes.length ? true : undefined));
-    for (const r of bootstrapObjects(site.name)) objects.push(await applyObject(kube, r, false));
+    for (const r of bootstrapObjects(site)) objects.push(await applyObject(kube, r, false));
     const plan = syncPlan(tree);
     const notVerified = [
       ...plan.filter((a) => a.notRendered).map((a) => `Application ${a.app}: ${a.notRendered}`),

@@ -3,7 +3,9 @@ import { type KubeObject, type RenderedObject } from '../core/objects';
 import type { SiteTree } from '../check/findings';
 import { systemPods } from '../check/system-pods';
 import { SYNC_OPTIONS, SYNC_WAVE } from '../core/annotations';
-import { UPSTREAM, loadUpstreamYaml } from '../upstream';
+import { catalogOf } from '../site/catalog';
+import type { Site } from '../site/model';
+import { loadUpstreamYaml, upstreamOf } from '../upstream';
 
 /**
  * How ArgoCD would sync a site's dist/: what host-bootstrap installs first, then the root
@@ -59,11 +61,12 @@ function runnable(obj: KubeObject): KubeObject {
 }
 
 /** What exists before ArgoCD's first sync: the kubeadm and Flannel pods and ArgoCD's own CRDs and namespace. */
-export function bootstrapObjects(site: string): RenderedObject[] {
-  const from = (app: string, objs: readonly KubeObject[]) => objs.map((obj) => ({ site, app, file: '', obj }));
-  const argocd = [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.appProjectCrd, UPSTREAM.argocd.applicationSetCrd].flatMap((f) => loadUpstreamYaml(f) as KubeObject[]);
+export function bootstrapObjects(site: Site): RenderedObject[] {
+  const upstream = upstreamOf(catalogOf(site).versions);
+  const from = (app: string, objs: readonly KubeObject[]) => objs.map((obj) => ({ site: site.name, app, file: '', obj }));
+  const argocd = [upstream.argocd.applicationCrd, upstream.argocd.appProjectCrd, upstream.argocd.applicationSetCrd].flatMap((f) => loadUpstreamYaml(f) as KubeObject[]);
   return [
-    ...from('host-bootstrap', loadUpstreamYaml(UPSTREAM.flannel) as KubeObject[]),
+    ...from('host-bootstrap', loadUpstreamYaml(upstream.flannel) as KubeObject[]),
     ...systemPods(site).filter((p) => p.app === 'kubeadm').map((p) => ({ ...p, obj: runnable(p.obj) })),
     ...from('argocd-install', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } }, ...argocd]),
   ];

@@ -14,7 +14,11 @@ const versions: TrainVersions = {
   /** The last v1.9 patch: v1.9.2 errors forever on Kubernetes >= 1.25 deleting a batch/v1beta1 CronJob (rook/rook#10822, fixed in v1.9.10). */
   rook: 'v1.9.13',
   ceph: 'v16.2.7',
-  certManager: 'v1.7.1',
+  /**
+   * The 1.12 LTS (its last patch): supported on Kubernetes 1.22 to 1.32, so on the runbook's 1.26/1.27, where
+   * the runbook's v1.7.1 (1.18 to 1.23) ran unsupported (TRAINS.md). Same chart layout as 1.7.
+   */
+  certManager: 'v1.12.17',
   minioOperator: 'v5.0.6',
   kubePrometheus: 'v0.13.0',
   /**
@@ -91,11 +95,7 @@ export const RUNBOOK_2023: Train = {
       { component: 'kubePrometheus', min: '1.26', max: '1.28', source: 'prometheus-operator/kube-prometheus@v0.13.0:README.md:43-48', quote: 'compatibility matrix: release-0.13 with Kubernetes 1.26, 1.27, 1.28' },
       { component: 'metallb', min: '1.13', source: 'metallb/metallb@v0.13.11:website/content/_index.md:43', quote: 'Kubernetes 1.13.0 or later' },
       { component: 'flannel', min: '1.17', source: 'flannel-io/flannel@v0.22.0:README.md:34', quote: 'For Kubernetes v1.17+' },
-      {
-        component: 'certManager', min: '1.18', max: '1.23', runbookOutside: true,
-        source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:317',
-        quote: 'supported releases: 1.7, Kubernetes 1.18 → 1.23',
-      },
+      { component: 'certManager', min: '1.22', max: '1.32', source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:312', quote: 'supported releases: 1.12 LTS, Kubernetes 1.22 → 1.32' },
     ],
     postgresMajors: {
       majors: ['10', '11', '12', '13', '14', '15'],

@@ -43,9 +43,10 @@ export interface TrainVersions {
 export type VersionKey = { [K in keyof TrainVersions]: TrainVersions[K] extends string ? K : never }[keyof TrainVersions];
 
 /**
- * Versions that name pinned upstream files (lib/upstream.ts reads `imports/upstream/` at them):
- * overriding one would render files that were never imported, so a site may not, until imports
- * are kept per train. A test keeps this list equal to what lib/upstream.ts uses.
+ * Versions that name pinned upstream files (lib/upstream.ts reads `imports/upstream/` at them), and
+ * helm, which renders the charts at import time. `npm run import` imports every train's files, so a
+ * site may override one of them with a value some train pins (its files are imported), never with
+ * another (lib/site/compatibility.ts). A test keeps this list equal to what lib/upstream.ts uses.
  */
 export const FILE_VERSIONS: readonly VersionKey[] = [
   'postgresOperator', 'rook', 'certManager', 'minioOperator', 'kubePrometheus', 'metallb', 'argocd', 'flannel', 'cloudInitSchema', 'helm',
