@@ -66,21 +66,33 @@ function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synt
   return synth;
 }
 
-/** dist/ and host-bootstrap/ of the site as `npm run synth -- --site <site>` would write them (`<site>/<file>` → text), or synth's error. */
-async function render(root: string, sources: Sources, site: string): Promise<{ dist: Map<string, string>; host: Map<string, string> } | { error: string }> {
+/** A site as `npm run synth -- --site <site>` renders it: its model, dist/ and host-bootstrap/ (files relative to the site's folder). */
+export interface RenderedSite {
+  readonly site: Site;
+  readonly dist: FileTree;
+  readonly host: FileTree;
+}
+
+/** The site rendered from the (edited) sources, or synth's error. */
+async function render(root: string, sources: Sources, site: string): Promise<RenderedSite | { error: string }> {
   const siteFile = { name: site, file: `sites/${site}.ts`, path: join(root, 'sites', `${site}.ts`) };
   const synth = await synthOf(root, sources, siteFile.file);
   try {
-    const [{ trees }] = synth.renderSites([synth.readSiteText(siteFile, sources.get(siteFile.file))]);
-    const prefixed = (files: FileTree) => new Map([...files].map(([f, text]) => [`${site}/${f}`, text]));
-    return { dist: prefixed(trees[0].files), host: prefixed(trees[1].files) };
+    const model = synth.readSiteText(siteFile, sources.get(siteFile.file));
+    const [{ trees }] = synth.renderSites([model]);
+    return { site: model, dist: trees[0].files, host: trees[1].files };
   } catch (e) {
     return { error: synth.synthFailure(e) };
   }
 }
 
-/** The operation's setup, then its change, applied to the sources in memory and rendered before and after the change. */
-export async function runOperation(op: Operation, root: string, site = 'poc'): Promise<OperationResult> {
+const prefixed = (site: string, files: FileTree) => new Map([...files].map(([f, text]) => [`${site}/${f}`, text]));
+
+/**
+ * The site before the operation's change (its setup applied) and after it, as synth renders them;
+ * `after` is synth's error when the change is refused. verify's day-2 test syncs a live cluster to both.
+ */
+export async function operationSites(op: Operation, root: string, site = 'poc'): Promise<{ before: RenderedSite; after: RenderedSite | { error: string }; sourceDiff: string }> {
   let sources: Sources = new Map();
   for (const e of op.setup ?? []) sources = applyEdit(root, sources, e).sources;
   const before = await render(root, sources, site);
@@ -90,13 +102,18 @@ export async function runOperation(op: Operation, root: string, site = 'poc'): P
     sources = edit.sources;
     return createTwoFilesPatch(`a/${e.file}`, `b/${e.file}`, edit.before, edit.after, '', '', { context: 1 }).split('\n').slice(1).join('\n').trimEnd();
   }).join('\n');
-  const after = await render(root, sources, site);
+  return { before, after: await render(root, sources, site), sourceDiff };
+}
+
+/** The operation's setup, then its change, applied to the sources in memory and rendered before and after the change. */
+export async function runOperation(op: Operation, root: string, site = 'poc'): Promise<OperationResult> {
+  const { before, after, sourceDiff } = await operationSites(op, root, site);
   if (op.refused) {
     if (!('error' in after)) throw new Error(`operation ${op.id} should be refused, but synth accepted it`);
     return { sourceDiff, hostFiles: [], output: after.error.trimEnd() };
   }
   if ('error' in after) throw new Error(`operation ${op.id}: synth failed:\n${after.error}`);
-  const diff = diffTrees(before.dist, after.dist);
-  const hostFiles = diffFiles(before.host, after.host);
+  const diff = diffTrees(prefixed(site, before.dist), prefixed(site, after.dist));
+  const hostFiles = diffFiles(prefixed(site, before.host), prefixed(site, after.host));
   return { sourceDiff, diff, hostFiles, output: formatTerminal(diff, hostFiles) };
 }

@@ -144,3 +144,28 @@ export async function statefulSetAssertions(kube: Kube, clusters: readonly KubeO
   }
   return out;
 }
+
+/**
+ * Each cluster's StatefulSet asks for `numberOfInstances` pods and they run on as many distinct
+ * nodes (the operator's anti-affinity), or the scheduler says why one cannot be placed.
+ */
+export async function instanceAssertions(kube: Kube, clusters: readonly KubeObject[], pods: readonly PodResult[]): Promise<Assertion[]> {
+  const out: Assertion[] = [];
+  for (const c of clusters) {
+    const spec = asRecord(c.spec);
+    const wanted = typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1;
+    const at = `StatefulSet ${c.metadata.namespace}/${c.metadata.name}`;
+    const live = await kube.get(`/apis/apps/v1/namespaces/${c.metadata.namespace}/statefulsets/${c.metadata.name}`);
+    const replicas = asRecord(live?.spec).replicas;
+    const own = pods.filter((p) => p.owner === at);
+    const nodes = [...new Set(own.flatMap((p) => (p.node ? [p.node] : [])))].sort();
+    const refused = own.filter((p) => !p.node).map((p) => `${p.pod}: ${p.reason ?? 'not scheduled yet'}`);
+    const ok = replicas === wanted && own.length === wanted && nodes.length === wanted;
+    out.push({
+      ok,
+      what: `${at} has ${wanted} replica(s) (numberOfInstances) on ${wanted} distinct node(s)`,
+      ...(ok ? {} : { detail: `replicas ${String(replicas)}, ${own.length} pod(s) on ${nodes.join(', ') || 'no node'}${refused.length ? `; ${refused.join('; ')}` : ''}` }),
+    });
+  }
+  return out;
+}

@@ -66,6 +66,8 @@ export async function startOperator(kube: Kube, setup: OperatorSetup, dir: strin
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace },
     data: { ...configData(setup.configMap), api_port: String(await freePort()) },
   };
+  // a restart (day-2: a new ConfigMap) replaces the copy of the previous run
+  await kube.send('DELETE', `/api/v1/namespaces/${namespace}/configmaps/${name}`);
   const r = await kube.send('POST', `/api/v1/namespaces/${namespace}/configmaps`, copy);
   if (r.status >= 300) throw new Error(`could not create the operator's ConfigMap copy: ${String(r.body.message)}`);
   const env = {

@@ -7,13 +7,14 @@ import { catalogOf } from '../site/catalog';
 import { defaultsOf } from '../site/defaults';
 import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
-import { placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
+import { instanceAssertions, placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
 import { kubernetesRelease } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
 import { startDatabase, type Database } from './database';
+import { stop } from './processes';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
-import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator } from './operator';
+import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator, type OperatorSetup } from './operator';
 import { awaitPlacement, provision, type PodResult, type ShortWorkload } from './placement';
 import { probes as probesOf } from './probes';
 import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from './sync-plan';
@@ -57,10 +58,14 @@ export interface VerifyOptions {
   readonly live?: (live: LiveSite) => Promise<void>;
 }
 
-/** The running control plane of a verify run, for day-2 operations. */
+/** The running control plane of a verify run, for day-2 operations (lib/verify/day2.ts). */
 export interface LiveSite {
   readonly kube: Kube;
   readonly dir: string;
+  /** The tree the cluster was synced to. */
+  readonly tree: SiteTree;
+  /** Stop the operator and start it with this Deployment and ConfigMap, as their checksum annotation restarts its pod. */
+  readonly restartOperator: (setup: OperatorSetup) => Promise<void>;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     log('operator objects checked; waiting for placement');
     const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
     const assertions = [
-      ...(operator ? await statefulSetAssertions(kube, clusters, config) : []),
+      ...(operator ? [...await statefulSetAssertions(kube, clusters, config), ...await instanceAssertions(kube, clusters, placement.pods)] : []),
       ...(operator ? await serviceAndPoolerAssertions(kube, clusters, config, siteImage(site.mirrors, catalogOf(site).images.pgbouncer)) : []),
       ...placementAssertions(placement.pods, probes, config, nodes),
       ...(operator ? poolerPlacementAssertions(placement.pods, clusters, config, nodes) : []),
@@ -136,7 +141,14 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     notVerified.push(...placement.short.filter((w) => fromUnrendered(w.message)).map((w) => `${w.workload}: ${w.message}: ${dependsOn}`));
     const kept = objects.filter((o) => !(o.verdict === 'rejected' && fromUnrendered(o.message)));
     const short = placement.short.filter((w) => !fromUnrendered(w.message));
-    if (options.live) await options.live({ kube, dir });
+    const restartOperator = async (next: OperatorSetup) => {
+      if (operator) {
+        operator.stopped = true;
+        await stop([operator.current]);
+      }
+      operator = await startOperator(kube, next, dir, cp.kubeconfig, database);
+    };
+    if (options.live) await options.live({ kube, dir, tree, restartOperator });
     const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0
       && placement.pods.every((p) => p.node) && clusterObjects.every((c) => c.missing.length === 0) && errors.length === 0
       && assertions.every((a) => a.ok);
