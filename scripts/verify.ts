@@ -38,7 +38,7 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
     if (!site) throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
     return site;
   });
-  const components = [...new Map(sites.flatMap((s) => componentsFor(s.kubernetes.version)).map((c) => [c.id, c])).values()];
+  const components = [...new Map(sites.flatMap((s) => componentsFor(s)).map((c) => [c.id, c])).values()];
   for (const c of components.filter((x) => !isBuilt(x))) {
     console.log(`building ${c.id} with Go (once; cached in .build/tools/${c.id}/) ...`);
     console.log(`built ${c.id} in ${(await build(c)).toFixed(0)} s`);
@@ -46,7 +46,7 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
   if (options.build) return;
   let failed = 0;
   for (const site of sites) {
-    const missing = missingComponents(site.kubernetes.version);
+    const missing = missingComponents(site);
     if (missing.length) throw new Error(missing.join('\n'));
     const report = await verifySite({ site, objects: parseTree(site.name, trees.get(site.name)!) }, {
       keep: options.keep, log: (line) => console.log(`[${site.name}] ${line}`),

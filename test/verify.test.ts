@@ -9,6 +9,8 @@ import { poolerName } from '../lib/site/defaults';
 import { parseQuantity } from '../lib/site/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { componentsFor, kubernetesRelease } from '../lib/verify/components';
+import { catalogOf } from '../lib/site/catalog';
+import { TRAINS } from '../lib/site/trains';
 import { missingComponents } from '../lib/verify/control-plane';
 import { kwokNode, KWOK_ANNOTATION } from '../lib/verify/nodes';
 import { poolerRoles } from '../lib/verify/database';
@@ -22,14 +24,22 @@ import { siteTree } from './support/trees';
 const poc = SITES.find((s) => s.name === 'poc')!;
 
 describe('verify: what it builds and registers', () => {
-  test('every site\'s Kubernetes minor has a pinned control plane, kwok and the site\'s operator release', () => {
+  test('every site\'s Kubernetes minor has a pinned control plane, kwok and the site\'s operator release, from its own catalog', () => {
     for (const site of SITES) {
-      const ids = componentsFor(site.kubernetes.version).map((c) => c.id);
-      expect(ids).toEqual([`kubernetes-v${kubernetesRelease(site.kubernetes.version)}`, expect.stringMatching(/^kwok-v/), 'postgres-operator-v1.9.0']);
+      const { versions } = catalogOf(site);
+      const ids = componentsFor(site).map((c) => c.id);
+      expect(ids).toEqual([`kubernetes-v${kubernetesRelease(site)}`, `kwok-${versions.kwok}`, `postgres-operator-${versions.postgresOperator}`]);
     }
   });
-  test('fails on a Kubernetes minor without a pinned control plane, naming the catalog entry', () => {
-    expect(() => kubernetesRelease('1.31.0')).toThrow(/add '1.31': '1.31.0' to verifyKubernetes in lib\/site\/trains\/runbook-2023.ts/);
+  test('a site\'s train and versions: overrides choose the components (the current train: its own control plane and operator)', () => {
+    const current = { ...poc, release: 'current', kubernetes: { ...poc.kubernetes, version: '1.36.5' } };
+    expect(componentsFor(current).map((c) => c.id)).toEqual(['kubernetes-v1.36.5', `kwok-${TRAINS.current.versions.kwok}`, `postgres-operator-${TRAINS.current.versions.postgresOperator}`]);
+    const overridden = { ...poc, versions: { verifyKubernetes: { '1.26': '1.26.9' }, postgresOperator: 'v1.9.1' } };
+    expect(componentsFor(overridden).map((c) => c.id)).toEqual(['kubernetes-v1.26.9', expect.stringMatching(/^kwok-v/), 'postgres-operator-v1.9.1']);
+  });
+  test('fails on a Kubernetes minor without a pinned control plane, naming the train entry', () => {
+    expect(() => kubernetesRelease({ ...poc, kubernetes: { ...poc.kubernetes, version: '1.31.0' } }))
+      .toThrow(/on train runbook-2023: add '1.31': '1.31.0' to verifyKubernetes in lib\/site\/trains\/runbook-2023.ts/);
   });
   test('a kwok node is the node as kubeadm join registers it: name, node-labels, taints, allocatable after the capacity check\'s reserve', () => {
     const storage = poc.nodes.find((n) => n.roles.includes('storage'))!;
@@ -95,7 +105,7 @@ describe('verify: stand-ins for what cannot run here', () => {
  */
 const trees = readTrees(`${PROJECT_ROOT}/dist`);
 const rendered = [...trees.keys()].map((name) => SITES.find((s) => s.name === name)).filter((s) => s !== undefined);
-const missing = [...new Set(rendered.flatMap((s) => missingComponents(s.kubernetes.version)))];
+const missing = [...new Set(rendered.flatMap((s) => missingComponents(s)))];
 const live = missing.length === 0 || process.env.CI === 'true';
 if (!live) console.warn(`verify tests SKIPPED: ${missing.join('; ')}`);
 

@@ -2,9 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { isRecord } from '../core/records';
-import { DEFAULT_TRAIN } from '../site/trains';
-
-const VERSIONS = DEFAULT_TRAIN.versions;
+import { catalogOf } from '../site/catalog';
+import type { Site } from '../site/model';
 
 /**
  * The Go programs `npm run verify` runs, built from their pinned versions into
@@ -29,11 +28,16 @@ export const TOOLS_DIR = resolve('.build/tools');
 /** The minor (`1.26`) of a Kubernetes version. */
 export const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
-/** The pinned control plane release for a site's Kubernetes version, or an error naming the catalog entry to add. */
-export function kubernetesRelease(siteVersion: string): string {
-  const release = VERSIONS.verifyKubernetes[minorOf(siteVersion)];
+/**
+ * The pinned control plane release for a site's Kubernetes version, from the site's own catalog (its
+ * train and `versions:` overrides), or an error naming the train entry to add.
+ */
+export function kubernetesRelease(site: Site): string {
+  const { train, versions } = catalogOf(site);
+  const siteVersion = site.kubernetes.version;
+  const release = versions.verifyKubernetes[minorOf(siteVersion)];
   if (!release) {
-    throw new Error(`no verify control plane is pinned for Kubernetes ${minorOf(siteVersion)}: add '${minorOf(siteVersion)}': '${siteVersion}' to verifyKubernetes in lib/site/trains/runbook-2023.ts`);
+    throw new Error(`no verify control plane is pinned for Kubernetes ${minorOf(siteVersion)} on train ${train.name}: add '${minorOf(siteVersion)}': '${siteVersion}' to verifyKubernetes in lib/site/trains/${train.name}.ts (or to the site's versions.verifyKubernetes)`);
   }
   return release;
 }
@@ -60,32 +64,42 @@ export function kubernetesComponent(release: string): Component {
   return { id: `kubernetes-v${release}`, goMod: () => kubernetesGoMod(release), packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`), binaries };
 }
 
-export const KWOK: Component = {
-  id: `kwok-${VERSIONS.kwok}`,
-  goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${VERSIONS.kwok}`),
+export const kwokComponent = (version: string): Component => ({
+  id: `kwok-${version}`,
+  goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${version}`),
   packages: ['sigs.k8s.io/kwok/cmd/kwok'],
   binaries: ['kwok'],
   // kwok fakes nothing without stages: nodes become Ready and keep their heartbeat, scheduled pods Running, deleted pods go
   asset: {
-    module: `sigs.k8s.io/kwok@${VERSIONS.kwok}`,
+    module: `sigs.k8s.io/kwok@${version}`,
     files: ['node/fast/node-initialize.yaml', 'node/heartbeat/node-heartbeat.yaml', 'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml']
       .map((f) => `kustomize/stage/${f}`),
     into: 'stages.yaml',
   },
-};
+});
 
 /** The same operator release the site runs (its `cmd` package is the operator's main). */
-export const POSTGRES_OPERATOR: Component = {
-  id: `postgres-operator-${VERSIONS.postgresOperator}`,
-  goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${VERSIONS.postgresOperator}`),
+export const postgresOperatorComponent = (version: string): Component => ({
+  id: `postgres-operator-${version}`,
+  goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${version}`),
   packages: ['github.com/zalando/postgres-operator/cmd'],
   binaries: ['postgres-operator'],
-};
+});
 
-/** Every component a site of this Kubernetes version needs. */
-export function componentsFor(siteVersion: string): Component[] {
-  return [kubernetesComponent(kubernetesRelease(siteVersion)), KWOK, POSTGRES_OPERATOR];
+/** The components that verify a site, at the versions of its own catalog (train and overrides). */
+export interface VerifyComponents {
+  readonly kubernetes: Component;
+  readonly kwok: Component;
+  readonly postgresOperator: Component;
 }
+
+export function verifyComponents(site: Site): VerifyComponents {
+  const { versions } = catalogOf(site);
+  return { kubernetes: kubernetesComponent(kubernetesRelease(site)), kwok: kwokComponent(versions.kwok), postgresOperator: postgresOperatorComponent(versions.postgresOperator) };
+}
+
+/** Every component a site needs. */
+export const componentsFor = (site: Site): Component[] => Object.values(verifyComponents(site));
 
 export const binaryPath = (c: Component, binary: string): string => join(TOOLS_DIR, c.id, binary);
 export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));

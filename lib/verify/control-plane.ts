@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binaryPath, componentsFor, isBuilt, KWOK, type Component } from './components';
+import { binaryPath, componentsFor, isBuilt, type Component, type VerifyComponents } from './components';
+import type { Site } from '../site/model';
 import { Kube, until } from './kube';
 import { kubeconfig, makePki, type Pki } from './pki';
 import { freePort, start, stop, tail, type Started } from './processes';
@@ -25,9 +26,9 @@ export function findEtcd(): string | undefined {
 
 export const ETCD_MISSING = 'etcd is needed by npm run verify: install Debian/Ubuntu\'s etcd-server package (apt-get install etcd-server) or put an etcd 3.4+ binary on PATH';
 
-/** What is missing to verify a site of this Kubernetes version: one line each. */
-export function missingComponents(kubernetesVersion: string): string[] {
-  const unbuilt = componentsFor(kubernetesVersion).filter((c) => !isBuilt(c)).map((c) => `${c.id} is not built: run npm run verify -- --build`);
+/** What is missing to verify a site: one line each. */
+export function missingComponents(site: Site): string[] {
+  const unbuilt = componentsFor(site).filter((c) => !isBuilt(c)).map((c) => `${c.id} is not built: run npm run verify -- --build`);
   return [...(findEtcd() ? [] : [ETCD_MISSING]), ...unbuilt];
 }
 
@@ -48,11 +49,11 @@ function failed(p: Started, what: string): Error {
  * Start etcd, kube-apiserver (Pod Security admission on, RBAC), kube-controller-manager,
  * kube-scheduler and kwok for a site's Kubernetes version; every port is a free loopback port.
  */
-export async function startControlPlane(dir: string, kubernetesVersion: string, serviceSubnet: string, podSubnet: string): Promise<ControlPlane> {
+export async function startControlPlane(dir: string, components: VerifyComponents, serviceSubnet: string, podSubnet: string): Promise<ControlPlane> {
   const started = Date.now();
   const etcd = findEtcd();
   if (!etcd) throw new Error(ETCD_MISSING);
-  const [kubernetes] = componentsFor(kubernetesVersion);
+  const { kubernetes, kwok } = components;
   const bin = (c: Component, name: string) => binaryPath(c, name);
   const pki = makePki(dir);
   const programs: Started[] = [];
@@ -88,9 +89,9 @@ export async function startControlPlane(dir: string, kubernetesVersion: string, 
       '--concurrent-statefulset-syncs=10', '--v=1',
     ], log('kube-controller-manager')));
     programs.push(start('kube-scheduler', bin(kubernetes, 'kube-scheduler'), ['--kubeconfig', config, '--leader-elect=false', '--secure-port=0', '--v=1'], log('kube-scheduler')));
-    programs.push(start('kwok', bin(KWOK, 'kwok'), [
+    programs.push(start('kwok', bin(kwok, 'kwok'), [
       '--kubeconfig', config, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector', 'kwok.x-k8s.io/node=fake',
-      '--cidr', podSubnet, '--node-ip', '127.0.0.1', '--config', bin(KWOK, KWOK.asset?.into ?? ''),
+      '--cidr', podSubnet, '--node-ip', '127.0.0.1', '--config', bin(kwok, kwok.asset?.into ?? ''),
     ], log('kwok')));
     // the service-account controller's `default` account is what every pod needs first
     const sa = await until(30, async () => (programs.some((p) => p.exited !== undefined) ? false : (await kube.get('/api/v1/namespaces/default/serviceaccounts/default')) && true));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { asArray, asRecord } from '../core/records';
 import { type KubeObject, type RenderedObject } from '../core/objects';
 import { poolerName } from '../site/defaults';
-import { binaryPath, POSTGRES_OPERATOR } from './components';
+import { binaryPath, type Component } from './components';
 import { poolerRoles, withHosts, type Database } from './database';
 import { until, type Kube } from './kube';
 import { freePort, start, type Started } from './processes';
@@ -59,7 +59,15 @@ export interface Operator {
   stopped: boolean;
 }
 
-export async function startOperator(kube: Kube, setup: OperatorSetup, dir: string, kubeconfig: string, database?: Database): Promise<Operator> {
+/** Where and how the operator runs: the run's folder and kubeconfig, the site's operator build, the PostgreSQL stand-in if any. */
+export interface OperatorRun {
+  readonly dir: string;
+  readonly kubeconfig: string;
+  readonly component: Component;
+  readonly database?: Database;
+}
+
+export async function startOperator(kube: Kube, setup: OperatorSetup, { dir, kubeconfig, component, database }: OperatorRun): Promise<Operator> {
   const namespace = setup.configMap.metadata.namespace ?? 'default';
   const name = `${setup.configMap.metadata.name}-verify`;
   const copy = {
@@ -74,7 +82,7 @@ export async function startOperator(kube: Kube, setup: OperatorSetup, dir: strin
     ...operatorEnv(setup.deployment), OPERATOR_NAMESPACE: namespace, CONFIG_MAP_NAME: `${namespace}/${name}`,
     ...(database ? { PGPORT: String(database.port) } : {}),
   };
-  const binary = binaryPath(POSTGRES_OPERATOR, 'postgres-operator');
+  const binary = binaryPath(component, 'postgres-operator');
   const args = ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
   const [command, argv] = database ? withHosts(database.hosts, binary, args) : [binary, args];
   const run = (n: number) => start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);

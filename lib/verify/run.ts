@@ -8,7 +8,7 @@ import { defaultsOf } from '../site/defaults';
 import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
 import { instanceAssertions, placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
-import { kubernetesRelease } from './components';
+import { kubernetesRelease, verifyComponents } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
@@ -77,9 +77,11 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const { site } = tree;
-  const release = kubernetesRelease(site.kubernetes.version);
+  // the site's own train and versions: overrides
+  const release = kubernetesRelease(site);
+  const components = verifyComponents(site);
   const dir = mkdtempSync(join(tmpdir(), `verify-${site.name}-`));
-  const cp = await startControlPlane(dir, site.kubernetes.version, defaultsOf(site).serviceSubnet, site.kubernetes.podSubnet);
+  const cp = await startControlPlane(dir, components, defaultsOf(site).serviceSubnet, site.kubernetes.podSubnet);
   const { kube } = cp;
   let operator: Operator | undefined;
   let database: Database | undefined;
@@ -108,7 +110,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         if (setup && !operator && app.objects.some((o) => o.obj === setup.deployment)) {
           database = await startDatabase(clusters, config);
           if (database) log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
-          operator = await startOperator(kube, setup, dir, cp.kubeconfig, database);
+          operator = await startOperator(kube, setup, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
           log('postgres-operator started');
         }
       }
@@ -146,7 +148,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         operator.stopped = true;
         await stop([operator.current]);
       }
-      operator = await startOperator(kube, next, dir, cp.kubeconfig, database);
+      operator = await startOperator(kube, next, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
     };
     if (options.live) await options.live({ kube, dir, tree, restartOperator });
     const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0

@@ -110,7 +110,7 @@ runCli(SPEC, cliCommand(SPEC), async () => {
 async function benchVerify(): Promise<void> {
   const trees = readTrees(join(ROOT, 'dist'));
   for (const site of loadSites().filter((s) => trees.has(s.name))) {
-    const missing = missingComponents(site.kubernetes.version);
+    const missing = missingComponents(site);
     if (missing.length) {
       console.log(`npm run verify -- --site ${site.name}: not measured (${missing.join('; ')})`);
       continue;
