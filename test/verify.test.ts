@@ -130,6 +130,8 @@ describe.runIf(live).concurrent('npm run verify on every site under dist/', () =
     const failures = text.split('\n').filter((l) => FAILURE_LINE.test(l));
     expect(failures.filter((l) => !known.some((k) => k.test(l))), text).toEqual([]);
     expect(known.filter((k) => !failures.some((l) => k.test(l))), `fixed? remove it from KNOWN:\n${text}`).toEqual([]);
+    // warn is each namespace's enforced level: no object and no write of the operator may draw a Pod Security warning
+    expect(text.split('\n').filter((l) => /would violate PodSecurity/.test(l)), text).toEqual([]);
     expect(report.ok).toBe(known.length === 0);
     const clusters = tree.objects.filter((o) => o.obj.kind === 'postgresql').map((o) => o.obj);
     expect(report.clusters.length).toBe(clusters.length);

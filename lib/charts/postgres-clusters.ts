@@ -16,7 +16,7 @@ export class PostgresClustersChart extends AppChart {
     super(app, { name: 'postgres-clusters', wave: WAVES.workloads, description: 'Zalando postgresql clusters (Spilo pods on the postgres nodes)' });
     const monitored = site.monitoring !== undefined;
     for (const ns of postgresNamespaces(site)) {
-      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true, reason: "the operator's Spilo pods keep allowPrivilegeEscalation for their cron (spilo_allow_privilege_escalation)" });
+      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true, reason: "postgres-operator v1.9.0 cannot make restricted Spilo pods: it sets only runAsUser/runAsGroup/fsGroup in their securityContext (no runAsNonRoot, no seccompProfile), drops no capabilities, and a CR's sidecars (the exporter) have no securityContext field; Spilo also keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)" });
       if (monitored) {
         new KubeConfigMap(this, `ExporterQueries-${ns}`, { metadata: { name: queriesConfigMap(ns), namespace: ns }, data: { [EXPORTER.queriesFile]: queriesYaml() } });
       }

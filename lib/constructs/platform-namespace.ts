@@ -8,7 +8,7 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface PlatformNamespaceProps {
   readonly name: string;
-  /** Level enforced by Pod Security admission; `warn` and `audit` are always `restricted`. */
+  /** Level enforced by Pod Security admission (and warned at); `audit` is always `restricted`. */
   readonly enforce: PodSecurityLevel;
   /** Holds data (PVCs): deleting the namespace would delete them, so ArgoCD must never prune it. @default false */
   readonly holdsData?: boolean;
@@ -21,11 +21,16 @@ export interface PlatformNamespaceProps {
 }
 
 
-/** Pod Security admission labels: `enforce` as given, `warn` and `audit` always restricted. */
+/**
+ * Pod Security admission labels: `enforce` as given; `warn` at the same level, so that applying a
+ * workload whose pods admission will refuse warns at once (a `restricted` warning in a namespace
+ * whose reason documents why its pods cannot be restricted would be noise on every write of their
+ * operator); `audit` always restricted, so the documented gaps stay in the audit log.
+ */
 export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
   return {
     'pod-security.kubernetes.io/enforce': enforce,
-    'pod-security.kubernetes.io/warn': 'restricted',
+    'pod-security.kubernetes.io/warn': enforce,
     'pod-security.kubernetes.io/audit': 'restricted',
   };
 }

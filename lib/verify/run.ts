@@ -19,6 +19,8 @@ import { awaitPlacement, provision, type PodResult, type ShortWorkload } from '.
 import { probes as probesOf } from './probes';
 import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from './sync-plan';
 
+/** The API server's Pod Security warning (`would violate PodSecurity "restricted:latest": ...`). */
+const POD_SECURITY_WARNING = /would violate PodSecurity/;
 /** Operator errors from talking to Patroni, which cannot run here (no Spilo container). */
 const NEEDS_PATRONI = /Patroni API|patroni returned|could not get member data/i;
 /** Refusals for want of a CRD or service account that an Application outside dist/ would bring. */
@@ -151,9 +153,11 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       operator = await startOperator(kube, next, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
     };
     if (options.live) await options.live({ kube, dir, tree, restartOperator });
+    // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
+    const podSecurityWarnings = [...kept.flatMap((o) => o.warnings), ...(operator ? operatorWarnings(operator.current.log) : [])].filter((w) => POD_SECURITY_WARNING.test(w));
     const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0
       && placement.pods.every((p) => p.node) && clusterObjects.every((c) => c.missing.length === 0) && errors.length === 0
-      && assertions.every((a) => a.ok);
+      && assertions.every((a) => a.ok) && podSecurityWarnings.length === 0;
     return {
       site: site.name, kubernetes: release, nodes: nodes.length, objects: kept, notVerified, clusters: clusterObjects, operatorErrors: errors, operatorCrashes: operator?.crashes ?? [], operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
       pods: placement.pods, short, settled: placement.settled, assertions, seconds: (Date.now() - started) / 1000, ok,
