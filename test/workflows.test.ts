@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
+import { catalogOf } from '../lib/site/catalog';
+import { poc } from '../sites/poc';
 
 const ROOT = join(__dirname, '..');
 const DIR = join(ROOT, '.github', 'workflows');
@@ -49,6 +51,10 @@ describe('GitHub workflows', () => {
     expect(at(/sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0/)).toBeGreaterThan(0);
     expect(at(/^npm test$/)).toBeGreaterThan(at(/apparmor_restrict_unprivileged_userns=0/));
     expect(at(/^npm run check$/)).toBeGreaterThan(at(/^npm test$/));
+    // a runner whose etcd-server is 3.4+, checked before the tests
+    expect((ci.jobs.test as { 'runs-on'?: string })['runs-on']).toBe('ubuntu-24.04');
+    expect(at(/^etcd --version \| grep/)).toBeGreaterThan(0);
+    expect(at(/^etcd --version \| grep/)).toBeLessThan(at(/^npm test$/));
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
 
@@ -71,17 +77,41 @@ describe('GitHub workflows', () => {
     expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
   });
 
-  test('e2e-kind: installs ArgoCD at the pinned version and lets it sync the root Application from this commit, on demand or when dist/ changes', () => {
+  test('e2e-kind: installs ArgoCD at the site\'s pinned version and lets it sync the root Application from the pull request\'s commit, on demand or when dist/ changes', () => {
     const e2e = workflow('e2e-kind.yml');
     expect(Object.keys(e2e.on).sort()).toEqual(['pull_request', 'workflow_dispatch']);
+    expect(e2e.jobs.argocd.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { ref: '${{ github.event.pull_request.head.sha || github.sha }}' } });
     const text = runs(e2e);
-    expect(text).toContain('VERSIONS.argocd');
     expect(text).toContain('argo-cd/$ARGOCD/manifests/install.yaml');
     // ArgoCD reads this commit (served by git daemon), not the site's real remote
     expect(text.indexOf('git daemon')).toBeLessThan(text.indexOf('kubectl apply -f "dist/$SITE/argocd/"'));
     expect(text).toContain("--for=jsonpath='{.status.sync.status}'=Synced \"application/$SITE-root\"");
+    // the Tenant's CRD comes with the minio-operator Application, before the minio Application applies the Tenant
+    expect(text.indexOf('crd/tenants.minio.min.io')).toBeLessThan(text.indexOf('application/minio --timeout'));
     // nothing applied around ArgoCD, and no PostgreSQL of the runner used
     expect(text).not.toMatch(/kubectl apply --server-side -R -f "dist/);
     expect(text).not.toMatch(/psql|pg_ctl|postgresql/);
+  });
+
+  test('e2e-kind: its inline scripts run here: the pinned ArgoCD and the repository of the site', () => {
+    const snippets = [...runs(workflow('e2e-kind.yml')).matchAll(/npx tsx -e "([^"]+)"/g)].map((m) => m[1]);
+    expect(snippets).toHaveLength(2);
+    const out = snippets.map((code) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', code], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SITE: 'poc' } }));
+    expect(out.map((o) => [o.status, o.stderr])).toEqual([[0, ''], [0, '']]);
+    expect(out.map((o) => o.stdout.trim())).toEqual([catalogOf(poc).versions.argocd, poc.gitops.repoURL]);
+  });
+
+  test('e2e-kind: the rewrite points every reference to the site\'s repository in its argocd folder (the AppProject\'s sourceRepos too) at the git daemon', () => {
+    const lines = runs(workflow('e2e-kind.yml')).split('\n');
+    const rewrite = lines.filter((l) => /grep -rlF -- "\$REPO"|if grep -rF -- "\$REPO"/.test(l));
+    expect(rewrite).toHaveLength(2);
+    const work = mkdtempSync(join(tmp, 'e2e-'));
+    cpSync(join(ROOT, 'dist', 'poc', 'argocd'), join(work, 'dist', 'poc', 'argocd'), { recursive: true });
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', rewrite.join('\n')], { cwd: work, encoding: 'utf8', env: { ...process.env, SITE: 'poc', REPO: poc.gitops.repoURL, GATEWAY: '172.18.0.1' } });
+    expect(run.status, run.stderr).toBe(0);
+    const project = readFileSync(join(work, 'dist', 'poc', 'argocd', 'appproject-poc.yaml'), 'utf8');
+    expect(project).toContain('- git://172.18.0.1/repo');
+    const app = readFileSync(join(work, 'dist', 'poc', 'argocd', 'application-minio.yaml'), 'utf8');
+    expect(app).toMatch(/repoURL: git:\/\/172\.18\.0\.1\/repo\n\s+targetRevision: e2e/);
   });
 });
