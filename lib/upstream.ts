@@ -184,6 +184,10 @@ function filesOf(versions: TrainVersions) {
       pool: rook('deploy/examples/pool.yaml'),
       storageClass: rook('deploy/examples/csi/rbd/storageclass.yaml'),
       toolbox: rook('deploy/examples/toolbox.yaml'),
+      /** The object store (RGW), its bucket StorageClass and a bucket claim: the ceph-object-store S3 provider. */
+      objectStore: rook('deploy/examples/object.yaml'),
+      bucketStorageClass: rook('deploy/examples/storageclass-bucket-retain.yaml'),
+      bucketClaim: rook('deploy/examples/object-bucket-claim-retain.yaml'),
       operatorValues: rook('deploy/charts/rook-ceph/values.yaml'),
       clusterValues: rook('deploy/charts/rook-ceph-cluster/values.yaml'),
     },

@@ -7,9 +7,10 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { upstreamObject } from '../constructs/upstream-manifest';
-import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, storageNodes, type CephSpec, type DaemonResources } from '../site/ceph';
-import type { Site } from '../site/model';
-import { requiredNodeAffinity, roleToleration } from '../site/roles';
+import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, osdHosts, type CephSpec, type DaemonResources } from '../site/ceph';
+import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS, cephObjectStoreOn } from '../site/object-store';
+import type { Site, SiteNode } from '../site/model';
+import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../site/roles';
 import { catalogOf } from '../site/catalog';
 import { upstreamOf, type Manifest } from '../upstream';
 
@@ -47,6 +48,10 @@ export class RookCephClusterChart extends AppChart {
     const ceph = cephOf(site, spec);
     const sizes = cephResources(site);
     const toleration = roleToleration('storage');
+    // with the Ceph object store the s3 nodes' disks are OSDs too, of their own device class
+    const objectStore = cephObjectStoreOn(site);
+    const deviceClass = (n: SiteNode) => (objectStore ? { config: { deviceClass: n.roles.includes('s3') ? S3_DEVICE_CLASS : BLOCK_DEVICE_CLASS } } : {});
+    const tolerations = toleration ? [toleration] : [];
 
     const cluster = new CephCluster(this, 'Cluster', {
       metadata: { name: CEPH_CLUSTER, namespace: ROOK_NAMESPACE },
@@ -62,8 +67,16 @@ export class RookCephClusterChart extends AppChart {
         // the monitoring app renders the mgr's ServiceMonitor itself
         monitoring: { enabled: false },
         crashCollector: { disable: false },
-        // the runbook's placement: every Ceph daemon on the storage nodes, tolerating their taint
-        placement: { all: { nodeAffinity: requiredNodeAffinity('storage'), tolerations: toleration ? [toleration] : [] } },
+        // the runbook's placement: every Ceph daemon on the storage nodes, tolerating their taint;
+        // with the object store OSDs (and the crash collectors) also on the s3 nodes, mons and mgrs not
+        placement: objectStore
+          ? {
+            all: { nodeAffinity: requiredNodeAffinityAny(['storage', 's3']), tolerations },
+            // their own tolerations too (Rook appends them to all's): each placement reads whole
+            mon: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
+            mgr: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
+          }
+          : { all: { nodeAffinity: requiredNodeAffinity('storage'), tolerations } },
         resources: { mon: daemonResources(sizes.mon), mgr: daemonResources(sizes.mgr), osd: daemonResources(sizes.osd) },
         removeOsDsIfOutAndSafeToRemove: false,
         priorityClassNames: { mon: 'system-node-critical', osd: 'system-node-critical', mgr: 'system-cluster-critical' },
@@ -71,7 +84,7 @@ export class RookCephClusterChart extends AppChart {
         storage: {
           useAllNodes: false,
           useAllDevices: false,
-          nodes: storageNodes(site).withDisks.map((n) => ({ name: n.name, devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
+          nodes: osdHosts(site).map((n) => ({ name: n.name, ...deviceClass(n), devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
         },
         disruptionManagement: { managePodBudgets: true, osdMaintenanceTimeout: 30 },
       },
@@ -84,7 +97,8 @@ export class RookCephClusterChart extends AppChart {
 
     const pool = new CephBlockPool(this, 'Pool', {
       metadata: { name: BLOCK_POOL, namespace: ROOK_NAMESPACE },
-      spec: { failureDomain: 'host', replicated: { size: ceph.poolSize, requireSafeReplicaSize: ceph.poolSize > 1 } },
+      // with the object store: the storage nodes' OSDs only, never the s3 nodes' that hold the backups
+      spec: { failureDomain: 'host', ...(objectStore ? { deviceClass: BLOCK_DEVICE_CLASS } : {}), replicated: { size: ceph.poolSize, requireSafeReplicaSize: ceph.poolSize > 1 } },
     });
 
     const storageClass = new KubeStorageClass(this, 'StorageClass', {

@@ -72,7 +72,9 @@ export class SchemaValidator {
         const schema = v.schema?.openAPIV3Schema;
         if (!schema) continue;
         const strict = strictify(schema) as Schema;
-        strict.properties = { ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
+        // the API server admits apiVersion, kind and metadata at the root of every custom resource,
+        // whether its schema lists them or not (Rook's ObjectBucketClaim lists none)
+        strict.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
         this.kinds.set(SchemaValidator.key(`${doc.spec.group}/${v.name}`, doc.spec.names.kind), strict);
       }
     }

@@ -6,7 +6,7 @@ import type { Placement } from './scheduling';
 
 /**
  * The pods an object asks for: from a pod template (Deployment, StatefulSet, DaemonSet, Job…)
- * or from a custom resource whose operator runs pods (postgresql, CephCluster, Tenant). Kinds
+ * or from a custom resource whose operator runs pods (postgresql, CephCluster, CephObjectStore, Tenant). Kinds
  * that run nothing yield nothing, so new apps are covered as soon as they render a known kind.
  */
 export interface PodResources {
@@ -181,6 +181,21 @@ function fromCephCluster(from: RenderedObject): Workload[] {
   ];
 }
 
+/** CephObjectStore: `gateway.instances` RGW pods, placed by the gateway's placement (Rook does not merge the CephCluster's). */
+function fromCephObjectStore(from: RenderedObject): Workload[] {
+  const gateway = asRecord(asRecord(from.obj.spec).gateway);
+  const placement = asRecord(gateway.placement);
+  return [{
+    from,
+    label: `Ceph RGW gateways of ${from.obj.metadata.name}`,
+    replicas: typeof gateway.instances === 'number' ? gateway.instances : 1,
+    onePerNode: onePerHost(placement),
+    placement: { nodeAffinity: placement.nodeAffinity, tolerations: placement.tolerations },
+    requests: containerRequests(gateway.resources),
+    ...className(gateway.priorityClassName),
+  }];
+}
+
 /** MinIO Tenant: `servers` pods per pool (the Tenant's priorityClassName is on every pool's pods). */
 function fromTenant(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
@@ -218,6 +233,7 @@ const CUSTOM: Readonly<Record<string, (from: RenderedObject) => Workload[]>> = {
   'monitoring.coreos.com/Prometheus': fromPrometheus,
   'monitoring.coreos.com/Alertmanager': fromPrometheus,
   'ceph.rook.io/CephCluster': fromCephCluster,
+  'ceph.rook.io/CephObjectStore': fromCephObjectStore,
   'minio.min.io/Tenant': fromTenant,
 };
 

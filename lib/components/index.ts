@@ -1,4 +1,5 @@
 import { argocd } from './argocd';
+import { cephObjectStore } from './ceph-object-store';
 import { certManager } from './cert-manager';
 import type { Component } from './component';
 import { kubernetes } from './kubernetes';
@@ -21,6 +22,7 @@ export const COMPONENTS: readonly Component[] = [
   minio,
   postgresOperator,
   postgresClusters,
+  cephObjectStore,
   monitoring,
   metallb,
   argocd,

@@ -10,6 +10,7 @@ import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
+import type { SpiloEnvVar } from '../charts/postgres-backups';
 
 const VERSION: Readonly<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>> = {
   10: PostgresqlSpecPostgresqlVersion.VALUE_10,
@@ -68,8 +69,9 @@ export class PostgresCluster extends Construct {
   /**
    * @param exporterImage add the postgres_exporter sidecar with this image (site with monitoring)
    * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
+   * @param env the cluster's own Spilo environment (its backup bucket and keys on the Ceph object store, postgres-backups.ts)
    */
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = []) {
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = [], env: readonly SpiloEnvVar[] = []) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
@@ -111,6 +113,7 @@ export class PostgresCluster extends Construct {
           connectionPooler: connectionPooler(props.connectionPooler),
         } : {}),
         ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
+        ...(env.length > 0 ? { env: env.map((e) => ({ ...e })) } : {}),
       },
     });
     // pods of earlier waves that may run anywhere would fill the postgres nodes first: outrank them.

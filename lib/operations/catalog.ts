@@ -88,7 +88,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'point-in-time-recovery',
     title: 'Point-in-time recovery (clone to a timestamp)',
-    intro: 'A dropped table or a bad migration: restore the cluster as it was just before, into a new cluster, from the WAL-G backups in MinIO. The source keeps running; compare, then switch the application over (or copy the rows back). The uid is the source\'s `metadata.uid`: its backups live under it.',
+    intro: 'A dropped table or a bad migration: restore the cluster as it was just before, into a new cluster, from the WAL-G backups in the site\'s S3 store (MinIO or the Ceph object store: the same steps; on the object store the new cluster is in the source\'s namespace). The source keeps running; compare, then switch the application over (or copy the rows back). The uid is the source\'s `metadata.uid`: its backups live under it.',
     change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n      { name: 'acid-test-cluster-pitr', teamId: 'acid', numberOfInstances: 1, version: '15', volume: { size: '1Gi', storageClass: 'rook-ceph-block' }, clone: { cluster: 'acid-test-cluster', uid: '5c4b2a13-7a53-4a8e-9f0f-0123456789ab', timestamp: '2026-11-24T18:00:00+01:00' } },\n" }],
     then: [
       'The operator creates `acid-test-cluster-pitr`; Spilo restores the latest base backup before the timestamp from `s3://postgres-backups/spilo/acid-test-cluster/<uid>/wal/15` and replays WAL up to just before it, then starts a new timeline and archives under its own uid.',

@@ -2,18 +2,20 @@ import { z } from 'zod';
 import type { PostgresClusterSpec, Site } from './model';
 import { cronProblem } from './cron';
 import { isDnsSubdomain } from './names';
+import { s3ProviderOf } from './object-store';
 import type { SiteIssue } from './validate';
 
 /**
  * Continuous WAL archiving and daily base backups of every Postgres cluster with WAL-G
- * (Spilo), into a bucket of the site's MinIO tenant: what point-in-time recovery restores from.
+ * (Spilo), into the site's S3 store (the MinIO tenant or the Ceph object store, object-store.ts):
+ * what point-in-time recovery restores from.
  */
 export const BackupSchema = z.strictObject({
-  bucket: z.string().describe('Bucket of the MinIO tenant (listed in minio.buckets)'),
-  credentialsSecret: z.string().describe('Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket). Required: never a value in git'),
+  bucket: z.string().describe("minio: a bucket of the tenant (listed in minio.buckets). ceph-object-store: the prefix of each Postgres namespace's bucket, '<bucket>-<namespace>' (also its ObjectBucketClaim and Secret)"),
+  credentialsSecret: z.string().optional().describe('minio: Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket), never a value in git; required. ceph-object-store: none, the claims\' Secrets hold the keys'),
   schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
   retain: z.number().optional().describe('Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: 5'),
-}).describe('WAL-G backups of every cluster into the MinIO tenant. Default: no backups');
+}).describe("WAL-G backups of every cluster into the site's S3 store (s3.provider). Default: no backups");
 export type PostgresBackupSpec = z.infer<typeof BackupSchema>;
 
 /** Point-in-time recovery: a new cluster restored from another one's backups, up to a moment. */
@@ -34,18 +36,25 @@ export function validateBackups(site: Site): SiteIssue[] {
   const backups = site.postgres.backups;
   if (!backups) return [];
   const issues: SiteIssue[] = [];
+  if (s3ProviderOf(site) === 'minio') issues.push(...minioBackupIssues(site, backups));
+  const cron = backups.schedule === undefined ? undefined : cronProblem(backups.schedule);
+  if (cron) issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a cron schedule: ${cron}` });
+  if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
+    issues.push({ path: 'postgres.backups.retain', message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)` });
+  }
+  return issues;
+}
+
+/** The MinIO provider's bucket and the admin's credentials Secret (the ceph-object-store's are object-store.ts's). */
+function minioBackupIssues(site: Site, backups: PostgresBackupSpec): SiteIssue[] {
+  const issues: SiteIssue[] = [];
   if (!site.minio) {
-    issues.push({ path: 'postgres.backups', message: 'backups go to the site\'s MinIO tenant, and this site has none: add minio (with the bucket) or remove backups' });
+    issues.push({ path: 'postgres.backups', message: "backups go to the site's MinIO tenant (s3.provider 'minio'), and this site has none: add minio (with the bucket), use s3: { provider: 'ceph-object-store' } with ceph, or remove backups" });
   } else if (!(site.minio.buckets ?? []).includes(backups.bucket)) {
     issues.push({ path: 'postgres.backups.bucket', message: `bucket '${backups.bucket}' is not created by the tenant: add it to minio.buckets` });
   }
   if (!isDnsSubdomain(backups.credentialsSecret)) {
     issues.push({ path: 'postgres.backups.credentialsSecret', message: `must name the Secret holding the S3 keys (e.g. 'postgres-backup-s3'), got '${backups.credentialsSecret ?? ''}': create it with kubectl (docs/minio-backups.md)` });
-  }
-  const cron = backups.schedule === undefined ? undefined : cronProblem(backups.schedule);
-  if (cron) issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a cron schedule: ${cron}` });
-  if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
-    issues.push({ path: 'postgres.backups.retain', message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)` });
   }
   return issues;
 }

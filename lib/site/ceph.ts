@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { isQuantity, parseQuantity } from './quantity';
 import { nodesWithRole } from './roles';
+import { cephObjectStoreOn } from './object-store';
 import { enumOf } from './schema-kit';
 import type { SiteIssue } from './validate';
 
@@ -29,6 +30,12 @@ const GiB = 2 ** 30;
 export function storageNodes(site: Site): { all: SiteNode[]; withDisks: SiteNode[] } {
   const all = nodesWithRole(site, 'storage');
   return { all, withDisks: all.filter((n) => (n.disks ?? []).length > 0) };
+}
+
+/** The nodes whose disks are OSDs: the storage nodes', and the s3 nodes' when they serve the Ceph object store. */
+export function osdHosts(site: Site): SiteNode[] {
+  const s3 = cephObjectStoreOn(site) ? nodesWithRole(site, 's3').filter((n) => (n.disks ?? []).length > 0) : [];
+  return [...storageNodes(site).withDisks, ...s3];
 }
 
 export interface ResolvedCeph {
@@ -85,8 +92,8 @@ const TARGET_RATIO = 0.8;
 const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
 
 /**
- * Daemon sizes derived from the smallest storage node, since a mon, a mgr and its OSDs may all
- * land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB); the runbook's 2 GiB workers
+ * Daemon sizes derived from the smallest storage node (or s3 node with OSDs: Rook sizes every OSD
+ * alike), since a mon, a mgr and its OSDs may all land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB); the runbook's 2 GiB workers
  * get requests from a proportional share of about 65% of their memory (the rest: OS, kubelet, CSI
  * and network pods), capped at Ceph's recommended sizes on large nodes. An OSD cannot run below
  * Ceph's minimum target, so on small nodes its limit is raised above its request to fit that
@@ -94,8 +101,9 @@ const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
  * throttled OSDs and mons miss heartbeats.
  */
 export function cephResources(site: Site): CephResources {
-  const { all, withDisks } = storageNodes(site);
-  const smallest = all.reduce<SiteNode | undefined>((min, n) => (!min || parseQuantity(n.memory) < parseQuantity(min.memory) ? n : min), undefined);
+  const { all } = storageNodes(site);
+  const withDisks = osdHosts(site);
+  const smallest = [...new Set([...all, ...withDisks])].reduce<SiteNode | undefined>((min, n) => (!min || parseQuantity(n.memory) < parseQuantity(min.memory) ? n : min), undefined);
   const memory = smallest ? parseQuantity(smallest.memory) : 4 * GiB;
   const cpu = smallest?.cpu ?? 2;
   const osdsPerNode = Math.max(1, ...withDisks.map((n) => (n.disks ?? []).length));
@@ -130,9 +138,9 @@ export function validateCeph(site: Site): SiteIssue[] {
     if (node.roles.includes('storage') && (node.disks ?? []).length === 0) {
       issues.push({ path: `nodes[${i}].disks`, message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role` });
     }
-    const osds = node.roles.includes('storage') ? new Set((node.disks ?? []).map((d) => d.device)).size : 0;
+    const osds = osdHosts(site).includes(node) ? new Set((node.disks ?? []).map((d) => d.device)).size : 0;
     if (osds > 0 && isQuantity(node.memory) && osds * MIN_OSD_LIMIT > parseQuantity(node.memory)) {
-      issues.push({ path: `nodes[${i}].memory`, message: `storage node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks` });
+      issues.push({ path: `nodes[${i}].memory`, message: `${node.roles.includes('storage') ? 'storage' : 's3'} node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks` });
     }
   });
   if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {

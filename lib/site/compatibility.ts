@@ -1,7 +1,7 @@
 import { catalogOf } from './catalog';
 import { TRAINS } from './trains';
 import type { Site } from './model';
-import { FILE_VERSIONS, type KubernetesRange, type VersionKey } from './trains/train';
+import { FILE_VERSIONS, type KubernetesRange, type Train, type Unmaintained, type VersionKey } from './trains/train';
 import type { SiteIssue } from './validate';
 
 /** `1.26` or `1.26.2` → 126-style comparable number (minor within major). */
@@ -40,6 +40,21 @@ function outOfRange(site: Site): { range: KubernetesRange; accepted: boolean }[]
 /** The values of a version key the trains pin: the ones whose upstream files `npm run import` imports. */
 const importedVersions = (key: VersionKey): string[] => [...new Set(Object.values(TRAINS).map((t) => t.versions[key]))];
 
+/** The unmaintained components of the train the site runs, each with whether the site accepts it. */
+function unmaintainedOf(site: Site, train: Train): { entry: Unmaintained; accepted: boolean }[] {
+  const accepted = new Set(site.acceptUnsupported ?? []);
+  return train.compatibility.unmaintained.filter((u) => runs(site, u.component)).map((entry) => ({ entry, accepted: accepted.has(entry.component) }));
+}
+
+/** A site running a component its train declares unmaintained is refused, unless it accepts it (then a warning). */
+export function unmaintainedIssues(site: Site, train: Train): SiteIssue[] {
+  const { versions } = catalogOf(site);
+  return unmaintainedOf(site, train).filter((u) => !u.accepted).map(({ entry }) => ({
+    path: site.s3?.provider !== undefined ? 's3.provider' : 'release',
+    message: `${entry.component} ${versions[entry.component]} is no longer maintained upstream (${entry.source}: "${entry.quote}"): use ${entry.instead}, or keep it while moving off it with acceptUnsupported: ['${entry.component}'] (a warning)`,
+  }));
+}
+
 /**
  * What the site's train declares and the site must keep to: its overrides name only imported upstream
  * files, each component runs on a Kubernetes minor upstream supports (or, where the runbook
@@ -66,7 +81,8 @@ export function validateCompatibility(site: Site): SiteIssue[] {
     const optIn = range.runbookOutside ? `, or accept it as the runbook did with acceptUnsupported: ['${range.component}'] (a warning, not supported upstream)` : '';
     issues.push({ path: 'kubernetes.version', message: `${range.component} ${versions[range.component]} supports Kubernetes ${rangeText(range)}, not ${minor} (${range.source}: "${range.quote}"): use a Kubernetes minor in that range or a train whose ${range.component} supports ${minor}${optIn}` });
   }
-  const acceptable = train.compatibility.kubernetes.filter((r) => r.runbookOutside).map((r) => r.component);
+  issues.push(...unmaintainedIssues(site, train));
+  const acceptable = [...train.compatibility.kubernetes.filter((r) => r.runbookOutside).map((r) => r.component), ...train.compatibility.unmaintained.map((u) => u.component)];
   (site.acceptUnsupported ?? []).forEach((component, i) => {
     if (!(acceptable as readonly string[]).includes(component)) {
       issues.push({ path: `acceptUnsupported[${i}]`, message: `'${component}' is not a component the train lets a site run unsupported (${acceptable.join(', ') || 'none'}): remove it` });
@@ -91,9 +107,11 @@ export function compatibilityWarnings(site: Site): string[] {
   const minor = minorOf(site.kubernetes.version);
   const { versions } = catalogOf(site);
   const accepted = outOfRange(site).filter((o) => o.accepted).map((o) => o.range);
-  const unneeded = (site.acceptUnsupported ?? []).filter((c) => !accepted.some((r) => r.component === c));
+  const unmaintained = unmaintainedOf(site, catalogOf(site).train).filter((u) => u.accepted).map((u) => u.entry);
+  const unneeded = (site.acceptUnsupported ?? []).filter((c) => !accepted.some((r) => r.component === c) && !unmaintained.some((u) => u.component === c));
   return [
     ...accepted.map((range) => `${range.component} ${versions[range.component]} runs unsupported on Kubernetes ${minor}: upstream supports ${rangeText(range)} (${range.source}: "${range.quote}"); accepted by acceptUnsupported, as the runbook did`),
+    ...unmaintained.map((u) => `${u.component} ${versions[u.component]} is no longer maintained upstream (${u.source}: "${u.quote}"); accepted by acceptUnsupported: move to ${u.instead}`),
     ...unneeded.map((c) => `acceptUnsupported lists '${c}', which runs inside its supported range on this site (or is not deployed): remove it`),
   ];
 }

@@ -6,6 +6,7 @@ import { MirrorSchema } from './mirrors';
 import { MinioSchema } from './minio';
 import { BackupSchema, CloneSchema } from './backups';
 import { MonitoringSchema, ThresholdsSchema } from './monitoring';
+import { S3Schema } from './object-store';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
 import { DEFAULT_TRAIN, TRAINS, TRAIN_NAMES } from './trains';
 import type { VersionKey } from './trains/train';
@@ -22,7 +23,7 @@ export type Quantity = z.infer<typeof QuantitySchema>;
 
 export const NODE_ROLES = ['control-plane', 'storage', 'postgres', 's3'] as const;
 /** What a node is for. Each role maps to the node labels the runbook applied by hand (roles.ts). */
-export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO)');
+export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
 export type NodeRole = z.infer<typeof NodeRoleSchema>;
 
 export const NodeDiskSchema = z.strictObject({
@@ -142,6 +143,7 @@ export const SiteSchema = z.strictObject({
     backups: BackupSchema.optional(),
   }),
   minio: MinioSchema.optional(),
+  s3: S3Schema.optional(),
   ceph: CephSchema.optional(),
   monitoring: MonitoringSchema.optional(),
   loadBalancers: LoadBalancersSchema.optional(),

@@ -39,6 +39,15 @@ export function requiredNodeAffinity(role: Exclude<NodeRole, 'control-plane'>) {
   };
 }
 
+/** A required nodeAffinity selecting the nodes of any of the roles (one term per role: terms are ORed). */
+export function requiredNodeAffinityAny(roles: readonly Exclude<NodeRole, 'control-plane'>[]) {
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: roles.map((r) => requiredNodeAffinity(r).requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]),
+    },
+  };
+}
+
 /** A node taint as kubeadm's JoinConfiguration takes it. */
 export interface NodeTaint {
   readonly key: string;

@@ -12,6 +12,7 @@ import { validateCeph } from './ceph';
 import { validateMinio } from './minio';
 import { validateMonitoring } from './monitoring';
 import { validateBackups, validateClone } from './backups';
+import { validateObjectStore } from './object-store';
 import { validatePooler } from './pooler';
 import { validateControlPlaneVip } from './control-plane';
 import { validateClusterLoadBalancers, validateLoadBalancers } from './load-balancers';
@@ -230,6 +231,7 @@ function siteRules(site: Site): SiteIssue[] {
   issues.push(...validateCeph(site));
   issues.push(...validateMinio(site, providedStorageClasses(site)));
   issues.push(...validateBackups(site));
+  issues.push(...validateObjectStore(site));
   issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateLoadBalancers(site));

@@ -1,6 +1,7 @@
 import { asArray, asRecord } from '../core/records';
 import { groupKind, type KubeObject } from '../core/objects';
 import { poolerName } from '../site/defaults';
+import { S3_DEVICE_CLASS } from '../site/object-store';
 import { roleLabel } from '../site/roles';
 import type { NodeRole } from '../site/model';
 import { poolerRoles, type PoolerRole } from './database';
@@ -18,29 +19,38 @@ export interface Assertion {
 
 type Role = Exclude<NodeRole, 'control-plane'>;
 /** The node role the pods of each operator-run custom resource belong on. */
-const PROBE_ROLES: Readonly<Record<string, Role>> = { 'ceph.rook.io/CephCluster': 'storage', 'minio.min.io/Tenant': 's3' };
+const PROBE_ROLES: Readonly<Record<string, Role>> = { 'ceph.rook.io/CephCluster': 'storage', 'ceph.rook.io/CephObjectStore': 's3', 'minio.min.io/Tenant': 's3' };
 
-function onRole(what: string, pods: readonly PodResult[], role: Role, nodes: readonly KubeObject[]): Assertion {
-  const label = roleLabel(role);
-  const wrong = pods.filter((p) => p.node && nodes.find((n) => n.metadata.name === p.node)?.metadata.labels?.[label.key] !== label.value);
+/** The roles a probe's pods belong on: the OSDs of s3 nodes (device class s3, the object store's) are the CephCluster's too. */
+function probeRoles(probe: Probe): Role[] {
+  const role = PROBE_ROLES[groupKind(probe.from.obj)];
+  if (!role) return [];
+  const nodes = asArray(asRecord(asRecord(probe.from.obj.spec).storage).nodes).map(asRecord);
+  const s3Osds = nodes.some((n) => asRecord(n.config).deviceClass === S3_DEVICE_CLASS);
+  return probe.label === 'Ceph OSDs' && s3Osds ? [role, 's3'] : [role];
+}
+
+function onRole(what: string, pods: readonly PodResult[], roles: readonly Role[], nodes: readonly KubeObject[]): Assertion {
+  const labels = roles.map(roleLabel);
+  const wrong = pods.filter((p) => p.node && !labels.some((l) => nodes.find((n) => n.metadata.name === p.node)?.metadata.labels?.[l.key] === l.value));
   const placed = pods.filter((p) => p.node).length;
   return {
     ok: wrong.length === 0 && placed > 0,
-    what: `${what} only on ${label.key}=${label.value} nodes (${placed} placed)`,
+    what: `${what} only on ${labels.map((l) => `${l.key}=${l.value}`).join(' or ')} nodes (${placed} placed)`,
     ...(wrong.length ? { detail: wrong.map((p) => `${p.pod} on ${p.node}`).join(', ') } : placed === 0 ? { detail: 'no pod was placed' } : {}),
   };
 }
 
-/** Spilo pods on the postgres nodes; Ceph and MinIO probes on the storage and s3 nodes. */
+/** Spilo pods on the postgres nodes; Ceph and MinIO probes on the storage and s3 nodes (RGW and the object store's OSDs on s3 nodes). */
 export function placementAssertions(pods: readonly PodResult[], probes: readonly Probe[], config: Record<string, string>, nodes: readonly KubeObject[]): Assertion[] {
   const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
   const spilo = pods.filter((p) => p.labels[key] === value);
   const byRole = probes.flatMap((probe) => {
-    const role = PROBE_ROLES[groupKind(probe.from.obj)];
+    const roles = probeRoles(probe);
     const group = probe.pods[0]?.metadata.labels?.[PROBE_LABEL];
-    return role && group ? [onRole(`${probe.label} (probes of ${probe.from.obj.kind} ${probe.from.obj.metadata.namespace}/${probe.from.obj.metadata.name})`, pods.filter((p) => p.labels[PROBE_LABEL] === group), role, nodes)] : [];
+    return roles.length && group ? [onRole(`${probe.label} (probes of ${probe.from.obj.kind} ${probe.from.obj.metadata.namespace}/${probe.from.obj.metadata.name})`, pods.filter((p) => p.labels[PROBE_LABEL] === group), roles, nodes)] : [];
   });
-  return [...(spilo.length ? [onRole('Spilo pods', spilo, 'postgres', nodes)] : []), ...byRole];
+  return [...(spilo.length ? [onRole('Spilo pods', spilo, ['postgres'], nodes)] : []), ...byRole];
 }
 
 /**
@@ -52,7 +62,7 @@ export function poolerPlacementAssertions(pods: readonly PodResult[], clusters: 
   return clusters.flatMap((c) => poolerRoles(c).map((role) => {
     const name = poolerName(c.metadata.name, role);
     const mine = pods.filter((p) => p.labels['connection-pooler'] === name && p.pod.startsWith(`${c.metadata.namespace}/`));
-    const placed = onRole(`pgbouncer pods of Deployment ${c.metadata.namespace}/${name}`, mine, 'postgres', nodes);
+    const placed = onRole(`pgbouncer pods of Deployment ${c.metadata.namespace}/${name}`, mine, ['postgres'], nodes);
     if (config.enable_pod_antiaffinity !== 'true') return placed;
     const hosts = mine.filter((p) => p.node).map((p) => p.node);
     const shared = hosts.length !== new Set(hosts).size;

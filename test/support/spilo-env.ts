@@ -6,7 +6,7 @@
  */
 export interface EnvSource {
   /** The postgresql CR as rendered. */
-  readonly cluster: { metadata: { name: string }; spec: { postgresql: { version: string }; env?: { name: string; value?: string }[]; clone?: Record<string, string> } };
+  readonly cluster: { metadata: { name: string }; spec: { postgresql: { version: string }; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]; clone?: Record<string, string> } };
   /** The uid the API server gave it. */
   readonly uid: string;
   /** The operator ConfigMap's data. */
@@ -30,7 +30,11 @@ export function spiloEnvironment(src: EnvSource): SpiloEnv {
   add('SCOPE', metadata.name);
   add('PGVERSION', spec.postgresql.version);
   // 2. the CR's env
-  for (const e of spec.env ?? []) if (e.value !== undefined) add(e.name, e.value);
+  for (const e of spec.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    if (e.value !== undefined) add(e.name, e.value);
+    else if (ref) add(e.name, `secret:${ref.name}/${ref.key}`);
+  }
   // 3. the clone section
   const clone = spec.clone;
   if (clone) {

@@ -70,6 +70,8 @@ const versions: TrainVersions = {
 export const CURRENT: Train = {
   name: 'current',
   versions,
+  // the MinIO operator is unmaintained (below): backups go to Rook's own RGW, maintained with the block storage
+  s3Provider: 'ceph-object-store',
   images: (v) => ({
     // v2.0.1 moved every image from registry.opensource.zalan.do to ghcr.io (manifests/postgres-operator.yaml:22, configmap.yaml:20)
     postgresOperator: `ghcr.io/zalando/postgres-operator:${v.postgresOperator}`,
@@ -99,6 +101,12 @@ export const CURRENT: Train = {
       { component: 'flannel', min: '1.17', source: 'flannel-io/flannel@v0.28.9:README.md:44', quote: 'For Kubernetes v1.17+' },
       { component: 'metallb', min: '1.13', source: 'metallb/metallb@v0.16.1:website/content/_index.md:43', quote: 'Kubernetes 1.13.0 or later' },
     ],
+    unmaintained: [{
+      component: 'minioOperator',
+      source: '../shared/upstream/TRAINS.md, "minio/operator: status"',
+      quote: 'No tag is newer than v7.1.1 (2025-04-23) [...] treat v7.1.1 as the last release, and expect no fixes',
+      instead: "s3: { provider: 'ceph-object-store' } (Rook's RGW on the s3 nodes, docs/ceph-object-store.md)",
+    }],
     postgresMajors: {
       majors: ['14', '15', '16', '17', '18'],
       source: 'zalando/postgres-operator@v2.0.1:manifests/postgresql.crd.yaml:2457-2461',

@@ -68,6 +68,8 @@ const versions: TrainVersions = {
 export const RUNBOOK_2023: Train = {
   name: 'runbook-2023',
   versions,
+  // the runbook's MinIO tenant; ceph-object-store is the maintained alternative (s3.provider)
+  s3Provider: 'minio',
   images: (v) => ({
     postgresOperator: `registry.opensource.zalan.do/acid/postgres-operator:${v.postgresOperator}`,
     postgresOperatorUi: `registry.opensource.zalan.do/acid/postgres-operator-ui:${v.postgresOperator}`,
@@ -97,6 +99,8 @@ export const RUNBOOK_2023: Train = {
       { component: 'flannel', min: '1.17', source: 'flannel-io/flannel@v0.22.0:README.md:34', quote: 'For Kubernetes v1.17+' },
       { component: 'certManager', min: '1.22', max: '1.32', source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:312', quote: 'supported releases: 1.12 LTS, Kubernetes 1.22 → 1.32' },
     ],
+    // the runbook's own versions, all of 2023: MinIO v5.0.6 is this train's S3 by design (s3Provider)
+    unmaintained: [],
     postgresMajors: {
       majors: ['10', '11', '12', '13', '14', '15'],
       source: 'zalando/postgres-operator@v1.9.0:manifests/postgresql.crd.yaml:372-377',

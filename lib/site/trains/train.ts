@@ -92,8 +92,17 @@ export interface AllowedMajors extends Evidence {
   readonly majors: readonly string[];
 }
 
+/** A component upstream no longer maintains: refused on the train unless a site accepts it (acceptUnsupported), with a warning. */
+export interface Unmaintained extends Evidence {
+  readonly component: VersionKey;
+  /** What the site uses instead, for the message: `s3: { provider: 'ceph-object-store' }`. */
+  readonly instead: string;
+}
+
 export interface TrainCompatibility {
   readonly kubernetes: readonly KubernetesRange[];
+  /** Components the train pins for sites moving off them, no longer maintained upstream. */
+  readonly unmaintained: readonly Unmaintained[];
   /** PostgreSQL majors the operator's postgresql CRD accepts. */
   readonly postgresMajors: AllowedMajors;
   /** Ceph majors (v16 = Pacific) the train's Rook supports. */
@@ -102,6 +111,8 @@ export interface TrainCompatibility {
 
 export interface Train {
   readonly name: string;
+  /** The S3 store of WAL-G backups when a site names none (`s3.provider`, lib/site/object-store.ts). */
+  readonly s3Provider: 'minio' | 'ceph-object-store';
   readonly versions: TrainVersions;
   readonly images: (versions: TrainVersions) => TrainImages;
   readonly compatibility: TrainCompatibility;
