@@ -7,6 +7,9 @@ import { workloadsOf } from '../lib/check/workloads';
 import { readSite } from '../lib/sites/load';
 import { unmaintainedIssues } from '../lib/site/compatibility';
 import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
+import { CURRENT } from '../lib/site/trains/current';
+import { CephObjectStoreChart } from '../lib/components/ceph-object-store';
+import { App } from 'cdk8s';
 import { poc } from '../sites/poc';
 import { validateSite } from '../lib/site/validate';
 import { PROJECT_ROOT } from '../lib/upstream';
@@ -168,11 +171,29 @@ describe('the compatibility guard refuses an unmaintained MinIO where the train 
     expect(unmaintainedIssues(poc, train)).toEqual([{ path: 'release', message: expect.stringMatching(/^minioOperator v5\.0\.6 is no longer maintained upstream \(.*TRAINS\.md.*"treat v7\.1\.1 as the last release, and expect no fixes"\): use s3: \{ provider: 'ceph-object-store' \}, or keep it while moving off it with acceptUnsupported: \['minioOperator'\]/) }]);
   });
   test('accepted, or on the object store, it is not refused', () => {
-    expect(unmaintainedIssues(withSite(poc, (s) => { s.acceptUnsupported.push('minioOperator'); }), train)).toEqual([]);
+    expect(unmaintainedIssues(withSite(poc, (s) => { s.acceptUnsupported = [...(s.acceptUnsupported ?? []), 'minioOperator']; }), train)).toEqual([]);
     expect(unmaintainedIssues(converged, train)).toEqual([]);
+  });
+  test('the current train declares the MinIO operator unmaintained and defaults to the Ceph object store', () => {
+    expect(CURRENT.s3Provider).toBe('ceph-object-store');
+    expect(unmaintainedIssues(poc, CURRENT)).toEqual([{ path: 'release', message: expect.stringMatching(/^minioOperator .* is no longer maintained upstream \(\.\.\/shared\/upstream\/TRAINS\.md, "minio\/operator: status": "No tag is newer than v7\.1\.1/) }]);
   });
   test('the runbook train declares nothing unmaintained: its MinIO is the runbook\'s', () => {
     expect(RUNBOOK_2023.compatibility.unmaintained).toEqual([]);
     expect(RUNBOOK_2023.s3Provider).toBe('minio');
+  });
+});
+
+describe('on the current train (Rook v1.20.6), rendered from that tag\'s examples', () => {
+  const site = withSite(converged, (s) => { s.release = 'current'; s.kubernetes.version = '1.36.5'; });
+  const app = new App();
+  const chart = new CephObjectStoreChart(app, site);
+  const rendered = chart.toJson() as any[];
+  const v = new SchemaValidator(schemaVersionFor('1.36.5', CURRENT.versions), CURRENT.versions);
+  test("the store follows v1.20.6's object.yaml (no healthCheck.bucket, the data pool bulk) and validates against v1.20.6's CRDs", () => {
+    const store = rendered.find((o) => o.kind === 'CephObjectStore');
+    expect(store.spec.healthCheck.bucket).toBeUndefined();
+    expect(store.spec.dataPool).toMatchObject({ deviceClass: 's3', parameters: { bulk: 'true' } });
+    for (const o of rendered) expect(v.validate(o), o.kind).toEqual([]);
   });
 });
