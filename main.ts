@@ -5,7 +5,8 @@
  */
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites, readSite } from './lib/sites/load';
-import { SiteValidationError, validateSite } from './lib/site/validate';
+import { SiteValidationError } from './lib/site/validate';
+import { validateSite } from './lib/components/validate';
 import { compatibilityWarnings } from './lib/site/compatibility';
 import { renderSiteManifests } from './lib/synth/render';
 import { freshTrees, inputsKey, writeStamp } from './lib/synth/stamp';

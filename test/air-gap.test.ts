@@ -184,7 +184,7 @@ describe('bad mirrors are refused with the field path and the fix', () => {
     expect(issues({ http: 'http://mirror.example.org' })).toEqual([expect.objectContaining({ path: 'mirrors.http' })]);
   });
   test('a site with a bad mirror does not validate', async () => {
-    const { validateSite } = await import('../lib/site/validate');
+    const { validateSite } = await import('../lib/components/validate');
     expect(validateSite(withSite(lab, (s) => { s.mirrors.registry = 'Registry.Example.org'; })).map((i) => i.path)).toEqual(['mirrors.registry']);
   });
 });

@@ -11,7 +11,7 @@ import { CURRENT } from '../lib/site/trains/current';
 import { CephObjectStoreChart } from '../lib/components/ceph-object-store';
 import { App } from 'cdk8s';
 import { poc } from '../sites/poc';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { probes } from '../lib/verify/probes';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { podSecurityViolations } from '../lib/check/pod-security';
-import { podTemplateOf } from '../lib/check/workloads';
+import { podTemplateOf } from '../lib/core/workloads';
 import { imagesOf } from '../lib/core/images';
 import { poc } from '../sites/poc';
 import { catalogOf } from '../lib/site/catalog';

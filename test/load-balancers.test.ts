@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { checkPolicy } from '../lib/check/policy';
 import { checkSchemas } from '../lib/check/schema-check';
 import { diffTrees } from '../lib/diff/semantic';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';

@@ -3,7 +3,7 @@ import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffTrees } from '../lib/diff/semantic';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

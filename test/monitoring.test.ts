@@ -10,7 +10,7 @@ import { dashboardExpressions } from '../lib/monitoring/dashboard';
 import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS, customMetricNames, superuserSecret } from '../lib/monitoring/exporter';
 import { postgresAlertRules } from '../lib/monitoring/rules';
 import { THRESHOLD_DEFAULTS } from '../lib/site/monitoring';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { imagesOf } from '../lib/core/images';
 import { lab } from '../sites/lab';

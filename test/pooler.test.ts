@@ -3,7 +3,7 @@ import { checkCapacity, siteLoad } from '../lib/check/capacity';
 import { checkPlacement } from '../lib/check/placement';
 import { checkSchemas } from '../lib/check/schema-check';
 import { diffTrees } from '../lib/diff/semantic';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { SchemaValidator } from '../lib/check/schemas';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

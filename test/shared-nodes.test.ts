@@ -4,7 +4,7 @@ import { checkCapacity, siteLoad } from '../lib/check/capacity';
 import { checkPlacement } from '../lib/check/placement';
 import { checkSchemas } from '../lib/check/schema-check';
 import { renderSiteReport } from '../lib/report/site-report';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { renderManifests } from '../lib/synth/render';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

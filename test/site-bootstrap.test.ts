@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { bootstrapOf, validateBootstrap } from '../lib/site/bootstrap';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

@@ -6,7 +6,7 @@ import { load } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
 import { checkTrees } from '../lib/check/run';
 import { SITE_SCHEMA_FILE, siteJsonSchema } from '../lib/site/json-schema';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { discoverSites, loadSites, readSite } from '../lib/sites/load';
 import { newSiteYaml } from '../lib/sites/template';
 import { renderManifests } from '../lib/synth/render';

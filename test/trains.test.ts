@@ -10,7 +10,7 @@ import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
 import { imagesOf } from '../lib/core/images';
 import { chartsOf, loadRenderedChart, upstreamFiles, upstreamPath } from '../lib/upstream';
 import { FILE_VERSIONS } from '../lib/site/trains/train';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { diffTrees } from '../lib/diff/semantic';
 import { flannelManifests } from '../lib/bootstrap/flannel';
 import { lab } from '../sites/lab';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { cronProblem } from '../lib/site/cron';
-import { isQuantity, parseQuantity } from '../lib/site/quantity';
-import { validateSite } from '../lib/site/validate';
+import { isQuantity, parseQuantity } from '../lib/core/quantity';
+import { validateSite } from '../lib/components/validate';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
@@ -63,9 +63,10 @@ describe('namespaces: DNS-1123 labels the site owns, never Kubernetes\' own', ()
     expect(issuesOf((s) => { s.postgres.clusters[0].namespace = ns; })).toEqual([expect.stringMatching(new RegExp(`^postgres\\.clusters\\[0\\]\\.namespace: namespace '${ns}' belongs to Kubernetes \\("Kubernetes starts with four initial namespaces`))]);
   });
   test('the operator\'s and MinIO\'s namespaces too (MinIO\'s was not checked at all)', () => {
+    // each component's rules, in registry order (lib/components/index.ts): minio before postgres-operator
     expect(issuesOf((s) => { s.postgres.operator.namespace = 'default'; s.minio.namespace = 'MinIO'; })).toEqual([
-      expect.stringMatching(/^postgres\.operator\.namespace: namespace 'default' belongs to Kubernetes/),
       expect.stringMatching(/^minio\.namespace: namespace 'MinIO' is not a DNS-1123 label/),
+      expect.stringMatching(/^postgres\.operator\.namespace: namespace 'default' belongs to Kubernetes/),
     ]);
   });
 });

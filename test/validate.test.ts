@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Site } from '../lib/site/model';
-import { validateSite } from '../lib/site/validate';
+import { validateSite } from '../lib/components/validate';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';

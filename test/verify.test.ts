@@ -6,7 +6,7 @@ import { systemReserve } from '../lib/check/capacity';
 import { nodeRegistration } from '../lib/bootstrap/kubeadm';
 import { SITES } from '../lib/sites';
 import { poolerName } from '../lib/site/defaults';
-import { parseQuantity } from '../lib/site/quantity';
+import { parseQuantity } from '../lib/core/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { componentsFor, kubernetesRelease } from '../lib/verify/components';
 import { catalogOf } from '../lib/site/catalog';

@@ -9,7 +9,7 @@ import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { MINIO_LOCAL_STORAGE_CLASS, minioOf, minioPools, type MinioPool, type MinioSpec } from '../site/minio';
 import type { Site } from '../site/model';
-import { parseQuantity } from '../site/quantity';
+import { parseQuantity } from '../core/quantity';
 import { requiredNodeAffinity } from '../site/roles';
 import { catalogOf } from '../site/catalog';
 import { DATA_PRIORITY_CLASS } from '../site/priority';

@@ -1,8 +1,9 @@
 import type { Finding, SiteTree } from './findings';
 import { groupKind, where, type RenderedObject } from '../core/objects';
-import { eligible, schedulingNodes, type Placement, type SchedulingNode } from './scheduling';
+import { eligible, schedulingNodes, type SchedulingNode } from './scheduling';
 import { systemPods } from './system-pods';
-import { isPinned, workloadsOf, type PodResources, type Workload } from './workloads';
+import { isPinned, workloadsOf } from './workloads';
+import type { Placement, PodResources, Workload } from '../core/workloads';
 import { byText } from '../core/order';
 import { SYSTEM_PRIORITY_CLASSES } from '../site/priority';
 import { syncPlan, waves } from '../verify/sync-plan';

@@ -1,7 +1,8 @@
 import type { Finding, SiteTree } from './findings';
 import { where } from '../core/objects';
 import { eligible, explainRejections, schedulingNodes, type SchedulingNode } from './scheduling';
-import { workloadsOf, type Workload } from './workloads';
+import { workloadsOf } from './workloads';
+import { type Workload } from '../core/workloads';
 
 /**
  * Every workload's nodeSelector / nodeAffinity / tolerations must select enough nodes of the

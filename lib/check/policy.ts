@@ -4,7 +4,7 @@ import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord } from '../core/records';
 import { groupKind, where, type RenderedObject } from '../core/objects';
-import { podTemplateOf } from './workloads';
+import { podTemplateOf } from '../core/workloads';
 import { POD_SECURITY_REASON, ROOT_REASON } from '../core/annotations';
 import { imagesOf } from '../core/images';
 import { byText } from '../core/order';

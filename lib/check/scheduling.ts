@@ -1,8 +1,9 @@
 import type { Site } from '../site/model';
-import { parseQuantity } from '../site/quantity';
+import { parseQuantity } from '../core/quantity';
 import { nodeLabels, registeredTaints } from '../site/roles';
 import { asArray, asRecord } from '../core/records';
 import { byText } from '../core/order';
+import type { Placement } from '../core/workloads';
 
 /**
  * The scheduler's view of the site's nodes (labels, taints, size) and of a pod's placement
@@ -48,11 +49,6 @@ export function schedulingNodes(site: Site): SchedulingNode[] {
 }
 
 /** Where a pod may run, as in a PodSpec (or a custom resource's equivalent fields). */
-export interface Placement {
-  readonly nodeSelector?: unknown;
-  readonly nodeAffinity?: unknown;
-  readonly tolerations?: unknown;
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -13,6 +13,10 @@ import { requiredNodeAffinity } from '../site/roles';
 import { catalogOf } from '../site/catalog';
 import { upstreamOf, type Manifest } from '../upstream';
 import { POSTGRES_CLUSTERS_APP } from '../charts/postgres-clusters';
+import type { RenderedObject } from '../core/objects';
+import { asRecord } from '../core/records';
+import { className, containerRequests, onePerHost, type Workload } from '../core/workloads';
+import { validateObjectStore } from '../site/object-store';
 import type { Component } from './component';
 
 /** Rook's label on the RGW pods (the example's anti-affinity selects it). */
@@ -110,6 +114,21 @@ function backupBucketClaims(app: App, site: Site): void {
   }
 }
 
+/** CephObjectStore: `gateway.instances` RGW pods, placed by the gateway's placement (Rook does not merge the CephCluster's). */
+function fromCephObjectStore(from: RenderedObject): Workload[] {
+  const gateway = asRecord(asRecord(from.obj.spec).gateway);
+  const placement = asRecord(gateway.placement);
+  return [{
+    from,
+    label: `Ceph RGW gateways of ${from.obj.metadata.name}`,
+    replicas: typeof gateway.instances === 'number' ? gateway.instances : 1,
+    onePerNode: onePerHost(placement),
+    placement: { nodeAffinity: placement.nodeAffinity, tolerations: placement.tolerations },
+    requests: containerRequests(gateway.resources),
+    ...className(gateway.priorityClassName),
+  }];
+}
+
 /** S3 for the backups on Rook's RGW (`s3: { provider: 'ceph-object-store' }`, docs/ceph-object-store.md). */
 export const cephObjectStore: Component = {
   name: 'ceph-object-store',
@@ -118,4 +137,6 @@ export const cephObjectStore: Component = {
     backupBucketClaims(app, site);
     return [new CephObjectStoreChart(app, site)];
   },
+  workloads: { 'ceph.rook.io/CephObjectStore': fromCephObjectStore },
+  validate: validateObjectStore,
 };

@@ -1,6 +1,8 @@
 import type { App } from 'cdk8s';
 import type { AppChart } from '../constructs/app-chart';
+import type { WorkloadModels } from '../core/workloads';
 import type { Site } from '../site/model';
+import type { SiteIssue } from '../site/validate';
 
 /** One image a component's cluster pulls that no rendered object names (the bootstrap's), and who pulls it. */
 export interface ComponentImage {
@@ -30,4 +32,14 @@ export interface Component {
   readonly charts: (app: App, site: Site) => readonly AppChart[];
   /** Images its cluster pulls beyond those its rendered objects name. @default - none */
   readonly images?: (site: Site) => readonly ComponentImage[];
+  /**
+   * How its operators turn the custom resources it renders into pods, by `group/Kind`, for the
+   * placement and capacity checks and verify's probes (pod templates need none). @default - none
+   */
+  readonly workloads?: WorkloadModels;
+  /**
+   * Its rules over the site model, each issue with its field path; run on every well-formed site,
+   * enabled or not, so that a setting needing the component is refused without it. @default - none
+   */
+  readonly validate?: (site: Site) => SiteIssue[];
 }

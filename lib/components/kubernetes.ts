@@ -2,7 +2,8 @@ import { flannelManifests } from '../bootstrap/flannel';
 import { KUBERNETES_REGISTRY } from '../bootstrap/kubeadm';
 import { kubeVipManifest } from '../bootstrap/kube-vip';
 import { imagesOf } from '../core/images';
-import { kubernetesMinorOf } from '../site/bootstrap';
+import { kubernetesMinorOf, validateBootstrap } from '../site/bootstrap';
+import { validateControlPlaneVip } from '../site/control-plane';
 import { catalogOf, type Catalog } from '../site/catalog';
 import type { Component, ComponentImage } from './component';
 
@@ -30,6 +31,7 @@ export const kubernetes: Component = {
   name: 'kubernetes',
   enabled: () => true,
   charts: () => [],
+  validate: (site) => [...validateBootstrap(site), ...validateControlPlaneVip(site)],
   images: (site) => {
     const catalog = catalogOf(site);
     const uses = (usedBy: string) => (image: string): ComponentImage => ({ image, usedBy });

@@ -1,10 +1,34 @@
 import { MinioChart } from '../charts/minio';
 import { MinioOperatorChart } from '../charts/minio-operator';
+import { validateMinio } from '../site/minio';
+import { providedStorageClasses } from '../site/validate';
 import type { Component } from './component';
+import { asArray, asRecord } from '../core/records';
+import type { RenderedObject } from '../core/objects';
+import { className, containerRequests, onePerHost, type Workload } from '../core/workloads';
+
+/** MinIO Tenant: `servers` pods per pool (the Tenant's priorityClassName is on every pool's pods). */
+function fromTenant(from: RenderedObject): Workload[] {
+  const spec = asRecord(from.obj.spec);
+  return asArray(spec.pools).map(asRecord).map((pool, i) => {
+    const affinity = asRecord(pool.affinity);
+    return {
+      from,
+      label: `MinIO servers of pool ${typeof pool.name === 'string' ? pool.name : i}`,
+      replicas: typeof pool.servers === 'number' ? pool.servers : 1,
+      onePerNode: onePerHost(affinity),
+      placement: { nodeSelector: pool.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: pool.tolerations },
+      requests: containerRequests(pool.resources),
+      ...className(spec.priorityClassName),
+    };
+  });
+}
 
 /** MinIO: the operator, then the Tenant on the s3 nodes (the Postgres backups' bucket). */
 export const minio: Component = {
   name: 'minio',
   enabled: (site) => site.minio !== undefined,
   charts: (app, site) => (site.minio ? [new MinioOperatorChart(app, site), new MinioChart(app, site, site.minio)] : []),
+  workloads: { 'minio.min.io/Tenant': fromTenant },
+  validate: (site) => validateMinio(site, providedStorageClasses(site)),
 };

@@ -1,9 +1,74 @@
 import { PostgresClustersChart } from '../charts/postgres-clusters';
+import { validateBackups, validateClone } from '../site/backups';
+import type { Site } from '../site/model';
+import { validatePooler } from '../site/pooler';
+import { validatePostgresCluster, type SiteIssue } from '../site/validate';
 import type { Component } from './component';
+import { asArray, asRecord } from '../core/records';
+import type { RenderedObject } from '../core/objects';
+import { addRequests, className, containerRequests, NO_REQUESTS, type Placement, type Workload } from '../core/workloads';
+import { DEFAULTS, poolerName, poolersOf } from '../site/defaults';
+
+/**
+ * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus sidecars;
+ * and its pgbouncer poolers, which the operator places with the cluster's nodeAffinity and tolerations, one pod per node
+ * per pooler (connection_pooler.go). A `connectionPooler` section without `enableConnectionPooler` starts the primary's.
+ */
+function fromPostgresql(from: RenderedObject): Workload[] {
+  const spec = asRecord(from.obj.spec);
+  const spilo = asRecord(spec.resources).requests ? containerRequests(spec.resources) : containerRequests({ requests: DEFAULTS.spiloResources.requests });
+  const sidecars = asArray(spec.sidecars).map((s) => containerRequests(asRecord(s).resources)).reduce(addRequests, NO_REQUESTS);
+  const placement: Placement = { nodeAffinity: spec.nodeAffinity, tolerations: spec.tolerations };
+  const name = from.obj.metadata.name;
+  // the operator puts it on the Spilo pods only, not the poolers (pod_priority_class_name is its deprecated spelling)
+  const priority = className(spec.podPriorityClassName ?? spec.pod_priority_class_name);
+  const pooler = asRecord(spec.connectionPooler);
+  const poolers = poolersOf({
+    enableConnectionPooler: typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined,
+    enableReplicaConnectionPooler: spec.enableReplicaConnectionPooler === true,
+  });
+  const poolerRequests = asRecord(pooler.resources).requests ? containerRequests(pooler.resources) : containerRequests({ requests: DEFAULTS.pooler.resources.requests });
+  return [
+    {
+      from,
+      label: `Postgres instances of ${name}`,
+      replicas: typeof spec.numberOfInstances === 'number' ? spec.numberOfInstances : 1,
+      onePerNode: true,
+      placement,
+      requests: addRequests(spilo, sidecars),
+      ...priority,
+    },
+    ...poolers.map((role): Workload => ({
+      from,
+      label: `pgbouncer pods of ${poolerName(name, role)}`,
+      replicas: Math.max(DEFAULTS.pooler.numberOfInstances, typeof pooler.numberOfInstances === 'number' ? pooler.numberOfInstances : 0),
+      onePerNode: true,
+      placement,
+      requests: poolerRequests,
+    })),
+  ];
+}
+
+/** Each cluster's fields, unique per namespace, its clone and poolers; then the backups they share. */
+function validateClusters(site: Site): SiteIssue[] {
+  const issues: SiteIssue[] = [];
+  const seen = new Map<string, number>();
+  site.postgres.clusters.forEach((pg, i) => {
+    const key = `${pg.namespace ?? 'postgres'}/${pg.name}`;
+    if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
+    seen.set(key, i);
+    validatePostgresCluster(site, pg, i, issues);
+    issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
+    issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
+  });
+  return [...issues, ...validateBackups(site)];
+}
 
 /** The site's `postgresql` clusters (postgres.clusters), their namespaces and poolers. */
 export const postgresClusters: Component = {
   name: 'postgres-clusters',
   enabled: () => true,
   charts: (app, site) => [new PostgresClustersChart(app, site)],
+  workloads: { 'acid.zalan.do/postgresql': fromPostgresql },
+  validate: validateClusters,
 };

@@ -2,7 +2,7 @@ import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearin
 import { asArray, asRecord } from '../core/records';
 import { describe, groupKind, type KubeObject } from '../core/objects';
 import { DEFAULTS, poolerName } from '../site/defaults';
-import { parseQuantity, isQuantity } from '../site/quantity';
+import { parseQuantity, isQuantity } from '../core/quantity';
 import type { FieldChange } from './fields';
 
 /**

@@ -4,7 +4,7 @@ import { groupKind, parseTree, type RenderedObject } from '../core/objects';
 import { imagesOf } from '../core/images';
 import { taintText, type SchedulingNode } from '../check/scheduling';
 import { SYNC_WAVE } from '../core/annotations';
-import type { Workload } from '../check/workloads';
+import type { Workload } from '../core/workloads';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
 import { compatibilityWarnings } from '../site/compatibility';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Site, SiteNode } from './model';
-import { isQuantity, parseQuantity } from './quantity';
+import { isQuantity, parseQuantity } from '../core/quantity';
 import { nodesWithRole } from './roles';
 import { cephObjectStoreOn } from './object-store';
 import { enumOf } from './schema-kit';

@@ -1,4 +1,4 @@
-import { SiteSchema, type PostgresClusterSpec, type Site, type SiteNode } from './model';
+import { type PostgresClusterSpec, type Site, type SiteNode } from './model';
 import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
 import { quantityIssues, resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';
@@ -6,17 +6,7 @@ import { catalogOf } from './catalog';
 import { validateCompatibility } from './compatibility';
 import { defaultsOf } from './defaults';
 import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
-import { validateBootstrap } from './bootstrap';
 import { validateMirrors } from './mirrors';
-import { validateCeph } from './ceph';
-import { validateMinio } from './minio';
-import { validateMonitoring } from './monitoring';
-import { validateBackups, validateClone } from './backups';
-import { validateObjectStore } from './object-store';
-import { validatePooler } from './pooler';
-import { validateControlPlaneVip } from './control-plane';
-import { validateClusterLoadBalancers, validateLoadBalancers } from './load-balancers';
-import { schemaIssues } from './schema-kit';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
 
 /** One problem in a site description: where it is and how to fix it. */
@@ -145,7 +135,8 @@ function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[]
   }
 }
 
-function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number, issues: SiteIssue[]): void {
+/** One cluster's own fields (postgres.clusters[i]): names, instances against the postgres nodes, volume, users, windows. */
+export function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number, issues: SiteIssue[]): void {
   const p = `postgres.clusters[${i}]`;
   dnsLabel(issues, `${p}.teamId`, pg.teamId, 'team id');
   issues.push(...clusterNameIssues(`${p}.name`, pg.name, pg.teamId));
@@ -175,16 +166,11 @@ function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number,
 }
 
 /**
- * Every problem of a site, each with its field path; empty when the site is valid. The shape
- * first (SiteSchema: unknown keys, wrong types, enums), then, on a well-formed site, the values
- * and the rules across fields.
+ * The rules across the whole site (names, Kubernetes networks, nodes, control planes, storage
+ * classes, mirrors, version compatibility), on a well-formed site; each component adds its own
+ * (lib/components/validate.ts runs them all).
  */
-export function validateSite(input: unknown): SiteIssue[] {
-  const shape = schemaIssues(SiteSchema, input);
-  return shape.length > 0 ? shape : siteRules(input as Site);
-}
-
-function siteRules(site: Site): SiteIssue[] {
+export function siteRules(site: Site): SiteIssue[] {
   const issues: SiteIssue[] = [];
   dnsLabel(issues, 'name', site.name, 'site name');
   const nets = validateKubernetes(site, issues);
@@ -215,27 +201,7 @@ function siteRules(site: Site): SiteIssue[] {
   for (const [path, name] of classes) {
     if (!isDnsSubdomain(name)) issues.push({ path, message: `'${name}' is not a StorageClass name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)` });
   }
-  const operatorNs = site.postgres.operator?.namespace;
-  if (operatorNs !== undefined) issues.push(...namespaceIssues('postgres.operator.namespace', operatorNs));
-  const seen = new Map<string, number>();
-  site.postgres.clusters.forEach((pg, i) => {
-    const key = `${pg.namespace ?? 'postgres'}/${pg.name}`;
-    if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
-    seen.set(key, i);
-    validatePostgresCluster(site, pg, i, issues);
-    issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
-    issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
-    issues.push(...validateClusterLoadBalancers(site, pg, `postgres.clusters[${i}]`));
-  });
-  issues.push(...validateBootstrap(site));
-  issues.push(...validateCeph(site));
-  issues.push(...validateMinio(site, providedStorageClasses(site)));
-  issues.push(...validateBackups(site));
-  issues.push(...validateObjectStore(site));
-  issues.push(...validateMonitoring(site, providedStorageClasses(site)));
   issues.push(...validateMirrors(site.mirrors));
-  issues.push(...validateLoadBalancers(site));
   issues.push(...validateCompatibility(site));
-  issues.push(...validateControlPlaneVip(site));
   return issues;
 }

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { load } from 'js-yaml';
 import type { Site } from '../site/model';
-import { SiteValidationError, validateSite, type SiteIssue } from '../site/validate';
+import { SiteValidationError, type SiteIssue } from '../site/validate';
+import { validateSite } from '../components/validate';
 import { byText } from '../core/order';
 import { PROJECT_ROOT } from '../upstream';
 

@@ -2,7 +2,7 @@ import type { KubeObject } from '../core/objects';
 import { systemReserve } from '../check/capacity';
 import { nodeRegistration } from '../bootstrap/kubeadm';
 import type { Site, SiteNode } from '../site/model';
-import { parseQuantity } from '../site/quantity';
+import { parseQuantity } from '../core/quantity';
 
 /**
  * The kubelet reports its root filesystem as ephemeral-storage; the site model has no root disk

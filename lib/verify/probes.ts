@@ -1,6 +1,7 @@
 import { asRecord } from '../core/records';
 import { groupKind, type KubeObject, type RenderedObject } from '../core/objects';
-import { podTemplateOf, workloadsOf, type Workload } from '../check/workloads';
+import { podTemplateOf, type Workload } from '../core/workloads';
+import { workloadsOf } from '../check/workloads';
 
 /**
  * Pods that operators which cannot run here would create (Rook needs Ceph, the MinIO and Prometheus
