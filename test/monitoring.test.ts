@@ -9,7 +9,7 @@ import { siteImages } from '../lib/components/site-images';
 import { dashboardExpressions } from '../lib/monitoring/dashboard';
 import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS, customMetricNames, superuserSecret } from '../lib/monitoring/exporter';
 import { postgresAlertRules } from '../lib/monitoring/rules';
-import { THRESHOLD_DEFAULTS } from '../lib/site/monitoring';
+import { DEFAULTS } from '../lib/site/resolve';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { imagesOf } from '../lib/core/images';
@@ -213,7 +213,7 @@ describe('PrometheusRules: what a DBA pages on', () => {
   });
   test('thresholds: defaults, the site\'s, and a cluster\'s own', () => {
     const expr = (a: Map<string, K8sObject[]>, cluster: string, alert: string) => rulesOf(a, cluster).find((r) => r.alert === alert).expr as string;
-    expect(expr(apps, 'acid-test-cluster', 'PostgresReplicationLag')).toMatch(new RegExp(`> ${THRESHOLD_DEFAULTS.replicationLagSeconds}$`));
+    expect(expr(apps, 'acid-test-cluster', 'PostgresReplicationLag')).toMatch(new RegExp(`> ${DEFAULTS.thresholds.replicationLagSeconds}$`));
     expect(expr(apps, 'acid-test-cluster', 'PostgresConnectionsNearMax')).toMatch(/> 0\.8$/);
     expect(expr(labApps, 'acid-orders', 'PostgresReplicationLag')).toMatch(/> 30$/); // lab's site-wide value
     expect(expr(labApps, 'acid-orders', 'PostgresVolumeNearlyFull')).toMatch(/< 0\.2$/);
@@ -223,7 +223,7 @@ describe('PrometheusRules: what a DBA pages on', () => {
   });
   test('replicas below spec compares with numberOfInstances - 1, and a single instance has no such rule', () => {
     expect(rulesOf(labApps, 'acid-orders').find((r) => r.alert === 'PostgresReplicasBelowSpec').expr).toMatch(/< 2$/);
-    const single = postgresAlertRules({ ...poc.postgres.clusters[0], numberOfInstances: 1 }, THRESHOLD_DEFAULTS, false);
+    const single = postgresAlertRules({ ...poc.postgres.clusters[0], numberOfInstances: 1 }, DEFAULTS.thresholds, false);
     expect(single.map((r) => r.alert)).not.toContain('PostgresReplicasBelowSpec');
   });
   test('every rule selects its own cluster only', () => {
@@ -369,7 +369,7 @@ describe.runIf(pgInstalled || process.env.CI === 'true')('custom exporter querie
     expect(row.last_archived_time).toBeNull(); // NaN for the exporter
     expect(Number(row.last_failed_time)).toBeGreaterThan(Date.now() / 1000 - 300);
     // the rule's second arm: failures and never a success
-    const rule = postgresAlertRules(poc.postgres.clusters[0], THRESHOLD_DEFAULTS, true).find((r) => r.alert === 'PostgresBackupsFailing')!;
+    const rule = postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true).find((r) => r.alert === 'PostgresBackupsFailing')!;
     expect(rule.expr).toContain('pgplatform_archiver_failed_count');
     expect(rule.expr).toContain('pgplatform_archiver_archived_count');
   }, 30_000);
@@ -390,8 +390,8 @@ describe.runIf(pgInstalled || process.env.CI === 'true')('custom exporter querie
 
 test('docs/monitoring.md documents every alert and threshold', () => {
   const doc = readFileSync(join(__dirname, '..', 'docs', 'monitoring.md'), 'utf8');
-  for (const rule of postgresAlertRules(poc.postgres.clusters[0], THRESHOLD_DEFAULTS, true)) expect(doc).toContain(`| \`${rule.alert}\` | ${rule.labels.severity} |`);
-  for (const [key, value] of Object.entries(THRESHOLD_DEFAULTS)) expect(doc).toMatch(new RegExp(`\\| \`${key}\` \\| \`?${value}\`? \\|`));
+  for (const rule of postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true)) expect(doc).toContain(`| \`${rule.alert}\` | ${rule.labels.severity} |`);
+  for (const [key, value] of Object.entries(DEFAULTS.thresholds)) expect(doc).toMatch(new RegExp(`\\| \`${key}\` \\| \`?${value}\`? \\|`));
 });
 
 test('the superuser Secret name is the operator\'s template', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { bootstrapOf, validateBootstrap } from '../lib/site/bootstrap';
+import { resolveSite } from '../lib/site/resolve';
+import { validateBootstrap } from '../lib/site/bootstrap';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
@@ -20,8 +21,8 @@ describe('bootstrap options', () => {
     expect(validateBootstrap(lab)).toEqual([]);
   });
   test('ArgoCD is installed unless a site says otherwise', () => {
-    expect(bootstrapOf(withSite(poc, (s) => { delete s.bootstrap; })).installArgoCd).toBe(true);
-    expect(bootstrapOf(withSite(poc, (s) => { s.bootstrap = { installArgoCd: false }; })).installArgoCd).toBe(false);
+    expect(resolveSite(withSite(poc, (s) => { delete s.bootstrap; })).bootstrap.installArgoCd).toBe(true);
+    expect(resolveSite(withSite(poc, (s) => { s.bootstrap = { installArgoCd: false }; })).bootstrap.installArgoCd).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { readTrees } from '../lib/core/file-tree';
 import { systemReserve } from '../lib/check/capacity';
 import { nodeRegistration } from '../lib/bootstrap/kubeadm';
 import { SITES } from '../lib/sites';
-import { poolerName } from '../lib/site/defaults';
+import { poolerName } from '../lib/site/postgres-names';
 import { parseQuantity } from '../lib/core/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { componentsFor, kubernetesRelease } from '../lib/verify/components';

@@ -1,4 +1,5 @@
-import { bootstrapOf, initNode } from '../site/bootstrap';
+import { resolveSite } from '../site/resolve';
+import { initNode } from '../site/bootstrap';
 import type { Site, SiteNode } from '../site/model';
 import type { FileTree } from '../core/file-tree';
 import { argoCdStep } from './argocd';
@@ -24,7 +25,7 @@ export function nodeSteps(site: Site, node: SiteNode): BootstrapStep[] {
     configureContainerdStep(site, node),
     kubeadmStep(site, node),
     ...(first ? [flannelStep(site)] : []),
-    ...(first && bootstrapOf(site).installArgoCd ? [argoCdStep(site)] : []),
+    ...(first && resolveSite(site).bootstrap.installArgoCd ? [argoCdStep(site)] : []),
   ];
 }
 

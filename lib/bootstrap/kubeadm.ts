@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import { defaultsOf } from '../site/defaults';
+import { resolveSite } from '../site/resolve';
 import type { Site, SiteNode } from '../site/model';
 import { parseEndpoint } from '../site/network';
 import { nodeLabels, nodesWithRole, registeredTaints } from '../site/roles';
@@ -138,7 +138,7 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
       clusterName: site.name,
       kubernetesVersion: `v${site.kubernetes.version}`,
       controlPlaneEndpoint: endpointOf(site),
-      networking: { podSubnet: site.kubernetes.podSubnet, serviceSubnet: defaultsOf(site).serviceSubnet },
+      networking: { podSubnet: site.kubernetes.podSubnet, serviceSubnet: resolveSite(site).serviceSubnet },
       ...(site.mirrors ? {
         imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}`,
         dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },

@@ -5,7 +5,7 @@ import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
-import { MONITORING_NAMESPACE, type MonitoringSpec } from '../site/monitoring';
+import { MONITORING_NAMESPACE } from '../site/monitoring';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { loadUpstreamYaml, upstreamOf, type Manifest } from '../upstream';
@@ -91,11 +91,11 @@ export function controlPlaneMetricsServices(): Manifest[] {
  * the control plane Services kubeadm needs (lib/site/control-plane-metrics.ts).
  */
 export class KubePrometheusChart extends AppChart {
-  constructor(app: App, site: Site, spec: MonitoringSpec) {
+  constructor(app: App, site: Site, props: { readonly prometheusReplicas: number }) {
     const { versions } = catalogOf(site);
     super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${versions.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
     // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
-    const excluded = [...EXCLUDED_FILES, ...((spec.prometheus?.replicas ?? 2) < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
+    const excluded = [...EXCLUDED_FILES, ...(props.prometheusReplicas < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
     const files = upstreamOf(versions).kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
     shipUpstream(this, [
       ...files.flatMap((f) => loadUpstreamYaml(f)).flatMap(listItems).map(asConfigMap).map(hardened),

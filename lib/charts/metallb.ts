@@ -7,11 +7,10 @@ import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObjects } from '../constructs/upstream-manifest';
 import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-balancers';
-import { minioOf } from '../site/minio';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { MONITORING_NAMESPACE } from '../site/monitoring';
-import { defaultsOf } from '../site/defaults';
+import { resolveSite } from '../site/resolve';
 import { upstreamOf, type Manifest } from '../upstream';
 
 export const METALLB_NAMESPACE = 'metallb-system';
@@ -91,11 +90,11 @@ interface ExposedService {
 function exposedService(site: Site, what: Exposable): ExposedService | undefined {
   switch (what) {
     case 'argocd': return { name: 'argocd-server-external', namespace: 'argocd', selector: { 'app.kubernetes.io/name': 'argocd-server' }, port: 443, targetPort: 8080 };
-    case 'operatorUi': return !site.postgres.operator?.ui ? undefined : { name: 'postgres-operator-ui-external', namespace: defaultsOf(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
+    case 'operatorUi': return !site.postgres.operator?.ui ? undefined : { name: 'postgres-operator-ui-external', namespace: resolveSite(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
     case 'grafana': return !site.monitoring ? undefined : { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
     case 'minioConsole': {
-      if (!site.minio) return undefined;
-      const minio = minioOf(site.minio);
+      const { minio } = resolveSite(site);
+      if (!minio) return undefined;
       return { name: `${minio.tenant}-console-external`, namespace: minio.namespace, selector: { 'v1.min.io/tenant': minio.tenant }, port: 9443, targetPort: 9443 };
     }
   }

@@ -7,7 +7,8 @@ import { KubePersistentVolume, KubeStorageClass, Quantity } from '../../imports/
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
-import { MINIO_LOCAL_STORAGE_CLASS, minioOf, minioPools, type MinioPool, type MinioSpec } from '../site/minio';
+import { minioPools, type MinioPool } from '../site/minio';
+import { DEFAULTS, type ResolvedMinio } from '../site/resolve';
 import type { Site } from '../site/model';
 import { parseQuantity } from '../core/quantity';
 import { requiredNodeAffinity } from '../site/roles';
@@ -21,17 +22,16 @@ const VOLUME = 'data';
 const mi = (bytes: number) => `${Math.floor(bytes / 2 ** 20)}Mi`;
 
 /** Environment for the wizard's identity provider, audit log and metrics screens: values by Secret reference only. */
-export function tenantEnvironment(spec: MinioSpec): TenantSpecEnv[] {
-  const minio = minioOf(spec);
+function tenantEnvironment(minio: ResolvedMinio): TenantSpecEnv[] {
   const fromSecret = (name: string, ref: { name: string; key: string }): TenantSpecEnv => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
-  const { openid, auditWebhook } = spec;
+  const { openid, auditWebhook } = minio;
   return [
     ...(openid ? [
       { name: 'MINIO_IDENTITY_OPENID_CONFIG_URL', value: openid.configUrl },
       { name: 'MINIO_IDENTITY_OPENID_CLIENT_ID', value: openid.clientId },
       fromSecret('MINIO_IDENTITY_OPENID_CLIENT_SECRET', openid.clientSecret),
-      { name: 'MINIO_IDENTITY_OPENID_CLAIM_NAME', value: openid.claimName ?? 'policy' },
-      { name: 'MINIO_IDENTITY_OPENID_SCOPES', value: (openid.scopes ?? ['openid', 'profile', 'email']).join(',') },
+      { name: 'MINIO_IDENTITY_OPENID_CLAIM_NAME', value: openid.claimName ?? DEFAULTS.minio.openidClaimName },
+      { name: 'MINIO_IDENTITY_OPENID_SCOPES', value: (openid.scopes ?? DEFAULTS.minio.openidScopes).join(',') },
     ] : []),
     ...(auditWebhook ? [
       { name: 'MINIO_AUDIT_WEBHOOK_ENABLE_AUDIT', value: 'on' },
@@ -94,27 +94,26 @@ function tenantPool(pool: MinioPool, tenant: string, storageClass: string): Tena
  * declared disk, local PersistentVolumes when the site has no provisioner for those disks.
  */
 export class MinioChart extends AppChart {
-  constructor(app: App, site: Site, spec: MinioSpec) {
-    const minio = minioOf(spec);
+  constructor(app: App, site: Site, minio: ResolvedMinio) {
     super(app, { name: 'minio', wave: WAVES.storage, namespace: minio.namespace, description: 'MinIO Tenant on the s3 nodes, local volumes from the inventory' });
     new PlatformNamespace(this, 'Namespace', { name: minio.namespace, enforce: 'baseline', holdsData: true, reason: "the operator adds its own init and sidecar containers to the Tenant's pods, which it does not harden for restricted" });
-    const pools = minioPools(site, spec);
-    const storageClass = spec.storageClass ?? MINIO_LOCAL_STORAGE_CLASS;
-    if (!spec.storageClass) this.addLocalVolumes(pools);
+    const pools = minioPools(site, minio);
+    const { storageClass } = minio;
+    if (minio.localVolumes) this.addLocalVolumes(pools);
 
     const tenant = new Tenant(this, 'Tenant', {
       metadata: { name: minio.tenant, namespace: minio.namespace },
       spec: {
         image: catalogOf(site).images.minio,
-        configuration: { name: spec.rootCredentialsSecret },
+        configuration: { name: minio.rootCredentialsSecret },
         requestAutoCert: minio.autoCert,
         pools: pools.map((pool) => tenantPool(pool, minio.tenant, storageClass)),
         mountPath: '/export',
         subPath: '/data',
-        buckets: (spec.buckets ?? []).map((name) => ({ name })),
-        env: tenantEnvironment(spec),
+        buckets: minio.buckets.map((name) => ({ name })),
+        env: tenantEnvironment(minio),
         // KES by reference: its configuration (KMS credentials included) stays in a Secret
-        ...(spec.kes ? { kes: { image: catalogOf(site).images.kes, replicas: 2, kesSecret: { name: spec.kes.configSecret }, keyName: spec.kes.keyName } } : {}),
+        ...(minio.kes ? { kes: { image: catalogOf(site).images.kes, replicas: 2, kesSecret: { name: minio.kes.configSecret }, keyName: minio.kes.keyName } } : {}),
         logging: { json: true, anonymous: true, quiet: true },
         // ours, not the operator's: it would patch kube-prometheus' Prometheus and fight ArgoCD
         prometheusOperator: false,
@@ -131,7 +130,7 @@ export class MinioChart extends AppChart {
   /** No provisioner for the raw disks: one local PV per disk of each s3 node, formatted XFS by the kubelet on first use. */
   private addLocalVolumes(pools: readonly MinioPool[]): void {
     new KubeStorageClass(this, 'LocalStorageClass', {
-      metadata: { name: MINIO_LOCAL_STORAGE_CLASS },
+      metadata: { name: DEFAULTS.minio.storageClass },
       provisioner: 'kubernetes.io/no-provisioner',
       // bind where the server is scheduled, not where the first free PV happens to be
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -146,7 +145,7 @@ export class MinioChart extends AppChart {
             capacity: { storage: Quantity.fromString(mi(parseQuantity(disk.size))) },
             accessModes: ['ReadWriteOnce'],
             persistentVolumeReclaimPolicy: 'Retain',
-            storageClassName: MINIO_LOCAL_STORAGE_CLASS,
+            storageClassName: DEFAULTS.minio.storageClass,
             volumeMode: 'Filesystem',
             // a raw device: the kubelet makes the filesystem on first mount (xfsprogs on the node)
             local: { path: disk.device, fsType: 'xfs' },

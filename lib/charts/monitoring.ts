@@ -13,10 +13,10 @@ import { DASHBOARD, postgresDashboard } from '../monitoring/dashboard';
 import { EXPORTER } from '../monitoring/exporter';
 import { postgresAlertRules } from '../monitoring/rules';
 import { ROOK_NAMESPACE } from '../site/ceph';
-import { clusterNamespace, postgresNamespaces } from '../site/defaults';
-import { minioOf } from '../site/minio';
+import { postgresNamespaces } from '../site/postgres-names';
 import type { ResourceAmounts, Site } from '../site/model';
-import { MONITORING_NAMESPACE, thresholdsOf, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
+import { MONITORING_NAMESPACE, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
+import { clusterNamespace, DEFAULTS, resolveSite, thresholdsOf } from '../site/resolve';
 import { catalogOf } from '../site/catalog';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
@@ -87,7 +87,7 @@ export class MonitoringChart extends AppChart {
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
     }
 
-    const minio = site.minio && minioOf(site.minio);
+    const { minio } = resolveSite(site);
     // without public metrics MinIO wants a bearer token, which this project does not generate
     if (minio?.publicMetrics) {
       scraped.push(minio.namespace);
@@ -112,7 +112,7 @@ export class MonitoringChart extends AppChart {
 
     for (const ns of scraped) this.prometheusAccess(ns);
     const { images } = catalogOf(site);
-    this.prometheus(spec.prometheus ?? {}, images.prometheus);
+    this.prometheus(spec.prometheus ?? {}, resolveSite(site).monitoring?.prometheusReplicas ?? DEFAULTS.prometheusReplicas, images.prometheus);
     this.grafana(images.grafana);
   }
 
@@ -122,7 +122,7 @@ export class MonitoringChart extends AppChart {
    * Same name, labels, selectors (every monitor and rule of every namespace), service account and
    * Alertmanager as upstream's, so its Service, NetworkPolicy and PodDisruptionBudget still match.
    */
-  private prometheus(p: PrometheusSpec, image: string): void {
+  private prometheus(p: PrometheusSpec, replicas: number, image: string): void {
     const version = image.split(':v')[1];
     const labels = {
       'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus',
@@ -137,7 +137,7 @@ export class MonitoringChart extends AppChart {
       spec: {
         image,
         version,
-        replicas: p.replicas ?? 2,
+        replicas,
         ...(p.retention ? { retention: p.retention } : {}),
         ...(p.storage ? {
           storage: {

@@ -1,7 +1,6 @@
-import { BACKUP_DEFAULTS } from '../site/backups';
-import { minioOf } from '../site/minio';
+import { DEFAULTS, resolveSite } from '../site/resolve';
 import type { PostgresClusterSpec, Site } from '../site/model';
-import { clusterNamespace } from '../site/defaults';
+import { clusterNamespace } from '../site/resolve';
 import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
 import { byText } from '../core/order';
 
@@ -60,12 +59,12 @@ function s3Endpoint(site: Site): Record<string, string> {
     // RGW in the cluster, plain HTTP on the pod network; no server-side encryption configured
     return { AWS_ENDPOINT: objectStoreOf(site).endpoint, WALG_DISABLE_S3_SSE: 'true' };
   }
-  if (!site.minio) return {};
-  const minio = minioOf(site.minio);
+  const { minio } = resolveSite(site);
+  if (!minio) return {};
   return {
     AWS_ENDPOINT: minio.endpoint,
     // MinIO without KES has no server-side encryption for WAL-G to ask for
-    WALG_DISABLE_S3_SSE: site.minio.kes ? 'false' : 'true',
+    WALG_DISABLE_S3_SSE: minio.kes ? 'false' : 'true',
     ...(minio.autoCert ? { WALG_S3_CA_CERT_FILE: CLUSTER_CA } : {}),
   };
 }
@@ -91,7 +90,7 @@ export function backupEnvironment(site: Site): Record<string, string> {
   return Object.fromEntries([
     ...Object.entries(s3),
     ...Object.entries(s3).map(([k, v]) => [`CLONE_${k}`, v]),
-    ['BACKUP_SCHEDULE', backups.schedule ?? BACKUP_DEFAULTS.schedule],
-    ['BACKUP_NUM_TO_RETAIN', String(backups.retain ?? BACKUP_DEFAULTS.retain)],
+    ['BACKUP_SCHEDULE', backups.schedule ?? DEFAULTS.backups.schedule],
+    ['BACKUP_NUM_TO_RETAIN', String(backups.retain ?? DEFAULTS.backups.retain)],
   ].sort(([a], [b]) => byText(a, b)));
 }

@@ -6,7 +6,7 @@ import { WAVES } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { PostgresCluster } from '../constructs/postgres-cluster';
 import { clusterBackupEnvironment } from './postgres-backups';
-import { postgresNamespaces } from '../site/defaults';
+import { postgresNamespaces } from '../site/postgres-names';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';

@@ -10,7 +10,8 @@ import { HARDENED_POD, hardenedContainer, resources } from '../constructs/harden
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from './postgres-backups';
-import { DEFAULTS, defaultsOf, postgresNamespaces } from '../site/defaults';
+import { DEFAULTS, resolveSite } from '../site/resolve';
+import { postgresNamespaces } from '../site/postgres-names';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
 import { upstreamOf } from '../upstream';
@@ -54,7 +55,7 @@ export function operatorSettings(site: Site): Record<string, string> {
     // upstream example placeholders that point at nothing
     logical_backup_s3_bucket: '',
     db_hosted_zone: '',
-    ...backupOperatorSettings(site, defaultsOf(site).operatorNamespace),
+    ...backupOperatorSettings(site, resolveSite(site).operatorNamespace),
   };
 }
 
@@ -74,7 +75,7 @@ function operatorRules(site: Site): PolicyRule[] {
 /** The Zalando postgres-operator v1.9.0: CRD, configuration, RBAC, hardened Deployment, API Service, optional UI. */
 export class PostgresOperatorChart extends AppChart {
   constructor(app: App, site: Site) {
-    const namespace = defaultsOf(site).operatorNamespace;
+    const namespace = resolveSite(site).operatorNamespace;
     super(app, { name: OPERATOR_NAME, wave: WAVES.operators, namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
 
     const upstream = upstreamOf(catalogOf(site).versions).zalando;

@@ -7,7 +7,8 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { upstreamObject } from '../constructs/upstream-manifest';
-import { BLOCK_POOL, ROOK_NAMESPACE, cephOf, cephResources, osdHosts, type CephSpec, type DaemonResources } from '../site/ceph';
+import { BLOCK_POOL, ROOK_NAMESPACE, cephResources, osdHosts, type DaemonResources } from '../site/ceph';
+import type { ResolvedCeph } from '../site/resolve';
 import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS, cephObjectStoreOn } from '../site/object-store';
 import type { Site, SiteNode } from '../site/model';
 import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../site/roles';
@@ -43,9 +44,8 @@ export function cephConfigOverride(site: Site): string {
  * `rook-ceph-block` StorageClass: the runbook's Rook section, placed and sized from the model.
  */
 export class RookCephClusterChart extends AppChart {
-  constructor(app: App, site: Site, spec: CephSpec) {
+  constructor(app: App, site: Site, ceph: ResolvedCeph) {
     super(app, { name: 'rook-ceph-cluster', wave: WAVES.storage, namespace: ROOK_NAMESPACE, description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block' });
-    const ceph = cephOf(site, spec);
     const sizes = cephResources(site);
     const toleration = roleToleration('storage');
     // with the Ceph object store the s3 nodes' disks are OSDs too, of their own device class

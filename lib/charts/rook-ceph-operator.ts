@@ -6,7 +6,8 @@ import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
-import { ROOK_NAMESPACE, cephOf, type CephSpec } from '../site/ceph';
+import { ROOK_NAMESPACE } from '../site/ceph';
+import type { ResolvedCeph } from '../site/resolve';
 import type { Site } from '../site/model';
 import { sharedNodeTolerations } from '../site/roles';
 import { catalogOf } from '../site/catalog';
@@ -36,9 +37,8 @@ export function rookOperatorSettings(site: Site): Record<string, string> {
  * which an upstream Helm chart fetched by ArgoCD at sync time would not allow.
  */
 export class RookCephOperatorChart extends AppChart {
-  constructor(app: App, site: Site, spec: CephSpec) {
+  constructor(app: App, site: Site, ceph: ResolvedCeph) {
     super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${catalogOf(site).versions.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
-    const ceph = cephOf(site, spec);
     const rook = upstreamOf(catalogOf(site).versions).rook;
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
     new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true, reason: 'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking' });

@@ -1,7 +1,7 @@
 import { argoCdInstallImages } from '../bootstrap/argocd';
 import { ArgoCdChart } from '../charts/argocd';
 import { AppChart } from '../constructs/app-chart';
-import { bootstrapOf } from '../site/bootstrap';
+import { resolveSite } from '../site/resolve';
 import type { Component } from './component';
 
 /**
@@ -12,5 +12,5 @@ export const argocd: Component = {
   name: 'argocd',
   enabled: () => true,
   charts: (app, site) => [new ArgoCdChart(app, site, app.charts.filter((c): c is AppChart => c instanceof AppChart))],
-  images: (site) => (bootstrapOf(site).installArgoCd ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' })) : []),
+  images: (site) => (resolveSite(site).bootstrap.installArgoCd ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' })) : []),
 };

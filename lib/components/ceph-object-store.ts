@@ -6,7 +6,7 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { upstreamObject } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
-import { postgresNamespaces } from '../site/defaults';
+import { postgresNamespaces } from '../site/postgres-names';
 import type { Site } from '../site/model';
 import { BUCKET_STORAGE_CLASS, OBJECT_STORE, S3_DEVICE_CLASS, backupBucketOf, cephObjectStoreOn, objectStoreOf } from '../site/object-store';
 import { requiredNodeAffinity } from '../site/roles';

@@ -1,10 +1,10 @@
 import { CertManagerChart } from '../charts/cert-manager';
-import { cephOf } from '../site/ceph';
+import { resolveSite } from '../site/resolve';
 import type { Component } from './component';
 
 /** cert-manager, for the certificate of Rook's admission webhook (ceph.certManager). */
 export const certManager: Component = {
   name: 'cert-manager',
-  enabled: (site) => site.ceph !== undefined && cephOf(site, site.ceph).certManager,
+  enabled: (site) => resolveSite(site).ceph?.certManager === true,
   charts: (app, site) => [new CertManagerChart(app, site)],
 };

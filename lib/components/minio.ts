@@ -1,6 +1,7 @@
 import { MinioChart } from '../charts/minio';
 import { MinioOperatorChart } from '../charts/minio-operator';
 import { validateMinio } from '../site/minio';
+import { resolveSite } from '../site/resolve';
 import { providedStorageClasses } from '../site/validate';
 import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
@@ -28,7 +29,10 @@ function fromTenant(from: RenderedObject): Workload[] {
 export const minio: Component = {
   name: 'minio',
   enabled: (site) => site.minio !== undefined,
-  charts: (app, site) => (site.minio ? [new MinioOperatorChart(app, site), new MinioChart(app, site, site.minio)] : []),
+  charts: (app, site) => {
+    const { minio } = resolveSite(site);
+    return minio ? [new MinioOperatorChart(app, site), new MinioChart(app, site, minio)] : [];
+  },
   workloads: { 'minio.min.io/Tenant': fromTenant },
   validate: (site) => validateMinio(site, providedStorageClasses(site)),
 };

@@ -1,6 +1,7 @@
 import { KubePrometheusChart, KubePrometheusSetupChart } from '../charts/kube-prometheus';
 import { MonitoringChart } from '../charts/monitoring';
 import { validateMonitoring } from '../site/monitoring';
+import { resolveSite } from '../site/resolve';
 import { providedStorageClasses } from '../site/validate';
 import type { Component } from './component';
 import { asRecord } from '../core/records';
@@ -26,9 +27,12 @@ function fromPrometheus(from: RenderedObject): Workload[] {
 export const monitoring: Component = {
   name: 'monitoring',
   enabled: (site) => site.monitoring !== undefined,
-  charts: (app, site) => (site.monitoring
-    ? [new KubePrometheusSetupChart(app, site), new KubePrometheusChart(app, site, site.monitoring), new MonitoringChart(app, site, site.monitoring)]
-    : []),
+  charts: (app, site) => {
+    const resolved = resolveSite(site).monitoring;
+    return site.monitoring && resolved
+      ? [new KubePrometheusSetupChart(app, site), new KubePrometheusChart(app, site, resolved), new MonitoringChart(app, site, site.monitoring)]
+      : [];
+  },
   workloads: { 'monitoring.coreos.com/Prometheus': fromPrometheus, 'monitoring.coreos.com/Alertmanager': fromPrometheus },
   validate: (site) => validateMonitoring(site, providedStorageClasses(site)),
 };

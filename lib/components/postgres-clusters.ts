@@ -7,7 +7,8 @@ import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
 import { addRequests, className, containerRequests, NO_REQUESTS, type Placement, type Workload } from '../core/workloads';
-import { DEFAULTS, poolerName, poolersOf } from '../site/defaults';
+import { clusterNamespace, DEFAULTS } from '../site/resolve';
+import { poolerName, poolersOf } from '../site/postgres-names';
 
 /**
  * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus sidecars;
@@ -54,7 +55,7 @@ function validateClusters(site: Site): SiteIssue[] {
   const issues: SiteIssue[] = [];
   const seen = new Map<string, number>();
   site.postgres.clusters.forEach((pg, i) => {
-    const key = `${pg.namespace ?? 'postgres'}/${pg.name}`;
+    const key = `${clusterNamespace(pg)}/${pg.name}`;
     if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);

@@ -1,6 +1,7 @@
 import { RookCephClusterChart } from '../charts/rook-ceph-cluster';
 import { RookCephOperatorChart } from '../charts/rook-ceph-operator';
 import { validateCeph } from '../site/ceph';
+import { resolveSite } from '../site/resolve';
 import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
@@ -57,7 +58,10 @@ function fromCephCluster(from: RenderedObject): Workload[] {
 export const rookCeph: Component = {
   name: 'rook-ceph',
   enabled: (site) => site.ceph !== undefined,
-  charts: (app, site) => (site.ceph ? [new RookCephOperatorChart(app, site, site.ceph), new RookCephClusterChart(app, site, site.ceph)] : []),
+  charts: (app, site) => {
+    const { ceph } = resolveSite(site);
+    return ceph ? [new RookCephOperatorChart(app, site, ceph), new RookCephClusterChart(app, site, ceph)] : [];
+  },
   workloads: { 'ceph.rook.io/CephCluster': fromCephCluster },
   validate: validateCeph,
 };

@@ -4,7 +4,8 @@ import {
   Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
   PostgresqlSpecTolerationsEffect, PostgresqlSpecTolerationsOperator,
 } from '../../imports/acid.zalan.do';
-import { DEFAULTS, clusterNamespace, poolersOf } from '../site/defaults';
+import { DEFAULTS, clusterNamespace } from '../site/resolve';
+import { poolersOf } from '../site/postgres-names';
 import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';

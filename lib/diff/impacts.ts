@@ -1,7 +1,8 @@
 import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearing';
 import { asArray, asRecord } from '../core/records';
 import { describe, groupKind, type KubeObject } from '../core/objects';
-import { DEFAULTS, poolerName } from '../site/defaults';
+import { DEFAULTS } from '../site/resolve';
+import { poolerName } from '../site/postgres-names';
 import { parseQuantity, isQuantity } from '../core/quantity';
 import type { FieldChange } from './fields';
 

@@ -1,6 +1,7 @@
 import { dump } from 'js-yaml';
 import type { EnvVar } from '../../imports/k8s';
-import { clusterNamespace, credentialsSecret } from '../site/defaults';
+import { clusterNamespace } from '../site/resolve';
+import { credentialsSecret } from '../site/postgres-names';
 import type { PostgresClusterSpec } from '../site/model';
 
 /**

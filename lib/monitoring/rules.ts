@@ -1,4 +1,4 @@
-import { clusterNamespace } from '../site/defaults';
+import { clusterNamespace } from '../site/resolve';
 import type { PostgresClusterSpec } from '../site/model';
 import type { PostgresAlertThresholds } from '../site/monitoring';
 

@@ -1,5 +1,6 @@
 import type { PostgresClusterSpec, Site } from '../site/model';
-import { credentialsSecret } from '../site/defaults';
+import { credentialsSecret } from '../site/postgres-names';
+import { clusterNamespace } from '../site/resolve';
 import type { Operation } from './catalog';
 import type { OperationResult } from './run';
 
@@ -39,7 +40,7 @@ function section(op: Operation, result: OperationResult): string[] {
 
 
 function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
-  const ns = pg.namespace ?? 'postgres';
+  const ns = clusterNamespace(pg);
   const [user] = Object.keys(pg.users ?? { postgres: [] });
   const [db] = Object.keys(pg.databases ?? { postgres: '' });
   const secret = credentialsSecret(pg.name, user);

@@ -26,8 +26,6 @@ export const CloneSchema = z.strictObject({
 }).describe("Create this cluster by point-in-time recovery from another one's backups. Default: a new, empty cluster");
 export type PostgresCloneSpec = z.infer<typeof CloneSchema>;
 
-export const BACKUP_DEFAULTS = { schedule: '0 1 * * *', retain: 5 } as const;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The postgresql CRD's pattern for clone.timestamp: a numeric UTC offset is required. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/;

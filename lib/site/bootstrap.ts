@@ -10,10 +10,6 @@ export const BootstrapSchema = z.strictObject({
 }).describe("Options of the nodes' cloud-init (host-bootstrap/<site>/)");
 export type BootstrapSpec = z.infer<typeof BootstrapSchema>;
 
-export function bootstrapOf(site: Site) {
-  return { installArgoCd: site.bootstrap?.installArgoCd ?? true };
-}
-
 /** The Kubernetes release whose kubelet, kubeadm and kubectl a node installs (they always go together). */
 export function nodeKubernetesVersion(site: Site, node: SiteNode): string {
   return node.kubeletVersion ?? site.kubernetes.version;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import { isQuantity, parseQuantity } from '../core/quantity';
 import { nodesWithRole } from './roles';
+import { resolveSite, storageNodes } from './resolve';
 import { cephObjectStoreOn } from './object-store';
 import { enumOf } from './schema-kit';
 import type { SiteIssue } from './validate';
@@ -19,48 +20,16 @@ export const CephSchema = z.strictObject({
 }).describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");
 export type CephSpec = z.infer<typeof CephSchema>;
 
-export const CEPH_BLOCK_STORAGE_CLASS = 'rook-ceph-block';
 export const ROOK_NAMESPACE = 'rook-ceph';
 export const BLOCK_POOL = 'replicapool';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
 
-/** The storage nodes and the ones among them with raw disks (OSDs). */
-export function storageNodes(site: Site): { all: SiteNode[]; withDisks: SiteNode[] } {
-  const all = nodesWithRole(site, 'storage');
-  return { all, withDisks: all.filter((n) => (n.disks ?? []).length > 0) };
-}
-
 /** The nodes whose disks are OSDs: the storage nodes', and the s3 nodes' when they serve the Ceph object store. */
 export function osdHosts(site: Site): SiteNode[] {
   const s3 = cephObjectStoreOn(site) ? nodesWithRole(site, 's3').filter((n) => (n.disks ?? []).length > 0) : [];
   return [...storageNodes(site).withDisks, ...s3];
-}
-
-export interface ResolvedCeph {
-  readonly blockStorageClass: string;
-  readonly monCount: number;
-  readonly mgrCount: number;
-  readonly poolSize: number;
-  readonly reclaimPolicy: 'Retain' | 'Delete';
-  readonly dashboard: boolean;
-  readonly toolbox: boolean;
-  readonly certManager: boolean;
-}
-
-export function cephOf(site: Site, spec: CephSpec): ResolvedCeph {
-  const { all, withDisks } = storageNodes(site);
-  return {
-    blockStorageClass: spec.blockStorageClass ?? CEPH_BLOCK_STORAGE_CLASS,
-    monCount: spec.monCount ?? (all.length >= 3 ? 3 : 1),
-    mgrCount: spec.mgrCount ?? (all.length >= 2 ? 2 : 1),
-    poolSize: spec.poolSize ?? Math.max(1, Math.min(3, withDisks.length)),
-    reclaimPolicy: spec.reclaimPolicy ?? 'Retain',
-    dashboard: spec.dashboard ?? true,
-    toolbox: spec.toolbox ?? false,
-    certManager: spec.certManager ?? false,
-  };
 }
 
 /** Requests and limits of a Ceph daemon, in cores and bytes. */
@@ -126,8 +95,8 @@ export function cephResources(site: Site): CephResources {
 /** Ceph's placement and sizing rules, checked before anything renders. */
 export function validateCeph(site: Site): SiteIssue[] {
   if (!site.ceph) return [];
-  const spec = site.ceph;
-  const ceph = cephOf(site, spec);
+  const { ceph } = resolveSite(site);
+  if (!ceph) return [];
   const { all, withDisks } = storageNodes(site);
   const issues: SiteIssue[] = [];
   if (all.length === 0) {

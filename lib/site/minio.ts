@@ -49,28 +49,6 @@ export const MinioSchema = z.strictObject({
 }).describe("MinIO object storage on the 's3' nodes. Default: no MinIO");
 export type MinioSpec = z.infer<typeof MinioSchema>;
 
-export const MINIO_LOCAL_STORAGE_CLASS = 'minio-local';
-
-export interface ResolvedMinio {
-  readonly tenant: string;
-  readonly namespace: string;
-  readonly autoCert: boolean;
-  readonly publicMetrics: boolean;
-  /** The tenant's S3 endpoint inside the cluster (Service `minio`: 443 with TLS, 80 without). */
-  readonly endpoint: string;
-}
-
-export function minioOf(spec: MinioSpec): ResolvedMinio {
-  const namespace = spec.namespace ?? 'minio';
-  const autoCert = spec.autoCert ?? true;
-  return {
-    tenant: spec.tenant ?? 'minio',
-    namespace,
-    autoCert,
-    publicMetrics: spec.publicMetrics ?? true,
-    endpoint: `${autoCert ? 'https' : 'http'}://minio.${namespace}.svc.cluster.local`,
-  };
-}
 
 export interface MinioPool {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PostgresClusterSpec, Site } from './model';
+import type { Site } from './model';
 import { providedClassIssues } from './names';
 import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
 import { quantityIssues, resourcesIssues } from './quantity';
@@ -36,21 +36,8 @@ export const MonitoringSchema = z.strictObject({
 }).describe('kube-prometheus, a postgres_exporter sidecar on every Spilo pod, alerts and a Grafana dashboard; Ceph and MinIO scraped when present. Default: no monitoring');
 export type MonitoringSpec = z.infer<typeof MonitoringSchema>;
 
-export const THRESHOLD_DEFAULTS: PostgresAlertThresholds = {
-  replicationLagSeconds: 60,
-  connectionsRatio: 0.8,
-  volumeFreeRatio: 0.15,
-  instanceDownFor: '2m',
-  archiveFailingFor: '15m',
-};
-
 /** kube-prometheus' namespace (manifests/setup/namespace.yaml): Prometheus, Alertmanager, Grafana. */
 export const MONITORING_NAMESPACE = 'monitoring';
-
-/** The thresholds of one cluster: its own, else the site's, else the defaults. */
-export function thresholdsOf(spec: MonitoringSpec, pg: PostgresClusterSpec): PostgresAlertThresholds {
-  return { ...THRESHOLD_DEFAULTS, ...spec.thresholds, ...pg.alerts };
-}
 
 const DURATION = /^\d+[smhd]$/;
 

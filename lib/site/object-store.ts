@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogOf } from './catalog';
-import { clusterNamespace, postgresNamespaces } from './defaults';
+import { clusterNamespace } from './resolve';
+import { postgresNamespaces } from './postgres-names';
 import type { Site } from './model';
 import { bucketNameIssues } from './names';
 import { nodesWithRole } from './roles';

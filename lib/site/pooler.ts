@@ -1,4 +1,5 @@
-import { DEFAULTS, poolersOf } from './defaults';
+import { DEFAULTS } from './resolve';
+import { poolersOf } from './postgres-names';
 import type { PostgresClusterSpec, Site } from './model';
 import { resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';

@@ -4,8 +4,7 @@ import { quantityIssues, resourcesIssues } from './quantity';
 import { nodesWithRole, roleLabel } from './roles';
 import { catalogOf } from './catalog';
 import { validateCompatibility } from './compatibility';
-import { defaultsOf } from './defaults';
-import { CEPH_BLOCK_STORAGE_CLASS } from './ceph';
+import { resolveSite } from './resolve';
 import { validateMirrors } from './mirrors';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
 
@@ -43,8 +42,8 @@ export function kubernetesMinor(version: string): string {
 
 /** StorageClasses a Postgres cluster may use on this site. */
 export function providedStorageClasses(site: Site): string[] {
-  const ceph = site.ceph ? [site.ceph.blockStorageClass ?? CEPH_BLOCK_STORAGE_CLASS] : [];
-  return [...ceph, ...(site.externalStorageClasses ?? [])];
+  const { ceph } = resolveSite(site);
+  return [...(ceph ? [ceph.blockStorageClass] : []), ...(site.externalStorageClasses ?? [])];
 }
 
 function dnsLabel(issues: SiteIssue[], path: string, value: string, what: string): void {
@@ -69,7 +68,7 @@ function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?
   }
   const pod = parseCidr(k.podSubnet);
   if (!pod) issues.push({ path: 'kubernetes.podSubnet', message: `'${k.podSubnet}' is not an IPv4 CIDR with zero host bits, e.g. '10.244.0.0/16'` });
-  const svcValue = defaultsOf(site).serviceSubnet;
+  const svcValue = resolveSite(site).serviceSubnet;
   const svc = parseCidr(svcValue);
   if (!svc) issues.push({ path: 'kubernetes.serviceSubnet', message: `'${svcValue}' is not an IPv4 CIDR with zero host bits, e.g. '10.96.0.0/12'` });
   if (pod && svc && cidrsOverlap(pod, svc)) {

@@ -1,6 +1,6 @@
 import { asArray, asRecord } from '../core/records';
 import { groupKind, type KubeObject } from '../core/objects';
-import { poolerName } from '../site/defaults';
+import { poolerName } from '../site/postgres-names';
 import { S3_DEVICE_CLASS } from '../site/object-store';
 import { roleLabel } from '../site/roles';
 import type { NodeRole } from '../site/model';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asArray, asRecord } from '../core/records';
 import { type KubeObject, type RenderedObject } from '../core/objects';
-import { poolerName } from '../site/defaults';
+import { poolerName } from '../site/postgres-names';
 import { binaryPath, type Component } from './components';
 import { poolerRoles, withHosts, type Database } from './database';
 import { until, type Kube } from './kube';

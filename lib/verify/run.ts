@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SiteTree } from '../check/findings';
 import type { KubeObject } from '../core/objects';
 import { catalogOf } from '../site/catalog';
-import { defaultsOf } from '../site/defaults';
+import { resolveSite } from '../site/resolve';
 import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
 import { instanceAssertions, placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
@@ -83,7 +83,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   const release = kubernetesRelease(site);
   const components = verifyComponents(site);
   const dir = mkdtempSync(join(tmpdir(), `verify-${site.name}-`));
-  const cp = await startControlPlane(dir, components, defaultsOf(site).serviceSubnet, site.kubernetes.podSubnet);
+  const cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet);
   const { kube } = cp;
   let operator: Operator | undefined;
   let database: Database | undefined;

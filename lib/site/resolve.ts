@@ -1,0 +1,178 @@
+import type { BootstrapSpec } from './bootstrap';
+import type { CephSpec } from './ceph';
+import type { MinioSpec } from './minio';
+import type { PostgresBackupSpec } from './backups';
+import type { PostgresClusterSpec, ResourceAmounts, Site, SiteNode } from './model';
+import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
+import { nodesWithRole } from './roles';
+
+/**
+ * Every default of the site model, each written once, here. The schema's `Default:` texts tell a
+ * site's author the same (lib/site/*.ts); charts, constructs, validation and checks read the
+ * values through resolveSite (or these constants), never a literal of their own.
+ */
+export const DEFAULTS = {
+  /** kubeadm's Service CIDR. */
+  serviceSubnet: '10.96.0.0/12',
+  operatorNamespace: 'postgres-operator',
+  /** The namespace of a cluster that names none. */
+  postgresNamespace: 'postgres',
+  /** The Spilo image's postgres user and group (runbook: spiloRunAsUser 101, spiloRunAsGroup/FSGroup 103). */
+  spiloSecurityContext: { runAsUser: 101, runAsGroup: 103, fsGroup: 103 },
+  /** The operator's own defaults (default_cpu_request … default_memory_limit). */
+  spiloResources: {
+    requests: { cpu: '100m', memory: '100Mi' } as ResourceAmounts,
+    limits: { cpu: '500m', memory: '500Mi' } as ResourceAmounts,
+  },
+  /**
+   * The operator's pooler defaults (docs/reference/operator_parameters.md, connection_pooler_*):
+   * 2 instances (also its minimum), transaction mode, 60 server connections, requests 500m/100Mi, limits 1/100Mi.
+   */
+  pooler: {
+    numberOfInstances: 2,
+    maxDBConnections: 60,
+    mode: 'transaction',
+    resources: {
+      requests: { cpu: '500m', memory: '100Mi' } as ResourceAmounts,
+      limits: { cpu: '1', memory: '100Mi' } as ResourceAmounts,
+    },
+  },
+  /** WAL-G base backups: daily at 01:00 UTC, 5 kept. */
+  backups: { schedule: '0 1 * * *', retain: 5 },
+  /** The RBD StorageClass, Retain (Postgres data outlives its PVC), the dashboard on, no toolbox, no cert-manager. */
+  ceph: { blockStorageClass: 'rook-ceph-block', reclaimPolicy: 'Retain', dashboard: true, toolbox: false, certManager: false },
+  /** MinIO's tenant `minio` in namespace `minio`, TLS from the cluster CA, metrics without a token. */
+  minio: {
+    tenant: 'minio', namespace: 'minio', autoCert: true, publicMetrics: true, storageClass: 'minio-local', buckets: [] as string[],
+    /** The OpenID claim holding the MinIO policy, and the scopes asked for. */
+    openidClaimName: 'policy', openidScopes: ['openid', 'profile', 'email'],
+  },
+  /** kube-prometheus' Prometheus `k8s` runs 2 servers. */
+  prometheusReplicas: 2,
+  /** Every cluster's alert thresholds, unless the site's monitoring.thresholds or the cluster's alerts say otherwise. */
+  thresholds: {
+    replicationLagSeconds: 60,
+    connectionsRatio: 0.8,
+    volumeFreeRatio: 0.15,
+    instanceDownFor: '2m',
+    archiveFailingFor: '15m',
+  } as PostgresAlertThresholds,
+  /** The bootstrap installs ArgoCD and the root Application. */
+  installArgoCd: true,
+} as const;
+
+/** The site's ceph section with its defaults applied. */
+export interface ResolvedCeph extends CephSpec {
+  readonly blockStorageClass: string;
+  /** 3, or 1 with fewer than 3 storage nodes. */
+  readonly monCount: number;
+  /** 2, or 1 with a single storage node. */
+  readonly mgrCount: number;
+  /** 3, or the storage nodes with disks when fewer (one copy per host). */
+  readonly poolSize: number;
+  readonly reclaimPolicy: 'Retain' | 'Delete';
+  readonly dashboard: boolean;
+  readonly toolbox: boolean;
+  readonly certManager: boolean;
+}
+
+/** The site's minio section with its defaults applied. */
+export interface ResolvedMinio extends MinioSpec {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly autoCert: boolean;
+  readonly publicMetrics: boolean;
+  /** The tenant's volumes' StorageClass: the one given, else minio-local (local PersistentVolumes from the inventory). */
+  readonly storageClass: string;
+  /** Without one given, synth renders the minio-local class and a local PersistentVolume per disk. */
+  readonly localVolumes: boolean;
+  readonly buckets: string[];
+  /** The tenant's S3 endpoint inside the cluster (Service `minio`: 443 with TLS, 80 without). */
+  readonly endpoint: string;
+}
+
+export type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; readonly retain: number };
+
+/** A site with every default applied: what the charts, the bootstrap and the checks read. */
+export interface ResolvedSite {
+  readonly serviceSubnet: string;
+  readonly operatorNamespace: string;
+  /** Without Ceph: undefined. */
+  readonly ceph?: ResolvedCeph;
+  /** Without MinIO: undefined. */
+  readonly minio?: ResolvedMinio;
+  /** Without backups: undefined. */
+  readonly backups?: ResolvedBackups;
+  readonly bootstrap: Required<BootstrapSpec>;
+  /** Without monitoring: undefined. */
+  readonly monitoring?: { readonly prometheusReplicas: number };
+}
+
+/** The storage nodes and the ones among them with raw disks (OSDs). */
+export function storageNodes(site: Site): { all: SiteNode[]; withDisks: SiteNode[] } {
+  const all = nodesWithRole(site, 'storage');
+  return { all, withDisks: all.filter((n) => (n.disks ?? []).length > 0) };
+}
+
+function resolveCeph(site: Site, spec: CephSpec): ResolvedCeph {
+  const { all, withDisks } = storageNodes(site);
+  const d = DEFAULTS.ceph;
+  return {
+    ...spec,
+    blockStorageClass: spec.blockStorageClass ?? d.blockStorageClass,
+    monCount: spec.monCount ?? (all.length >= 3 ? 3 : 1),
+    mgrCount: spec.mgrCount ?? (all.length >= 2 ? 2 : 1),
+    poolSize: spec.poolSize ?? Math.max(1, Math.min(3, withDisks.length)),
+    reclaimPolicy: spec.reclaimPolicy ?? d.reclaimPolicy,
+    dashboard: spec.dashboard ?? d.dashboard,
+    toolbox: spec.toolbox ?? d.toolbox,
+    certManager: spec.certManager ?? d.certManager,
+  };
+}
+
+function resolveMinio(spec: MinioSpec): ResolvedMinio {
+  const d = DEFAULTS.minio;
+  const namespace = spec.namespace ?? d.namespace;
+  const autoCert = spec.autoCert ?? d.autoCert;
+  return {
+    ...spec,
+    storageClass: spec.storageClass ?? d.storageClass,
+    localVolumes: spec.storageClass === undefined,
+    buckets: spec.buckets ?? d.buckets,
+    tenant: spec.tenant ?? d.tenant,
+    namespace,
+    autoCert,
+    publicMetrics: spec.publicMetrics ?? d.publicMetrics,
+    endpoint: `${autoCert ? 'https' : 'http'}://minio.${namespace}.svc.cluster.local`,
+  };
+}
+
+const resolved = new WeakMap<Site, ResolvedSite>();
+
+/** The site with every default applied, computed once per site object. */
+export function resolveSite(site: Site): ResolvedSite {
+  const known = resolved.get(site);
+  if (known) return known;
+  const { backups } = site.postgres;
+  const r: ResolvedSite = {
+    serviceSubnet: site.kubernetes.serviceSubnet ?? DEFAULTS.serviceSubnet,
+    operatorNamespace: site.postgres.operator?.namespace ?? DEFAULTS.operatorNamespace,
+    ...(site.ceph ? { ceph: resolveCeph(site, site.ceph) } : {}),
+    ...(site.minio ? { minio: resolveMinio(site.minio) } : {}),
+    ...(backups ? { backups: { ...backups, schedule: backups.schedule ?? DEFAULTS.backups.schedule, retain: backups.retain ?? DEFAULTS.backups.retain } } : {}),
+    bootstrap: { installArgoCd: site.bootstrap?.installArgoCd ?? DEFAULTS.installArgoCd },
+    ...(site.monitoring ? { monitoring: { prometheusReplicas: site.monitoring.prometheus?.replicas ?? DEFAULTS.prometheusReplicas } } : {}),
+  };
+  resolved.set(site, r);
+  return r;
+}
+
+/** The namespace of a cluster. */
+export function clusterNamespace(pg: Pick<PostgresClusterSpec, 'namespace'>): string {
+  return pg.namespace ?? DEFAULTS.postgresNamespace;
+}
+
+/** The alert thresholds of one cluster: its own, else the site's, else the defaults. */
+export function thresholdsOf(spec: MonitoringSpec, pg: PostgresClusterSpec): PostgresAlertThresholds {
+  return { ...DEFAULTS.thresholds, ...spec.thresholds, ...pg.alerts };
+}
