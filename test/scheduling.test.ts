@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CONTROL_PLANE_TAINT } from '../lib/site/roles';
 import { eligible, explainRejections, schedulingNodes, selects, tolerates } from '../lib/check/scheduling';
+import type { Taint } from '../lib/core/taints';
 import { poc } from '../sites/poc';
 import { requiredNodeAffinity, roleToleration } from '../lib/site/roles';
 import { withSite } from './support/render';
@@ -57,7 +58,7 @@ describe('selectors', () => {
 });
 
 describe('tolerations', () => {
-  const taint = { key: 'storage-node', effect: 'NoSchedule' };
+  const taint: Taint = { key: 'storage-node', effect: 'NoSchedule' };
   test.each([
     ['the role toleration', roleToleration('storage'), true],
     ['Equal with the empty value', { key: 'storage-node', operator: 'Equal', value: '', effect: 'NoSchedule' }, true],

@@ -15,13 +15,10 @@ import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, kubeVipManifest } from './kube-vip'
  * kubeadm.k8s.io/v1beta3 (Kubernetes 1.22–1.30) and kubelet.config.k8s.io/v1beta1, the fields
  * we set. One `kubeadm init|join --config` per node, as Cluster API's kubeadm bootstrap does.
  */
+import type { Taint } from '../core/taints';
+
 export const KUBEADM_API = 'kubeadm.k8s.io/v1beta3';
 export const KUBEADM_CONFIG = '/run/kubeadm/kubeadm.yaml';
-
-export interface Taint {
-  readonly key: string;
-  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
 
 export interface APIEndpoint {
   readonly advertiseAddress: string;

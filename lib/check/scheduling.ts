@@ -3,6 +3,7 @@ import { parseQuantity } from '../core/quantity';
 import { nodeLabels, registeredTaints } from '../site/roles';
 import { asArray, asRecord } from '../core/records';
 import { byText } from '../core/order';
+import type { Taint } from '../core/taints';
 import type { Placement } from '../core/workloads';
 
 /**
@@ -10,12 +11,6 @@ import type { Placement } from '../core/workloads';
  * (nodeSelector, required nodeAffinity, tolerations), to evaluate selectors against the model
  * without a cluster.
  */
-export interface Taint {
-  readonly key: string;
-  readonly value?: string;
-  readonly effect: string;
-}
-
 export interface SchedulingNode {
   readonly name: string;
   readonly roles: readonly string[];

@@ -1,4 +1,5 @@
 import { NODE_ROLES as NODE_ROLE_ORDER, type NodeRole, type Site, type SiteNode } from './model';
+import type { Taint } from '../core/taints';
 
 /** A node label as `key=value`. */
 export interface NodeLabel {
@@ -48,11 +49,6 @@ export function requiredNodeAffinityAny(roles: readonly Exclude<NodeRole, 'contr
   };
 }
 
-/** A node taint as kubeadm's JoinConfiguration takes it. */
-export interface NodeTaint {
-  readonly key: string;
-  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
 
 /**
  * Taints a role puts on a node at join; whatever runs there must tolerate them. Only storage
@@ -60,28 +56,28 @@ export interface NodeTaint {
  * Prometheus and ArgoCD need untainted workers to land on. The data services of the s3 and
  * postgres nodes outrank them instead (lib/site/priority.ts, docs/scheduling.md).
  */
-export const ROLE_TAINTS: Readonly<Partial<Record<NodeRole, NodeTaint>>> = {
+export const ROLE_TAINTS: Readonly<Partial<Record<NodeRole, Taint>>> = {
   storage: { key: 'storage-node', effect: 'NoSchedule' },
 };
 
-export function nodeTaints(node: SiteNode): NodeTaint[] {
+export function nodeTaints(node: SiteNode): Taint[] {
   return node.roles.flatMap((r) => (ROLE_TAINTS[r] ? [ROLE_TAINTS[r]] : []));
 }
 
 /** kubeadm's own taint of control-plane nodes (the `master` one is gone since 1.25). */
-export const CONTROL_PLANE_TAINT: NodeTaint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
+export const CONTROL_PLANE_TAINT: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
 /**
  * Every taint a node registers with: its roles' taints, plus kubeadm's control-plane taint
  * unless the control plane also has a workload role (host-bootstrap then joins it untainted).
  */
-export function registeredTaints(node: SiteNode): NodeTaint[] {
+export function registeredTaints(node: SiteNode): Taint[] {
   const dedicatedControlPlane = node.roles.every((r) => r === 'control-plane');
   return [...(dedicatedControlPlane ? [CONTROL_PLANE_TAINT] : []), ...nodeTaints(node)];
 }
 
 /** The toleration matching a role's taint (operator Exists, as the runbook's Rook placement). */
-export interface RoleToleration { readonly key: string; readonly operator: 'Exists'; readonly effect: NodeTaint['effect'] }
+export interface RoleToleration { readonly key: string; readonly operator: 'Exists'; readonly effect: Taint['effect'] }
 export function roleToleration(role: NodeRole): RoleToleration | undefined {
   const taint = ROLE_TAINTS[role];
   return taint ? { key: taint.key, operator: 'Exists', effect: taint.effect } : undefined;
