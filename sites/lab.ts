@@ -1,6 +1,6 @@
 import type { Site, SiteNode } from '../lib/site/model';
 
-/** A larger, air-gapped example site: three control planes on a virtual IP, three of each worker kind, two disks per storage node, pooled clusters, MetalLB load balancers, Kubernetes 1.27. */
+/** A larger, air-gapped example site: three control planes on a virtual IP, three of each worker kind, two disks per storage node, pooled clusters, MetalLB load balancers, Kubernetes 1.36 (the current train). */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
   name, address, roles, cpu: 4, memory: '16Gi',
   disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
@@ -8,8 +8,11 @@ const node = (name: string, address: string, roles: SiteNode['roles'], disks: nu
 
 export const lab: Site = {
   name: 'lab',
-  release: 'runbook-2023',
-  kubernetes: { version: '1.27.3', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+  release: 'current',
+  // MinIO stays at the runbook train's operator until the current train's S3 store (Rook's CephObjectStore, #19b) lands:
+  // minio/operator is no longer maintained upstream (v7.1.1 was its last release)
+  versions: { minioOperator: 'v5.0.6', minio: 'RELEASE.2023-06-23T20-26-00Z', kes: '2023-05-02T22-48-10Z' },
+  kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
   nodes: [
     // three control planes (stacked etcd) behind the virtual IP 10.20.0.9, which kube-vip announces
@@ -61,7 +64,7 @@ export const lab: Site = {
         name: 'acid-orders',
         teamId: 'acid',
         numberOfInstances: 3,
-        version: '15',
+        version: '17',
         volume: { size: '50Gi', storageClass: 'rook-ceph-block' },
         users: { orders_owner: ['createdb'], orders_app: [] },
         databases: { orders: 'orders_owner' },

@@ -75,7 +75,7 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     expect(images.length).toBeGreaterThan(3);
     for (const image of images) expect(image.startsWith(`${mirrors.registry}/`), image).toBe(true);
     const config = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator') as K8sObject & { data: Record<string, string> };
-    expect(config.data.docker_image).toBe(`${mirrors.registry}/${IMAGES.spilo}`);
+    expect(config.data.docker_image).toBe(`${mirrors.registry}/${catalogOf(lab).images.spilo}`);
   });
 
   test('no string of any rendered object names a public registry or a public URL', () => {
@@ -91,7 +91,7 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     const cp = files.get('lab-cp1.yaml') ?? '';
     const images = [...cp.matchAll(/image: (\S+)/g)].map((m) => m[1]);
     expect(images.length).toBeGreaterThanOrEqual(2);
-    for (const image of images) expect(image.startsWith(`${mirrors.registry}/docker.io/flannel/`) || image === `${mirrors.registry}/${catalogOf(lab).images.kubeVip}`, image).toBe(true);
+    for (const image of images) expect(image.startsWith(`${mirrors.registry}/ghcr.io/flannel-io/`) || image === `${mirrors.registry}/${catalogOf(lab).images.kubeVip}`, image).toBe(true);
   });
 
   test('the node pulls the control plane and every other image through the mirror', () => {
@@ -100,7 +100,8 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     expect(kubeadm).toContain(`imageRepository: ${mirrors.registry}/registry.k8s.io\n`);
     expect(kubeadm).toContain(`imageRepository: ${mirrors.registry}/registry.k8s.io/coredns\n`);
     const containerd = cp.write_files.find((f) => f.path.endsWith('containerd-config.toml'))?.content ?? '';
-    expect(containerd).toContain(`sandbox_image = "${mirrors.registry}/registry.k8s.io/pause:3.9"`);
+    // lab runs the current train: containerd 2.x, a version 3 config
+    expect(containerd).toContain(`sandbox = "${mirrors.registry}/registry.k8s.io/pause:3.10.2"`);
     expect(containerd).toContain('config_path = "/etc/containerd/certs.d"');
     for (const registry of PUBLIC_REGISTRIES) {
       const hosts = cp.write_files.find((f) => f.path === `/etc/containerd/certs.d/${registry}/hosts.toml`)?.content;
@@ -119,7 +120,8 @@ describe('an air-gapped site (lab) references no public registry or URL', () => 
     const project = out.find((o) => o.kind === 'AppProject') as K8sObject & { spec: { sourceRepos: string[] } };
     expect(project.spec.sourceRepos).toEqual([lab.gitops.repoURL]);
     const operator = objectOf(renderedApps(lab), 'kube-prometheus', 'Deployment', 'prometheus-operator') as K8sObject & { spec: { template: { spec: { containers: { args?: string[] }[] } } } };
-    expect(operator.spec.template.spec.containers[0].args).toContain(`--prometheus-config-reloader=${mirrors.registry}/quay.io/prometheus-operator/prometheus-config-reloader:v0.67.1`);
+    // kube-prometheus v0.18.0 (the current train's)
+    expect(operator.spec.template.spec.containers[0].args).toContain(`--prometheus-config-reloader=${mirrors.registry}/quay.io/prometheus-operator/prometheus-config-reloader:v0.92.0`);
   });
 });
 
@@ -160,8 +162,9 @@ describe('npm run images', () => {
     const run = spawnSync('npx', ['tsx', 'scripts/images.ts', '--site', 'lab', '--format', 'skopeo'], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toContain(`skopeo copy --all docker://${IMAGES.spilo} docker://${mirrors.registry}/${IMAGES.spilo}`);
-    expect(lines).toContain(`skopeo copy --all docker://registry.k8s.io/kube-apiserver:v1.27.3 docker://${mirrors.registry}/registry.k8s.io/kube-apiserver:v1.27.3`);
+    const { spilo } = catalogOf(lab).images;
+    expect(lines).toContain(`skopeo copy --all docker://${spilo} docker://${mirrors.registry}/${spilo}`);
+    expect(lines).toContain(`skopeo copy --all docker://registry.k8s.io/kube-apiserver:v1.36.5 docker://${mirrors.registry}/registry.k8s.io/kube-apiserver:v1.36.5`);
     expect(lines).toHaveLength(siteImages(lab).length);
   });
 

@@ -1,5 +1,6 @@
 import { parse } from 'smol-toml';
 import { describe, expect, test } from 'vitest';
+import { catalogOf, pauseImage } from '../lib/site/catalog';
 import { siteImage } from '../lib/site/mirrors';
 import { SITES } from '../lib/sites';
 import { stepScript, userData, writtenFile, kubeadmDocs } from './support/bootstrap';
@@ -10,10 +11,14 @@ const STAGED = '/usr/local/lib/host-bootstrap/containerd-config.toml';
 describe.each(nodes)('%s', (_id, site, node) => {
   const ud = userData(site, node.name);
   const config = parse(writtenFile(ud, STAGED)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const cri = config.plugins['io.containerd.grpc.v1.cri'];
+  const { versions } = catalogOf(site);
+  // containerd 1.x reads a version 2 config, 2.x a version 3 one: the CRI plugin split into images and runtime
+  const v3 = versions.containerdPackage.startsWith('2.');
+  const cri = v3 ? config.plugins['io.containerd.cri.v1.runtime'] : config.plugins['io.containerd.grpc.v1.cri'];
 
-  test('the containerd config parses as a version 2 TOML with the CRI plugin enabled', () => {
-    expect(config.version).toBe(2);
+  test('the containerd config parses as the TOML version of the train\'s containerd with the CRI plugin enabled', () => {
+    expect(config.version).toBe(v3 ? 3 : 2);
+    if (v3) expect(Object.keys(config.plugins).sort()).toEqual(['io.containerd.cri.v1.images', 'io.containerd.cri.v1.runtime']);
     expect(config.disabled_plugins).toEqual([]);
     expect(config.root).toBe('/var/lib/containerd');
     expect(config.state).toBe('/run/containerd');
@@ -27,13 +32,16 @@ describe.each(nodes)('%s', (_id, site, node) => {
     if (kubelet) expect(kubelet.cgroupDriver).toBe('systemd');
   });
 
-  test('the sandbox image is the pause:3.9 kubeadm 1.26/1.27 uses', () => {
+  test('the sandbox image is the pause kubeadm of the site\'s minor uses (3.9 on 1.26/1.27, 3.10.2 on 1.36)', () => {
+    const minor = site.kubernetes.version.split('.').slice(0, 2).join('.');
+    expect(pauseImage(catalogOf(site), minor)).toBe(`registry.k8s.io/pause:${{ '1.26': '3.9', '1.27': '3.9', '1.36': '3.10.2' }[minor]}`);
     // an air-gapped site (lab) pulls it from its mirror, under the same name
-    expect(cri.sandbox_image).toBe(siteImage(site.mirrors, 'registry.k8s.io/pause:3.9'));
+    const sandbox = v3 ? config.plugins['io.containerd.cri.v1.images'].pinned_images.sandbox : cri.sandbox_image;
+    expect(sandbox).toBe(siteImage(site.mirrors, pauseImage(catalogOf(site), minor)!));
   });
 
-  test('CNI paths are where kubernetes-cni and Flannel put them', () => {
-    expect(cri.cni).toEqual({ bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' });
+  test('CNI paths are where kubernetes-cni and Flannel put them (bin_dirs since containerd 2.1)', () => {
+    expect(cri.cni).toEqual(v3 ? { bin_dirs: ['/opt/cni/bin'], conf_dir: '/etc/cni/net.d' } : { bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' });
   });
 
   test('its socket is the criSocket kubeadm registers the node with', () => {

@@ -8,13 +8,12 @@ import { siteUrl } from '../lib/site/mirrors';
 import { catalogOf } from '../lib/site/catalog';
 import { stepScript, userData } from './support/bootstrap';
 
-/** The example's catalog (the runbook-2023 train, no overrides). */
-const { versions: VERSIONS } = catalogOf(poc);
-
 const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n] as const));
 const script = (site: typeof poc, node: string) => stepScript(userData(site, node), '20-install-packages');
 
 describe.each(nodes)('%s', (_id, site, node) => {
+  // the site's train: runbook-2023 for poc, current for lab
+  const { versions: VERSIONS } = catalogOf(site);
   const s = script(site, node.name);
   const minor = site.kubernetes.version.split('.').slice(0, 2).join('.');
   const pkg = VERSIONS.kubernetesPackages[site.kubernetes.version];
@@ -32,7 +31,8 @@ describe.each(nodes)('%s', (_id, site, node) => {
     expect(s).toContain(`fetch_key '${via(`https://pkgs.k8s.io/core:/stable:/${VERSIONS.kubernetesKeyRepository}/deb/Release.key`)}' /etc/apt/keyrings/kubernetes.gpg DE15B14486CD377B9E876E1A234654DA9A296436`);
   });
 
-  test(`installs containerd.io ${VERSIONS.containerdPackage} and kubelet, kubeadm, kubectl ${pkg}, all one version, and holds them`, () => {
+  test('installs the train\'s containerd.io and kubelet, kubeadm, kubectl of the site\'s release, all one version, and holds them', () => {
+    expect(pkg).toMatch(/^1\.\d+\.\d+-1\.1$/);
     expect(s).toMatch(new RegExp(`^apt_get install containerd\\.io=${VERSIONS.containerdPackage} kubelet=${pkg} kubeadm=${pkg} kubectl=${pkg}$`, 'm'));
     expect(s).toMatch(/^apt-mark hold containerd\.io kubelet kubeadm kubectl$/m);
   });
@@ -45,11 +45,11 @@ describe.each(nodes)('%s', (_id, site, node) => {
   });
 });
 
-test('poc installs the 1.26 packages, lab the 1.27 ones (one repository per minor)', () => {
-  expect(script(poc, 'dnumworker1')).toContain('kubeadm=1.26.2-1.1');
+test('poc installs the 1.26 packages and containerd 1.6, lab (current train) the 1.36 ones and containerd 2.x (one repository per minor)', () => {
+  expect(script(poc, 'dnumworker1')).toContain('containerd.io=1.6.21-1 kubelet=1.26.2-1.1 kubeadm=1.26.2-1.1');
   expect(script(poc, 'dnumworker1')).toContain('/core:/stable:/v1.26/deb/ /');
-  expect(script(lab, 'lab-pg1')).toContain('kubeadm=1.27.3-1.1');
-  expect(script(lab, 'lab-pg1')).toContain('/core:/stable:/v1.27/deb/ /');
+  expect(script(lab, 'lab-pg1')).toContain('containerd.io=2.3.2-1 kubelet=1.36.5-1.1 kubeadm=1.36.5-1.1');
+  expect(script(lab, 'lab-pg1')).toContain('/core:/stable:/v1.36/deb/ /');
 });
 
 test('the Docker repository is the one of the runbook (docs.docker.com, Debian)', () => {

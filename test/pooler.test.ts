@@ -45,7 +45,7 @@ describe('connection pooler in the postgresql CR (operator field names)', () => 
   test('the operator runs the catalog\'s pgbouncer image (through the mirror on an air-gapped site)', () => {
     expect((objectOf(renderedApps(poc), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data.connection_pooler_image).toBe(IMAGES.pgbouncer);
     expect((objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data.connection_pooler_image)
-      .toBe(`${lab.mirrors!.registry}/${IMAGES.pgbouncer}`);
+      .toBe(`${lab.mirrors!.registry}/${catalogOf(lab).images.pgbouncer}`);
   });
 
   test('a pooled cluster validates against the pinned postgresql CRD and the Kubernetes schemas', () => {

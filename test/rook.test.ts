@@ -4,6 +4,7 @@ import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-clus
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
+import type { SiteNode } from '../lib/site/model';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
@@ -180,11 +181,33 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   test('the admission controller follows cert-manager; CephFS CSI is off (block storage only)', () => {
     const env = Object.fromEntries(container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
     expect(env.ROOK_DISABLE_ADMISSION_CONTROLLER).toBe('false');
-    const labEnv = (objectOf(renderedApps(lab), 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any).spec.template.spec.containers[0].env;
-    expect(labEnv.find((e: any) => e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER').value).toBe('true');
     const config = objectOf(apps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any;
     expect(config.data.ROOK_CSI_ENABLE_CEPHFS).toBe('false');
     expect(config.data.ROOK_CSI_ENABLE_RBD).toBe('true');
+    expect(apps.get('rook-ceph-operator')!.some((o) => o.apiVersion === 'csi.ceph.io/v1')).toBe(false);
+  });
+  test('Rook v1.20 (lab, current train): the Ceph CSI operator deploys the RBD driver alone; no CSI_* key and no admission controller left', () => {
+    const labApps = renderedApps(lab);
+    const objects = labApps.get('rook-ceph-operator')!;
+    const config = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any;
+    expect(Object.keys(config.data).filter((k) => /^(ROOK_)?CSI_/.test(k))).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Driver').map((o) => o.metadata.name)).toEqual(['rook-ceph.rbd.csi.ceph.com']);
+    expect(objects.filter((o) => o.kind === 'OperatorConfig').map((o) => o.metadata.name)).toEqual(['ceph-csi-operator-config']);
+    const csi = objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'ceph-csi-controller-manager') as any;
+    expect(csi.spec.template.spec.containers[0].image).toBe('registry.lab.example.org:5000/mirror/quay.io/cephcsi/ceph-csi-operator:v1.0.4');
+    const env = (objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any).spec.template.spec.containers[0].env;
+    expect(env.some((e: any) => e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER')).toBe(false);
+    // the drivers' images go through the mirror too
+    const images = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-csi-operator-image-set-configmap') as any;
+    for (const image of Object.values(images.data) as string[]) expect(image).toMatch(/^registry\.lab\.example\.org:5000\/mirror\//);
+  });
+  test('Rook v1.20 on postgres nodes that share the storage taint: the RBD node plugin tolerates it (was CSI_PLUGIN_TOLERATIONS)', () => {
+    const shared = withSite(lab, (s) => {
+      s.nodes = s.nodes.map((n: SiteNode) => (n.roles.includes('postgres') ? { ...n, roles: ['postgres', 'storage'], disks: [{ device: '/dev/vdb', size: '200Gi' }] } : n));
+    });
+    const driver = objectOf(renderedApps(shared), 'rook-ceph-operator', 'Driver', 'rook-ceph.rbd.csi.ceph.com') as any;
+    expect(driver.spec.nodePlugin.tolerations).toEqual([{ key: 'storage-node', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(driver.spec.nodePlugin.updateStrategy).toEqual({ type: 'RollingUpdate' });
   });
   test('cert-manager (for the admission webhook) syncs a wave before the operator, on the POC only', () => {
     const wave = (n: string) => Number(objectOf(apps, 'argocd', 'Application', n).metadata.annotations?.['argocd.argoproj.io/sync-wave']);

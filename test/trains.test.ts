@@ -37,7 +37,7 @@ describe('a train is data; a site names it and may override single versions', ()
     expect(catalogOf(staged).overridden).toEqual(['spilo']);
     expect(catalogOf(staged).images.spilo).toBe('ghcr.io/zalando/spilo-15:3.0-p2');
     expect(RUNBOOK_2023.versions.spilo).toBe('3.0-p1');
-    expect(catalogOf(lab).images.spilo).toBe('ghcr.io/zalando/spilo-15:3.0-p1');
+    expect(catalogOf(lab).images.spilo).toBe('ghcr.io/zalando/spilo-18:4.1-p2');
     // both sites' dist/ before and after, as npm run diff compares them: only the overriding site changes
     const d = diffTrees(new Map([...distTree(poc), ...distTree(lab)]), new Map([...distTree(staged), ...distTree({ ...lab })]));
     expect(d.objects.map((o) => `${o.site} ${o.action} ${o.kind}/${o.name}`)).toEqual(['poc change ConfigMap/postgres-operator', 'poc change Deployment/postgres-operator']);
@@ -103,9 +103,14 @@ describe('compatibility guard: upstream\'s stated ranges, quoted', () => {
     expect(msgs.join('\n')).not.toMatch(/acceptUnsupported/);
   });
 
-  test('PostgreSQL 16 on the 2023 train is refused naming the operator\'s supported majors', () => {
+  test('PostgreSQL 16 on the 2023 train is refused naming the operator\'s supported majors and the train that has it', () => {
     const msgs = issuesAt(withSite(poc, (s) => { s.postgres.clusters[0].version = '16'; }), 'postgres.clusters[0].version');
-    expect(msgs).toEqual([expect.stringContaining("PostgreSQL '16' is supported by no train: runbook-2023 (postgres-operator v1.9.0) allows 10, 11, 12, 13, 14, 15 (zalando/postgres-operator@v1.9.0:manifests/postgresql.crd.yaml:372-377")]);
+    expect(msgs).toEqual([expect.stringMatching(/^PostgreSQL 16 is not supported by postgres-operator v1\.9\.0 \(zalando\/postgres-operator@v1\.9\.0:manifests\/postgresql\.crd\.yaml:372-377: .*\): use one of 10, 11, 12, 13, 14, 15 or a train whose operator supports 16$/)]);
+    // PostgreSQL 10 on the current train: v2.0.1 dropped 10 to 13
+    const old = issuesAt(withSite(lab, (s) => { s.postgres.clusters[0].version = '10'; }), 'postgres.clusters[0].version');
+    expect(old).toEqual([expect.stringMatching(/^PostgreSQL 10 is not supported by postgres-operator v2\.0\.1 .*use one of 14, 15, 16, 17, 18/)]);
+    // a major no train has is refused by the model itself
+    expect(issuesAt(withSite(poc, (s) => { (s.postgres.clusters[0] as { version: string }).version = '19'; }), 'postgres.clusters[0].version')[0]).toMatch(/PostgreSQL '19' is supported by no train/);
   });
 
   test('a Ceph release its Rook does not support is refused (Rook v1.9.13: octopus and pacific)', () => {

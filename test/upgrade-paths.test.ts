@@ -15,9 +15,34 @@ const paths = (before: Site, after: Site) => {
 };
 const none = { postgres: {} };
 
+describe('moving a site from runbook-2023 to current in one commit', () => {
+  // poc on the current train: its PostgreSQL 15 is one v2.0.1 accepts, so only the upgrade rules speak
+  const moved = withSite(poc, (s) => { s.release = 'current'; s.kubernetes.version = '1.36.5'; });
+  const steps = paths(poc, moved);
+
+  test('is refused: Kubernetes 1.26 → 1.36 names 1.27 as the next step, Rook and Ceph name theirs', () => {
+    expect(steps.filter((s) => s.refused).map((s) => s.message)).toEqual([
+      expect.stringMatching(/postgres-operator: kubernetes_use_configmaps false → true .* with replicas running \(postgres\/acid-test-cluster: 2\) risks a split brain \(zalando\/postgres-operator@v2\.0\.1:docs\/migrate\.md:15-23.*scale every cluster to numberOfInstances: 1/),
+      expect.stringMatching(/^Kubernetes 1\.26\.2 → 1\.36\.5 skips 9 minor\(s\) .*: go to 1\.27 first/),
+      expect.stringMatching(/^Rook v1\.9\.13 → v1\.20\.6 skips 10 minor\(s\) .*: go to v1\.10 first/),
+      expect.stringMatching(/^Ceph v16\.2\.7 → v20\.2\.4: skips a release .*go to Ceph v17 first$/),
+    ]);
+    expect(steps[0]).toEqual({ site: 'poc', refused: false, message: expect.stringMatching(/^release train runbook-2023 → current: every version below moves at once/) });
+  });
+
+  test('the Patroni switch alone passes once every cluster runs one instance', () => {
+    const single = (s: Site) => withSite(s, (x) => { x.postgres.clusters[0].numberOfInstances = 1; });
+    expect(upgradeSteps('poc', siteVersions(report(single(poc)), distTree(single(poc)), 'poc'), siteVersions(report(single(moved)), distTree(single(moved)), 'poc'))
+      .find((s) => s.message.startsWith('postgres-operator'))).toEqual({ site: 'poc', refused: false, message: expect.stringMatching(/every cluster runs one instance/) });
+  });
+});
+
 describe('upgrade paths, read back from the rendered site at the base revision', () => {
   test('the POC\'s versions are read from its report and dist/', () => {
-    expect(siteVersions(report(poc), distTree(poc), 'poc')).toEqual({ kubernetes: '1.26.2', rook: 'v1.9.13', ceph: 'v16.2.7', postgres: { 'postgres/acid-test-cluster': '15' } });
+    expect(siteVersions(report(poc), distTree(poc), 'poc')).toEqual({
+      kubernetes: '1.26.2', rook: 'v1.9.13', ceph: 'v16.2.7', postgres: { 'postgres/acid-test-cluster': '15' },
+      train: 'runbook-2023', instances: { 'postgres/acid-test-cluster': 2 }, patroniConfigMaps: 'false',
+    });
   });
 
   test('no version change, no step', () => {

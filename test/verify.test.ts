@@ -8,7 +8,7 @@ import { SITES } from '../lib/sites';
 import { poolerName } from '../lib/site/postgres-names';
 import { parseQuantity } from '../lib/core/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';
-import { componentsFor, kubernetesRelease } from '../lib/verify/components';
+import { componentsFor, kubernetesRelease, verifyComponents } from '../lib/verify/components';
 import { catalogOf } from '../lib/site/catalog';
 import { TRAINS } from '../lib/site/trains';
 import { missingComponents } from '../lib/verify/control-plane';
@@ -36,6 +36,12 @@ describe('verify: what it builds and registers', () => {
     expect(componentsFor(current).map((c) => c.id)).toEqual(['kubernetes-v1.36.5', `kwok-${TRAINS.current.versions.kwok}`, `postgres-operator-${TRAINS.current.versions.postgresOperator}`]);
     const overridden = { ...poc, versions: { verifyKubernetes: { '1.26': '1.26.9' }, postgresOperator: 'v1.9.1' } };
     expect(componentsFor(overridden).map((c) => c.id)).toEqual(['kubernetes-v1.26.9', expect.stringMatching(/^kwok-v/), 'postgres-operator-v1.9.1']);
+  });
+  test('operator v2.x is built from its git tag (its go.mod has no /v2: no Go module version exists), v1.x from the module proxy', () => {
+    const current = { ...poc, release: 'current', kubernetes: { ...poc.kubernetes, version: '1.36.5' } };
+    expect(verifyComponents(current).postgresOperator).toMatchObject({ id: 'postgres-operator-v2.0.1', source: { tag: 'v2.0.1', env: 'POSTGRES_OPERATOR_GIT' }, packages: ['./cmd'] });
+    expect(verifyComponents(poc).postgresOperator.source).toBeUndefined();
+    expect(verifyComponents(poc).postgresOperator.goMod?.()).toContain('require github.com/zalando/postgres-operator v1.9.0');
   });
   test('fails on a Kubernetes minor without a pinned control plane, naming the train entry', () => {
     expect(() => kubernetesRelease({ ...poc, kubernetes: { ...poc.kubernetes, version: '1.31.0' } }))

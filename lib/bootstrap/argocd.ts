@@ -27,10 +27,13 @@ export function rootApplicationManifest(site: Site): Record<string, unknown> {
  * apply's last-applied annotation, so upstream applies it server-side (argo-cd@v3.5.1:
  * docs/operator-manual/upgrading/3.2-3.3.md:5-27); 2.x as its docs did.
  */
-function installApply(version: string): string {
+export function argoCdInstallsServerSide(version: string): boolean {
   const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  const serverSide = major > 3 || (major === 3 && minor >= 3);
-  return `kubectl apply -n ${ARGOCD_NAMESPACE}${serverSide ? ' --server-side --force-conflicts' : ''} -f "$install_yaml"`;
+  return major > 3 || (major === 3 && minor >= 3);
+}
+
+function installApply(version: string): string {
+  return `kubectl apply -n ${ARGOCD_NAMESPACE}${argoCdInstallsServerSide(version) ? ' --server-side --force-conflicts' : ''} -f "$install_yaml"`;
 }
 
 const ROOT_APP_FILE = bootstrapPath('argocd-root-application.yaml');

@@ -7,17 +7,30 @@ import { bashScript, file, type WriteFile } from './cloud-config';
 import { bootstrapPath, type BootstrapStep } from './step';
 
 export const CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
-/** The CRI plugin's table in a version 2 config. */
+/** The CRI plugin's table in a version 2 config (containerd 1.x). */
 export const CRI_PLUGIN = 'io.containerd.grpc.v1.cri';
+/** Version 3 (containerd 2.x) splits it: images, and the runtime (docs/cri/config.md of containerd v2.3.2). */
+export const CRI_IMAGES_PLUGIN = 'io.containerd.cri.v1.images';
+export const CRI_RUNTIME_PLUGIN = 'io.containerd.cri.v1.runtime';
 
-/** The part of containerd's version 2 config (`containerd config default`) the kubelet depends on. */
-export interface ContainerdConfig {
-  readonly version: 2;
+/** runc through the v2 shim; the kubelet's cgroup driver is systemd (KubeletConfiguration): a mismatch crash-loops etcd and the API server. */
+interface RuntimeSettings {
+  readonly default_runtime_name: 'runc';
+  readonly runtimes: { readonly runc: { readonly runtime_type: 'io.containerd.runc.v2'; readonly options: { readonly SystemdCgroup: true } } };
+}
+
+/** What both config versions start with. */
+interface ConfigBase {
   readonly root: string;
   readonly state: string;
   /** Empty: containerd.io ships a config with `disabled_plugins = ["cri"]`, which kubeadm cannot use. */
   readonly disabled_plugins: readonly string[];
   readonly grpc: { readonly address: string };
+}
+
+/** The part of containerd 1.x's version 2 config (`containerd config default`) the kubelet depends on. */
+export interface ContainerdConfigV2 extends ConfigBase {
+  readonly version: 2;
   readonly plugins: {
     readonly [CRI_PLUGIN]: {
       /** Must be the pause image kubeadm expects, or the kubelet and containerd disagree on the sandbox. */
@@ -25,46 +38,68 @@ export interface ContainerdConfig {
       readonly cni: { readonly bin_dir: string; readonly conf_dir: string };
       /** Air-gapped sites: per-registry mirror settings in `<config_path>/<registry>/hosts.toml`. */
       readonly registry?: { readonly config_path: string };
-      readonly containerd: {
-        readonly default_runtime_name: 'runc';
-        readonly snapshotter: 'overlayfs';
-        readonly runtimes: {
-          readonly runc: {
-            readonly runtime_type: 'io.containerd.runc.v2';
-            /** The kubelet's cgroup driver is systemd (KubeletConfiguration): a mismatch crash-loops etcd and the API server. */
-            readonly options: { readonly SystemdCgroup: true };
-          };
-        };
-      };
+      readonly containerd: RuntimeSettings & { readonly snapshotter: 'overlayfs' };
     };
   };
 }
 
+/** The same settings in containerd 2.x's version 3 config: the sandbox image is a pinned image, CNI takes `bin_dirs` (since 2.1). */
+export interface ContainerdConfigV3 extends ConfigBase {
+  readonly version: 3;
+  readonly plugins: {
+    readonly [CRI_IMAGES_PLUGIN]: {
+      readonly snapshotter: 'overlayfs';
+      readonly pinned_images: { readonly sandbox: string };
+      readonly registry?: { readonly config_path: string };
+    };
+    readonly [CRI_RUNTIME_PLUGIN]: {
+      readonly cni: { readonly bin_dirs: readonly string[]; readonly conf_dir: string };
+      readonly containerd: RuntimeSettings;
+    };
+  };
+}
+
+export type ContainerdConfig = ContainerdConfigV2 | ContainerdConfigV3;
+
+const RUNTIME: RuntimeSettings = { default_runtime_name: 'runc', runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } };
+const CNI_BIN = '/opt/cni/bin';
+const CNI_CONF = '/etc/cni/net.d';
+
+/** The config version of a containerd.io package: 3 from containerd 2.0 on (version 2 still loads there, migrated at every start). */
+export const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2);
+
 /**
- * The whole /etc/containerd/config.toml (containerd fills the keys not written with its defaults).
+ * The whole /etc/containerd/config.toml (containerd fills the keys not written with its defaults),
+ * in the format of the catalog's containerd: the one place the two versions differ.
  * The runbook's crash loop ("malformed header") was containerd on cgroupfs under a systemd kubelet.
  */
 export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
   const minor = kubernetesMinorOf(nodeKubernetesVersion(site, node));
   const catalog = catalogOf(site);
-  const sandbox = pauseImage(catalog, minor);
-  if (sandbox === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`);
+  const pause = pauseImage(catalog, minor);
+  if (pause === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`);
+  const sandbox = siteImage(site.mirrors, pause);
+  const registry = site.mirrors ? { registry: { config_path: REGISTRY_HOSTS_DIR } } : {};
+  const base: ConfigBase = { root: '/var/lib/containerd', state: '/run/containerd', disabled_plugins: [], grpc: { address: CONTAINERD_SOCKET } };
+  if (containerdConfigVersion(catalog.versions.containerdPackage) === 3) {
+    return {
+      version: 3,
+      ...base,
+      plugins: {
+        [CRI_IMAGES_PLUGIN]: { snapshotter: 'overlayfs', pinned_images: { sandbox }, ...registry },
+        [CRI_RUNTIME_PLUGIN]: { cni: { bin_dirs: [CNI_BIN], conf_dir: CNI_CONF }, containerd: RUNTIME },
+      },
+    };
+  }
   return {
     version: 2,
-    root: '/var/lib/containerd',
-    state: '/run/containerd',
-    disabled_plugins: [],
-    grpc: { address: CONTAINERD_SOCKET },
+    ...base,
     plugins: {
       [CRI_PLUGIN]: {
-        sandbox_image: siteImage(site.mirrors, sandbox),
-        cni: { bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' },
-        ...(site.mirrors ? { registry: { config_path: REGISTRY_HOSTS_DIR } } : {}),
-        containerd: {
-          default_runtime_name: 'runc',
-          snapshotter: 'overlayfs',
-          runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } },
-        },
+        sandbox_image: sandbox,
+        cni: { bin_dir: CNI_BIN, conf_dir: CNI_CONF },
+        ...registry,
+        containerd: { ...RUNTIME, snapshotter: 'overlayfs' },
       },
     },
   };

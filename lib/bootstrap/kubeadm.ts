@@ -8,8 +8,8 @@ import { CONTROL_PLANE_METRICS, METRICS_BIND_ADDRESS } from '../site/control-pla
 import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
-import type { BootstrapStep } from './step';
-import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, kubeVipManifest } from './kube-vip';
+import { ADMIN_KUBECONFIG, type BootstrapStep } from './step';
+import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, SUPER_ADMIN_KUBECONFIG, kubeVipManifest, kubeVipNeedsSuperAdmin } from './kube-vip';
 
 /**
  * kubeadm.k8s.io/v1beta3 (Kubernetes 1.22–1.30) and kubelet.config.k8s.io/v1beta1, the fields
@@ -173,9 +173,12 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
   // the virtual IP: kube-vip starts with the first control plane's static Pods, so kubeadm init
   // reaches the API through it; a joining control plane adds it once joined (join wants an empty
   // manifests folder, and kube-vip reads the admin.conf that join writes)
-  const vip = node.roles.includes('control-plane') ? kubeVipManifest(site) : undefined;
+  // (on >= 1.29 the first one reads super-admin.conf until init has bound admin.conf, then admin.conf)
+  const superAdmin = init && kubeVipNeedsSuperAdmin(site);
+  const vip = node.roles.includes('control-plane') ? kubeVipManifest(site, superAdmin ? SUPER_ADMIN_KUBECONFIG : ADMIN_KUBECONFIG) : undefined;
   const vipFiles = vip ? [file(init ? KUBE_VIP_MANIFEST : KUBE_VIP_STAGED, vip, '0600')] : [];
   const afterJoin = vip && !init ? [`install -m 0600 ${KUBE_VIP_STAGED} ${KUBE_VIP_MANIFEST}`] : [];
+  const afterInit = vip && superAdmin ? [`sed -i 's#path: ${SUPER_ADMIN_KUBECONFIG}#path: ${ADMIN_KUBECONFIG}#' ${KUBE_VIP_MANIFEST}`] : [];
   return {
     name: init ? '40-kubeadm-init.sh' : '40-kubeadm-join.sh',
     files: [file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'), ...vipFiles],
@@ -190,6 +193,7 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
       '  exit 1',
       'fi',
       command,
+      ...afterInit,
       ...afterJoin,
     ]),
   };

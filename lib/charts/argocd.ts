@@ -3,13 +3,21 @@ import { Application, AppProject } from '../../imports/argoproj.io';
 import { KubeConfigMap, KubePriorityClass } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
+import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
+import { loadUpstreamYaml, upstreamOf } from '../upstream';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../core/order';
 import { siteSource } from '../sites/load';
 import { groupOf } from '../core/objects';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, rootApplication } from '../site/gitops';
+
+/** The data of the argocd-cm in the site's pinned install.yaml (empty in 2.x, upstream's defaults since 3.0). */
+function upstreamArgoCdSettings(site: Site): Record<string, string> {
+  const cm = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).argocd.install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'argocd-cm');
+  return { ...(cm?.data as Record<string, string> | undefined) };
+}
 
 /**
  * The site's ArgoCD wiring: an AppProject that grants exactly the kinds and namespaces the
@@ -70,6 +78,9 @@ export class ArgoCdChart extends AppChart {
         labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' },
       },
       data: {
+        // what the pinned install.yaml's argocd-cm holds: since 3.0 its default resource.exclusions (Endpoints,
+        // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep them
+        ...upstreamArgoCdSettings(site),
         // label tracking fights the MinIO operator and kube-prometheus selectors (minio/operator#2287)
         'application.resourceTrackingMethod': 'annotation',
         ...Object.fromEntries(HEALTH_CHECKS.map((h) => [`resource.customizations.health.${h.group}_${h.kind}`, h.lua])),

@@ -55,9 +55,27 @@ export function operatorSettings(site: Site): Record<string, string> {
     // upstream example placeholders that point at nothing
     logical_backup_s3_bucket: '',
     db_hosted_zone: '',
+    // v2.0.1's example enables PAM against info.example.com (the teams API's OAuth, which is off)
+    pam_configuration: '',
     ...backupOperatorSettings(site, resolveSite(site).operatorNamespace),
+    ...operatorVersionSettings(catalogOf(site).versions.postgresOperator),
   };
 }
+
+/**
+ * Where the operator's majors differ, the one place they are told apart: where Patroni keeps its
+ * state. v1.x used Endpoints (the runbook's clusters run so); Endpoints are deprecated from Kubernetes
+ * 1.33 and v2.0 moves its default to ConfigMaps while its example still says "false"
+ * (postgres-operator@v2.0.1:docs/migrate.md:11-23, manifests/configmap.yaml:81): written out on both.
+ * Switching a running cluster with replicas risks a split brain: npm run diff refuses it (lib/diff/upgrade-paths.ts).
+ */
+export function operatorVersionSettings(operatorVersion: string): Record<string, string> {
+  const major = Number(/^v?(\d+)/.exec(operatorVersion)?.[1]);
+  return { [PATRONI_CONFIGMAPS]: major >= 2 ? 'true' : 'false' };
+}
+
+/** The operator setting that keeps Patroni's leader, config and failover state in ConfigMaps rather than Endpoints. */
+export const PATRONI_CONFIGMAPS = 'kubernetes_use_configmaps';
 
 export function operatorConfigData(site: Site): Record<string, string> {
   const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;

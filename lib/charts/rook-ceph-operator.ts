@@ -5,6 +5,7 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
+import { hardenWorkload } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
 import type { ResolvedCeph } from '../site/resolve';
@@ -19,16 +20,53 @@ const ROOK_UID = 2016;
 
 
 /**
- * Settings over the upstream operator ConfigMap: block storage only, so no CephFS CSI driver to
- * run; and the RBD node plugin must run wherever Spilo mounts a volume, also on postgres nodes
- * that share the storage taint (CSI_PLUGIN_TOLERATIONS, a YAML list).
+ * Rook v1.20 no longer deploys the CSI drivers: the Ceph CSI operator does (csi-operator.yaml), from
+ * the `Driver` CRs of operator.yaml, and every `CSI_*`/`ROOK_CSI_*` key left the operator ConfigMap
+ * (rook@v1.20.6:Documentation/Getting-Started/quickstart.md:41-42). The one place the versions differ.
+ */
+export const rookDeploysCsi = (rookVersion: string): boolean => {
+  const [major, minor] = rookVersion.replace(/^v/, '').split('.').map(Number);
+  return major === 1 && minor < 20;
+};
+
+/** The RBD driver of the Ceph CSI operator (Rook >= v1.20): the CephFS one is not shipped (block storage only). */
+export const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';
+
+/**
+ * Settings over the upstream operator ConfigMap (Rook < v1.20): block storage only, so no CephFS CSI
+ * driver to run; and the RBD node plugin must run wherever Spilo mounts a volume, also on postgres
+ * nodes that share the storage taint (CSI_PLUGIN_TOLERATIONS, a YAML list). From v1.20 the same intent
+ * is the RBD Driver CR alone, with the tolerations on its node plugin (csiDriverObjects).
  */
 export function rookOperatorSettings(site: Site): Record<string, string> {
+  if (!rookDeploysCsi(catalogOf(site).versions.rook)) return {};
   const tolerations = sharedNodeTolerations(site, 'postgres');
   return {
     ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false',
     ...(tolerations.length > 0 ? { CSI_PLUGIN_TOLERATIONS: dump(tolerations, { lineWidth: -1, sortKeys: true }) } : {}),
   };
+}
+
+/**
+ * Rook >= v1.20: the Ceph CSI operator (its CRDs, RBAC and Deployment) and, from operator.yaml, its
+ * image set, its defaults (OperatorConfig) and the RBD Driver, whose node plugin tolerates the other
+ * roles' taints on postgres nodes; empty before v1.20.
+ */
+function csiDriverObjects(site: Site): Manifest[] {
+  const rook = upstreamOf(catalogOf(site).versions).rook;
+  if (!rook.csiOperator) return [];
+  const tolerations = sharedNodeTolerations(site, 'postgres');
+  const driver = upstreamObject(rook.operator, 'Driver', RBD_DRIVER) as Manifest & { spec: { nodePlugin?: Record<string, unknown> } };
+  return [
+    // its Deployment sets runAsNonRoot, drops every capability and has limits, but no seccomp profile
+    ...upstreamObjects(rook.csiOperator, (m) => m.kind !== 'Namespace').map((m) => (m.kind === 'Deployment' ? hardenWorkload(m, {}) : m)),
+    upstreamObject(rook.operator, 'ConfigMap', 'rook-csi-operator-image-set-configmap'),
+    upstreamObject(rook.operator, 'OperatorConfig', 'ceph-csi-operator-config'),
+    tolerations.length === 0 ? driver : {
+      ...driver,
+      spec: { ...driver.spec, nodePlugin: { ...driver.spec.nodePlugin, tolerations: tolerations.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect })) } },
+    },
+  ];
 }
 
 /**
@@ -46,6 +84,11 @@ export class RookCephOperatorChart extends AppChart {
     // the Rook CRDs are too big for client-side apply's last-applied annotation
     for (const crd of shipUpstream(this, upstreamObjects(rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
     shipUpstream(this, upstreamObjects(rook.common, (m) => m.kind !== 'Namespace'));
+    // the CSI operator's CRDs are too big for client-side apply too; its Driver and OperatorConfig come after them
+    for (const obj of shipUpstream(this, csiDriverObjects(site))) {
+      if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
+      else if (obj.apiVersion === 'csi.ceph.io/v1') addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
+    }
 
     const config = upstreamObject(rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {

@@ -13,7 +13,11 @@ import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
 import type { SpiloEnvVar } from '../charts/postgres-backups';
 
-const VERSION: Readonly<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>> = {
+/**
+ * The majors the typed classes know (generated from the default train's CRD, v1.9.0: 10 to 15); a later
+ * major (v2.0.1 accepts 14 to 18) is written over it, and npm run check validates it against the site's train's CRD.
+ */
+const TYPED_VERSION: Readonly<Partial<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>>> = {
   10: PostgresqlSpecPostgresqlVersion.VALUE_10,
   11: PostgresqlSpecPostgresqlVersion.VALUE_11,
   12: PostgresqlSpecPostgresqlVersion.VALUE_12,
@@ -57,6 +61,20 @@ function connectionPooler(spec: ConnectionPoolerSpec = {}): PostgresqlSpecConnec
   };
 }
 
+/**
+ * The postgresql CR as both operator versions read it. The typed class (generated from v1.9.0's CRD) writes
+ * `podPriorityClassName` under its deprecated spelling `pod_priority_class_name`, which v1.9.0 still
+ * honours (pkg/cluster/k8sres.go:1246-1251) and v2.0.1's CRD no longer has (docs/migrate.md): it is
+ * written under its own name here, for every train.
+ */
+class PostgresqlResource extends Postgresql {
+  public override toJson(): Record<string, unknown> {
+    const json = super.toJson() as { spec: Record<string, unknown> };
+    const { pod_priority_class_name: priorityClass, ...spec } = json.spec;
+    return { ...json, spec: priorityClass === undefined ? spec : { ...spec, podPriorityClassName: priorityClass } };
+  }
+}
+
 const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record<string, B> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
@@ -77,12 +95,12 @@ export class PostgresCluster extends Construct {
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
     const pooled = poolersOf(props).length > 0;
-    this.resource = new Postgresql(this, 'Resource', {
+    this.resource = new PostgresqlResource(this, 'Resource', {
       metadata: { name: props.name, namespace: clusterNamespace(props), labels: { team: props.teamId } },
       spec: {
         teamId: props.teamId,
         numberOfInstances: props.numberOfInstances,
-        postgresql: { version: VERSION[props.version], ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
+        postgresql: { version: TYPED_VERSION[props.version] ?? PostgresqlSpecPostgresqlVersion.VALUE_15, ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
         volume: { size: props.volume.size, storageClass: props.volume.storageClass },
         users: mapValues(props.users ?? {}, (flags) => flags.map((f) => USER_FLAG[f])),
         databases: { ...props.databases },
@@ -92,6 +110,8 @@ export class PostgresCluster extends Construct {
         spiloRunAsUser: sc.runAsUser,
         spiloRunAsGroup: sc.runAsGroup,
         spiloFsGroup: sc.fsGroup,
+        // pods of earlier waves that may run anywhere would fill the postgres nodes first: outrank them
+        podPriorityClassName: DATA_PRIORITY_CLASS.name,
         enableShmVolume: true,
         // LoadBalancer Services from MetalLB's pool, only for the client networks listed
         enableMasterLoadBalancer: props.enableMasterLoadBalancer ?? false,
@@ -117,9 +137,7 @@ export class PostgresCluster extends Construct {
         ...(env.length > 0 ? { env: env.map((e) => ({ ...e })) } : {}),
       },
     });
-    // pods of earlier waves that may run anywhere would fill the postgres nodes first: outrank them.
-    // The import maps podPriorityClassName to the deprecated pod_priority_class_name (both are in the CRD).
-    this.resource.addJsonPatch(JsonPatch.add('/spec/podPriorityClassName', DATA_PRIORITY_CLASS.name));
+    if (TYPED_VERSION[props.version] === undefined) this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));
     protectData(this.resource);
     // the postgresql CRD comes with the postgres-operator Application
     addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');

@@ -23,8 +23,21 @@ function mapImageFlag(arg: string, rewrite: (image: string, path: string) => str
   return eq > 0 && IMAGE_FLAGS.includes(arg.slice(0, eq)) ? `${arg.slice(0, eq + 1)}${rewrite(arg.slice(eq + 1), path)}` : arg;
 }
 
+/**
+ * ConfigMaps whose every data value is an image, by their consumer's contract: the Ceph CSI operator's
+ * image set (Rook >= v1.20 operator.yaml; OperatorConfig spec.driverSpecDefaults.imageSet.name).
+ */
+const IMAGE_SET_CONFIGMAPS = ['rook-csi-operator-image-set-configmap'];
+
+const isImageSet = (value: Record<string, unknown>): boolean =>
+  value.kind === 'ConfigMap' && isRecord(value.metadata) && IMAGE_SET_CONFIGMAPS.includes(String(value.metadata.name)) && isRecord(value.data);
+
 /** A copy of `value` with every image reference replaced by `rewrite(ref, path)`. */
 export function mapImages<T>(value: T, rewrite: (image: string, path: string) => string, path = ''): T {
+  if (isRecord(value) && isImageSet(value)) {
+    const data = value.data as Record<string, unknown>;
+    return { ...value, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? rewrite(v, `${path ? `${path}.` : ''}data.${k}`) : v])) } as T;
+  }
   if (Array.isArray(value)) {
     return value.map((v, i) => (typeof v === 'string' && path.endsWith('.args') ? mapImageFlag(v, rewrite, `${path}[${i}]`) : mapImages(v, rewrite, `${path}[${i}]`))) as T;
   }

@@ -16,7 +16,7 @@ export const CephSchema = z.strictObject({
   reclaimPolicy: enumOf(['Retain', 'Delete'], 'reclaimPolicy', "What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: 'Retain'").optional(),
   dashboard: z.boolean().optional().describe('The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: true'),
   toolbox: z.boolean().optional().describe('The rook-ceph-tools Deployment, for `ceph status` by hand. Default: false'),
-  certManager: z.boolean().optional().describe("cert-manager v1.7.1 (upstream Helm chart) so Rook's admission webhook gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false"),
+  certManager: z.boolean().optional().describe("cert-manager (the train's, its upstream Helm chart) so Rook's admission webhook (Rook before v1.20; v1.20 has none) gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false"),
 }).describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");
 export type CephSpec = z.infer<typeof CephSchema>;
 

@@ -16,7 +16,7 @@ export const MirrorSchema = z.strictObject({
 export type MirrorSpec = z.infer<typeof MirrorSchema>;
 
 /** Public registries a node's containerd is told to pull through the mirror (for images referenced outside our files). */
-export const PUBLIC_REGISTRIES = ['docker.io', 'quay.io', 'ghcr.io', 'registry.k8s.io', 'registry.opensource.zalan.do', 'gcr.io'] as const;
+export const PUBLIC_REGISTRIES = ['docker.io', 'quay.io', 'ghcr.io', 'registry.k8s.io', 'registry.opensource.zalan.do', 'gcr.io', 'public.ecr.aws'] as const;
 
 /** `redis:7` → `docker.io/library/redis:7`: the registry made explicit, as Docker resolves it. */
 export function fullImageName(ref: string): string {

@@ -69,8 +69,8 @@ export const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createro
 export const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
 export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
-/** PostgreSQL majors of the postgresql CRD in imports/ (the default train's operator); a site's train may allow fewer (compatibility.ts). */
-export const PG_VERSIONS = ['10', '11', '12', '13', '14', '15'] as const;
+/** PostgreSQL majors some train's operator accepts (a test keeps it the union of the trains'); the site's train allows its own (compatibility.ts). */
+export const PG_VERSIONS = ['10', '11', '12', '13', '14', '15', '16', '17', '18'] as const;
 const pgMajorsOfTrains = () => Object.values(TRAINS)
   .map((t) => `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`)
   .join('; ');

@@ -14,13 +14,22 @@ import type { Site } from '../site/model';
 export interface Component {
   /** `kubernetes-v1.26.2`: the cache folder. */
   readonly id: string;
-  /** The generated go.mod. */
-  readonly goMod: () => string;
+  /** The generated go.mod, or where to clone the module's own source (a tag the module proxy cannot serve). */
+  readonly goMod?: () => string;
+  readonly source?: GitSource;
   /** Package paths to build, and the binaries they give. */
   readonly packages: readonly string[];
   readonly binaries: readonly string[];
   /** Files of a module's source concatenated into one file of the cache folder (kwok's stages). */
   readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
+}
+
+/** A module's source at a tag, cloned with git: its own go.mod and go.sum then pin every dependency (fetched from the module proxy). */
+export interface GitSource {
+  /** The repository URL, unless `env` names another (a local mirror). */
+  readonly url: string;
+  readonly env: string;
+  readonly tag: string;
 }
 
 export const TOOLS_DIR = resolve('.build/tools');
@@ -78,13 +87,22 @@ export const kwokComponent = (version: string): Component => ({
   },
 });
 
-/** The same operator release the site runs (its `cmd` package is the operator's main). */
-export const postgresOperatorComponent = (version: string): Component => ({
-  id: `postgres-operator-${version}`,
-  goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${version}`),
-  packages: ['github.com/zalando/postgres-operator/cmd'],
-  binaries: ['postgres-operator'],
-});
+/**
+ * The same operator release the site runs (its `cmd` package is the operator's main). From v2.0 the
+ * tags are no Go module versions: its go.mod still says `module github.com/zalando/postgres-operator`
+ * (no /v2 suffix), so the module proxy serves no v2.x.y. That source is cloned at the tag from
+ * github.com/zalando/postgres-operator, or from the git repository POSTGRES_OPERATOR_GIT names.
+ */
+export function postgresOperatorComponent(version: string): Component {
+  const fromGit = Number(/^v?(\d+)/.exec(version)?.[1]) >= 2;
+  return {
+    id: `postgres-operator-${version}`,
+    ...(fromGit
+      ? { source: { url: 'https://github.com/zalando/postgres-operator.git', env: 'POSTGRES_OPERATOR_GIT', tag: version }, packages: ['./cmd'] }
+      : { goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${version}`), packages: ['github.com/zalando/postgres-operator/cmd'] }),
+    binaries: ['postgres-operator'],
+  };
+}
 
 /** The components that verify a site, at the versions of its own catalog (train and overrides). */
 export interface VerifyComponents {
@@ -130,15 +148,26 @@ function writeAsset(c: Component): void {
   writeFileSync(binaryPath(c, c.asset.into), c.asset.files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n---\n') + '\n');
 }
 
+/** A shallow clone of the tag into `dir`, once (a clone already there at the tag is kept). */
+function clone(source: GitSource, dir: string): void {
+  if (existsSync(join(dir, 'go.mod'))) return;
+  const url = process.env[source.env] ?? source.url;
+  const out = spawnSync('git', ['clone', '--quiet', '--depth', '1', '--branch', source.tag, url, dir], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`git clone of ${url} at ${source.tag} failed (set ${source.env} to a reachable copy of the repository): ${out.stderr.trim()}`);
+}
+
 /** Build a component (logging to `.build/tools/<id>.log`); resolves with the seconds it took. */
 export async function build(c: Component): Promise<number> {
   const go = findGo();
   if (!go) throw new Error(GO_MISSING);
   const src = join(TOOLS_DIR, 'src', c.id);
   const out = join(TOOLS_DIR, c.id);
-  mkdirSync(src, { recursive: true });
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(src, 'go.mod'), c.goMod());
+  if (c.source) clone(c.source, src);
+  else {
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'go.mod'), c.goMod?.() ?? '');
+  }
   const log = join(TOOLS_DIR, `${c.id}.log`);
   const started = Date.now();
   // several packages build into a folder; a single one needs a file name (cmd/ would give `cmd`)

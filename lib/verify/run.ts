@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SiteTree } from '../check/findings';
 import type { KubeObject } from '../core/objects';
+import { argoCdInstallsServerSide } from '../bootstrap/argocd';
 import { catalogOf } from '../site/catalog';
 import { resolveSite } from '../site/resolve';
 import { siteImage } from '../site/mirrors';
@@ -96,7 +97,9 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       if (r.status >= 300) objects.push({ where: `node ${node.metadata.name}`, verdict: 'rejected', message: messageOf(r), warnings: r.warnings });
     }
     await until(30, async () => ((await kube.list('/api/v1/nodes')).filter((n) => JSON.stringify(n.status).includes('"type":"Ready","status":"True"')).length === nodes.length ? true : undefined));
-    for (const r of bootstrapObjects(site)) objects.push(await applyObject(kube, r, false));
+    // ArgoCD's install manifest goes server-side where the bootstrap applies it so (its CRDs outgrew the last-applied annotation in 3.3)
+    const installSsa = argoCdInstallsServerSide(catalogOf(site).versions.argocd);
+    for (const r of bootstrapObjects(site)) objects.push(await applyObject(kube, r, r.app === 'argocd-install' && installSsa));
     const plan = syncPlan(tree);
     const notVerified = [
       ...plan.filter((a) => a.notRendered).map((a) => `Application ${a.app}: ${a.notRendered}`),
