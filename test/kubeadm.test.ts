@@ -112,8 +112,8 @@ describe.each([
   });
 });
 
-test('lab: Kubernetes v1.27.3 behind its virtual IP, workers join through it', () => {
-  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.27.3', controlPlaneEndpoint: '10.20.0.9:6443', clusterName: 'lab' });
+test('lab: Kubernetes v1.36.5 (the current train) behind its virtual IP, workers join through it', () => {
+  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', clusterName: 'lab' });
   expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.20.0.9:6443');
 });
 

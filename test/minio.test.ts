@@ -102,7 +102,8 @@ describe('Tenant (dist/poc/minio)', () => {
       // balancers) MetalLB's empty webhook-server-cert, which its controller fills with a certificate it makes
       expect(secrets.map((s) => [s.metadata.name, s.type, s.data ?? s.stringData])).toEqual([
         ['console-sa-secret', 'kubernetes.io/service-account-token', undefined],
-        ...(site.loadBalancers ? [['webhook-server-cert', undefined, undefined]] : []),
+        // (named metallb-webhook-cert since v0.14, lab's train runs v0.16.1)
+        ...(site.loadBalancers ? [[catalogOf(site).versions.metallb === 'v0.13.11' ? 'webhook-server-cert' : 'metallb-webhook-cert', undefined, undefined]] : []),
       ]);
     }
   });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { validatorFor as siteValidator } from '../lib/check/schema-check';
 import { SchemaValidator, schemaVersionFor } from '../lib/check/schemas';
 import { SITES } from '../lib/sites';
 import { renderedApps } from './support/render';
@@ -10,8 +11,8 @@ const validatorFor = (version: string) => {
   return validators.get(v)!;
 };
 
-describe.each(SITES.map((s) => [s.name, s] as const))('every object of site %s', (_name, site) => {
-  const validator = validatorFor(site.kubernetes.version);
+describe.each(SITES.map((s) => [s.name, s] as const))('every object of site %s (against its train\'s schema and CRDs)', (_name, site) => {
+  const validator = siteValidator(site);
   const objects = [...renderedApps(site)].flatMap(([app, objs]) => objs.map((o) => [`${app}/${o.kind}/${o.metadata.name}`, o] as const));
 
   test.each(objects)('%s is valid against the pinned schemas', (_id, obj) => {

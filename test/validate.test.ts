@@ -103,8 +103,9 @@ describe('bad input is refused with the field path and the fix', () => {
   test('fails on rook-ceph-block on a site without Ceph', () => {
     expect(issueAt((s) => { delete s.ceph; }, 'postgres.clusters[0].volume.storageClass')).toMatch(/it has none.*enable Ceph/);
   });
-  test('fails on a PostgreSQL version Spilo does not ship', () => {
-    expect(issueAt((s) => { s.postgres.clusters[0].version = '16'; }, 'postgres.clusters[0].version')).toMatch(/'16' is supported by no train: runbook-2023 \(postgres-operator v1.9.0\) allows 10, 11, 12, 13, 14, 15/);
+  test('fails on a PostgreSQL version the site\'s operator does not accept (16 on runbook-2023), and on one no train has', () => {
+    expect(issueAt((s) => { s.postgres.clusters[0].version = '16'; }, 'postgres.clusters[0].version')).toMatch(/^PostgreSQL 16 is not supported by postgres-operator v1.9.0 .*use one of 10, 11, 12, 13, 14, 15 or a train whose operator supports 16/);
+    expect(issueAt((s) => { (s.postgres.clusters[0] as { version: string }).version = '9.6'; }, 'postgres.clusters[0].version')).toMatch(/'9.6' is supported by no train: runbook-2023 \(postgres-operator v1.9.0\) allows 10, 11, 12, 13, 14, 15 .*current \(postgres-operator v2.0.1\) allows 14, 15, 16, 17, 18/);
   });
   test('fails on an unknown user flag', () => {
     expect(issueAt((s) => { s.postgres.clusters[0].users.zalando = ['admin']; }, 'postgres.clusters[0].users.zalando[0]')).toMatch(/unknown flag 'admin'/);
