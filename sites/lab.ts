@@ -9,8 +9,11 @@ const node = (name: string, address: string, roles: SiteNode['roles'], disks: nu
 export const lab: Site = {
   name: 'lab',
   release: 'current',
-  // MinIO stays at the runbook train's operator until the current train's S3 store (Rook's CephObjectStore, #19b) lands:
-  // minio/operator is no longer maintained upstream (v7.1.1 was its last release)
+  // NOTE: lab keeps its MinIO tier for now, at the runbook train's operator (the MinIO operator is no longer
+  // maintained upstream; v7.1.1 was its last release): the current train's S3 store is Rook's CephObjectStore
+  // (s3: { provider: 'ceph-object-store' }, docs/ceph-object-store.md), which lab moves to next
+  s3: { provider: 'minio' },
+  acceptUnsupported: ['minioOperator'],
   versions: { minioOperator: 'v5.0.6', minio: 'RELEASE.2023-06-23T20-26-00Z', kes: '2023-05-02T22-48-10Z' },
   kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
