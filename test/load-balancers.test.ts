@@ -106,4 +106,31 @@ describe('semantic diff', () => {
     const back = diffTrees(distTree(balanced()), distTree(poc)).objects.find((o) => o.kind === 'postgresql')!;
     expect(back.impacts.map((i) => i.level)).toEqual(['disruptive']);
   });
+  const impacts = (d: ReturnType<typeof diffTrees>, kind: string) => d.objects.filter((o) => o.kind === kind).flatMap((o) => o.impacts.map((i) => `${i.level}: ${i.message}`));
+  test('the address pool: added, grown, or moved (Services outside it get another address)', () => {
+    expect(impacts(diffTrees(distTree(poc), distTree(balanced())), 'IPAddressPool')).toEqual([
+      "info: MetalLB address pool default: LoadBalancer Services get addresses of 10.10.10.200-10.10.10.203, announced on the nodes' network (ARP, L2)",
+    ]);
+    expect(impacts(diffTrees(distTree(balanced()), distTree(balanced((s) => { s.loadBalancers.addresses.push('10.10.10.210-10.10.10.213'); }))), 'IPAddressPool')).toEqual([
+      'info: MetalLB address pool default grows: 10.10.10.200-10.10.10.203 → 10.10.10.200-10.10.10.203, 10.10.10.210-10.10.10.213',
+    ]);
+    expect(impacts(diffTrees(distTree(balanced()), distTree(balanced((s) => { s.loadBalancers.addresses = ['10.10.10.210-10.10.10.213']; }))), 'IPAddressPool')).toEqual([
+      'disruptive: MetalLB address pool default: 10.10.10.200-10.10.10.203 → 10.10.10.210-10.10.10.213: a Service whose address is no longer in the pool gets another one, clients of the old address are cut off (check kubectl get svc -A | grep LoadBalancer)',
+    ]);
+  });
+  test('who may connect: a client network dropped from allowedSourceRanges is refused', () => {
+    const d = diffTrees(distTree(balanced()), distTree(balanced((s) => { s.postgres.clusters[0].allowedSourceRanges = ['10.10.30.0/24']; })));
+    expect(impacts(d, 'postgresql')).toEqual(['disruptive: Service postgres/acid-test-cluster: reachable from 10.10.30.0/24 (was 10.10.20.0/24): clients from 10.10.20.0/24 are refused']);
+    const wider = diffTrees(distTree(balanced()), distTree(balanced((s) => { s.postgres.clusters[0].allowedSourceRanges.push('10.10.30.0/24'); })));
+    expect(impacts(wider, 'postgresql')).toEqual(['info: Service postgres/acid-test-cluster: reachable from 10.10.20.0/24, 10.10.30.0/24 (was 10.10.20.0/24)']);
+  });
+  test('an exposed UI: its Service gets an address, and loses it when the option is dropped', () => {
+    const exposed = balanced((s) => { s.loadBalancers.expose = { argocd: true }; });
+    expect(impacts(diffTrees(distTree(balanced()), distTree(exposed)), 'Service')).toEqual([
+      'info: Service argocd/argocd-server-external gets an external address from the load balancer pool, reachable from 10.10.10.0/24',
+    ]);
+    expect(impacts(diffTrees(distTree(exposed), distTree(balanced())), 'Service')).toEqual([
+      'disruptive: Service argocd/argocd-server-external loses its external address: clients outside the cluster can no longer connect through it',
+    ]);
+  });
 });

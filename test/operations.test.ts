@@ -90,6 +90,20 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(added).toEqual(['vdb', 'vdc', 'vdd', 'vde'].map((d) => `PersistentVolume minio-dnumminioworker5-${d}`));
   });
 
+  test('replace a control plane: no manifest changes; the old node\'s cloud-init goes, the new one joins as a control plane with the certificate-key placeholder', () => {
+    const r = result('replace-control-plane');
+    expect(r.diff?.objects).toEqual([]);
+    expect(r.hostFiles.map((f) => [f.path, f.action])).toEqual([['lab/lab-cp3.yaml', 'remove'], ['lab/lab-cp4.yaml', 'add']]);
+    const joined = r.hostFiles[1].lines.join('\n');
+    expect(joined).toMatch(/\+ +controlPlane:\n\+ +localAPIEndpoint:\n\+ +advertiseAddress: 10\.20\.0\.13\n\+ +bindPort: 6443\n\+ +certificateKey: <KUBEADM_CERTIFICATE_KEY>/);
+    expect(joined).toContain('advertiseAddress: 10.20.0.13');
+    expect(joined).toContain('kube-vip');
+  });
+
+  test('a fourth control plane is refused with the quorum reason', () => {
+    expect(result('even-control-planes').output).toMatch(/lab\.nodes: 4 control-plane nodes run 4 stacked etcd members, .*quorum.*use 1, 3 or 5 control planes/);
+  });
+
   test('every change is a small source edit: one line, two for a new MinIO pool (the node and the pool)', () => {
     for (const op of OPERATIONS) {
       const added = result(op.id).sourceDiff.split('\n').filter((l) => /^\+[^+]/.test(l));

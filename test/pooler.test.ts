@@ -2,8 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { checkCapacity, siteLoad } from '../lib/check/capacity';
 import { checkPlacement } from '../lib/check/placement';
 import { checkSchemas } from '../lib/check/schema-check';
+import { impactsOf } from '../lib/diff/impacts';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/components/validate';
+import type { KubeObject } from '../lib/core/objects';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
@@ -123,5 +125,24 @@ describe('semantic diff', () => {
     expect(pg(diffTrees(distTree(pooled()), distTree(poc))).impacts.map((i) => i.level)).toEqual(['disruptive']);
     const d = diffTrees(distTree(pooled()), distTree(pooled((p) => { p.connectionPooler.mode = 'session'; })));
     expect(pg(d).impacts.map((i) => i.message)).toEqual(['pooler mode transaction → session: the pgbouncer pods roll, open client connections are closed']);
+  });
+  test('its other settings update the Deployment and roll its pods; more instances only scale it', () => {
+    const d = diffTrees(distTree(pooled()), distTree(pooled((p) => { p.connectionPooler.maxDBConnections = 5; p.connectionPooler.resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } }; })));
+    expect(pg(d).impacts.map((i) => `${i.level}: ${i.message}`)).toEqual([
+      'disruptive: pooler maxDBConnections, resources changed: the operator updates Deployment postgres/acid-test-cluster-pooler, its pgbouncer pods roll and their client connections are closed',
+    ]);
+    const scaled = diffTrees(distTree(pooled()), distTree(pooled((p) => { p.connectionPooler.numberOfInstances = 3; p.connectionPooler.maxDBConnections = 6; })));
+    expect(pg(scaled).impacts.map((i) => i.message)).toEqual(['connection pooler acid-test-cluster-pooler: 2 → 3 pgbouncer pods']);
+  });
+  test('the operator\'s pgbouncer image rolls every pooler that names none of its own', () => {
+    const config = (image: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'postgres-operator', namespace: 'postgres-operator' }, data: { docker_image: IMAGES.spilo, connection_pooler_image: image } });
+    const pgs = (objectOf(renderedApps(pooled((p) => { p.enableReplicaConnectionPooler = true; p.connectionPooler.maxDBConnections = 3; })), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as unknown) as KubeObject;
+    const change = (site: readonly KubeObject[]) => impactsOf({
+      action: 'change', before: config(IMAGES.pgbouncer), after: config('registry.example.org/pgbouncer:1.21'), fields: [], apps: {}, site: { before: site, after: site },
+    });
+    expect(change([pgs]).map((i) => `${i.level}: ${i.message}`)).toEqual([
+      `disruptive: pgbouncer image ${IMAGES.pgbouncer} → registry.example.org/pgbouncer:1.21: the operator restarts, then rolls the pgbouncer pods of 2 poolers (postgres/acid-test-cluster-pooler, postgres/acid-test-cluster-pooler-repl); their client connections are closed`,
+    ]);
+    expect(change([]).map((i) => i.level)).toEqual(['info']);
   });
 });

@@ -197,7 +197,24 @@ const poolerChanges: ImpactRule = (c) => {
   if (before.size > 0 && after.size > 0 && changed(c, 'spec.connectionPooler.mode')) {
     out.push({ level: 'disruptive', message: `pooler mode ${String(field(c.before, 'spec.connectionPooler.mode'))} → ${String(field(c.after, 'spec.connectionPooler.mode'))}: the pgbouncer pods roll, open client connections are closed` });
   }
+  // any other difference of the section updates the Deployments (needSyncConnectionPoolerSpecs); the instances only scale them
+  const settings = c.fields.map((f) => f.path).filter((p) => p.startsWith('spec.connectionPooler.') && !/^spec\.connectionPooler\.(mode|numberOfInstances)$/.test(p))
+    .map((p) => p.slice('spec.connectionPooler.'.length).split('.')[0]);
+  const kept = [...after.keys()].filter((name) => before.has(name));
+  if (kept.length > 0 && settings.length > 0) {
+    out.push({ level: 'disruptive', message: `pooler ${[...new Set(settings)].join(', ')} changed: the operator updates Deployment ${kept.map((n) => `${ns}/${n}`).join(', ')}, its pgbouncer pods roll and their client connections are closed` });
+  }
   return out;
+};
+
+/** The operator's pgbouncer image: at its restart it updates every pooler that names no image of its own (needSyncConnectionPoolerDefaults). */
+const operatorPoolerImage: ImpactRule = (c) => {
+  if (!is(c, '/ConfigMap') || !changed(c, 'data.connection_pooler_image') || field(c.before, 'data.connection_pooler_image') === undefined) return [];
+  const image = `pgbouncer image ${String(field(c.before, 'data.connection_pooler_image'))} → ${String(field(c.after, 'data.connection_pooler_image'))}`;
+  const pooled = c.site.after.filter((o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.connectionPooler.dockerImage') === undefined)
+    .flatMap((pg) => [...poolers(pg).keys()].map((name) => `${pg.metadata.namespace}/${name}`));
+  if (pooled.length === 0) return [{ level: 'info', message: `${image}: no cluster runs a connection pooler with the operator's image` }];
+  return [{ level: 'disruptive', message: `${image}: the operator restarts, then rolls the pgbouncer pods of ${plural(pooled.length, 'pooler')} (${pooled.join(', ')}); their client connections are closed` }];
 };
 
 /** The Services a postgresql asks the operator to make LoadBalancers, by name. */
@@ -219,20 +236,50 @@ const sources = (obj: KubeObject | undefined, path: string) => {
 
 /** A Service that becomes (or stops being) a LoadBalancer gets (or loses) an address of MetalLB's pool. */
 const externalAddresses: ImpactRule = (c) => {
-  if (c.action === 'remove') return [];
+  const lb = (o: KubeObject | undefined) => field(o, 'spec.type') === 'LoadBalancer';
+  const lost = (name: string): Impact => ({ level: 'disruptive', message: `${name} loses its external address: clients outside the cluster can no longer connect through it` });
+  if (c.action === 'remove') return is(c, '/Service') && lb(c.before) ? [lost(`Service ${c.before!.metadata.namespace}/${c.before!.metadata.name}`)] : [];
   const ns = c.after!.metadata.namespace;
   if (is(c, 'acid.zalan.do/postgresql')) {
     const before = loadBalancedServices(c.before);
     const after = loadBalancedServices(c.after);
     return [
       ...after.filter((s) => !before.includes(s)).map((s): Impact => ({ level: 'info', message: `Service ${ns}/${s} gets an external address from the load balancer pool, ${sources(c.after, 'spec.allowedSourceRanges')}` })),
-      ...before.filter((s) => !after.includes(s)).map((s): Impact => ({ level: 'disruptive', message: `Service ${ns}/${s} loses its external address: clients outside the cluster can no longer connect through it` })),
+      ...before.filter((s) => !after.includes(s)).map((s) => lost(`Service ${ns}/${s}`)),
+      // an empty list is 127.0.0.1/32 to the operator (k8sres.go configureLoadBalanceService)
+      ...sourceRanges(c, after.filter((s) => before.includes(s)).map((s) => `Service ${ns}/${s}`), 'spec.allowedSourceRanges', '127.0.0.1/32 only'),
     ];
   }
   if (!is(c, '/Service')) return [];
-  const lb = (o: KubeObject | undefined) => field(o, 'spec.type') === 'LoadBalancer';
-  if (lb(c.after) && !lb(c.before)) return [{ level: 'info', message: `Service ${ns}/${c.after!.metadata.name} gets an external address from the load balancer pool, ${sources(c.after, 'spec.loadBalancerSourceRanges')}` }];
-  return [];
+  const name = `Service ${ns}/${c.after!.metadata.name}`;
+  if (lb(c.after) && !lb(c.before)) return [{ level: 'info', message: `${name} gets an external address from the load balancer pool, ${sources(c.after, 'spec.loadBalancerSourceRanges')}` }];
+  if (lb(c.before) && !lb(c.after)) return [lost(name)];
+  return lb(c.after) ? sourceRanges(c, [name], 'spec.loadBalancerSourceRanges') : [];
+};
+
+/** Who may reach a load-balanced Service: a range dropped cuts its clients off. */
+function sourceRanges(c: ChangeContext, services: readonly string[], path: string, none = 'anywhere'): Impact[] {
+  if (c.action !== 'change' || services.length === 0) return [];
+  const [before, after] = [c.before, c.after].map((o) => asArray(field(o, path)).map(String));
+  const dropped = before.filter((r) => !after.includes(r));
+  if (dropped.length === 0 && after.length === before.length) return [];
+  const reach = (ranges: readonly string[]) => (ranges.length ? ranges.join(', ') : none);
+  return [{
+    level: dropped.length ? 'disruptive' : 'info',
+    message: `${services.join(', ')}: reachable from ${reach(after)} (was ${reach(before)})${dropped.length ? `: clients from ${dropped.join(', ')} are refused` : ''}`,
+  }];
+}
+
+/** The address pool of MetalLB: a Service whose address leaves it gets another one (MetalLB's controller reassigns it). */
+const addressPool: ImpactRule = (c) => {
+  if (!is(c, 'metallb.io/IPAddressPool')) return [];
+  const pool = `MetalLB address pool ${(c.after ?? c.before)!.metadata.name}`;
+  const ranges = (o: KubeObject | undefined) => asArray(field(o, 'spec.addresses')).map(String);
+  if (c.action === 'add') return [{ level: 'info', message: `${pool}: LoadBalancer Services get addresses of ${ranges(c.after).join(', ')}, announced on the nodes' network (ARP, L2)` }];
+  if (c.action === 'remove') return [{ level: 'disruptive', message: `${pool} removed: every LoadBalancer Service loses its external address and stays <pending>` }];
+  const [before, after] = [ranges(c.before), ranges(c.after)];
+  if (!before.some((r) => !after.includes(r))) return after.length !== before.length ? [{ level: 'info', message: `${pool} grows: ${before.join(', ')} → ${after.join(', ')}` }] : [];
+  return [{ level: 'disruptive', message: `${pool}: ${before.join(', ')} → ${after.join(', ')}: a Service whose address is no longer in the pool gets another one, clients of the old address are cut off (check kubectl get svc -A | grep LoadBalancer)` }];
 };
 
 /** `pool name → servers × volumes` of a Tenant. */
@@ -312,7 +359,7 @@ const moved: ImpactRule = (c) => {
 
 export const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges, externalAddresses,
+  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges, operatorPoolerImage, externalAddresses, addressPool,
   cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,
 ];
 

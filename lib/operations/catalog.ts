@@ -13,6 +13,8 @@ export interface SourceEdit {
 
 export interface Operation {
   readonly id: string;
+  /** The example site it is shown on (a TypeScript site under sites/). @default 'poc' */
+  readonly site?: string;
   readonly title: string;
   /** Why and when, in a sentence or two. */
   readonly intro: string;
@@ -29,6 +31,10 @@ export interface Operation {
 }
 
 const POC = 'sites/poc.ts';
+const LAB = 'sites/lab.ts';
+const LAB_CP3 = "    { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n";
+/** etcdctl in a control plane's etcd Pod, with kubeadm's client certificates. */
+const ETCDCTL = 'kubectl -n kube-system exec etcd-lab-cp1 -- etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key';
 const PG = 'kubectl -n postgres';
 
 export const OPERATIONS: readonly Operation[] = [
@@ -130,6 +136,35 @@ export const OPERATIONS: readonly Operation[] = [
       `${PG} get svc acid-test-cluster -o jsonpath='{.status.loadBalancer.ingress[0].ip}'`,
       'kubectl -n argocd get svc argocd-server-external   # the ArgoCD UI: https://<EXTERNAL-IP>/',
     ],
+  },
+  {
+    id: 'replace-control-plane',
+    site: 'lab',
+    title: 'Replace a control-plane node behind the kube-vip virtual IP',
+    intro: 'lab runs three control planes with stacked etcd behind the virtual IP 10.20.0.9, which kube-vip (a static Pod on each) announces from its elected leader. A control plane is replaced by removing the old member first, then joining the new one, as etcd advises for a failed member (adding first to a cluster with a dead member raises the quorum to 3 of 4): the model accepts only an odd number of stacked etcd members (next section). Until the new one has joined, two members remain and tolerate no further failure: keep that window short. Here `lab-cp3` (10.20.0.12) gives way to `lab-cp4` (10.20.0.13).',
+    change: [{ file: LAB, from: LAB_CP3, to: "    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n" }],
+    then: [
+      'Before booting the new node, remove the old member. If `lab-cp3` still runs: `kubectl drain lab-cp3 --ignore-daemonsets --delete-emptydir-data`, then on it `kubeadm reset -f` (it removes its own etcd member and its API server endpoint), then `kubectl delete node lab-cp3`. If it is dead: find its ID with `etcdctl member list` (command below), `etcdctl member remove <ID>`, then `kubectl delete node lab-cp3`. The API stays up on the virtual IP throughout: if lab-cp3 was kube-vip\'s leader, another control plane takes the address within seconds.',
+      'The control-plane certificates that joins download were uploaded by `kubeadm init --upload-certs` and expire after 2 hours: upload them again on a running control plane with the same key, and make a new bootstrap token: `kubeadm init phase upload-certs --upload-certs --certificate-key "$KUBEADM_CERTIFICATE_KEY"` and `kubeadm token create` on lab-cp1 (a new key from `kubeadm certs certificate-key` works as well, given to both commands).',
+      'Fill and boot the new node: `npm run host-config -- --site lab --node lab-cp4` (it needs `KUBEADM_TOKEN`, `KUBEADM_CA_CERT_HASH` and `KUBEADM_CERTIFICATE_KEY`). Its cloud-init runs `kubeadm join --config` with `JoinConfiguration.controlPlane` (its own advertise address, `certificateKey` from the placeholder): the same as `kubeadm join 10.20.0.9:6443 --control-plane --certificate-key <key> --token <token> --discovery-token-ca-cert-hash <hash>`. kubeadm adds its etcd member (three again), then the cloud-init installs the kube-vip static Pod, which joins the leader election.',
+      'No rendered manifest changes (nothing in dist/ names a control plane); the host-bootstrap diff adds lab-cp4\'s cloud-init and removes lab-cp3\'s.',
+    ],
+    verify: [
+      `${ETCDCTL} member list -w table   # three members, lab-cp4 among them, all started`,
+      'kubectl get nodes -l node-role.kubernetes.io/control-plane',
+      'kubectl -n kube-system get pods -o wide | grep kube-vip   # one per control plane',
+      'curl -sk https://10.20.0.9:6443/healthz   # ok: the virtual IP answers',
+    ],
+  },
+  {
+    id: 'even-control-planes',
+    site: 'lab',
+    title: 'A fourth control plane (an even number of etcd members), refused',
+    intro: 'Each control plane of a kubeadm cluster runs a stacked etcd member, and etcd commits a write only with a quorum of n/2+1 members: 3 members tolerate 1 failure, 4 still tolerate only 1 (their quorum is 3) while offering one more node to fail, and a network split 2/2 stops both halves. So the model refuses an even count: grow from 3 to 5 in one change (two nodes), one join at a time.',
+    change: [{ file: LAB, from: LAB_CP3, to: `${LAB_CP3}    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n` }],
+    refused: true,
+    then: ['Nothing: synth exits non-zero and nothing is written. Add lab-cp4 and lab-cp5 together, then join them one after the other as in the previous section (uploaded certificates and a token first).'],
+    verify: [],
   },
   {
     id: 'add-storage-node',

@@ -1,5 +1,5 @@
 import type { PostgresClusterSpec, Site } from '../site/model';
-import { credentialsSecret } from '../site/postgres-names';
+import { credentialsSecret, poolerName } from '../site/postgres-names';
 import { clusterNamespace } from '../site/resolve';
 import type { Operation } from './catalog';
 import type { OperationResult } from './run';
@@ -19,7 +19,7 @@ function section(op: Operation, result: OperationResult): string[] {
   return [
     `## ${op.title}`,
     '',
-    op.intro,
+    `${op.site ? `On site \`${op.site}\`. ` : ''}${op.intro}`,
     '',
     ...(op.setup?.length ? [`Starting point: ${op.setup.map((e) => `\`${e.from.trim()}\` → \`${e.to.trim().split('\n').pop()}\` in \`${e.file}\``).join(', ')}.`, ''] : []),
     'The change:',
@@ -59,6 +59,32 @@ function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
     'Inside the cluster, applications use the Service DNS name '
       + `\`${pg.name}.${ns}.svc\` and mount the Secret; underscores in role names become dashes in Secret names.`,
     '',
+    'Every way in, as a libpq connection string (the password in `PGPASSWORD`, never in the string):',
+    '',
+    '| path | needs | connection string |',
+    '| --- | --- | --- |',
+    ...connectionPaths(pg.name, ns).map(([path, needs, host]) => `| ${path} | ${needs} | \`host=${host} port=5432 dbname=${db} user=${user} sslmode=require\` |`),
+    '',
+    `A load-balanced Service's address is MetalLB's: \`kubectl -n ${ns} get svc ${poolerName(pg.name, 'master')} -o jsonpath='{.status.loadBalancer.ingress[0].ip}'\` `
+      + '(`<pending>` when the pool is exhausted or absent); only clients in the cluster\'s `allowedSourceRanges` get through. '
+      + 'Spilo and the operator\'s pgbouncer image both serve TLS with self-signed certificates (`sslmode=require` encrypts, `verify-full` needs a configured certificate). '
+      + 'A pooler in `transaction` mode keeps no session state between transactions (see the connection pooler section above).',
+    '',
+  ];
+}
+
+/** Primary, replicas, their poolers, and the same from outside through load balancers: [path, what it needs, host]. */
+function connectionPaths(name: string, ns: string): [string, string, string][] {
+  const inside = (service: string) => `${service}.${ns}.svc`;
+  return [
+    ['primary, in the cluster', '-', inside(name)],
+    ['replicas, in the cluster (read only)', '-', inside(`${name}-repl`)],
+    ['primary through pgbouncer', '`enableConnectionPooler`', inside(poolerName(name, 'master'))],
+    ['replicas through pgbouncer', '`enableReplicaConnectionPooler`', inside(poolerName(name, 'replica'))],
+    ['primary, from outside', '`enableMasterLoadBalancer`, `allowedSourceRanges`', `<EXTERNAL-IP of ${name}>`],
+    ['replicas, from outside', '`enableReplicaLoadBalancer`', `<EXTERNAL-IP of ${name}-repl>`],
+    ['primary through pgbouncer, from outside', '`enableMasterPoolerLoadBalancer`', `<EXTERNAL-IP of ${poolerName(name, 'master')}>`],
+    ['replicas through pgbouncer, from outside', '`enableReplicaPoolerLoadBalancer`', `<EXTERNAL-IP of ${poolerName(name, 'replica')}>`],
   ];
 }
 

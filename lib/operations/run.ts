@@ -92,7 +92,7 @@ const prefixed = (site: string, files: FileTree) => new Map([...files].map(([f, 
  * The site before the operation's change (its setup applied) and after it, as synth renders them;
  * `after` is synth's error when the change is refused. verify's day-2 test syncs a live cluster to both.
  */
-export async function operationSites(op: Operation, root: string, site = 'poc'): Promise<{ before: RenderedSite; after: RenderedSite | { error: string }; sourceDiff: string }> {
+export async function operationSites(op: Operation, root: string, site = op.site ?? 'poc'): Promise<{ before: RenderedSite; after: RenderedSite | { error: string }; sourceDiff: string }> {
   let sources: Sources = new Map();
   for (const e of op.setup ?? []) sources = applyEdit(root, sources, e).sources;
   const before = await render(root, sources, site);
@@ -106,7 +106,7 @@ export async function operationSites(op: Operation, root: string, site = 'poc'):
 }
 
 /** The operation's setup, then its change, applied to the sources in memory and rendered before and after the change. */
-export async function runOperation(op: Operation, root: string, site = 'poc'): Promise<OperationResult> {
+export async function runOperation(op: Operation, root: string, site = op.site ?? 'poc'): Promise<OperationResult> {
   const { before, after, sourceDiff } = await operationSites(op, root, site);
   if (op.refused) {
     if (!('error' in after)) throw new Error(`operation ${op.id} should be refused, but synth accepted it`);
