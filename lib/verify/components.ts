@@ -120,6 +120,13 @@ export function verifyComponents(site: Site): VerifyComponents {
 export const componentsFor = (site: Site): Component[] => Object.values(verifyComponents(site));
 
 export const binaryPath = (c: Component, binary: string): string => join(TOOLS_DIR, c.id, binary);
+
+/**
+ * A component whose source only git serves (no module version): where its repository is unreachable
+ * (an offline machine whose only network is the package registries) it cannot be built, and verify
+ * says which of its checks did not run rather than refusing to start.
+ */
+export const fromGit = (c: Component): boolean => c.source !== undefined;
 export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
 
 /** The go binary: on PATH, or Go's default install folder. */

@@ -15,6 +15,7 @@ export function formatReport(r: VerifyReport): string {
     ...dryRun.map((o) => `  dry-run  ${o.where}: ${o.message}`),
     ...r.objects.flatMap((o) => o.warnings.map((w) => `  warning  ${o.where}: ${w}`)),
     ...r.notVerified.map((n) => `  not verified: ${n}`),
+    ...r.notRun.map((n) => `  NOT RUN ${n}`),
     `postgres-operator: ${r.clusters.length} cluster(s)`,
     ...r.clusters.map((c) => `  ${c.missing.length ? 'MISSING' : 'ok     '} ${c.cluster}${c.missing.length ? `: the operator did not create ${c.missing.join(', ')}` : ': StatefulSet, Services, Secrets and PodDisruptionBudget created'}`),
     ...r.operatorErrors.map((e) => `  operator error: ${e}`),

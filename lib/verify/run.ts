@@ -9,7 +9,7 @@ import { resolveSite } from '../site/resolve';
 import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
 import { instanceAssertions, placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
-import { kubernetesRelease, verifyComponents } from './components';
+import { isBuilt, kubernetesRelease, verifyComponents } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
@@ -34,6 +34,8 @@ export interface VerifyReport {
   readonly objects: readonly ObjectResult[];
   /** Applications and folders that could not be verified, and why. */
   readonly notVerified: readonly string[];
+  /** Checks that did not run because a component could not be built here (see `fromGit`): the run is incomplete, not passed. */
+  readonly notRun: readonly string[];
   readonly clusters: readonly ClusterObjects[];
   readonly operatorErrors: readonly string[];
   /** Runs of the operator that exited and were restarted, as its pod would be: their last error line. */
@@ -106,13 +108,14 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       ...unsyncedFolders(tree, plan).map((f) => `dist/${site.name}/${f}/: no Application syncs this folder`),
     ];
     const setup = operatorSetup(tree.objects);
+    const operatorBuilt = isBuilt(components.postgresOperator);
     const clusters: KubeObject[] = tree.objects.filter((o) => o.obj.kind === 'postgresql').map((o) => o.obj);
     const config = setup ? configData(setup.configMap) : {};
     for (const wave of waves(plan)) {
       const synced: Synced[] = [];
       for (const app of wave) {
         synced.push(...await syncApplication(kube, app));
-        if (setup && !operator && app.objects.some((o) => o.obj === setup.deployment)) {
+        if (setup && !operator && operatorBuilt && app.objects.some((o) => o.obj === setup.deployment)) {
           database = await startDatabase(clusters, config);
           if (database) log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
           operator = await startOperator(kube, setup, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
@@ -128,7 +131,11 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     const probes = probesOf(tree.objects);
     for (const probe of probes) for (const pod of probe.pods) objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
     const clusterObjects = operator ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube)) : [];
-    if (clusters.length && !operator) notVerified.push('postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/');
+    const notRun = clusters.length && !operatorBuilt
+      ? [`${components.postgresOperator.id} is not built here (its source comes from git, not from the module proxy: run npm run verify -- --build `
+        + 'where its repository is reachable, or set POSTGRES_OPERATOR_GIT to a copy): the operator\'s StatefulSets, Services, poolers and the Spilo pods\' placement are not checked']
+      : [];
+    if (clusters.length && operatorBuilt && !operator) notVerified.push('postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/');
     log('operator objects checked; waiting for placement');
     const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
     const assertions = [
@@ -160,9 +167,9 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     const podSecurityWarnings = [...kept.flatMap((o) => o.warnings), ...(operator ? operatorWarnings(operator.current.log) : [])].filter((w) => POD_SECURITY_WARNING.test(w));
     const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0
       && placement.pods.every((p) => p.node) && clusterObjects.every((c) => c.missing.length === 0) && errors.length === 0
-      && assertions.every((a) => a.ok) && podSecurityWarnings.length === 0;
+      && assertions.every((a) => a.ok) && podSecurityWarnings.length === 0 && notRun.length === 0;
     return {
-      site: site.name, kubernetes: release, nodes: nodes.length, objects: kept, notVerified, clusters: clusterObjects, operatorErrors: errors, operatorCrashes: operator?.crashes ?? [], operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
+      site: site.name, kubernetes: release, nodes: nodes.length, objects: kept, notVerified, notRun, clusters: clusterObjects, operatorErrors: errors, operatorCrashes: operator?.crashes ?? [], operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
       pods: placement.pods, short, settled: placement.settled, assertions, seconds: (Date.now() - started) / 1000, ok,
     };
   } finally {
