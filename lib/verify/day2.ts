@@ -57,6 +57,13 @@ export async function syncTo(live: LiveSite, from: SiteTree, to: SiteTree, secon
     const r = await kube.send('POST', '/api/v1/nodes', node);
     if (r.status >= 300 && r.status !== 409) objects.push({ where: `node ${node.metadata.name}`, verdict: 'rejected', message: messageOf(r), warnings: r.warnings });
   }
+  // as kubeadm join: a node's pods come after it is Ready and the node lifecycle controller has lifted
+  // its not-ready taint, or the scheduler refuses them and placement may count that refusal as final
+  const names = new Set(joining.map((n) => n.metadata.name));
+  if (names.size) {
+    await until(60, async () => ((await kube.list('/api/v1/nodes')).filter((n) => names.has((n.metadata as KubeObject['metadata']).name)
+      && JSON.stringify(n.status).includes('"type":"Ready","status":"True"') && !JSON.stringify(n.spec ?? {}).includes('node.kubernetes.io/not-ready')).length === names.size ? true : undefined));
+  }
   const { apply, prune } = changes(from, to);
   for (const a of apply) objects.push(await applyObject(kube, a.object, a.serverSide, a.namespace));
   for (const obj of prune) await remove(live, obj);
