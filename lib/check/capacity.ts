@@ -178,28 +178,40 @@ function nodeFindings(site: string, load: NodeLoad): Finding[] {
   return findings;
 }
 
+type Room = Map<string, { cpu: number; memory: number }>;
+
+/**
+ * Place a workload's replicas one by one on its eligible nodes (`fits`) with room, the node `rank`
+ * orders first taking each (one per node when the workload spreads so), taking their requests from
+ * `free`; returns the nodes used, one per placed replica.
+ */
+function placeReplicas(w: Workload, fits: readonly string[], free: Room, rank: (a: string, b: string) => number): string[] {
+  const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
+  const used: string[] = [];
+  while (used.length < replicas) {
+    const room = fits
+      .filter((n) => !(w.onePerNode && used.includes(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
+      .sort((a, b) => rank(a, b) || byText(a, b));
+    if (room.length === 0) break;
+    const left = free.get(room[0])!;
+    free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
+    used.push(room[0]);
+  }
+  return used;
+}
+
 /**
  * Unpinned pods go where the scheduler finds room: place them one by one, largest first, on the
  * eligible node with the most memory left after the pinned pods; report the replicas that fit nowhere.
  */
 function floatingFindings(site: string, load: SiteLoad): Finding[] {
-  const free = new Map(load.nodes.map((n) => [n.node.name, { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory }]));
+  const free: Room = new Map(load.nodes.map((n) => [n.node.name, { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory }]));
   const findings: Finding[] = [];
   const bySize = [...load.floating].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu);
   for (const w of bySize) {
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
     const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
-    const used = new Set<string>();
-    let placed = 0;
-    for (; placed < replicas; placed++) {
-      const room = fits
-        .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
-        .sort((a, b) => free.get(b)!.memory - free.get(a)!.memory || byText(a, b));
-      if (room.length === 0) break;
-      const left = free.get(room[0])!;
-      free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
-      used.add(room[0]);
-    }
+    const placed = placeReplicas(w, fits, free, (a, b) => free.get(b)!.memory - free.get(a)!.memory).length;
     if (placed < replicas) {
       findings.push({
         check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
@@ -252,18 +264,9 @@ function orderFindings(tree: SiteTree, load: SiteLoad): Finding[] {
   for (const w of turns(tree, load)) {
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
     const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
-    const used = new Set<string>();
-    let placed = 0;
-    for (; placed < replicas; placed++) {
-      const room = fits
-        .filter((n) => !(w.onePerNode && used.has(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
-        .sort((a, b) => free.get(b)!.memory / allocatable.get(b)! - free.get(a)!.memory / allocatable.get(a)! || byText(a, b));
-      if (room.length === 0) break;
-      const left = free.get(room[0])!;
-      free.set(room[0], { cpu: left.cpu - w.requests.cpu, memory: left.memory - w.requests.memory });
-      used.add(room[0]);
-      if (!spread.has(w)) floatingOn.set(room[0], [...(floatingOn.get(room[0]) ?? []), w]);
-    }
+    const used = placeReplicas(w, fits, free, (a, b) => free.get(b)!.memory / allocatable.get(b)! - free.get(a)!.memory / allocatable.get(a)!);
+    const placed = used.length;
+    if (!spread.has(w)) for (const n of used) floatingOn.set(n, [...(floatingOn.get(n) ?? []), w]);
     if (placed === replicas || !spread.has(w) || short.has(w) || fits.some((n) => overfull.has(n))) continue;
     const taken = fits.filter((n) => floatingOn.has(n)).map((n) => `${n}: ${[...new Set(floatingOn.get(n)!.map((f) => `${f.label} (${f.from.app})`))].join(', ')}`);
     if (taken.length > 0) findings.push({
