@@ -168,9 +168,13 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
 async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, string>): Promise<boolean> {
   const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${cluster.metadata.name}`);
   const pods = await kube.list(`/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`);
-  return pods.some((p) => asArray(asRecord(p.status).conditions).map(asRecord)
-    .some((c) => c.type === 'PodScheduled' && c.status === 'False' && !/unbound immediate PersistentVolumeClaims/.test(String(c.message))));
+  // a refusal is final only once it holds: a pod the scheduler preempts for (nominatedNodeName) or refused a
+  // moment ago (a node not Ready yet, a PVC being bound) is placed a little later
+  const held = (since: unknown) => Date.now() - Date.parse(String(since)) >= BLOCKED_AFTER_MS;
+  return pods.some((p) => !asRecord(p.status).nominatedNodeName && asArray(asRecord(p.status).conditions).map(asRecord)
+    .some((c) => c.type === 'PodScheduled' && c.status === 'False' && held(c.lastTransitionTime) && !/unbound immediate PersistentVolumeClaims/.test(String(c.message))));
 }
+const BLOCKED_AFTER_MS = 10_000;
 
 /**
  * Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets,
