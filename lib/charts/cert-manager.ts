@@ -10,9 +10,6 @@ import { chartsOf, loadRenderedChart, type Manifest } from '../upstream';
 
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
-/** The controller's default (its --acme-http01-solver-image), tagged like the chart's images. */
-const acmeSolverImage = (version: string) => `quay.io/jetstack/cert-manager-acmesolver:${version}`;
-
 /** cert-manager's documented footprint is about 10m CPU / 32Mi each on a small cluster. */
 const small = (memory: string): PlainResources => ({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory } });
 
@@ -29,13 +26,13 @@ const RESOURCES: Readonly<Record<string, PlainResources>> = {
 };
 
 /** Our patches over the chart's objects: the namespace, the hooks as ArgoCD's, hardened pods with resources. */
-function patched(m: Manifest, version: string): Manifest {
+function patched(m: Manifest, acmeSolverImage: string): Manifest {
   const hooked = argoHook(inNamespace(m, CERT_MANAGER_NAMESPACE));
   if (hooked.kind !== 'Deployment' && hooked.kind !== 'Job') return hooked;
   return hardenWorkload(hooked, {
     resources: RESOURCES,
     // the ACME solver image, which the controller runs for HTTP-01 challenges, written out: listed by `npm run images`, rewritten for a mirror
-    args: (container, args) => (container === 'cert-manager-controller' ? [...args, `--acme-http01-solver-image=${acmeSolverImage(version)}`] : [...args]),
+    args: (container, args) => (container === 'cert-manager-controller' ? [...args, `--acme-http01-solver-image=${acmeSolverImage}`] : [...args]),
   });
 }
 
@@ -47,11 +44,11 @@ function patched(m: Manifest, version: string): Manifest {
  */
 export class CertManagerChart extends AppChart {
   constructor(app: App, site: Site) {
-    const { versions } = catalogOf(site);
+    const { versions, images } = catalogOf(site);
     const version = versions.certManager;
     super(app, { name: 'cert-manager', wave: WAVES.crds, namespace: CERT_MANAGER_NAMESPACE, description: `cert-manager ${version} (pinned Helm chart rendered at import) for Rook's admission webhook` });
     new PlatformNamespace(this, 'Namespace', { name: CERT_MANAGER_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(chartsOf(versions).certManager).map((m) => patched(m, version)))) {
+    for (const obj of shipUpstream(this, loadRenderedChart(chartsOf(versions).certManager).map((m) => patched(m, images.certManagerAcmeSolver)))) {
       // the CRDs are too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

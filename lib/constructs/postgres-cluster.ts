@@ -6,7 +6,7 @@ import {
 } from '../../imports/acid.zalan.do';
 import { DEFAULTS, clusterNamespace } from '../site/resolve';
 import { poolersOf } from '../site/postgres-names';
-import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresMajorVersion, PostgresUserFlag } from '../site/model';
+import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresUserFlag } from '../site/model';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
@@ -14,17 +14,11 @@ import { addSyncOptions, protectData } from './argocd-sync';
 import type { SpiloEnvVar } from '../charts/postgres-backups';
 
 /**
- * The majors the typed classes know (generated from the default train's CRD, v1.9.0: 10 to 15); a later
- * major (v2.0.1 accepts 14 to 18) is written over it, and npm run check validates it against the site's train's CRD.
+ * A major as the typed classes know it (generated from the default train's CRD, v1.9.0: 10 to 15), or
+ * undefined for a later one (v2.0.1 accepts 14 to 18), which is written over it; npm run check validates
+ * it against the site's train's CRD.
  */
-const TYPED_VERSION: Readonly<Partial<Record<PostgresMajorVersion, PostgresqlSpecPostgresqlVersion>>> = {
-  10: PostgresqlSpecPostgresqlVersion.VALUE_10,
-  11: PostgresqlSpecPostgresqlVersion.VALUE_11,
-  12: PostgresqlSpecPostgresqlVersion.VALUE_12,
-  13: PostgresqlSpecPostgresqlVersion.VALUE_13,
-  14: PostgresqlSpecPostgresqlVersion.VALUE_14,
-  15: PostgresqlSpecPostgresqlVersion.VALUE_15,
-};
+const typedVersion = (major: string): PostgresqlSpecPostgresqlVersion | undefined => Object.values(PostgresqlSpecPostgresqlVersion).find((v) => v === major);
 
 const USER_FLAG: Readonly<Record<PostgresUserFlag, PostgresqlSpecUsers>> = {
   superuser: PostgresqlSpecUsers.SUPERUSER,
@@ -100,7 +94,7 @@ export class PostgresCluster extends Construct {
       spec: {
         teamId: props.teamId,
         numberOfInstances: props.numberOfInstances,
-        postgresql: { version: TYPED_VERSION[props.version] ?? PostgresqlSpecPostgresqlVersion.VALUE_15, ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
+        postgresql: { version: typedVersion(props.version) ?? PostgresqlSpecPostgresqlVersion.VALUE_15, ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
         volume: { size: props.volume.size, storageClass: props.volume.storageClass },
         users: mapValues(props.users ?? {}, (flags) => flags.map((f) => USER_FLAG[f])),
         databases: { ...props.databases },
@@ -137,7 +131,7 @@ export class PostgresCluster extends Construct {
         ...(env.length > 0 ? { env: env.map((e) => ({ ...e })) } : {}),
       },
     });
-    if (TYPED_VERSION[props.version] === undefined) this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));
+    if (typedVersion(props.version) === undefined) this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));
     protectData(this.resource);
     // the postgresql CRD comes with the postgres-operator Application
     addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');

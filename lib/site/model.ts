@@ -69,12 +69,15 @@ export const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createro
 export const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
 export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
-/** PostgreSQL majors some train's operator accepts (a test keeps it the union of the trains'); the site's train allows its own (compatibility.ts). */
-export const PG_VERSIONS = ['10', '11', '12', '13', '14', '15', '16', '17', '18'] as const;
+/**
+ * PostgreSQL majors some train's operator accepts: the union of the trains' `postgresMajors` (each
+ * written once, with its source, in lib/site/trains/), in numeric order; the site's train allows its own (compatibility.ts).
+ */
+export const PG_VERSIONS = [...new Set(Object.values(TRAINS).flatMap((t) => t.compatibility.postgresMajors.majors))]
+  .sort((a, b) => Number(a) - Number(b)) as [string, ...string[]];
 const pgMajorsOfTrains = () => Object.values(TRAINS)
   .map((t) => `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`)
   .join('; ');
-export type PostgresMajorVersion = (typeof PG_VERSIONS)[number];
 
 export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
 

@@ -88,6 +88,7 @@ export const CURRENT: Train = {
     /** kube-prometheus v0.18.0 manifests/grafana-deployment.yaml:33. */
     grafana: 'grafana/grafana:13.0.2',
     kubeVip: `ghcr.io/kube-vip/kube-vip:${v.kubeVip}`,
+    certManagerAcmeSolver: `quay.io/jetstack/cert-manager-acmesolver:${v.certManager}`,
   }),
   /** From the "Kubernetes minor: what each current component supports" table of TRAINS.md. */
   compatibility: {

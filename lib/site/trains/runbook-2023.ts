@@ -85,6 +85,7 @@ export const RUNBOOK_2023: Train = {
     /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
     grafana: 'grafana/grafana:9.5.3',
     kubeVip: `ghcr.io/kube-vip/kube-vip:${v.kubeVip}`,
+    certManagerAcmeSolver: `quay.io/jetstack/cert-manager-acmesolver:${v.certManager}`,
   }),
   /**
    * From ../shared/upstream/TRAINS.md. postgres-operator v1.9.0 states no Kubernetes range (client-go

@@ -66,6 +66,8 @@ export interface TrainImages {
   readonly prometheus: string;
   readonly grafana: string;
   readonly kubeVip: string;
+  /** cert-manager's HTTP-01 solver, which the controller runs (its --acme-http01-solver-image default, tagged like the chart's images). */
+  readonly certManagerAcmeSolver: string;
 }
 
 /** Where upstream says it: `owner/repo@tag:path:line` and the words quoted. */
