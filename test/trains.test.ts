@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { catalogOf } from '../lib/site/catalog';
@@ -8,7 +8,7 @@ import { TRAINS } from '../lib/site/trains';
 import { CURRENT } from '../lib/site/trains/current';
 import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
 import { imagesOf } from '../lib/core/images';
-import { chartsOf, loadRenderedChart, upstreamFiles, upstreamPath } from '../lib/upstream';
+import { chartsOf, loadRenderedChart, upstreamFiles, upstreamOf, upstreamPath } from '../lib/upstream';
 import { FILE_VERSIONS } from '../lib/site/trains/train';
 import { validateSite } from '../lib/components/validate';
 import { diffTrees } from '../lib/diff/semantic';
@@ -67,6 +67,19 @@ describe('a train is data; a site names it and may override single versions', ()
     const source = ['../lib/upstream.ts', '../scripts/render-charts.ts'].map((f) => readFileSync(join(__dirname, f), 'utf8')).join('\n');
     const used = [...source.matchAll(/versions\.(\w+)/g)].map((m) => m[1]).filter((k) => k !== 'kubernetesSchemas');
     expect([...new Set(used)].sort()).toEqual([...FILE_VERSIONS].sort());
+  });
+
+  test('every pinned file has a reader: each leaf of the upstream tree is read outside lib/upstream.ts (else it is dropped from the import)', () => {
+    const sources = [join(__dirname, '..', 'lib'), join(__dirname, '..', 'scripts'), __dirname]
+      .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)))
+      .filter((f) => !f.endsWith(join('lib', 'upstream.ts')) && !f.endsWith('trains.test.ts'))
+      .map((f) => readFileSync(f, 'utf8')).join('\n');
+    const leaves = (tree: object, path: string[]): string[][] => Object.entries(tree).flatMap(([k, v]) =>
+      v === undefined || Array.isArray(v) || 'url' in v ? [[...path, k]] : leaves(v as object, [...path, k]));
+    for (const train of Object.values(TRAINS)) {
+      const { charts: _charts, ...files } = upstreamOf(train.versions);
+      for (const leaf of leaves(files, [])) expect(sources, leaf.join('.')).toMatch(new RegExp(`\\.${leaf[leaf.length - 1]}\\b`));
+    }
   });
 
   test('the site report lists the train and marks an override with the train\'s value', async () => {

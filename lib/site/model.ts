@@ -9,6 +9,7 @@ import { MonitoringSchema, ThresholdsSchema } from './monitoring';
 import { S3Schema } from './object-store';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
 import { DEFAULT_TRAIN, TRAINS, TRAIN_NAMES } from './trains';
+import { NODE_ROLES, type NodeRole } from './roles';
 import type { VersionKey } from './trains/train';
 
 /**
@@ -21,10 +22,9 @@ import type { VersionKey } from './trains/train';
 
 export type Quantity = z.infer<typeof QuantitySchema>;
 
-export const NODE_ROLES = ['control-plane', 'storage', 'postgres', 's3'] as const;
 /** What a node is for. Each role maps to the node labels the runbook applied by hand (roles.ts). */
 export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
-export type NodeRole = z.infer<typeof NodeRoleSchema>;
+export type { NodeRole };
 
 export const NodeDiskSchema = z.strictObject({
   device: z.string().describe("Device path, '/dev/vdb' or a stable '/dev/disk/by-id/...' path: a raw block device, no partition table, no filesystem"),

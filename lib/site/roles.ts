@@ -1,5 +1,12 @@
-import { NODE_ROLES as NODE_ROLE_ORDER, type NodeRole, type Site, type SiteNode } from './model';
+import type { Site, SiteNode } from './model';
 import type { Taint } from '../core/taints';
+
+/**
+ * The roles a node may have, in the order tolerations are listed. Here rather than in model.ts (whose
+ * schema reads it) so that this module, which the section modules use, imports only types from the model.
+ */
+export const NODE_ROLES = ['control-plane', 'storage', 'postgres', 's3'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
 
 /** A node label as `key=value`. */
 export interface NodeLabel {
@@ -91,5 +98,5 @@ export function roleToleration(role: NodeRole): RoleToleration | undefined {
  */
 export function sharedNodeTolerations(site: Site, role: NodeRole): RoleToleration[] {
   const others = new Set(nodesWithRole(site, role).flatMap((n) => n.roles.filter((r) => r !== role)));
-  return NODE_ROLE_ORDER.filter((r) => others.has(r)).flatMap((r) => roleToleration(r) ?? []);
+  return NODE_ROLES.filter((r) => others.has(r)).flatMap((r) => roleToleration(r) ?? []);
 }
