@@ -4,7 +4,7 @@
  * site's trees then switch together (lib/synth/write-tree.ts).
  */
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
-import { discoverSites, readSite } from './lib/sites/load';
+import { discoverSites, readSite } from './lib/site-files/load';
 import { SiteValidationError } from './lib/site/validate';
 import { validateSite } from './lib/components/validate';
 import { compatibilityWarnings } from './lib/site/compatibility';

@@ -9,7 +9,7 @@ import type { Finding } from '../lib/check/findings';
 import { readTrees } from '../lib/core/file-tree';
 import { SITE_CHECKS, checkTrees, formatFindings } from '../lib/check/run';
 import { scanSecrets, trackedFiles } from '../lib/check/secret-scan';
-import { loadSites } from '../lib/sites/load';
+import { loadSites } from '../lib/site-files/load';
 import { REPORT, reportsOnDisk, treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { upgradePaths } from '../lib/diff/upgrade-paths';
 import { PROJECT_ROOT } from '../lib/upstream';

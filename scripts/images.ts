@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { siteImages } from '../lib/components/site-images';
 import { mirrorImage } from '../lib/site/mirrors';
-import { siteSource } from '../lib/sites/load';
+import { siteSource } from '../lib/site-files/load';
 import { selectSites } from '../main';
 
 const SPEC: CliSpec = {

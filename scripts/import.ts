@@ -10,7 +10,7 @@
  * 3. `cdk8s import` (its library, so nothing touches the network) generates imports/k8s.ts from the
  *    default train's oldest Kubernetes schema and one module per CRD group from its CRDs: ONE set of
  *    typed classes. Custom resources of a site on another train are validated against that train's
- *    CRDs by `npm run check` (lib/check/schemas.ts), where a removed or renamed field fails.
+ *    CRDs by `npm run check` (lib/check/schema-validator.ts), where a removed or renamed field fails.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

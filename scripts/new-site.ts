@@ -3,8 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliCommand, runCli, UsageError, type CliSpec } from '../lib/cli';
 import { isDnsLabel } from '../lib/site/names';
-import { discoverSites, sitesDir } from '../lib/sites/load';
-import { newSiteYaml } from '../lib/sites/template';
+import { discoverSites, sitesDir } from '../lib/site-files/load';
+import { newSiteYaml } from '../lib/site-files/template';
 
 const SPEC: CliSpec = {
   script: 'new-site',

@@ -41,7 +41,7 @@ if (bundleKey() !== key) {
   const { outputFiles } = require('esbuild').buildSync({
     entryPoints: [join(root, 'main.ts')], bundle: true, platform: 'node', target: 'node20', write: false, outfile: bundle,
     banner: { js: `// sources ${key}` }, logLevel: 'warning',
-    external: ['esbuild'], // it compiles sites/*.ts when they are read (lib/sites/load.ts): sites are not in the bundle
+    external: ['esbuild'], // it compiles sites/*.ts when they are read (lib/site-files/load.ts): sites are not in the bundle
   });
   // written as lib/write/atomic.ts does (that module is TypeScript, not loadable before the bundle exists)
   mkdirSync(join(root, '.build'), { recursive: true });

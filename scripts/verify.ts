@@ -7,7 +7,7 @@
 import { cliCommand, collect, runCli, type CliSpec } from '../lib/cli';
 import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
-import { loadSites } from '../lib/sites/load';
+import { loadSites } from '../lib/site-files/load';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { build, componentsFor, fromGit, isBuilt } from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';

@@ -1,7 +1,7 @@
 import { load, loadAll } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { argoCdInstallUrl } from '../lib/bootstrap/argocd';
-import { SchemaValidator } from '../lib/check/schemas';
+import { SchemaValidator } from '../lib/check/schema-validator';
 import { nodeTaints } from '../lib/site/roles';
 import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
 import { lab } from '../sites/lab';

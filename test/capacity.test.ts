@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkCapacity, memoryText, siteLoad, systemReserve } from '../lib/check/capacity';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';

@@ -7,7 +7,7 @@ import { readTrees } from '../lib/core/file-tree';
 import { checkTrees, formatFindings } from '../lib/check/run';
 import { checkSchemas } from '../lib/check/schema-check';
 import { scanSecrets } from '../lib/check/secret-scan';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { lab } from '../sites/lab';
 import { siteTree, withObjects } from './support/trees';

@@ -2,7 +2,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, test } from 'vitest';
 import { catalogOf, pauseImage } from '../lib/site/catalog';
 import { siteImage } from '../lib/site/mirrors';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { stepScript, userData, writtenFile, kubeadmDocs } from './support/bootstrap';
 
 const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n] as const));

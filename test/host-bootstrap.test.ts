@@ -8,7 +8,7 @@ import { BOOTSTRAP_DIR } from '../lib/bootstrap/step';
 import { CloudConfigValidator } from '../lib/check/cloud-config';
 import { ROLE_LABELS, nodesWithRole, nodeTaints } from '../lib/site/roles';
 import type { NodeRole, Site } from '../lib/site/model';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { kubeadmDocs, userData, userDataText, type UserData } from './support/bootstrap';
 import { renderedApps, type K8sObject } from './support/render';

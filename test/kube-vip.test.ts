@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { KUBEADM_CONFIG } from '../lib/bootstrap/kubeadm';
 import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED } from '../lib/bootstrap/kube-vip';
-import { SchemaValidator } from '../lib/check/schemas';
+import { SchemaValidator } from '../lib/check/schema-validator';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parser } from '@prometheus-io/lezer-promql';
 import { load } from 'js-yaml';
 import type { Client } from 'pg';
-import { SchemaValidator } from '../lib/check/schemas';
+import { SchemaValidator } from '../lib/check/schema-validator';
 import { siteImages } from '../lib/components/site-images';
 import { dashboardExpressions } from '../lib/monitoring/dashboard';
 import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS, customMetricNames, superuserSecret } from '../lib/monitoring/exporter';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { MODULES_FILE, SYSCTL_FILE } from '../lib/bootstrap/node-prep';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { stepScript, userData, writtenFile } from './support/bootstrap';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { DOCKER_REPOSITORY } from '../lib/bootstrap/packages';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { siteUrl } from '../lib/site/mirrors';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkPlacement } from '../lib/check/placement';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { requiredNodeAffinity } from '../lib/site/roles';
 import { withSite } from './support/render';

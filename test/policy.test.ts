@@ -6,7 +6,7 @@ import { checkAppProjects } from '../lib/check/app-project';
 import type { Finding } from '../lib/check/findings';
 import { POLICY_RULES, checkPolicy, hardeningGaps, unpinnedReason } from '../lib/check/policy';
 import { imagesOf } from '../lib/core/images';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { fakePassword } from './support/fake-secrets';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderSiteReport } from '../lib/report/site-report';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { catalogOf } from '../lib/site/catalog';
 import { renderedFiles } from './support/render';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SchemaValidator } from '../lib/check/schemas';
+import { SchemaValidator } from '../lib/check/schema-validator';
 import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/components/validate';

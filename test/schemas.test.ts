@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { validatorFor as siteValidator } from '../lib/check/schema-check';
-import { SchemaValidator, schemaVersionFor } from '../lib/check/schemas';
-import { SITES } from '../lib/sites';
+import { SchemaValidator, schemaVersionFor } from '../lib/check/schema-validator';
+import { SITES } from '../lib/site-files';
 import { renderedApps } from './support/render';
 
 const validators = new Map<string, SchemaValidator>();

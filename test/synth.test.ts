@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { renderManifests } from '../lib/synth/render';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { TREE_ROOTS } from '../lib/synth/write-tree';
 import { poc } from '../sites/poc';
 import { fingerprint } from './support/files';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { SiteTree } from '../lib/check/findings';
 import { SITE_CHECKS } from '../lib/check/run';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { missingComponents } from '../lib/verify/control-plane';
 import { formatReport } from '../lib/verify/report';
 import { verifySite } from '../lib/verify/run';

@@ -4,7 +4,7 @@ import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
 import { systemReserve } from '../lib/check/capacity';
 import { nodeRegistration } from '../lib/bootstrap/kubeadm';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { poolerName } from '../lib/site/postgres-names';
 import { parseQuantity } from '../lib/core/quantity';
 import { PROJECT_ROOT } from '../lib/upstream';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TREE_ROOTS } from '../lib/synth/write-tree';
 import { fingerprint } from './support/files';
 import { mountTmpfs, TMPFS, unmountAll } from './support/mounts';
-import { discoverSites } from '../lib/sites/load';
+import { discoverSites } from '../lib/site-files/load';
 
 const ROOT = join(__dirname, '..');
 const SYNTH = join(ROOT, 'scripts', 'synth.cjs');

@@ -10,7 +10,7 @@ import { kubeadmStep } from './kubeadm';
 import { prepareNodeStep } from './node-prep';
 import { installPackagesStep } from './packages';
 import { bootstrapPath, type BootstrapStep } from './step';
-import { siteSource } from '../sites/load';
+import { siteSource } from '../site-files/load';
 
 const STATE_DIR = '/var/lib/host-bootstrap';
 /** Written last: the node is bootstrapped (Cluster API's success marker habit). */

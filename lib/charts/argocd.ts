@@ -9,7 +9,7 @@ import { loadUpstreamYaml, upstreamOf } from '../upstream';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../core/order';
-import { siteSource } from '../sites/load';
+import { siteSource } from '../site-files/load';
 import { groupOf } from '../core/objects';
 import { ARGOCD_NAMESPACE, IN_CLUSTER, rootApplication } from '../site/gitops';
 

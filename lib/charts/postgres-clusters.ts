@@ -5,7 +5,7 @@ import { AppChart } from '../constructs/app-chart';
 import { WAVES } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { PostgresCluster } from '../constructs/postgres-cluster';
-import { clusterBackupEnvironment } from './postgres-backups';
+import { clusterBackupEnvironment } from './wal-g-settings';
 import { postgresNamespaces } from '../site/postgres-names';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';

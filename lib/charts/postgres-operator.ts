@@ -9,7 +9,7 @@ import { WAVES } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
-import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from './postgres-backups';
+import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from './wal-g-settings';
 import { DEFAULTS, resolveSite } from '../site/resolve';
 import { postgresNamespaces } from '../site/postgres-names';
 import type { Site } from '../site/model';

@@ -3,7 +3,7 @@ import type { Site } from '../site/model';
 import { upstreamFiles } from '../upstream';
 import type { Finding, SiteTree } from './findings';
 import { where } from '../core/objects';
-import { SchemaValidator, schemaVersionFor } from './schemas';
+import { SchemaValidator, schemaVersionFor } from './schema-validator';
 
 const validators = new Map<string, SchemaValidator>();
 

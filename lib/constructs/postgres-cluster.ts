@@ -11,7 +11,7 @@ import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
-import type { SpiloEnvVar } from '../charts/postgres-backups';
+import type { SpiloEnvVar } from '../charts/wal-g-settings';
 
 /**
  * A major as the typed classes know it (generated from the default train's CRD, v1.9.0: 10 to 15), or
@@ -82,7 +82,7 @@ export class PostgresCluster extends Construct {
   /**
    * @param exporterImage add the postgres_exporter sidecar with this image (site with monitoring)
    * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
-   * @param env the cluster's own Spilo environment (its backup bucket and keys on the Ceph object store, postgres-backups.ts)
+   * @param env the cluster's own Spilo environment (its backup bucket and keys on the Ceph object store, wal-g-settings.ts)
    */
   constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = [], env: readonly SpiloEnvVar[] = []) {
     super(scope, id);

@@ -6,7 +6,7 @@ import { formatTerminal } from '../diff/format';
 import { diffFiles, type FileDiff } from '../diff/host-files';
 import { diffTrees, type TreeDiff } from '../diff/semantic';
 import type { Site } from '../site/model';
-import { runModule, type SiteFile } from '../sites/load';
+import { runModule, type SiteFile } from '../site-files/load';
 import type { FileTree } from '../core/file-tree';
 import type { Operation, SourceEdit } from './catalog';
 
@@ -59,7 +59,7 @@ function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synt
     }),
   };
   const synth = build({
-    stdin: { contents: "export { renderSites, synthFailure } from './main';\nexport { readSiteText } from './lib/sites/load';\n", resolveDir: root, sourcefile: 'operation.ts', loader: 'ts' },
+    stdin: { contents: "export { renderSites, synthFailure } from './main';\nexport { readSiteText } from './lib/site-files/load';\n", resolveDir: root, sourcefile: 'operation.ts', loader: 'ts' },
     bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error', plugins: [overlay],
   }).then((out) => runModule(out.outputFiles[0].text, join(root, 'operation.cjs')) as unknown as Synth);
   bundles.set(key, synth);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Site } from './model';
 import { providedClassIssues } from './names';
 import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
-import { quantityIssues, resourcesIssues } from './quantity';
+import { quantityIssues, resourcesIssues } from './quantity-issues';
 import type { SiteIssue } from './validate';
 
 /** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. */

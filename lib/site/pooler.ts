@@ -1,7 +1,7 @@
 import { DEFAULTS } from './resolve';
 import { poolersOf } from './postgres-names';
 import type { PostgresClusterSpec, Site } from './model';
-import { resourcesIssues } from './quantity';
+import { resourcesIssues } from './quantity-issues';
 import { nodesWithRole, roleLabel } from './roles';
 import type { SiteIssue } from './validate';
 

@@ -6,7 +6,7 @@ import type { SiteIssue } from './validate';
 
 /** Building blocks of the site schema (model.ts) and the translation of zod's issues into site issues. */
 
-/** A Kubernetes resource quantity such as `1Gi`, `500Mi`, `250m` or `1e3` (its value is checked by quantity.ts). */
+/** A Kubernetes resource quantity such as `1Gi`, `500Mi`, `250m` or `1e3` (its value is checked by quantity-issues.ts). */
 export const QuantitySchema = z.string().meta({ pattern: QUANTITY.source });
 
 /** A DNS-1123 label (node, site, namespace names); the pattern is for editors, names.ts checks the value. */

@@ -1,6 +1,6 @@
 import { type PostgresClusterSpec, type Site, type SiteNode } from './model';
 import { cidrContains, cidrsOverlap, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
-import { quantityIssues, resourcesIssues } from './quantity';
+import { quantityIssues, resourcesIssues } from './quantity-issues';
 import { nodesWithRole, roleLabel } from './roles';
 import { catalogOf } from './catalog';
 import { validateCompatibility } from './compatibility';

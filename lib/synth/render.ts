@@ -10,7 +10,7 @@ import type { Site } from '../site/model';
 import { PROJECT_ROOT } from '../upstream';
 import { cachedText } from './build-cache';
 import { byText } from '../core/order';
-import { siteSource } from '../sites/load';
+import { siteSource } from '../site-files/load';
 
 const DUMP_OPTIONS = { noRefs: true, lineWidth: -1 };
 /** What else decides the YAML text: a js-yaml upgrade must not reuse an older version's dumps. */

@@ -4,6 +4,8 @@ import { clusterNamespace } from '../site/resolve';
 import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
 import { byText } from '../core/order';
 
+/** WAL-G backup settings: what the operator configuration and the clusters' manifests add for backups (the backups section itself is lib/site/backups.ts). */
+
 /** The pod environment ConfigMap (in the operator namespace) every Spilo pod receives. */
 export const POD_ENVIRONMENT_CONFIGMAP = 'postgres-pod-config';
 
