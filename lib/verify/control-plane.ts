@@ -49,6 +49,20 @@ function failed(p: Started, what: string): Error {
 }
 
 /**
+ * From 1.32 (1.33 aside) the API server turns a watch from resourceVersion 0 into a watch stream
+ * (the WatchList feature, sendInitialEvents), which needs etcd's progress requests: Debian's
+ * etcd-server 3.4.23 has none, so every such watch fails ("the required storage feature
+ * RequestWatchProgress is disabled"). kwok's pod and node informers watch from 0: they then saw a
+ * scheduled pod only when they relisted, on client-go's backoff (up to 30 s apart), so a Spilo pod
+ * turned Running tens of seconds late and the operator's readiness wait outlasted verify's (lab's
+ * 3-instance StatefulSet). Without the feature the API server serves those watches as before 1.32.
+ */
+function watchListOff(kubernetes: Component): string[] {
+  const minor = Number(/^kubernetes-v1\.(\d+)\./.exec(kubernetes.id)?.[1]);
+  return minor >= 32 ? ['--feature-gates=WatchList=false'] : [];
+}
+
+/**
  * Start etcd, kube-apiserver (Pod Security admission on, RBAC), kube-controller-manager,
  * kube-scheduler and kwok for a site's Kubernetes version; every port is a free loopback port.
  */
@@ -81,7 +95,7 @@ export async function startControlPlane(dir: string, components: VerifyComponent
       '--service-account-key-file', pki.saPub, '--service-account-signing-key-file', pki.saKey,
       '--service-account-issuer', 'https://kubernetes.default.svc', '--service-cluster-ip-range', serviceSubnet,
       '--authorization-mode', 'Node,RBAC', '--enable-admission-plugins', 'NodeRestriction,PodSecurity', '--allow-privileged=true',
-      '--profiling=false', '--v=1',
+      '--profiling=false', '--v=1', ...watchListOff(kubernetes),
     ], log('kube-apiserver')));
     const kube = new Kube(server, pki);
     if (!(await ready(kube, 60, programs))) throw failed(programs.find((p) => p.exited !== undefined) ?? programs[1], 'the API server did not become ready in 60 s');
