@@ -9,7 +9,7 @@ import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
 import { loadSites } from '../lib/site-files/load';
 import { PROJECT_ROOT } from '../lib/upstream';
-import { build, componentsFor, fromGit, isBuilt } from '../lib/verify/components';
+import { build, cloned, componentsFor, fromGit, isBuilt } from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';
 import { formatReport } from '../lib/verify/report';
 import { verifySite } from '../lib/verify/run';
@@ -44,8 +44,9 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
     try {
       console.log(`built ${c.id} in ${(await build(c)).toFixed(0)} s`);
     } catch (e) {
-      // a git-only source may be unreachable (a machine whose only network is the package registries): verify then says what it did not check
-      if (!fromGit(c)) throw e;
+      // a git-only source may be unreachable (a machine whose only network is the package registries): verify then says
+      // what it did not check; a source that was cloned and does not build is a failure
+      if (!fromGit(c) || cloned(c)) throw e;
       console.warn(`warning: ${(e as Error).message}\n  verify runs without ${c.id} and reports its checks as NOT RUN (the run fails, it does not pass)`);
     }
   }

@@ -127,6 +127,8 @@ export const binaryPath = (c: Component, binary: string): string => join(TOOLS_D
  * says which of its checks did not run rather than refusing to start.
  */
 export const fromGit = (c: Component): boolean => c.source !== undefined;
+/** Its git source was cloned: a build of it that failed then is a failure, not an unreachable repository. */
+export const cloned = (c: Component): boolean => fromGit(c) && existsSync(join(TOOLS_DIR, 'src', c.id, 'go.mod'));
 export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
 
 /** The go binary: on PATH, or Go's default install folder. */

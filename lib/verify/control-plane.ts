@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binaryPath, componentsFor, fromGit, isBuilt, type Component, type VerifyComponents } from './components';
+import { binaryPath, cloned, componentsFor, fromGit, isBuilt, type Component, type VerifyComponents } from './components';
 import type { Site } from '../site/model';
 import { Kube, until } from './kube';
 import { kubeconfig, makePki, type Pki } from './pki';
@@ -28,12 +28,17 @@ export const ETCD_MISSING = 'etcd is needed by npm run verify: install Debian/Ub
 
 /** What is missing to verify a site: one line each. */
 export function missingComponents(site: Site): string[] {
-  const unbuilt = componentsFor(site).filter((c) => !isBuilt(c) && !fromGit(c)).map((c) => `${c.id} is not built: run npm run verify -- --build`);
+  const unbuilt = componentsFor(site).filter((c) => !isBuilt(c) && !unavailable(c)).map((c) => (cloned(c)
+    ? `${c.id} is not built: its source is cloned, its build failed (see .build/tools/${c.id}.log): run npm run verify -- --build`
+    : `${c.id} is not built: run npm run verify -- --build`));
   return [...(findEtcd() ? [] : [ETCD_MISSING]), ...unbuilt];
 }
 
-/** The git-sourced components of a site that are not built (see `fromGit`): verify runs without them and says what it did not check. */
-export const unavailableComponents = (site: Site): Component[] => componentsFor(site).filter((c) => !isBuilt(c) && fromGit(c));
+/** A git-sourced component whose repository could not be cloned here (see `fromGit`); one cloned whose build failed is missing. */
+const unavailable = (c: Component): boolean => !isBuilt(c) && fromGit(c) && !cloned(c);
+
+/** The git-sourced components of a site that could not be cloned: verify runs without them and says what it did not check. */
+export const unavailableComponents = (site: Site): Component[] => componentsFor(site).filter(unavailable);
 
 async function ready(kube: Kube, seconds: number, programs: readonly Started[]): Promise<boolean> {
   const ok = await until(seconds, async () => {
