@@ -1,6 +1,6 @@
 import type { Site, SiteNode } from '../lib/site/model';
 
-/** A larger, air-gapped example site: three control planes on a virtual IP, three of each worker kind, two disks per storage node, pooled clusters, MetalLB load balancers, Kubernetes 1.36 (the current train). */
+/** A larger, air-gapped example site: three control planes on a virtual IP, three Postgres and three Ceph workers (two disks each), four s3 nodes serving the backups from Rook's Ceph object store, pooled clusters, MetalLB load balancers, Kubernetes 1.36 (the current train). */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
   name, address, roles, cpu: 4, memory: '16Gi',
   disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
@@ -9,12 +9,9 @@ const node = (name: string, address: string, roles: SiteNode['roles'], disks: nu
 export const lab: Site = {
   name: 'lab',
   release: 'current',
-  // NOTE: lab keeps its MinIO tier for now, at the runbook train's operator (the MinIO operator is no longer
-  // maintained upstream; v7.1.1 was its last release): the current train's S3 store is Rook's CephObjectStore
-  // (s3: { provider: 'ceph-object-store' }, docs/ceph-object-store.md), which lab moves to next
-  s3: { provider: 'minio' },
-  acceptUnsupported: ['minioOperator'],
-  versions: { minioOperator: 'v5.0.6', minio: 'RELEASE.2023-06-23T20-26-00Z', kes: '2023-05-02T22-48-10Z' },
+  // backups go to Rook's Ceph object store (RGW) on the four s3 nodes, the current train's S3 store
+  // (docs/ceph-object-store.md): their disks are OSDs of their own device class, apart from the databases' volumes
+  s3: { provider: 'ceph-object-store' },
   kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
   gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
   nodes: [
@@ -43,25 +40,18 @@ export const lab: Site = {
       resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
     },
   },
-  minio: {
-    rootCredentialsSecret: 'minio-root',
-    buckets: ['postgres-backups'],
-    openid: { configUrl: 'https://sso.lab.example.org/realms/lab/.well-known/openid-configuration', clientId: 'minio', clientSecret: { name: 'minio-openid', key: 'client-secret' } },
-    kes: { configSecret: 'minio-kes-config', keyName: 'minio-default' },
-    auditWebhook: { endpoint: 'https://audit.lab.example.org/minio', authToken: { name: 'minio-audit-token', key: 'token' } },
-  },
   // MetalLB (L2) hands out 10.20.0.200-219 on the nodes' network: the primary pooler of
-  // acid-orders, ArgoCD, Grafana and the MinIO console, the UIs for the admins' network only
+  // acid-orders, ArgoCD and Grafana, the UIs for the admins' network only
   loadBalancers: {
     network: '10.20.0.0/24',
     addresses: ['10.20.0.200-10.20.0.219'],
-    expose: { argocd: true, grafana: true, minioConsole: true },
+    expose: { argocd: true, grafana: true },
     allowedSourceRanges: ['10.20.0.0/24', '10.99.0.0/24'],
   },
   // air-gapped: images, upstream sources and downloads come from the lab's mirrors (`npm run images -- --site lab --format skopeo`)
   mirrors: { registry: 'registry.lab.example.org:5000/mirror', git: 'https://git.lab.example.org/mirror', http: 'https://mirror.lab.example.org' },
   postgres: {
-    backups: { bucket: 'postgres-backups', credentialsSecret: 'postgres-backup-s3', schedule: '30 2 * * *', retain: 7 },
+    backups: { bucket: 'postgres-backups', schedule: '30 2 * * *', retain: 7 },
     clusters: [
       {
         name: 'acid-orders',

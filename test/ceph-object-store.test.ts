@@ -10,7 +10,9 @@ import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
 import { CURRENT } from '../lib/site/trains/current';
 import { CephObjectStoreChart } from '../lib/components/ceph-object-store';
 import { App } from 'cdk8s';
+import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
+import { s3ProviderOf } from '../lib/site/object-store';
 import { validateSite } from '../lib/components/validate';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { probes } from '../lib/verify/probes';
@@ -127,6 +129,11 @@ describe('WAL-G into RGW: the same backups and point-in-time recovery as with Mi
     expect(clone.get('CLONE_AWS_ENDPOINT')).toBe(source.get('AWS_ENDPOINT'));
     expect(walPrefix(clone, '')).not.toBe(walPrefix(source, ''));
   });
+  test("the clone names the source's WAL path itself: without it the operator appends CLONE_WAL_S3_BUCKET=<wal_s3_bucket>, which would hide the namespace's bucket", () => {
+    const clone = pg('acid-main-pitr');
+    expect(clone.spec.clone).toEqual({ cluster: 'acid-main', uid: SOURCE_UID, timestamp: '2026-11-24T18:00:00+01:00', s3_wal_path: `s3://postgres-backups-postgres/spilo/acid-main/${SOURCE_UID}/wal/15` });
+    expect(clone.spec.env.map((e: any) => e.name)).toEqual(['WAL_S3_BUCKET', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'CLONE_AWS_ACCESS_KEY_ID', 'CLONE_AWS_SECRET_ACCESS_KEY']);
+  });
 });
 
 describe('bad ceph-object-store input is refused with the field path and the fix', () => {
@@ -184,10 +191,18 @@ describe('the compatibility guard refuses an unmaintained MinIO where the train 
   });
 });
 
-describe('on the current train (Rook v1.20.6), rendered from that tag\'s examples', () => {
-  const site = withSite(converged, (s) => { s.release = 'current'; s.kubernetes.version = '1.36.5'; });
+describe('on the current train (Rook v1.20.6), rendered from that tag\'s examples: lab', () => {
+  test("lab keeps its backups on the object store, the current train's S3 store: no MinIO, nothing accepted unsupported", () => {
+    expect([s3ProviderOf(lab), lab.acceptUnsupported, validateSite(lab)]).toEqual(['ceph-object-store', undefined, []]);
+    const labApps = renderedApps(lab);
+    expect([...labApps.keys()].filter((a) => a.startsWith('minio'))).toEqual([]);
+    expect((labApps.get('postgres-clusters') ?? []).filter((o) => o.kind === 'ObjectBucketClaim').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
+      .toEqual(['analytics/postgres-backups-analytics', 'postgres/postgres-backups-postgres']);
+    const gateways = objectOf(labApps, 'ceph-object-store', 'CephObjectStore', 'object-store') as any;
+    expect([gateways.spec.gateway.instances, gateways.spec.dataPool.replicated.size]).toEqual([2, 3]);
+  });
   const app = new App();
-  const chart = new CephObjectStoreChart(app, site);
+  const chart = new CephObjectStoreChart(app, lab);
   const rendered = chart.toJson() as any[];
   const v = new SchemaValidator(schemaVersionFor('1.36.5', CURRENT.versions), CURRENT.versions);
   test("the store follows v1.20.6's object.yaml (no healthCheck.bucket, the data pool bulk) and validates against v1.20.6's CRDs", () => {

@@ -3,8 +3,8 @@ import { upstreamObject, upstreamObjects } from '../lib/constructs/upstream-mani
 import { asArray, asRecord } from '../lib/core/records';
 import type { KubeObject } from '../lib/core/objects';
 import { UPSTREAM } from '../lib/upstream';
-import { lab } from '../sites/lab';
 import { withSite } from './support/render';
+import { labOnMinio } from './support/lab-on-minio';
 import { siteTree } from './support/trees';
 
 /**
@@ -14,7 +14,7 @@ import { siteTree } from './support/trees';
  * select exactly the pods of its UI and target a port they listen on, or MetalLB hands out an
  * address nothing answers: checked against the pinned files, so an upstream change fails here.
  */
-const site = withSite(lab, (s) => {
+const site = withSite(labOnMinio, (s) => {
   s.postgres.operator = { ...s.postgres.operator, ui: true };
   s.loadBalancers.expose = { argocd: true, operatorUi: true, grafana: true, minioConsole: true };
 });

@@ -50,13 +50,13 @@ describe('load balancers of a cluster and of the UIs', () => {
     expect([pg.spec.enableMasterLoadBalancer, pg.spec.enableReplicaLoadBalancer, pg.spec.enableMasterPoolerLoadBalancer, pg.spec.allowedSourceRanges])
       .toEqual([false, false, true, ['10.30.0.0/16']]);
   });
-  test('lab exposes ArgoCD, Grafana and the MinIO console as LoadBalancer Services for the admins\' networks', () => {
+  test('lab exposes ArgoCD and Grafana as LoadBalancer Services for the admins\' networks', () => {
     const apps = renderedApps(lab);
     const svc = objectOf(apps, 'load-balancers', 'Service', 'argocd-server-external') as any;
     expect(svc.metadata.namespace).toBe('argocd');
     expect(svc.spec).toMatchObject({ type: 'LoadBalancer', selector: { 'app.kubernetes.io/name': 'argocd-server' }, loadBalancerSourceRanges: ['10.20.0.0/24', '10.99.0.0/24'] });
     expect((apps.get('load-balancers') ?? []).filter((o) => o.kind === 'Service').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort())
-      .toEqual(['argocd/argocd-server-external', 'minio/minio-console-external', 'monitoring/grafana-external']);
+      .toEqual(['argocd/argocd-server-external', 'monitoring/grafana-external']);
   });
 });
 

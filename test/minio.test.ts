@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
-import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { UPSTREAM, chartsOf, loadRenderedChart } from '../lib/upstream';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { userDataText } from './support/bootstrap';
+import { labOnMinio } from './support/lab-on-minio';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
 import { distTree } from './support/trees';
 import { spiloEnvironment, walPrefix } from './support/spilo-env';
@@ -86,8 +86,8 @@ describe('Tenant (dist/poc/minio)', () => {
     expect(tenant.spec.env).toEqual([{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: 'public' }]);
     expect(tenant.spec.prometheusOperator).toBe(false);
   });
-  test('lab: OIDC, KES and the audit webhook, every secret by reference', () => {
-    const labTenant = objectOf(renderedApps(lab), 'minio', 'Tenant', 'minio') as any;
+  test('lab keeping MinIO: OIDC, KES and the audit webhook, every secret by reference', () => {
+    const labTenant = objectOf(renderedApps(labOnMinio), 'minio', 'Tenant', 'minio') as any;
     const env = Object.fromEntries(labTenant.spec.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env.MINIO_IDENTITY_OPENID_CONFIG_URL).toBe('https://sso.lab.example.org/realms/lab/.well-known/openid-configuration');
     expect(env.MINIO_IDENTITY_OPENID_CLIENT_SECRET).toEqual({ secretKeyRef: { name: 'minio-openid', key: 'client-secret' } });
@@ -96,7 +96,7 @@ describe('Tenant (dist/poc/minio)', () => {
     expect(labTenant.spec.kes).toMatchObject({ kesSecret: { name: 'minio-kes-config' }, keyName: 'minio-default' });
   });
   test('no Secret with a value is rendered: every credential is created at deploy time', () => {
-    for (const site of [poc, lab]) {
+    for (const site of [poc, labOnMinio]) {
       const secrets = [...renderedApps(site).values()].flat().filter((o) => o.kind === 'Secret') as any[];
       // but the MinIO console's ServiceAccount token, which Kubernetes fills in, and (with load
       // balancers) MetalLB's empty webhook-server-cert, which its controller fills with a certificate it makes
@@ -152,7 +152,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
       CLONE_AWS_ENDPOINT: 'https://minio.minio.svc.cluster.local', CLONE_USE_WALG_RESTORE: 'true',
     });
     expect(Object.keys(podEnv.data).filter((k) => /SECRET|PASSWORD|ACCESS_KEY/.test(k))).toEqual([]);
-    const labEnv = (objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-pod-config') as any).data;
+    const labEnv = (objectOf(renderedApps(labOnMinio), 'postgres-operator', 'ConfigMap', 'postgres-pod-config') as any).data;
     expect([labEnv.BACKUP_SCHEDULE, labEnv.BACKUP_NUM_TO_RETAIN, labEnv.WALG_DISABLE_S3_SSE]).toEqual(['30 2 * * *', '7', 'false']);
   });
   test('a site without backups renders no pod environment', () => {

@@ -42,7 +42,8 @@ describe('CephCluster (dist/poc/rook-ceph-cluster)', () => {
       nodes: ['dnumcephworker1', 'dnumcephworker2', 'dnumcephworker3'].map((name) => ({ name, devices: [{ name: 'vdb' }] })),
     });
     const labCluster = objectOf(renderedApps(lab), 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;
-    expect(labCluster.spec.storage.nodes[0]).toEqual({ name: 'lab-ceph1', devices: [{ name: 'vdb' }, { name: 'vdc' }] });
+    // lab's s3 nodes are OSD hosts too (its object store): each node's OSDs get their device class
+    expect(labCluster.spec.storage.nodes[0]).toEqual({ name: 'lab-ceph1', devices: [{ name: 'vdb' }, { name: 'vdc' }], config: { deviceClass: 'block' } });
     expect(rookDeviceName('/dev/disk/by-id/wwn-0x5000c500a1b2c3d4')).toBe('/dev/disk/by-id/wwn-0x5000c500a1b2c3d4');
   });
 

@@ -5,6 +5,7 @@ import { validateSite } from '../lib/components/validate';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
+import { labOnMinio } from './support/lab-on-minio';
 import type { Site } from '../lib/site/model';
 
 /** The issues of a site changed by `change`, as `path: message` lines. */
@@ -119,7 +120,7 @@ describe('StorageClass and URL inputs', () => {
     expect(issuesOf((s) => { s.minio.storageClass = 'local-path'; s.externalStorageClasses = ['local-path']; })).toEqual([]);
   });
   test.each(['audit.lab.example.org/minio', 'ftp://audit.lab.example.org/minio'])('an audit webhook endpoint without an http(s) scheme: %s', (endpoint) => {
-    expect(issuesOf((s) => { s.minio.auditWebhook.endpoint = endpoint; }, lab)).toEqual([`minio.auditWebhook.endpoint: '${endpoint}' is not an http(s) URL: write the scheme and host, e.g. 'https://audit.example.org/minio'`]);
+    expect(issuesOf((s) => { s.minio.auditWebhook.endpoint = endpoint; }, labOnMinio)).toEqual([`minio.auditWebhook.endpoint: '${endpoint}' is not an http(s) URL: write the scheme and host, e.g. 'https://audit.example.org/minio'`]);
   });
 });
 

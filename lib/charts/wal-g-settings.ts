@@ -34,25 +34,40 @@ export interface SpiloEnvVar {
   readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
 }
 
+/** What a cluster's own manifest carries for its backups, beyond the operator's configuration. */
+export interface ClusterBackup {
+  /** Spilo environment of the manifest's `env`. */
+  readonly env: readonly SpiloEnvVar[];
+  /** `clone.s3_wal_path`: the full WAL prefix a point-in-time recovery restores from. */
+  readonly cloneS3WalPath?: string;
+}
+
 /**
  * What a cluster's own manifest adds for backups into the Ceph object store: its namespace's
  * bucket and the keys of that bucket's ObjectBucketClaim Secret (Rook writes AWS_ACCESS_KEY_ID and
- * AWS_SECRET_ACCESS_KEY), and the same for a point-in-time recovery (CLONE_, the source being in
- * the same namespace). The manifest's env comes before the operator's WAL settings, the pod
- * environment and the clone section, so it wins (k8sres.go generateSpiloPodEnvVars, appendEnvVars).
- * Empty for MinIO, whose keys come from pod_environment_secret.
+ * AWS_SECRET_ACCESS_KEY), and for a point-in-time recovery the same keys (CLONE_, the source being
+ * in the same namespace) and the source's full WAL prefix as `clone.s3_wal_path`. The manifest's
+ * env comes before the operator's WAL settings and the pod environment, so it wins there
+ * (k8sres.go generateSpiloPodEnvVars, appendEnvVars). The clone section is different: the operator
+ * appends it without that check (`append(envVars, generateCloneEnvironment(...)...)`, k8sres.go:1049-1051
+ * at v2.0.1, the same at v1.9.0), and without `s3_wal_path` it adds CLONE_WAL_S3_BUCKET=<wal_s3_bucket>
+ * after ours, a second definition the kubelet takes (the last one wins): the global bucket, not the
+ * namespace's. With `s3_wal_path` it sets CLONE_WALE_S3_PREFIX to it instead, which Spilo uses as the
+ * prefix (configure_spilo.py write_wale_environment). Empty for MinIO, whose keys come from
+ * pod_environment_secret and whose bucket is the operator's.
  */
-export function clusterBackupEnvironment(site: Site, pg: PostgresClusterSpec): SpiloEnvVar[] {
+export function clusterBackupEnvironment(site: Site, pg: PostgresClusterSpec): ClusterBackup {
   const backups = site.postgres.backups;
-  if (!backups || s3ProviderOf(site) !== 'ceph-object-store') return [];
+  if (!backups || s3ProviderOf(site) !== 'ceph-object-store') return { env: [] };
   const bucket = backupBucketOf(backups.bucket, clusterNamespace(pg));
   const keys = (prefix: string): SpiloEnvVar[] => ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
     .map((key) => ({ name: `${prefix}${key}`, valueFrom: { secretKeyRef: { name: bucket, key } } }));
-  return [
-    { name: 'WAL_S3_BUCKET', value: bucket },
-    ...keys(''),
-    ...(pg.clone ? [{ name: 'CLONE_WAL_S3_BUCKET', value: bucket }, ...keys('CLONE_')] : []),
-  ];
+  const source = pg.clone && site.postgres.clusters.find((c) => c.name === pg.clone?.cluster);
+  return {
+    env: [{ name: 'WAL_S3_BUCKET', value: bucket }, ...keys(''), ...(pg.clone ? keys('CLONE_') : [])],
+    // where the source archives: Spilo's prefix with the operator's WAL_BUCKET_SCOPE_PREFIX '' and suffix /<uid>
+    ...(pg.clone && source ? { cloneS3WalPath: `s3://${bucket}/spilo/${source.name}/${pg.clone.uid}/wal/${source.version}` } : {}),
+  };
 }
 
 /** WAL-G's endpoint and TLS/SSE settings for the site's S3 store. */

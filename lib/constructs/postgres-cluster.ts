@@ -11,7 +11,7 @@ import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
 import { addSyncOptions, protectData } from './argocd-sync';
-import type { SpiloEnvVar } from '../charts/wal-g-settings';
+import type { ClusterBackup } from '../charts/wal-g-settings';
 
 /**
  * A major as the typed classes know it (generated from the default train's CRD, v1.9.0: 10 to 15), or
@@ -82,9 +82,9 @@ export class PostgresCluster extends Construct {
   /**
    * @param exporterImage add the postgres_exporter sidecar with this image (site with monitoring)
    * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
-   * @param env the cluster's own Spilo environment (its backup bucket and keys on the Ceph object store, wal-g-settings.ts)
+   * @param backup what the manifest carries for its backups: its own Spilo environment and a clone's WAL path (on the Ceph object store, wal-g-settings.ts)
    */
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = [], env: readonly SpiloEnvVar[] = []) {
+  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = [], backup: ClusterBackup = { env: [] }) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;
@@ -116,8 +116,6 @@ export class PostgresCluster extends Construct {
         patroni: { initdb: { encoding: 'UTF8', locale: 'en_US.UTF-8', 'data-checksums': 'true' } },
         ...(props.dockerImage ? { dockerImage: props.dockerImage } : {}),
         ...(props.maintenanceWindows ? { maintenanceWindows: [...props.maintenanceWindows] } : {}),
-        // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
-        // endpoint from its configuration and pod environment) up to the timestamp
         // the exporter's custom queries ConfigMap is rendered per namespace by the postgres-clusters app
         ...(exporterImage !== undefined ? { sidecars: [exporterSidecar(props, exporterImage)], additionalVolumes: [queriesVolume(props)] } : {}),
         // pgbouncer in front of the primary and/or the replicas: the operator gives its pods the
@@ -127,8 +125,10 @@ export class PostgresCluster extends Construct {
           enableReplicaConnectionPooler: props.enableReplicaConnectionPooler ?? false,
           connectionPooler: connectionPooler(props.connectionPooler),
         } : {}),
-        ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp } } : {}),
-        ...(env.length > 0 ? { env: env.map((e) => ({ ...e })) } : {}),
+        // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
+        // endpoint from its configuration and pod environment, or the WAL path given) up to the timestamp
+        ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp, ...(backup.cloneS3WalPath ? { s3WalPath: backup.cloneS3WalPath } : {}) } } : {}),
+        ...(backup.env.length > 0 ? { env: backup.env.map((e) => ({ ...e })) } : {}),
       },
     });
     if (typedVersion(props.version) === undefined) this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));

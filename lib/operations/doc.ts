@@ -129,8 +129,10 @@ const TRAIN_SECTION = [
   '   a commit of its own, let it sync, then move, then scale back (postgres-operator@v2.0.1:docs/migrate.md:15-23);',
   '   `npm run diff` refuses the switch while replicas run. PostgreSQL majors below 14 must be upgraded first',
   '   (v2.0.1 accepts 14 to 18).',
-  '4. The MinIO tier: the current train\'s S3 store is Rook\'s CephObjectStore; until a site moves its backups,',
-  '   it keeps MinIO with `versions: { minioOperator: \'v5.0.6\', minio: …, kes: … }` (the `lab` example does).',
+  '4. The MinIO tier: the current train\'s S3 store is Rook\'s CephObjectStore (`s3: { provider: \'ceph-object-store\' }`,',
+  '   the `lab` example; docs/ceph-object-store.md#moving-an-existing-site-from-minio). Until a site\'s backups have',
+  '   moved, it may keep MinIO with `s3: { provider: \'minio\' }`, `acceptUnsupported: [\'minioOperator\']` (a warning)',
+  '   and `versions: { minioOperator: \'v5.0.6\', minio: …, kes: … }`.',
   '',
   '`npm run diff` names the train change and refuses each skipped step with the next one; `npm run verify` runs',
   '  the site against the Kubernetes release and operator of its train (1.36.5 and v2.0.1 on `current`).',
@@ -138,7 +140,7 @@ const TRAIN_SECTION = [
   '**What is missing**',
   '',
   '- Intermediate minors (1.28 … 1.35) pinned in a train, so the steps above can be rendered and checked one by one.',
-  '- The S3 store of the current train (Rook\'s CephObjectStore; the MinIO operator is no longer maintained).',
+  '- Moving the backups from MinIO to the object store is by hand (a fresh base backup once the store is up).',
   '',
 ];
 

@@ -1,8 +1,12 @@
 /**
  * What a Spilo pod's environment would be, computed from rendered objects the way the Zalando
- * operator v1.9.0 builds it (pkg/cluster/k8sres.go: generateSpiloPodEnvVars, generateCloneEnvironment;
- * summarized in ../shared/FACTS.md A2) and the WAL prefix Spilo 3.0 derives from it
- * (configure_spilo.py). First definition of a name wins, compared case-insensitively.
+ * operator builds the container's env list (pkg/cluster/k8sres.go generateSpiloPodEnvVars and
+ * generateCloneEnvironment, the same order at v1.9.0 and v2.0.1; summarized in ../shared/FACTS.md A2)
+ * and the WAL prefix Spilo derives from it (configure_spilo.py). The operator adds most sections
+ * with appendEnvVars, which skips a name already in the list (compared case-insensitively), but
+ * appends the clone section as it is; the kubelet then takes the last definition of a name
+ * (kubernetes@v1.36.5:pkg/kubelet/kubelet_pods.go:965, and the API server warns that it "hides
+ * previous definition", pkg/api/pod/warnings.go:291).
  */
 export interface EnvSource {
   /** The postgresql CR as rendered. */
@@ -21,10 +25,13 @@ export interface EnvSource {
 export type SpiloEnv = Map<string, string>;
 
 export function spiloEnvironment(src: EnvSource): SpiloEnv {
-  const env: SpiloEnv = new Map();
+  const list: [string, string][] = [];
+  // appendEnvVars: a name already in the list is skipped
   const add = (name: string, value: string) => {
-    if (![...env.keys()].some((k) => k.toLowerCase() === name.toLowerCase())) env.set(name, value);
+    if (!list.some(([k]) => k.toLowerCase() === name.toLowerCase())) list.push([name, value]);
   };
+  // the clone section: appended as it is
+  const append = (name: string, value: string) => { list.push([name, value]); };
   const { spec, metadata } = src.cluster;
   // 1. the operator's own variables (the ones a WAL path depends on)
   add('SCOPE', metadata.name);
@@ -38,19 +45,19 @@ export function spiloEnvironment(src: EnvSource): SpiloEnv {
   // 3. the clone section
   const clone = spec.clone;
   if (clone) {
-    add('CLONE_SCOPE', clone.cluster);
+    append('CLONE_SCOPE', clone.cluster);
     if (clone.timestamp) {
-      add('CLONE_METHOD', 'CLONE_WITH_WALE');
-      add('CLONE_TARGET_TIME', clone.timestamp);
-      add('CLONE_WAL_BUCKET_SCOPE_PREFIX', '');
-      if (clone.s3_wal_path) add('CLONE_WALE_S3_PREFIX', clone.s3_wal_path);
+      append('CLONE_METHOD', 'CLONE_WITH_WALE');
+      append('CLONE_TARGET_TIME', clone.timestamp);
+      append('CLONE_WAL_BUCKET_SCOPE_PREFIX', '');
+      if (clone.s3_wal_path) append('CLONE_WALE_S3_PREFIX', clone.s3_wal_path);
       else {
-        add('CLONE_WAL_S3_BUCKET', src.operatorConfig.wal_s3_bucket ?? '');
-        add('CLONE_WAL_BUCKET_SCOPE_SUFFIX', `/${clone.uid}`);
+        append('CLONE_WAL_S3_BUCKET', src.operatorConfig.wal_s3_bucket ?? '');
+        append('CLONE_WAL_BUCKET_SCOPE_SUFFIX', `/${clone.uid}`);
       }
     } else {
-      add('CLONE_METHOD', 'CLONE_WITH_BASEBACKUP');
-      add('CLONE_HOST', clone.cluster);
+      append('CLONE_METHOD', 'CLONE_WITH_BASEBACKUP');
+      append('CLONE_HOST', clone.cluster);
     }
   }
   // 5. pod_environment_secret: every key by reference
@@ -64,7 +71,8 @@ export function spiloEnvironment(src: EnvSource): SpiloEnv {
     add('WAL_BUCKET_SCOPE_SUFFIX', `/${src.uid}`);
     add('WAL_BUCKET_SCOPE_PREFIX', '');
   }
-  return env;
+  // the kubelet: the last definition of a name wins
+  return new Map(list);
 }
 
 /** Spilo's WAL-G prefix for archiving (prefix '') or for restoring a clone (prefix 'CLONE_'). */
