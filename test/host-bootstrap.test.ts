@@ -10,7 +10,7 @@ import { ROLE_LABELS, nodesWithRole, nodeTaints } from '../lib/site/roles';
 import type { NodeRole, Site } from '../lib/site/model';
 import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
-import { kubeadmDocs, userData, userDataText, type UserData } from './support/bootstrap';
+import { kubeadmDocs, kubeletArgs, userData, userDataText, type UserData } from './support/bootstrap';
 import { renderedApps, type K8sObject } from './support/render';
 import { tool } from './support/tools';
 
@@ -160,7 +160,7 @@ function placements(obj: unknown): { key: string; values: string[]; tolerations:
 function registered(site: Site, node: string) {
   const ud = userData(site, node);
   const reg = nodeRegistrationOf(ud);
-  const labels = Object.fromEntries(((reg.kubeletExtraArgs['node-labels'] as string | undefined)?.split(',') ?? []).map((l) => l.split('=')));
+  const labels = Object.fromEntries((kubeletArgs(reg)['node-labels']?.split(',') ?? []).map((l) => l.split('=')));
   return { labels: labels as Record<string, string>, taints: reg.taints as { key: string; effect: string }[] };
 }
 const nodeRegistrationOf = (ud: UserData) =>

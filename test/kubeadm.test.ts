@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { kubeadmApiOf } from '../lib/bootstrap/kubeadm';
 import { ROLE_LABELS } from '../lib/site/roles';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
@@ -115,6 +116,30 @@ describe.each([
 test('lab: Kubernetes v1.36.5 (the current train) behind its virtual IP, workers join through it', () => {
   expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', clusterName: 'lab' });
   expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.20.0.9:6443');
+});
+
+describe('the kubeadm config API of the site\'s minor: v1beta3 to 1.30, v1beta4 from 1.31', () => {
+  test('the boundary is 1.31, where kubeadm started writing v1beta4 (v1beta3 read-only, deprecated)', () => {
+    expect(['1.26.2', '1.27.3', '1.30.9', '1.31.0', '1.36.5'].map(kubeadmApiOf)).toEqual([
+      'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta4', 'kubeadm.k8s.io/v1beta4',
+    ]);
+  });
+  test('lab (1.36.5) in v1beta4: every document, the kubelet flags and the components\' extraArgs as lists of {name, value}', () => {
+    const init = userData(lab, 'lab-cp1');
+    expect(kubeadmDocs(init).map((d) => `${d.apiVersion}/${d.kind}`)).toEqual([
+      'kubeadm.k8s.io/v1beta4/InitConfiguration', 'kubeadm.k8s.io/v1beta4/ClusterConfiguration', 'kubelet.config.k8s.io/v1beta1/KubeletConfiguration',
+    ]);
+    expect(kubeadmDoc(init, 'InitConfiguration').nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.20.0.10' }]);
+    const cluster = kubeadmDoc(init, 'ClusterConfiguration');
+    for (const c of [cluster.controllerManager, cluster.scheduler]) expect(c.extraArgs).toEqual([{ name: 'bind-address', value: '0.0.0.0' }]);
+    const join = kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration');
+    expect(join.apiVersion).toBe('kubeadm.k8s.io/v1beta4');
+    expect(join.nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.20.0.31' }, { name: 'node-labels', value: 'role=storage-node' }]);
+  });
+  test('the same node on 1.27 keeps v1beta3\'s maps', () => {
+    const reg = kubeadmDoc(userData(withSite(poc, (s) => { s.kubernetes.version = '1.27.3'; }), 'dnumcephworker1'), 'JoinConfiguration');
+    expect([reg.apiVersion, reg.nodeRegistration.kubeletExtraArgs]).toEqual(['kubeadm.k8s.io/v1beta3', { 'node-ip': '10.10.10.41', 'node-labels': 'role=storage-node' }]);
+  });
 });
 
 test('an endpoint without a port gets the API server\'s 6443', () => {

@@ -11,14 +11,28 @@ import { placeholder } from './secrets';
 import { ADMIN_KUBECONFIG, type BootstrapStep } from './step';
 import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, SUPER_ADMIN_KUBECONFIG, kubeVipManifest, kubeVipNeedsSuperAdmin } from './kube-vip';
 
-/**
- * kubeadm.k8s.io/v1beta3 (Kubernetes 1.22–1.30) and kubelet.config.k8s.io/v1beta1, the fields
- * we set. One `kubeadm init|join --config` per node, as Cluster API's kubeadm bootstrap does.
- */
 import type { Taint } from '../core/taints';
+import { isRecord } from '../core/records';
 
-export const KUBEADM_API = 'kubeadm.k8s.io/v1beta3';
+/**
+ * The kubeadm configuration (kubeadm.k8s.io) and kubelet.config.k8s.io/v1beta1, the fields we set.
+ * One `kubeadm init|join --config` per node, as Cluster API's kubeadm bootstrap does.
+ */
 export const KUBEADM_CONFIG = '/run/kubeadm/kubeadm.yaml';
+
+/**
+ * The kubeadm config API the node's kubeadm (the site's Kubernetes minor) reads and writes:
+ * "v1.27: only v1beta3 config [...] v1.31: v1beta3 read-only, writes only v1beta4 config"
+ * (kubernetes@v1.36.5:cmd/kubeadm/app/util/config/common.go:75-76). kubeadm 1.36 still reads v1beta3,
+ * with a warning ("deprecated API spec", common.go:89-99; "v1beta3 is deprecated in favor of v1beta4
+ * and will be removed in a future release, 1.34 or later", app/apis/kubeadm/v1beta3/doc.go:25), so a
+ * minor that has v1beta4 gets v1beta4.
+ */
+export type KubeadmApi = 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
+export function kubeadmApiOf(kubernetesVersion: string): KubeadmApi {
+  const minor = Number(kubernetesVersion.split('.')[1]);
+  return minor >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
+}
 
 export interface APIEndpoint {
   readonly advertiseAddress: string;
@@ -42,7 +56,7 @@ export interface BootstrapToken {
 }
 
 export interface InitConfiguration {
-  readonly apiVersion: typeof KUBEADM_API;
+  readonly apiVersion: KubeadmApi;
   readonly kind: 'InitConfiguration';
   readonly bootstrapTokens: readonly BootstrapToken[];
   /** Only with more than one control plane: encrypts the certificates `--upload-certs` shares. */
@@ -52,7 +66,7 @@ export interface InitConfiguration {
 }
 
 export interface ClusterConfiguration {
-  readonly apiVersion: typeof KUBEADM_API;
+  readonly apiVersion: KubeadmApi;
   readonly kind: 'ClusterConfiguration';
   readonly clusterName: string;
   readonly kubernetesVersion: string;
@@ -75,7 +89,7 @@ export interface KubeletConfiguration {
 }
 
 export interface JoinConfiguration {
-  readonly apiVersion: typeof KUBEADM_API;
+  readonly apiVersion: KubeadmApi;
   readonly kind: 'JoinConfiguration';
   readonly discovery: {
     readonly bootstrapToken: { readonly apiServerEndpoint: string; readonly token: string; readonly caCertHashes: readonly string[] };
@@ -117,7 +131,7 @@ export function nodeRegistration(node: SiteNode): NodeRegistration {
 export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
   return [
     {
-      apiVersion: KUBEADM_API,
+      apiVersion: kubeadmApiOf(site.kubernetes.version),
       kind: 'InitConfiguration',
       bootstrapTokens: [{
         token: placeholder('token'),
@@ -130,7 +144,7 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
       nodeRegistration: nodeRegistration(node),
     },
     {
-      apiVersion: KUBEADM_API,
+      apiVersion: kubeadmApiOf(site.kubernetes.version),
       kind: 'ClusterConfiguration',
       clusterName: site.name,
       kubernetesVersion: `v${site.kubernetes.version}`,
@@ -148,7 +162,7 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
 
 export function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
   return {
-    apiVersion: KUBEADM_API,
+    apiVersion: kubeadmApiOf(site.kubernetes.version),
     kind: 'JoinConfiguration',
     discovery: {
       bootstrapToken: { apiServerEndpoint: endpointOf(site), token: placeholder('token'), caCertHashes: [placeholder('caCertHash')] },
@@ -160,8 +174,29 @@ export function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
   };
 }
 
+/** The fields v1beta4 turned from a string map into a list of `{name, value}` (they may repeat a flag). */
+const ARGUMENT_MAPS = new Set(['kubeletExtraArgs', 'extraArgs']);
+
+/**
+ * A document as its apiVersion spells it. The one difference in the fields we set: v1beta4 (1.31)
+ * replaced "the existing string/string extra argument maps with structured extra arguments that support
+ * duplicates [...] `APIServer.ExtraArgs`, `ControllerManager.ExtraArgs`, `Scheduler.ExtraArgs`,
+ * `Etcd.Local.ExtraArgs`. Also [...] `NodeRegistrationOptions.KubeletExtraArgs`"
+ * (kubernetes@v1.36.5:cmd/kubeadm/app/apis/kubeadm/v1beta4/doc.go:45-47). Its other changes (timeouts,
+ * validity periods, extraEnvs...) are fields we leave at kubeadm's defaults.
+ */
+export function inApiVersion(document: object): object {
+  if (!('apiVersion' in document) || document.apiVersion !== 'kubeadm.k8s.io/v1beta4') return document;
+  const convert = (value: unknown, key: string): unknown => {
+    if (!isRecord(value)) return value;
+    if (ARGUMENT_MAPS.has(key)) return Object.entries(value).map(([name, v]) => ({ name, value: v }));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v, k)]));
+  };
+  return convert(document, '') as object;
+}
+
 export function renderKubeadmConfig(documents: readonly object[]): string {
-  return documents.map((d) => dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+  return documents.map((d) => dump(inApiVersion(d), { lineWidth: -1, noRefs: true })).join('---\n');
 }
 
 /** `kubeadm init` on the first control-plane node, `kubeadm join` on every other node. */

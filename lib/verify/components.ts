@@ -69,7 +69,8 @@ function kubernetesGoMod(release: string): string {
 }
 
 export function kubernetesComponent(release: string): Component {
-  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+  // kubeadm: not run by verify, but the referee of the nodes' kubeadm configs (test/kubeadm-validate.test.ts)
+  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubeadm'];
   return { id: `kubernetes-v${release}`, goMod: () => kubernetesGoMod(release), packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`), binaries };
 }
 

@@ -54,3 +54,9 @@ export function kubeadmDoc(ud: UserData, kind: string): any { // eslint-disable-
   if (!doc) throw new Error(`no ${kind} in ${KUBEADM_CONFIG}`);
   return doc;
 }
+
+/** A nodeRegistration's kubelet flags by name, in either API's shape (v1beta3's map, v1beta4's list of {name, value}). */
+export function kubeletArgs(nodeRegistration: { kubeletExtraArgs?: unknown }): Record<string, string> {
+  const args = nodeRegistration.kubeletExtraArgs ?? {};
+  return Array.isArray(args) ? Object.fromEntries(args.map((a: { name: string; value: string }) => [a.name, a.value])) : args as Record<string, string>;
+}
