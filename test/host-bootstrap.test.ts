@@ -9,6 +9,9 @@ import { CloudConfigValidator } from '../lib/check/cloud-config';
 import { ROLE_LABELS, nodesWithRole, nodeTaints } from '../lib/site/roles';
 import type { NodeRole, Site } from '../lib/site/model';
 import { SITES } from '../lib/site-files';
+import { catalogOf } from '../lib/site/catalog';
+import { CURRENT } from '../lib/site/trains/current';
+import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
 import { poc } from '../sites/poc';
 import { kubeadmDocs, kubeletArgs, userData, userDataText, type UserData } from './support/bootstrap';
 import { renderedApps, type K8sObject } from './support/render';
@@ -16,6 +19,13 @@ import { tool } from './support/tools';
 
 const nodes = SITES.flatMap((site) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n.name] as const));
 const validator = new CloudConfigValidator();
+/** One validator per cloud-init schema version: each site's user-data against its own train's (catalogOf(site).versions.cloudInitSchema). */
+const validators = new Map<string, CloudConfigValidator>();
+function validatorOf(site: Site): CloudConfigValidator {
+  const { versions } = catalogOf(site);
+  if (!validators.has(versions.cloudInitSchema)) validators.set(versions.cloudInitSchema, new CloudConfigValidator(versions));
+  return validators.get(versions.cloudInitSchema)!;
+}
 const scripts = (ud: UserData) => ud.write_files.filter((f) => f.content.startsWith('#!'));
 
 describe('renderHostBootstrap', () => {
@@ -33,8 +43,8 @@ describe('renderHostBootstrap', () => {
 describe.each(nodes)('user-data of %s', (_id, site, node) => {
   const ud = userData(site, node);
 
-  test('is valid against the pinned cloud-config schema of cloud-init 22.4.2, with no key cloud-init ignores', () => {
-    expect(validator.validate(ud)).toEqual([]);
+  test(`is valid against the pinned cloud-config schema of its train's cloud-init (${catalogOf(site).versions.cloudInitSchema}), with no key cloud-init ignores or deprecates`, () => {
+    expect(validatorOf(site).validate(ud)).toEqual([]);
   });
 
   test('uses only what Debian 11\'s cloud-init 20.4.1 has: these modules, no write_files.defer, no apt $KEY_FILE, no jinja', () => {
@@ -82,6 +92,14 @@ describe('checkers the pinned schema leaves out', () => {
   });
   test('fails on a wrong type', () => {
     expect(validator.validate({ manage_etc_hosts: 'yes' })).toContain('/manage_etc_hosts: must match exactly one schema in oneOf');
+  });
+  test('fails on a key its cloud-init deprecates, quoting since when and what instead: ubuntu_advantage is fine on 22.4.2, deprecated on 26.2', () => {
+    const doc = { ubuntu_advantage: { token: 'x' } };
+    expect(new CloudConfigValidator(RUNBOOK_2023.versions).validate(doc)).toEqual([]);
+    expect(new CloudConfigValidator(CURRENT.versions).validate(doc)).toEqual(['/ubuntu_advantage: deprecated since cloud-init 24.1: Use **ubuntu_pro** instead.']);
+  });
+  test('the example sites are on both schemas', () => {
+    expect([...new Set(SITES.map((s) => catalogOf(s).versions.cloudInitSchema))].sort()).toEqual(['22.4.2', '26.2']);
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fillSecrets } from '../lib/bootstrap/host-config';
 import { KUBEADM_CONFIG } from '../lib/bootstrap/kubeadm';
 import type { Site } from '../lib/site/model';
-import { SITES } from '../lib/sites';
+import { SITES } from '../lib/site-files';
 import { binaryPath, kubernetesComponent, kubernetesRelease, minorOf } from '../lib/verify/components';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';

@@ -7,8 +7,10 @@ type Schema = { readonly [key: string]: unknown };
 
 /**
  * Validates user-data against cloud-init's pinned cloud-config JSON schema (draft-04, like
- * cloud-init's own validator), plus what that schema lets through: a top-level key no module
- * declares (a typo such as `write_file` is silently ignored by cloud-init).
+ * cloud-init's own validator) of a site's train (`cloudInitSchema`: 22.4.2 on runbook-2023, 26.2 on
+ * current), plus what that schema lets through: a top-level key no module declares (a typo such as
+ * `write_file` is silently ignored by cloud-init), and a key that version marks `deprecated` (cloud-init
+ * only warns; 26.2 deprecates `apt_update`, `ubuntu_advantage`, `system_info` ...).
  */
 export class CloudConfigValidator {
   private readonly validateSchema: ValidateFunction;
@@ -18,7 +20,10 @@ export class CloudConfigValidator {
   constructor(versions: TrainVersions = DEFAULT_TRAIN.versions) {
     const schema = loadUpstreamDoc(upstreamOf(versions).cloudConfigSchema) as Schema;
     // the schema is cloud-init's, not written for ajv's strict mode (it uses prefixItems, label, hidden …)
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose: an error carries its schema, whose deprecated_version/deprecated_description the message quotes
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    // an annotation for cloud-init (it warns); an error here, on the keys the user-data sets
+    ajv.addKeyword({ keyword: 'deprecated', schemaType: 'boolean', validate: (deprecated: boolean) => !deprecated, errors: false });
     // cloud-init checks formats with python-jsonschema's FormatChecker: the same shapes, loosely
     ajv.addFormat('hostname', /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/);
     ajv.addFormat('uri', /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/);
@@ -32,8 +37,16 @@ export class CloudConfigValidator {
   validate(doc: unknown): string[] {
     const errors = this.validateSchema(doc)
       ? []
-      : (this.validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+      : (this.validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.keyword === 'deprecated' ? deprecation(e.parentSchema) : e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
     const unknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => !this.knownKeys.has(k)) : [];
     return [...new Set(errors), ...unknown.map((k) => `/${k}: no cloud-init module reads this key`)];
   }
+}
+
+/** cloud-init's own words for a deprecated key: since when, and what to use instead. */
+function deprecation(schema: unknown): string {
+  const s = typeof schema === 'object' && schema !== null ? schema as Schema : {};
+  const since = typeof s.deprecated_version === 'string' ? ` since cloud-init ${s.deprecated_version}` : '';
+  const why = typeof s.deprecated_description === 'string' ? `: ${s.deprecated_description}` : '';
+  return `deprecated${since}${why}`;
 }
