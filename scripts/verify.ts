@@ -9,7 +9,7 @@ import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
 import { loadSites } from '../lib/site-files/load';
 import { PROJECT_ROOT } from '../lib/upstream';
-import { build, cloned, componentsFor, fromGit, isBuilt } from '../lib/verify/components';
+import { build, cloned, componentsFor, fromGit, isBuilt, refereeComponents } from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';
 import { formatReport } from '../lib/verify/report';
 import { verifySite } from '../lib/verify/run';
@@ -38,7 +38,7 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
     if (!site) throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
     return site;
   });
-  const components = [...new Map(sites.flatMap((s) => componentsFor(s)).map((c) => [c.id, c])).values()];
+  const components = [...new Map(sites.flatMap((s) => [...componentsFor(s), ...refereeComponents(s)]).map((c) => [c.id, c])).values()];
   for (const c of components.filter((x) => !isBuilt(x))) {
     console.log(`building ${c.id} with Go (once; cached in .build/tools/${c.id}/) ...`);
     try {

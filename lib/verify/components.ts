@@ -105,6 +105,28 @@ export function postgresOperatorComponent(version: string): Component {
   };
 }
 
+/**
+ * containerd 2.x of a containerd.io package (`2.3.2-1` → v2.3.2): not run by verify, but the referee of
+ * the nodes' containerd config (test/containerd-config.test.ts). 1.x (runbook-2023's containerd.io 1.6)
+ * is not built: only the version 3 format of 2.x is checked by the real daemon.
+ */
+export function containerdComponent(containerdPackage: string): Component | undefined {
+  const version = `v${containerdPackage.split('-')[0]}`;
+  if (Number(version.slice(1).split('.')[0]) < 2) return undefined;
+  return {
+    id: `containerd-${version}`,
+    goMod: () => goModule('containerd', `github.com/containerd/containerd/v2 ${version}`),
+    packages: ['github.com/containerd/containerd/v2/cmd/containerd'],
+    binaries: ['containerd'],
+  };
+}
+
+/** What the tests run against a site's rendered host bootstrap, built with verify's components (`npm run verify -- --build`). */
+export function refereeComponents(site: Site): Component[] {
+  const containerd = containerdComponent(catalogOf(site).versions.containerdPackage);
+  return containerd ? [containerd] : [];
+}
+
 /** The components that verify a site, at the versions of its own catalog (train and overrides). */
 export interface VerifyComponents {
   readonly kubernetes: Component;
