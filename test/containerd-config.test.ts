@@ -10,6 +10,7 @@ import type { Site } from '../lib/site/model';
 import { SITES } from '../lib/site-files';
 import { binaryPath, refereeComponents } from '../lib/verify/components';
 import { lab } from '../sites/lab';
+import { builtBinaries } from './support/tools';
 import { userData, writtenFile } from './support/bootstrap';
 
 /**
@@ -23,9 +24,7 @@ import { userData, writtenFile } from './support/bootstrap';
  */
 const STAGED = bootstrapPath('containerd-config.toml');
 const checked = SITES.flatMap((site) => refereeComponents(site).map((c) => ({ site, containerd: binaryPath(c, 'containerd') })));
-const missing = [...new Set(checked.map((c) => c.containerd).filter((p) => !existsSync(p)))];
-const live = missing.length === 0 || process.env.CI === 'true';
-if (!live) console.warn(`containerd config check SKIPPED: ${missing.join(', ')} not built (npm run verify -- --build)`);
+const { live, missing } = builtBinaries('containerd config check', checked.map((c) => c.containerd));
 
 const dir = mkdtempSync(join(tmpdir(), 'containerd-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

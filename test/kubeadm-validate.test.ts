@@ -12,6 +12,7 @@ import { binaryPath, kubernetesComponent, kubernetesRelease, minorOf } from '../
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { userDataText, writtenFile, type UserData } from './support/bootstrap';
+import { builtBinaries } from './support/tools';
 import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey } from './support/fake-secrets';
 
 /**
@@ -30,9 +31,7 @@ import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey } from './suppor
  */
 const secrets = { KUBEADM_TOKEN: fakeBootstrapToken(), KUBEADM_CA_CERT_HASH: fakeCaCertHash(), KUBEADM_CERTIFICATE_KEY: fakeCertificateKey() };
 const kubeadmOf = (site: Site): string => binaryPath(kubernetesComponent(kubernetesRelease(site)), 'kubeadm');
-const missing = [...new Set(SITES.map(kubeadmOf).filter((p) => !existsSync(p)))];
-const live = missing.length === 0 || process.env.CI === 'true';
-if (!live) console.warn(`kubeadm config validation SKIPPED: ${missing.join(', ')} not built (npm run verify -- --build)`);
+const { live, missing } = builtBinaries('kubeadm config validation', SITES.map(kubeadmOf));
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeadm-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /**
  * An external checker the tests run when it is installed. Under CI=true a missing one is a
@@ -19,4 +20,15 @@ export function tool(command: string, debianPackage: string): Tool {
       if (!installed) throw new Error(`${command} is not installed: CI must run 'apt-get install ${debianPackage}'`);
     },
   };
+}
+
+/**
+ * Binaries `npm run verify -- --build` makes (.build/tools/): the tests using them run when all are
+ * built, and under CI=true, where a missing one must fail them; elsewhere they are skipped, loudly.
+ */
+export function builtBinaries(label: string, paths: readonly string[]): { readonly live: boolean; readonly missing: readonly string[] } {
+  const missing = [...new Set(paths.filter((p) => !existsSync(p)))];
+  const live = missing.length === 0 || process.env.CI === 'true';
+  if (!live) console.warn(`${label} SKIPPED: ${missing.join(', ')} not built (npm run verify -- --build)`);
+  return { live, missing };
 }
