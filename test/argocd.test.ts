@@ -1,6 +1,10 @@
 import luaparse from 'luaparse';
 import { describe, expect, test } from 'vitest';
 import { HEALTH_CHECKS } from '../lib/charts/argocd-health';
+import { AppChart } from '../lib/constructs/app-chart';
+import { buildSite } from '../lib/components/build';
+import { COMPONENTS } from '../lib/components';
+import type { Component } from '../lib/components/component';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
@@ -29,6 +33,22 @@ describe('Applications', () => {
   test('the operator syncs in an earlier wave than the clusters', () => {
     const wave = (n: string) => Number(argo('Application', n).metadata.annotations['argocd.argoproj.io/sync-wave']);
     expect(wave('postgres-operator')).toBeLessThan(wave('postgres-clusters'));
+  });
+
+  test('each Application syncs in the wave its component declares (lib/components/<name>.ts waves), each app name declared once', () => {
+    const declared = COMPONENTS.flatMap((c) => Object.entries(c.waves));
+    expect(new Set(declared.map(([app]) => app)).size).toBe(declared.length);
+    const waves = new Map(declared);
+    for (const site of [poc, lab]) {
+      const applications = renderedApps(site).get('argocd')!.filter((o) => o.kind === 'Application' && !o.metadata.name.endsWith('-root'));
+      expect(applications.length).toBeGreaterThan(5);
+      for (const a of applications) expect(Number(a.metadata.annotations!['argocd.argoproj.io/sync-wave']), a.metadata.name).toBe(waves.get(a.metadata.name));
+    }
+  });
+
+  test('a chart whose component declares no wave for it fails synth, naming the file to edit', () => {
+    const stray: Component = { name: 'stray', waves: {}, enabled: () => true, charts: (app) => [new AppChart(app, 'stray-app', { description: 'a chart no wave is declared for' })] };
+    expect(() => buildSite(poc, [stray])).toThrow("component stray renders the app 'stray-app' but declares no wave for it: add it to waves in lib/components/stray.ts");
   });
 
   test('the root app-of-apps points at the argocd folder of the site branch', () => {

@@ -67,7 +67,7 @@ describe('CephCluster (dist/poc/rook-ceph-cluster)', () => {
     // 80% of the OSD's 798Mi share (638Mi) is refused by Ceph, which would keep its 4 GiB default
     expect(override.data.config).toBe(`[mon]\nmon_memory_target = ${265 * MiB}\n[osd]\nosd_memory_target = ${896 * MiB}\n`);
     expect(CEPH_MIN_OSD_MEMORY_TARGET).toBe(939524096);
-    expect(cephConfigOverride(poc)).toBe(override.data.config);
+    expect(cephConfigOverride(cephResources(poc))).toBe(override.data.config);
   });
 
   test('every OSD target lies between Ceph\'s minimum and 80% of the OSD\'s limit, on any node size', () => {

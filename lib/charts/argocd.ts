@@ -1,21 +1,34 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application, AppProject } from '../../imports/argoproj.io';
+import { Application, AppProject, type ApplicationProps } from '../../imports/argoproj.io';
 import { KubeConfigMap, KubePriorityClass } from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
+import { AppChart, type SyncedApp } from '../constructs/app-chart';
 import { WAVES, setSyncWave } from '../constructs/argocd-sync';
-import { catalogOf } from '../site/catalog';
-import type { Site } from '../site/model';
-import { loadUpstreamYaml, upstreamOf } from '../upstream';
+import type { GitOpsSpec } from '../site/model';
+import { loadUpstreamYaml, type UpstreamFile } from '../upstream';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../core/order';
-import { siteSource } from '../site-files/load';
 import { groupOf } from '../core/objects';
-import { ARGOCD_NAMESPACE, IN_CLUSTER, rootApplication } from '../site/gitops';
+import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../site/gitops';
 
-/** The data of the argocd-cm in the site's pinned install.yaml (empty in 2.x, upstream's defaults since 3.0). */
-function upstreamArgoCdSettings(site: Site): Record<string, string> {
-  const cm = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).argocd.install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'argocd-cm');
+export interface ArgoCdProps {
+  /** The site's name: the AppProject's, and the dist/<site>/ folder the Applications read. */
+  readonly site: string;
+  /** The site's file (sites/<site>.ts or .yaml), named in the project's description. */
+  readonly siteFile: string;
+  /** The repository and branch every Application reads. */
+  readonly gitops: GitOpsSpec;
+  /** The apps rendered before this one, each with the wave its component declares. */
+  readonly apps: readonly SyncedApp[];
+  /** The pinned install manifest, whose argocd-cm data (empty in 2.x, upstream's defaults since 3.0) is kept. */
+  readonly install: UpstreamFile;
+  /** The root app-of-apps, which syncs this app's folder. */
+  readonly root: ApplicationProps;
+}
+
+/** The data of the argocd-cm in the pinned install.yaml. */
+function upstreamArgoCdSettings(install: UpstreamFile): Record<string, string> {
+  const cm = loadUpstreamYaml(install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'argocd-cm');
   return { ...(cm?.data as Record<string, string> | undefined) };
 }
 
@@ -25,19 +38,19 @@ function upstreamArgoCdSettings(site: Site): Record<string, string> {
  * (annotation tracking, health checks ArgoCD 2.7 lacks, which sync waves need).
  */
 export class ArgoCdChart extends AppChart {
-  constructor(app: App, site: Site, apps: readonly AppChart[]) {
-    super(app, { name: 'argocd', wave: WAVES.project, namespace: ARGOCD_NAMESPACE, description: 'ArgoCD project, Applications and settings for this site' });
-    const project = site.name;
-    const entries = [...apps].sort((a, b) => a.wave - b.wave || byText(a.appName, b.appName));
-    const { clusterKinds, namespacedKinds, namespaces } = this.inventory(apps);
+  constructor(scope: App, id: string, props: ArgoCdProps) {
+    super(scope, id, { namespace: ARGOCD_NAMESPACE, description: 'ArgoCD project, Applications and settings for this site' });
+    const { site: project, gitops } = props;
+    const entries = [...props.apps].sort((a, b) => a.wave - b.wave || byText(a.chart.appName, b.chart.appName));
+    const { clusterKinds, namespacedKinds, namespaces } = this.inventory(props.apps.map((a) => a.chart));
     const split = (gk: string) => { const [group, kind] = gk.split('/'); return { group, kind }; };
 
     const appProject = new AppProject(this, 'Project', {
       metadata: { name: project, namespace: ARGOCD_NAMESPACE },
       spec: {
-        description: `Platform apps of site ${site.name}, generated: edit ${siteSource(site.name)}, not this file`,
+        description: `Platform apps of site ${project}, generated: edit ${props.siteFile}, not this file`,
         // every Application's source is this repository: dist/ holds every object ArgoCD applies
-        sourceRepos: [site.gitops.repoURL],
+        sourceRepos: [gitops.repoURL],
         destinations: [...namespaces].sort(byText).map((namespace) => ({ server: IN_CLUSTER, namespace })),
         clusterResourceWhitelist: [...clusterKinds].sort(byText).map(split),
         namespaceResourceWhitelist: [...namespacedKinds].sort(byText).map(split),
@@ -46,18 +59,18 @@ export class ArgoCdChart extends AppChart {
     });
     setSyncWave(appProject, WAVES.project);
 
-    for (const e of entries) {
-      const application = new Application(this, `App-${e.appName}`, {
+    for (const { chart, wave } of entries) {
+      const application = new Application(this, `App-${chart.appName}`, {
         metadata: {
-          name: e.appName,
+          name: chart.appName,
           namespace: ARGOCD_NAMESPACE,
           // deleting the Application deletes its objects, except those marked Delete=false
           finalizers: ['resources-finalizer.argocd.argoproj.io'],
         },
         spec: {
           project,
-          source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/${e.appName}` },
-          destination: { server: IN_CLUSTER, ...(e.destinationNamespace ? { namespace: e.destinationNamespace } : {}) },
+          source: { repoUrl: gitops.repoURL, targetRevision: gitops.targetRevision, path: `dist/${project}/${chart.appName}` },
+          destination: { server: IN_CLUSTER, ...(chart.destinationNamespace ? { namespace: chart.destinationNamespace } : {}) },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             // automated sync does not retry a failed sync by itself
@@ -65,10 +78,10 @@ export class ArgoCdChart extends AppChart {
           },
         },
       });
-      setSyncWave(application, e.wave);
+      setSyncWave(application, wave);
     }
 
-    new Application(this, 'Root', rootApplication(site));
+    new Application(this, 'Root', props.root);
 
     const settings = new KubeConfigMap(this, 'Settings', {
       metadata: {
@@ -80,7 +93,7 @@ export class ArgoCdChart extends AppChart {
       data: {
         // what the pinned install.yaml's argocd-cm holds: since 3.0 its default resource.exclusions (Endpoints,
         // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep them
-        ...upstreamArgoCdSettings(site),
+        ...upstreamArgoCdSettings(props.install),
         // label tracking fights the MinIO operator and kube-prometheus selectors (minio/operator#2287)
         'application.resourceTrackingMethod': 'annotation',
         ...Object.fromEntries(HEALTH_CHECKS.map((h) => [`resource.customizations.health.${h.group}_${h.kind}`, h.lua])),

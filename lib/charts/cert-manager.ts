@@ -1,14 +1,20 @@
 import { App } from 'cdk8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { argoHook, hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
 import { shipUpstream } from '../constructs/upstream-manifest';
-import { catalogOf } from '../site/catalog';
-import type { Site } from '../site/model';
-import { chartsOf, loadRenderedChart, type Manifest } from '../upstream';
+import { loadRenderedChart, type Manifest, type UpstreamChart } from '../upstream';
 
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
+export interface CertManagerProps {
+  readonly version: string;
+  /** Its pinned chart, rendered at import time (chartsOf in lib/upstream.ts). */
+  readonly chart: UpstreamChart;
+  /** The ACME HTTP-01 solver the controller runs, written out (the catalog's certManagerAcmeSolver). */
+  readonly acmeSolverImage: string;
+}
 
 /** cert-manager's documented footprint is about 10m CPU / 32Mi each on a small cluster. */
 const small = (memory: string): PlainResources => ({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory } });
@@ -43,12 +49,10 @@ function patched(m: Manifest, acmeSolverImage: string): Manifest {
  * the startupapicheck PostSync hook Job included, is hardened here.
  */
 export class CertManagerChart extends AppChart {
-  constructor(app: App, site: Site) {
-    const { versions, images } = catalogOf(site);
-    const version = versions.certManager;
-    super(app, { name: 'cert-manager', wave: WAVES.crds, namespace: CERT_MANAGER_NAMESPACE, description: `cert-manager ${version} (pinned Helm chart rendered at import) for Rook's admission webhook` });
+  constructor(scope: App, id: string, props: CertManagerProps) {
+    super(scope, id, { namespace: CERT_MANAGER_NAMESPACE, description: `cert-manager ${props.version} (pinned Helm chart rendered at import) for Rook's admission webhook` });
     new PlatformNamespace(this, 'Namespace', { name: CERT_MANAGER_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(chartsOf(versions).certManager).map((m) => patched(m, images.certManagerAcmeSolver)))) {
+    for (const obj of shipUpstream(this, loadRenderedChart(props.chart).map((m) => patched(m, props.acmeSolverImage)))) {
       // the CRDs are too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

@@ -1,14 +1,23 @@
 import { App } from 'cdk8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
 import { MONITORING_NAMESPACE } from '../site/monitoring';
-import { catalogOf } from '../site/catalog';
-import type { Site } from '../site/model';
-import { loadUpstreamYaml, upstreamOf, type Manifest } from '../upstream';
+import { loadUpstreamYaml, type Manifest, type Upstream } from '../upstream';
+
+export interface KubePrometheusSetupProps {
+  readonly version: string;
+  /** Its pinned files: the namespace and CRDs of manifests/setup/ (and manifests/, which this app leaves out). */
+  readonly upstream: Upstream['kubePrometheus'];
+}
+
+export interface KubePrometheusProps extends KubePrometheusSetupProps {
+  /** Prometheus `k8s` replicas (resolved): with one, upstream's PodDisruptionBudget is left out. */
+  readonly prometheusReplicas: number;
+}
 
 /**
  * Files of kube-prometheus' manifests/ ArgoCD does not apply: Grafana's Deployment, which the
@@ -26,10 +35,9 @@ const EXCLUDED_FILES = ['alertmanager-secret.yaml', 'grafana-deployment.yaml', '
  * prometheusagents exceed client-side apply's annotation limit: server-side apply.
  */
 export class KubePrometheusSetupChart extends AppChart {
-  constructor(app: App, site: Site) {
-    const { versions } = catalogOf(site);
-    const upstream = upstreamOf(versions).kubePrometheus;
-    super(app, { name: 'kube-prometheus-setup', wave: WAVES.crds, description: `kube-prometheus ${versions.kubePrometheus} setup: monitoring namespace and CRDs` });
+  constructor(scope: App, id: string, props: KubePrometheusSetupProps) {
+    const { upstream } = props;
+    super(scope, id, { description: `kube-prometheus ${props.version} setup: monitoring namespace and CRDs` });
     const ns = upstreamObject(upstream.namespace, 'Namespace', MONITORING_NAMESPACE);
     // node-exporter runs with hostNetwork, hostPID and host paths: privileged
     new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged', reason: 'node-exporter runs with hostNetwork, hostPID and host paths' });
@@ -91,12 +99,11 @@ export function controlPlaneMetricsServices(): Manifest[] {
  * the control plane Services kubeadm needs (lib/site/control-plane-metrics.ts).
  */
 export class KubePrometheusChart extends AppChart {
-  constructor(app: App, site: Site, props: { readonly prometheusReplicas: number }) {
-    const { versions } = catalogOf(site);
-    super(app, { name: 'kube-prometheus', wave: WAVES.operators, namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${versions.kubePrometheus} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
+  constructor(scope: App, id: string, props: KubePrometheusProps) {
+    super(scope, id, { namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${props.version} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
     // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
     const excluded = [...EXCLUDED_FILES, ...(props.prometheusReplicas < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
-    const files = upstreamOf(versions).kubePrometheus.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
+    const files = props.upstream.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
     shipUpstream(this, [
       ...files.flatMap((f) => loadUpstreamYaml(f)).flatMap(listItems).map(asConfigMap).map(hardened),
       ...controlPlaneMetricsServices(),

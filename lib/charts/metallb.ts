@@ -3,15 +3,12 @@ import { IpAddressPool, L2Advertisement } from '../../imports/metallb.io';
 import { IntOrString, KubeService } from '../../imports/k8s';
 import { ROOT_REASON } from '../core/annotations';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObjects } from '../constructs/upstream-manifest';
 import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-balancers';
-import { catalogOf } from '../site/catalog';
-import type { Site } from '../site/model';
 import { MONITORING_NAMESPACE } from '../site/monitoring';
-import { resolveSite } from '../site/resolve';
-import { upstreamOf, type Manifest } from '../upstream';
+import type { Manifest, UpstreamFile } from '../upstream';
 
 export const METALLB_NAMESPACE = 'metallb-system';
 const POOL = 'default';
@@ -68,12 +65,17 @@ function hardened(m: Manifest): Manifest {
  * speaker, webhooks. The speaker runs with hostNetwork and NET_RAW to answer ARP for the Service
  * addresses: its namespace must be `privileged` (upstream's own labels say so).
  */
+export interface MetallbProps {
+  readonly version: string;
+  /** Its pinned native manifest. */
+  readonly manifest: UpstreamFile;
+}
+
 export class MetallbChart extends AppChart {
-  constructor(app: App, site: Site) {
-    const { versions } = catalogOf(site);
-    super(app, { name: 'metallb', wave: WAVES.operators, namespace: METALLB_NAMESPACE, description: `MetalLB ${versions.metallb} (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)` });
+  constructor(scope: App, id: string, props: MetallbProps) {
+    super(scope, id, { namespace: METALLB_NAMESPACE, description: `MetalLB ${props.version} (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)` });
     new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged', reason: 'the L2 speaker runs on the host network with NET_RAW' });
-    const objects = shipUpstream(this, upstreamObjects(upstreamOf(versions).metallb, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
+    const objects = shipUpstream(this, upstreamObjects(props.manifest, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
     for (const o of objects) if (o.kind === 'CustomResourceDefinition') addSyncOptions(o, 'ServerSideApply=true');
   }
 }
@@ -86,30 +88,46 @@ interface ExposedService {
   readonly targetPort: number;
 }
 
+/** The UIs of a site that a load balancer may expose; absent: the site does not run it. */
+export interface ExposableUis {
+  /** The operator UI's namespace (the operator's). */
+  readonly operatorUi?: string;
+  readonly grafana: boolean;
+  readonly minio?: { readonly tenant: string; readonly namespace: string };
+}
+
 /** The Service in front of a UI, or undefined when the site does not run it (validation says so). */
-function exposedService(site: Site, what: Exposable): ExposedService | undefined {
+function exposedService(uis: ExposableUis, what: Exposable): ExposedService | undefined {
   switch (what) {
     case 'argocd': return { name: 'argocd-server-external', namespace: 'argocd', selector: { 'app.kubernetes.io/name': 'argocd-server' }, port: 443, targetPort: 8080 };
-    case 'operatorUi': return !site.postgres.operator?.ui ? undefined : { name: 'postgres-operator-ui-external', namespace: resolveSite(site).operatorNamespace, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
-    case 'grafana': return !site.monitoring ? undefined : { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
+    case 'operatorUi': return uis.operatorUi === undefined ? undefined : { name: 'postgres-operator-ui-external', namespace: uis.operatorUi, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
+    case 'grafana': return !uis.grafana ? undefined : { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
     case 'minioConsole': {
-      const { minio } = resolveSite(site);
+      const { minio } = uis;
       if (!minio) return undefined;
       return { name: `${minio.tenant}-console-external`, namespace: minio.namespace, selector: { 'v1.min.io/tenant': minio.tenant }, port: 9443, targetPort: 9443 };
     }
   }
 }
 
+export interface LoadBalancersProps {
+  /** The site's loadBalancers section: the pool, the client networks, the UIs to expose. */
+  readonly spec: LoadBalancersSpec;
+  /** The UIs the site runs. */
+  readonly uis: ExposableUis;
+}
+
 /** The address pool and its L2 announcement, and the LoadBalancer Services of the exposed UIs. */
 export class LoadBalancersChart extends AppChart {
-  constructor(app: App, site: Site, lb: LoadBalancersSpec) {
-    super(app, { name: 'load-balancers', wave: WAVES.storage, description: 'MetalLB address pool (L2 announcement) and the exposed UIs\' LoadBalancer Services' });
+  constructor(scope: App, id: string, props: LoadBalancersProps) {
+    super(scope, id, { description: 'MetalLB address pool (L2 announcement) and the exposed UIs\' LoadBalancer Services' });
+    const lb = props.spec;
     const pool = new IpAddressPool(this, 'Pool', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { addresses: [...lb.addresses] } });
     const l2 = new L2Advertisement(this, 'L2', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { ipAddressPools: [POOL] } });
     // the CRDs and the validating webhook come with the metallb Application
     for (const o of [pool, l2]) addSyncOptions(o, 'SkipDryRunOnMissingResource=true');
     for (const what of exposedOf(lb)) {
-      const s = exposedService(site, what);
+      const s = exposedService(props.uis, what);
       if (!s) continue;
       new KubeService(this, `Expose-${what}`, {
         metadata: { name: s.name, namespace: s.namespace },

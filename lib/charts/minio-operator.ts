@@ -1,14 +1,18 @@
 import { App } from 'cdk8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
 import { shipUpstream } from '../constructs/upstream-manifest';
-import { catalogOf } from '../site/catalog';
-import type { Site } from '../site/model';
-import { chartsOf, loadRenderedChart, type Manifest } from '../upstream';
+import { loadRenderedChart, type Manifest, type UpstreamChart } from '../upstream';
 
 export const MINIO_OPERATOR_NAMESPACE = 'minio-operator';
+
+export interface MinioOperatorProps {
+  readonly version: string;
+  /** Its pinned chart, rendered at import time (chartsOf in lib/upstream.ts). */
+  readonly chart: UpstreamChart;
+}
 
 /** Requests and limits of each Deployment's one container (`operator`): the chart sets requests for the operator only, no limits. */
 const RESOURCES: Readonly<Record<string, PlainResources>> = {
@@ -35,11 +39,10 @@ function patched(m: Manifest, version: string): Manifest {
  * CRDs included, with our patches. The Tenant it reconciles is ours (dist/<site>/minio).
  */
 export class MinioOperatorChart extends AppChart {
-  constructor(app: App, site: Site) {
-    const { versions } = catalogOf(site);
-    super(app, { name: 'minio-operator', wave: WAVES.operators, namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${versions.minioOperator} (pinned Helm chart rendered at import)` });
+  constructor(scope: App, id: string, props: MinioOperatorProps) {
+    super(scope, id, { namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${props.version} (pinned Helm chart rendered at import)` });
     new PlatformNamespace(this, 'Namespace', { name: MINIO_OPERATOR_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(chartsOf(versions).minioOperator).map((m) => patched(m, versions.minioOperator)))) {
+    for (const obj of shipUpstream(this, loadRenderedChart(props.chart).map((m) => patched(m, props.version)))) {
       // the Tenant CRD is too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

@@ -5,14 +5,12 @@ import {
 } from '../../imports/minio.min.io';
 import { KubePersistentVolume, KubeStorageClass, Quantity } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
+import { addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
-import { minioPools, type MinioPool } from '../site/minio';
+import type { MinioPool } from '../site/minio';
 import { DEFAULTS, type ResolvedMinio } from '../site/resolve';
-import type { Site } from '../site/model';
 import { parseQuantity } from '../core/quantity';
 import { requiredNodeAffinity } from '../site/roles';
-import { catalogOf } from '../site/catalog';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 
 const MINIO_UID = 1000;
@@ -93,18 +91,26 @@ function tenantPool(pool: MinioPool, tenant: string, storageClass: string): Tena
  * The MinIO Tenant on the s3 nodes (dist/<site>/minio/): one server per node, one volume per
  * declared disk, local PersistentVolumes when the site has no provisioner for those disks.
  */
+export interface MinioProps {
+  /** The site's minio section, resolved. */
+  readonly minio: ResolvedMinio;
+  /** Its server pools on the s3 nodes (minioPools). */
+  readonly pools: readonly MinioPool[];
+  readonly images: { readonly minio: string; readonly kes: string };
+}
+
 export class MinioChart extends AppChart {
-  constructor(app: App, site: Site, minio: ResolvedMinio) {
-    super(app, { name: 'minio', wave: WAVES.storage, namespace: minio.namespace, description: 'MinIO Tenant on the s3 nodes, local volumes from the inventory' });
+  constructor(scope: App, id: string, props: MinioProps) {
+    const { minio, pools } = props;
+    super(scope, id, { namespace: minio.namespace, description: 'MinIO Tenant on the s3 nodes, local volumes from the inventory' });
     new PlatformNamespace(this, 'Namespace', { name: minio.namespace, enforce: 'baseline', holdsData: true, reason: "the operator adds its own init and sidecar containers to the Tenant's pods, which it does not harden for restricted" });
-    const pools = minioPools(site, minio);
     const { storageClass } = minio;
-    if (minio.localVolumes) this.addLocalVolumes(pools);
+    if (minio.localVolumes) this.addLocalVolumes(pools, storageClass);
 
     const tenant = new Tenant(this, 'Tenant', {
       metadata: { name: minio.tenant, namespace: minio.namespace },
       spec: {
-        image: catalogOf(site).images.minio,
+        image: props.images.minio,
         configuration: { name: minio.rootCredentialsSecret },
         requestAutoCert: minio.autoCert,
         pools: pools.map((pool) => tenantPool(pool, minio.tenant, storageClass)),
@@ -113,7 +119,7 @@ export class MinioChart extends AppChart {
         buckets: minio.buckets.map((name) => ({ name })),
         env: tenantEnvironment(minio),
         // KES by reference: its configuration (KMS credentials included) stays in a Secret
-        ...(minio.kes ? { kes: { image: catalogOf(site).images.kes, replicas: 2, kesSecret: { name: minio.kes.configSecret }, keyName: minio.kes.keyName } } : {}),
+        ...(minio.kes ? { kes: { image: props.images.kes, replicas: 2, kesSecret: { name: minio.kes.configSecret }, keyName: minio.kes.keyName } } : {}),
         logging: { json: true, anonymous: true, quiet: true },
         // ours, not the operator's: it would patch kube-prometheus' Prometheus and fight ArgoCD
         prometheusOperator: false,
@@ -128,9 +134,9 @@ export class MinioChart extends AppChart {
   }
 
   /** No provisioner for the raw disks: one local PV per disk of each s3 node, formatted XFS by the kubelet on first use. */
-  private addLocalVolumes(pools: readonly MinioPool[]): void {
+  private addLocalVolumes(pools: readonly MinioPool[], storageClass: string): void {
     new KubeStorageClass(this, 'LocalStorageClass', {
-      metadata: { name: DEFAULTS.minio.storageClass },
+      metadata: { name: storageClass },
       provisioner: 'kubernetes.io/no-provisioner',
       // bind where the server is scheduled, not where the first free PV happens to be
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -145,7 +151,7 @@ export class MinioChart extends AppChart {
             capacity: { storage: Quantity.fromString(mi(parseQuantity(disk.size))) },
             accessModes: ['ReadWriteOnce'],
             persistentVolumeReclaimPolicy: 'Retain',
-            storageClassName: DEFAULTS.minio.storageClass,
+            storageClassName: storageClass,
             volumeMode: 'Filesystem',
             // a raw device: the kubelet makes the filesystem on first mount (xfsprogs on the node)
             local: { path: disk.device, fsType: 'xfs' },

@@ -7,17 +7,15 @@ import {
   ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme,
 } from '../../imports/monitoring.coreos.com';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { DASHBOARD, postgresDashboard } from '../monitoring/dashboard';
 import { EXPORTER } from '../monitoring/exporter';
 import { postgresAlertRules } from '../monitoring/rules';
 import { ROOK_NAMESPACE } from '../site/ceph';
-import { postgresNamespaces } from '../site/postgres-names';
-import type { ResourceAmounts, Site } from '../site/model';
-import { MONITORING_NAMESPACE, type MonitoringSpec, type PrometheusSpec } from '../site/monitoring';
-import { clusterNamespace, DEFAULTS, resolveSite, thresholdsOf } from '../site/resolve';
-import { catalogOf } from '../site/catalog';
+import type { PostgresClusterSpec, ResourceAmounts } from '../site/model';
+import { MONITORING_NAMESPACE, type PostgresAlertThresholds, type PrometheusSpec } from '../site/monitoring';
+import { clusterNamespace, type ResolvedMinio } from '../site/resolve';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
 const PROMETHEUS_SA = 'prometheus-k8s';
@@ -43,12 +41,30 @@ const GRAFANA_UID = 65534;
  * Postgres dashboard. kube-prometheus grants Prometheus only default, kube-system and monitoring:
  * every other namespace scraped here gets a Role for it.
  */
+export interface MonitoringProps {
+  /** The site's monitoring.prometheus section. */
+  readonly prometheus: PrometheusSpec;
+  /** Prometheus `k8s` replicas (resolved). */
+  readonly prometheusReplicas: number;
+  /** The clusters' namespaces, each once: one PodMonitor each. */
+  readonly clusterNamespaces: readonly string[];
+  /** Each cluster with its alert thresholds (thresholdsOf). */
+  readonly clusters: readonly { readonly spec: PostgresClusterSpec; readonly thresholds: PostgresAlertThresholds }[];
+  /** The clusters back up with WAL-G: the archive alerts apply. */
+  readonly backups: boolean;
+  /** The site runs Ceph: its mgr is scraped. */
+  readonly ceph: boolean;
+  /** The site's MinIO, scraped when its metrics are public. @default - no MinIO */
+  readonly minio?: ResolvedMinio;
+  readonly images: { readonly prometheus: string; readonly grafana: string };
+}
+
 export class MonitoringChart extends AppChart {
-  constructor(app: App, site: Site, spec: MonitoringSpec) {
-    super(app, { name: 'monitoring', wave: WAVES.workloads, description: 'Postgres, Ceph and MinIO scraping, Postgres alerts, Grafana with the Postgres dashboard' });
+  constructor(scope: App, id: string, props: MonitoringProps) {
+    super(scope, id, { description: 'Postgres, Ceph and MinIO scraping, Postgres alerts, Grafana with the Postgres dashboard' });
     const scraped: string[] = [];
 
-    for (const ns of postgresNamespaces(site)) {
+    for (const ns of props.clusterNamespaces) {
       scraped.push(ns);
       const monitor = new PodMonitor(this, `PodMonitor-${ns}`, {
         metadata: { name: `postgres-${ns}`, namespace: ns },
@@ -64,16 +80,16 @@ export class MonitoringChart extends AppChart {
       });
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
     }
-    for (const pg of site.postgres.clusters) {
+    for (const { spec: pg, thresholds } of props.clusters) {
       const rule = new PrometheusRule(this, `Rules-${clusterNamespace(pg)}-${pg.name}`, {
         metadata: { name: `postgres-${pg.name}`, namespace: clusterNamespace(pg), labels: { 'cluster-name': pg.name } },
-        spec: { groups: [{ name: `postgres-${pg.name}`, rules: postgresAlertRules(pg, thresholdsOf(spec, pg), site.postgres.backups !== undefined)
+        spec: { groups: [{ name: `postgres-${pg.name}`, rules: postgresAlertRules(pg, thresholds, props.backups)
           .map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), labels: { ...r.labels }, annotations: { ...r.annotations } })) }] },
       });
       addSyncOptions(rule, 'SkipDryRunOnMissingResource=true');
     }
 
-    if (site.ceph) {
+    if (props.ceph) {
       scraped.push(ROOK_NAMESPACE);
       // the mgr's prometheus module, behind the Service Rook creates (CephCluster monitoring.enabled stays false:
       // Rook would create its own ServiceMonitor, outside git)
@@ -87,7 +103,7 @@ export class MonitoringChart extends AppChart {
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
     }
 
-    const { minio } = resolveSite(site);
+    const { minio } = props;
     // without public metrics MinIO wants a bearer token, which this project does not generate
     if (minio?.publicMetrics) {
       scraped.push(minio.namespace);
@@ -111,9 +127,8 @@ export class MonitoringChart extends AppChart {
     }
 
     for (const ns of scraped) this.prometheusAccess(ns);
-    const { images } = catalogOf(site);
-    this.prometheus(spec.prometheus ?? {}, resolveSite(site).monitoring?.prometheusReplicas ?? DEFAULTS.prometheusReplicas, images.prometheus);
-    this.grafana(images.grafana);
+    this.prometheus(props.prometheus, props.prometheusReplicas, props.images.prometheus);
+    this.grafana(props.images.grafana);
   }
 
   /**

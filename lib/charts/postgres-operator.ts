@@ -5,34 +5,50 @@ import {
   type PolicyRule,
 } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
-import { POD_ENVIRONMENT_CONFIGMAP, backupEnvironment, backupOperatorSettings } from './wal-g-settings';
-import { DEFAULTS, resolveSite } from '../site/resolve';
-import { postgresNamespaces } from '../site/postgres-names';
-import type { Site } from '../site/model';
-import { catalogOf } from '../site/catalog';
-import { upstreamOf } from '../upstream';
-import { byText } from '../core/order';
+import { POD_ENVIRONMENT_CONFIGMAP } from './wal-g-settings';
+import { DEFAULTS } from '../site/resolve';
+import type { TrainImages } from '../site/trains/train';
+import type { Upstream } from '../upstream';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';
 const API_PORT = 8080;
 
+export interface PostgresOperatorProps {
+  /** The operator's namespace (postgres.operator.namespace, resolved). */
+  readonly namespace: string;
+  /** The operator's version: where its majors differ (operatorVersionSettings). */
+  readonly version: string;
+  /** Its pinned files: the postgresql CRD, the example ConfigMap, the operator's and the UI's RBAC. */
+  readonly upstream: Upstream['zalando'];
+  readonly images: Pick<TrainImages, 'postgresOperator' | 'postgresOperatorUi' | 'spilo' | 'pgbouncer'>;
+  /** The clusters' namespaces, sorted: the operator watches them, the UI shows them. */
+  readonly clusterNamespaces: readonly string[];
+  /** Operator settings that turn WAL-G backups on (backupOperatorSettings); empty without backups. */
+  readonly backupSettings: Readonly<Record<string, string>>;
+  /** The environment every Spilo pod receives (backupEnvironment); empty: no pod environment ConfigMap. */
+  readonly podEnvironment: Readonly<Record<string, string>>;
+  /** The read-only UI, showing these teams. @default - no UI */
+  readonly ui?: { readonly teams: readonly string[] };
+}
+
+/** One namespace, or all when clusters span several (v1.9.0 takes one name or '*'). */
+const watched = (namespaces: readonly string[]): string => (namespaces.length === 1 ? namespaces[0] : '*');
+
 /**
  * Settings this project decides, layered over the upstream example ConfigMap
  * (manifests/configmap.yaml of the pinned operator). Each differs from upstream for a reason.
  */
-export function operatorSettings(site: Site): Record<string, string> {
-  const namespaces = postgresNamespaces(site);
+export function operatorSettings(props: PostgresOperatorProps): Record<string, string> {
   const sc = DEFAULTS.spiloSecurityContext;
   return {
     // the operator's code default is spilo-15:2.1-p9 until v1.10.0: pin the catalog's image explicitly
-    docker_image: catalogOf(site).images.spilo,
+    docker_image: props.images.spilo,
     // the pgbouncer of the clusters' connection poolers (enableConnectionPooler), from the catalog
-    connection_pooler_image: catalogOf(site).images.pgbouncer,
+    connection_pooler_image: props.images.pgbouncer,
     // ArgoCD owns the CRDs; registration would merge-patch them and fight the sync
     enable_crd_registration: 'false',
     // code defaults are true, the example's 'false' must stay explicit off-Zalando
@@ -50,15 +66,14 @@ export function operatorSettings(site: Site): Record<string, string> {
     spilo_runasuser: String(sc.runAsUser),
     spilo_runasgroup: String(sc.runAsGroup),
     spilo_fsgroup: String(sc.fsGroup),
-    // one namespace, or all when clusters span several (v1.9.0 takes one name or '*')
-    watched_namespace: namespaces.length === 1 ? namespaces[0] : '*',
+    watched_namespace: watched(props.clusterNamespaces),
     // upstream example placeholders that point at nothing
     logical_backup_s3_bucket: '',
     db_hosted_zone: '',
     // v2.0.1's example enables PAM against info.example.com (the teams API's OAuth, which is off)
     pam_configuration: '',
-    ...backupOperatorSettings(site, resolveSite(site).operatorNamespace),
-    ...operatorVersionSettings(catalogOf(site).versions.postgresOperator),
+    ...props.backupSettings,
+    ...operatorVersionSettings(props.version),
   };
 }
 
@@ -77,38 +92,36 @@ export function operatorVersionSettings(operatorVersion: string): Record<string,
 /** The operator setting that keeps Patroni's leader, config and failover state in ConfigMaps rather than Endpoints. */
 export const PATRONI_CONFIGMAPS = 'kubernetes_use_configmaps';
 
-export function operatorConfigData(site: Site): Record<string, string> {
-  const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
-  const merged: Record<string, string> = { ...upstream, ...operatorSettings(site) };
+export function operatorConfigData(props: PostgresOperatorProps): Record<string, string> {
+  const upstream = upstreamObject(props.upstream.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
+  const merged: Record<string, string> = { ...upstream, ...operatorSettings(props) };
   for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
   return merged;
 }
 
 /** Upstream RBAC rules, minus the CRD write verbs the operator no longer needs (registration is off). */
-function operatorRules(site: Site): PolicyRule[] {
-  const rules = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.rbac, 'ClusterRole', OPERATOR_NAME).rules as PolicyRule[];
+function operatorRules(upstream: Upstream['zalando']): PolicyRule[] {
+  const rules = upstreamObject(upstream.rbac, 'ClusterRole', OPERATOR_NAME).rules as PolicyRule[];
   return rules.map((r) => (r.apiGroups?.includes('apiextensions.k8s.io') ? { ...r, verbs: ['get'] } : r));
 }
 
 /** The Zalando postgres-operator v1.9.0: CRD, configuration, RBAC, hardened Deployment, API Service, optional UI. */
 export class PostgresOperatorChart extends AppChart {
-  constructor(app: App, site: Site) {
-    const namespace = resolveSite(site).operatorNamespace;
-    super(app, { name: OPERATOR_NAME, wave: WAVES.operators, namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
+  constructor(scope: App, id: string, props: PostgresOperatorProps) {
+    const { namespace, upstream } = props;
+    super(scope, id, { namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
 
-    const upstream = upstreamOf(catalogOf(site).versions).zalando;
     new PlatformNamespace(this, 'Namespace', { name: namespace, enforce: 'restricted' });
     shipUpstream(this, [upstreamObject(upstream.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do')]);
 
-    const data = operatorConfigData(site);
+    const data = operatorConfigData(props);
     new KubeConfigMap(this, 'Config', { metadata: { name: OPERATOR_NAME, namespace }, data });
-    const podEnvironment = backupEnvironment(site);
-    if (Object.keys(podEnvironment).length > 0) {
-      new KubeConfigMap(this, 'PodEnvironment', { metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace }, data: podEnvironment });
+    if (Object.keys(props.podEnvironment).length > 0) {
+      new KubeConfigMap(this, 'PodEnvironment', { metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace }, data: { ...props.podEnvironment } });
     }
 
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: OPERATOR_NAME, namespace } });
-    new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules(site) });
+    new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules(upstream) });
     new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: OPERATOR_NAME },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
@@ -138,7 +151,7 @@ export class PostgresOperatorChart extends AppChart {
             securityContext: HARDENED_POD,
             containers: [{
               name: OPERATOR_NAME,
-              image: catalogOf(site).images.postgresOperator,
+              image: props.images.postgresOperator,
               imagePullPolicy: 'IfNotPresent',
               resources: resources({ cpu: '100m', memory: '250Mi' }, { cpu: '500m', memory: '500Mi' }),
               securityContext: hardenedContainer(1000),
@@ -154,15 +167,16 @@ export class PostgresOperatorChart extends AppChart {
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: API_PORT, protocol: 'TCP', targetPort: IntOrString.fromNumber(API_PORT) }] },
     });
 
-    if (site.postgres.operator?.ui) this.addUi(site, namespace);
+    if (props.ui) this.addUi(props, props.ui.teams);
   }
 
   /**
    * The operator UI, read-only: under GitOps a cluster created or edited in the UI would be
    * reverted by ArgoCD, so its RBAC drops the write verbs. Changes go through the site model.
    */
-  private addUi(site: Site, namespace: string): void {
-    const upstreamRules = upstreamObject(upstreamOf(catalogOf(site).versions).zalando.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
+  private addUi(props: PostgresOperatorProps, teams: readonly string[]): void {
+    const { namespace } = props;
+    const upstreamRules = upstreamObject(props.upstream.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
     const readOnly = upstreamRules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)) }));
     new KubeServiceAccount(this, 'UiServiceAccount', { metadata: { name: UI_NAME, namespace } });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
@@ -171,8 +185,6 @@ export class PostgresOperatorChart extends AppChart {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: UI_NAME },
       subjects: [{ kind: 'ServiceAccount', name: UI_NAME, namespace }],
     });
-    const namespaces = postgresNamespaces(site);
-    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText);
     const selector = { name: UI_NAME };
     new KubeDeployment(this, 'UiDeployment', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
@@ -186,7 +198,7 @@ export class PostgresOperatorChart extends AppChart {
             securityContext: HARDENED_POD,
             containers: [{
               name: 'service',
-              image: catalogOf(site).images.postgresOperatorUi,
+              image: props.images.postgresOperatorUi,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
               readinessProbe: { httpGet: { path: '/health', port: IntOrString.fromNumber(8081) }, initialDelaySeconds: 5, timeoutSeconds: 1 },
@@ -197,7 +209,7 @@ export class PostgresOperatorChart extends AppChart {
                 { name: 'OPERATOR_API_URL', value: `http://${OPERATOR_NAME}.${namespace}.svc:${API_PORT}` },
                 { name: 'OPERATOR_CLUSTER_NAME_LABEL', value: 'cluster-name' },
                 { name: 'RESOURCES_VISIBLE', value: 'False' },
-                { name: 'TARGET_NAMESPACE', value: namespaces.length === 1 ? namespaces[0] : '*' },
+                { name: 'TARGET_NAMESPACE', value: watched(props.clusterNamespaces) },
                 { name: 'TEAMS', value: JSON.stringify(teams) },
               ],
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

@@ -4,16 +4,15 @@ import {
 } from '../../imports/ceph.rook.io';
 import { KubeConfigMap, KubeDeployment, KubeStorageClass, type Container, type Toleration, type Volume } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
+import { addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { upstreamObject } from '../constructs/upstream-manifest';
-import { BLOCK_POOL, ROOK_NAMESPACE, cephResources, osdHosts, type DaemonResources } from '../site/ceph';
+import { BLOCK_POOL, ROOK_NAMESPACE, type CephResources, type DaemonResources } from '../site/ceph';
 import type { ResolvedCeph } from '../site/resolve';
-import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS, cephObjectStoreOn } from '../site/object-store';
-import type { Site, SiteNode } from '../site/model';
+import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS } from '../site/object-store';
+import type { SiteNode } from '../site/model';
 import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../site/roles';
-import { catalogOf } from '../site/catalog';
-import { upstreamOf, type Manifest } from '../upstream';
+import type { Manifest, UpstreamFile } from '../upstream';
 
 export const CEPH_CLUSTER = 'rook-ceph';
 const RBD_PROVISIONER = 'rook-ceph.rbd.csi.ceph.com';
@@ -34,8 +33,7 @@ function daemonResources(r: DaemonResources): CephClusterSpecResources {
 }
 
 /** ceph.conf lines Rook merges into every daemon's config (the rook-config-override ConfigMap). */
-export function cephConfigOverride(site: Site): string {
-  const sizes = cephResources(site);
+export function cephConfigOverride(sizes: CephResources): string {
   return `[mon]\nmon_memory_target = ${sizes.monMemoryTarget}\n[osd]\nosd_memory_target = ${sizes.osdMemoryTarget}\n`;
 }
 
@@ -43,20 +41,33 @@ export function cephConfigOverride(site: Site): string {
  * The CephCluster on the storage nodes' raw disks, the replicated block pool, and the
  * `rook-ceph-block` StorageClass: the runbook's Rook section, placed and sized from the model.
  */
+export interface RookCephClusterProps {
+  /** The site's ceph section, resolved. */
+  readonly ceph: ResolvedCeph;
+  /** The daemons' sizes, from the storage nodes (cephResources). */
+  readonly sizes: CephResources;
+  /** The nodes whose raw disks become OSDs (osdHosts). */
+  readonly osdHosts: readonly SiteNode[];
+  /** The site's S3 is the Ceph object store: the s3 nodes' disks are OSDs too, of their own device class. */
+  readonly objectStore: boolean;
+  /** The Ceph image, and Rook's for the toolbox. */
+  readonly images: { readonly ceph: string; readonly rook: string };
+  /** The pinned toolbox example (toolbox.yaml). */
+  readonly toolbox: UpstreamFile;
+}
+
 export class RookCephClusterChart extends AppChart {
-  constructor(app: App, site: Site, ceph: ResolvedCeph) {
-    super(app, { name: 'rook-ceph-cluster', wave: WAVES.storage, namespace: ROOK_NAMESPACE, description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block' });
-    const sizes = cephResources(site);
+  constructor(scope: App, id: string, props: RookCephClusterProps) {
+    super(scope, id, { namespace: ROOK_NAMESPACE, description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block' });
+    const { ceph, sizes, objectStore } = props;
     const toleration = roleToleration('storage');
-    // with the Ceph object store the s3 nodes' disks are OSDs too, of their own device class
-    const objectStore = cephObjectStoreOn(site);
     const deviceClass = (n: SiteNode) => (objectStore ? { config: { deviceClass: n.roles.includes('s3') ? S3_DEVICE_CLASS : BLOCK_DEVICE_CLASS } } : {});
     const tolerations = toleration ? [toleration] : [];
 
     const cluster = new CephCluster(this, 'Cluster', {
       metadata: { name: CEPH_CLUSTER, namespace: ROOK_NAMESPACE },
       spec: {
-        cephVersion: { image: catalogOf(site).images.ceph, allowUnsupported: false },
+        cephVersion: { image: props.images.ceph, allowUnsupported: false },
         dataDirHostPath: '/var/lib/rook',
         skipUpgradeChecks: false,
         continueUpgradeAfterChecksEvenIfNotHealthy: false,
@@ -84,7 +95,7 @@ export class RookCephClusterChart extends AppChart {
         storage: {
           useAllNodes: false,
           useAllDevices: false,
-          nodes: osdHosts(site).map((n) => ({ name: n.name, ...deviceClass(n), devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
+          nodes: props.osdHosts.map((n) => ({ name: n.name, ...deviceClass(n), devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
         },
         disruptionManagement: { managePodBudgets: true, osdMaintenanceTimeout: 30 },
       },
@@ -92,7 +103,7 @@ export class RookCephClusterChart extends AppChart {
 
     new KubeConfigMap(this, 'ConfigOverride', {
       metadata: { name: 'rook-config-override', namespace: ROOK_NAMESPACE },
-      data: { config: cephConfigOverride(site) },
+      data: { config: cephConfigOverride(sizes) },
     });
 
     const pool = new CephBlockPool(this, 'Pool', {
@@ -127,13 +138,12 @@ export class RookCephClusterChart extends AppChart {
     // their CRDs come with the operator app, a wave earlier
     for (const obj of [cluster, pool]) addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
 
-    if (ceph.toolbox) this.addToolbox(site);
+    if (ceph.toolbox) this.addToolbox(props.toolbox, props.images.rook);
   }
 
   /** rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status`. */
-  private addToolbox(site: Site): void {
-    const { versions, images: { rook: rookImage } } = catalogOf(site);
-    const upstream = upstreamObject(upstreamOf(versions).rook.toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
+  private addToolbox(toolbox: UpstreamFile, rookImage: string): void {
+    const upstream = upstreamObject(toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; tolerations: Toleration[] } } };
     };
     const [container] = upstream.spec.template.spec.containers;

@@ -2,19 +2,18 @@ import { App } from 'cdk8s';
 import { dump } from 'js-yaml';
 import { KubeConfigMap, KubeDeployment, type Container, type Volume } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
-import { WAVES, addSyncOptions } from '../constructs/argocd-sync';
+import { addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import { hardenWorkload } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
-import type { ResolvedCeph } from '../site/resolve';
-import type { Site } from '../site/model';
-import { sharedNodeTolerations } from '../site/roles';
-import { catalogOf } from '../site/catalog';
-import { upstreamOf, type Manifest } from '../upstream';
+import type { RoleToleration } from '../site/roles';
+import type { Manifest, Upstream } from '../upstream';
 
-const OPERATOR = 'rook-ceph-operator';
+/** The operator's Deployment, and its app. */
+export const ROOK_OPERATOR = 'rook-ceph-operator';
+const OPERATOR = ROOK_OPERATOR;
 /** The image's `rook` user (deploy/examples/operator.yaml). */
 const ROOK_UID = 2016;
 
@@ -38,9 +37,8 @@ export const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';
  * nodes that share the storage taint (CSI_PLUGIN_TOLERATIONS, a YAML list). From v1.20 the same intent
  * is the RBD Driver CR alone, with the tolerations on its node plugin (csiDriverObjects).
  */
-export function rookOperatorSettings(site: Site): Record<string, string> {
-  if (!rookDeploysCsi(catalogOf(site).versions.rook)) return {};
-  const tolerations = sharedNodeTolerations(site, 'postgres');
+function rookOperatorSettings(version: string, tolerations: readonly RoleToleration[]): Record<string, string> {
+  if (!rookDeploysCsi(version)) return {};
   return {
     ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false',
     ...(tolerations.length > 0 ? { CSI_PLUGIN_TOLERATIONS: dump(tolerations, { lineWidth: -1, sortKeys: true }) } : {}),
@@ -52,10 +50,8 @@ export function rookOperatorSettings(site: Site): Record<string, string> {
  * image set, its defaults (OperatorConfig) and the RBD Driver, whose node plugin tolerates the other
  * roles' taints on postgres nodes; empty before v1.20.
  */
-function csiDriverObjects(site: Site): Manifest[] {
-  const rook = upstreamOf(catalogOf(site).versions).rook;
+function csiDriverObjects(rook: Upstream['rook'], tolerations: readonly RoleToleration[]): Manifest[] {
   if (!rook.csiOperator) return [];
-  const tolerations = sharedNodeTolerations(site, 'postgres');
   const driver = upstreamObject(rook.operator, 'Driver', RBD_DRIVER) as Manifest & { spec: { nodePlugin?: Record<string, unknown> } };
   return [
     // its Deployment sets runAsNonRoot, drops every capability and has limits, but no seccomp profile
@@ -74,10 +70,22 @@ function csiDriverObjects(site: Site): Manifest[] {
  * every object is validated offline against the pinned schemas and reviewed as rendered YAML,
  * which an upstream Helm chart fetched by ArgoCD at sync time would not allow.
  */
+export interface RookCephOperatorProps {
+  /** Rook's version (the catalog's rook). */
+  readonly version: string;
+  /** Its pinned deploy/examples. */
+  readonly upstream: Upstream['rook'];
+  readonly image: string;
+  /** The admission webhook runs, with its certificate from cert-manager (ceph.certManager, resolved). */
+  readonly certManager: boolean;
+  /** Of the other roles' taints on postgres nodes, for the RBD node plugin (roles.ts sharedNodeTolerations). */
+  readonly csiTolerations: readonly RoleToleration[];
+}
+
 export class RookCephOperatorChart extends AppChart {
-  constructor(app: App, site: Site, ceph: ResolvedCeph) {
-    super(app, { name: OPERATOR, wave: WAVES.operators, namespace: ROOK_NAMESPACE, description: `Rook ${catalogOf(site).versions.rook} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
-    const rook = upstreamOf(catalogOf(site).versions).rook;
+  constructor(scope: App, id: string, props: RookCephOperatorProps) {
+    super(scope, id, { namespace: ROOK_NAMESPACE, description: `Rook ${props.version} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
+    const rook = props.upstream;
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
     new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true, reason: 'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking' });
 
@@ -85,7 +93,7 @@ export class RookCephOperatorChart extends AppChart {
     for (const crd of shipUpstream(this, upstreamObjects(rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
     shipUpstream(this, upstreamObjects(rook.common, (m) => m.kind !== 'Namespace'));
     // the CSI operator's CRDs are too big for client-side apply too; its Driver and OperatorConfig come after them
-    for (const obj of shipUpstream(this, csiDriverObjects(site))) {
+    for (const obj of shipUpstream(this, csiDriverObjects(rook, props.csiTolerations))) {
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
       else if (obj.apiVersion === 'csi.ceph.io/v1') addSyncOptions(obj, 'SkipDryRunOnMissingResource=true');
     }
@@ -93,7 +101,7 @@ export class RookCephOperatorChart extends AppChart {
     const config = upstreamObject(rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {
       metadata: { name: config.metadata.name, namespace: ROOK_NAMESPACE },
-      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings(site) },
+      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings(props.version, props.csiTolerations) },
     });
 
     const upstream = upstreamObject(rook.operator, 'Deployment', OPERATOR) as Manifest & {
@@ -102,7 +110,7 @@ export class RookCephOperatorChart extends AppChart {
     const [container] = upstream.spec.template.spec.containers;
     const env = (container.env ?? []).map((e) => (e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER'
       // the admission webhook needs a certificate from cert-manager
-      ? { name: e.name, value: ceph.certManager ? 'false' : 'true' } : e));
+      ? { name: e.name, value: props.certManager ? 'false' : 'true' } : e));
     const labels = { app: OPERATOR };
     new KubeDeployment(this, 'Deployment', {
       metadata: { name: OPERATOR, namespace: ROOK_NAMESPACE, labels: { operator: 'rook', 'storage-backend': 'ceph' } },
@@ -118,7 +126,7 @@ export class RookCephOperatorChart extends AppChart {
             securityContext: { ...HARDENED_POD, runAsGroup: ROOK_UID, fsGroup: ROOK_UID },
             containers: [{
               ...container,
-              image: catalogOf(site).images.rook,
+              image: props.image,
               env,
               resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
               securityContext: { ...hardenedContainer(ROOK_UID), runAsGroup: ROOK_UID },

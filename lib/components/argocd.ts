@@ -1,7 +1,9 @@
 import { argoCdInstallImages } from '../bootstrap/argocd';
 import { ArgoCdChart } from '../charts/argocd';
-import { AppChart } from '../constructs/app-chart';
+import { WAVES } from '../constructs/argocd-sync';
+import { rootApplication } from '../site/gitops';
 import { resolveSite } from '../site/resolve';
+import { siteSource } from '../site-files/load';
 import type { Component } from './component';
 
 /**
@@ -10,7 +12,16 @@ import type { Component } from './component';
  */
 export const argocd: Component = {
   name: 'argocd',
+  // the root app-of-apps syncs this folder itself: no Application lists it
+  waves: { argocd: WAVES.project },
   enabled: () => true,
-  charts: (app, site) => [new ArgoCdChart(app, site, app.charts.filter((c): c is AppChart => c instanceof AppChart))],
+  charts: (app, site, earlier) => [new ArgoCdChart(app, 'argocd', {
+    site: site.name,
+    siteFile: siteSource(site.name),
+    gitops: site.gitops,
+    apps: earlier,
+    install: resolveSite(site).upstream.argocd.install,
+    root: rootApplication(site),
+  })],
   images: (site) => (resolveSite(site).bootstrap.installArgoCd ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' })) : []),
 };

@@ -1,14 +1,24 @@
 import { App } from 'cdk8s';
+import type { SyncedApp } from '../constructs/app-chart';
 import type { Site } from '../site/model';
-import { enabledComponents } from './index';
+import type { Component } from './component';
+import { COMPONENTS } from './index';
 
 /**
  * Every chart (= ArgoCD Application = dist folder) of a site: those of each enabled component, in
- * registry order (ArgoCD's last, since it lists the others). Upstream charts and manifests are
- * rendered here too (from imports/), so dist/ holds every object ArgoCD applies.
+ * registry order (ArgoCD's last, since it lists the others), each with the wave its component
+ * declares. Upstream charts and manifests are rendered here too (from imports/), so dist/ holds
+ * every object ArgoCD applies.
  */
-export function buildSite(site: Site): App {
+export function buildSite(site: Site, components: readonly Component[] = COMPONENTS): App {
   const app = new App({ recordConstructMetadata: false });
-  for (const component of enabledComponents(site)) component.charts(app, site);
+  const synced: SyncedApp[] = [];
+  for (const component of components.filter((c) => c.enabled(site))) {
+    for (const chart of component.charts(app, site, synced)) {
+      const wave = component.waves[chart.appName];
+      if (wave === undefined) throw new Error(`component ${component.name} renders the app '${chart.appName}' but declares no wave for it: add it to waves in lib/components/${component.name}.ts`);
+      synced.push({ chart, wave });
+    }
+  }
   return app;
 }

@@ -33,7 +33,7 @@ type Pool = CephObjectStoreSpecDataPool | CephObjectStoreSpecMetadataPool;
  */
 export class CephObjectStoreChart extends AppChart {
   constructor(app: App, site: Site) {
-    super(app, { name: 'ceph-object-store', wave: WAVES.storage, namespace: ROOK_NAMESPACE, description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass' });
+    super(app, 'ceph-object-store', { namespace: ROOK_NAMESPACE, description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass' });
     const store = objectStoreOf(site);
     const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).rook.objectStore, 'CephObjectStore', 'my-store') as Manifest & { spec: CephObjectStoreSpec & { metadataPool: CephObjectStoreSpecMetadataPool; dataPool: CephObjectStoreSpecDataPool } };
     // another failure domain than the databases': only the s3 nodes' OSDs, one copy per s3 node
@@ -132,6 +132,7 @@ function fromCephObjectStore(from: RenderedObject): Workload[] {
 /** S3 for the backups on Rook's RGW (`s3: { provider: 'ceph-object-store' }`, docs/ceph-object-store.md). */
 export const cephObjectStore: Component = {
   name: 'ceph-object-store',
+  waves: { 'ceph-object-store': WAVES.storage },
   enabled: cephObjectStoreOn,
   charts: (app, site) => {
     backupBucketClaims(app, site);

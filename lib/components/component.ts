@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import type { AppChart } from '../constructs/app-chart';
+import type { AppChart, SyncedApp } from '../constructs/app-chart';
 import type { WorkloadModels } from '../core/workloads';
 import type { Site } from '../site/model';
 import type { SiteIssue } from '../site/validate';
@@ -16,20 +16,26 @@ export interface ComponentImage {
  * `buildSite` renders the charts of the enabled ones in registry order (lib/components/index.ts),
  * `npm run images` adds their images to those the rendered objects name.
  *
- * Each chart is one ArgoCD Application and one dist/<site>/<app>/ folder, and carries its own sync
- * wave (WAVES in lib/constructs/argocd-sync.ts): a component's operator and the resources it
- * reconciles sync in different waves.
+ * Each chart is one ArgoCD Application and one dist/<site>/<app>/ folder; the component declares the
+ * sync wave of each (`waves`, from WAVES in lib/constructs/argocd-sync.ts): a component's operator
+ * and the resources it reconciles sync in different waves.
  */
 export interface Component {
   /** The component's name: its file under lib/components/ (kebab-case). */
   readonly name: string;
+  /**
+   * Its ArgoCD Applications by name (the ids of the charts it renders, their dist/<site>/<app>/
+   * folders), each with its sync wave. ArgoCD's chart reads them here; a chart not listed fails synth.
+   */
+  readonly waves: Readonly<Record<string, number>>;
   /** Whether the site runs it; a disabled component renders nothing and pulls nothing. */
   readonly enabled: (site: Site) => boolean;
   /**
-   * Its charts, added to `app` (one Application each). The charts already added, earlier in the
-   * registry, are `app.charts`: ArgoCD's, last, lists them.
+   * Its charts, added to `app` (one Application each), their props taken from the resolved site
+   * (resolveSite). `earlier` are the apps of the components before it in the registry, with their
+   * waves: ArgoCD's, last, lists them.
    */
-  readonly charts: (app: App, site: Site) => readonly AppChart[];
+  readonly charts: (app: App, site: Site, earlier: readonly SyncedApp[]) => readonly AppChart[];
   /** Images its cluster pulls beyond those its rendered objects name. @default - none */
   readonly images?: (site: Site) => readonly ComponentImage[];
   /**

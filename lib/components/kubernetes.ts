@@ -29,6 +29,8 @@ function kubeadmImages(catalog: Catalog, version: string): string[] {
  */
 export const kubernetes: Component = {
   name: 'kubernetes',
+  // host-bootstrap/, not dist/: no Application
+  waves: {},
   enabled: () => true,
   charts: () => [],
   validate: (site) => [...validateBootstrap(site), ...validateControlPlaneVip(site)],

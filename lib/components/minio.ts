@@ -1,6 +1,7 @@
 import { MinioChart } from '../charts/minio';
 import { MinioOperatorChart } from '../charts/minio-operator';
-import { validateMinio } from '../site/minio';
+import { WAVES } from '../constructs/argocd-sync';
+import { minioPools, validateMinio } from '../site/minio';
 import { resolveSite } from '../site/resolve';
 import { providedStorageClasses } from '../site/validate';
 import type { Component } from './component';
@@ -28,10 +29,15 @@ function fromTenant(from: RenderedObject): Workload[] {
 /** MinIO: the operator, then the Tenant on the s3 nodes (the Postgres backups' bucket). */
 export const minio: Component = {
   name: 'minio',
+  waves: { 'minio-operator': WAVES.operators, minio: WAVES.storage },
   enabled: (site) => site.minio !== undefined,
   charts: (app, site) => {
-    const { minio } = resolveSite(site);
-    return minio ? [new MinioOperatorChart(app, site), new MinioChart(app, site, minio)] : [];
+    const { minio, catalog: { versions, images }, upstream } = resolveSite(site);
+    if (!minio) return [];
+    return [
+      new MinioOperatorChart(app, 'minio-operator', { version: versions.minioOperator, chart: upstream.charts.minioOperator }),
+      new MinioChart(app, 'minio', { minio, pools: minioPools(site, minio), images: { minio: images.minio, kes: images.kes } }),
+    ];
   },
   workloads: { 'minio.min.io/Tenant': fromTenant },
   validate: (site) => validateMinio(site, providedStorageClasses(site)),

@@ -1,7 +1,8 @@
 import { KubePrometheusChart, KubePrometheusSetupChart } from '../charts/kube-prometheus';
 import { MonitoringChart } from '../charts/monitoring';
 import { validateMonitoring } from '../site/monitoring';
-import { resolveSite } from '../site/resolve';
+import { resolveSite, thresholdsOf } from '../site/resolve';
+import { WAVES } from '../constructs/argocd-sync';
 import { providedStorageClasses } from '../site/validate';
 import type { Component } from './component';
 import { asRecord } from '../core/records';
@@ -26,12 +27,27 @@ function fromPrometheus(from: RenderedObject): Workload[] {
 /** kube-prometheus (its CRDs, then the stack) and the platform's own scraping, alerts and dashboard. */
 export const monitoring: Component = {
   name: 'monitoring',
+  waves: { 'kube-prometheus-setup': WAVES.crds, 'kube-prometheus': WAVES.operators, monitoring: WAVES.workloads },
   enabled: (site) => site.monitoring !== undefined,
   charts: (app, site) => {
-    const resolved = resolveSite(site).monitoring;
-    return site.monitoring && resolved
-      ? [new KubePrometheusSetupChart(app, site), new KubePrometheusChart(app, site, resolved), new MonitoringChart(app, site, site.monitoring)]
-      : [];
+    const { monitoring: resolved, catalog: { versions, images }, upstream, postgresNamespaces, minio } = resolveSite(site);
+    const spec = site.monitoring;
+    if (!spec || !resolved) return [];
+    const stack = { version: versions.kubePrometheus, upstream: upstream.kubePrometheus };
+    return [
+      new KubePrometheusSetupChart(app, 'kube-prometheus-setup', stack),
+      new KubePrometheusChart(app, 'kube-prometheus', { ...stack, prometheusReplicas: resolved.prometheusReplicas }),
+      new MonitoringChart(app, 'monitoring', {
+        prometheus: spec.prometheus ?? {},
+        prometheusReplicas: resolved.prometheusReplicas,
+        clusterNamespaces: postgresNamespaces,
+        clusters: site.postgres.clusters.map((pg) => ({ spec: pg, thresholds: thresholdsOf(spec, pg) })),
+        backups: site.postgres.backups !== undefined,
+        ceph: site.ceph !== undefined,
+        ...(minio ? { minio } : {}),
+        images: { prometheus: images.prometheus, grafana: images.grafana },
+      }),
+    ];
   },
   workloads: { 'monitoring.coreos.com/Prometheus': fromPrometheus, 'monitoring.coreos.com/Alertmanager': fromPrometheus },
   validate: (site) => validateMonitoring(site, providedStorageClasses(site)),

@@ -1,13 +1,16 @@
-import { PostgresClustersChart } from '../charts/postgres-clusters';
+import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from '../charts/postgres-clusters';
+import { clusterBackupEnvironment } from '../charts/wal-g-settings';
+import { WAVES } from '../constructs/argocd-sync';
 import { validateBackups, validateClone } from '../site/backups';
 import type { Site } from '../site/model';
 import { validatePooler } from '../site/pooler';
+import { sharedNodeTolerations } from '../site/roles';
 import { validatePostgresCluster, type SiteIssue } from '../site/validate';
 import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
 import { addRequests, className, containerRequests, NO_REQUESTS, type Placement, type Workload } from '../core/workloads';
-import { clusterNamespace, DEFAULTS } from '../site/resolve';
+import { clusterNamespace, DEFAULTS, resolveSite } from '../site/resolve';
 import { poolerName, poolersOf } from '../site/postgres-names';
 
 /**
@@ -68,8 +71,24 @@ function validateClusters(site: Site): SiteIssue[] {
 /** The site's `postgresql` clusters (postgres.clusters), their namespaces and poolers. */
 export const postgresClusters: Component = {
   name: 'postgres-clusters',
+  waves: { [POSTGRES_CLUSTERS_APP]: WAVES.workloads },
   enabled: () => true,
-  charts: (app, site) => [new PostgresClustersChart(app, site)],
+  charts: (app, site) => {
+    const { catalog, postgresNamespaces } = resolveSite(site);
+    const monitored = site.monitoring !== undefined;
+    // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
+    const tolerations = sharedNodeTolerations(site, 'postgres');
+    return [new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
+      namespaces: postgresNamespaces,
+      monitored,
+      clusters: site.postgres.clusters.map((spec) => ({
+        spec,
+        ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
+        tolerations,
+        backup: clusterBackupEnvironment(site, spec),
+      })),
+    })];
+  },
   workloads: { 'acid.zalan.do/postgresql': fromPostgresql },
   validate: validateClusters,
 };

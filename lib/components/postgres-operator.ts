@@ -1,11 +1,28 @@
-import { PostgresOperatorChart } from '../charts/postgres-operator';
+import { OPERATOR_NAME, PostgresOperatorChart } from '../charts/postgres-operator';
+import { backupEnvironment, backupOperatorSettings } from '../charts/wal-g-settings';
+import { WAVES } from '../constructs/argocd-sync';
+import { byText } from '../core/order';
 import { namespaceIssues } from '../site/names';
+import { resolveSite } from '../site/resolve';
 import type { Component } from './component';
 
 /** Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment. Every site runs it. */
 export const postgresOperator: Component = {
   name: 'postgres-operator',
+  waves: { [OPERATOR_NAME]: WAVES.operators },
   enabled: () => true,
-  charts: (app, site) => [new PostgresOperatorChart(app, site)],
+  charts: (app, site) => {
+    const { catalog: { versions, images }, upstream, operatorNamespace, postgresNamespaces } = resolveSite(site);
+    return [new PostgresOperatorChart(app, OPERATOR_NAME, {
+      namespace: operatorNamespace,
+      version: versions.postgresOperator,
+      upstream: upstream.zalando,
+      images,
+      clusterNamespaces: postgresNamespaces,
+      backupSettings: backupOperatorSettings(site, operatorNamespace),
+      podEnvironment: backupEnvironment(site),
+      ...(site.postgres.operator?.ui ? { ui: { teams: [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText) } } : {}),
+    })];
+  },
   validate: (site) => (site.postgres.operator?.namespace === undefined ? [] : namespaceIssues('postgres.operator.namespace', site.postgres.operator.namespace)),
 };

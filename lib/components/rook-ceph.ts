@@ -1,11 +1,17 @@
 import { RookCephClusterChart } from '../charts/rook-ceph-cluster';
-import { RookCephOperatorChart } from '../charts/rook-ceph-operator';
-import { validateCeph } from '../site/ceph';
+import { ROOK_OPERATOR, RookCephOperatorChart } from '../charts/rook-ceph-operator';
+import { WAVES } from '../constructs/argocd-sync';
+import { cephResources, osdHosts, validateCeph } from '../site/ceph';
+import { cephObjectStoreOn } from '../site/object-store';
 import { resolveSite } from '../site/resolve';
+import { sharedNodeTolerations } from '../site/roles';
 import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
 import { className, containerRequests, type Placement, type Workload } from '../core/workloads';
+
+/** The app of the CephCluster, its block pool and StorageClass. */
+const CLUSTER_APP = 'rook-ceph-cluster';
 
 const MiB = 2 ** 20;
 /** Rook warns below these (pkg/operator/ceph/controller/spec.go; mon.go, mgr.go, osd.go of v1.9). */
@@ -57,10 +63,21 @@ function fromCephCluster(from: RenderedObject): Workload[] {
 /** Rook Ceph: the operator, then the CephCluster on the storage nodes, its block pool and StorageClass. */
 export const rookCeph: Component = {
   name: 'rook-ceph',
+  waves: { [ROOK_OPERATOR]: WAVES.operators, [CLUSTER_APP]: WAVES.storage },
   enabled: (site) => site.ceph !== undefined,
   charts: (app, site) => {
-    const { ceph } = resolveSite(site);
-    return ceph ? [new RookCephOperatorChart(app, site, ceph), new RookCephClusterChart(app, site, ceph)] : [];
+    const { ceph, catalog: { versions, images }, upstream } = resolveSite(site);
+    if (!ceph) return [];
+    return [
+      new RookCephOperatorChart(app, ROOK_OPERATOR, {
+        version: versions.rook, upstream: upstream.rook, image: images.rook, certManager: ceph.certManager,
+        csiTolerations: sharedNodeTolerations(site, 'postgres'),
+      }),
+      new RookCephClusterChart(app, CLUSTER_APP, {
+        ceph, sizes: cephResources(site), osdHosts: osdHosts(site), objectStore: cephObjectStoreOn(site),
+        images: { ceph: images.ceph, rook: images.rook }, toolbox: upstream.rook.toolbox,
+      }),
+    ];
   },
   workloads: { 'ceph.rook.io/CephCluster': fromCephCluster },
   validate: validateCeph,

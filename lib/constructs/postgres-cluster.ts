@@ -76,15 +76,21 @@ const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record
  * A Zalando `postgresql` cluster, pinned to the nodes with role 'postgres' and run as the
  * Spilo image's unprivileged user. ArgoCD never prunes or deletes it: deleting the CR deletes its volumes.
  */
+export interface PostgresClusterProps {
+  /** The cluster as the site declares it (postgres.clusters[]). */
+  readonly spec: PostgresClusterSpec;
+  /** Add the postgres_exporter sidecar with this image (a site with monitoring). @default - no exporter */
+  readonly exporterImage?: string;
+  /** Of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too. @default - none */
+  readonly tolerations?: readonly RoleToleration[];
+  /** What the manifest carries for its backups: its own Spilo environment and a clone's WAL path (on the Ceph object store, wal-g-settings.ts). @default - none */
+  readonly backup?: ClusterBackup;
+}
+
 export class PostgresCluster extends Construct {
   public readonly resource: Postgresql;
 
-  /**
-   * @param exporterImage add the postgres_exporter sidecar with this image (site with monitoring)
-   * @param tolerations of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too
-   * @param backup what the manifest carries for its backups: its own Spilo environment and a clone's WAL path (on the Ceph object store, wal-g-settings.ts)
-   */
-  constructor(scope: Construct, id: string, props: PostgresClusterSpec, exporterImage: string | undefined, tolerations: readonly RoleToleration[] = [], backup: ClusterBackup = { env: [] }) {
+  constructor(scope: Construct, id: string, { spec: props, exporterImage, tolerations = [], backup = { env: [] } }: PostgresClusterProps) {
     super(scope, id);
     const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
     const res = props.resources ?? DEFAULTS.spiloResources;

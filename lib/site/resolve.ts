@@ -5,6 +5,9 @@ import type { PostgresBackupSpec } from './backups';
 import type { PostgresClusterSpec, ResourceAmounts, Site, SiteNode } from './model';
 import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
 import { nodesWithRole } from './roles';
+import { catalogOf, type Catalog } from './catalog';
+import { postgresNamespaces } from './postgres-names';
+import { upstreamOf, type Upstream } from '../upstream';
 
 /**
  * Every default of the site model, each written once, here. The schema's `Default:` texts tell a
@@ -95,6 +98,12 @@ export type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; 
 
 /** A site with every default applied: what the charts, the bootstrap and the checks read. */
 export interface ResolvedSite {
+  /** The site's versions and images: its train's with its overrides (catalog.ts). */
+  readonly catalog: Catalog;
+  /** The pinned upstream files of those versions (lib/upstream.ts). */
+  readonly upstream: Upstream;
+  /** The namespaces of the clusters, sorted, each once. */
+  readonly postgresNamespaces: readonly string[];
   readonly serviceSubnet: string;
   readonly operatorNamespace: string;
   /** Without Ceph: undefined. */
@@ -154,7 +163,11 @@ export function resolveSite(site: Site): ResolvedSite {
   const known = resolved.get(site);
   if (known) return known;
   const { backups } = site.postgres;
+  const catalog = catalogOf(site);
   const r: ResolvedSite = {
+    catalog,
+    upstream: upstreamOf(catalog.versions),
+    postgresNamespaces: postgresNamespaces(site),
     serviceSubnet: site.kubernetes.serviceSubnet ?? DEFAULTS.serviceSubnet,
     operatorNamespace: site.postgres.operator?.namespace ?? DEFAULTS.operatorNamespace,
     ...(site.ceph ? { ceph: resolveCeph(site, site.ceph) } : {}),
