@@ -8,7 +8,7 @@ import { AppChart } from '../constructs/app-chart';
 import { addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { PlatformNamespace } from '../constructs/platform-namespace';
 import type { MinioPool } from '../site/minio';
-import { DEFAULTS, type ResolvedMinio } from '../site/resolve';
+import type { ResolvedMinio } from '../site/resolve';
 import { parseQuantity } from '../core/quantity';
 import { requiredNodeAffinity } from '../site/roles';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
@@ -28,8 +28,8 @@ function tenantEnvironment(minio: ResolvedMinio): TenantSpecEnv[] {
       { name: 'MINIO_IDENTITY_OPENID_CONFIG_URL', value: openid.configUrl },
       { name: 'MINIO_IDENTITY_OPENID_CLIENT_ID', value: openid.clientId },
       fromSecret('MINIO_IDENTITY_OPENID_CLIENT_SECRET', openid.clientSecret),
-      { name: 'MINIO_IDENTITY_OPENID_CLAIM_NAME', value: openid.claimName ?? DEFAULTS.minio.openidClaimName },
-      { name: 'MINIO_IDENTITY_OPENID_SCOPES', value: (openid.scopes ?? DEFAULTS.minio.openidScopes).join(',') },
+      { name: 'MINIO_IDENTITY_OPENID_CLAIM_NAME', value: openid.claimName },
+      { name: 'MINIO_IDENTITY_OPENID_SCOPES', value: openid.scopes.join(',') },
     ] : []),
     ...(auditWebhook ? [
       { name: 'MINIO_AUDIT_WEBHOOK_ENABLE_AUDIT', value: 'on' },

@@ -1,6 +1,5 @@
-import { DEFAULTS, resolveSite } from '../site/resolve';
+import { clusterNamespace, resolveSite } from '../site/resolve';
 import type { PostgresClusterSpec, Site } from '../site/model';
-import { clusterNamespace } from '../site/resolve';
 import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
 import { byText } from '../core/order';
 
@@ -92,7 +91,7 @@ function s3Endpoint(site: Site): Record<string, string> {
  * from the Secret.
  */
 export function backupEnvironment(site: Site): Record<string, string> {
-  const backups = site.postgres.backups;
+  const { backups } = resolveSite(site);
   const endpoint = s3Endpoint(site);
   if (!backups || !endpoint.AWS_ENDPOINT) return {};
   const s3: Record<string, string> = {
@@ -107,7 +106,7 @@ export function backupEnvironment(site: Site): Record<string, string> {
   return Object.fromEntries([
     ...Object.entries(s3),
     ...Object.entries(s3).map(([k, v]) => [`CLONE_${k}`, v]),
-    ['BACKUP_SCHEDULE', backups.schedule ?? DEFAULTS.backups.schedule],
-    ['BACKUP_NUM_TO_RETAIN', String(backups.retain ?? DEFAULTS.backups.retain)],
+    ['BACKUP_SCHEDULE', backups.schedule],
+    ['BACKUP_NUM_TO_RETAIN', String(backups.retain)],
   ].sort(([a], [b]) => byText(a, b)));
 }

@@ -74,14 +74,14 @@ export const postgresClusters: Component = {
   waves: { [POSTGRES_CLUSTERS_APP]: WAVES.workloads },
   enabled: () => true,
   charts: (app, site) => {
-    const { catalog, postgresNamespaces } = resolveSite(site);
+    const { catalog, postgresNamespaces, clusters } = resolveSite(site);
     const monitored = site.monitoring !== undefined;
     // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
     const tolerations = sharedNodeTolerations(site, 'postgres');
     return [new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
       namespaces: postgresNamespaces,
       monitored,
-      clusters: site.postgres.clusters.map((spec) => ({
+      clusters: clusters.map((spec) => ({
         spec,
         ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
         tolerations,

@@ -4,9 +4,9 @@ import {
   Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
   PostgresqlSpecTolerationsEffect, PostgresqlSpecTolerationsOperator,
 } from '../../imports/acid.zalan.do';
-import { DEFAULTS, clusterNamespace } from '../site/resolve';
+import type { ResolvedCluster, ResolvedPooler } from '../site/resolve';
 import { poolersOf } from '../site/postgres-names';
-import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresUserFlag } from '../site/model';
+import type { ConnectionPoolerSpec, PostgresUserFlag } from '../site/model';
 import { DATA_PRIORITY_CLASS } from '../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
@@ -44,14 +44,13 @@ const EFFECT: Readonly<Record<RoleToleration['effect'], PostgresqlSpecToleration
 
 const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
 
-/** The pooler section with the operator's defaults written out, so the capacity check and reviewers read the real values. */
-function connectionPooler(spec: ConnectionPoolerSpec = {}): PostgresqlSpecConnectionPooler {
-  const res = spec.resources ?? DEFAULTS.pooler.resources;
+/** The pooler section with the operator's defaults written out (resolved), so the capacity check and reviewers read the real values. */
+function connectionPooler(spec: ResolvedPooler): PostgresqlSpecConnectionPooler {
   return {
-    numberOfInstances: spec.numberOfInstances ?? DEFAULTS.pooler.numberOfInstances,
-    mode: POOLER_MODE[spec.mode ?? DEFAULTS.pooler.mode],
+    numberOfInstances: spec.numberOfInstances,
+    mode: POOLER_MODE[spec.mode],
     ...(spec.maxDBConnections !== undefined ? { maxDbConnections: spec.maxDBConnections } : {}),
-    resources: { requests: q(res.requests), limits: q(res.limits) },
+    resources: { requests: q(spec.resources.requests), limits: q(spec.resources.limits) },
   };
 }
 
@@ -77,8 +76,8 @@ const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record
  * Spilo image's unprivileged user. ArgoCD never prunes or deletes it: deleting the CR deletes its volumes.
  */
 export interface PostgresClusterProps {
-  /** The cluster as the site declares it (postgres.clusters[]). */
-  readonly spec: PostgresClusterSpec;
+  /** The cluster as the site declares it (postgres.clusters[]), resolved. */
+  readonly spec: ResolvedCluster;
   /** Add the postgres_exporter sidecar with this image (a site with monitoring). @default - no exporter */
   readonly exporterImage?: string;
   /** Of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too. @default - none */
@@ -92,11 +91,10 @@ export class PostgresCluster extends Construct {
 
   constructor(scope: Construct, id: string, { spec: props, exporterImage, tolerations = [], backup = { env: [] } }: PostgresClusterProps) {
     super(scope, id);
-    const sc = props.securityContext ?? DEFAULTS.spiloSecurityContext;
-    const res = props.resources ?? DEFAULTS.spiloResources;
+    const { securityContext: sc, resources: res } = props;
     const pooled = poolersOf(props).length > 0;
     this.resource = new PostgresqlResource(this, 'Resource', {
-      metadata: { name: props.name, namespace: clusterNamespace(props), labels: { team: props.teamId } },
+      metadata: { name: props.name, namespace: props.namespace, labels: { team: props.teamId } },
       spec: {
         teamId: props.teamId,
         numberOfInstances: props.numberOfInstances,
@@ -114,8 +112,8 @@ export class PostgresCluster extends Construct {
         podPriorityClassName: DATA_PRIORITY_CLASS.name,
         enableShmVolume: true,
         // LoadBalancer Services from MetalLB's pool, only for the client networks listed
-        enableMasterLoadBalancer: props.enableMasterLoadBalancer ?? false,
-        enableReplicaLoadBalancer: props.enableReplicaLoadBalancer ?? false,
+        enableMasterLoadBalancer: props.enableMasterLoadBalancer,
+        enableReplicaLoadBalancer: props.enableReplicaLoadBalancer,
         ...(props.enableMasterPoolerLoadBalancer ? { enableMasterPoolerLoadBalancer: true } : {}),
         ...(props.enableReplicaPoolerLoadBalancer ? { enableReplicaPoolerLoadBalancer: true } : {}),
         ...(props.allowedSourceRanges ? { allowedSourceRanges: [...props.allowedSourceRanges] } : {}),
@@ -127,8 +125,8 @@ export class PostgresCluster extends Construct {
         // pgbouncer in front of the primary and/or the replicas: the operator gives its pods the
         // cluster's nodeAffinity and tolerations, and a required anti-affinity per pooler
         ...(pooled ? {
-          enableConnectionPooler: props.enableConnectionPooler ?? false,
-          enableReplicaConnectionPooler: props.enableReplicaConnectionPooler ?? false,
+          enableConnectionPooler: props.enableConnectionPooler,
+          enableReplicaConnectionPooler: props.enableReplicaConnectionPooler,
           connectionPooler: connectionPooler(props.connectionPooler),
         } : {}),
         // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and

@@ -2,7 +2,7 @@ import type { BootstrapSpec } from './bootstrap';
 import type { CephSpec } from './ceph';
 import type { MinioSpec } from './minio';
 import type { PostgresBackupSpec } from './backups';
-import type { PostgresClusterSpec, ResourceAmounts, Site, SiteNode } from './model';
+import type { ConnectionPoolerSpec, PostgresClusterSpec, ResourceAmounts, Site, SiteNode } from './model';
 import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
 import { nodesWithRole } from './roles';
 import { catalogOf, type Catalog } from './catalog';
@@ -81,6 +81,8 @@ export interface ResolvedCeph extends CephSpec {
 
 /** The site's minio section with its defaults applied. */
 export interface ResolvedMinio extends MinioSpec {
+  /** OpenID login with the claim and scopes resolved. @default - none */
+  readonly openid?: NonNullable<MinioSpec['openid']> & { readonly claimName: string; readonly scopes: readonly string[] };
   readonly tenant: string;
   readonly namespace: string;
   readonly autoCert: boolean;
@@ -96,6 +98,31 @@ export interface ResolvedMinio extends MinioSpec {
 
 export type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; readonly retain: number };
 
+/** Requests and limits of a container. */
+export interface ResolvedResources {
+  readonly requests: ResourceAmounts;
+  readonly limits: ResourceAmounts;
+}
+
+/** A cluster's connectionPooler section with the operator's defaults applied (maxDBConnections only when given: the operator's own otherwise). */
+export interface ResolvedPooler extends ConnectionPoolerSpec {
+  readonly numberOfInstances: number;
+  readonly mode: NonNullable<ConnectionPoolerSpec['mode']>;
+  readonly resources: ResolvedResources;
+}
+
+/** A cluster (postgres.clusters[]) with its defaults applied. */
+export interface ResolvedCluster extends PostgresClusterSpec {
+  readonly namespace: string;
+  readonly resources: ResolvedResources;
+  readonly securityContext: { readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup: number };
+  readonly enableConnectionPooler: boolean;
+  readonly enableReplicaConnectionPooler: boolean;
+  readonly connectionPooler: ResolvedPooler;
+  readonly enableMasterLoadBalancer: boolean;
+  readonly enableReplicaLoadBalancer: boolean;
+}
+
 /** A site with every default applied: what the charts, the bootstrap and the checks read. */
 export interface ResolvedSite {
   /** The site's versions and images: its train's with its overrides (catalog.ts). */
@@ -104,6 +131,8 @@ export interface ResolvedSite {
   readonly upstream: Upstream;
   /** The namespaces of the clusters, sorted, each once. */
   readonly postgresNamespaces: readonly string[];
+  /** The clusters, in the site's order. */
+  readonly clusters: readonly ResolvedCluster[];
   readonly serviceSubnet: string;
   readonly operatorNamespace: string;
   /** Without Ceph: undefined. */
@@ -143,8 +172,10 @@ function resolveMinio(spec: MinioSpec): ResolvedMinio {
   const d = DEFAULTS.minio;
   const namespace = spec.namespace ?? d.namespace;
   const autoCert = spec.autoCert ?? d.autoCert;
+  const { openid, ...rest } = spec;
   return {
-    ...spec,
+    ...rest,
+    ...(openid ? { openid: { ...openid, claimName: openid.claimName ?? d.openidClaimName, scopes: openid.scopes ?? [...d.openidScopes] } } : {}),
     storageClass: spec.storageClass ?? d.storageClass,
     localVolumes: spec.storageClass === undefined,
     buckets: spec.buckets ?? d.buckets,
@@ -168,6 +199,7 @@ export function resolveSite(site: Site): ResolvedSite {
     catalog,
     upstream: upstreamOf(catalog.versions),
     postgresNamespaces: postgresNamespaces(site),
+    clusters: site.postgres.clusters.map(resolveCluster),
     serviceSubnet: site.kubernetes.serviceSubnet ?? DEFAULTS.serviceSubnet,
     operatorNamespace: site.postgres.operator?.namespace ?? DEFAULTS.operatorNamespace,
     ...(site.ceph ? { ceph: resolveCeph(site, site.ceph) } : {}),
@@ -178,6 +210,22 @@ export function resolveSite(site: Site): ResolvedSite {
   };
   resolved.set(site, r);
   return r;
+}
+
+function resolveCluster(pg: PostgresClusterSpec): ResolvedCluster {
+  const pooler = pg.connectionPooler ?? {};
+  const d = DEFAULTS.pooler;
+  return {
+    ...pg,
+    namespace: clusterNamespace(pg),
+    resources: pg.resources ?? DEFAULTS.spiloResources,
+    securityContext: pg.securityContext ?? DEFAULTS.spiloSecurityContext,
+    enableConnectionPooler: pg.enableConnectionPooler ?? false,
+    enableReplicaConnectionPooler: pg.enableReplicaConnectionPooler ?? false,
+    connectionPooler: { ...pooler, numberOfInstances: pooler.numberOfInstances ?? d.numberOfInstances, mode: pooler.mode ?? d.mode, resources: pooler.resources ?? d.resources },
+    enableMasterLoadBalancer: pg.enableMasterLoadBalancer ?? false,
+    enableReplicaLoadBalancer: pg.enableReplicaLoadBalancer ?? false,
+  };
 }
 
 /** The namespace of a cluster. */
