@@ -4,6 +4,7 @@ import { load, loadAll } from 'js-yaml';
 import { cachedText } from './synth/build-cache';
 import { DEFAULT_TRAIN, TRAINS } from './site/trains';
 import type { TrainVersions } from './site/trains/train';
+import { minorNumber } from './core/versions';
 
 /**
  * Pinned upstream files. `npm run import` copies each one from `UPSTREAM_MIRROR` (or the URL)
@@ -148,10 +149,6 @@ export function renderedChartPath(chart: UpstreamChart): string {
   return join(PROJECT_ROOT, 'imports', 'rendered', `${chart.name}-${chart.version}.yaml`);
 }
 
-const minorNumber = (tag: string): number => {
-  const [ma, mi] = tag.replace(/^v/, '').split('.').map(Number);
-  return ma * 1000 + mi;
-};
 
 /**
  * Every pinned file of a set of versions (a train's, with a site's overrides), by what reads it: a file
@@ -176,7 +173,7 @@ function filesOf(versions: TrainVersions) {
       crds: rook('deploy/examples/crds.yaml'),
       common: rook('deploy/examples/common.yaml'),
       /** Since v1.20 Rook no longer deploys the CSI drivers: the Ceph CSI operator does (its CRDs, RBAC and Deployment). */
-      csiOperator: minorNumber(versions.rook) >= 1020 ? rook('deploy/examples/csi-operator.yaml') : undefined,
+      csiOperator: minorNumber(versions.rook) >= minorNumber('1.20') ? rook('deploy/examples/csi-operator.yaml') : undefined,
       operator: rook('deploy/examples/operator.yaml'),
       toolbox: rook('deploy/examples/toolbox.yaml'),
       /** The object store (RGW), its bucket StorageClass and a bucket claim: the ceph-object-store S3 provider. */

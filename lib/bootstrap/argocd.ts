@@ -8,6 +8,7 @@ import { imagesOf } from '../core/images';
 import { loadUpstreamYaml, upstreamOf } from '../upstream';
 import { bashScript, file, shq } from './cloud-config';
 import { ADMIN_KUBECONFIG, bootstrapPath, type BootstrapStep } from './step';
+import { minorNumber } from '../core/versions';
 
 /** ArgoCD's install manifest at the site's pinned tag (the runbook applied `stable`, whatever that was that day). */
 export const argoCdInstallUrl = (site: Site): string => upstreamOf(catalogOf(site).versions).argocd.install.url;
@@ -28,8 +29,7 @@ export function rootApplicationManifest(site: Site): Record<string, unknown> {
  * docs/operator-manual/upgrading/3.2-3.3.md:5-27); 2.x as its docs did.
  */
 export function argoCdInstallsServerSide(version: string): boolean {
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  return major > 3 || (major === 3 && minor >= 3);
+  return minorNumber(version) >= minorNumber('3.3');
 }
 
 function installApply(version: string): string {

@@ -1,5 +1,6 @@
 import { stringify } from 'smol-toml';
-import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
+import { nodeKubernetesVersion } from '../site/bootstrap';
+import { minorOf } from '../core/versions';
 import type { Site, SiteNode } from '../site/model';
 import { PUBLIC_REGISTRIES, siteImage, type MirrorSpec } from '../site/mirrors';
 import { catalogOf, pauseImage } from '../site/catalog';
@@ -74,7 +75,7 @@ export const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (Nu
  * The runbook's crash loop ("malformed header") was containerd on cgroupfs under a systemd kubelet.
  */
 export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
-  const minor = kubernetesMinorOf(nodeKubernetesVersion(site, node));
+  const minor = minorOf(nodeKubernetesVersion(site, node));
   const catalog = catalogOf(site);
   const pause = pauseImage(catalog, minor);
   if (pause === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`);

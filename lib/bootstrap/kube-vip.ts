@@ -2,9 +2,9 @@ import { dump } from 'js-yaml';
 import { controlPlaneVip } from '../site/control-plane';
 import { siteImage } from '../site/mirrors';
 import type { Site } from '../site/model';
-import { kubernetesMinorOf } from '../site/bootstrap';
 import { catalogOf } from '../site/catalog';
 import { bootstrapPath, ADMIN_KUBECONFIG } from './step';
+import { minorNumber } from '../core/versions';
 
 /**
  * The control plane's virtual IP, served by kube-vip (the catalog's kubeVip) as a static Pod on every control-plane
@@ -38,7 +38,7 @@ function kubeVipFlavour(version: string) {
  * >= 1.29; raw…/kube-vip/website/main/content/docs/installation/static.md:146); the init script points it
  * back at admin.conf once the cluster is up.
  */
-export const kubeVipNeedsSuperAdmin = (site: Site): boolean => Number(kubernetesMinorOf(site.kubernetes.version).split('.')[1]) >= 29;
+export const kubeVipNeedsSuperAdmin = (site: Site): boolean => minorNumber(site.kubernetes.version) >= minorNumber('1.29');
 
 /** @param kubeconfig the host file kube-vip authenticates with (mounted at admin.conf's path) */
 export function kubeVipPod(site: Site, vip: { address: string; port: number }, iface: string, kubeconfig = ADMIN_KUBECONFIG): Record<string, unknown> {

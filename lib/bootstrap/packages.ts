@@ -1,4 +1,5 @@
-import { kubernetesMinorOf, nodeKubernetesVersion } from '../site/bootstrap';
+import { nodeKubernetesVersion } from '../site/bootstrap';
+import { minorOf } from '../core/versions';
 import { siteUrl } from '../site/mirrors';
 import type { Site, SiteNode } from '../site/model';
 import { catalogOf, type Catalog } from '../site/catalog';
@@ -56,7 +57,7 @@ export function basePackages(node: SiteNode): string[] {
 
 /** The repositories, then containerd.io and kubelet/kubeadm/kubectl, pinned and held. */
 export function installPackagesStep(site: Site, node: SiteNode): BootstrapStep {
-  const repositories = [DOCKER_REPOSITORY, kubernetesRepository(catalogOf(site), kubernetesMinorOf(nodeKubernetesVersion(site, node)))];
+  const repositories = [DOCKER_REPOSITORY, kubernetesRepository(catalogOf(site), minorOf(nodeKubernetesVersion(site, node)))];
   const pinned = pinnedPackages(site, node);
   return {
     name: '20-install-packages.sh',

@@ -10,6 +10,7 @@ import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/ups
 import { ROOK_NAMESPACE } from '../site/ceph';
 import type { RoleToleration } from '../site/roles';
 import type { Manifest, Upstream } from '../upstream';
+import { minorNumber } from '../core/versions';
 
 /** The operator's Deployment, and its app. */
 export const ROOK_OPERATOR = 'rook-ceph-operator';
@@ -23,10 +24,7 @@ const ROOK_UID = 2016;
  * the `Driver` CRs of operator.yaml, and every `CSI_*`/`ROOK_CSI_*` key left the operator ConfigMap
  * (rook@v1.20.6:Documentation/Getting-Started/quickstart.md:41-42). The one place the versions differ.
  */
-export const rookDeploysCsi = (rookVersion: string): boolean => {
-  const [major, minor] = rookVersion.replace(/^v/, '').split('.').map(Number);
-  return major === 1 && minor < 20;
-};
+export const rookDeploysCsi = (rookVersion: string): boolean => minorNumber(rookVersion) < minorNumber('1.20');
 
 /** The RBD driver of the Ceph CSI operator (Rook >= v1.20): the CephFS one is not shipped (block storage only). */
 export const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';

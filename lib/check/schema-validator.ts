@@ -2,6 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import { DEFAULT_TRAIN } from '../site/trains';
 import type { TrainVersions } from '../site/trains/train';
 import { pinnedCrds, readUpstream, upstreamOf } from '../upstream';
+import { minorOf } from '../core/versions';
 
 /**
  * Validates rendered objects against the pinned schemas, strictly: an unknown field is an
@@ -109,7 +110,7 @@ export class SchemaValidator {
 
 /** The pinned schema version of a train (a site's catalog) for a Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
 export function schemaVersionFor(kubernetesVersion: string, versions: TrainVersions = DEFAULT_TRAIN.versions): string {
-  const minor = kubernetesVersion.split('.').slice(0, 2).join('.');
+  const minor = minorOf(kubernetesVersion);
   const pinned = versions.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
   if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${versions.kubernetesSchemas.join(', ')}`);
   return pinned;

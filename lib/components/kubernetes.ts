@@ -2,14 +2,15 @@ import { flannelManifests } from '../bootstrap/flannel';
 import { KUBERNETES_REGISTRY } from '../bootstrap/kubeadm';
 import { kubeVipManifest } from '../bootstrap/kube-vip';
 import { imagesOf } from '../core/images';
-import { kubernetesMinorOf, validateBootstrap } from '../site/bootstrap';
+import { validateBootstrap } from '../site/bootstrap';
+import { minorOf } from '../core/versions';
 import { validateControlPlaneVip } from '../site/control-plane';
 import { catalogOf, type Catalog } from '../site/catalog';
 import type { Component, ComponentImage } from './component';
 
 /** What kubeadm pulls for the control plane of a Kubernetes version (`kubeadm config images list`). */
 function kubeadmImages(catalog: Catalog, version: string): string[] {
-  const minor = kubernetesMinorOf(version);
+  const minor = minorOf(version);
   const pick = (byMinor: Readonly<Record<string, string>>, what: string) => {
     const tag = byMinor[minor];
     if (tag === undefined) throw new Error(`no ${what} image pinned for Kubernetes ${minor}: add it to ${what} in lib/site/trains/${catalog.train.name}.ts`);

@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { majorMinor } from '../core/versions';
 
 /**
  * Upgrade paths: what a change of a site's Kubernetes minor, Rook or Ceph release or a cluster's
@@ -57,11 +58,6 @@ export function siteVersions(report: string | undefined, dist: ReadonlyMap<strin
   };
 }
 
-/** `1.26.2` / `v1.9.13` / `v16.2.7` → [major, minor]. */
-const majorMinor = (v: string): [number, number] | undefined => {
-  const m = /^v?(\d+)\.(\d+)/.exec(v);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-};
 
 /** One minor at a time (Kubernetes, Rook): the steps of a change, refused with the next allowed one when it skips or goes back. */
 function minorStep(site: string, what: string, before: string | undefined, after: string | undefined, rule: { source: string; quote: string }, then: string): UpgradeStep[] {

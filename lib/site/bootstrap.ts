@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import type { SiteIssue } from './validate';
 import { catalogOf, pauseImage } from './catalog';
+import { minorNumber, minorOf } from '../core/versions';
 
 /** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
 export const BootstrapSchema = z.strictObject({
@@ -15,11 +16,6 @@ export function nodeKubernetesVersion(site: Site, node: SiteNode): string {
   return node.kubeletVersion ?? site.kubernetes.version;
 }
 
-export function kubernetesMinorOf(version: string): string {
-  return version.split('.').slice(0, 2).join('.');
-}
-
-const minorNumber = (version: string) => Number(version.split('.')[1]);
 
 /** The first control-plane node runs `kubeadm init`; the others join it as control planes. */
 export function initNode(site: Site): SiteNode | undefined {
@@ -42,8 +38,8 @@ export function validateBootstrap(site: Site): SiteIssue[] {
     if (!/^\d+\.\d+\.\d+$/.test(version)) continue; // validateSite reports it
     if (catalog.versions.kubernetesPackages[version] === undefined) {
       issues.push({ path, message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in ${file} after checking it with 'apt-cache madison kubeadm'` });
-    } else if (pauseImage(catalog, kubernetesMinorOf(version)) === undefined) {
-      issues.push({ path, message: `Kubernetes ${kubernetesMinorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in ${file}` });
+    } else if (pauseImage(catalog, minorOf(version)) === undefined) {
+      issues.push({ path, message: `Kubernetes ${minorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in ${file}` });
     }
   }
   // kubeadm is installed with the kubelet, at the node's version: a kubelet the skew policy allows
@@ -56,7 +52,7 @@ export function validateBootstrap(site: Site): SiteIssue[] {
     if (node.roles.includes('control-plane')) {
       issues.push({ path, message: `control-plane node '${node.name}' would install kubeadm and kubelet ${v} but run a ${cluster} control plane (kubernetes.version): a control-plane node runs one version; remove kubeletVersion or set it to ${cluster}` });
     } else if (minorNumber(v) < minorNumber(cluster)) { // a newer kubelet is refused by validateSite
-      issues.push({ path, message: `node '${node.name}' would join with kubeadm ${v}, but kubeadm join must be the minor that created the cluster (${kubernetesMinorOf(cluster)}): join at ${cluster} (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'` });
+      issues.push({ path, message: `node '${node.name}' would join with kubeadm ${v}, but kubeadm join must be the minor that created the cluster (${minorOf(cluster)}): join at ${cluster} (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'` });
     }
   });
   return issues;

@@ -3,13 +3,8 @@ import { TRAINS } from './trains';
 import type { Site } from './model';
 import { FILE_VERSIONS, type KubernetesRange, type Train, type Unmaintained, type VersionKey } from './trains/train';
 import type { SiteIssue } from './validate';
+import { minorNumber, minorOf } from '../core/versions';
 
-/** `1.26` or `1.26.2` → 126-style comparable number (minor within major). */
-const minorNumber = (v: string): number => {
-  const [major, minor] = v.replace(/^v/, '').split('.').map(Number);
-  return major * 1000 + minor;
-};
-const minorOf = (v: string): string => v.replace(/^v/, '').split('.').slice(0, 2).join('.');
 
 /** Whether the site runs the component at all (cert-manager only for Rook's webhook, MinIO only with an s3 tier...). */
 function runs(site: Site, component: VersionKey): boolean {

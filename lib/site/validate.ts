@@ -7,6 +7,7 @@ import { validateCompatibility } from './compatibility';
 import { resolveSite } from './resolve';
 import { validateMirrors } from './mirrors';
 import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
+import { minorOf } from '../core/versions';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -35,11 +36,6 @@ export function parseVersion(v: string): [number, number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-export function kubernetesMinor(version: string): string {
-  const v = parseVersion(version);
-  return v ? `${v[0]}.${v[1]}` : version;
-}
-
 /** StorageClasses a Postgres cluster may use on this site. */
 export function providedStorageClasses(site: Site): string[] {
   const { ceph } = resolveSite(site);
@@ -58,7 +54,7 @@ function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?
   const k = site.kubernetes;
   const v = parseVersion(k.version);
   const { train, versions } = catalogOf(site);
-  const supported = versions.kubernetesSchemas.map(kubernetesMinor);
+  const supported = versions.kubernetesSchemas.map(minorOf);
   if (!v) issues.push({ path: 'kubernetes.version', message: `'${k.version}' is not a version: write major.minor.patch, e.g. '1.26.2'` });
   else if (!supported.includes(`${v[0]}.${v[1]}`)) {
     issues.push({ path: 'kubernetes.version', message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas on train ${train.name}: use one of ${supported.join(', ')} or pin its schema in lib/site/trains/${train.name}.ts` });

@@ -4,6 +4,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { isRecord } from '../core/records';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
+import { minorOf } from '../core/versions';
 
 /**
  * The Go programs `npm run verify` runs, built from their pinned versions into
@@ -35,7 +36,6 @@ export interface GitSource {
 export const TOOLS_DIR = resolve('.build/tools');
 
 /** The minor (`1.26`) of a Kubernetes version. */
-export const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.');
 
 /**
  * The pinned control plane release for a site's Kubernetes version, from the site's own catalog (its
