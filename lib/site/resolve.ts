@@ -127,7 +127,7 @@ export interface ResolvedCluster extends PostgresClusterSpec {
 export interface ResolvedSite {
   /** The site's versions and images: its train's with its overrides (catalog.ts). */
   readonly catalog: Catalog;
-  /** The pinned upstream files of those versions (lib/upstream.ts). */
+  /** The pinned upstream files of those versions (lib/upstream.ts), listed when first read. */
   readonly upstream: Upstream;
   /** The namespaces of the clusters, sorted, each once. */
   readonly postgresNamespaces: readonly string[];
@@ -197,7 +197,8 @@ export function resolveSite(site: Site): ResolvedSite {
   const catalog = catalogOf(site);
   const r: ResolvedSite = {
     catalog,
-    upstream: upstreamOf(catalog.versions),
+    // read on first use: validation resolves sites whose versions may name no pinned files (it refuses them)
+    get upstream() { return upstreamOf(catalog.versions); },
     postgresNamespaces: postgresNamespaces(site),
     clusters: site.postgres.clusters.map(resolveCluster),
     serviceSubnet: site.kubernetes.serviceSubnet ?? DEFAULTS.serviceSubnet,
