@@ -8,7 +8,8 @@ import { fillSecrets } from '../lib/bootstrap/host-config';
 import { KUBEADM_CONFIG } from '../lib/bootstrap/kubeadm';
 import type { Site } from '../lib/site/model';
 import { SITES } from '../lib/site-files';
-import { binaryPath, kubernetesComponent, kubernetesRelease, minorOf } from '../lib/verify/components';
+import { binaryPath, kubernetesComponent, kubernetesRelease } from '../lib/verify/components';
+import { minorNumber } from '../lib/core/versions';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { userDataText, writtenFile, type UserData } from './support/bootstrap';
@@ -37,7 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kubeadm-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Whether the site's kubeadm has `config validate` (1.28 and later). */
-const hasValidate = (site: Site): boolean => Number(minorOf(site.kubernetes.version).split('.')[1]) >= 28;
+const hasValidate = (site: Site): boolean => minorNumber(site.kubernetes.version) >= minorNumber('1.28');
 
 /**
  * What the site's kubeadm says of a node's kubeadm config as it boots (secrets filled), `change`d

@@ -13,6 +13,7 @@ import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, SUPER_ADMIN_KUBECONFIG, kubeVipMani
 
 import type { Taint } from '../core/taints';
 import { isRecord } from '../core/records';
+import { minorNumber } from '../core/versions';
 
 /**
  * The kubeadm configuration (kubeadm.k8s.io) and kubelet.config.k8s.io/v1beta1, the fields we set.
@@ -30,8 +31,7 @@ export const KUBEADM_CONFIG = '/run/kubeadm/kubeadm.yaml';
  */
 export type KubeadmApi = 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
 export function kubeadmApiOf(kubernetesVersion: string): KubeadmApi {
-  const minor = Number(kubernetesVersion.split('.')[1]);
-  return minor >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
+  return minorNumber(kubernetesVersion) >= minorNumber('1.31') ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
 }
 
 export interface APIEndpoint {
