@@ -12,7 +12,8 @@ import { CephObjectStoreChart } from '../lib/components/ceph-object-store';
 import { App } from 'cdk8s';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
-import { s3ProviderOf } from '../lib/site/object-store';
+import { objectStoreOf, s3ProviderOf } from '../lib/site/object-store';
+import { resolveSite } from '../lib/site/resolve';
 import { validateSite } from '../lib/components/validate';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { probes } from '../lib/verify/probes';
@@ -202,7 +203,7 @@ describe('on the current train (Rook v1.20.6), rendered from that tag\'s example
     expect([gateways.spec.gateway.instances, gateways.spec.dataPool.replicated.size]).toEqual([2, 3]);
   });
   const app = new App();
-  const chart = new CephObjectStoreChart(app, lab);
+  const chart = new CephObjectStoreChart(app, 'ceph-object-store', { store: objectStoreOf(lab), upstream: resolveSite(lab).upstream.rook });
   const rendered = chart.toJson() as any[];
   const v = new SchemaValidator(schemaVersionFor('1.36.5', CURRENT.versions), CURRENT.versions);
   test("the store follows v1.20.6's object.yaml (no healthCheck.bucket, the data pool bulk) and validates against v1.20.6's CRDs", () => {

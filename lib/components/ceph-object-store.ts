@@ -8,10 +8,10 @@ import { upstreamObject } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
 import { postgresNamespaces } from '../site/postgres-names';
 import type { Site } from '../site/model';
-import { BUCKET_STORAGE_CLASS, OBJECT_STORE, S3_DEVICE_CLASS, backupBucketOf, cephObjectStoreOn, objectStoreOf } from '../site/object-store';
+import { BUCKET_STORAGE_CLASS, OBJECT_STORE, S3_DEVICE_CLASS, backupBucketOf, cephObjectStoreOn, objectStoreOf, type ResolvedObjectStore } from '../site/object-store';
 import { requiredNodeAffinity } from '../site/roles';
-import { catalogOf } from '../site/catalog';
-import { upstreamOf, type Manifest } from '../upstream';
+import { resolveSite } from '../site/resolve';
+import type { Manifest, Upstream } from '../upstream';
 import { POSTGRES_CLUSTERS_APP } from '../charts/postgres-clusters';
 import type { RenderedObject } from '../core/objects';
 import { asRecord } from '../core/records';
@@ -31,11 +31,18 @@ type Pool = CephObjectStoreSpecDataPool | CephObjectStoreSpecMetadataPool;
  * the s3 nodes, and the bucket StorageClass of storageclass-bucket-retain.yaml. The backup bucket
  * claims live with the clusters (backupBucketClaims).
  */
+export interface CephObjectStoreProps {
+  /** Its gateways and pool size, from the s3 nodes (objectStoreOf). */
+  readonly store: ResolvedObjectStore;
+  /** Rook's pinned examples: object.yaml and storageclass-bucket-retain.yaml. */
+  readonly upstream: Upstream['rook'];
+}
+
 export class CephObjectStoreChart extends AppChart {
-  constructor(app: App, site: Site) {
-    super(app, 'ceph-object-store', { namespace: ROOK_NAMESPACE, description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass' });
-    const store = objectStoreOf(site);
-    const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).rook.objectStore, 'CephObjectStore', 'my-store') as Manifest & { spec: CephObjectStoreSpec & { metadataPool: CephObjectStoreSpecMetadataPool; dataPool: CephObjectStoreSpecDataPool } };
+  constructor(scope: App, id: string, props: CephObjectStoreProps) {
+    super(scope, id, { namespace: ROOK_NAMESPACE, description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass' });
+    const { store } = props;
+    const upstream = upstreamObject(props.upstream.objectStore, 'CephObjectStore', 'my-store') as Manifest & { spec: CephObjectStoreSpec & { metadataPool: CephObjectStoreSpecMetadataPool; dataPool: CephObjectStoreSpecDataPool } };
     // another failure domain than the databases': only the s3 nodes' OSDs, one copy per s3 node
     const pool = <P extends Pool>(p: P): P => ({
       ...p, failureDomain: 'host', deviceClass: S3_DEVICE_CLASS,
@@ -73,7 +80,7 @@ export class CephObjectStoreChart extends AppChart {
       },
     });
 
-    const upstreamClass = upstreamObject(upstreamOf(catalogOf(site).versions).rook.bucketStorageClass, 'StorageClass', 'rook-ceph-retain-bucket') as Manifest & { provisioner: string; reclaimPolicy: string; parameters: Record<string, string> };
+    const upstreamClass = upstreamObject(props.upstream.bucketStorageClass, 'StorageClass', 'rook-ceph-retain-bucket') as Manifest & { provisioner: string; reclaimPolicy: string; parameters: Record<string, string> };
     const storageClass = new KubeStorageClass(this, 'BucketStorageClass', {
       metadata: { name: BUCKET_STORAGE_CLASS },
       provisioner: upstreamClass.provisioner,
@@ -100,7 +107,7 @@ function backupBucketClaims(app: App, site: Site): void {
   // a Chart's id is its app's name (AppChart); cdk8s' Chart answers instanceof for every chart class
   const scope = app.charts.find((c) => c.node.id === POSTGRES_CLUSTERS_APP);
   if (!scope) throw new Error("the ceph-object-store component adds its bucket claims to the postgres-clusters app: register it after postgres-clusters (lib/components/index.ts)");
-  const upstream = upstreamObject(upstreamOf(catalogOf(site).versions).rook.bucketClaim, 'ObjectBucketClaim', 'ceph-retain-bucket') as Manifest & { spec: Record<string, unknown> };
+  const upstream = upstreamObject(resolveSite(site).upstream.rook.bucketClaim, 'ObjectBucketClaim', 'ceph-retain-bucket') as Manifest & { spec: Record<string, unknown> };
   const { generateBucketName: _generated, ...spec } = upstream.spec;
   for (const namespace of postgresNamespaces(site)) {
     const bucket = backupBucketOf(backups.bucket, namespace);
@@ -136,7 +143,7 @@ export const cephObjectStore: Component = {
   enabled: cephObjectStoreOn,
   charts: (app, site) => {
     backupBucketClaims(app, site);
-    return [new CephObjectStoreChart(app, site)];
+    return [new CephObjectStoreChart(app, 'ceph-object-store', { store: objectStoreOf(site), upstream: resolveSite(site).upstream.rook })];
   },
   workloads: { 'ceph.rook.io/CephObjectStore': fromCephObjectStore },
   validate: validateObjectStore,
