@@ -8,10 +8,13 @@ const ROOT = join(__dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'test-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function summary(results: object | undefined, code: number) {
+function summary(results: object | undefined, code: number, typecheck?: { rc?: string; log: string }) {
   const file = join(dir, `results-${code}-${results ? 'json' : 'none'}.json`);
   if (results) writeFileSync(file, JSON.stringify(results));
-  return spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'test-summary.ts'), file, String(code)], { encoding: 'utf8' });
+  const rc = join(dir, `typecheck-${typecheck?.rc ?? 'none'}.rc`);
+  if (typecheck?.rc !== undefined) writeFileSync(rc, `${typecheck.rc}\n`);
+  if (typecheck) writeFileSync(rc.replace(/\.rc$/, '.log'), typecheck.log);
+  return spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'test-summary.ts'), file, String(code), ...(typecheck ? [rc] : [])], { encoding: 'utf8' });
 }
 const counts = (passed: number, failed: number, failedFiles = 0) => ({ numPassedTests: passed, numFailedTests: failed, numPendingTests: 0, numTodoTests: 0, numFailedTestSuites: failedFiles });
 
@@ -33,6 +36,17 @@ describe('the closing line of npm test', () => {
 
   test('npm test prints it last, whatever vitest did (the script runs it after vitest, not only on success)', () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.test;
-    expect(script).toMatch(/vitest run [^;&|]*; tsx scripts\/test-summary\.ts \S+ \$\?; \}$/);
+    expect(script).toMatch(/vitest run [^;&|]*; code=\$\?; wait; tsx scripts\/test-summary\.ts \S+ \$code \S+typecheck\.rc; \}$/);
+    // the typecheck runs beside vitest, its exit code into the file the summary reads
+    expect(script).toMatch(/\{ npm run --silent typecheck > \.build\/typecheck\.log 2>&1; echo \$\? > \.build\/typecheck\.rc; \} & vitest run/);
+  });
+
+  test('a failed or unfinished typecheck fails the run and shows its errors, passing tests or not', () => {
+    const bad = summary(counts(12, 0), 0, { rc: '2', log: "lib/x.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'." });
+    expect([bad.stdout, bad.status]).toEqual(["lib/x.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.\n12 passed, 0 failed, 0 skipped (typecheck failed (exit 2))\n", 1]);
+    const unfinished = summary(counts(12, 0), 0, { log: '' });
+    expect([unfinished.stdout.trim().split('\n').pop(), unfinished.status]).toEqual(['12 passed, 0 failed, 0 skipped (typecheck did not finish)', 1]);
+    const good = summary(counts(12, 0), 0, { rc: '0', log: '' });
+    expect([good.stdout, good.status]).toEqual(['12 passed, 0 failed, 0 skipped\n', 0]);
   });
 });
