@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DOCKER_REPOSITORY } from '../lib/bootstrap/packages';
+import { dockerRepository } from '../lib/bootstrap/packages';
+import { DEBIAN_RELEASES } from '../lib/site/debian';
 import { SITES } from '../lib/site-files';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
@@ -20,8 +24,9 @@ describe.each(nodes)('%s', (_id, site, node) => {
   // an air-gapped site (lab) fetches through its HTTP mirror
   const via = (url: string) => siteUrl(site.mirrors, url);
 
-  test("adds Docker's repository and the minor's pkgs.k8s.io repository, each with its own signed-by keyring", () => {
-    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] ${via('https://download.docker.com/linux/debian')} \${codename} stable" >/etc/apt/sources.list.d/docker.list`);
+  const { codename } = DEBIAN_RELEASES[VERSIONS.debian];
+  test(`adds Docker's repository of the train's Debian (${codename}) and the minor's pkgs.k8s.io repository, each with its own signed-by keyring`, () => {
+    expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/docker.gpg] ${via('https://download.docker.com/linux/debian')} ${codename} stable" >/etc/apt/sources.list.d/docker.list`);
     expect(s).toContain(`echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] ${via(`https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`)} /" >/etc/apt/sources.list.d/kubernetes.list`);
     expect(s).not.toMatch(/apt-key|trusted\.gpg|apt\.kubernetes\.io|packages\.cloud\.google/);
   });
@@ -52,8 +57,32 @@ test('poc installs the 1.26 packages and containerd 1.6, lab (current train) the
   expect(script(lab, 'lab-pg1')).toContain('/core:/stable:/v1.36/deb/ /');
 });
 
-test('the Docker repository is the one of the runbook (docs.docker.com, Debian)', () => {
-  expect(`${DOCKER_REPOSITORY.url} ${DOCKER_REPOSITORY.suite}`).toBe('https://download.docker.com/linux/debian ${codename} stable');
+test('the Docker repository is the one of the runbook (docs.docker.com, Debian), in the suite of the codename', () => {
+  const docker = dockerRepository(DEBIAN_RELEASES['12']);
+  expect(`${docker.url} ${docker.suite}`).toBe('https://download.docker.com/linux/debian bookworm stable');
+});
+
+test('poc installs for Debian 12 (bookworm), lab (current train) for Debian 13 (trixie)', () => {
+  expect(script(poc, 'dnumworker1')).toContain('linux/debian bookworm stable"');
+  expect(script(lab, 'lab-pg1')).toContain('linux/debian trixie stable"');
+});
+
+describe.each([['poc', poc, 'dnumworker1', 'bookworm'], ['lab', lab, 'lab-pg1', 'trixie']] as const)("the release check of %s's script (run against stand-in os-release files)", (_name, site, node, codename) => {
+  const check = script(site, node).match(/^codename=.*\nif [\s\S]*?\nfi$/m)![0];
+  const run = (osRelease: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'os-release-'));
+    writeFileSync(join(dir, 'os-release'), osRelease);
+    return spawnSync('bash', ['-euc', `${check.replaceAll('/etc/os-release', join(dir, 'os-release'))}\necho ok`], { encoding: 'utf8' });
+  };
+  test(`goes on on ${codename}`, () => {
+    expect(run(`PRETTY_NAME="Debian"\nVERSION_CODENAME=${codename}\nID=debian\n`).stdout).toBe('ok\n');
+  });
+  test('stops on another release, naming both and the fix', () => {
+    const r = run('VERSION_CODENAME=bullseye\nID=debian\n');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^this node runs Debian 'bullseye', not Debian \\d+ \\(${codename}\\), the release of the site's train: install Debian \\d+ on it, or set the site's versions\\.debian\n$`));
+  });
 });
 
 describe("the script's fetch_key (run with stand-ins for curl and gpg)", () => {

@@ -6,6 +6,8 @@ import { catalogOf } from '../lib/site/catalog';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { withSite } from './support/render';
+import { DEBIAN_RELEASES } from '../lib/site/debian';
+import { TRAINS } from '../lib/site/trains';
 
 /** The example's catalog (the runbook-2023 train, no overrides). */
 const { versions: VERSIONS } = catalogOf(poc);
@@ -60,5 +62,33 @@ describe('version skew and pinned packages are refused before anything renders',
   });
   test('a worker on the control plane\'s version, written explicitly, is fine', () => {
     expect(validateSite(withSite(poc, (s) => { s.nodes[1].kubeletVersion = '1.26.2'; }))).toEqual([]);
+  });
+});
+
+describe("the nodes' Debian release follows the train, with its cloud-init schema", () => {
+  test('every train pins a known release, with that release\'s cloud-init schema: runbook-2023 Debian 12, current Debian 13', () => {
+    for (const train of Object.values(TRAINS)) {
+      expect(DEBIAN_RELEASES[train.versions.debian]?.cloudInitSchema).toBe(train.versions.cloudInitSchema);
+    }
+    expect(TRAINS['runbook-2023'].versions.debian).toBe('12');
+    expect(TRAINS.current.versions.debian).toBe('13');
+    expect(DEBIAN_RELEASES['12'].codename).toBe('bookworm');
+    expect(DEBIAN_RELEASES['13'].codename).toBe('trixie');
+  });
+  test('refuses an unknown release at versions.debian, naming the known ones', () => {
+    expect(issuesAt((s) => { s.versions = { debian: '11' }; }, 'versions.debian')).toEqual([
+      "Debian '11' is not a release the host bootstrap knows (known: '12' (bookworm), '13' (trixie)): use one of them, or add it to DEBIAN_RELEASES in lib/site/debian.ts with its codename and cloud-init schema",
+    ]);
+  });
+  test('refuses Debian 13 on the runbook train without the cloud-init schema it is validated against, and takes it with', () => {
+    expect(issuesAt((s) => { s.versions = { debian: '13' }; }, 'versions.debian')).toEqual([
+      expect.stringMatching(/^Debian 13 \(trixie\) nodes have their user-data validated against the cloud-init 26\.2 schema, not 22\.4\.2 \(.*\): set versions: \{ cloudInitSchema: '26\.2' \} or versions: \{ debian: '12' \}$/),
+    ]);
+    expect(validateBootstrap(withSite(poc, (s) => { s.versions = { debian: '13', cloudInitSchema: '26.2' }; }))).toEqual([]);
+  });
+  test('refuses a cloud-init schema that is not the one of the release, at versions.cloudInitSchema', () => {
+    expect(issuesAt((s) => { s.versions = { cloudInitSchema: '26.2' }; }, 'versions.cloudInitSchema')).toEqual([
+      expect.stringMatching(/^Debian 12 \(bookworm\) nodes have their user-data validated against the cloud-init 22\.4\.2 schema, not 26\.2 \(.*TRAINS\.md.*\): set versions: \{ cloudInitSchema: '22\.4\.2' \} or versions: \{ debian: '13' \}$/),
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { Site, SiteNode } from './model';
 import type { SiteIssue } from './validate';
 import { catalogOf, pauseImage } from './catalog';
 import { minorNumber, minorOf } from '../core/versions';
+import { validateDebian } from './debian';
 
 /** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
 export const BootstrapSchema = z.strictObject({
@@ -23,11 +24,11 @@ export function initNode(site: Site): SiteNode | undefined {
 }
 
 /**
- * What the cloud-init needs from the catalog, and the version skew kubeadm would only meet on
+ * What the cloud-init needs from the catalog (a known Debian release with its cloud-init schema), and the version skew kubeadm would only meet on
  * the node (after the packages are installed), refused here instead.
  */
 export function validateBootstrap(site: Site): SiteIssue[] {
-  const issues: SiteIssue[] = [];
+  const issues: SiteIssue[] = [...validateDebian(site)];
   const catalog = catalogOf(site);
   const file = `lib/site/trains/${catalog.train.name}.ts`;
   const versions = new Map<string, string>([['kubernetes.version', site.kubernetes.version]]);

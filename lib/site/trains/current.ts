@@ -41,6 +41,12 @@ const versions: TrainVersions = {
   /** canonical/cloud-init 26.2 (2026-07-27): still draft-04; apt_update/apt_upgrade are deprecated there. */
   cloudInitSchema: '26.2',
   /**
+   * Debian 13 (trixie), stable since 9 August 2025 (debian.org/News/2025/20250809), which Docker's
+   * containerd.io repository serves (docker/docs#22635 adds "Debian Trixie 13" to its install page).
+   * Its own cloud-init is not verified offline: the user-data is validated against 26.2 (docs/host-bootstrap.md).
+   */
+  debian: '13',
+  /**
    * containerd.io 2.x from Docker's Debian repository, written with config version 3: the kubelet 1.36
    * changelog ties the end of its containerd 1.7 support to 1.37 (kubernetes@v1.36.5:CHANGELOG/CHANGELOG-1.36.md:829),
    * so the train moves to 2.x now. containerd v2.3.2 is a tag (2026-06-18, Go module proxy); the Debian

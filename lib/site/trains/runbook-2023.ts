@@ -35,6 +35,8 @@ const versions: TrainVersions = {
   /** helm, built from the Go module proxy (`npm run tools`), renders the pinned charts at import time only: synth never runs it. */
   helm: 'v3.20.2',
   cloudInitSchema: '22.4.2',
+  /** Debian 12 (bookworm), whose cloud-init is 22.4.2 (the schema above). */
+  debian: '12',
   /** containerd.io from Docker's Debian repository: Debian 11's own containerd (1.4) is too old for Kubernetes 1.26. */
   containerdPackage: '1.6.21-1',
   /**

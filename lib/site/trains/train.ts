@@ -25,6 +25,8 @@ export interface TrainVersions {
   /** helm that renders the train's pinned charts at import time (`npm run tools`); synth never runs it. */
   readonly helm: string;
   readonly cloudInitSchema: string;
+  /** Debian major release of the nodes ('12'); its codename and cloud-init schema are in lib/site/debian.ts. */
+  readonly debian: string;
   readonly containerdPackage: string;
   readonly kubernetesPackages: Readonly<Record<string, string>>;
   readonly pause: Readonly<Record<string, string>>;
