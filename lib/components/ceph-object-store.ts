@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { CephObjectStore, CephObjectStoreSpecGatewayResourcesLimits, CephObjectStoreSpecGatewayResourcesRequests, type CephObjectStoreSpec, type CephObjectStoreSpecDataPool, type CephObjectStoreSpecMetadataPool } from '../../imports/ceph.rook.io';
 import { KubeStorageClass } from '../../imports/k8s';
 import { ObjectBucketClaim } from '../../imports/objectbucket.io';
-import { AppChart } from '../constructs/app-chart';
+import { AppChart, type SyncedApp } from '../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { upstreamObject } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
@@ -101,11 +101,10 @@ export class CephObjectStoreChart extends AppChart {
  * env references (charts/wal-g-settings.ts clusterBackupEnvironment). Added to the
  * postgres-clusters app, which creates those namespaces a wave after the object store.
  */
-function backupBucketClaims(app: App, site: Site): void {
+function backupBucketClaims(earlier: readonly SyncedApp[], site: Site): void {
   const backups = site.postgres.backups;
   if (!backups) return;
-  // a Chart's id is its app's name (AppChart); cdk8s' Chart answers instanceof for every chart class
-  const scope = app.charts.find((c) => c.node.id === POSTGRES_CLUSTERS_APP);
+  const scope = earlier.find((a) => a.chart.appName === POSTGRES_CLUSTERS_APP)?.chart;
   if (!scope) throw new Error("the ceph-object-store component adds its bucket claims to the postgres-clusters app: register it after postgres-clusters (lib/components/index.ts)");
   const upstream = upstreamObject(resolveSite(site).upstream.rook.bucketClaim, 'ObjectBucketClaim', 'ceph-retain-bucket') as Manifest & { spec: Record<string, unknown> };
   const { generateBucketName: _generated, ...spec } = upstream.spec;
@@ -141,8 +140,8 @@ export const cephObjectStore: Component = {
   name: 'ceph-object-store',
   waves: { 'ceph-object-store': WAVES.storage },
   enabled: cephObjectStoreOn,
-  charts: (app, site) => {
-    backupBucketClaims(app, site);
+  charts: (app, site, earlier) => {
+    backupBucketClaims(earlier, site);
     return [new CephObjectStoreChart(app, 'ceph-object-store', { store: objectStoreOf(site), upstream: resolveSite(site).upstream.rook })];
   },
   workloads: { 'ceph.rook.io/CephObjectStore': fromCephObjectStore },
