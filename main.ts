@@ -120,7 +120,7 @@ export function run(argv: readonly string[] = process.argv.slice(2), sources?: s
     try {
       synth(site ?? [], sources);
     } catch (e) {
-      throw new Error(synthFailure(e));
+      throw new Error(synthFailure(e), { cause: e });
     }
   }, argv);
 }

@@ -16,7 +16,7 @@ export interface CliSpec {
   readonly failure: { readonly prefix: string; readonly code: number };
 }
 
-export const USAGE_ERROR = 2;
+const USAGE_ERROR = 2;
 
 /** A command named as it is typed (`npm run synth --`); add options, then `runCli`. */
 export function cliCommand(spec: CliSpec): Command {
@@ -39,7 +39,7 @@ function flagsNpmTook(cmd: Command, argv: readonly string[]): string[] {
 /** An error whose message is for the user as is (no stack). */
 export class UsageError extends Error {}
 
-export function quietOnClosedPipe(): void {
+function quietOnClosedPipe(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;

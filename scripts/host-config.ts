@@ -61,6 +61,6 @@ runCli<{ site: string; node: string[]; secrets?: string }>(SPEC, cmd, ({ site, n
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const text = e instanceof Error ? e.message : String(e);
-    throw new Error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`);
+    throw new Error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`, { cause: e });
   }
 });

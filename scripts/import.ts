@@ -25,10 +25,14 @@ import { writeFileAtomic } from '../lib/write/atomic';
 
 // cdk8s-cli exports no library entry point: load its importers by file path.
 const require = createRequire(__filename);
-const cliLib = (file: string) => require(join(dirname(require.resolve('cdk8s-cli/package.json')), 'lib', file));
+const cliLib = (file: string): unknown => require(join(dirname(require.resolve('cdk8s-cli/package.json')), 'lib', file));
+/** The part of cdk8s-cli's importers used here (lib/import/base.d.ts, k8s.d.ts, crd.d.ts). */
+interface Importer {
+  import(options: { outdir: string; targetLanguage: string; save: boolean }): Promise<void>;
+}
 const cliUtil = cliLib('util.js') as { download: (url: string) => Promise<string> };
-const { ImportKubernetesApi } = cliLib('import/k8s.js');
-const { ImportCustomResourceDefinition } = cliLib('import/crd.js');
+const { ImportKubernetesApi } = cliLib('import/k8s.js') as { ImportKubernetesApi: new (options: { apiVersion: string }) => Importer };
+const { ImportCustomResourceDefinition } = cliLib('import/crd.js') as { ImportCustomResourceDefinition: new (manifest: string) => Importer };
 
 const OUTDIR = 'imports';
 
@@ -46,7 +50,7 @@ async function fetchPinned(file: UpstreamFile): Promise<string> {
   try {
     res = await fetch(file.url, { dispatcher: PROXY });
   } catch (e) {
-    throw new Error(`download of ${file.url} failed: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}`);
+    throw new Error(`download of ${file.url} failed: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}`, { cause: e });
   }
   if (!res.ok) throw new Error(`download of ${file.url} failed: HTTP ${res.status}`);
   return res.text();
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
     await copyPinned(files);
   } catch (e) {
     if (e instanceof TreeWriteError && e.switched) throw e;
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`, { cause: e });
   }
   renderCharts();
 

@@ -11,8 +11,8 @@ import { objectOf, renderedApps, withSite } from './support/render';
 
 const FLANNEL = '/usr/local/lib/host-bootstrap/kube-flannel.yml';
 const ROOT_APP = '/usr/local/lib/host-bootstrap/argocd-root-application.yaml';
-const flannelDocs = (site: typeof poc) => loadAll(writtenFile(userData(site, site.nodes[0].name), FLANNEL)) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-const netConf = (docs: any[]) => JSON.parse(docs.find((d) => d.kind === 'ConfigMap').data['net-conf.json']); // eslint-disable-line @typescript-eslint/no-explicit-any
+const flannelDocs = (site: typeof poc) => loadAll(writtenFile(userData(site, site.nodes[0].name), FLANNEL)) as any[];
+const netConf = (docs: any[]) => JSON.parse(docs.find((d) => d.kind === 'ConfigMap').data['net-conf.json']);
 
 describe('Flannel v0.22.0 on the first control plane', () => {
   test('its Network is the site\'s pod subnet, the one kubeadm was given', () => {
@@ -78,7 +78,7 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
   });
 
   test('the root Application is dist/poc/argocd\'s poc-root (but the chart\'s part-of label, which its first sync adds)', () => {
-    const ours = load(writtenFile(ud, ROOT_APP)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const ours = load(writtenFile(ud, ROOT_APP)) as any;
     const dist = structuredClone(objectOf(renderedApps(poc), 'argocd', 'Application', 'poc-root'));
     delete dist.metadata.labels;
     expect(ours).toEqual(dist);

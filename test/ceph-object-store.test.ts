@@ -26,7 +26,6 @@ const converged = readSite({ name: 'converged', file: 'sites/converged.yaml', pa
 const apps = renderedApps(converged);
 const s3Nodes = converged.nodes.filter((n) => n.roles.includes('s3')).map((n) => n.name);
 const storage = converged.nodes.filter((n) => n.roles.includes('storage')).map((n) => n.name);
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const store = objectOf(apps, 'ceph-object-store', 'CephObjectStore', 'object-store') as any;
 const cluster = objectOf(apps, 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;
 const terms = (affinity: any) => affinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.map((t: any) => t.matchExpressions);

@@ -7,7 +7,6 @@ import { catalogOf } from '../lib/site/catalog';
 import { chartsOf, loadRenderedChart } from '../lib/upstream';
 import { objectOf, renderedApps, type K8sObject } from './support/render';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const apps = renderedApps(poc);
 const objects = apps.get('cert-manager')!;
 const { versions: VERSIONS } = catalogOf(poc);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from './support/project';
 
-/** The npm scripts that are this project's commands (test and typecheck run vitest and tsc, with their own flags). */
+/** The npm scripts that are this project's commands (test, typecheck, lint and format run vitest, tsc, eslint and knip, prettier, with their own flags). */
 const COMMANDS = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)
-  .filter((s) => !['test', 'typecheck'].includes(s));
+  .filter((s) => !['test', 'typecheck', 'lint', 'format'].includes(s));
 
 /** A command's exit code and output (asynchronous, so that the commands run side by side). */
 function sh(file: string, args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {

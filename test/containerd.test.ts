@@ -10,7 +10,7 @@ const STAGED = '/usr/local/lib/host-bootstrap/containerd-config.toml';
 
 describe.each(nodes)('%s', (_id, site, node) => {
   const ud = userData(site, node.name);
-  const config = parse(writtenFile(ud, STAGED)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const config = parse(writtenFile(ud, STAGED)) as any;
   const { versions } = catalogOf(site);
   // containerd 1.x reads a version 2 config, 2.x a version 3 one: the CRI plugin split into images and runtime
   const v3 = versions.containerdPackage.startsWith('2.');

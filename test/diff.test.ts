@@ -21,7 +21,7 @@ const one = (objects: readonly ObjectDiff[], kind: string, name: string) => {
   return found[0];
 };
 const impacts = (o: ObjectDiff) => o.impacts.map((i) => `${i.level}: ${i.message}`);
-const pgChange = (change: (pg: any) => void) => withSite(poc, (d) => change(d.postgres.clusters[0])); // eslint-disable-line @typescript-eslint/no-explicit-any
+const pgChange = (change: (pg: any) => void) => withSite(poc, (d) => change(d.postgres.clusters[0]));
 
 describe('semantic diff of real renders (before/after pairs of the POC site)', () => {
   test('no change, no diff', () => {

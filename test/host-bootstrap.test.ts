@@ -162,7 +162,7 @@ function placements(obj: unknown): { key: string; values: string[]; tolerations:
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const o = v as Record<string, any>;
     const affinity = o.nodeAffinity ?? o.affinity?.nodeAffinity;
     const terms = affinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
     for (const term of terms) {

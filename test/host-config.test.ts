@@ -18,7 +18,7 @@ const ALL = { KUBEADM_TOKEN: TOKEN, KUBEADM_CA_CERT_HASH: HASH, KUBEADM_CERTIFIC
 
 describe('fillSecrets', () => {
   test('fills a worker\'s token and CA hash into its JoinConfiguration', () => {
-    const filled = load(fillSecrets(userDataText(poc, 'dnumworker1'), ALL, 'x')) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const filled = load(fillSecrets(userDataText(poc, 'dnumworker1'), ALL, 'x')) as any;
     const join = kubeadmDoc(filled, 'JoinConfiguration');
     expect(join.discovery.bootstrapToken.token).toBe(TOKEN);
     expect(join.discovery.bootstrapToken.caCertHashes).toEqual([HASH]);
@@ -38,7 +38,7 @@ describe('fillSecrets', () => {
 
   test('fails, naming every missing value and how to get it', () => {
     expect(() => fillSecrets(userDataText(poc, 'dnumworker1'), {}, 'host-bootstrap/poc/dnumworker1.yaml')).toThrow(
-      /^host-bootstrap\/poc\/dnumworker1\.yaml needs KUBEADM_TOKEN, KUBEADM_CA_CERT_HASH:\n  KUBEADM_TOKEN is not set \(the bootstrap token.*kubeadm token generate.*\n  KUBEADM_CA_CERT_HASH is not set \(.*openssl x509 -pubkey -in \/etc\/kubernetes\/pki\/ca\.crt/);
+      /^host-bootstrap\/poc\/dnumworker1\.yaml needs KUBEADM_TOKEN, KUBEADM_CA_CERT_HASH:\n {2}KUBEADM_TOKEN is not set \(the bootstrap token.*kubeadm token generate.*\n {2}KUBEADM_CA_CERT_HASH is not set \(.*openssl x509 -pubkey -in \/etc\/kubernetes\/pki\/ca\.crt/);
   });
 
   test('fails on a malformed token or hash, without echoing it', () => {
@@ -99,7 +99,7 @@ describe('npm run host-config (the CLI, in a scratch directory)', () => {
     const dir = scratch();
     const r = run(dir, { KUBEADM_TOKEN: TOKEN }, '--site', 'poc', '--node', 'debian-cp', '--node', 'dnumworker1');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/host-config failed, nothing was written:\nhost-bootstrap\/poc\/dnumworker1\.yaml needs KUBEADM_TOKEN, KUBEADM_CA_CERT_HASH:\n  KUBEADM_CA_CERT_HASH is not set/);
+    expect(r.stderr).toMatch(/host-config failed, nothing was written:\nhost-bootstrap\/poc\/dnumworker1\.yaml needs KUBEADM_TOKEN, KUBEADM_CA_CERT_HASH:\n {2}KUBEADM_CA_CERT_HASH is not set/);
     expect(existsSync(join(dir, 'host-config'))).toBe(false);
   });
 

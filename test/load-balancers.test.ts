@@ -9,7 +9,7 @@ import { objectOf, renderedApps, withSite } from './support/render';
 import { distTree, siteTree } from './support/trees';
 
 /** poc with a pool on its nodes' network and a primary load balancer on its cluster. */
-const balanced = (change: (s: any) => void = () => {}) => withSite(poc, (s) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+const balanced = (change: (s: any) => void = () => {}) => withSite(poc, (s) => {
   s.loadBalancers = { network: '10.10.10.0/24', addresses: ['10.10.10.200-10.10.10.203'] };
   Object.assign(s.postgres.clusters[0], { enableMasterLoadBalancer: true, allowedSourceRanges: ['10.10.20.0/24'] });
   change(s);

@@ -22,7 +22,6 @@ import { objectOf, renderedApps, withSite, type K8sObject } from './support/rend
 /** The example's catalog (the runbook-2023 train, no overrides). */
 const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const apps = renderedApps(poc);
 const labApps = renderedApps(lab);
 const ofKind = (a: Map<string, K8sObject[]>, app: string, kind: string) => (a.get(app) ?? []).filter((o) => o.kind === kind) as any[];

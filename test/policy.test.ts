@@ -180,7 +180,7 @@ describe('no secret values in dist/', () => {
 const strictLab = { ...lab, minio: undefined, monitoring: undefined, postgres: { ...lab.postgres, backups: undefined, clusters: lab.postgres.clusters.map((c) => ({ ...c, alerts: undefined })) } };
 
 describe('the AppProject grants only what the apps need (with no upstream Application to widen its grants)', () => {
-  const project = (change: (o: any) => void) => withChanged(siteTree(strictLab), 'AppProject', 'lab', change); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const project = (change: (o: any) => void) => withChanged(siteTree(strictLab), 'AppProject', 'lab', change);
   const granted = (tree: ReturnType<typeof siteTree>) => fresh(checkAppProjects(tree), checkAppProjects(siteTree(strictLab)));
   test('fails on a kind no app renders', () => {
     const tree = project((o) => o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' }));

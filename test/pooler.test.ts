@@ -16,7 +16,7 @@ import { distTree, siteTree } from './support/trees';
 const { images: IMAGES } = catalogOf(poc);
 
 /** poc's cluster with a primary pooler (and whatever else `change` sets on the cluster). */
-const pooled = (change: (pg: any) => void = () => {}) => withSite(poc, (s) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+const pooled = (change: (pg: any) => void = () => {}) => withSite(poc, (s) => {
   Object.assign(s.postgres.clusters[0], { enableConnectionPooler: true, connectionPooler: { maxDBConnections: 6 } });
   change(s.postgres.clusters[0]);
 });

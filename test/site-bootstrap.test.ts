@@ -13,7 +13,7 @@ import { TRAINS } from '../lib/site/trains';
 const { versions: VERSIONS } = catalogOf(poc);
 
 /** Every issue of poc changed by `change` at `path`. */
-function issuesAt(change: (draft: any) => void, path: string): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+function issuesAt(change: (draft: any) => void, path: string): string[] {
   return validateSite(withSite(poc, change)).filter((i) => i.path === path).map((i) => i.message);
 }
 

@@ -16,7 +16,7 @@ import { npmRun, projectCopy, ROOT } from './support/project';
 import { withSite } from './support/render';
 
 /** The issues of the POC site changed by `change`, as `path: message` lines. */
-const issuesOf = (change: (draft: any) => void) => validateSite(withSite(poc, change)).map((i) => `${i.path}: ${i.message}`); // eslint-disable-line @typescript-eslint/no-explicit-any
+const issuesOf = (change: (draft: any) => void) => validateSite(withSite(poc, change)).map((i) => `${i.path}: ${i.message}`);
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -9,8 +9,8 @@ import { labOnMinio } from './support/lab-on-minio';
 import type { Site } from '../lib/site/model';
 
 /** The issues of a site changed by `change`, as `path: message` lines. */
-const issuesOf = (change: (draft: any) => void, site: Site = poc) => validateSite(withSite(site, change)).map((i) => `${i.path}: ${i.message}`); // eslint-disable-line @typescript-eslint/no-explicit-any
-const cluster = (change: (pg: any) => void) => issuesOf((s) => change(s.postgres.clusters[0])); // eslint-disable-line @typescript-eslint/no-explicit-any
+const issuesOf = (change: (draft: any) => void, site: Site = poc) => validateSite(withSite(site, change)).map((i) => `${i.path}: ${i.message}`);
+const cluster = (change: (pg: any) => void) => issuesOf((s) => change(s.postgres.clusters[0]));
 
 describe('what the Zalando operator refuses (pkg/apis/acid.zalan.do/v1/util.go, pkg/cluster/cluster.go of v1.9.0)', () => {
   test('a cluster name that is not DNS-1035 (a digit after the team prefix is fine, a leading digit is not)', () => {

@@ -19,7 +19,7 @@ export function argoCdInstallImages(site: Site): string[] {
 }
 
 /** The site's root Application as plain data, as dist/<site>/argocd/ renders it (less the chart's label). */
-export function rootApplicationManifest(site: Site): Record<string, unknown> {
+function rootApplicationManifest(site: Site): Record<string, unknown> {
   return Application.manifest(rootApplication(site)) as Record<string, unknown>;
 }
 

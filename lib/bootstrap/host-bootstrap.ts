@@ -17,7 +17,7 @@ const STATE_DIR = '/var/lib/host-bootstrap';
 export const SUCCESS_MARKER = `${STATE_DIR}/bootstrap-success.complete`;
 
 /** Every node: prepare, packages, containerd, kubeadm; the first control plane then adds the cluster's addons. */
-export function nodeSteps(site: Site, node: SiteNode): BootstrapStep[] {
+function nodeSteps(site: Site, node: SiteNode): BootstrapStep[] {
   const first = initNode(site)?.name === node.name;
   return [
     prepareNodeStep(node),
@@ -29,7 +29,7 @@ export function nodeSteps(site: Site, node: SiteNode): BootstrapStep[] {
   ];
 }
 
-export function nodeCloudConfig(site: Site, node: SiteNode): CloudConfig {
+function nodeCloudConfig(site: Site, node: SiteNode): CloudConfig {
   const steps = nodeSteps(site, node);
   return {
     hostname: node.name,

@@ -17,7 +17,7 @@ import { minorNumber } from '../core/versions';
  * kube-vip v1.x differs in one place, kubeVipFlavour: `vip_subnet` replaces `vip_cidr` (v1.2.3 fails fast
  * without it), `vip_nodename` from the node, every other capability dropped (config_generator.go of v1.2.3).
  */
-export const STATIC_POD_DIR = '/etc/kubernetes/manifests';
+const STATIC_POD_DIR = '/etc/kubernetes/manifests';
 export const KUBE_VIP_MANIFEST = `${STATIC_POD_DIR}/kube-vip.yaml`;
 /** Where a joining control plane keeps the manifest until `kubeadm join` is done (join wants an empty manifests folder). */
 export const KUBE_VIP_STAGED = bootstrapPath('kube-vip.yaml');
@@ -41,7 +41,7 @@ function kubeVipFlavour(version: string) {
 export const kubeVipNeedsSuperAdmin = (site: Site): boolean => minorNumber(site.kubernetes.version) >= minorNumber('1.29');
 
 /** @param kubeconfig the host file kube-vip authenticates with (mounted at admin.conf's path) */
-export function kubeVipPod(site: Site, vip: { address: string; port: number }, iface: string, kubeconfig = ADMIN_KUBECONFIG): Record<string, unknown> {
+function kubeVipPod(site: Site, vip: { address: string; port: number }, iface: string, kubeconfig = ADMIN_KUBECONFIG): Record<string, unknown> {
   const flavour = kubeVipFlavour(catalogOf(site).versions.kubeVip);
   const env: Record<string, string> = {
     vip_arp: 'true',

@@ -4,13 +4,13 @@ import { hostExtras } from './role-extras';
 import type { BootstrapStep } from './step';
 
 /** Kernel modules containerd and the bridge CNI need, on every node. */
-export const KERNEL_MODULES = ['overlay', 'br_netfilter'] as const;
+const KERNEL_MODULES = ['overlay', 'br_netfilter'] as const;
 
 /**
  * Bridged traffic through iptables and IPv4 forwarding, which kubeadm's preflight checks.
  * The runbook's `inet.bridge.bridge-nf-call-iptables` is a typo: sysctl ignores that key.
  */
-export const KUBERNETES_SYSCTLS: Readonly<Record<string, string>> = {
+const KUBERNETES_SYSCTLS: Readonly<Record<string, string>> = {
   'net.bridge.bridge-nf-call-iptables': '1',
   'net.bridge.bridge-nf-call-ip6tables': '1',
   'net.ipv4.ip_forward': '1',
@@ -19,7 +19,7 @@ export const KUBERNETES_SYSCTLS: Readonly<Record<string, string>> = {
 export const MODULES_FILE = '/etc/modules-load.d/k8s.conf';
 export const SYSCTL_FILE = '/etc/sysctl.d/k8s.conf';
 
-export function nodeKernelModules(node: SiteNode): string[] {
+function nodeKernelModules(node: SiteNode): string[] {
   return [...KERNEL_MODULES, ...hostExtras(node).kernelModules];
 }
 

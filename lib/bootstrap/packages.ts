@@ -35,7 +35,7 @@ export function dockerRepository(debian: DebianRelease): AptRepository {
 }
 
 /** pkgs.k8s.io: one repository per Kubernetes minor, all signed by one key (apt.kubernetes.io is gone). */
-export function kubernetesRepository(catalog: Catalog, minor: string): AptRepository {
+function kubernetesRepository(catalog: Catalog, minor: string): AptRepository {
   return {
     name: 'kubernetes',
     keyUrl: `https://pkgs.k8s.io/core:/stable:/${catalog.versions.kubernetesKeyRepository}/deb/Release.key`,
@@ -47,14 +47,14 @@ export function kubernetesRepository(catalog: Catalog, minor: string): AptReposi
 }
 
 /** Debian packages a node installs at their pinned version, then holds (`name=version`). */
-export function pinnedPackages(site: Site, node: SiteNode): Readonly<Record<string, string>> {
+function pinnedPackages(site: Site, node: SiteNode): Readonly<Record<string, string>> {
   const { versions } = catalogOf(site);
   const kubernetes = versions.kubernetesPackages[nodeKubernetesVersion(site, node)];
   return { 'containerd.io': versions.containerdPackage, kubelet: kubernetes, kubeadm: kubernetes, kubectl: kubernetes };
 }
 
 /** Debian's own packages the script needs first: to fetch keys, and the role's extras (lvm2). */
-export function basePackages(node: SiteNode): string[] {
+function basePackages(node: SiteNode): string[] {
   return ['ca-certificates', 'curl', 'gnupg', ...hostExtras(node).packages];
 }
 

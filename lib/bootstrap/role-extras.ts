@@ -10,7 +10,7 @@ export interface HostExtras {
  * Rook/Ceph: OSDs on raw devices need lvm2 (Rook prerequisites), and the Ceph CSI driver maps
  * RBD images with the kernel's rbd module. MinIO: mkfs.xfs for its local volumes.
  */
-export const ROLE_HOST_EXTRAS: Readonly<Partial<Record<NodeRole, HostExtras>>> = {
+const ROLE_HOST_EXTRAS: Readonly<Partial<Record<NodeRole, HostExtras>>> = {
   storage: { packages: ['lvm2'], kernelModules: ['rbd'] },
   // the kubelet formats MinIO's local volumes as XFS on first mount
   s3: { packages: ['xfsprogs'], kernelModules: [] },

@@ -6,7 +6,7 @@ import { argoHook, hardenWorkload, inNamespace, type PlainResources } from '../c
 import { shipUpstream } from '../constructs/upstream-manifest';
 import { loadRenderedChart, type Manifest, type UpstreamChart } from '../upstream';
 
-export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 export interface CertManagerProps {
   readonly version: string;

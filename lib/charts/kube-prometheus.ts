@@ -83,7 +83,7 @@ function hardened(m: Manifest): Manifest {
  * The kube-system Services kube-prometheus' ServiceMonitors select for the scheduler and controller
  * manager on kubeadm (platforms/kubeadm.libsonnet): headless, over the static pods' `component` label.
  */
-export function controlPlaneMetricsServices(): Manifest[] {
+function controlPlaneMetricsServices(): Manifest[] {
   return CONTROL_PLANE_METRICS.map(({ component, port }) => ({
     apiVersion: 'v1',
     kind: 'Service',

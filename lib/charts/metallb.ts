@@ -10,7 +10,7 @@ import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-
 import { MONITORING_NAMESPACE } from '../site/monitoring';
 import type { Manifest, UpstreamFile } from '../upstream';
 
-export const METALLB_NAMESPACE = 'metallb-system';
+const METALLB_NAMESPACE = 'metallb-system';
 const POOL = 'default';
 
 /**

@@ -6,7 +6,7 @@ import { hardenWorkload, inNamespace, type PlainResources } from '../constructs/
 import { shipUpstream } from '../constructs/upstream-manifest';
 import { loadRenderedChart, type Manifest, type UpstreamChart } from '../upstream';
 
-export const MINIO_OPERATOR_NAMESPACE = 'minio-operator';
+const MINIO_OPERATOR_NAMESPACE = 'minio-operator';
 
 export interface MinioOperatorProps {
   readonly version: string;

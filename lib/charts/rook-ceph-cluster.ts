@@ -14,7 +14,7 @@ import type { SiteNode } from '../site/model';
 import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../site/roles';
 import type { Manifest, UpstreamFile } from '../upstream';
 
-export const CEPH_CLUSTER = 'rook-ceph';
+const CEPH_CLUSTER = 'rook-ceph';
 const RBD_PROVISIONER = 'rook-ceph.rbd.csi.ceph.com';
 const MiB = 2 ** 20;
 

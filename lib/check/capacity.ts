@@ -38,12 +38,12 @@ export function systemReserve(node: Pick<SchedulingNode, 'cpu' | 'memory'>): Pod
   return { cpu, memory };
 }
 
-export interface NodeLoadItem {
+interface NodeLoadItem {
   readonly workload: Workload;
   readonly pods: number;
 }
 
-export interface NodeLoad {
+interface NodeLoad {
   readonly node: SchedulingNode;
   readonly allocatable: PodResources;
   readonly items: readonly NodeLoadItem[];
@@ -63,7 +63,7 @@ export interface SiteLoad {
   readonly pending: readonly NodeLoadItem[];
 }
 
-export const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
+const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
   (sum, i) => ({ cpu: sum.cpu + i.pods * i.workload.requests.cpu, memory: sum.memory + i.pods * i.workload.requests.memory }),
   { cpu: 0, memory: 0 },
 );

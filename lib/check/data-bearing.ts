@@ -6,7 +6,7 @@ import { groupKind, type KubeObject } from '../core/objects';
  * or pool its OSD data, a Tenant its volumes. A Namespace holding any of them is data-bearing
  * too: deleting it deletes everything inside.
  */
-export const DATA_KINDS: ReadonlySet<string> = new Set([
+const DATA_KINDS: ReadonlySet<string> = new Set([
   'acid.zalan.do/postgresql',
   'ceph.rook.io/CephCluster',
   'ceph.rook.io/CephBlockPool',

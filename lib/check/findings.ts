@@ -2,7 +2,7 @@ import type { Site } from '../site/model';
 import type { RenderedObject } from '../core/objects';
 
 /** error fails `npm run check`; warning and note are printed only. */
-export type Severity = 'error' | 'warning' | 'note';
+type Severity = 'error' | 'warning' | 'note';
 
 export interface Finding {
   readonly check: string;

@@ -9,7 +9,7 @@ import { type Workload } from '../core/workloads';
  * model for its replicas: distinct nodes when the pods must not share one (Postgres instances,
  * Ceph mons, anti-affine MinIO servers), named nodes that exist and are eligible (Ceph OSDs).
  */
-export function placementFindings(w: Workload, nodes: readonly SchedulingNode[]): Finding[] {
+function placementFindings(w: Workload, nodes: readonly SchedulingNode[]): Finding[] {
   const at = `${w.from.site}/${where(w.from)}`;
   const fits = nodes.filter((n) => eligible(n, w.placement));
   const names = (ns: readonly SchedulingNode[]) => (ns.length ? ns.map((n) => n.name).join(', ') : 'none');

@@ -85,7 +85,7 @@ export function tolerates(tolerations: unknown, taint: Taint): boolean {
 }
 
 /** Taints that keep the pod off the node (PreferNoSchedule only discourages). */
-export function untoleratedTaints(node: SchedulingNode, placement: Placement): Taint[] {
+function untoleratedTaints(node: SchedulingNode, placement: Placement): Taint[] {
   return node.taints.filter((t) => t.effect !== 'PreferNoSchedule' && !tolerates(placement.tolerations, t));
 }
 

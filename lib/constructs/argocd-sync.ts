@@ -27,7 +27,8 @@ export const WAVES = {
 } as const;
 
 export function addSyncOptions(obj: ApiObject, ...options: SyncOption[]): void {
-  const current: string | undefined = obj.metadata.toJson().annotations?.[SYNC_OPTIONS];
+  const { annotations } = obj.metadata.toJson() as { annotations?: Record<string, string> };
+  const current = annotations?.[SYNC_OPTIONS];
   const merged = new Set([...(current ? current.split(',') : []), ...options]);
   obj.metadata.addAnnotation(SYNC_OPTIONS, [...merged].sort(byText).join(','));
 }

@@ -1,4 +1,4 @@
-import { isRecord } from './records';
+import { isList, isRecord } from './records';
 
 /**
  * Image references inside rendered objects, found by key: `image`, `dockerImage`,
@@ -38,7 +38,7 @@ export function mapImages<T>(value: T, rewrite: (image: string, path: string) =>
     const data = value.data as Record<string, unknown>;
     return { ...value, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? rewrite(v, `${path ? `${path}.` : ''}data.${k}`) : v])) } as T;
   }
-  if (Array.isArray(value)) {
+  if (isList(value)) {
     return value.map((v, i) => (typeof v === 'string' && path.endsWith('.args') ? mapImageFlag(v, rewrite, `${path}[${i}]`) : mapImages(v, rewrite, `${path}[${i}]`))) as T;
   }
   if (!isRecord(value)) return value;

@@ -5,4 +5,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export const asRecord = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+/** `Array.isArray` narrowing to `unknown[]`, not to `any[]`. */
+export const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);

@@ -58,7 +58,7 @@ export const addRequests = (a: PodResources, b: PodResources): PodResources => (
 export const NO_REQUESTS: PodResources = { cpu: 0, memory: 0 };
 
 /** Effective pod requests: the containers' sum, or the largest init container if larger (as the scheduler counts). */
-export function podRequests(podSpec: Record<string, unknown>): PodResources {
+function podRequests(podSpec: Record<string, unknown>): PodResources {
   const sum = asArray(podSpec.containers).map((c) => containerRequests(asRecord(c).resources)).reduce(addRequests, NO_REQUESTS);
   const init = asArray(podSpec.initContainers).map((c) => containerRequests(asRecord(c).resources));
   return { cpu: Math.max(sum.cpu, ...init.map((i) => i.cpu)), memory: Math.max(sum.memory, ...init.map((i) => i.memory)) };

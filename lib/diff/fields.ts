@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isRecord } from '../core/records';
+import { isList, isRecord } from '../core/records';
 import { byText } from '../core/order';
 
 /** One changed field: `before` or `after` is undefined when the field is added or removed. */
@@ -33,7 +33,7 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byText);
     return keys.flatMap((k) => fieldChanges(before[k], after[k], join(path, k)));
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length > 0 && after.length > 0 && [...before, ...after].some(isRecord)) {
+  if (isList(before) && isList(after) && before.length > 0 && after.length > 0 && [...before, ...after].some(isRecord)) {
     const a = byKey(before);
     const b = byKey(after);
     if (a && b && a.key === b.key) {

@@ -10,7 +10,7 @@ const LEVEL: Readonly<Record<ImpactLevel, string>> = { destructive: 'DESTRUCTIVE
 /** GitHub refuses comments over 65,536 characters. */
 export const MARKDOWN_LIMIT = 60_000;
 
-export const planLine = ({ counts }: TreeDiff): string => `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`;
+const planLine = ({ counts }: TreeDiff): string => `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`;
 
 const title = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
@@ -36,7 +36,7 @@ function firstDifference(before: unknown, after: unknown): number {
 }
 
 /** A field as diff lines: `- path: old` / `+ path: new`, or a unified hunk for multi-line text. */
-export function fieldLines(f: FieldChange): string[] {
+function fieldLines(f: FieldChange): string[] {
   const multiline = (v: unknown) => typeof v === 'string' && v.includes('\n');
   if (multiline(f.before) || multiline(f.after)) {
     const before = typeof f.before === 'string' ? f.before : '';

@@ -33,7 +33,7 @@ export interface ChangeContext {
 type ImpactRule = (c: ChangeContext) => Impact[];
 
 /** A field by dotted path (`spec.postgresql.version`). */
-export function field(obj: unknown, path: string): unknown {
+function field(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, k) => asRecord(v)[k], obj);
 }
 
@@ -357,7 +357,7 @@ const moved: ImpactRule = (c) => {
     : { level: 'disruptive', message: `${move}: ${c.apps.before} prunes it and ${c.apps.after} recreates it, a short gap` }];
 };
 
-export const IMPACT_RULES: readonly ImpactRule[] = [
+const IMPACT_RULES: readonly ImpactRule[] = [
   moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
   operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges, operatorPoolerImage, externalAddresses, addressPool,
   cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,

@@ -68,7 +68,7 @@ export function queriesVolume(pg: PostgresClusterSpec) {
 }
 
 /** One column of a custom query: a metric (`<query>_<column>`) or a label of the query's metrics. */
-export interface QueryColumn {
+interface QueryColumn {
   readonly usage: 'GAUGE' | 'COUNTER' | 'LABEL';
   readonly description: string;
 }

@@ -15,7 +15,7 @@ export interface AlertRule {
 type Severity = 'critical' | 'warning';
 
 /** Label matchers of one cluster's series: the PodMonitor copies the pod label cluster-name to cluster_name. */
-export function clusterSelector(pg: PostgresClusterSpec): string {
+function clusterSelector(pg: PostgresClusterSpec): string {
   return `namespace="${clusterNamespace(pg)}", cluster_name="${pg.name}"`;
 }
 

@@ -6,9 +6,10 @@ import { formatTerminal } from '../diff/format';
 import { diffFiles, type FileDiff } from '../diff/host-files';
 import { diffTrees, type TreeDiff } from '../diff/semantic';
 import type { Site } from '../site/model';
-import { runModule, type SiteFile } from '../site-files/load';
+import { runModule } from '../site-files/load';
 import type { FileTree } from '../core/file-tree';
 import type { Operation, SourceEdit } from './catalog';
+import type * as SynthEntry from './synth-entry';
 
 /**
  * What an operation's change does, measured in this process: the edits are applied to the
@@ -37,11 +38,7 @@ function applyEdit(root: string, sources: Sources, edit: SourceEdit): { sources:
 }
 
 /** The parts of synth an operation needs, from a bundle of the (edited) sources. */
-interface Synth {
-  readonly readSiteText: (site: SiteFile, contents: string | undefined) => Site;
-  readonly renderSites: (sites: readonly Site[]) => readonly { readonly trees: readonly { readonly files: FileTree }[] }[];
-  readonly synthFailure: (e: unknown) => string;
-}
+type Synth = typeof SynthEntry;
 
 const bundles = new Map<string, Promise<Synth>>();
 
@@ -59,7 +56,7 @@ function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synt
     }),
   };
   const synth = build({
-    stdin: { contents: "export { renderSites, synthFailure } from './main';\nexport { readSiteText } from './lib/site-files/load';\n", resolveDir: root, sourcefile: 'operation.ts', loader: 'ts' },
+    entryPoints: [join(root, 'lib', 'operations', 'synth-entry.ts')],
     bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error', plugins: [overlay],
   }).then((out) => runModule(out.outputFiles[0].text, join(root, 'operation.cjs')) as unknown as Synth);
   bundles.set(key, synth);

@@ -49,7 +49,8 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
 /** Runs CommonJS code as a module at `path` (its requires resolve from there); returns its exports. */
 export function runModule(code: string, path: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
-  new Function('module', 'exports', 'require', '__filename', '__dirname', code)(module, module.exports, createRequire(path), path, dirname(path)); // eslint-disable-line @typescript-eslint/no-implied-eval
+  const run = new Function('module', 'exports', 'require', '__filename', '__dirname', code) as (...args: unknown[]) => void;
+  run(module, module.exports, createRequire(path), path, dirname(path));
   return module.exports;
 }
 

@@ -24,7 +24,6 @@ export const CloneSchema = z.strictObject({
   uid: z.string().describe("metadata.uid of the source postgresql object: its backups live under that id (kubectl get pg <name> -o jsonpath='{.metadata.uid}')"),
   timestamp: z.string().describe("Recover up to just before this moment, with an explicit offset: '2026-11-24T18:00:00+00:00' (the operator refuses 'Z')"),
 }).describe("Create this cluster by point-in-time recovery from another one's backups. Default: a new, empty cluster");
-export type PostgresCloneSpec = z.infer<typeof CloneSchema>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The postgresql CRD's pattern for clone.timestamp: a numeric UTC offset is required. */

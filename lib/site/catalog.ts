@@ -14,7 +14,7 @@ export interface Catalog {
 const resolved = new WeakMap<Site, Catalog>();
 
 /** The train a site names (`release`), the default one when it names none. */
-export function trainOf(site: Pick<Site, 'release'>): Train {
+function trainOf(site: Pick<Site, 'release'>): Train {
   return (site.release === undefined ? undefined : TRAINS[site.release]) ?? DEFAULT_TRAIN;
 }
 

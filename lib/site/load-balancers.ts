@@ -7,7 +7,7 @@ import type { SiteIssue } from './validate';
  * LoadBalancer Services on bare metal: MetalLB v0.13 in L2 mode announces addresses of one pool
  * on the nodes' network (ARP), so the pool must lie in that network and outside its node addresses.
  */
-export const EXPOSABLE = ['argocd', 'operatorUi', 'grafana', 'minioConsole'] as const;
+const EXPOSABLE = ['argocd', 'operatorUi', 'grafana', 'minioConsole'] as const;
 export type Exposable = (typeof EXPOSABLE)[number];
 
 export const LoadBalancersSchema = z.strictObject({
@@ -24,16 +24,16 @@ export const LoadBalancersSchema = z.strictObject({
 export type LoadBalancersSpec = z.infer<typeof LoadBalancersSchema>;
 
 /** The operator's LoadBalancer flags of a cluster, in the order it creates the Services. */
-export const CLUSTER_LB_FLAGS = ['enableMasterLoadBalancer', 'enableReplicaLoadBalancer', 'enableMasterPoolerLoadBalancer', 'enableReplicaPoolerLoadBalancer'] as const;
+const CLUSTER_LB_FLAGS = ['enableMasterLoadBalancer', 'enableReplicaLoadBalancer', 'enableMasterPoolerLoadBalancer', 'enableReplicaPoolerLoadBalancer'] as const;
 
 /** The UIs a site exposes. */
 export const exposedOf = (lb: LoadBalancersSpec | undefined): Exposable[] => EXPOSABLE.filter((e) => lb?.expose?.[e] === true);
 
 /** LoadBalancer Services a cluster asks the operator for. */
-export const clusterLoadBalancers = (pg: PostgresClusterSpec): number => CLUSTER_LB_FLAGS.filter((f) => pg[f] === true).length;
+const clusterLoadBalancers = (pg: PostgresClusterSpec): number => CLUSTER_LB_FLAGS.filter((f) => pg[f] === true).length;
 
 /** `a.b.c.d-e.f.g.h` or a CIDR, as an inclusive numeric range. */
-export function parsePoolEntry(entry: string): { first: number; last: number } | undefined {
+function parsePoolEntry(entry: string): { first: number; last: number } | undefined {
   const range = /^([\d.]+)-([\d.]+)$/.exec(entry);
   if (range) {
     if (!isIPv4(range[1]) || !isIPv4(range[2])) return undefined;

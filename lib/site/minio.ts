@@ -8,14 +8,12 @@ import { httpUrlIssues } from './network';
 import type { SiteIssue } from './validate';
 
 /** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
-export const SecretKeyRefSchema = z.strictObject({ name: z.string(), key: z.string() });
-export type SecretKeyRef = z.infer<typeof SecretKeyRefSchema>;
+const SecretKeyRefSchema = z.strictObject({ name: z.string(), key: z.string() });
 
-export const MinioPoolSchema = z.strictObject({
+const MinioPoolSchema = z.strictObject({
   name: z.string(),
   nodes: z.array(z.string()).describe('Its servers: s3 nodes, by name'),
 });
-export type MinioPoolSpec = z.infer<typeof MinioPoolSchema>;
 
 /**
  * MinIO object storage on the nodes with role 's3': one server per node, one volume per
@@ -48,7 +46,6 @@ export const MinioSchema = z.strictObject({
     .describe("Server pools: MinIO never resizes a pool, it grows by new pools. Each s3 node belongs to one. Default: one pool 'pool-0' of every s3 node"),
 }).describe("MinIO object storage on the 's3' nodes. Default: no MinIO");
 export type MinioSpec = z.infer<typeof MinioSchema>;
-
 
 export interface MinioPool {
   readonly name: string;

@@ -26,13 +26,12 @@ export type Quantity = z.infer<typeof QuantitySchema>;
 export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
 export type { NodeRole };
 
-export const NodeDiskSchema = z.strictObject({
+const NodeDiskSchema = z.strictObject({
   device: z.string().describe("Device path, '/dev/vdb' or a stable '/dev/disk/by-id/...' path: a raw block device, no partition table, no filesystem"),
   size: QuantitySchema.describe("Capacity, as a quantity ('100Gi')"),
 }).describe('A raw block device for Ceph OSDs or MinIO volumes');
-export type NodeDisk = z.infer<typeof NodeDiskSchema>;
 
-export const NodeSchema = z.strictObject({
+const NodeSchema = z.strictObject({
   name: DnsLabelSchema.describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
   address: z.string().describe('IPv4 address on the cluster network'),
   roles: z.array(NodeRoleSchema).describe('What the node is for (roles.ts maps them to node labels and taints)'),
@@ -43,30 +42,27 @@ export const NodeSchema = z.strictObject({
 }).describe('One Debian machine of the cluster');
 export type SiteNode = z.infer<typeof NodeSchema>;
 
-export const KubernetesSchema = z.strictObject({
+const KubernetesSchema = z.strictObject({
   version: z.string().describe("Control plane version, '1.26.2': the minor picks the pinned schemas and package repository"),
   controlPlaneEndpoint: z.string().describe("Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address"),
   podSubnet: z.string().describe("Pod network CIDR (Flannel's default is 10.244.0.0/16)"),
   serviceSubnet: z.string().optional().describe("Service CIDR. Default: '10.96.0.0/12' (kubeadm's)"),
   vipInterface: z.string().optional().describe("With several control planes behind a virtual IP (controlPlaneEndpoint an address of no node): the control planes' network interface kube-vip announces it on, e.g. 'ens18'. Required then"),
 });
-export type KubernetesSpec = z.infer<typeof KubernetesSchema>;
 
-export const GitOpsSchema = z.strictObject({
+const GitOpsSchema = z.strictObject({
   repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
   targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
 }).describe('Where ArgoCD reads the rendered manifests');
-export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
-export const PostgresOperatorSchema = z.strictObject({
+const PostgresOperatorSchema = z.strictObject({
   namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
   ui: z.boolean().optional().describe("Also deploy the operator's web UI (the runbook used it to create clusters). Default: false"),
 }).describe('Options of the Zalando postgres-operator deployment');
-export type PostgresOperatorSpec = z.infer<typeof PostgresOperatorSchema>;
 
-export const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'] as const;
+const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'] as const;
 /** User flags of the Zalando `users` map. */
-export const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
+const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
 export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
 /**
@@ -81,10 +77,10 @@ const pgMajorsOfTrains = () => Object.values(TRAINS)
 
 export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
 
-export const POOLER_MODES = ['session', 'transaction'] as const;
+const POOLER_MODES = ['session', 'transaction'] as const;
 
 /** The operator's `connectionPooler` section (pgbouncer Deployments in front of the primary and/or the replicas). */
-export const ConnectionPoolerSchema = z.strictObject({
+const ConnectionPoolerSchema = z.strictObject({
   numberOfInstances: z.number().optional().describe("pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: 2, also the operator's minimum"),
   mode: enumOf(POOLER_MODES, 'pooler mode', "pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: 'transaction'").optional(),
   maxDBConnections: z.number().optional().describe('Server connections the pooler opens to Postgres, divided among its pods. Default: 60 (keep it below max_connections)'),
@@ -93,7 +89,7 @@ export const ConnectionPoolerSchema = z.strictObject({
 }).describe("Settings of the cluster's connection poolers (operator field names); the operator creates them only with enableConnectionPooler or enableReplicaConnectionPooler");
 export type ConnectionPoolerSpec = z.infer<typeof ConnectionPoolerSchema>;
 
-export const PostgresClusterSchema = z.strictObject({
+const PostgresClusterSchema = z.strictObject({
   name: ClusterNameSchema.describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster' (DNS-1035, at most 58 characters)"),
   teamId: DnsLabelSchema,
   namespace: DnsLabelSchema.optional().describe("Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'"),
@@ -124,10 +120,10 @@ export const PostgresClusterSchema = z.strictObject({
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
 
 /** The versions a site may override: every single-string version of a train (those naming upstream files are refused by validation). */
-export const VERSION_KEYS = (Object.keys(DEFAULT_TRAIN.versions) as (keyof typeof DEFAULT_TRAIN.versions)[])
+const VERSION_KEYS = (Object.keys(DEFAULT_TRAIN.versions) as (keyof typeof DEFAULT_TRAIN.versions)[])
   .filter((k): k is VersionKey => typeof DEFAULT_TRAIN.versions[k] === 'string');
 
-export const VersionOverridesSchema = z.strictObject(
+const VersionOverridesSchema = z.strictObject(
   Object.fromEntries(VERSION_KEYS.map((k) => [k, z.string().optional()])) as Record<VersionKey, z.ZodOptional<z.ZodString>>,
 ).describe("Versions over the train's, for a staged rollout on this site first ({ spilo: '3.0-p2' }). Default: none");
 

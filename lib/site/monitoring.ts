@@ -5,9 +5,6 @@ import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
 import { quantityIssues, resourcesIssues } from './quantity-issues';
 import type { SiteIssue } from './validate';
 
-/** A Prometheus duration: `30s`, `5m`, `1h`, `1d`. */
-export type PromDuration = string;
-
 /** What a DBA is paged for, per Postgres cluster (lib/monitoring/rules.ts turns them into PrometheusRules). */
 export const ThresholdsSchema = z.strictObject({
   replicationLagSeconds: z.number().describe('Seconds a replica may replay behind its primary. Default: 60'),
@@ -19,7 +16,7 @@ export const ThresholdsSchema = z.strictObject({
 export type PostgresAlertThresholds = z.infer<typeof ThresholdsSchema>;
 
 /** kube-prometheus' Prometheus `k8s`, sized for the site (the monitoring app renders it in place of upstream's). */
-export const PrometheusSchema = z.strictObject({
+const PrometheusSchema = z.strictObject({
   replicas: z.number().optional().describe("Servers, each scraping every target (HA by duplication). Default: 2 (kube-prometheus')"),
   retention: z.string().optional().describe("How long samples are kept: a number and one unit of ms, s, m, h, d, w, y. Default: '24h' (the operator's)"),
   storage: z.strictObject({ size: QuantitySchema, storageClass: z.string() }).optional()

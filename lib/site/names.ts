@@ -8,7 +8,7 @@ import type { SiteIssue } from './validate';
 /** Kubernetes' DNS-1123 label (k8s.io/apimachinery validation.IsDNS1123Label): node names, namespaces, Secret names. */
 export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** DNS-1123 subdomain (validation.IsDNS1123Subdomain): dot-separated labels, at most 253 characters in all. */
-export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function isDnsLabel(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && DNS_1123_LABEL.test(value);
@@ -23,7 +23,7 @@ export function dnsLabelIssues(path: string, value: string, what: string): SiteI
 }
 
 /** Kubernetes' own namespaces ("Kubernetes starts with four initial namespaces"); `kube-` is reserved for more. */
-export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 
 /** A namespace the site creates and owns: a DNS-1123 label that is not one of Kubernetes' own. */
 export function namespaceIssues(path: string, value: string): SiteIssue[] {
@@ -37,7 +37,7 @@ export function namespaceIssues(path: string, value: string): SiteIssue[] {
 
 /** The operator's cluster name rule (pkg/apis/acid.zalan.do/v1/const.go, util.go ExtractClusterName): DNS-1035, at most 63 - len("-repl"). */
 export const ZALANDO_CLUSTER_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-export const ZALANDO_CLUSTER_NAME_MAX = 63 - '-repl'.length;
+const ZALANDO_CLUSTER_NAME_MAX = 63 - '-repl'.length;
 
 export function clusterNameIssues(path: string, name: string, teamId: string): SiteIssue[] {
   if (!name.startsWith(`${teamId}-`) || name.length < teamId.length + 2) {
@@ -53,10 +53,10 @@ export function clusterNameIssues(path: string, name: string, teamId: string): S
 }
 
 /** The operator's user name rule (pkg/cluster/cluster.go userRegexp). */
-export const ZALANDO_USER_NAME = /^[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
+const ZALANDO_USER_NAME = /^[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
 /** Roles the operator will not create from a manifest: its super_username and replication_username (the shipped ConfigMap's postgres, standby), and protected_role_names ("The default list is admin and cron_admin"). */
-export const ZALANDO_SYSTEM_USERS = ['postgres', 'standby'] as const;
-export const ZALANDO_PROTECTED_USERS = ['admin', 'cron_admin'] as const;
+const ZALANDO_SYSTEM_USERS = ['postgres', 'standby'] as const;
+const ZALANDO_PROTECTED_USERS = ['admin', 'cron_admin'] as const;
 
 export function userNameIssues(path: string, user: string): SiteIssue[] {
   if (!ZALANDO_USER_NAME.test(user)) {
@@ -72,7 +72,7 @@ export function userNameIssues(path: string, user: string): SiteIssue[] {
 }
 
 /** The operator's database name rule (pkg/cluster/cluster.go databaseNameRegexp). */
-export const ZALANDO_DATABASE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const ZALANDO_DATABASE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 export function databaseNameIssues(path: string, db: string): SiteIssue[] {
   return ZALANDO_DATABASE_NAME.test(db) ? [] : [{ path, message: `database '${db}' is refused by the operator ("invalid database name", databaseNameRegexp ${ZALANDO_DATABASE_NAME.source}): use letters, digits and '_', not starting with a digit` }];

@@ -2,9 +2,8 @@ import type { ResourceAmounts } from './model';
 import type { SiteIssue } from './validate';
 import { isQuantity, parseQuantity } from '../core/quantity';
 
-
 /** Why a string is not a quantity, with the likely intended spelling. */
-export function quantityHint(value: string): string {
+function quantityHint(value: string): string {
   const m = /^(\d+(?:\.\d+)?)\s*([kKmMgGtTpP])[bB]$/.exec(value);
   if (m) return `use binary units like '${m[1]}${m[2].toUpperCase()}i' (Gi, Mi), not '${m[2]}${value.slice(-1)}'`;
   return "use a Kubernetes quantity such as 1Gi, 512Mi, 250m or 1e3 (apimachinery's grammar: '<signedNumber><suffix>', suffix Ki|Mi|Gi|Ti|Pi|Ei, m|k|M|G|T|P|E or e<exponent>, no space)";

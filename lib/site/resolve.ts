@@ -96,7 +96,7 @@ export interface ResolvedMinio extends MinioSpec {
   readonly endpoint: string;
 }
 
-export type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; readonly retain: number };
+type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; readonly retain: number };
 
 /** Requests and limits of a container. */
 export interface ResolvedResources {

@@ -56,14 +56,13 @@ export function requiredNodeAffinityAny(roles: readonly Exclude<NodeRole, 'contr
   };
 }
 
-
 /**
  * Taints a role puts on a node at join; whatever runs there must tolerate them. Only storage
  * nodes are dedicated (the runbook's Rook placement tolerates `storage-node`): the operators,
  * Prometheus and ArgoCD need untainted workers to land on. The data services of the s3 and
  * postgres nodes outrank them instead (lib/site/priority.ts, docs/scheduling.md).
  */
-export const ROLE_TAINTS: Readonly<Partial<Record<NodeRole, Taint>>> = {
+const ROLE_TAINTS: Readonly<Partial<Record<NodeRole, Taint>>> = {
   storage: { key: 'storage-node', effect: 'NoSchedule' },
 };
 

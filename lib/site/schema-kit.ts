@@ -19,7 +19,7 @@ export const ClusterNameSchema = z.string().meta({ pattern: ZALANDO_CLUSTER_NAME
 export const ResourceAmountsSchema = z.strictObject({ cpu: QuantitySchema, memory: QuantitySchema });
 
 /** The closest of `candidates` to a misspelt `word`, when it is close enough to be what was meant. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const folded = candidates.find((c) => c.toLowerCase() === word.toLowerCase());
   if (folded) return folded;
@@ -43,7 +43,7 @@ export function enumOf<const T extends readonly [string, ...string[]]>(values: T
 }
 
 /** `['nodes', 2, 'roles']` → `nodes[2].roles`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 

@@ -19,12 +19,12 @@ export interface ControlPlane {
 }
 
 /** The etcd of Debian's etcd-server package, or the one on PATH. */
-export function findEtcd(): string | undefined {
+function findEtcd(): string | undefined {
   const out = spawnSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' });
   return out.status === 0 ? out.stdout.trim() : undefined;
 }
 
-export const ETCD_MISSING = 'etcd is needed by npm run verify: install Debian/Ubuntu\'s etcd-server package (apt-get install etcd-server) or put an etcd 3.4+ binary on PATH';
+const ETCD_MISSING = 'etcd is needed by npm run verify: install Debian/Ubuntu\'s etcd-server package (apt-get install etcd-server) or put an etcd 3.4+ binary on PATH';
 
 /** What is missing to verify a site: one line each. */
 export function missingComponents(site: Site): string[] {

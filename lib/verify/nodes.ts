@@ -8,7 +8,7 @@ import { parseQuantity } from '../core/quantity';
  * The kubelet reports its root filesystem as ephemeral-storage; the site model has no root disk
  * size, so every node registers this much (the static check does not count ephemeral storage either).
  */
-export const ASSUMED_EPHEMERAL_STORAGE = '100Gi';
+const ASSUMED_EPHEMERAL_STORAGE = '100Gi';
 
 /** kwok fakes the kubelet of every node carrying this annotation. */
 export const KWOK_ANNOTATION = { 'kwok.x-k8s.io/node': 'fake' } as const;
@@ -32,7 +32,10 @@ function systemLabels(node: SiteNode): Record<string, string> {
  */
 export function kwokNode(node: SiteNode): KubeObject {
   const registration = nodeRegistration(node);
-  const labels = (registration.kubeletExtraArgs['node-labels'] ?? '').split(',').filter(Boolean).map((l) => l.split('='));
+  const labels = (registration.kubeletExtraArgs['node-labels'] ?? '').split(',').filter(Boolean).map((l): [string, string] => {
+    const [key, value] = l.split('=');
+    return [key, value];
+  });
   const memory = parseQuantity(node.memory);
   const reserve = systemReserve({ cpu: node.cpu, memory });
   return {

@@ -45,11 +45,11 @@ export function hasStep(ud: UserData, prefix: string): boolean {
 }
 
 /** The kubeadm documents of a node (InitConfiguration… or JoinConfiguration). */
-export function kubeadmDocs(ud: UserData): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return loadAll(writtenFile(ud, KUBEADM_CONFIG)) as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export function kubeadmDocs(ud: UserData): any[] {
+  return loadAll(writtenFile(ud, KUBEADM_CONFIG)) as any[];
 }
 
-export function kubeadmDoc(ud: UserData, kind: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function kubeadmDoc(ud: UserData, kind: string): any {
   const doc = kubeadmDocs(ud).find((d) => d.kind === kind);
   if (!doc) throw new Error(`no ${kind} in ${KUBEADM_CONFIG}`);
   return doc;

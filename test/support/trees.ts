@@ -17,7 +17,7 @@ export function withObjects(tree: SiteTree, app: string, ...objs: KubeObject[]):
 }
 
 /** The tree with one object replaced by `change(copy)`. */
-export function withChanged(tree: SiteTree, kind: string, name: string, change: (obj: any) => void): SiteTree { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function withChanged(tree: SiteTree, kind: string, name: string, change: (obj: any) => void): SiteTree {
   let found = false;
   const objects = tree.objects.map((r) => {
     if (r.obj.kind !== kind || r.obj.metadata.name !== name) return r;
@@ -39,7 +39,7 @@ export function withFile(tree: ReadonlyMap<string, string>, path: string, obj: K
   return new Map([...tree, [path, toYaml(obj, 'crafted for a test')]]);
 }
 
-export const PROTECTED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' };
+const PROTECTED = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false' };
 
 /** A CephCluster as the runbook placed it: on the storage nodes, tolerating their taint. */
 export function cephCluster(spec: Record<string, unknown> = {}): KubeObject {

@@ -73,7 +73,7 @@ export interface TrainImages {
 }
 
 /** Where upstream says it: `owner/repo@tag:path:line` and the words quoted. */
-export interface Evidence {
+interface Evidence {
   readonly source: string;
   readonly quote: string;
 }
@@ -92,7 +92,7 @@ export interface KubernetesRange extends Evidence {
 }
 
 /** A set of majors one component allows of another (PostgreSQL per operator, Ceph per Rook). */
-export interface AllowedMajors extends Evidence {
+interface AllowedMajors extends Evidence {
   readonly majors: readonly string[];
 }
 
@@ -103,7 +103,7 @@ export interface Unmaintained extends Evidence {
   readonly instead: string;
 }
 
-export interface TrainCompatibility {
+interface TrainCompatibility {
   readonly kubernetes: readonly KubernetesRange[];
   /** Components the train pins for sites moving off them, no longer maintained upstream. */
   readonly unmaintained: readonly Unmaintained[];
