@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, KubeRoleBinding, type Volume, type VolumeMount } from '../../imports/k8s';
+import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, type Volume, type VolumeMount } from '../../imports/k8s';
 import {
   PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, Prometheus, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
   PrometheusSpecAlertingAlertmanagersPort, PrometheusSpecResourcesLimits, PrometheusSpecResourcesRequests, PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests, ServiceMonitor,
@@ -9,6 +9,7 @@ import {
 import { AppChart } from '../constructs/app-chart';
 import { addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
+import { bindRole, serviceAccountRef } from '../constructs/rbac';
 import { DASHBOARD, postgresDashboard } from '../monitoring/dashboard';
 import { EXPORTER } from '../monitoring/exporter';
 import { postgresAlertRules } from '../monitoring/rules';
@@ -191,11 +192,7 @@ export class MonitoringChart extends AppChart {
       metadata: { name, namespace },
       rules: [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
     });
-    new KubeRoleBinding(scope, 'Binding', {
-      metadata: { name, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name: PROMETHEUS_SA, namespace: MONITORING_NAMESPACE }],
-    });
+    bindRole(scope, 'Binding', { name, namespace }, serviceAccountRef(scope, 'Prometheus', { name: PROMETHEUS_SA, namespace: MONITORING_NAMESPACE }));
   }
 
   /**

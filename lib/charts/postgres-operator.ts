@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { App } from 'cdk8s';
 import {
-  KubeClusterRole, KubeClusterRoleBinding, KubeConfigMap, KubeDeployment, KubeService, KubeServiceAccount, IntOrString,
+  KubeClusterRole, KubeConfigMap, KubeDeployment, KubeService, IntOrString,
   type PolicyRule,
 } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { PlatformNamespace } from '../constructs/platform-namespace';
+import { apiServiceAccount, bindClusterRole } from '../constructs/rbac';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { POD_ENVIRONMENT_CONFIGMAP } from './wal-g-settings';
 import { DEFAULTS } from '../site/resolve';
@@ -120,13 +121,9 @@ export class PostgresOperatorChart extends AppChart {
       new KubeConfigMap(this, 'PodEnvironment', { metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace }, data: { ...props.podEnvironment } });
     }
 
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: OPERATOR_NAME, namespace } });
+    const account = apiServiceAccount(this, 'ServiceAccount', { name: OPERATOR_NAME, namespace });
     new KubeClusterRole(this, 'ClusterRole', { metadata: { name: OPERATOR_NAME }, rules: operatorRules(upstream) });
-    new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: OPERATOR_NAME },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
-    });
+    bindClusterRole(this, 'ClusterRoleBinding', OPERATOR_NAME, account);
     // the role the operator binds to each cluster's pod service account (pod_service_account_name)
     new KubeClusterRole(this, 'PodClusterRole', {
       metadata: { name: 'postgres-pod' },
@@ -178,13 +175,11 @@ export class PostgresOperatorChart extends AppChart {
     const { namespace } = props;
     const upstreamRules = upstreamObject(props.upstream.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
     const readOnly = upstreamRules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)) }));
-    new KubeServiceAccount(this, 'UiServiceAccount', { metadata: { name: UI_NAME, namespace } });
+    const account = apiServiceAccount(this, 'UiServiceAccount', { name: UI_NAME, namespace });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
-    new KubeClusterRoleBinding(this, 'UiClusterRoleBinding', {
-      metadata: { name: UI_NAME },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: UI_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: UI_NAME, namespace }],
-    });
+    bindClusterRole(this, 'UiClusterRoleBinding', UI_NAME, account);
+    const namespaces = postgresNamespaces(site);
+    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText);
     const selector = { name: UI_NAME };
     new KubeDeployment(this, 'UiDeployment', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
