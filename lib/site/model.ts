@@ -20,10 +20,8 @@ import type { VersionKey } from './trains/train';
  * `npm run schema` writes them as the JSON Schema that editors use for sites/<name>.yaml.
  */
 
-export type Quantity = z.infer<typeof QuantitySchema>;
-
 /** What a node is for. Each role maps to the node labels the runbook applied by hand (roles.ts). */
-export const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
+const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
 export type { NodeRole };
 
 const NodeDiskSchema = z.strictObject({
@@ -69,7 +67,7 @@ export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
  * PostgreSQL majors some train's operator accepts: the union of the trains' `postgresMajors` (each
  * written once, with its source, in lib/site/trains/), in numeric order; the site's train allows its own (compatibility.ts).
  */
-export const PG_VERSIONS = [...new Set(Object.values(TRAINS).flatMap((t) => t.compatibility.postgresMajors.majors))]
+const PG_VERSIONS = [...new Set(Object.values(TRAINS).flatMap((t) => t.compatibility.postgresMajors.majors))]
   .sort((a, b) => Number(a) - Number(b)) as [string, ...string[]];
 const pgMajorsOfTrains = () => Object.values(TRAINS)
   .map((t) => `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`)
