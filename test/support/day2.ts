@@ -23,7 +23,7 @@ export const NOT_LIVE: Readonly<Record<string, string>> = {
   'even-control-planes': 'refused by synth: nothing to sync',
 };
 
-export interface Day2Step {
+interface Day2Step {
   readonly before: Day2Result;
   readonly after: Day2Result;
   readonly text: string;
