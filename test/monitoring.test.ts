@@ -162,7 +162,7 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
       expect(role.rules).toEqual([{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }]);
       const binding = bindings.find((b) => b.metadata.namespace === role.metadata.namespace);
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
+      expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
     }
   });
   test('Ceph\'s mgr and MinIO\'s cluster metrics are scraped when the site has them, not otherwise', () => {

@@ -76,7 +76,7 @@ describe('operator RBAC and CRD', () => {
     expect(rules.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io'))).toEqual(up.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io')));
   });
   test('binds the operator ClusterRole to its ServiceAccount in its namespace', () => {
-    expect(op('ClusterRoleBinding', 'postgres-operator').subjects).toEqual([{ kind: 'ServiceAccount', name: 'postgres-operator', namespace: 'postgres-operator' }]);
+    expect(op('ClusterRoleBinding', 'postgres-operator').subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'postgres-operator', namespace: 'postgres-operator' }]);
   });
   test('ships the postgres-pod role the operator binds for Spilo pods', () => {
     expect(op('ClusterRole', 'postgres-pod').rules).toEqual(upstream(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-pod').rules);
