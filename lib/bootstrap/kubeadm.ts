@@ -34,7 +34,7 @@ export function kubeadmApiOf(kubernetesVersion: string): KubeadmApi {
   return minorNumber(kubernetesVersion) >= minorNumber('1.31') ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
 }
 
-export interface APIEndpoint {
+interface APIEndpoint {
   readonly advertiseAddress: string;
   readonly bindPort: number;
 }
@@ -48,14 +48,14 @@ export interface NodeRegistration {
   readonly taints: readonly Taint[];
 }
 
-export interface BootstrapToken {
+interface BootstrapToken {
   readonly token: string;
   readonly ttl: string;
   readonly groups: readonly string[];
   readonly usages: readonly string[];
 }
 
-export interface InitConfiguration {
+interface InitConfiguration {
   readonly apiVersion: KubeadmApi;
   readonly kind: 'InitConfiguration';
   readonly bootstrapTokens: readonly BootstrapToken[];
@@ -65,7 +65,7 @@ export interface InitConfiguration {
   readonly nodeRegistration: NodeRegistration;
 }
 
-export interface ClusterConfiguration {
+interface ClusterConfiguration {
   readonly apiVersion: KubeadmApi;
   readonly kind: 'ClusterConfiguration';
   readonly clusterName: string;
@@ -81,14 +81,14 @@ export interface ClusterConfiguration {
   readonly scheduler?: { readonly extraArgs: Readonly<Record<string, string>> };
 }
 
-export interface KubeletConfiguration {
+interface KubeletConfiguration {
   readonly apiVersion: 'kubelet.config.k8s.io/v1beta1';
   readonly kind: 'KubeletConfiguration';
   /** containerd's runc runs with SystemdCgroup = true: both sides must agree. */
   readonly cgroupDriver: 'systemd';
 }
 
-export interface JoinConfiguration {
+interface JoinConfiguration {
   readonly apiVersion: KubeadmApi;
   readonly kind: 'JoinConfiguration';
   readonly discovery: {
@@ -110,7 +110,7 @@ function endpointOf(site: Site): string {
 }
 
 /** More than one control plane: the first uploads its certificates for the others. */
-export function sharesCertificates(site: Site): boolean {
+function sharesCertificates(site: Site): boolean {
   return nodesWithRole(site, 'control-plane').length > 1;
 }
 
@@ -128,7 +128,7 @@ export function nodeRegistration(node: SiteNode): NodeRegistration {
 }
 
 /** The first control plane's documents: init, the cluster, and its kubelets' configuration. */
-export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
+function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
   return [
     {
       apiVersion: kubeadmApiOf(site.kubernetes.version),
@@ -160,7 +160,7 @@ export function initDocuments(site: Site, node: SiteNode): [InitConfiguration, C
   ];
 }
 
-export function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
+function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
   return {
     apiVersion: kubeadmApiOf(site.kubernetes.version),
     kind: 'JoinConfiguration',
@@ -185,7 +185,7 @@ const ARGUMENT_MAPS = new Set(['kubeletExtraArgs', 'extraArgs']);
  * (kubernetes@v1.36.5:cmd/kubeadm/app/apis/kubeadm/v1beta4/doc.go:45-47). Its other changes (timeouts,
  * validity periods, extraEnvs...) are fields we leave at kubeadm's defaults.
  */
-export function inApiVersion(document: object): object {
+function inApiVersion(document: object): object {
   if (!('apiVersion' in document) || document.apiVersion !== 'kubeadm.k8s.io/v1beta4') return document;
   const convert = (value: unknown, key: string): unknown => {
     if (!isRecord(value)) return value;
@@ -195,7 +195,7 @@ export function inApiVersion(document: object): object {
   return convert(document, '') as object;
 }
 
-export function renderKubeadmConfig(documents: readonly object[]): string {
+function renderKubeadmConfig(documents: readonly object[]): string {
   return documents.map((d) => dump(inApiVersion(d), { lineWidth: -1, noRefs: true })).join('---\n');
 }
 

@@ -27,7 +27,7 @@ export function backupOperatorSettings(site: Site, operatorNamespace: string): R
 }
 
 /** An environment variable of a Spilo pod, as the postgresql manifest's `env` takes it. */
-export interface SpiloEnvVar {
+interface SpiloEnvVar {
   readonly name: string;
   readonly value?: string;
   readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };

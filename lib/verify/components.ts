@@ -26,14 +26,14 @@ export interface Component {
 }
 
 /** A module's source at a tag, cloned with git: its own go.mod and go.sum then pin every dependency (fetched from the module proxy). */
-export interface GitSource {
+interface GitSource {
   /** The repository URL, unless `env` names another (a local mirror). */
   readonly url: string;
   readonly env: string;
   readonly tag: string;
 }
 
-export const TOOLS_DIR = resolve('.build/tools');
+const TOOLS_DIR = resolve('.build/tools');
 
 /** The minor (`1.26`) of a Kubernetes version. */
 
@@ -74,7 +74,7 @@ export function kubernetesComponent(release: string): Component {
   return { id: `kubernetes-v${release}`, goMod: () => kubernetesGoMod(release), packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`), binaries };
 }
 
-export const kwokComponent = (version: string): Component => ({
+const kwokComponent = (version: string): Component => ({
   id: `kwok-${version}`,
   goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${version}`),
   packages: ['sigs.k8s.io/kwok/cmd/kwok'],
@@ -94,7 +94,7 @@ export const kwokComponent = (version: string): Component => ({
  * (no /v2 suffix), so the module proxy serves no v2.x.y. That source is cloned at the tag from
  * github.com/zalando/postgres-operator, or from the git repository POSTGRES_OPERATOR_GIT names.
  */
-export function postgresOperatorComponent(version: string): Component {
+function postgresOperatorComponent(version: string): Component {
   const fromGit = Number(/^v?(\d+)/.exec(version)?.[1]) >= 2;
   return {
     id: `postgres-operator-${version}`,
@@ -140,7 +140,10 @@ export function verifyComponents(site: Site): VerifyComponents {
 }
 
 /** Every component a site needs. */
-export const componentsFor = (site: Site): Component[] => Object.values(verifyComponents(site));
+export function componentsFor(site: Site): Component[] {
+  const { kubernetes, kwok, postgresOperator } = verifyComponents(site);
+  return [kubernetes, kwok, postgresOperator];
+}
 
 export const binaryPath = (c: Component, binary: string): string => join(TOOLS_DIR, c.id, binary);
 
@@ -155,12 +158,12 @@ export const cloned = (c: Component): boolean => fromGit(c) && existsSync(join(T
 export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
 
 /** The go binary: on PATH, or Go's default install folder. */
-export function findGo(): string | undefined {
+function findGo(): string | undefined {
   const candidates = [...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'go')), '/usr/local/go/bin/go'];
   return candidates.find((p) => existsSync(p));
 }
 
-export const GO_MISSING = 'Go (1.26 or newer) is needed to build the verify components: install it from https://go.dev/dl/ (or actions/setup-go) and put go on PATH';
+const GO_MISSING = 'Go (1.26 or newer) is needed to build the verify components: install it from https://go.dev/dl/ (or actions/setup-go) and put go on PATH';
 
 /** `go mod download -json`'s field (`GoMod`: its go.mod file, `Dir`: its source). */
 function downloaded(moduleAtVersion: string, field: 'GoMod' | 'Dir'): string {
