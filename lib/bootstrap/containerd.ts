@@ -9,10 +9,10 @@ import { bootstrapPath, type BootstrapStep } from './step';
 
 export const CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
 /** The CRI plugin's table in a version 2 config (containerd 1.x). */
-export const CRI_PLUGIN = 'io.containerd.grpc.v1.cri';
+const CRI_PLUGIN = 'io.containerd.grpc.v1.cri';
 /** Version 3 (containerd 2.x) splits it: images, and the runtime (docs/cri/config.md of containerd v2.3.2). */
-export const CRI_IMAGES_PLUGIN = 'io.containerd.cri.v1.images';
-export const CRI_RUNTIME_PLUGIN = 'io.containerd.cri.v1.runtime';
+const CRI_IMAGES_PLUGIN = 'io.containerd.cri.v1.images';
+const CRI_RUNTIME_PLUGIN = 'io.containerd.cri.v1.runtime';
 
 /** runc through the v2 shim; the kubelet's cgroup driver is systemd (KubeletConfiguration): a mismatch crash-loops etcd and the API server. */
 interface RuntimeSettings {
@@ -30,7 +30,7 @@ interface ConfigBase {
 }
 
 /** The part of containerd 1.x's version 2 config (`containerd config default`) the kubelet depends on. */
-export interface ContainerdConfigV2 extends ConfigBase {
+interface ContainerdConfigV2 extends ConfigBase {
   readonly version: 2;
   readonly plugins: {
     readonly [CRI_PLUGIN]: {
@@ -45,7 +45,7 @@ export interface ContainerdConfigV2 extends ConfigBase {
 }
 
 /** The same settings in containerd 2.x's version 3 config: the sandbox image is a pinned image, CNI takes `bin_dirs` (since 2.1). */
-export interface ContainerdConfigV3 extends ConfigBase {
+interface ContainerdConfigV3 extends ConfigBase {
   readonly version: 3;
   readonly plugins: {
     readonly [CRI_IMAGES_PLUGIN]: {
@@ -60,21 +60,21 @@ export interface ContainerdConfigV3 extends ConfigBase {
   };
 }
 
-export type ContainerdConfig = ContainerdConfigV2 | ContainerdConfigV3;
+type ContainerdConfig = ContainerdConfigV2 | ContainerdConfigV3;
 
 const RUNTIME: RuntimeSettings = { default_runtime_name: 'runc', runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } };
 const CNI_BIN = '/opt/cni/bin';
 const CNI_CONF = '/etc/cni/net.d';
 
 /** The config version of a containerd.io package: 3 from containerd 2.0 on (version 2 still loads there, migrated at every start). */
-export const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2);
+const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2);
 
 /**
  * The whole /etc/containerd/config.toml (containerd fills the keys not written with its defaults),
  * in the format of the catalog's containerd: the one place the two versions differ.
  * The runbook's crash loop ("malformed header") was containerd on cgroupfs under a systemd kubelet.
  */
-export function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
+function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
   const minor = minorOf(nodeKubernetesVersion(site, node));
   const catalog = catalogOf(site);
   const pause = pauseImage(catalog, minor);
@@ -114,7 +114,7 @@ const REGISTRY_HOSTS_DIR = '/etc/containerd/certs.d';
  * images we do not render (kubeadm's, ArgoCD's install manifest, upstream charts) come from the mirror too.
  * No `server` line: the public registry stays the implicit last resort, named only by the directory.
  */
-export function registryHosts(mirrors: MirrorSpec): WriteFile[] {
+function registryHosts(mirrors: MirrorSpec): WriteFile[] {
   const [host, ...path] = mirrors.registry.split('/');
   return PUBLIC_REGISTRIES.map((registry) => file(`${REGISTRY_HOSTS_DIR}/${registry}/hosts.toml`, stringify({
     // override_path: the URL's path is the registry API root of this registry's copies

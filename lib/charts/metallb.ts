@@ -89,7 +89,7 @@ interface ExposedService {
 }
 
 /** The UIs of a site that a load balancer may expose; absent: the site does not run it. */
-export interface ExposableUis {
+interface ExposableUis {
   /** The operator UI's namespace (the operator's). */
   readonly operatorUi?: string;
   readonly grafana: boolean;

@@ -43,7 +43,7 @@ const watched = (namespaces: readonly string[]): string => (namespaces.length ==
  * Settings this project decides, layered over the upstream example ConfigMap
  * (manifests/configmap.yaml of the pinned operator). Each differs from upstream for a reason.
  */
-export function operatorSettings(props: PostgresOperatorProps): Record<string, string> {
+function operatorSettings(props: PostgresOperatorProps): Record<string, string> {
   const sc = DEFAULTS.spiloSecurityContext;
   return {
     // the operator's code default is spilo-15:2.1-p9 until v1.10.0: pin the catalog's image explicitly
@@ -85,15 +85,15 @@ export function operatorSettings(props: PostgresOperatorProps): Record<string, s
  * (postgres-operator@v2.0.1:docs/migrate.md:11-23, manifests/configmap.yaml:81): written out on both.
  * Switching a running cluster with replicas risks a split brain: npm run diff refuses it (lib/diff/upgrade-paths.ts).
  */
-export function operatorVersionSettings(operatorVersion: string): Record<string, string> {
+function operatorVersionSettings(operatorVersion: string): Record<string, string> {
   const major = Number(/^v?(\d+)/.exec(operatorVersion)?.[1]);
   return { [PATRONI_CONFIGMAPS]: major >= 2 ? 'true' : 'false' };
 }
 
 /** The operator setting that keeps Patroni's leader, config and failover state in ConfigMaps rather than Endpoints. */
-export const PATRONI_CONFIGMAPS = 'kubernetes_use_configmaps';
+const PATRONI_CONFIGMAPS = 'kubernetes_use_configmaps';
 
-export function operatorConfigData(props: PostgresOperatorProps): Record<string, string> {
+function operatorConfigData(props: PostgresOperatorProps): Record<string, string> {
   const upstream = upstreamObject(props.upstream.configmap, 'ConfigMap', OPERATOR_NAME).data as Record<string, string>;
   const merged: Record<string, string> = { ...upstream, ...operatorSettings(props) };
   for (const [k, v] of Object.entries(merged)) if (v === '') delete merged[k];
@@ -178,8 +178,6 @@ export class PostgresOperatorChart extends AppChart {
     const account = apiServiceAccount(this, 'UiServiceAccount', { name: UI_NAME, namespace });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
     bindClusterRole(this, 'UiClusterRoleBinding', UI_NAME, account);
-    const namespaces = postgresNamespaces(site);
-    const teams = [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText);
     const selector = { name: UI_NAME };
     new KubeDeployment(this, 'UiDeployment', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },

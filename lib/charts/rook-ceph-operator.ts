@@ -24,10 +24,10 @@ const ROOK_UID = 2016;
  * the `Driver` CRs of operator.yaml, and every `CSI_*`/`ROOK_CSI_*` key left the operator ConfigMap
  * (rook@v1.20.6:Documentation/Getting-Started/quickstart.md:41-42). The one place the versions differ.
  */
-export const rookDeploysCsi = (rookVersion: string): boolean => minorNumber(rookVersion) < minorNumber('1.20');
+const rookDeploysCsi = (rookVersion: string): boolean => minorNumber(rookVersion) < minorNumber('1.20');
 
 /** The RBD driver of the Ceph CSI operator (Rook >= v1.20): the CephFS one is not shipped (block storage only). */
-export const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';
+const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';
 
 /**
  * Settings over the upstream operator ConfigMap (Rook < v1.20): block storage only, so no CephFS CSI

@@ -103,10 +103,11 @@ export function backupEnvironment(site: Site): Record<string, string> {
     AWS_REGION: 'us-east-1',
     ...endpoint,
   };
-  return Object.fromEntries([
+  const entries: [string, string][] = [
     ...Object.entries(s3),
-    ...Object.entries(s3).map(([k, v]) => [`CLONE_${k}`, v]),
+    ...Object.entries(s3).map(([k, v]): [string, string] => [`CLONE_${k}`, v]),
     ['BACKUP_SCHEDULE', backups.schedule],
     ['BACKUP_NUM_TO_RETAIN', String(backups.retain)],
-  ].sort(([a], [b]) => byText(a, b)));
+  ];
+  return Object.fromEntries(entries.sort(([a], [b]) => byText(a, b)));
 }

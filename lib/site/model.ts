@@ -52,6 +52,7 @@ const GitOpsSchema = z.strictObject({
   repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
   targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
 }).describe('Where ArgoCD reads the rendered manifests');
+export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
 const PostgresOperatorSchema = z.strictObject({
   namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),

@@ -99,7 +99,7 @@ export interface ResolvedMinio extends MinioSpec {
 type ResolvedBackups = PostgresBackupSpec & { readonly schedule: string; readonly retain: number };
 
 /** Requests and limits of a container. */
-export interface ResolvedResources {
+interface ResolvedResources {
   readonly requests: ResourceAmounts;
   readonly limits: ResourceAmounts;
 }

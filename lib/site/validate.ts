@@ -31,7 +31,7 @@ export class SiteValidationError extends Error {
 const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
 /** `1.26.2` → [1, 26, 2]; undefined when not `major.minor.patch`. */
-export function parseVersion(v: string): [number, number, number] | undefined {
+function parseVersion(v: string): [number, number, number] | undefined {
   const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(v);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }

@@ -110,7 +110,7 @@ function postgresOperatorComponent(version: string): Component {
  * the nodes' containerd config (test/containerd-config.test.ts). 1.x (runbook-2023's containerd.io 1.6)
  * is not built: only the version 3 format of 2.x is checked by the real daemon.
  */
-export function containerdComponent(containerdPackage: string): Component | undefined {
+function containerdComponent(containerdPackage: string): Component | undefined {
   const version = `v${containerdPackage.split('-')[0]}`;
   if (Number(version.slice(1).split('.')[0]) < 2) return undefined;
   return {
