@@ -73,7 +73,7 @@ export interface TrainImages {
 }
 
 /** Where upstream says it: `owner/repo@tag:path:line` and the words quoted. */
-interface Evidence {
+export interface Evidence {
   readonly source: string;
   readonly quote: string;
 }
