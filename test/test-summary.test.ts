@@ -37,8 +37,8 @@ describe('the closing line of npm test', () => {
   test('npm test prints it last, whatever vitest did (the script runs it after vitest, not only on success)', () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.test;
     expect(script).toMatch(/vitest run [^;&|]*; code=\$\?; wait; tsx scripts\/test-summary\.ts \S+ \$code \S+typecheck\.rc; \}$/);
-    // the typecheck runs beside vitest, its exit code into the file the summary reads
-    expect(script).toMatch(/\{ npm run --silent typecheck > \.build\/typecheck\.log 2>&1; echo \$\? > \.build\/typecheck\.rc; \} & vitest run/);
+    // the typecheck, then the linters, run beside vitest, their exit code into the file the summary reads
+    expect(script).toMatch(/\{ \{ npm run --silent typecheck && npm run --silent lint; \} > \.build\/typecheck\.log 2>&1; echo \$\? > \.build\/typecheck\.rc; \} & vitest run/);
   });
 
   test('a failed or unfinished typecheck fails the run and shows its errors, passing tests or not', () => {
