@@ -4,14 +4,27 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // generated trees (cdk8s import, npm run synth, npm run import) and git-ignored ones
-  { ignores: ['imports/**', 'dist/**', 'host-bootstrap/**', 'docs/sites/**', 'node_modules/**', '.build/**', 'host-config/**'] },
+  {
+    ignores: [
+      'imports/**',
+      'dist/**',
+      'host-bootstrap/**',
+      'docs/sites/**',
+      'node_modules/**',
+      '.build/**',
+      'host-config/**',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // no unused variables or imports; a leading `_` marks a binding kept on purpose (a tuple position)
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'all' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'all' },
+      ],
     },
   },
   {
@@ -45,7 +58,14 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

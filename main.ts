@@ -10,7 +10,15 @@ import { validateSite } from './lib/components/validate';
 import { compatibilityWarnings } from './lib/site/compatibility';
 import { renderSiteManifests } from './lib/synth/render';
 import { freshTrees, inputsKey, writeStamp } from './lib/synth/stamp';
-import { pruneSites, recoverTrees, TREE_ROOTS, TreeWriteError, writeSiteTrees, type TreeWrite, type WriteStats } from './lib/synth/write-tree';
+import {
+  pruneSites,
+  recoverTrees,
+  TREE_ROOTS,
+  TreeWriteError,
+  writeSiteTrees,
+  type TreeWrite,
+  type WriteStats,
+} from './lib/synth/write-tree';
 import { renderHostBootstrap } from './lib/bootstrap/host-bootstrap';
 import { renderSiteReport } from './lib/report/site-report';
 import type { Site } from './lib/site/model';
@@ -27,7 +35,8 @@ export function selectSites(names: readonly string[]): Site[] {
   const files = discoverSites();
   if (files.length === 0) throw new Error('no site under sites/: write one with npm run new-site -- <name>');
   for (const name of names) {
-    if (!files.some((f) => f.name === name)) throw new Error(`unknown site '${name}': use one of ${files.map((f) => f.name).join(', ')}`);
+    if (!files.some((f) => f.name === name))
+      throw new Error(`unknown site '${name}': use one of ${files.map((f) => f.name).join(', ')}`);
   }
   return files.filter((f) => names.length === 0 || names.includes(f.name)).map(readSite);
 }
@@ -36,13 +45,15 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
   for (const site of sites) {
     const issues = validateSite(site);
     if (issues.length > 0) throw new SiteValidationError(site.name, issues);
-    for (const warning of compatibilityWarnings(site)) process.stderr.write(`warning: site '${site.name}': ${warning}\n`);
+    for (const warning of compatibilityWarnings(site))
+      process.stderr.write(`warning: site '${site.name}': ${warning}\n`);
   }
   return sites.map((site) => {
     const { files, objects } = renderSiteManifests(site);
     return {
       site,
-      applications: objects.filter((r) => r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/')).length,
+      applications: objects.filter((r) => r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/'))
+        .length,
       trees: [
         { root: TREE_ROOTS[0], files },
         { root: TREE_ROOTS[1], files: renderHostBootstrap(site) },
@@ -68,7 +79,8 @@ function synth(names: readonly string[], sources?: string): void {
   const key = sources ? inputsKey('.', sources) : undefined;
   const all = discoverSites().map((f) => f.name);
   // in sites/ order; an unknown name goes on to selectSites, which names the known ones
-  const selected = names.length > 0 ? [...all.filter((n) => names.includes(n)), ...names.filter((n) => !all.includes(n))] : all;
+  const selected =
+    names.length > 0 ? [...all.filter((n) => names.includes(n)), ...names.filter((n) => !all.includes(n))] : all;
   const fresh = new Map(selected.map((name) => [name, key ? freshTrees('.', name, key, TREE_ROOTS) : undefined]));
   const stale = selected.filter((name) => !fresh.get(name));
   const rendered = new Map((stale.length > 0 ? renderSites(selectSites(stale)) : []).map((r) => [r.site.name, r]));
@@ -76,7 +88,11 @@ function synth(names: readonly string[], sources?: string): void {
   for (const name of selected) {
     const kept = fresh.get(name);
     if (kept) {
-      TREE_ROOTS.forEach((root, i) => console.log(treeLine(root, name, kept.files[i], { written: 0, unchanged: kept.files[i], removed: 0 }, kept.applications)));
+      TREE_ROOTS.forEach((root, i) =>
+        console.log(
+          treeLine(root, name, kept.files[i], { written: 0, unchanged: kept.files[i], removed: 0 }, kept.applications),
+        ),
+      );
       continue;
     }
     const { site, applications, trees } = rendered.get(name)!;
@@ -86,11 +102,13 @@ function synth(names: readonly string[], sources?: string): void {
     } catch (e) {
       if (!(e instanceof TreeWriteError)) throw e;
       const rest = selected.filter((n) => n !== site.name && !done.includes(n) && !fresh.get(n));
-      throw new PartialWrite([
-        e.message,
-        `written: ${[...done, ...(e.switched ? [site.name] : [])].join(', ') || 'none'}`,
-        `not written: ${[...(e.switched ? [] : [site.name]), ...rest].join(', ') || 'none'}`,
-      ].join('\n'));
+      throw new PartialWrite(
+        [
+          e.message,
+          `written: ${[...done, ...(e.switched ? [site.name] : [])].join(', ') || 'none'}`,
+          `not written: ${[...(e.switched ? [] : [site.name]), ...rest].join(', ') || 'none'}`,
+        ].join('\n'),
+      );
     }
     trees.forEach((t, i) => console.log(treeLine(t.root, site.name, t.files.size, stats[i], applications)));
     if (key) writeStamp('.', site.name, key, trees, applications);
@@ -103,26 +121,40 @@ function synth(names: readonly string[], sources?: string): void {
 /** What synth prints when it fails: whether anything was written, then why. */
 export function synthFailure(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return e instanceof PartialWrite ? `synth failed while writing:\n${text}` : `synth failed, nothing was written:\n${text}`;
+  return e instanceof PartialWrite
+    ? `synth failed while writing:\n${text}`
+    : `synth failed, nothing was written:\n${text}`;
 }
 
 const SPEC: CliSpec = {
   script: 'synth',
-  summary: 'Validate the sites of sites/ (every problem with its field path), then render them into dist/, host-bootstrap/ and docs/sites/. Nothing is written unless every selected site is valid and renders; folders of removed sites are pruned.',
-  exitCodes: { 1: "a site is invalid, unknown or does not render (nothing was written), or writing failed (the message says which sites were written)" },
+  summary:
+    'Validate the sites of sites/ (every problem with its field path), then render them into dist/, host-bootstrap/ and docs/sites/. Nothing is written unless every selected site is valid and renders; folders of removed sites are pruned.',
+  exitCodes: {
+    1: 'a site is invalid, unknown or does not render (nothing was written), or writing failed (the message says which sites were written)',
+  },
   failure: { prefix: '', code: 1 },
 };
 
 /** The CLI: scripts/synth.cjs runs it from the bundle. */
 export function run(argv: readonly string[] = process.argv.slice(2), sources?: string): void {
-  const cmd = cliCommand(SPEC).option('-s, --site <name>', 'render only this site (repeatable); default: every site of sites/', collect);
-  runCli<{ site?: string[] }>(SPEC, cmd, ({ site }) => {
-    try {
-      synth(site ?? [], sources);
-    } catch (e) {
-      throw new Error(synthFailure(e), { cause: e });
-    }
-  }, argv);
+  const cmd = cliCommand(SPEC).option(
+    '-s, --site <name>',
+    'render only this site (repeatable); default: every site of sites/',
+    collect,
+  );
+  runCli<{ site?: string[] }>(
+    SPEC,
+    cmd,
+    ({ site }) => {
+      try {
+        synth(site ?? [], sources);
+      } catch (e) {
+        throw new Error(synthFailure(e), { cause: e });
+      }
+    },
+    argv,
+  );
 }
 
 if (require.main === module) run();

@@ -27,12 +27,19 @@ export function cliCommand(spec: CliSpec): Command {
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .exitOverride()
-    .addHelpText('after', `\nExit codes:\n${Object.entries(codes).map(([code, what]) => `  ${code}  ${what}`).join('\n')}\n`);
+    .addHelpText(
+      'after',
+      `\nExit codes:\n${Object.entries(codes)
+        .map(([code, what]) => `  ${code}  ${what}`)
+        .join('\n')}\n`,
+    );
 }
 
 /** Flags npm consumed itself (`npm run synth --site poc`: npm sets npm_config_site and passes only `poc`). */
 function flagsNpmTook(cmd: Command, argv: readonly string[]): string[] {
-  return cmd.options.map((o) => o.long ?? '').filter((long) => long && !argv.includes(long))
+  return cmd.options
+    .map((o) => o.long ?? '')
+    .filter((long) => long && !argv.includes(long))
     .filter((long) => process.env[`npm_config_${long.slice(2).replace(/-/g, '_')}`] !== undefined);
 }
 
@@ -50,7 +57,12 @@ function quietOnClosedPipe(): void {
  * Parses `argv` with `cmd` and runs `action` with its options. Help exits 0, a usage error 2
  * with a hint, a failure `spec.failure.code` with its message.
  */
-export function runCli<T>(spec: CliSpec, cmd: Command, action: (options: T, args: string[]) => void | Promise<void>, argv: readonly string[] = process.argv.slice(2)): void {
+export function runCli<T>(
+  spec: CliSpec,
+  cmd: Command,
+  action: (options: T, args: string[]) => void | Promise<void>,
+  argv: readonly string[] = process.argv.slice(2),
+): void {
   quietOnClosedPipe();
   cmd.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   try {

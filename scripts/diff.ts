@@ -16,7 +16,8 @@ import { writeFileAtomic } from '../lib/write/atomic';
 
 const SPEC: CliSpec = {
   script: 'diff',
-  summary: 'The semantic diff of the rendered dist/ between two revisions (added, changed, destroyed objects with impact notes), then the line diff of host-bootstrap/.',
+  summary:
+    'The semantic diff of the rendered dist/ between two revisions (added, changed, destroyed objects with impact notes), then the line diff of host-bootstrap/.',
   exitCodes: { 1: 'the diff could not be made (unknown revision, unreadable tree)' },
   failure: { prefix: 'diff failed: ', code: 1 },
 };
@@ -24,7 +25,11 @@ const SPEC: CliSpec = {
 const cmd = cliCommand(SPEC)
   .option('--base <rev>', 'the revision to compare from', 'HEAD')
   .option('--head <rev>', 'the revision to compare to; default: the working tree')
-  .addOption(new Option('--format <format>', 'terminal text or the Markdown the PR workflow posts').choices(['terminal', 'markdown']).default('terminal'))
+  .addOption(
+    new Option('--format <format>', 'terminal text or the Markdown the PR workflow posts')
+      .choices(['terminal', 'markdown'])
+      .default('terminal'),
+  )
   .option('-o, --output <file>', 'write to this file instead of stdout');
 
 runCli<{ base: string; head?: string; format: 'terminal' | 'markdown'; output?: string }>(SPEC, cmd, (o) => {
@@ -41,7 +46,10 @@ runCli<{ base: string; head?: string; format: 'terminal' | 'markdown'; output?: 
     after: o.head ? treeAtRevision(PROJECT_ROOT, o.head, 'docs/sites', REPORT) : reportsOnDisk(PROJECT_ROOT),
   };
   const steps = upgradePaths(reports, dist);
-  const text = [o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files), ...formatUpgradeSteps(steps)].join('\n');
+  const text = [
+    o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files),
+    ...formatUpgradeSteps(steps),
+  ].join('\n');
   if (o.output) writeFileAtomic(o.output, `${text}\n`);
   else console.log(text);
 });

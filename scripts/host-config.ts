@@ -18,8 +18,11 @@ class WriteFailure extends Error {}
 
 const SPEC: CliSpec = {
   script: 'host-config',
-  summary: "Fill a node's cloud-init placeholders (kubeadm token, CA hash, certificate key) from KUBEADM_* environment variables or a NAME=value file into git-ignored host-config/<site>/<node>.yaml. Writes nothing unless every node's file can be filled.",
-  exitCodes: { 1: 'a node file is missing or a secret is not given (nothing was written), or a write failed (the message lists what was written)' },
+  summary:
+    "Fill a node's cloud-init placeholders (kubeadm token, CA hash, certificate key) from KUBEADM_* environment variables or a NAME=value file into git-ignored host-config/<site>/<node>.yaml. Writes nothing unless every node's file can be filled.",
+  exitCodes: {
+    1: 'a node file is missing or a secret is not given (nothing was written), or a write failed (the message lists what was written)',
+  },
   failure: { prefix: '', code: 1 },
 };
 
@@ -29,14 +32,21 @@ const cmd = cliCommand(SPEC)
   .option('--secrets <file>', 'NAME=value lines (KUBEADM_TOKEN=…); the environment wins');
 
 function hostConfig(site: string, nodes: readonly string[], secretsFile: string | undefined): void {
-  for (const name of [site, ...nodes]) if (!isDnsLabel(name)) throw new UsageError(`'${name}' is not a site or node name (a DNS-1123 label)`);
+  for (const name of [site, ...nodes])
+    if (!isDnsLabel(name)) throw new UsageError(`'${name}' is not a site or node name (a DNS-1123 label)`);
 
   const fromFile = secretsFile ? parseSecretsFile(readFileSync(secretsFile, 'utf8'), secretsFile) : {};
-  const secrets = { ...fromFile, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KUBEADM_'))) };
+  const secrets = {
+    ...fromFile,
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KUBEADM_'))),
+  };
 
   const filled = nodes.map((node) => {
     const source = join('host-bootstrap', site, `${node}.yaml`);
-    if (!existsSync(source)) throw new Error(`${source} does not exist: is '${node}' a node of site '${site}'? ('npm run synth' renders one file per node)`);
+    if (!existsSync(source))
+      throw new Error(
+        `${source} does not exist: is '${node}' a node of site '${site}'? ('npm run synth' renders one file per node)`,
+      );
     return { node, content: fillSecrets(readFileSync(source, 'utf8'), secrets, source) };
   });
 
@@ -48,7 +58,9 @@ function hostConfig(site: string, nodes: readonly string[], secretsFile: string 
     try {
       writeFileAtomic(out, content, 0o600); // a new file each time: an older one's mode does not carry over
     } catch (e) {
-      throw new WriteFailure(`${out}: not written (${e instanceof Error ? e.message : String(e)})${written.length ? `; written before: ${written.join(', ')}` : ''}`);
+      throw new WriteFailure(
+        `${out}: not written (${e instanceof Error ? e.message : String(e)})${written.length ? `; written before: ${written.join(', ')}` : ''}`,
+      );
     }
     written.push(out);
     console.log(`${out}: user-data with secrets for node ${node}; git ignores host-config/, never commit it`);
@@ -61,6 +73,9 @@ runCli<{ site: string; node: string[]; secrets?: string }>(SPEC, cmd, ({ site, n
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const text = e instanceof Error ? e.message : String(e);
-    throw new Error(e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`, { cause: e });
+    throw new Error(
+      e instanceof WriteFailure ? `host-config failed:\n${text}` : `host-config failed, nothing was written:\n${text}`,
+      { cause: e },
+    );
   }
 });

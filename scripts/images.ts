@@ -19,7 +19,14 @@ const SPEC: CliSpec = {
 
 const cmd = cliCommand(SPEC)
   .requiredOption('-s, --site <name>', 'the site (a file of sites/)')
-  .addOption(new Option('-f, --format <format>', 'list: one image a line; table: with what uses it; skopeo: copy commands into mirrors.registry').choices(['list', 'table', 'skopeo']).default('list'));
+  .addOption(
+    new Option(
+      '-f, --format <format>',
+      'list: one image a line; table: with what uses it; skopeo: copy commands into mirrors.registry',
+    )
+      .choices(['list', 'table', 'skopeo'])
+      .default('list'),
+  );
 
 runCli<{ site: string; format: 'list' | 'table' | 'skopeo' }>(SPEC, cmd, ({ site: name, format }) => {
   const [site] = selectSites([name]);
@@ -28,7 +35,12 @@ runCli<{ site: string; format: 'list' | 'table' | 'skopeo' }>(SPEC, cmd, ({ site
   else if (format === 'table') images.forEach((i) => console.log(`${i.image.padEnd(72)} ${i.usedBy.join(', ')}`));
   else {
     const { mirrors } = site;
-    if (!mirrors) throw new Error(`site '${site.name}' has no mirrors: set mirrors.registry in ${siteSource(site.name)} to copy images into it`);
-    images.forEach((i) => console.log(`skopeo copy --all docker://${i.image} docker://${mirrorImage(mirrors, i.image)}`));
+    if (!mirrors)
+      throw new Error(
+        `site '${site.name}' has no mirrors: set mirrors.registry in ${siteSource(site.name)} to copy images into it`,
+      );
+    images.forEach((i) =>
+      console.log(`skopeo copy --all docker://${i.image} docker://${mirrorImage(mirrors, i.image)}`),
+    );
   }
 });

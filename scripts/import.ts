@@ -6,7 +6,8 @@
  *    (offline machines), else downloaded from its raw URL (through HTTPS_PROXY/HTTP_PROXY,
  *    minus NO_PROXY). All are fetched first; imports/upstream/ is replaced only when every one
  *    arrived, and switched like a synth tree (lib/synth/write-tree.ts).
- * 2. Every train's pinned Helm charts are rendered with the pinned helm into imports/rendered/ (scripts/render-charts.ts).
+ * 2. Every train's pinned Helm charts are rendered with the pinned helm into imports/rendered/
+ * (scripts/render-charts.ts).
  * 3. `cdk8s import` (its library, so nothing touches the network) generates imports/k8s.ts from the
  *    default train's oldest Kubernetes schema and one module per CRD group from its CRDs: ONE set of
  *    typed classes. Custom resources of a site on another train are validated against that train's
@@ -25,14 +26,19 @@ import { writeFileAtomic } from '../lib/write/atomic';
 
 // cdk8s-cli exports no library entry point: load its importers by file path.
 const require = createRequire(__filename);
-const cliLib = (file: string): unknown => require(join(dirname(require.resolve('cdk8s-cli/package.json')), 'lib', file));
+const cliLib = (file: string): unknown =>
+  require(join(dirname(require.resolve('cdk8s-cli/package.json')), 'lib', file));
 /** The part of cdk8s-cli's importers used here (lib/import/base.d.ts, k8s.d.ts, crd.d.ts). */
 interface Importer {
   import(options: { outdir: string; targetLanguage: string; save: boolean }): Promise<void>;
 }
 const cliUtil = cliLib('util.js') as { download: (url: string) => Promise<string> };
-const { ImportKubernetesApi } = cliLib('import/k8s.js') as { ImportKubernetesApi: new (options: { apiVersion: string }) => Importer };
-const { ImportCustomResourceDefinition } = cliLib('import/crd.js') as { ImportCustomResourceDefinition: new (manifest: string) => Importer };
+const { ImportKubernetesApi } = cliLib('import/k8s.js') as {
+  ImportKubernetesApi: new (options: { apiVersion: string }) => Importer;
+};
+const { ImportCustomResourceDefinition } = cliLib('import/crd.js') as {
+  ImportCustomResourceDefinition: new (manifest: string) => Importer;
+};
 
 const OUTDIR = 'imports';
 
@@ -43,20 +49,28 @@ async function fetchPinned(file: UpstreamFile): Promise<string> {
     try {
       return readFileSync(local, 'utf8');
     } catch {
-      throw new Error(`${file.url} is not in UPSTREAM_MIRROR (${local}): add it to the mirror or unset UPSTREAM_MIRROR to download`);
+      throw new Error(
+        `${file.url} is not in UPSTREAM_MIRROR (${local}): add it to the mirror or unset UPSTREAM_MIRROR to download`,
+      );
     }
   }
   let res;
   try {
     res = await fetch(file.url, { dispatcher: PROXY });
   } catch (e) {
-    throw new Error(`download of ${file.url} failed: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}`, { cause: e });
+    throw new Error(
+      `download of ${file.url} failed: ${e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e)}`,
+      { cause: e },
+    );
   }
   if (!res.ok) throw new Error(`download of ${file.url} failed: HTTP ${res.status}`);
   return res.text();
 }
 
-/** Node's own fetch ignores proxy variables: undici's agent honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their lower-case forms). */
+/**
+ * Node's own fetch ignores proxy variables: undici's agent honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (and their
+ * lower-case forms).
+ */
 const PROXY = new EnvHttpProxyAgent();
 
 /** Every pinned file, fetched before anything is written, then swapped into imports/upstream/ at once. */
@@ -65,7 +79,9 @@ async function copyPinned(files: readonly UpstreamFile[]): Promise<void> {
   for (const file of files) upstream.set(file.path, await fetchPinned(file));
   for (const line of recoverTrees(OUTDIR, ['.'])) console.error(line);
   const [s] = writeSiteTrees(OUTDIR, 'upstream', [{ root: '.', files: upstream }]);
-  console.error(`${OUTDIR}/upstream: ${files.length} pinned upstream files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`);
+  console.error(
+    `${OUTDIR}/upstream: ${files.length} pinned upstream files (${s.written} written, ${s.unchanged} unchanged, ${s.removed} removed)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -74,7 +90,9 @@ async function main(): Promise<void> {
     await copyPinned(files);
   } catch (e) {
     if (e instanceof TreeWriteError && e.switched) throw e;
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`, { cause: e });
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nnothing was written: ${OUTDIR}/ is as it was`, {
+      cause: e,
+    });
   }
   renderCharts();
 
@@ -96,7 +114,9 @@ async function main(): Promise<void> {
     [UPSTREAM.minio.tenantCrd],
     [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.appProjectCrd],
     // only the monitoring kinds we render (Prometheus: the site sizes it); the others are shipped, not typed
-    UPSTREAM.kubePrometheus.crds.filter((f) => /(podmonitor|servicemonitor|prometheusrule|prometheus)Custom/.test(f.path)),
+    UPSTREAM.kubePrometheus.crds.filter((f) =>
+      /(podmonitor|servicemonitor|prometheusrule|prometheus)Custom/.test(f.path),
+    ),
     // the CRDs are inside MetalLB's native manifest, with everything else
     [UPSTREAM.metallb],
   ];
@@ -107,7 +127,8 @@ async function main(): Promise<void> {
   const modules = readdirSync(staging).filter((f) => f.endsWith('.ts'));
   for (const name of modules) {
     const text = readFileSync(join(staging, name), 'utf8');
-    if (!existsSync(join(OUTDIR, name)) || readFileSync(join(OUTDIR, name), 'utf8') !== text) writeFileAtomic(join(OUTDIR, name), text);
+    if (!existsSync(join(OUTDIR, name)) || readFileSync(join(OUTDIR, name), 'utf8') !== text)
+      writeFileAtomic(join(OUTDIR, name), text);
   }
   rmSync(staging, { recursive: true, force: true });
   console.error(`generated typed classes in ${OUTDIR}/: ${modules.join(', ')}`);
@@ -115,7 +136,8 @@ async function main(): Promise<void> {
 
 const SPEC: CliSpec = {
   script: 'import',
-  summary: 'Copy the pinned upstream files of lib/upstream.ts into imports/upstream/ (from $UPSTREAM_MIRROR, a local mirror laid out like raw.githubusercontent.com, else downloaded through HTTPS_PROXY/HTTP_PROXY) and regenerate the typed classes in imports/.',
+  summary:
+    'Copy the pinned upstream files of lib/upstream.ts into imports/upstream/ (from $UPSTREAM_MIRROR, a local mirror laid out like raw.githubusercontent.com, else downloaded through HTTPS_PROXY/HTTP_PROXY) and regenerate the typed classes in imports/.',
   exitCodes: { 1: 'a pinned file is missing from the mirror or its download failed (imports/ is as it was)' },
   failure: { prefix: '', code: 1 },
 };

@@ -24,8 +24,12 @@ runCli(SPEC, cliCommand(SPEC), () => {
   console.error(`building helm ${HELM} with go install (a few minutes the first time)`);
   // the version helm reports (and charts see as .Capabilities.HelmVersion), which its release build sets the same way
   const ldflags = `-X helm.sh/helm/v3/internal/version.version=${HELM}`;
-  execFileSync(process.env.GO ?? 'go', ['install', '-trimpath', '-ldflags', ldflags, `helm.sh/helm/v3/cmd/helm@${HELM}`], {
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: join(process.cwd(), '.build', 'tools'), CGO_ENABLED: '0' },
-  });
+  execFileSync(
+    process.env.GO ?? 'go',
+    ['install', '-trimpath', '-ldflags', ldflags, `helm.sh/helm/v3/cmd/helm@${HELM}`],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, GOBIN: join(process.cwd(), '.build', 'tools'), CGO_ENABLED: '0' },
+    },
+  );
 });

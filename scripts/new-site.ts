@@ -8,18 +8,26 @@ import { newSiteYaml } from '../lib/site-files/template';
 
 const SPEC: CliSpec = {
   script: 'new-site',
-  summary: 'Write sites/<name>.yaml: a commented starting point (one control plane, Postgres and Ceph workers) that npm run synth renders as is. Edit its addresses, nodes and clusters, then npm run synth.',
+  summary:
+    'Write sites/<name>.yaml: a commented starting point (one control plane, Postgres and Ceph workers) that npm run synth renders as is. Edit its addresses, nodes and clusters, then npm run synth.',
   exitCodes: { 1: 'a site of that name exists: nothing was written' },
   failure: { prefix: 'new-site: ', code: 1 },
 };
 
-const cmd = cliCommand(SPEC).argument('<name>', 'the site name (a DNS-1123 label): its file and its dist/<name>/ folder');
+const cmd = cliCommand(SPEC).argument(
+  '<name>',
+  'the site name (a DNS-1123 label): its file and its dist/<name>/ folder',
+);
 
 runCli<Record<string, never>>(SPEC, cmd, (_options, [name]) => {
-  if (!isDnsLabel(name)) throw new UsageError(`'${name}' is not a site name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`);
+  if (!isDnsLabel(name))
+    throw new UsageError(
+      `'${name}' is not a site name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    );
   const existing = discoverSites().find((f) => f.name === name);
   const file = join(sitesDir(), `${name}.yaml`);
-  if (existing || existsSync(file)) throw new Error(`${existing?.file ?? `sites/${name}.yaml`} exists: pick another name`);
+  if (existing || existsSync(file))
+    throw new Error(`${existing?.file ?? `sites/${name}.yaml`} exists: pick another name`);
   writeFileSync(file, newSiteYaml(name));
   console.log(`sites/${name}.yaml written: edit it, then npm run synth -- --site ${name}`);
 });

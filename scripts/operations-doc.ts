@@ -1,4 +1,7 @@
-/** `npm run docs:operations`: regenerate docs/operations.md (each operation applied to the sources in memory and rendered). */
+/**
+ * `npm run docs:operations`: regenerate docs/operations.md (each operation applied to the sources in memory and
+ * rendered).
+ */
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
 import { OPERATIONS } from '../lib/operations/catalog';
 import { operationsDoc } from '../lib/operations/doc';
@@ -9,7 +12,8 @@ import { poc } from '../sites/poc';
 
 const SPEC: CliSpec = {
   script: 'docs:operations',
-  summary: 'Regenerate docs/operations.md: each day-2 operation applied to the sources in memory and rendered, with the diff it produces.',
+  summary:
+    'Regenerate docs/operations.md: each day-2 operation applied to the sources in memory and rendered, with the diff it produces.',
   exitCodes: { 1: 'an operation did not apply or synthesize' },
   failure: { prefix: 'docs:operations failed: ', code: 1 },
 };

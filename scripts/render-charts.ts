@@ -26,7 +26,10 @@ export function helmVersion(): string | undefined {
 /** The one helm every train pins: the charts of all trains are rendered by the same binary. */
 export function pinnedHelm(): string {
   const pinned = [...new Set(Object.values(TRAINS).map((t) => t.versions.helm))];
-  if (pinned.length !== 1) throw new Error(`the trains pin different helm versions (${pinned.join(', ')}): pin one helm in every lib/site/trains/*.ts`);
+  if (pinned.length !== 1)
+    throw new Error(
+      `the trains pin different helm versions (${pinned.join(', ')}): pin one helm in every lib/site/trains/*.ts`,
+    );
   return pinned[0];
 }
 
@@ -51,11 +54,19 @@ function assemble(chart: UpstreamChart, dest: string): void {
   }
   const placeholder = chart.versionPlaceholder;
   if (placeholder !== undefined) {
-    const template = chart.files.some((f) => f.path.endsWith('/Chart.template.yaml')) ? join(dest, 'Chart.template.yaml') : join(dest, 'Chart.yaml');
+    const template = chart.files.some((f) => f.path.endsWith('/Chart.template.yaml'))
+      ? join(dest, 'Chart.template.yaml')
+      : join(dest, 'Chart.yaml');
     const text = readFileSync(template, 'utf8')
-      .replace(new RegExp(`^(version|appVersion): ${placeholder.replaceAll('.', '\\.')}$`, 'gm'), `$1: ${chart.version}`)
+      .replace(
+        new RegExp(`^(version|appVersion): ${placeholder.replaceAll('.', '\\.')}$`, 'gm'),
+        `$1: ${chart.version}`,
+      )
       .replace('{{IS_PRERELEASE}}', 'false');
-    if (text.includes(placeholder)) throw new Error(`${chart.name}: ${template} still has a ${placeholder} placeholder after filling version and appVersion`);
+    if (text.includes(placeholder))
+      throw new Error(
+        `${chart.name}: ${template} still has a ${placeholder} placeholder after filling version and appVersion`,
+      );
     rmSync(template);
     writeFileSync(join(dest, 'Chart.yaml'), text);
   }
@@ -72,9 +83,22 @@ function render(chart: UpstreamChart, kubeVersion: string): string {
     assemble(chart, dir);
     const values = join(work, 'values.yaml');
     writeFileSync(values, dump(chart.values));
-    const out = execFileSync(HELM_BIN, ['template', chart.name, dir, '--namespace', chart.namespace, '--kube-version', kubeVersion, '--values', values],
-      { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, env: { ...process.env, HELM_CACHE_HOME: join(work, 'cache'), HELM_CONFIG_HOME: join(work, 'config'), HELM_DATA_HOME: join(work, 'data') } });
-    // helm names each document's template (# Source: <chart>/templates/…): relative, so the output is the same in any folder
+    const out = execFileSync(
+      HELM_BIN,
+      ['template', chart.name, dir, '--namespace', chart.namespace, '--kube-version', kubeVersion, '--values', values],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 2 ** 20,
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: join(work, 'cache'),
+          HELM_CONFIG_HOME: join(work, 'config'),
+          HELM_DATA_HOME: join(work, 'data'),
+        },
+      },
+    );
+    // helm names each document's template (# Source: <chart>/templates/…): relative, so the output is the same in any
+    // folder
     return `# rendered by 'npm run import' (helm ${pinnedHelm()} template --kube-version ${kubeVersion}) from ${chartDir(chart)} with the values of lib/upstream.ts: do not edit\n${out}`;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -89,12 +113,16 @@ export function renderCharts(): void {
   const helm = pinnedHelm();
   const found = helmVersion();
   if (found !== helm) {
-    throw new Error(`rendering the pinned charts needs helm ${helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`);
+    throw new Error(
+      `rendering the pinned charts needs helm ${helm} at ${HELM_BIN}, found ${found ?? 'none'}: run 'npm run tools' (needs Go) or set HELM`,
+    );
   }
   const charts = allUpstreamCharts();
   const outDir = dirname(renderedChartPath(charts[0].chart));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   for (const { chart, kubeVersion } of charts) writeFileSync(renderedChartPath(chart), render(chart, kubeVersion));
-  console.error(`rendered ${charts.length} pinned charts of ${Object.keys(TRAINS).length} trains to imports/rendered with helm ${helm}`);
+  console.error(
+    `rendered ${charts.length} pinned charts of ${Object.keys(TRAINS).length} trains to imports/rendered with helm ${helm}`,
+  );
 }

@@ -15,11 +15,17 @@ const SPEC: CliSpec = {
   failure: { prefix: 'report failed: ', code: 1 },
 };
 
-const cmd = cliCommand(SPEC).option('-s, --site <name>', 'only this site (repeatable); default: every site of sites/', collect);
+const cmd = cliCommand(SPEC).option(
+  '-s, --site <name>',
+  'only this site (repeatable); default: every site of sites/',
+  collect,
+);
 
 runCli<{ site?: string[] }>(SPEC, cmd, ({ site: names }) => {
   for (const site of selectSites(names ?? [])) {
-    const [s] = writeSiteTrees('.', site.name, [{ root: 'docs/sites', files: renderSiteReport(site, renderManifests(site)) }]);
+    const [s] = writeSiteTrees('.', site.name, [
+      { root: 'docs/sites', files: renderSiteReport(site, renderManifests(site)) },
+    ]);
     console.log(`docs/sites/${site.name}/README.md (${s.written ? 'written' : 'unchanged'})`);
   }
 });

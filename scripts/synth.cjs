@@ -2,22 +2,40 @@
 // `npm run synth`: bundle main.ts with esbuild when a source changed since the bundle was built,
 // then run the bundle in this process (no ts-node/tsx start-up; see `npm run bench`).
 'use strict';
-const { closeSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
 const { createHash } = require('node:crypto');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const bundle = join(root, '.build', 'synth.cjs');
 
-/** Path, size and mtime of every TypeScript source the bundle is built from (and of the lock file, for its packages): any change, newer or older, rebuilds. */
+/**
+ * Path, size and mtime of every TypeScript source the bundle is built from (and of the lock file, for its packages):
+ * any change, newer or older, rebuilds.
+ */
 function sourcesKey() {
   const hash = createHash('sha256');
-  const add = (path) => { const s = statSync(path, { throwIfNoEntry: false }); hash.update(`${path}\0${s?.size}\0${s?.mtimeMs}\n`); };
+  const add = (path) => {
+    const s = statSync(path, { throwIfNoEntry: false });
+    hash.update(`${path}\0${s?.size}\0${s?.mtimeMs}\n`);
+  };
   add(join(root, 'main.ts'));
   add(join(root, 'package-lock.json'));
   for (const dir of ['lib', 'imports']) {
     const files = readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath ?? e.path, e.name));
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => join(e.parentPath ?? e.path, e.name));
     for (const file of files.sort()) add(file);
   }
   return hash.digest('hex');
@@ -39,8 +57,14 @@ function bundleKey() {
 const key = sourcesKey();
 if (bundleKey() !== key) {
   const { outputFiles } = require('esbuild').buildSync({
-    entryPoints: [join(root, 'main.ts')], bundle: true, platform: 'node', target: 'node20', write: false, outfile: bundle,
-    banner: { js: `// sources ${key}` }, logLevel: 'warning',
+    entryPoints: [join(root, 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    outfile: bundle,
+    banner: { js: `// sources ${key}` },
+    logLevel: 'warning',
     external: ['esbuild'], // it compiles sites/*.ts when they are read (lib/site-files/load.ts): sites are not in the bundle
   });
   // written as lib/write/atomic.ts does (that module is TypeScript, not loadable before the bundle exists)

@@ -9,7 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 interface Results {
-  numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number;
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numFailedTestSuites: number;
 }
 
 const [file = '.build/test-results.json', code = '0', typecheckRc] = process.argv.slice(2);
@@ -31,9 +35,13 @@ try {
   results = undefined;
 }
 if (!results) {
-  console.log(`0 passed, 0 failed, 0 skipped (vitest wrote no ${file}: it exited with ${code} before reporting)${typecheck ? ` (${typecheck})` : ''}`);
+  console.log(
+    `0 passed, 0 failed, 0 skipped (vitest wrote no ${file}: it exited with ${code} before reporting)${typecheck ? ` (${typecheck})` : ''}`,
+  );
   process.exit(Number(code) || 1);
 }
 const suites = results.numFailedTestSuites > 0 ? ` (${results.numFailedTestSuites} test file(s) failed to run)` : '';
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped${suites}${typecheck ? ` (${typecheck})` : ''}`);
+console.log(
+  `${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped${suites}${typecheck ? ` (${typecheck})` : ''}`,
+);
 process.exit(Number(code) || (results.numFailedTests > 0 || results.numFailedTestSuites > 0 || typecheck ? 1 : 0));

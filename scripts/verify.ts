@@ -16,29 +16,40 @@ import { verifySite } from '../lib/verify/run';
 
 const SPEC: CliSpec = {
   script: 'verify',
-  summary: 'Apply dist/<site>/ to a throwaway Kubernetes control plane on loopback (the pinned kube-apiserver, controller-manager, '
-    + 'scheduler, kwok nodes shaped like the site\'s, the real Zalando operator), as ArgoCD would, and report per object (accepted or the '
-    + 'API server\'s rejection), per pod (its node or the scheduler\'s reason), the operator\'s output and the runbook\'s checks. '
-    + 'Components are built with Go into .build/tools/ on first use (about 20 minutes on 2 cores), then reused.',
-  exitCodes: { 1: 'a site was refused: an object rejected, a pod not admitted or not placed, an operator error or a failed check', 3: 'verify could not run (Go or etcd missing, a build failed, no rendered site)' },
+  summary:
+    'Apply dist/<site>/ to a throwaway Kubernetes control plane on loopback (the pinned kube-apiserver, controller-manager, ' +
+    "scheduler, kwok nodes shaped like the site's, the real Zalando operator), as ArgoCD would, and report per object (accepted or the " +
+    "API server's rejection), per pod (its node or the scheduler's reason), the operator's output and the runbook's checks. " +
+    'Components are built with Go into .build/tools/ on first use (about 20 minutes on 2 cores), then reused.',
+  exitCodes: {
+    1: 'a site was refused: an object rejected, a pod not admitted or not placed, an operator error or a failed check',
+    3: 'verify could not run (Go or etcd missing, a build failed, no rendered site)',
+  },
   failure: { prefix: 'verify failed: ', code: 3 },
 };
 
 const cmd = cliCommand(SPEC)
   .option('-s, --site <name>', 'verify only this rendered site (repeatable); default: every folder of dist/', collect)
   .option('--build', 'build the pinned components that are missing (Go), then stop')
-  .option('--keep', 'keep each run\'s temp folder (component logs, certificates) and print its path');
+  .option('--keep', "keep each run's temp folder (component logs, certificates) and print its path");
 
 runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (options) => {
   const trees = readTrees(`${PROJECT_ROOT}/dist`);
-  for (const name of options.site ?? []) if (!trees.has(name)) throw new Error(`no rendered site '${name}' under dist/: rendered are ${[...trees.keys()].join(', ')}`);
+  for (const name of options.site ?? [])
+    if (!trees.has(name))
+      throw new Error(`no rendered site '${name}' under dist/: rendered are ${[...trees.keys()].join(', ')}`);
   const all = loadSites();
-  const sites = [...trees.keys()].filter((n) => !options.site || options.site.includes(n)).map((name) => {
-    const site = all.find((s) => s.name === name);
-    if (!site) throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
-    return site;
-  });
-  const components = [...new Map(sites.flatMap((s) => [...componentsFor(s), ...refereeComponents(s)]).map((c) => [c.id, c])).values()];
+  const sites = [...trees.keys()]
+    .filter((n) => !options.site || options.site.includes(n))
+    .map((name) => {
+      const site = all.find((s) => s.name === name);
+      if (!site)
+        throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
+      return site;
+    });
+  const components = [
+    ...new Map(sites.flatMap((s) => [...componentsFor(s), ...refereeComponents(s)]).map((c) => [c.id, c])).values(),
+  ];
   for (const c of components.filter((x) => !isBuilt(x))) {
     console.log(`building ${c.id} with Go (once; cached in .build/tools/${c.id}/) ...`);
     try {
@@ -47,7 +58,9 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
       // a git-only source may be unreachable (a machine whose only network is the package registries): verify then says
       // what it did not check; a source that was cloned and does not build is a failure
       if (!fromGit(c) || cloned(c)) throw e;
-      console.warn(`warning: ${(e as Error).message}\n  verify runs without ${c.id} and reports its checks as NOT RUN (the run fails, it does not pass)`);
+      console.warn(
+        `warning: ${(e as Error).message}\n  verify runs without ${c.id} and reports its checks as NOT RUN (the run fails, it does not pass)`,
+      );
     }
   }
   if (options.build) return;
@@ -55,9 +68,13 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
   for (const site of sites) {
     const missing = missingComponents(site);
     if (missing.length) throw new Error(missing.join('\n'));
-    const report = await verifySite({ site, objects: parseTree(site.name, trees.get(site.name)!) }, {
-      keep: options.keep, log: (line) => console.log(`[${site.name}] ${line}`),
-    });
+    const report = await verifySite(
+      { site, objects: parseTree(site.name, trees.get(site.name)!) },
+      {
+        keep: options.keep,
+        log: (line) => console.log(`[${site.name}] ${line}`),
+      },
+    );
     console.log(formatReport(report));
     if (!report.ok) failed++;
   }

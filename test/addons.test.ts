@@ -15,16 +15,20 @@ const flannelDocs = (site: typeof poc) => loadAll(writtenFile(userData(site, sit
 const netConf = (docs: any[]) => JSON.parse(docs.find((d) => d.kind === 'ConfigMap').data['net-conf.json']);
 
 describe('Flannel v0.22.0 on the first control plane', () => {
-  test('its Network is the site\'s pod subnet, the one kubeadm was given', () => {
+  test("its Network is the site's pod subnet, the one kubeadm was given", () => {
     expect(netConf(flannelDocs(poc))).toEqual({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } });
-    const other = withSite(poc, (s) => { s.kubernetes.podSubnet = '10.32.0.0/16'; });
+    const other = withSite(poc, (s) => {
+      s.kubernetes.podSubnet = '10.32.0.0/16';
+    });
     expect(netConf(flannelDocs(other)).Network).toBe('10.32.0.0/16');
   });
 
   test('is the pinned upstream manifest, unchanged besides the Network', () => {
     const upstream = loadUpstreamYaml(UPSTREAM.flannel);
     const ours = flannelDocs(poc);
-    expect(ours.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(upstream.map((d) => `${d.kind}/${d.metadata.name}`));
+    expect(ours.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual(
+      upstream.map((d) => `${d.kind}/${d.metadata.name}`),
+    );
     expect(ours.filter((d) => d.kind !== 'ConfigMap')).toEqual(upstream.filter((d) => d.kind !== 'ConfigMap'));
     const images = JSON.stringify(ours).match(/docker\.io\/flannel\/flannel:[^"]+/g);
     expect(new Set(images)).toEqual(new Set(['docker.io/flannel/flannel:v0.22.0']));
@@ -39,14 +43,22 @@ describe('Flannel v0.22.0 on the first control plane', () => {
     const ds = flannelDocs(lab).find((d) => d.kind === 'DaemonSet');
     const tolerations: { operator: string; effect?: string; key?: string }[] = ds.spec.template.spec.tolerations;
     for (const taint of lab.nodes.flatMap(nodeTaints)) {
-      expect(tolerations.some((t) => t.operator === 'Exists' && !t.key && (t.effect === undefined || t.effect === taint.effect))).toBe(true);
+      expect(
+        tolerations.some(
+          (t) => t.operator === 'Exists' && !t.key && (t.effect === undefined || t.effect === taint.effect),
+        ),
+      ).toBe(true);
     }
   });
 
   test('is applied from the file cloud-init wrote, after kubeadm init', () => {
     const ud = userData(poc, 'debian-cp');
-    expect(stepScript(ud, '50-apply-flannel')).toContain(`export KUBECONFIG=/etc/kubernetes/admin.conf\nkubectl apply -f ${FLANNEL}\n`);
-    expect(ud.runcmd.indexOf('/usr/local/lib/host-bootstrap/40-kubeadm-init.sh')).toBeLessThan(ud.runcmd.indexOf('/usr/local/lib/host-bootstrap/50-apply-flannel.sh'));
+    expect(stepScript(ud, '50-apply-flannel')).toContain(
+      `export KUBECONFIG=/etc/kubernetes/admin.conf\nkubectl apply -f ${FLANNEL}\n`,
+    );
+    expect(ud.runcmd.indexOf('/usr/local/lib/host-bootstrap/40-kubeadm-init.sh')).toBeLessThan(
+      ud.runcmd.indexOf('/usr/local/lib/host-bootstrap/50-apply-flannel.sh'),
+    );
   });
 
   test('workers have no Flannel step (its DaemonSet reaches them)', () => {
@@ -59,13 +71,19 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
   const script = stepScript(ud, '60-install-argocd');
 
   test('installs the pinned v2.7.7 manifest, not `stable`', () => {
-    expect(argoCdInstallUrl(poc)).toBe('https://raw.githubusercontent.com/argoproj/argo-cd/v2.7.7/manifests/install.yaml');
+    expect(argoCdInstallUrl(poc)).toBe(
+      'https://raw.githubusercontent.com/argoproj/argo-cd/v2.7.7/manifests/install.yaml',
+    );
     expect(script).toContain(`curl -fsSL --retry 5 -o "$install_yaml" '${argoCdInstallUrl(poc)}'`);
     expect(script).toContain('kubectl apply -n argocd -f "$install_yaml"');
   });
 
   test('client-side apply (the documented install) works: each pinned v2.7.7 CRD fits the 256 KiB last-applied annotation', () => {
-    for (const crd of [UPSTREAM.argocd.applicationCrd, UPSTREAM.argocd.applicationSetCrd, UPSTREAM.argocd.appProjectCrd]) {
+    for (const crd of [
+      UPSTREAM.argocd.applicationCrd,
+      UPSTREAM.argocd.applicationSetCrd,
+      UPSTREAM.argocd.appProjectCrd,
+    ]) {
       expect(JSON.stringify(loadUpstreamYaml(crd)[0]).length, crd.path).toBeLessThan(262_144);
     }
     expect(script).not.toMatch(/--server-side/);
@@ -77,20 +95,47 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
     expect(script.indexOf(`kubectl apply -f ${ROOT_APP}`)).toBeGreaterThan(wait);
   });
 
-  test('the root Application is dist/poc/argocd\'s poc-root (but the chart\'s part-of label, which its first sync adds)', () => {
+  test("the root Application is dist/poc/argocd's poc-root (but the chart's part-of label, which its first sync adds)", () => {
     const ours = load(writtenFile(ud, ROOT_APP)) as any;
     const dist = structuredClone(objectOf(renderedApps(poc), 'argocd', 'Application', 'poc-root'));
     delete dist.metadata.labels;
     expect(ours).toEqual(dist);
-    expect(ours.spec.source).toEqual({ repoURL: poc.gitops.repoURL, targetRevision: 'poc-argocd', path: 'dist/poc/argocd' });
+    expect(ours.spec.source).toEqual({
+      repoURL: poc.gitops.repoURL,
+      targetRevision: 'poc-argocd',
+      path: 'dist/poc/argocd',
+    });
   });
 
   test('comes last, after Flannel', () => {
-    expect(ud.runcmd.slice(-4, -2)).toEqual(['/usr/local/lib/host-bootstrap/50-apply-flannel.sh', '/usr/local/lib/host-bootstrap/60-install-argocd.sh']);
+    expect(ud.runcmd.slice(-4, -2)).toEqual([
+      '/usr/local/lib/host-bootstrap/50-apply-flannel.sh',
+      '/usr/local/lib/host-bootstrap/60-install-argocd.sh',
+    ]);
   });
 
   test('is a site option: installArgoCd false leaves it out, and it defaults to true', () => {
-    expect(hasStep(userData(withSite(poc, (s) => { s.bootstrap = { installArgoCd: false }; }), 'debian-cp'), '60-install-argocd')).toBe(false);
-    expect(hasStep(userData(withSite(poc, (s) => { delete s.bootstrap; }), 'debian-cp'), '60-install-argocd')).toBe(true);
+    expect(
+      hasStep(
+        userData(
+          withSite(poc, (s) => {
+            s.bootstrap = { installArgoCd: false };
+          }),
+          'debian-cp',
+        ),
+        '60-install-argocd',
+      ),
+    ).toBe(false);
+    expect(
+      hasStep(
+        userData(
+          withSite(poc, (s) => {
+            delete s.bootstrap;
+          }),
+          'debian-cp',
+        ),
+        '60-install-argocd',
+      ),
+    ).toBe(true);
   });
 });

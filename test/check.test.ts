@@ -41,24 +41,42 @@ describe('checkTrees over the committed dist/', () => {
     ]);
   });
   test('the report groups by check and ends with the verdict', () => {
-    const text = formatFindings([{ check: 'policy', severity: 'error', where: 'poc/x', message: 'bad' }, { check: 'capacity', severity: 'warning', where: 'poc/node n', message: 'tight' }], ['schemas', 'capacity', 'policy']);
-    expect(text).toBe('schemas: ok\ncapacity: ok, 1 warning(s)/note(s)\n  warn  poc/node n: tight\npolicy: 1 error(s)\n  ERROR poc/x: bad\ncheck failed: 1 error(s)');
+    const text = formatFindings(
+      [
+        { check: 'policy', severity: 'error', where: 'poc/x', message: 'bad' },
+        { check: 'capacity', severity: 'warning', where: 'poc/node n', message: 'tight' },
+      ],
+      ['schemas', 'capacity', 'policy'],
+    );
+    expect(text).toBe(
+      'schemas: ok\ncapacity: ok, 1 warning(s)/note(s)\n  warn  poc/node n: tight\npolicy: 1 error(s)\n  ERROR poc/x: bad\ncheck failed: 1 error(s)',
+    );
   });
 });
 
-describe('schemas (the site\'s Kubernetes minor picks the schema)', () => {
+describe("schemas (the site's Kubernetes minor picks the schema)", () => {
   test('fails on an unknown kind and an unknown field', () => {
-    const tree = withObjects(siteTree(poc), 'x',
+    const tree = withObjects(
+      siteTree(poc),
+      'x',
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' }, dat: {} });
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' }, dat: {} },
+    );
     expect(checkSchemas(tree).map((f) => `${f.where}: ${f.message}`)).toEqual([
       'poc/x: Widget w: unknown kind example.com/v1/Widget: no pinned schema or CRD defines it',
       "poc/x: ConfigMap x/c: /: must NOT have additional properties 'dat'",
     ]);
   });
   test('a kind that exists in 1.27 only fails on a 1.26 site', () => {
-    const obj = { apiVersion: 'certificates.k8s.io/v1alpha1', kind: 'ClusterTrustBundle', metadata: { name: 'b' }, spec: { trustBundle: 'PEM' } };
-    expect(checkSchemas(withObjects(siteTree(poc), 'x', obj)).map((f) => f.message)).toEqual(['unknown kind certificates.k8s.io/v1alpha1/ClusterTrustBundle: no pinned schema or CRD defines it']);
+    const obj = {
+      apiVersion: 'certificates.k8s.io/v1alpha1',
+      kind: 'ClusterTrustBundle',
+      metadata: { name: 'b' },
+      spec: { trustBundle: 'PEM' },
+    };
+    expect(checkSchemas(withObjects(siteTree(poc), 'x', obj)).map((f) => f.message)).toEqual([
+      'unknown kind certificates.k8s.io/v1alpha1/ClusterTrustBundle: no pinned schema or CRD defines it',
+    ]);
     expect(checkSchemas(withObjects(siteTree(lab), 'x', obj))).toEqual([]);
   });
 });
@@ -84,18 +102,26 @@ describe('secret scan (secretlint, recommended preset)', () => {
 });
 
 describe('npm run check (the real CLI)', () => {
-  const check = (cwd: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'check.ts'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, PG_GITOPS_ROOT: cwd } });
+  const check = (cwd: string, ...args: string[]) =>
+    spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'check.ts'), ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, PG_GITOPS_ROOT: cwd },
+    });
 
   test('passes on the examples, with their known warnings and notes (CI runs it on every site)', () => {
     const run = check(ROOT, '--site', 'poc', '--site', 'lab');
     // the warnings: Ceph on the runbook's 2 GB storage nodes; lab's MetalLB root speaker
-    expect(run.stdout).toMatch(/^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){3}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nsecrets: ok\ncheck passed$/m);
+    expect(run.stdout).toMatch(
+      /^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){3}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nsecrets: ok\ncheck passed$/m,
+    );
     expect(run.status).toBe(0);
   });
 
   test('fails with one report on a bad tree and a leaked secret', () => {
     const copy = tempDir('check-');
-    for (const entry of ['dist/poc', 'sites', '.secretlintrc.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    for (const entry of ['dist/poc', 'sites', '.secretlintrc.json'])
+      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
     for (const entry of ['node_modules', 'imports']) symlinkSync(join(ROOT, entry), join(copy, entry));
     spawnSync('git', ['init', '-q'], { cwd: copy });
     const deployment = join(copy, 'dist/poc/postgres-operator/deployment-postgres-operator.yaml');
@@ -104,7 +130,9 @@ describe('npm run check (the real CLI)', () => {
     // one site is enough here (the test above reads several into one report)
     const run = check(copy, '--site', 'poc');
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^policy: 1 error\(s\)(, 1 warning\(s\)\/note\(s\))?\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m);
+    expect(run.stdout).toMatch(
+      /^policy: 1 error\(s\)(, 1 warning\(s\)\/note\(s\))?\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m,
+    );
     expect(run.stdout).toMatch(/^secrets: 1 error\(s\)\n {2}ERROR notes\.md:1: found PostgreSQL connection string/m);
     expect(run.stdout).toMatch(/check failed: 2 error\(s\)$/m);
   });

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from './support/project';
 
-/** The npm scripts that are this project's commands (test, typecheck, lint and format run vitest, tsc, eslint and knip, prettier, with their own flags). */
-const COMMANDS = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)
-  .filter((s) => !['test', 'typecheck', 'lint', 'format'].includes(s));
+/**
+ * The npm scripts that are this project's commands (test, typecheck, lint and format run vitest, tsc, eslint and knip,
+ * prettier, with their own flags).
+ */
+const COMMANDS = Object.keys(
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>,
+).filter((s) => !['test', 'typecheck', 'lint', 'format'].includes(s));
 
 /** A command's exit code and output (asynchronous, so that the commands run side by side). */
 function sh(file: string, args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -20,7 +24,21 @@ const npm = (...args: string[]) => sh('npm', ['run', '--silent', ...args]);
 
 describe('every npm run command', () => {
   test('the commands are the ones this suite knows', () => {
-    expect(COMMANDS).toEqual(['synth', 'new-site', 'schema', 'import', 'tools', 'host-config', 'bench', 'check', 'verify', 'diff', 'report', 'images', 'docs:operations']);
+    expect(COMMANDS).toEqual([
+      'synth',
+      'new-site',
+      'schema',
+      'import',
+      'tools',
+      'host-config',
+      'bench',
+      'check',
+      'verify',
+      'diff',
+      'report',
+      'images',
+      'docs:operations',
+    ]);
   });
   test.concurrent.each(COMMANDS)('%s has --help with its flags and exit codes', async (script) => {
     const run = await npm(script, '--', '--help');
@@ -38,7 +56,9 @@ describe('every npm run command', () => {
   test.concurrent("flags npm took for itself (no '--') are named, with the fix", async () => {
     const run = await npm('images', '--site', 'poc');
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/npm took --site for itself: put '--' before the command's flags, e\.g\. npm run images -- --site …/);
+    expect(run.stderr).toMatch(
+      /npm took --site for itself: put '--' before the command's flags, e\.g\. npm run images -- --site …/,
+    );
   });
   test.concurrent('a bad choice names the allowed ones', async () => {
     const run = await npm('images', '--', '--site', 'poc', '--format', 'csv');

@@ -23,8 +23,13 @@ import { userData, writtenFile } from './support/bootstrap';
  * runbook-2023's containerd 1.6 is not built (lib/verify/components.ts containerdComponent).
  */
 const STAGED = bootstrapPath('containerd-config.toml');
-const checked = SITES.flatMap((site) => refereeComponents(site).map((c) => ({ site, containerd: binaryPath(c, 'containerd') })));
-const { live, missing } = builtBinaries('containerd config check', checked.map((c) => c.containerd));
+const checked = SITES.flatMap((site) =>
+  refereeComponents(site).map((c) => ({ site, containerd: binaryPath(c, 'containerd') })),
+);
+const { live, missing } = builtBinaries(
+  'containerd config check',
+  checked.map((c) => c.containerd),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'containerd-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,15 +41,25 @@ function leaves(value: unknown, path: readonly string[] = []): string[] {
 }
 
 /** What containerd makes of a config: its exit code, its warnings, and the leaves of the configuration it dumps. */
-function dump(containerd: string, config: string, name: string): { status: number | null; warnings: string[]; leaves: Set<string> } {
+function dump(
+  containerd: string,
+  config: string,
+  name: string,
+): { status: number | null; warnings: string[]; leaves: Set<string> } {
   if (!existsSync(containerd)) throw new Error(`${containerd} is not built: run npm run verify -- --build`);
   const file = join(dir, `${name}.toml`);
   writeFileSync(file, config);
   const out = spawnSync(containerd, ['--config', file, 'config', 'dump'], { encoding: 'utf8', timeout: 30_000 });
-  return { status: out.status, warnings: out.stderr.split('\n').filter(Boolean), leaves: new Set(out.status === 0 ? leaves(parse(out.stdout)) : []) };
+  return {
+    status: out.status,
+    warnings: out.stderr.split('\n').filter(Boolean),
+    leaves: new Set(out.status === 0 ? leaves(parse(out.stdout)) : []),
+  };
 }
 
-const nodes = checked.flatMap(({ site, containerd }) => site.nodes.map((n) => [`${site.name}/${n.name}`, site, n.name, containerd] as const));
+const nodes = checked.flatMap(({ site, containerd }) =>
+  site.nodes.map((n) => [`${site.name}/${n.name}`, site, n.name, containerd] as const),
+);
 
 /**
  * Our settings where containerd 2.3 keeps them: version 4 moved the top-level `[grpc]` table to the server
@@ -52,9 +67,10 @@ const nodes = checked.flatMap(({ site, containerd }) => site.nodes.map((n) => [`
  * containerd@v2.3.2:cmd/containerd/server/config/config.go:98-99, moved by serviceMigrate, :219-245); the
  * config version itself is migrated (3 → 4).
  */
-const settings = (config: string) => leaves(parse(config))
-  .filter((l) => !l.startsWith('version = '))
-  .map((l) => l.replace(/^grpc\./, 'plugins.io.containerd.server.v1.grpc.'));
+const settings = (config: string) =>
+  leaves(parse(config))
+    .filter((l) => !l.startsWith('version = '))
+    .map((l) => l.replace(/^grpc\./, 'plugins.io.containerd.server.v1.grpc.'));
 
 describe.runIf(live)("the site's own containerd 2.x runs with every setting of the node's config.toml", () => {
   test.each(nodes)('%s', (_id, site: Site, node, containerd) => {
@@ -66,8 +82,14 @@ describe.runIf(live)("the site's own containerd 2.x runs with every setting of t
     expect(settings(config).filter((l) => !result.leaves.has(l))).toEqual([]);
   });
   test('the runc cgroup driver the kubelet takes from the CRI and the pinned pause image are what lab runs with', () => {
-    const result = dump(checked.find((c) => c.site.name === lab.name)!.containerd, writtenFile(userData(lab, 'lab-pg1'), STAGED), 'lab-runc');
-    expect([...result.leaves].filter((l) => /runtimes\.runc\.options\.SystemdCgroup|pinned_images\.sandbox/.test(l))).toEqual([
+    const result = dump(
+      checked.find((c) => c.site.name === lab.name)!.containerd,
+      writtenFile(userData(lab, 'lab-pg1'), STAGED),
+      'lab-runc',
+    );
+    expect(
+      [...result.leaves].filter((l) => /runtimes\.runc\.options\.SystemdCgroup|pinned_images\.sandbox/.test(l)),
+    ).toEqual([
       'plugins.io.containerd.cri.v1.images.pinned_images.sandbox = "registry.lab.example.org:5000/mirror/registry.k8s.io/pause:3.10.2"',
       'plugins.io.containerd.cri.v1.runtime.containerd.runtimes.runc.options.SystemdCgroup = true',
     ]);
@@ -75,8 +97,12 @@ describe.runIf(live)("the site's own containerd 2.x runs with every setting of t
   test('fails on a key containerd does not know: it warns and runs without it (a runc option is not checked here: the shim reads those)', () => {
     const config = writtenFile(userData(lab, 'lab-pg1'), STAGED).replace(/^conf_dir = /m, 'confdir = ');
     const result = dump(checked.find((c) => c.site.name === lab.name)!.containerd, config, 'lab-misspelt');
-    expect(result.warnings.filter((w) => !/Configuration migrated from version 3/.test(w))).toEqual([expect.stringMatching(/Ignoring unknown key in TOML for plugin.*key="cni confdir"/)]);
-    expect(settings(config).filter((l) => !result.leaves.has(l))).toEqual(['plugins.io.containerd.cri.v1.runtime.cni.confdir = "/etc/cni/net.d"']);
+    expect(result.warnings.filter((w) => !/Configuration migrated from version 3/.test(w))).toEqual([
+      expect.stringMatching(/Ignoring unknown key in TOML for plugin.*key="cni confdir"/),
+    ]);
+    expect(settings(config).filter((l) => !result.leaves.has(l))).toEqual([
+      'plugins.io.containerd.cri.v1.runtime.cni.confdir = "/etc/cni/net.d"',
+    ]);
   });
 });
 if (!live) {

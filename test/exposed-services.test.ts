@@ -19,22 +19,36 @@ const site = withSite(labOnMinio, (s) => {
   s.loadBalancers.expose = { argocd: true, operatorUi: true, grafana: true, minioConsole: true };
 });
 const objects = siteTree(site).objects.map((o) => o.obj);
-const exposed = siteTree(site).objects.filter((o) => o.app === 'load-balancers' && o.obj.kind === 'Service').map((o) => o.obj);
+const exposed = siteTree(site)
+  .objects.filter((o) => o.app === 'load-balancers' && o.obj.kind === 'Service')
+  .map((o) => o.obj);
 
 const template = (w: KubeObject) => asRecord(asRecord(w.spec).template);
 const podLabels = (w: KubeObject) => asRecord(asRecord(template(w).metadata).labels);
-const containerPorts = (w: KubeObject) => asArray(asRecord(template(w).spec).containers).map(asRecord)
-  .flatMap((c) => asArray(c.ports).map(asRecord)).map((p) => Number(p.containerPort));
+const containerPorts = (w: KubeObject) =>
+  asArray(asRecord(template(w).spec).containers)
+    .map(asRecord)
+    .flatMap((c) => asArray(c.ports).map(asRecord))
+    .map((p) => Number(p.containerPort));
 const selector = (s: KubeObject) => asRecord(asRecord(s.spec).selector);
-const targetPorts = (s: KubeObject) => asArray(asRecord(s.spec).ports).map(asRecord).map((p) => Number(p.targetPort));
-const selects = (s: KubeObject, w: KubeObject) => w.metadata.namespace === s.metadata.namespace
-  && Object.entries(selector(s)).every(([k, v]) => podLabels(w)[k] === v);
+const targetPorts = (s: KubeObject) =>
+  asArray(asRecord(s.spec).ports)
+    .map(asRecord)
+    .map((p) => Number(p.targetPort));
+const selects = (s: KubeObject, w: KubeObject) =>
+  w.metadata.namespace === s.metadata.namespace && Object.entries(selector(s)).every(([k, v]) => podLabels(w)[k] === v);
 
-/** What is wrong with a Service in front of `workloads` (the candidates of its namespace): nothing when it selects one and targets its ports. */
+/**
+ * What is wrong with a Service in front of `workloads` (the candidates of its namespace): nothing when it selects one
+ * and targets its ports.
+ */
 function deadEnds(service: KubeObject, workloads: readonly KubeObject[]): string[] {
   const backends = workloads.filter((w) => selects(service, w));
-  if (backends.length !== 1) return [`selects ${backends.length} workloads (${backends.map((w) => w.metadata.name).join(', ')}), expected 1`];
-  return targetPorts(service).filter((p) => !containerPorts(backends[0]).includes(p)).map((p) => `targets port ${p}, ${backends[0].metadata.name} listens on ${containerPorts(backends[0]).join(', ')}`);
+  if (backends.length !== 1)
+    return [`selects ${backends.length} workloads (${backends.map((w) => w.metadata.name).join(', ')}), expected 1`];
+  return targetPorts(service)
+    .filter((p) => !containerPorts(backends[0]).includes(p))
+    .map((p) => `targets port ${p}, ${backends[0].metadata.name} listens on ${containerPorts(backends[0]).join(', ')}`);
 }
 
 const service = (name: string) => {
@@ -42,16 +56,25 @@ const service = (name: string) => {
   if (!found) throw new Error(`no exposed Service ${name}: ${exposed.map((s) => s.metadata.name).join(', ')}`);
   return found;
 };
-const workloads = (list: readonly KubeObject[]) => list.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
+const workloads = (list: readonly KubeObject[]) =>
+  list.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
 
-describe('the exposed UIs\' LoadBalancer Services reach their pods', () => {
+describe("the exposed UIs' LoadBalancer Services reach their pods", () => {
   test('every option renders its Service', () => {
-    expect(exposed.map((s) => s.metadata.name).sort()).toEqual(['argocd-server-external', 'grafana-external', 'minio-console-external', 'postgres-operator-ui-external']);
+    expect(exposed.map((s) => s.metadata.name).sort()).toEqual([
+      'argocd-server-external',
+      'grafana-external',
+      'minio-console-external',
+      'postgres-operator-ui-external',
+    ]);
   });
 
-  test('argocd-server-external: the server pods of the pinned install.yaml on 8080, as upstream\'s own Service argocd-server', () => {
+  test("argocd-server-external: the server pods of the pinned install.yaml on 8080, as upstream's own Service argocd-server", () => {
     // install.yaml names no namespace: the first control plane applies it in argocd
-    const upstream = workloads(upstreamObjects(UPSTREAM.argocd.install) as unknown as KubeObject[]).map((w) => ({ ...w, metadata: { ...w.metadata, namespace: 'argocd' } }));
+    const upstream = workloads(upstreamObjects(UPSTREAM.argocd.install) as unknown as KubeObject[]).map((w) => ({
+      ...w,
+      metadata: { ...w.metadata, namespace: 'argocd' },
+    }));
     expect(upstream.length).toBeGreaterThan(5);
     expect(deadEnds(service('argocd-server-external'), upstream)).toEqual([]);
     const own = upstreamObject(UPSTREAM.argocd.install, 'Service', 'argocd-server') as unknown as KubeObject;
@@ -60,14 +83,16 @@ describe('the exposed UIs\' LoadBalancer Services reach their pods', () => {
   });
 
   test('postgres-operator-ui-external and grafana-external: the rendered UI pods (from the pinned manifests) on their ports', () => {
-    for (const name of ['postgres-operator-ui-external', 'grafana-external']) expect(deadEnds(service(name), workloads(objects)), name).toEqual([]);
+    for (const name of ['postgres-operator-ui-external', 'grafana-external'])
+      expect(deadEnds(service(name), workloads(objects)), name).toEqual([]);
   });
 
-  test('minio-console-external: the tenant\'s pods (label v1.min.io/tenant, as our Tenant\'s own anti-affinity and PodMonitor select them), console on 9443 because the tenant serves TLS', () => {
+  test("minio-console-external: the tenant's pods (label v1.min.io/tenant, as our Tenant's own anti-affinity and PodMonitor select them), console on 9443 because the tenant serves TLS", () => {
     const tenant = objects.find((o) => o.kind === 'Tenant')!;
     expect(selector(service('minio-console-external'))).toEqual({ 'v1.min.io/tenant': tenant.metadata.name });
     expect(service('minio-console-external').metadata.namespace).toBe(tenant.metadata.namespace);
-    // the operator's console port is 9443 with TLS, 9090 without (MinIO operator v5.0.6 pkg/resources/services/service.go)
+    // the operator's console port is 9443 with TLS, 9090 without (MinIO operator v5.0.6
+    // pkg/resources/services/service.go)
     expect(asRecord(tenant.spec).requestAutoCert).toBe(true);
     expect(targetPorts(service('minio-console-external'))).toEqual([9443]);
     const antiAffinity = JSON.stringify(asRecord(tenant.spec).pools);
@@ -77,10 +102,13 @@ describe('the exposed UIs\' LoadBalancer Services reach their pods', () => {
   test('fails on a Service whose pods upstream relabelled or moved to another port', () => {
     const grafana = workloads(objects).find((w) => w.metadata.name === 'grafana')!;
     const relabelled = structuredClone(grafana);
-    (asRecord(asRecord(relabelled.spec).template).metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/name'] = 'grafana-server';
+    (asRecord(asRecord(relabelled.spec).template).metadata as { labels: Record<string, string> }).labels[
+      'app.kubernetes.io/name'
+    ] = 'grafana-server';
     expect(deadEnds(service('grafana-external'), [relabelled])).toEqual(['selects 0 workloads (), expected 1']);
     const moved = structuredClone(grafana);
-    for (const c of asArray(asRecord(asRecord(asRecord(moved.spec).template).spec).containers).map(asRecord)) for (const p of asArray(c.ports).map(asRecord)) p.containerPort = 3001;
+    for (const c of asArray(asRecord(asRecord(asRecord(moved.spec).template).spec).containers).map(asRecord))
+      for (const p of asArray(c.ports).map(asRecord)) p.containerPort = 3001;
     expect(deadEnds(service('grafana-external'), [moved])).toEqual(['targets port 3000, grafana listens on 3001']);
   });
 });

@@ -12,11 +12,19 @@ const scratch: string[] = [];
 afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Runs `npm run import`'s script in `cwd` without blocking this process (the proxy below answers from it). */
-function runImport(cwd: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stderr: string }> {
+function runImport(
+  cwd: string,
+  env: Record<string, string | undefined>,
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'import.ts')], { cwd, env: { ...process.env, ...env } });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'import.ts')], {
+      cwd,
+      env: { ...process.env, ...env },
+    });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('close', (status) => resolve({ status, stderr }));
   });
 }
@@ -37,7 +45,13 @@ describe('npm run import', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = proxy.address() as AddressInfo;
-      const run = await runImport(dir, { UPSTREAM_MIRROR: undefined, HTTPS_PROXY: `http://127.0.0.1:${port}`, https_proxy: undefined, NO_PROXY: '', no_proxy: '' });
+      const run = await runImport(dir, {
+        UPSTREAM_MIRROR: undefined,
+        HTTPS_PROXY: `http://127.0.0.1:${port}`,
+        https_proxy: undefined,
+        NO_PROXY: '',
+        no_proxy: '',
+      });
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(/download of https:\/\/raw\.githubusercontent\.com\/\S+ failed/);
       expect(run.stderr).toMatch(/nothing was written: imports\/ is as it was/);

@@ -14,7 +14,12 @@ import { withSite } from './support/render';
 const ha = withSite(poc, (s) => {
   s.kubernetes.controlPlaneEndpoint = '10.10.10.29:6443';
   s.kubernetes.vipInterface = 'ens18';
-  s.nodes.splice(1, 0, { ...s.nodes[0], name: 'debian-cp2', address: '10.10.10.27' }, { ...s.nodes[0], name: 'debian-cp3', address: '10.10.10.28' });
+  s.nodes.splice(
+    1,
+    0,
+    { ...s.nodes[0], name: 'debian-cp2', address: '10.10.10.27' },
+    { ...s.nodes[0], name: 'debian-cp3', address: '10.10.10.28' },
+  );
 });
 const issuesOf = (site: unknown) => validateSite(site).map((i) => `${i.path}: ${i.message}`);
 
@@ -22,8 +27,18 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
   const pod = load(writtenFile(userData(ha, 'debian-cp'), KUBE_VIP_MANIFEST)) as any;
 
   test('the first control plane starts kube-vip with its static Pods, before kubeadm init', () => {
-    const env = Object.fromEntries(pod.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ address: '10.10.10.29', port: '6443', vip_interface: 'ens18', vip_arp: 'true', cp_enable: 'true', vip_leaderelection: 'true', vip_cidr: '32' });
+    const env = Object.fromEntries(
+      pod.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({
+      address: '10.10.10.29',
+      port: '6443',
+      vip_interface: 'ens18',
+      vip_arp: 'true',
+      cp_enable: 'true',
+      vip_leaderelection: 'true',
+      vip_cidr: '32',
+    });
     expect(env.svc_enable).toBeUndefined();
     expect(pod.spec.containers[0].image).toBe(catalogOf(ha).images.kubeVip);
     expect(pod.spec.containers[0].image).toBe('ghcr.io/kube-vip/kube-vip:v0.6.2');
@@ -31,7 +46,9 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
     expect(pod.spec.hostNetwork).toBe(true);
     expect(pod.spec.volumes).toEqual([{ name: 'kubeconfig', hostPath: { path: '/etc/kubernetes/admin.conf' } }]);
     expect(pod.spec.hostAliases).toEqual([{ hostnames: ['kubernetes'], ip: '127.0.0.1' }]);
-    expect(stepScript(userData(ha, 'debian-cp'), '40-kubeadm')).toMatch(/kubeadm init --config "\$config" --upload-certs\n$/);
+    expect(stepScript(userData(ha, 'debian-cp'), '40-kubeadm')).toMatch(
+      /kubeadm init --config "\$config" --upload-certs\n$/,
+    );
   });
 
   test('is a valid core/v1 Pod of the pinned Kubernetes schema', () => {
@@ -41,11 +58,16 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
   test('the other control planes join as control planes with the certificate-key placeholder, then add kube-vip', () => {
     const ud = userData(ha, 'debian-cp2');
     const join = load(writtenFile(ud, KUBEADM_CONFIG)) as any;
-    expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.10.10.27', bindPort: 6443 }, certificateKey: '<KUBEADM_CERTIFICATE_KEY>' });
+    expect(join.controlPlane).toEqual({
+      localAPIEndpoint: { advertiseAddress: '10.10.10.27', bindPort: 6443 },
+      certificateKey: '<KUBEADM_CERTIFICATE_KEY>',
+    });
     expect(join.discovery.bootstrapToken.apiServerEndpoint).toBe('10.10.10.29:6443');
     expect(ud.write_files.some((f) => f.path === KUBE_VIP_MANIFEST)).toBe(false);
     expect(writtenFile(ud, KUBE_VIP_STAGED)).toBe(writtenFile(userData(ha, 'debian-cp'), KUBE_VIP_MANIFEST));
-    expect(stepScript(ud, '40-kubeadm')).toMatch(/kubeadm join --config "\$config"\ninstall -m 0600 \S+kube-vip\.yaml \/etc\/kubernetes\/manifests\/kube-vip\.yaml\n$/);
+    expect(stepScript(ud, '40-kubeadm')).toMatch(
+      /kubeadm join --config "\$config"\ninstall -m 0600 \S+kube-vip\.yaml \/etc\/kubernetes\/manifests\/kube-vip\.yaml\n$/,
+    );
   });
 
   test('workers get no kube-vip, and a single control plane on its own address neither', () => {
@@ -60,10 +82,22 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
   });
 
   test('validation: a virtual IP needs its interface; an interface without one is refused', () => {
-    expect(issuesOf(withSite(ha, (s) => { delete s.kubernetes.vipInterface; }))).toEqual([
+    expect(
+      issuesOf(
+        withSite(ha, (s) => {
+          delete s.kubernetes.vipInterface;
+        }),
+      ),
+    ).toEqual([
       "kubernetes.vipInterface: 10.10.10.29 is a virtual IP that no node has: kube-vip announces it from the control planes by ARP and needs their network interface ('ip -br addr' on a control plane, e.g. 'ens18'): set vipInterface",
     ]);
-    expect(issuesOf(withSite(poc, (s) => { s.kubernetes.vipInterface = 'ens18'; }))).toEqual([
+    expect(
+      issuesOf(
+        withSite(poc, (s) => {
+          s.kubernetes.vipInterface = 'ens18';
+        }),
+      ),
+    ).toEqual([
       'kubernetes.vipInterface: kubernetes.controlPlaneEndpoint is not a virtual IP (an IPv4 address of no node, in front of several control planes): nothing announces one; remove vipInterface',
     ]);
     expect(issuesOf(ha)).toEqual([]);

@@ -19,16 +19,18 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
     ]);
   });
 
-  test('InitConfiguration: the bootstrap token as a placeholder, the node\'s address, no skipped phase', () => {
+  test("InitConfiguration: the bootstrap token as a placeholder, the node's address, no skipped phase", () => {
     expect(kubeadmDoc(ud, 'InitConfiguration')).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta3',
       kind: 'InitConfiguration',
-      bootstrapTokens: [{
-        token: '<KUBEADM_TOKEN>',
-        ttl: '24h0m0s',
-        groups: ['system:bootstrappers:kubeadm:default-node-token'],
-        usages: ['signing', 'authentication'],
-      }],
+      bootstrapTokens: [
+        {
+          token: '<KUBEADM_TOKEN>',
+          ttl: '24h0m0s',
+          groups: ['system:bootstrappers:kubeadm:default-node-token'],
+          usages: ['signing', 'authentication'],
+        },
+      ],
       localAPIEndpoint: { advertiseAddress: '10.10.10.30', bindPort: 6443 },
       nodeRegistration: {
         name: 'debian-cp',
@@ -53,14 +55,26 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
     });
   });
 
-  test('an unmonitored site keeps kubeadm\'s 127.0.0.1 binding', () => {
-    const doc = kubeadmDoc(userData(withSite(poc, (s) => { delete s.monitoring; }), 'debian-cp'), 'ClusterConfiguration');
+  test("an unmonitored site keeps kubeadm's 127.0.0.1 binding", () => {
+    const doc = kubeadmDoc(
+      userData(
+        withSite(poc, (s) => {
+          delete s.monitoring;
+        }),
+        'debian-cp',
+      ),
+      'ClusterConfiguration',
+    );
     expect(doc).not.toHaveProperty('scheduler');
     expect(doc).not.toHaveProperty('controllerManager');
   });
 
-  test('KubeletConfiguration: the systemd cgroup driver (the runbook\'s crash loop was a driver mismatch)', () => {
-    expect(kubeadmDoc(ud, 'KubeletConfiguration')).toEqual({ apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' });
+  test("KubeletConfiguration: the systemd cgroup driver (the runbook's crash loop was a driver mismatch)", () => {
+    expect(kubeadmDoc(ud, 'KubeletConfiguration')).toEqual({
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      cgroupDriver: 'systemd',
+    });
   });
 
   test('the script runs one `kubeadm init --config`, skips no phase, and is the only one writing the cluster', () => {
@@ -76,7 +90,7 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
   test('the script refuses a config still holding placeholders, and does nothing on a node already in a cluster', () => {
     const script = stepScript(ud, '40-kubeadm-init');
     expect(script).toContain('if [ -f /etc/kubernetes/kubelet.conf ]; then');
-    expect(script).toContain("if grep -q '<KUBEADM_' \"$config\"; then");
+    expect(script).toContain('if grep -q \'<KUBEADM_\' "$config"; then');
   });
 
   test('the kubeadm config (with the token, once filled in) is readable by root only', () => {
@@ -93,17 +107,25 @@ describe.each([
   const address = poc.nodes.find((n) => n.name === node)!.address;
 
   test(`JoinConfiguration: token and CA hash placeholders, labels ${labels} at registration, taints ${JSON.stringify(taints)}`, () => {
-    expect(kubeadmDocs(ud)).toEqual([{
-      apiVersion: 'kubeadm.k8s.io/v1beta3',
-      kind: 'JoinConfiguration',
-      discovery: { bootstrapToken: { apiServerEndpoint: '10.10.10.30:6443', token: '<KUBEADM_TOKEN>', caCertHashes: ['<KUBEADM_CA_CERT_HASH>'] } },
-      nodeRegistration: {
-        name: node,
-        criSocket: 'unix:///run/containerd/containerd.sock',
-        kubeletExtraArgs: { 'node-ip': address, 'node-labels': labels },
-        taints,
+    expect(kubeadmDocs(ud)).toEqual([
+      {
+        apiVersion: 'kubeadm.k8s.io/v1beta3',
+        kind: 'JoinConfiguration',
+        discovery: {
+          bootstrapToken: {
+            apiServerEndpoint: '10.10.10.30:6443',
+            token: '<KUBEADM_TOKEN>',
+            caCertHashes: ['<KUBEADM_CA_CERT_HASH>'],
+          },
+        },
+        nodeRegistration: {
+          name: node,
+          criSocket: 'unix:///run/containerd/containerd.sock',
+          kubeletExtraArgs: { 'node-ip': address, 'node-labels': labels },
+          taints,
+        },
       },
-    }]);
+    ]);
   });
 
   test('the script runs one `kubeadm join --config` and labels nothing afterwards', () => {
@@ -114,45 +136,81 @@ describe.each([
 });
 
 test('lab: Kubernetes v1.36.5 (the current train) behind its virtual IP, workers join through it', () => {
-  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({ kubernetesVersion: 'v1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', clusterName: 'lab' });
-  expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.20.0.9:6443');
+  expect(kubeadmDoc(userData(lab, 'lab-cp1'), 'ClusterConfiguration')).toMatchObject({
+    kubernetesVersion: 'v1.36.5',
+    controlPlaneEndpoint: '10.20.0.9:6443',
+    clusterName: 'lab',
+  });
+  expect(kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe(
+    '10.20.0.9:6443',
+  );
 });
 
-describe('the kubeadm config API of the site\'s minor: v1beta3 to 1.30, v1beta4 from 1.31', () => {
+describe("the kubeadm config API of the site's minor: v1beta3 to 1.30, v1beta4 from 1.31", () => {
   test('the boundary is 1.31, where kubeadm started writing v1beta4 (v1beta3 read-only, deprecated)', () => {
     expect(['1.26.2', '1.27.3', '1.30.9', '1.31.0', '1.36.5'].map(kubeadmApiOf)).toEqual([
-      'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta3', 'kubeadm.k8s.io/v1beta4', 'kubeadm.k8s.io/v1beta4',
+      'kubeadm.k8s.io/v1beta3',
+      'kubeadm.k8s.io/v1beta3',
+      'kubeadm.k8s.io/v1beta3',
+      'kubeadm.k8s.io/v1beta4',
+      'kubeadm.k8s.io/v1beta4',
     ]);
   });
-  test('lab (1.36.5) in v1beta4: every document, the kubelet flags and the components\' extraArgs as lists of {name, value}', () => {
+  test("lab (1.36.5) in v1beta4: every document, the kubelet flags and the components' extraArgs as lists of {name, value}", () => {
     const init = userData(lab, 'lab-cp1');
     expect(kubeadmDocs(init).map((d) => `${d.apiVersion}/${d.kind}`)).toEqual([
-      'kubeadm.k8s.io/v1beta4/InitConfiguration', 'kubeadm.k8s.io/v1beta4/ClusterConfiguration', 'kubelet.config.k8s.io/v1beta1/KubeletConfiguration',
+      'kubeadm.k8s.io/v1beta4/InitConfiguration',
+      'kubeadm.k8s.io/v1beta4/ClusterConfiguration',
+      'kubelet.config.k8s.io/v1beta1/KubeletConfiguration',
     ]);
-    expect(kubeadmDoc(init, 'InitConfiguration').nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.20.0.10' }]);
+    expect(kubeadmDoc(init, 'InitConfiguration').nodeRegistration.kubeletExtraArgs).toEqual([
+      { name: 'node-ip', value: '10.20.0.10' },
+    ]);
     const cluster = kubeadmDoc(init, 'ClusterConfiguration');
-    for (const c of [cluster.controllerManager, cluster.scheduler]) expect(c.extraArgs).toEqual([{ name: 'bind-address', value: '0.0.0.0' }]);
+    for (const c of [cluster.controllerManager, cluster.scheduler])
+      expect(c.extraArgs).toEqual([{ name: 'bind-address', value: '0.0.0.0' }]);
     const join = kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration');
     expect(join.apiVersion).toBe('kubeadm.k8s.io/v1beta4');
-    expect(join.nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.20.0.31' }, { name: 'node-labels', value: 'role=storage-node' }]);
+    expect(join.nodeRegistration.kubeletExtraArgs).toEqual([
+      { name: 'node-ip', value: '10.20.0.31' },
+      { name: 'node-labels', value: 'role=storage-node' },
+    ]);
   });
-  test('the same node on 1.27 keeps v1beta3\'s maps', () => {
-    const reg = kubeadmDoc(userData(withSite(poc, (s) => { s.kubernetes.version = '1.27.3'; }), 'dnumcephworker1'), 'JoinConfiguration');
-    expect([reg.apiVersion, reg.nodeRegistration.kubeletExtraArgs]).toEqual(['kubeadm.k8s.io/v1beta3', { 'node-ip': '10.10.10.41', 'node-labels': 'role=storage-node' }]);
+  test("the same node on 1.27 keeps v1beta3's maps", () => {
+    const reg = kubeadmDoc(
+      userData(
+        withSite(poc, (s) => {
+          s.kubernetes.version = '1.27.3';
+        }),
+        'dnumcephworker1',
+      ),
+      'JoinConfiguration',
+    );
+    expect([reg.apiVersion, reg.nodeRegistration.kubeletExtraArgs]).toEqual([
+      'kubeadm.k8s.io/v1beta3',
+      { 'node-ip': '10.10.10.41', 'node-labels': 'role=storage-node' },
+    ]);
   });
 });
 
-test('an endpoint without a port gets the API server\'s 6443', () => {
-  const site = withSite(poc, (s) => { s.kubernetes.controlPlaneEndpoint = '10.10.10.30'; });
+test("an endpoint without a port gets the API server's 6443", () => {
+  const site = withSite(poc, (s) => {
+    s.kubernetes.controlPlaneEndpoint = '10.10.10.30';
+  });
   expect(kubeadmDoc(userData(site, 'debian-cp'), 'ClusterConfiguration').controlPlaneEndpoint).toBe('10.10.10.30:6443');
-  expect(kubeadmDoc(userData(site, 'dnumworker1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint).toBe('10.10.10.30:6443');
+  expect(
+    kubeadmDoc(userData(site, 'dnumworker1'), 'JoinConfiguration').discovery.bootstrapToken.apiServerEndpoint,
+  ).toBe('10.10.10.30:6443');
 });
 
 describe('three control planes (lab with two more)', () => {
   const ha = withSite(lab, (s) => {
-    s.nodes.splice(1, 0,
+    s.nodes.splice(
+      1,
+      0,
       { name: 'lab-cp2', address: '10.20.0.11', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
-      { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' });
+      { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' },
+    );
   });
 
   test('the first uploads its certificates, encrypted with the certificate key placeholder', () => {
@@ -163,7 +221,10 @@ describe('three control planes (lab with two more)', () => {
 
   test('the others join as control planes with their own address and the certificate key', () => {
     const join = kubeadmDoc(userData(ha, 'lab-cp2'), 'JoinConfiguration');
-    expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.20.0.11', bindPort: 6443 }, certificateKey: '<KUBEADM_CERTIFICATE_KEY>' });
+    expect(join.controlPlane).toEqual({
+      localAPIEndpoint: { advertiseAddress: '10.20.0.11', bindPort: 6443 },
+      certificateKey: '<KUBEADM_CERTIFICATE_KEY>',
+    });
     expect(join.nodeRegistration.taints).toEqual([CP_TAINT]);
   });
 
@@ -178,8 +239,10 @@ describe('three control planes (lab with two more)', () => {
   });
 });
 
-test('a control plane that also has a workload role gets its label and loses kubeadm\'s NoSchedule taint', () => {
-  const site = withSite(poc, (s) => { s.nodes[0].roles = ['control-plane', 'postgres']; });
+test("a control plane that also has a workload role gets its label and loses kubeadm's NoSchedule taint", () => {
+  const site = withSite(poc, (s) => {
+    s.nodes[0].roles = ['control-plane', 'postgres'];
+  });
   const reg = kubeadmDoc(userData(site, 'debian-cp'), 'InitConfiguration').nodeRegistration;
   expect(reg.kubeletExtraArgs['node-labels']).toBe('postgres-operator=enabled');
   expect(reg.taints).toEqual([]);

@@ -7,7 +7,14 @@ import type { Client } from 'pg';
 import { SchemaValidator } from '../lib/check/schema-validator';
 import { siteImages } from '../lib/components/site-images';
 import { dashboardExpressions } from '../lib/monitoring/dashboard';
-import { CUSTOM_QUERIES, EXPORTER, EXPORTER_BUILTIN_METRICS, KUBERNETES_METRICS, customMetricNames, superuserSecret } from '../lib/monitoring/exporter';
+import {
+  CUSTOM_QUERIES,
+  EXPORTER,
+  EXPORTER_BUILTIN_METRICS,
+  KUBERNETES_METRICS,
+  customMetricNames,
+  superuserSecret,
+} from '../lib/monitoring/exporter';
 import { postgresAlertRules } from '../lib/monitoring/rules';
 import { DEFAULTS } from '../lib/site/resolve';
 import { validateSite } from '../lib/components/validate';
@@ -24,8 +31,10 @@ const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
 const labApps = renderedApps(lab);
-const ofKind = (a: Map<string, K8sObject[]>, app: string, kind: string) => (a.get(app) ?? []).filter((o) => o.kind === kind) as any[];
-const wave = (a: Map<string, K8sObject[]>, name: string) => Number(objectOf(a, 'argocd', 'Application', name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+const ofKind = (a: Map<string, K8sObject[]>, app: string, kind: string) =>
+  (a.get(app) ?? []).filter((o) => o.kind === kind) as any[];
+const wave = (a: Map<string, K8sObject[]>, name: string) =>
+  Number(objectOf(a, 'argocd', 'Application', name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
 
 /** PromQL parsed by Prometheus' own grammar: error nodes, and the metric names it selects. */
 function promql(expr: string): { errors: number[]; metrics: string[] } {
@@ -60,21 +69,37 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
       expect(crd.spec).toEqual(pinned.find((p) => p.metadata.name === crd.metadata.name)!.spec);
     }
   });
-  test('the stack from the pinned manifests/, Grafana\'s Deployment, the Prometheus and Alertmanager\'s config Secret left out, after the CRDs and before the monitors', () => {
+  test("the stack from the pinned manifests/, Grafana's Deployment, the Prometheus and Alertmanager's config Secret left out, after the CRDs and before the monitors", () => {
     const app = objectOf(apps, 'argocd', 'Application', 'kube-prometheus') as any;
-    expect(app.spec.source).toEqual({ repoURL: poc.gitops.repoURL, path: 'dist/poc/kube-prometheus', targetRevision: poc.gitops.targetRevision });
-    const names = (a: Map<string, K8sObject[]>, kind: string) => (a.get('kube-prometheus') ?? []).filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    expect(app.spec.source).toEqual({
+      repoURL: poc.gitops.repoURL,
+      path: 'dist/poc/kube-prometheus',
+      targetRevision: poc.gitops.targetRevision,
+    });
+    const names = (a: Map<string, K8sObject[]>, kind: string) =>
+      (a.get('kube-prometheus') ?? []).filter((o) => o.kind === kind).map((o) => o.metadata.name);
     // the POC runs one Prometheus: upstream's PodDisruptionBudget (minAvailable 1) would block every drain
     expect(names(apps, 'PodDisruptionBudget').sort()).toEqual(['alertmanager-main', 'prometheus-adapter']);
-    expect(names(labApps, 'PodDisruptionBudget').sort()).toEqual(['alertmanager-main', 'prometheus-adapter', 'prometheus-k8s']);
+    expect(names(labApps, 'PodDisruptionBudget').sort()).toEqual([
+      'alertmanager-main',
+      'prometheus-adapter',
+      'prometheus-k8s',
+    ]);
     for (const a of [apps, labApps]) {
       expect(names(a, 'Deployment')).not.toContain('grafana');
       expect(names(a, 'Prometheus')).toEqual([]);
       expect(names(a, 'Secret')).not.toContain('alertmanager-main');
     }
     // every other object of the pinned files is shipped (the dashboards' ConfigMapList as its ConfigMaps)
-    const upstreamDeployments = UPSTREAM.kubePrometheus.manifests.filter((f) => f.path.endsWith('-deployment.yaml') && !f.path.includes('grafana'));
-    expect(names(apps, 'Deployment').sort()).toEqual(upstreamDeployments.flatMap((f) => loadUpstreamYaml(f)).map((d) => d.metadata.name).sort());
+    const upstreamDeployments = UPSTREAM.kubePrometheus.manifests.filter(
+      (f) => f.path.endsWith('-deployment.yaml') && !f.path.includes('grafana'),
+    );
+    expect(names(apps, 'Deployment').sort()).toEqual(
+      upstreamDeployments
+        .flatMap((f) => loadUpstreamYaml(f))
+        .map((d) => d.metadata.name)
+        .sort(),
+    );
     expect(names(apps, 'ConfigMap')).toContain('grafana-dashboard-nodes');
     expect(app.spec.destination.namespace).toBe('monitoring');
     // its namespace comes from the setup app: ArgoCD must not create it with other labels; its objects
@@ -84,53 +109,94 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
     expect(wave(apps, 'kube-prometheus-setup')).toBeLessThan(wave(apps, 'kube-prometheus'));
     expect(wave(apps, 'kube-prometheus')).toBeLessThan(wave(apps, 'monitoring'));
   });
-  test('its images are listed for air-gapped mirrors from the rendered objects, the operator\'s config-reloader flag included', () => {
+  test("its images are listed for air-gapped mirrors from the rendered objects, the operator's config-reloader flag included", () => {
     // lab runs the current train: kube-prometheus v0.18.0
     const images = siteImages(lab).map((i) => i.image);
-    const upstream = upstreamOf(catalogOf(lab).versions).kubePrometheus.manifests.filter((f) => !f.path.includes('grafana-deployment'))
-      .flatMap((f) => loadUpstreamYaml(f)).flatMap((m) => imagesOf(m).map((i) => i.image));
+    const upstream = upstreamOf(catalogOf(lab).versions)
+      .kubePrometheus.manifests.filter((f) => !f.path.includes('grafana-deployment'))
+      .flatMap((f) => loadUpstreamYaml(f))
+      .flatMap((m) => imagesOf(m).map((i) => i.image));
     expect(upstream).toContain('quay.io/prometheus-operator/prometheus-config-reloader:v0.92.0');
-    for (const image of [...upstream, catalogOf(lab).images.postgresExporter, catalogOf(lab).images.grafana]) expect(images).toContain(image);
+    for (const image of [...upstream, catalogOf(lab).images.postgresExporter, catalogOf(lab).images.grafana])
+      expect(images).toContain(image);
   });
 });
 
 describe('postgres_exporter sidecar on every Spilo pod', () => {
-  const clusters = [...ofKind(apps, 'postgres-clusters', 'postgresql'), ...ofKind(labApps, 'postgres-clusters', 'postgresql')];
-  test.each(clusters.map((c) => [c.metadata.name, c]))('%s: pinned image, named port, credentials by reference to the operator\'s Secret', (_n, pg) => {
-    expect(pg.spec.sidecars).toHaveLength(1);
-    const [sidecar] = pg.spec.sidecars;
-    // lab is air-gapped: the same image through its mirror
-    expect(sidecar.image).toMatch(/(^|\/)quay\.io\/prometheuscommunity\/postgres-exporter:v0\.(13\.2|20\.1)$/);
-    expect(sidecar.ports).toEqual([{ name: 'exporter', containerPort: 9187, protocol: 'TCP' }]);
-    const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e]));
-    expect(env.DATA_SOURCE_URI.value).toBe('localhost:5432/postgres?sslmode=disable');
-    const secret = `postgres.${pg.metadata.name}.credentials.postgresql.acid.zalan.do`;
-    expect(env.DATA_SOURCE_USER).toEqual({ name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } });
-    expect(env.DATA_SOURCE_PASS).toEqual({ name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } });
-    expect(sidecar.env.some((e: any) => /PASS/.test(e.name) && e.value !== undefined)).toBe(false);
-    // the operator reads only these fields of a CR sidecar: anything else would be dropped silently
-    expect(Object.keys(sidecar).sort()).toEqual(['env', 'image', 'name', 'ports', 'resources']);
-    expect(sidecar.resources.limits).toBeDefined();
-  });
-  test.each(clusters.map((c) => [c.metadata.name, c]))('%s: the custom queries are mounted into the sidecar only, from a ConfigMap of its namespace', (_n, pg) => {
-    const volume = pg.spec.additionalVolumes.find((v: any) => v.mountPath === EXPORTER.queriesDir);
-    expect(volume.targetContainers).toEqual(['exporter']);
-    const all = [...(apps.get('postgres-clusters') ?? []), ...(labApps.get('postgres-clusters') ?? [])];
-    const cm = all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.volumeSource.configMap.name && o.metadata.namespace === pg.metadata.namespace) as any;
-    expect(cm).toBeDefined();
-    const queries = load(cm.data[EXPORTER.queriesFile]) as any;
-    expect(Object.keys(queries)).toEqual(Object.keys(CUSTOM_QUERIES));
-    const env = pg.spec.sidecars[0].env.find((e: any) => e.name === 'PG_EXPORTER_EXTEND_QUERY_PATH');
-    expect(env.value).toBe(`${volume.mountPath}/${EXPORTER.queriesFile}`);
-  });
+  const clusters = [
+    ...ofKind(apps, 'postgres-clusters', 'postgresql'),
+    ...ofKind(labApps, 'postgres-clusters', 'postgresql'),
+  ];
+  test.each(clusters.map((c) => [c.metadata.name, c]))(
+    "%s: pinned image, named port, credentials by reference to the operator's Secret",
+    (_n, pg) => {
+      expect(pg.spec.sidecars).toHaveLength(1);
+      const [sidecar] = pg.spec.sidecars;
+      // lab is air-gapped: the same image through its mirror
+      expect(sidecar.image).toMatch(/(^|\/)quay\.io\/prometheuscommunity\/postgres-exporter:v0\.(13\.2|20\.1)$/);
+      expect(sidecar.ports).toEqual([{ name: 'exporter', containerPort: 9187, protocol: 'TCP' }]);
+      const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e]));
+      expect(env.DATA_SOURCE_URI.value).toBe('localhost:5432/postgres?sslmode=disable');
+      const secret = `postgres.${pg.metadata.name}.credentials.postgresql.acid.zalan.do`;
+      expect(env.DATA_SOURCE_USER).toEqual({
+        name: 'DATA_SOURCE_USER',
+        valueFrom: { secretKeyRef: { name: secret, key: 'username' } },
+      });
+      expect(env.DATA_SOURCE_PASS).toEqual({
+        name: 'DATA_SOURCE_PASS',
+        valueFrom: { secretKeyRef: { name: secret, key: 'password' } },
+      });
+      expect(sidecar.env.some((e: any) => /PASS/.test(e.name) && e.value !== undefined)).toBe(false);
+      // the operator reads only these fields of a CR sidecar: anything else would be dropped silently
+      expect(Object.keys(sidecar).sort()).toEqual(['env', 'image', 'name', 'ports', 'resources']);
+      expect(sidecar.resources.limits).toBeDefined();
+    },
+  );
+  test.each(clusters.map((c) => [c.metadata.name, c]))(
+    '%s: the custom queries are mounted into the sidecar only, from a ConfigMap of its namespace',
+    (_n, pg) => {
+      const volume = pg.spec.additionalVolumes.find((v: any) => v.mountPath === EXPORTER.queriesDir);
+      expect(volume.targetContainers).toEqual(['exporter']);
+      const all = [...(apps.get('postgres-clusters') ?? []), ...(labApps.get('postgres-clusters') ?? [])];
+      const cm = all.find(
+        (o) =>
+          o.kind === 'ConfigMap' &&
+          o.metadata.name === volume.volumeSource.configMap.name &&
+          o.metadata.namespace === pg.metadata.namespace,
+      ) as any;
+      expect(cm).toBeDefined();
+      const queries = load(cm.data[EXPORTER.queriesFile]) as any;
+      expect(Object.keys(queries)).toEqual(Object.keys(CUSTOM_QUERIES));
+      const env = pg.spec.sidecars[0].env.find((e: any) => e.name === 'PG_EXPORTER_EXTEND_QUERY_PATH');
+      expect(env.value).toBe(`${volume.mountPath}/${EXPORTER.queriesFile}`);
+    },
+  );
   test('the sidecar is a valid core/v1 Container of the pinned Kubernetes schema', () => {
     const validator = new SchemaValidator('1.26.0');
     const [sidecar] = clusters[0].spec.sidecars;
-    expect(validator.validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'spilo' }, spec: { containers: [sidecar] } })).toEqual([]);
-    expect(validator.validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'spilo' }, spec: { containers: [{ ...sidecar, port: 9187 }] } })).not.toEqual([]);
+    expect(
+      validator.validate({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'spilo' },
+        spec: { containers: [sidecar] },
+      }),
+    ).toEqual([]);
+    expect(
+      validator.validate({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'spilo' },
+        spec: { containers: [{ ...sidecar, port: 9187 }] },
+      }),
+    ).not.toEqual([]);
   });
   test('a site without monitoring gets no sidecar, no queries and no monitoring apps', () => {
-    const bare = renderedApps(withSite(poc, (s) => { delete s.monitoring; }));
+    const bare = renderedApps(
+      withSite(poc, (s) => {
+        delete s.monitoring;
+      }),
+    );
     expect(ofKind(bare, 'postgres-clusters', 'postgresql')[0].spec.sidecars).toBeUndefined();
     expect(ofKind(bare, 'postgres-clusters', 'ConfigMap')).toEqual([]);
     expect([...bare.keys()].filter((a) => /monitoring|prometheus/.test(a))).toEqual([]);
@@ -140,7 +206,7 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
 
 describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does not grant', () => {
   const operatorConfig = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator') as any;
-  test('a PodMonitor per Postgres namespace selects the pods by the operator\'s cluster_labels and scrapes the sidecar\'s port', () => {
+  test("a PodMonitor per Postgres namespace selects the pods by the operator's cluster_labels and scrapes the sidecar's port", () => {
     const [key, value] = operatorConfig.data.cluster_labels.split(':');
     const monitors = ofKind(labApps, 'monitoring', 'PodMonitor');
     expect(monitors.map((m) => m.metadata.namespace).sort()).toEqual(['analytics', 'postgres']);
@@ -151,7 +217,9 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
       expect(endpoint.port).toBe(EXPORTER.port.name);
       // cluster-name, as Prometheus sanitises pod label names, becomes the rules' cluster_name
       const label = operatorConfig.data.cluster_name_label.replace(/[^a-zA-Z0-9_]/g, '_');
-      expect(endpoint.relabelings).toEqual([{ sourceLabels: [`__meta_kubernetes_pod_label_${label}`], targetLabel: 'cluster_name', action: 'replace' }]);
+      expect(endpoint.relabelings).toEqual([
+        { sourceLabels: [`__meta_kubernetes_pod_label_${label}`], targetLabel: 'cluster_name', action: 'replace' },
+      ]);
     }
   });
   test('Prometheus (monitoring/prometheus-k8s) may discover pods in every scraped namespace, read-only', () => {
@@ -159,24 +227,52 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
     const bindings = ofKind(apps, 'monitoring', 'RoleBinding');
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['minio', 'postgres', 'rook-ceph']);
     for (const role of roles) {
-      expect(role.rules).toEqual([{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }]);
+      expect(role.rules).toEqual([
+        { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+      ]);
       const binding = bindings.find((b) => b.metadata.namespace === role.metadata.namespace);
-      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
-      expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
+      expect(binding.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: role.metadata.name,
+      });
+      expect(binding.subjects).toEqual([
+        { apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' },
+      ]);
     }
   });
-  test('Ceph\'s mgr and MinIO\'s cluster metrics are scraped when the site has them, not otherwise', () => {
+  test("Ceph's mgr and MinIO's cluster metrics are scraped when the site has them, not otherwise", () => {
     const monitors = ofKind(apps, 'monitoring', 'ServiceMonitor');
     const ceph = monitors.find((m) => m.metadata.namespace === 'rook-ceph');
-    expect(ceph.spec).toEqual({ selector: { matchLabels: { app: 'rook-ceph-mgr', rook_cluster: 'rook-ceph' } }, endpoints: [{ port: 'http-metrics', path: '/metrics', interval: '30s' }] });
+    expect(ceph.spec).toEqual({
+      selector: { matchLabels: { app: 'rook-ceph-mgr', rook_cluster: 'rook-ceph' } },
+      endpoints: [{ port: 'http-metrics', path: '/metrics', interval: '30s' }],
+    });
     const minio = monitors.find((m) => m.metadata.namespace === 'minio');
-    expect(minio.spec.endpoints[0]).toMatchObject({ port: 'https-minio', path: '/minio/v2/metrics/cluster', scheme: 'https' });
+    expect(minio.spec.endpoints[0]).toMatchObject({
+      port: 'https-minio',
+      path: '/minio/v2/metrics/cluster',
+      scheme: 'https',
+    });
     expect(minio.spec.endpoints[0].tlsConfig.caFile).toBe('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt');
-    const bare = renderedApps(withSite(poc, (s) => { delete s.ceph; delete s.minio; delete s.postgres.backups; s.externalStorageClasses = ['rook-ceph-block']; }));
+    const bare = renderedApps(
+      withSite(poc, (s) => {
+        delete s.ceph;
+        delete s.minio;
+        delete s.postgres.backups;
+        s.externalStorageClasses = ['rook-ceph-block'];
+      }),
+    );
     expect(ofKind(bare, 'monitoring', 'ServiceMonitor')).toEqual([]);
     expect(ofKind(bare, 'monitoring', 'Role').map((r) => r.metadata.namespace)).toEqual(['postgres']);
-    const privateMetrics = renderedApps(withSite(poc, (s) => { s.minio.publicMetrics = false; }));
-    expect(ofKind(privateMetrics, 'monitoring', 'ServiceMonitor').map((m) => m.metadata.namespace)).toEqual(['rook-ceph']);
+    const privateMetrics = renderedApps(
+      withSite(poc, (s) => {
+        s.minio.publicMetrics = false;
+      }),
+    );
+    expect(ofKind(privateMetrics, 'monitoring', 'ServiceMonitor').map((m) => m.metadata.namespace)).toEqual([
+      'rook-ceph',
+    ]);
   });
 });
 
@@ -185,35 +281,57 @@ describe('PrometheusRules: what a DBA pages on', () => {
     const rule = ofKind(a, 'monitoring', 'PrometheusRule').find((r) => r.metadata.name === `postgres-${cluster}`);
     return rule.spec.groups[0].rules as any[];
   };
-  const all = [...ofKind(apps, 'monitoring', 'PrometheusRule'), ...ofKind(labApps, 'monitoring', 'PrometheusRule')].flatMap((r) => r.spec.groups[0].rules as any[]);
+  const all = [
+    ...ofKind(apps, 'monitoring', 'PrometheusRule'),
+    ...ofKind(labApps, 'monitoring', 'PrometheusRule'),
+  ].flatMap((r) => r.spec.groups[0].rules as any[]);
 
-  test('one rule object per cluster, in the cluster\'s namespace', () => {
-    expect(ofKind(labApps, 'monitoring', 'PrometheusRule').map((r) => `${r.metadata.namespace}/${r.metadata.name}`).sort())
-      .toEqual(['analytics/postgres-acid-analytics', 'postgres/postgres-acid-orders']);
+  test("one rule object per cluster, in the cluster's namespace", () => {
+    expect(
+      ofKind(labApps, 'monitoring', 'PrometheusRule')
+        .map((r) => `${r.metadata.namespace}/${r.metadata.name}`)
+        .sort(),
+    ).toEqual(['analytics/postgres-acid-analytics', 'postgres/postgres-acid-orders']);
   });
   test('the alerts the issue lists, backups included when the site has them', () => {
     expect(rulesOf(apps, 'acid-test-cluster').map((r) => r.alert)).toEqual([
-      'PostgresInstanceDown', 'PostgresNoPrimary', 'PostgresReplicasBelowSpec', 'PostgresReplicationLag',
-      'PostgresConnectionsNearMax', 'PostgresVolumeNearlyFull', 'PostgresFailover', 'PostgresBackupsFailing',
+      'PostgresInstanceDown',
+      'PostgresNoPrimary',
+      'PostgresReplicasBelowSpec',
+      'PostgresReplicationLag',
+      'PostgresConnectionsNearMax',
+      'PostgresVolumeNearlyFull',
+      'PostgresFailover',
+      'PostgresBackupsFailing',
     ]);
-    const noBackups = renderedApps(withSite(poc, (s) => { delete s.postgres.backups; }));
+    const noBackups = renderedApps(
+      withSite(poc, (s) => {
+        delete s.postgres.backups;
+      }),
+    );
     expect(rulesOf(noBackups, 'acid-test-cluster').map((r) => r.alert)).not.toContain('PostgresBackupsFailing');
   });
-  test.each(all.map((r, i) => [`${i} ${r.alert}`, r]))('%s parses as PromQL and uses only metrics the sidecar or kubelet emits', (_n, rule) => {
-    const { errors, metrics } = promql(rule.expr);
-    expect(errors).toEqual([]);
-    expect(metrics.length).toBeGreaterThan(0);
-    for (const m of metrics) expect(EMITTED.has(m) ? m : `${m} is emitted by nothing scraped`).toBe(m);
-    expect(['critical', 'warning']).toContain(rule.labels.severity);
-    expect(rule.annotations.summary).toBeTruthy();
-  });
+  test.each(all.map((r, i) => [`${i} ${r.alert}`, r]))(
+    '%s parses as PromQL and uses only metrics the sidecar or kubelet emits',
+    (_n, rule) => {
+      const { errors, metrics } = promql(rule.expr);
+      expect(errors).toEqual([]);
+      expect(metrics.length).toBeGreaterThan(0);
+      for (const m of metrics) expect(EMITTED.has(m) ? m : `${m} is emitted by nothing scraped`).toBe(m);
+      expect(['critical', 'warning']).toContain(rule.labels.severity);
+      expect(rule.annotations.summary).toBeTruthy();
+    },
+  );
   test('the parser catches a broken expression (so the test above can fail)', () => {
     expect(promql('sum(pg_up{namespace="x"} ==').errors).not.toEqual([]);
     expect(promql('pg_up{namespace="x"} >> 1').errors).not.toEqual([]);
   });
-  test('thresholds: defaults, the site\'s, and a cluster\'s own', () => {
-    const expr = (a: Map<string, K8sObject[]>, cluster: string, alert: string) => rulesOf(a, cluster).find((r) => r.alert === alert).expr as string;
-    expect(expr(apps, 'acid-test-cluster', 'PostgresReplicationLag')).toMatch(new RegExp(`> ${DEFAULTS.thresholds.replicationLagSeconds}$`));
+  test("thresholds: defaults, the site's, and a cluster's own", () => {
+    const expr = (a: Map<string, K8sObject[]>, cluster: string, alert: string) =>
+      rulesOf(a, cluster).find((r) => r.alert === alert).expr as string;
+    expect(expr(apps, 'acid-test-cluster', 'PostgresReplicationLag')).toMatch(
+      new RegExp(`> ${DEFAULTS.thresholds.replicationLagSeconds}$`),
+    );
     expect(expr(apps, 'acid-test-cluster', 'PostgresConnectionsNearMax')).toMatch(/> 0\.8$/);
     expect(expr(labApps, 'acid-orders', 'PostgresReplicationLag')).toMatch(/> 30$/); // lab's site-wide value
     expect(expr(labApps, 'acid-orders', 'PostgresVolumeNearlyFull')).toMatch(/< 0\.2$/);
@@ -223,7 +341,11 @@ describe('PrometheusRules: what a DBA pages on', () => {
   });
   test('replicas below spec compares with numberOfInstances - 1, and a single instance has no such rule', () => {
     expect(rulesOf(labApps, 'acid-orders').find((r) => r.alert === 'PostgresReplicasBelowSpec').expr).toMatch(/< 2$/);
-    const single = postgresAlertRules({ ...poc.postgres.clusters[0], numberOfInstances: 1 }, DEFAULTS.thresholds, false);
+    const single = postgresAlertRules(
+      { ...poc.postgres.clusters[0], numberOfInstances: 1 },
+      DEFAULTS.thresholds,
+      false,
+    );
     expect(single.map((r) => r.alert)).not.toContain('PostgresReplicasBelowSpec');
   });
   test('every rule selects its own cluster only', () => {
@@ -237,12 +359,18 @@ describe('PrometheusRules: what a DBA pages on', () => {
 
 describe('Prometheus k8s, sized by the site', () => {
   const prometheusOf = (a: Map<string, K8sObject[]>) => objectOf(a, 'monitoring', 'Prometheus', 'k8s') as any;
-  test('upstream\'s identity: name, labels, service account, Alertmanager, and selectors for every monitor and rule of every namespace', () => {
+  test("upstream's identity: name, labels, service account, Alertmanager, and selectors for every monitor and rule of every namespace", () => {
     const p = prometheusOf(apps);
     expect(p.metadata.namespace).toBe('monitoring');
-    expect(p.spec.podMetadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/part-of': 'kube-prometheus' });
+    expect(p.spec.podMetadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': 'k8s',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+    });
     expect(p.spec.serviceAccountName).toBe('prometheus-k8s');
-    expect(p.spec.alerting.alertmanagers).toEqual([{ apiVersion: 'v2', name: 'alertmanager-main', namespace: 'monitoring', port: 'web' }]);
+    expect(p.spec.alerting.alertmanagers).toEqual([
+      { apiVersion: 'v2', name: 'alertmanager-main', namespace: 'monitoring', port: 'web' },
+    ]);
     for (const k of ['serviceMonitor', 'podMonitor', 'probe', 'rule']) {
       expect(p.spec[`${k}Selector`]).toEqual({});
       expect(p.spec[`${k}NamespaceSelector`]).toEqual({});
@@ -251,12 +379,25 @@ describe('Prometheus k8s, sized by the site', () => {
     const pinned = UPSTREAM.kubePrometheus.manifests.find((f) => f.path.endsWith('/prometheus-prometheus.yaml'))!;
     expect(loadUpstreamYaml(pinned)[0].spec).toMatchObject({ image: p.spec.image, version: p.spec.version });
   });
-  test('the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream\'s sizes, emptyDir', () => {
+  test("the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream's sizes, emptyDir", () => {
     const poc1 = prometheusOf(apps).spec;
     expect(poc1).toMatchObject({ replicas: 1, retention: '7d', resources: { requests: { memory: '400Mi' } } });
-    expect(poc1.storage.volumeClaimTemplate.spec).toEqual({ storageClassName: 'rook-ceph-block', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } });
-    expect(prometheusOf(labApps).spec.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    const plain = prometheusOf(renderedApps(withSite(poc, (s) => { s.monitoring = {}; }))).spec;
+    expect(poc1.storage.volumeClaimTemplate.spec).toEqual({
+      storageClassName: 'rook-ceph-block',
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '10Gi' } },
+    });
+    expect(prometheusOf(labApps).spec.resources).toEqual({
+      requests: { cpu: '500m', memory: '2Gi' },
+      limits: { cpu: '2', memory: '4Gi' },
+    });
+    const plain = prometheusOf(
+      renderedApps(
+        withSite(poc, (s) => {
+          s.monitoring = {};
+        }),
+      ),
+    ).spec;
     expect(plain.replicas).toBe(2);
     expect(plain.retention).toBeUndefined();
     expect(plain.storage).toBeUndefined();
@@ -264,11 +405,11 @@ describe('Prometheus k8s, sized by the site', () => {
   });
 });
 
-describe('Grafana: the Postgres dashboard in kube-prometheus\' Grafana', () => {
+describe("Grafana: the Postgres dashboard in kube-prometheus' Grafana", () => {
   const deployment = objectOf(apps, 'monitoring', 'Deployment', 'grafana') as any;
   const cm = objectOf(apps, 'monitoring', 'ConfigMap', 'grafana-dashboard-postgres-clusters') as any;
   const dashboard = JSON.parse(cm.data['postgres-clusters.json']);
-  test('the dashboard is mounted in the folder kube-prometheus\' dashboard provider reads', () => {
+  test("the dashboard is mounted in the folder kube-prometheus' dashboard provider reads", () => {
     const pod = deployment.spec.template.spec;
     const volume = pod.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
     expect(volume.configMap.optional).toBeUndefined();
@@ -281,15 +422,24 @@ describe('Grafana: the Postgres dashboard in kube-prometheus\' Grafana', () => {
     }
     expect(pod.volumes.find((v: any) => v.name === 'grafana-dashboards').configMap.name).toBe('grafana-dashboards');
   });
-  test('kube-prometheus\' own Deployment is replaced: same name, selector and service account, hardened', () => {
+  test("kube-prometheus' own Deployment is replaced: same name, selector and service account, hardened", () => {
     expect(deployment.metadata.namespace).toBe('monitoring');
-    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' });
+    expect(deployment.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/component': 'grafana',
+      'app.kubernetes.io/name': 'grafana',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+    });
     const pod = deployment.spec.template.spec;
     expect(pod.serviceAccountName).toBe('grafana');
     const [c] = pod.containers;
     expect(c.image).toBe(IMAGES.grafana);
     expect(c.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
-    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.resources.limits).toBeDefined();
   });
   test('every panel query parses and uses only emitted metrics; variables pick the namespace and cluster', () => {
@@ -308,92 +458,182 @@ describe('Grafana: the Postgres dashboard in kube-prometheus\' Grafana', () => {
 describe('validation', () => {
   const messages = (site: typeof poc) => validateSite(site).map((i) => `${i.path}: ${i.message}`);
   test.each([
-    ['a ratio of 80', (s: any) => { s.monitoring.thresholds = { connectionsRatio: 80 }; }, /^monitoring\.thresholds\.connectionsRatio: 80 is not a share between 0 and 1/],
-    ['a free share of 0', (s: any) => { s.monitoring.thresholds = { volumeFreeRatio: 0 }; }, /^monitoring\.thresholds\.volumeFreeRatio: 0 is not a share/],
-    ['a negative lag', (s: any) => { s.monitoring.thresholds = { replicationLagSeconds: -5 }; }, /^monitoring\.thresholds\.replicationLagSeconds: -5 is not a number of seconds/],
-    ['a duration without unit', (s: any) => { s.postgres.clusters[0].alerts = { instanceDownFor: '5' }; }, /^postgres\.clusters\[0\]\.alerts\.instanceDownFor: '5' is not a Prometheus duration/],
-    ['a compound duration', (s: any) => { s.monitoring.thresholds = { archiveFailingFor: '1h30m' }; }, /^monitoring\.thresholds\.archiveFailingFor: '1h30m' is not a Prometheus duration/],
-    ['alerts without monitoring', (s: any) => { delete s.monitoring; s.postgres.clusters[0].alerts = { connectionsRatio: 0.9 }; }, /^postgres\.clusters\[0\]\.alerts: alert thresholds need monitoring/],
-    ['no Prometheus server', (s: any) => { s.monitoring.prometheus.replicas = 0; }, /^monitoring\.prometheus\.replicas: 0 is not a whole number >= 1/],
-    ['a retention in words', (s: any) => { s.monitoring.prometheus.retention = '2 weeks'; }, /^monitoring\.prometheus\.retention: '2 weeks' is not a retention Prometheus reads/],
-    ['a volume of a class the site lacks', (s: any) => { s.monitoring.prometheus.storage.storageClass = 'fast-ssd'; }, /^monitoring\.prometheus\.storage\.storageClass: StorageClass 'fast-ssd' is not provided by this site \(it has rook-ceph-block\)/],
-    ['a volume size in GB', (s: any) => { s.monitoring.prometheus.storage.size = '10GB'; }, /^monitoring\.prometheus\.storage\.size: '10GB' is not a Kubernetes quantity: use binary units like '10Gi'/],
-    ['a limit below its request', (s: any) => { s.monitoring.prometheus.resources = { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '1Gi' } }; }, /^monitoring\.prometheus\.resources\.limits\.memory: limit 1Gi is below the request 2Gi/],
+    [
+      'a ratio of 80',
+      (s: any) => {
+        s.monitoring.thresholds = { connectionsRatio: 80 };
+      },
+      /^monitoring\.thresholds\.connectionsRatio: 80 is not a share between 0 and 1/,
+    ],
+    [
+      'a free share of 0',
+      (s: any) => {
+        s.monitoring.thresholds = { volumeFreeRatio: 0 };
+      },
+      /^monitoring\.thresholds\.volumeFreeRatio: 0 is not a share/,
+    ],
+    [
+      'a negative lag',
+      (s: any) => {
+        s.monitoring.thresholds = { replicationLagSeconds: -5 };
+      },
+      /^monitoring\.thresholds\.replicationLagSeconds: -5 is not a number of seconds/,
+    ],
+    [
+      'a duration without unit',
+      (s: any) => {
+        s.postgres.clusters[0].alerts = { instanceDownFor: '5' };
+      },
+      /^postgres\.clusters\[0\]\.alerts\.instanceDownFor: '5' is not a Prometheus duration/,
+    ],
+    [
+      'a compound duration',
+      (s: any) => {
+        s.monitoring.thresholds = { archiveFailingFor: '1h30m' };
+      },
+      /^monitoring\.thresholds\.archiveFailingFor: '1h30m' is not a Prometheus duration/,
+    ],
+    [
+      'alerts without monitoring',
+      (s: any) => {
+        delete s.monitoring;
+        s.postgres.clusters[0].alerts = { connectionsRatio: 0.9 };
+      },
+      /^postgres\.clusters\[0\]\.alerts: alert thresholds need monitoring/,
+    ],
+    [
+      'no Prometheus server',
+      (s: any) => {
+        s.monitoring.prometheus.replicas = 0;
+      },
+      /^monitoring\.prometheus\.replicas: 0 is not a whole number >= 1/,
+    ],
+    [
+      'a retention in words',
+      (s: any) => {
+        s.monitoring.prometheus.retention = '2 weeks';
+      },
+      /^monitoring\.prometheus\.retention: '2 weeks' is not a retention Prometheus reads/,
+    ],
+    [
+      'a volume of a class the site lacks',
+      (s: any) => {
+        s.monitoring.prometheus.storage.storageClass = 'fast-ssd';
+      },
+      /^monitoring\.prometheus\.storage\.storageClass: StorageClass 'fast-ssd' is not provided by this site \(it has rook-ceph-block\)/,
+    ],
+    [
+      'a volume size in GB',
+      (s: any) => {
+        s.monitoring.prometheus.storage.size = '10GB';
+      },
+      /^monitoring\.prometheus\.storage\.size: '10GB' is not a Kubernetes quantity: use binary units like '10Gi'/,
+    ],
+    [
+      'a limit below its request',
+      (s: any) => {
+        s.monitoring.prometheus.resources = {
+          requests: { cpu: '1', memory: '2Gi' },
+          limits: { cpu: '1', memory: '1Gi' },
+        };
+      },
+      /^monitoring\.prometheus\.resources\.limits\.memory: limit 1Gi is below the request 2Gi/,
+    ],
   ])('%s is refused with its field path', (_n, change, expected) => {
     expect(messages(withSite(poc, change))).toEqual([expect.stringMatching(expected)]);
   });
 });
 
 const pgInstalled = postgresBinDir() !== undefined;
-describe.runIf(pgInstalled || process.env.CI === 'true')('custom exporter queries against a real PostgreSQL server', () => {
-  let server: TestServer;
-  let client: Client;
-  beforeAll(async () => {
-    // archiving that always fails, as with a wrong bucket or bad S3 credentials
-    server = startPostgres({ wal_level: 'replica', archive_mode: 'on', archive_command: "'false'" });
-    client = await server.connect();
-  }, 60_000);
-  afterAll(async () => {
-    await client?.end();
-    server?.stop();
-  });
+describe.runIf(pgInstalled || process.env.CI === 'true')(
+  'custom exporter queries against a real PostgreSQL server',
+  () => {
+    let server: TestServer;
+    let client: Client;
+    beforeAll(async () => {
+      // archiving that always fails, as with a wrong bucket or bad S3 credentials
+      server = startPostgres({ wal_level: 'replica', archive_mode: 'on', archive_command: "'false'" });
+      client = await server.connect();
+    }, 60_000);
+    afterAll(async () => {
+      await client?.end();
+      server?.stop();
+    });
 
-  test('the server is PostgreSQL 15, the version Spilo runs here', async () => {
-    expect(server.major).toBe(Number(VERSIONS.spiloMajor));
-    const { rows } = await client.query('SHOW server_version_num');
-    expect(Math.floor(Number(rows[0].server_version_num) / 10000)).toBe(15);
-  });
+    test('the server is PostgreSQL 15, the version Spilo runs here', async () => {
+      expect(server.major).toBe(Number(VERSIONS.spiloMajor));
+      const { rows } = await client.query('SHOW server_version_num');
+      expect(Math.floor(Number(rows[0].server_version_num) / 10000)).toBe(15);
+    });
 
-  test.each(Object.entries(CUSTOM_QUERIES))('%s returns exactly its declared columns, numbers or NULL', async (_name, q) => {
-    const result = await client.query(q.query);
-    expect(result.fields.map((f) => f.name).sort()).toEqual(Object.keys(q.columns).sort());
-    expect(result.rows.length).toBeGreaterThan(0);
-    for (const row of result.rows) {
-      for (const [column, c] of Object.entries(q.columns)) {
-        if (c.usage !== 'LABEL' && row[column] !== null) expect(Number.isFinite(Number(row[column]))).toBe(true);
-      }
-    }
-  });
-
-  test('failing WAL archiving shows as the backups-failing alert expects', async () => {
-    await client.query('CREATE TABLE t AS SELECT generate_series(1, 1000) AS n');
-    await client.query('SELECT pg_switch_wal()');
-    let row: any;
-    for (let i = 0; i < 50; i += 1) {
-      ({ rows: [row] } = await client.query(CUSTOM_QUERIES.pgplatform_archiver.query));
-      if (Number(row.failed_count) > 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(Number(row.failed_count)).toBeGreaterThan(0);
-    expect(Number(row.archived_count)).toBe(0);
-    expect(row.last_archived_time).toBeNull(); // NaN for the exporter
-    expect(Number(row.last_failed_time)).toBeGreaterThan(Date.now() / 1000 - 300);
-    // the rule's second arm: failures and never a success
-    const rule = postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true).find((r) => r.alert === 'PostgresBackupsFailing')!;
-    expect(rule.expr).toContain('pgplatform_archiver_failed_count');
-    expect(rule.expr).toContain('pgplatform_archiver_archived_count');
-  }, 30_000);
-
-  test('the built-in metrics the rules use read what exists on PostgreSQL 15', async () => {
-    // pg_settings_max_connections, pg_stat_activity_count and pg_replication_* come from these
-    const { rows: [settings] } = await client.query("SELECT setting::int AS max FROM pg_settings WHERE name = 'max_connections'");
-    expect(settings.max).toBeGreaterThan(0);
-    const { rows: activity } = await client.query('SELECT datname, state, count(*) FROM pg_stat_activity GROUP BY datname, state');
-    expect(activity.length).toBeGreaterThan(0);
-    const { rows: [replication] } = await client.query(
-      'SELECT pg_is_in_recovery() AS replica, CASE WHEN NOT pg_is_in_recovery() THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS lag',
+    test.each(Object.entries(CUSTOM_QUERIES))(
+      '%s returns exactly its declared columns, numbers or NULL',
+      async (_name, q) => {
+        const result = await client.query(q.query);
+        expect(result.fields.map((f) => f.name).sort()).toEqual(Object.keys(q.columns).sort());
+        expect(result.rows.length).toBeGreaterThan(0);
+        for (const row of result.rows) {
+          for (const [column, c] of Object.entries(q.columns)) {
+            if (c.usage !== 'LABEL' && row[column] !== null) expect(Number.isFinite(Number(row[column]))).toBe(true);
+          }
+        }
+      },
     );
-    expect(replication.replica).toBe(false);
-    expect(Number(replication.lag)).toBe(0);
-  });
-});
+
+    test('failing WAL archiving shows as the backups-failing alert expects', async () => {
+      await client.query('CREATE TABLE t AS SELECT generate_series(1, 1000) AS n');
+      await client.query('SELECT pg_switch_wal()');
+      let row: any;
+      for (let i = 0; i < 50; i += 1) {
+        ({
+          rows: [row],
+        } = await client.query(CUSTOM_QUERIES.pgplatform_archiver.query));
+        if (Number(row.failed_count) > 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(Number(row.failed_count)).toBeGreaterThan(0);
+      expect(Number(row.archived_count)).toBe(0);
+      expect(row.last_archived_time).toBeNull(); // NaN for the exporter
+      expect(Number(row.last_failed_time)).toBeGreaterThan(Date.now() / 1000 - 300);
+      // the rule's second arm: failures and never a success
+      const rule = postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true).find(
+        (r) => r.alert === 'PostgresBackupsFailing',
+      )!;
+      expect(rule.expr).toContain('pgplatform_archiver_failed_count');
+      expect(rule.expr).toContain('pgplatform_archiver_archived_count');
+    }, 30_000);
+
+    test('the built-in metrics the rules use read what exists on PostgreSQL 15', async () => {
+      // pg_settings_max_connections, pg_stat_activity_count and pg_replication_* come from these
+      const {
+        rows: [settings],
+      } = await client.query("SELECT setting::int AS max FROM pg_settings WHERE name = 'max_connections'");
+      expect(settings.max).toBeGreaterThan(0);
+      const { rows: activity } = await client.query(
+        'SELECT datname, state, count(*) FROM pg_stat_activity GROUP BY datname, state',
+      );
+      expect(activity.length).toBeGreaterThan(0);
+      const {
+        rows: [replication],
+      } = await client.query(
+        'SELECT pg_is_in_recovery() AS replica, CASE WHEN NOT pg_is_in_recovery() THEN 0 ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS lag',
+      );
+      expect(replication.replica).toBe(false);
+      expect(Number(replication.lag)).toBe(0);
+    });
+  },
+);
 
 test('docs/monitoring.md documents every alert and threshold', () => {
   const doc = readFileSync(join(__dirname, '..', 'docs', 'monitoring.md'), 'utf8');
-  for (const rule of postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true)) expect(doc).toContain(`| \`${rule.alert}\` | ${rule.labels.severity} |`);
-  for (const [key, value] of Object.entries(DEFAULTS.thresholds)) expect(doc).toMatch(new RegExp(`\\| \`${key}\` \\| \`?${value}\`? \\|`));
+  for (const rule of postgresAlertRules(poc.postgres.clusters[0], DEFAULTS.thresholds, true))
+    expect(doc).toContain(`| \`${rule.alert}\` | ${rule.labels.severity} |`);
+  for (const [key, value] of Object.entries(DEFAULTS.thresholds))
+    expect(doc).toMatch(new RegExp(`\\| \`${key}\` \\| \`?${value}\`? \\|`));
 });
 
-test('the superuser Secret name is the operator\'s template', () => {
-  expect(superuserSecret(poc.postgres.clusters[0])).toBe('postgres.acid-test-cluster.credentials.postgresql.acid.zalan.do');
+test("the superuser Secret name is the operator's template", () => {
+  expect(superuserSecret(poc.postgres.clusters[0])).toBe(
+    'postgres.acid-test-cluster.credentials.postgresql.acid.zalan.do',
+  );
 });

@@ -33,10 +33,21 @@ const field = (o: ObjectDiff, path: string) => o.fields.find((f) => f.path === p
 describe('each day-2 operation is one change with the rendered effect and impact note an operator expects', () => {
   test('minor upgrade: the catalog bump reaches the operator docker_image and announces a rolling restart with a switchover', () => {
     const config = changed('minor-upgrade', 'ConfigMap', 'postgres-operator');
-    expect(field(config, 'data.docker_image')).toEqual({ path: 'data.docker_image', before: IMAGES.spilo, after: 'ghcr.io/zalando/spilo-15:3.1-p1' });
-    expect(config.impacts).toEqual([expect.objectContaining({ level: 'disruptive', message: expect.stringMatching(/rolling restart of 2 pods in 1 cluster \(acid-test-cluster\).*switchover/) })]);
+    expect(field(config, 'data.docker_image')).toEqual({
+      path: 'data.docker_image',
+      before: IMAGES.spilo,
+      after: 'ghcr.io/zalando/spilo-15:3.1-p1',
+    });
+    expect(config.impacts).toEqual([
+      expect.objectContaining({
+        level: 'disruptive',
+        message: expect.stringMatching(/rolling restart of 2 pods in 1 cluster \(acid-test-cluster\).*switchover/),
+      }),
+    ]);
     // the operator rolls because its pod template carries the config checksum
-    expect(changed('minor-upgrade', 'Deployment', 'postgres-operator').fields.map((f) => f.path)).toEqual(['spec.template.metadata.annotations["checksum/config"]']);
+    expect(changed('minor-upgrade', 'Deployment', 'postgres-operator').fields.map((f) => f.path)).toEqual([
+      'spec.template.metadata.annotations["checksum/config"]',
+    ]);
     expect(result('minor-upgrade').diff?.counts).toEqual({ add: 0, change: 2, destroy: 0 });
   });
 
@@ -56,57 +67,84 @@ describe('each day-2 operation is one change with the rendered effect and impact
   test('scale: 2 → 3 instances adds a replica', () => {
     const pg = changed('scale', 'postgresql', 'acid-test-cluster');
     expect(field(pg, 'spec.numberOfInstances')).toMatchObject({ before: 2, after: 3 });
-    expect(pg.impacts).toEqual([expect.objectContaining({ level: 'info', message: expect.stringMatching(/1 replica added \(2 → 3\)/) })]);
+    expect(pg.impacts).toEqual([
+      expect.objectContaining({ level: 'info', message: expect.stringMatching(/1 replica added \(2 → 3\)/) }),
+    ]);
   });
 
-  test('Kubernetes upgrade: every node\'s cloud-init moves to the 1.27 packages and kubeadm config', () => {
+  test("Kubernetes upgrade: every node's cloud-init moves to the 1.27 packages and kubeadm config", () => {
     const r = result('kubernetes-upgrade');
     expect(r.hostFiles.map((f) => f.path)).toEqual(poc.nodes.map((n) => `poc/${n.name}.yaml`).sort());
     for (const f of r.hostFiles) expect(f.lines.join('\n')).toContain('kubeadm=1.27.3-1.1');
-    expect(r.hostFiles.find((f) => f.path === 'poc/debian-cp.yaml')?.lines).toContain('+      kubernetesVersion: v1.27.3');
+    expect(r.hostFiles.find((f) => f.path === 'poc/debian-cp.yaml')?.lines).toContain(
+      '+      kubernetesVersion: v1.27.3',
+    );
   });
 
   test('the skew rule: a worker newer than the control plane is refused with the field path', () => {
-    expect(result('kubelet-skew').output).toMatch(/poc\.nodes\[1\]\.kubeletVersion: kubelet 1\.27\.3 is newer than the control plane 1\.26\.2/);
+    expect(result('kubelet-skew').output).toMatch(
+      /poc\.nodes\[1\]\.kubeletVersion: kubelet 1\.27\.3 is newer than the control plane 1\.26\.2/,
+    );
     expect(result('kubelet-skew').diff).toBeUndefined();
   });
 
-  test('point-in-time recovery: a new cluster with the clone section, restored from the source\'s backups', () => {
+  test("point-in-time recovery: a new cluster with the clone section, restored from the source's backups", () => {
     const added = result('point-in-time-recovery').diff?.objects.find((o) => o.kind === 'postgresql');
     expect(added).toMatchObject({ action: 'add', name: 'acid-test-cluster-pitr', namespace: 'postgres' });
-    expect(added?.impacts).toEqual([{ level: 'info', message: 'point-in-time recovery: a new cluster restored from acid-test-cluster (uid 5c4b2a13-7a53-4a8e-9f0f-0123456789ab) to its state just before 2026-11-24T18:00:00+01:00; the source is untouched' }]);
+    expect(added?.impacts).toEqual([
+      {
+        level: 'info',
+        message:
+          'point-in-time recovery: a new cluster restored from acid-test-cluster (uid 5c4b2a13-7a53-4a8e-9f0f-0123456789ab) to its state just before 2026-11-24T18:00:00+01:00; the source is untouched',
+      },
+    ]);
   });
 
   test('add a storage node: its disk joins the CephCluster, noted as an OSD with rebalancing, and it gets a cloud-init', () => {
     const ceph = changed('add-storage-node', 'CephCluster', 'rook-ceph');
-    expect(ceph.impacts).toEqual([{ level: 'info', message: expect.stringMatching(/new OSD\(s\) on dnumcephworker4 \(vdb\): Ceph rebalances/) }]);
-    expect(result('add-storage-node').hostFiles.map((f) => [f.path, f.action])).toEqual([['poc/dnumcephworker4.yaml', 'add']]);
+    expect(ceph.impacts).toEqual([
+      { level: 'info', message: expect.stringMatching(/new OSD\(s\) on dnumcephworker4 \(vdb\): Ceph rebalances/) },
+    ]);
+    expect(result('add-storage-node').hostFiles.map((f) => [f.path, f.action])).toEqual([
+      ['poc/dnumcephworker4.yaml', 'add'],
+    ]);
   });
 
   test('add an s3 node: a new MinIO pool with its local volumes, never a resized one', () => {
     const tenant = changed('add-s3-pool', 'Tenant', 'minio');
     expect(tenant.impacts).toEqual([{ level: 'info', message: expect.stringMatching(/new MinIO pool pool-1/) }]);
-    const added = result('add-s3-pool').diff!.objects.filter((o) => o.action === 'add').map((o) => `${o.kind} ${o.name}`);
+    const added = result('add-s3-pool')
+      .diff!.objects.filter((o) => o.action === 'add')
+      .map((o) => `${o.kind} ${o.name}`);
     expect(added).toEqual(['vdb', 'vdc', 'vdd', 'vde'].map((d) => `PersistentVolume minio-dnumminioworker5-${d}`));
   });
 
-  test('replace a control plane: no manifest changes; the old node\'s cloud-init goes, the new one joins as a control plane with the certificate-key placeholder', () => {
+  test("replace a control plane: no manifest changes; the old node's cloud-init goes, the new one joins as a control plane with the certificate-key placeholder", () => {
     const r = result('replace-control-plane');
     expect(r.diff?.objects).toEqual([]);
-    expect(r.hostFiles.map((f) => [f.path, f.action])).toEqual([['lab/lab-cp3.yaml', 'remove'], ['lab/lab-cp4.yaml', 'add']]);
+    expect(r.hostFiles.map((f) => [f.path, f.action])).toEqual([
+      ['lab/lab-cp3.yaml', 'remove'],
+      ['lab/lab-cp4.yaml', 'add'],
+    ]);
     const joined = r.hostFiles[1].lines.join('\n');
-    expect(joined).toMatch(/\+ +controlPlane:\n\+ +localAPIEndpoint:\n\+ +advertiseAddress: 10\.20\.0\.13\n\+ +bindPort: 6443\n\+ +certificateKey: <KUBEADM_CERTIFICATE_KEY>/);
+    expect(joined).toMatch(
+      /\+ +controlPlane:\n\+ +localAPIEndpoint:\n\+ +advertiseAddress: 10\.20\.0\.13\n\+ +bindPort: 6443\n\+ +certificateKey: <KUBEADM_CERTIFICATE_KEY>/,
+    );
     expect(joined).toContain('advertiseAddress: 10.20.0.13');
     expect(joined).toContain('kube-vip');
   });
 
   test('a fourth control plane is refused with the quorum reason', () => {
-    expect(result('even-control-planes').output).toMatch(/lab\.nodes: 4 control-plane nodes run 4 stacked etcd members, .*quorum.*use 1, 3 or 5 control planes/);
+    expect(result('even-control-planes').output).toMatch(
+      /lab\.nodes: 4 control-plane nodes run 4 stacked etcd members, .*quorum.*use 1, 3 or 5 control planes/,
+    );
   });
 
   test('every change is a small source edit: one line, two for a new MinIO pool (the node and the pool)', () => {
     for (const op of OPERATIONS) {
-      const added = result(op.id).sourceDiff.split('\n').filter((l) => /^\+[^+]/.test(l));
+      const added = result(op.id)
+        .sourceDiff.split('\n')
+        .filter((l) => /^\+[^+]/.test(l));
       expect(added, op.id).toHaveLength(op.id === 'add-s3-pool' ? 2 : 1);
     }
   });
@@ -117,15 +155,18 @@ describe('docs/operations.md', () => {
     expect(readFileSync(join(ROOT, 'docs/operations.md'), 'utf8')).toBe(`${operationsDoc(poc, OPERATIONS, results)}\n`);
   });
 
-  test('tells how to connect a client with the operator\'s Secret and TLS', () => {
+  test("tells how to connect a client with the operator's Secret and TLS", () => {
     const doc = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
     expect(doc).toContain('kubectl -n postgres port-forward svc/acid-test-cluster 5432:5432');
-    expect(doc).toContain('kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do');
+    expect(doc).toContain(
+      'kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do',
+    );
     expect(doc).toContain('export PGSSLMODE=require');
   });
 });
 
 test('fails on an edit whose text is not found exactly once (a stale catalog)', async () => {
-  await expect(runOperation({ ...OPERATIONS[0], change: [{ file: 'sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT))
-    .rejects.toThrow(/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
+  await expect(
+    runOperation({ ...OPERATIONS[0], change: [{ file: 'sites/poc.ts', from: 'no such text', to: 'x' }] }, ROOT),
+  ).rejects.toThrow(/sites\/poc.ts: expected 'no such text' once, found it 0 times/);
 });

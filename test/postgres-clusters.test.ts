@@ -30,11 +30,17 @@ describe('acid-test-cluster (the runbook cluster)', () => {
   test('keeps the complete-manifest users, databases and parameters', () => {
     expect(pg.spec.users).toEqual({ zalando: ['superuser', 'createdb'], foo_user: [] });
     expect(pg.spec.databases).toEqual({ foo: 'zalando' });
-    expect(pg.spec.postgresql.parameters).toEqual({ shared_buffers: '32MB', max_connections: '10', log_statement: 'all' });
+    expect(pg.spec.postgresql.parameters).toEqual({
+      shared_buffers: '32MB',
+      max_connections: '10',
+      log_statement: 'all',
+    });
   });
 
   test('is never pruned or deleted by ArgoCD, and syncs before its CRD exists', () => {
     const options = pg.metadata.annotations['argocd.argoproj.io/sync-options'].split(',');
-    expect(options).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false', 'SkipDryRunOnMissingResource=true']));
+    expect(options).toEqual(
+      expect.arrayContaining(['Prune=false', 'Delete=false', 'SkipDryRunOnMissingResource=true']),
+    );
   });
 });

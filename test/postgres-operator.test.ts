@@ -23,11 +23,17 @@ describe('operator ConfigMap', () => {
   });
   test('runs Spilo as 101/103/103 by default and enables delete protection', () => {
     expect([data.spilo_runasuser, data.spilo_runasgroup, data.spilo_fsgroup]).toEqual(['101', '103', '103']);
-    expect([data.delete_annotation_date_key, data.delete_annotation_name_key]).toEqual(['delete-date', 'delete-clustername']);
+    expect([data.delete_annotation_date_key, data.delete_annotation_name_key]).toEqual([
+      'delete-date',
+      'delete-clustername',
+    ]);
   });
   test('watches the one namespace holding clusters, or all of them when there are several', () => {
     expect(data.watched_namespace).toBe('postgres');
-    expect((objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data.watched_namespace).toBe('*');
+    expect(
+      (objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data
+        .watched_namespace,
+    ).toBe('*');
   });
   test('keeps the upstream example settings it does not override, and drops its placeholders', () => {
     expect(data.pod_role_label).toBe('spilo-role');
@@ -49,43 +55,70 @@ describe('operator Deployment', () => {
     expect(dep.spec.template.spec.serviceAccountName).toBe('postgres-operator');
   });
   test('is hardened as in the runbook: uid 1000, non-root, read-only root, no escalation', () => {
-    expect(container.securityContext).toMatchObject({ runAsUser: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      runAsUser: 1000,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(container.securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
   test('has limits 500m/500Mi and requests 100m/250Mi', () => {
-    expect(container.resources).toEqual({ limits: { cpu: '500m', memory: '500Mi' }, requests: { cpu: '100m', memory: '250Mi' } });
+    expect(container.resources).toEqual({
+      limits: { cpu: '500m', memory: '500Mi' },
+      requests: { cpu: '100m', memory: '250Mi' },
+    });
   });
   test('rolls when its configuration changes (it reads the ConfigMap once at start)', () => {
-    const checksum = (site: typeof poc) => (objectOf(renderedApps(site), 'postgres-operator', 'Deployment', 'postgres-operator') as any)
-      .spec.template.metadata.annotations['checksum/config'];
+    const checksum = (site: typeof poc) =>
+      (objectOf(renderedApps(site), 'postgres-operator', 'Deployment', 'postgres-operator') as any).spec.template
+        .metadata.annotations['checksum/config'];
     expect(checksum(poc)).toMatch(/^[0-9a-f]{64}$/);
-    expect(checksum(withSite(poc, (s) => { s.postgres.clusters[0].namespace = 'db'; }))).not.toBe(checksum(poc));
+    expect(
+      checksum(
+        withSite(poc, (s) => {
+          s.postgres.clusters[0].namespace = 'db';
+        }),
+      ),
+    ).not.toBe(checksum(poc));
   });
 });
 
 describe('operator RBAC and CRD', () => {
   test('ships the pinned postgresql CRD unchanged', () => {
     const crd = op('CustomResourceDefinition', 'postgresqls.acid.zalan.do');
-    expect(crd.spec).toEqual(upstream(UPSTREAM.zalando.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do').spec);
+    expect(crd.spec).toEqual(
+      upstream(UPSTREAM.zalando.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do').spec,
+    );
   });
   test('grants the upstream rules, with only read access to CRDs since registration is off', () => {
     const rules = op('ClusterRole', 'postgres-operator').rules;
     const up = upstream(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-operator').rules;
     expect(rules).toHaveLength(up.length);
     expect(rules.find((r: any) => r.apiGroups.includes('apiextensions.k8s.io')).verbs).toEqual(['get']);
-    expect(rules.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io'))).toEqual(up.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io')));
+    expect(rules.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io'))).toEqual(
+      up.filter((r: any) => !r.apiGroups.includes('apiextensions.k8s.io')),
+    );
   });
   test('binds the operator ClusterRole to its ServiceAccount in its namespace', () => {
-    expect(op('ClusterRoleBinding', 'postgres-operator').subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'postgres-operator', namespace: 'postgres-operator' }]);
+    expect(op('ClusterRoleBinding', 'postgres-operator').subjects).toEqual([
+      { apiGroup: '', kind: 'ServiceAccount', name: 'postgres-operator', namespace: 'postgres-operator' },
+    ]);
   });
   test('ships the postgres-pod role the operator binds for Spilo pods', () => {
-    expect(op('ClusterRole', 'postgres-pod').rules).toEqual(upstream(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-pod').rules);
+    expect(op('ClusterRole', 'postgres-pod').rules).toEqual(
+      upstream(UPSTREAM.zalando.rbac, 'ClusterRole', 'postgres-pod').rules,
+    );
   });
   test('exposes the operator API on 8080 for the UI', () => {
-    expect(op('Service', 'postgres-operator').spec.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP', targetPort: 8080 }]);
+    expect(op('Service', 'postgres-operator').spec.ports).toEqual([
+      { name: 'http', port: 8080, protocol: 'TCP', targetPort: 8080 },
+    ]);
   });
   test('runs in a namespace enforcing Pod Security restricted', () => {
-    expect(op('Namespace', 'postgres-operator').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(op('Namespace', 'postgres-operator').metadata.labels['pod-security.kubernetes.io/enforce']).toBe(
+      'restricted',
+    );
   });
 });
 
@@ -94,10 +127,17 @@ describe('operator UI (a site option)', () => {
     const rules = op('ClusterRole', 'postgres-operator-ui').rules;
     for (const r of rules) expect(r.verbs.every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
     const env = op('Deployment', 'postgres-operator-ui').spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'OPERATOR_API_URL', value: 'http://postgres-operator.postgres-operator.svc:8080' });
+    expect(env).toContainEqual({
+      name: 'OPERATOR_API_URL',
+      value: 'http://postgres-operator.postgres-operator.svc:8080',
+    });
     expect(env).toContainEqual({ name: 'TEAMS', value: '["acid"]' });
   });
   test('is absent when the site does not ask for it', () => {
-    expect(renderedApps(lab).get('postgres-operator')!.some((o) => o.metadata.name === 'postgres-operator-ui')).toBe(false);
+    expect(
+      renderedApps(lab)
+        .get('postgres-operator')!
+        .some((o) => o.metadata.name === 'postgres-operator-ui'),
+    ).toBe(false);
   });
 });

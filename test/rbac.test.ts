@@ -11,7 +11,12 @@ describe('cdk8s-plus-27 RBAC constructs render exactly the fields written here',
     const chart = Testing.chart();
     apiServiceAccount(chart, 'Account', { name: 'op', namespace: 'ops' });
     expect(Testing.synth(chart)).toEqual([
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'op', namespace: 'ops' }, automountServiceAccountToken: true },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'op', namespace: 'ops' },
+        automountServiceAccountToken: true,
+      },
     ]);
   });
 
@@ -29,14 +34,21 @@ describe('cdk8s-plus-27 RBAC constructs render exactly the fields written here',
 
   test("a RoleBinding in the Role's namespace to another namespace's ServiceAccount, which is not rendered", () => {
     const chart = Testing.chart();
-    bindRole(chart, 'Binding', { name: 'read', namespace: 'db' }, serviceAccountRef(chart, 'Scraper', { name: 'prom', namespace: 'monitoring' }));
-    expect(Testing.synth(chart)).toEqual([{
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'read', namespace: 'db' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read' },
-      subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: 'prom', namespace: 'monitoring' }],
-    }]);
+    bindRole(
+      chart,
+      'Binding',
+      { name: 'read', namespace: 'db' },
+      serviceAccountRef(chart, 'Scraper', { name: 'prom', namespace: 'monitoring' }),
+    );
+    expect(Testing.synth(chart)).toEqual([
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'read', namespace: 'db' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read' },
+        subjects: [{ apiGroup: '', kind: 'ServiceAccount', name: 'prom', namespace: 'monitoring' }],
+      },
+    ]);
   });
 });
 
@@ -46,7 +58,11 @@ describe('the POC renders them with its names', () => {
     expect(objectOf(apps, 'postgres-operator', 'ServiceAccount', 'postgres-operator')).toEqual({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: 'postgres-operator', namespace: 'postgres-operator', labels: { 'app.kubernetes.io/part-of': 'postgres-operator' } },
+      metadata: {
+        name: 'postgres-operator',
+        namespace: 'postgres-operator',
+        labels: { 'app.kubernetes.io/part-of': 'postgres-operator' },
+      },
       automountServiceAccountToken: true,
     });
     const binding = objectOf(apps, 'postgres-operator', 'ClusterRoleBinding', 'postgres-operator');

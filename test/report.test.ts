@@ -27,13 +27,18 @@ describe('site report (docs/sites/<site>/README.md)', () => {
   test('the placement diagram groups nodes by role and points pinned workloads at their nodes', () => {
     const [placement] = mermaid(report());
     expect(placement.split('\n')[0]).toBe('flowchart LR');
-    expect(placement).toContain('  subgraph role_storage["role: storage"]\n    node_dnumcephworker1["dnumcephworker1<br/>2 CPU / 2Gi"]');
+    expect(placement).toContain(
+      '  subgraph role_storage["role: storage"]\n    node_dnumcephworker1["dnumcephworker1<br/>2 CPU / 2Gi"]',
+    );
     // node-exporter, on every node, is w1
-    expect(placement).toContain('  w2(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w2 --> node_dnumworker1\n');
+    expect(placement).toContain(
+      '  w2(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w2 --> node_dnumworker1\n',
+    );
     expect(placement).toContain('  w2 --> node_dnumworker2\n');
     expect(placement).toContain('  w1 --> node_debian_cp\n');
     expect(placement).toContain('  subgraph anywhere["unpinned: any untainted node"]');
-    for (const node of poc.nodes) expect(placement).toContain(`node_${node.name.replace(/-/g, '_')}["${node.name}<br/>`);
+    for (const node of poc.nodes)
+      expect(placement).toContain(`node_${node.name.replace(/-/g, '_')}["${node.name}<br/>`);
   });
 
   test('every edge of every diagram joins declared ids', () => {
@@ -50,39 +55,43 @@ describe('site report (docs/sites/<site>/README.md)', () => {
 
   test('the waves diagram orders the Applications after the root app-of-apps', () => {
     const [, waves] = mermaid(report());
-    expect(waves).toBe([
-      'flowchart LR',
-      '  app_poc_root["poc-root<br/>app of apps: dist/poc/argocd"]',
-      '  app_poc_root --> wave_m2',
-      '  subgraph wave_m2["wave -2"]',
-      '    app_cert_manager["cert-manager"]',
-      '    app_kube_prometheus_setup["kube-prometheus-setup"]',
-      '  end',
-      '  subgraph wave_m1["wave -1"]',
-      '    app_kube_prometheus["kube-prometheus"]',
-      '    app_minio_operator["minio-operator"]',
-      '    app_postgres_operator["postgres-operator"]',
-      '    app_rook_ceph_operator["rook-ceph-operator"]',
-      '  end',
-      '  subgraph wave_0["wave 0"]',
-      '    app_minio["minio"]',
-      '    app_rook_ceph_cluster["rook-ceph-cluster"]',
-      '  end',
-      '  subgraph wave_1["wave 1"]',
-      '    app_monitoring["monitoring"]',
-      '    app_postgres_clusters["postgres-clusters"]',
-      '  end',
-      '  wave_m2 --> wave_m1',
-      '  wave_m1 --> wave_0',
-      '  wave_0 --> wave_1',
-      '',
-    ].join('\n'));
+    expect(waves).toBe(
+      [
+        'flowchart LR',
+        '  app_poc_root["poc-root<br/>app of apps: dist/poc/argocd"]',
+        '  app_poc_root --> wave_m2',
+        '  subgraph wave_m2["wave -2"]',
+        '    app_cert_manager["cert-manager"]',
+        '    app_kube_prometheus_setup["kube-prometheus-setup"]',
+        '  end',
+        '  subgraph wave_m1["wave -1"]',
+        '    app_kube_prometheus["kube-prometheus"]',
+        '    app_minio_operator["minio-operator"]',
+        '    app_postgres_operator["postgres-operator"]',
+        '    app_rook_ceph_operator["rook-ceph-operator"]',
+        '  end',
+        '  subgraph wave_0["wave 0"]',
+        '    app_minio["minio"]',
+        '    app_rook_ceph_cluster["rook-ceph-cluster"]',
+        '  end',
+        '  subgraph wave_1["wave 1"]',
+        '    app_monitoring["monitoring"]',
+        '    app_postgres_clusters["postgres-clusters"]',
+        '  end',
+        '  wave_m2 --> wave_m1',
+        '  wave_m1 --> wave_0',
+        '  wave_0 --> wave_1',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('capacity, Applications and versions tables', () => {
     const md = report();
     // flannel 100m/50Mi + node-exporter 112m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi
-    expect(md).toContain('| dnumworker1 | postgres | - | 232m / 1.93 | 232Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; pods of DaemonSet node-exporter; Postgres instances of acid-test-cluster |');
+    expect(md).toContain(
+      '| dnumworker1 | postgres | - | 232m / 1.93 | 232Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; pods of DaemonSet node-exporter; Postgres instances of acid-test-cluster |',
+    );
     // namespace, cluster, exporter queries
     expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 3 |');
     expect(md).toContain('| Kubernetes (this site) | 1.26.2 |');

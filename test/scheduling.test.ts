@@ -8,22 +8,30 @@ import { withSite } from './support/render';
 
 const nodes = schedulingNodes(poc);
 const node = (name: string) => nodes.find((n) => n.name === name)!;
-const term = (...matchExpressions: unknown[]) => ({ requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } });
+const term = (...matchExpressions: unknown[]) => ({
+  requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] },
+});
 
 describe('schedulingNodes: the model as the scheduler sees it', () => {
   test('role labels from roles.ts, plus the kubelet hostname and os labels', () => {
-    expect(node('dnumcephworker1').labels).toEqual({ 'kubernetes.io/hostname': 'dnumcephworker1', 'kubernetes.io/os': 'linux', role: 'storage-node' });
+    expect(node('dnumcephworker1').labels).toEqual({
+      'kubernetes.io/hostname': 'dnumcephworker1',
+      'kubernetes.io/os': 'linux',
+      role: 'storage-node',
+    });
     expect(node('dnumworker1').labels['postgres-operator']).toBe('enabled');
     expect(node('dnumminioworker1').labels.role).toBe('s3-node');
   });
-  test('storage nodes carry their role taint, a dedicated control plane keeps kubeadm\'s', () => {
+  test("storage nodes carry their role taint, a dedicated control plane keeps kubeadm's", () => {
     expect(node('dnumcephworker1').taints).toEqual([{ key: 'storage-node', effect: 'NoSchedule' }]);
     expect(node('debian-cp').taints).toEqual([CONTROL_PLANE_TAINT]);
     expect(node('debian-cp').labels['node-role.kubernetes.io/control-plane']).toBe('');
     expect(node('dnumworker1').taints).toEqual([]);
   });
   test('a control plane with a workload role is not tainted (as host-bootstrap joins it)', () => {
-    const site = withSite(poc, (d) => { d.nodes[0].roles = ['control-plane', 'postgres']; });
+    const site = withSite(poc, (d) => {
+      d.nodes[0].roles = ['control-plane', 'postgres'];
+    });
     expect(schedulingNodes(site)[0].taints).toEqual([]);
   });
   test('size in cores and bytes', () => {
@@ -33,7 +41,9 @@ describe('schedulingNodes: the model as the scheduler sees it', () => {
 
 describe('selectors', () => {
   test('the role affinity of roles.ts selects exactly that role', () => {
-    expect(nodes.filter((n) => selects(n, { nodeAffinity: requiredNodeAffinity('postgres') })).map((n) => n.name)).toEqual(['dnumworker1', 'dnumworker2']);
+    expect(
+      nodes.filter((n) => selects(n, { nodeAffinity: requiredNodeAffinity('postgres') })).map((n) => n.name),
+    ).toEqual(['dnumworker1', 'dnumworker2']);
   });
   test.each([
     ['In', { key: 'role', operator: 'In', values: ['storage-node', 's3-node'] }, 7],
@@ -45,14 +55,28 @@ describe('selectors', () => {
     expect(nodes.filter((n) => selects(n, { nodeAffinity: term(expr) }))).toHaveLength(count);
   });
   test('terms are ORed, expressions in a term ANDed', () => {
-    const affinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
-      { matchExpressions: [{ key: 'role', operator: 'In', values: ['s3-node'] }, { key: 'kubernetes.io/hostname', operator: 'In', values: ['dnumminioworker1'] }] },
-      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['debian-cp'] }] },
-    ] } };
-    expect(nodes.filter((n) => selects(n, { nodeAffinity: affinity })).map((n) => n.name)).toEqual(['debian-cp', 'dnumminioworker1']);
+    const affinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: 'role', operator: 'In', values: ['s3-node'] },
+              { key: 'kubernetes.io/hostname', operator: 'In', values: ['dnumminioworker1'] },
+            ],
+          },
+          { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['debian-cp'] }] },
+        ],
+      },
+    };
+    expect(nodes.filter((n) => selects(n, { nodeAffinity: affinity })).map((n) => n.name)).toEqual([
+      'debian-cp',
+      'dnumminioworker1',
+    ]);
   });
   test('nodeSelector needs every label', () => {
-    expect(nodes.filter((n) => selects(n, { nodeSelector: { role: 's3-node', 'kubernetes.io/os': 'linux' } }))).toHaveLength(4);
+    expect(
+      nodes.filter((n) => selects(n, { nodeSelector: { role: 's3-node', 'kubernetes.io/os': 'linux' } })),
+    ).toHaveLength(4);
     expect(nodes.filter((n) => selects(n, { nodeSelector: { role: 's3-node', disk: 'ssd' } }))).toHaveLength(0);
   });
 });
@@ -73,7 +97,11 @@ describe('tolerations', () => {
   test('a selected but tainted node is not eligible, and the reason names the taint', () => {
     const placement = { nodeAffinity: requiredNodeAffinity('storage') };
     expect(nodes.filter((n) => eligible(n, placement))).toEqual([]);
-    expect(explainRejections(nodes, placement)).toBe('3 of 10 nodes match its node selector/affinity; dnumcephworker1, dnumcephworker2, dnumcephworker3 have the untolerated taint storage-node:NoSchedule');
-    expect(nodes.filter((n) => eligible(n, { ...placement, tolerations: [roleToleration('storage')] }))).toHaveLength(3);
+    expect(explainRejections(nodes, placement)).toBe(
+      '3 of 10 nodes match its node selector/affinity; dnumcephworker1, dnumcephworker2, dnumcephworker3 have the untolerated taint storage-node:NoSchedule',
+    );
+    expect(nodes.filter((n) => eligible(n, { ...placement, tolerations: [roleToleration('storage')] }))).toHaveLength(
+      3,
+    );
   });
 });

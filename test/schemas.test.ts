@@ -11,14 +11,19 @@ const validatorFor = (version: string) => {
   return validators.get(v)!;
 };
 
-describe.each(SITES.map((s) => [s.name, s] as const))('every object of site %s (against its train\'s schema and CRDs)', (_name, site) => {
-  const validator = siteValidator(site);
-  const objects = [...renderedApps(site)].flatMap(([app, objs]) => objs.map((o) => [`${app}/${o.kind}/${o.metadata.name}`, o] as const));
+describe.each(SITES.map((s) => [s.name, s] as const))(
+  "every object of site %s (against its train's schema and CRDs)",
+  (_name, site) => {
+    const validator = siteValidator(site);
+    const objects = [...renderedApps(site)].flatMap(([app, objs]) =>
+      objs.map((o) => [`${app}/${o.kind}/${o.metadata.name}`, o] as const),
+    );
 
-  test.each(objects)('%s is valid against the pinned schemas', (_id, obj) => {
-    expect(validator.validate(obj)).toEqual([]);
-  });
-});
+    test.each(objects)('%s is valid against the pinned schemas', (_id, obj) => {
+      expect(validator.validate(obj)).toEqual([]);
+    });
+  },
+);
 
 describe('SchemaValidator', () => {
   const v = validatorFor('1.26.2');
@@ -33,14 +38,28 @@ describe('SchemaValidator', () => {
   });
   test('fails on a custom resource field the CRD does not know', () => {
     const errors = v.validate({
-      apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'acid-x' },
-      spec: { teamId: 'acid', numberOfInstances: 1, postgresql: { version: '15' }, volume: { size: '1Gi' }, spiloFsGroup: 103 },
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'acid-x' },
+      spec: {
+        teamId: 'acid',
+        numberOfInstances: 1,
+        postgresql: { version: '15' },
+        volume: { size: '1Gi' },
+        spiloFsGroup: 103,
+      },
     });
     expect(errors).toEqual(["/spec: must NOT have additional properties 'spiloFsGroup'"]);
   });
   test('fails on a wrong type', () => {
-    expect(v.validate({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 'two', selector: {}, template: {} } }))
-      .toContain('/spec/replicas: must be integer');
+    expect(
+      v.validate({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: { replicas: 'two', selector: {}, template: {} },
+      }),
+    ).toContain('/spec/replicas: must be integer');
   });
   test('knows the 1.27 schema is a different version', () => {
     expect(schemaVersionFor('1.27.3')).toBe('1.27.0');

@@ -14,7 +14,16 @@ describe('the stamp of the last synth', () => {
     mkdirSync(join(base, 'sites'));
     writeFileSync(join(base, 'imports', 'k8s.ts'), 'x');
     writeFileSync(join(base, 'sites', 'poc.ts'), 'y');
-    const trees = [{ root: 'dist', files: new Map([['argocd/a.yaml', 'a'], ['argocd/b.yaml', 'b']]) }, { root: 'host-bootstrap', files: new Map([['n.yaml', 'n']]) }];
+    const trees = [
+      {
+        root: 'dist',
+        files: new Map([
+          ['argocd/a.yaml', 'a'],
+          ['argocd/b.yaml', 'b'],
+        ]),
+      },
+      { root: 'host-bootstrap', files: new Map([['n.yaml', 'n']]) },
+    ];
     writeSiteTrees(base, 'poc', trees);
     const key = inputsKey(base, 'sources');
     writeStamp(base, 'poc', key, trees, 3);

@@ -27,8 +27,16 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     for (const site of SITES) {
       // every ArgoCD Application (root included), also those whose source is an upstream chart with no dist/ folder
       const applications = [...renderedFiles(site).keys()].filter((f) => f.startsWith('argocd/application-')).length;
-      expect(first.stdout).toMatch(new RegExp(`dist/${site.name}: ${applications} Applications, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`));
-      expect(first.stdout).toMatch(new RegExp(`host-bootstrap/${site.name}: ${site.nodes.length} files \\(${site.nodes.length} written, 0 unchanged, 0 removed\\)`));
+      expect(first.stdout).toMatch(
+        new RegExp(
+          `dist/${site.name}: ${applications} Applications, \\d+ files \\(\\d+ written, 0 unchanged, 0 removed\\)`,
+        ),
+      );
+      expect(first.stdout).toMatch(
+        new RegExp(
+          `host-bootstrap/${site.name}: ${site.nodes.length} files \\(${site.nodes.length} written, 0 unchanged, 0 removed\\)`,
+        ),
+      );
     }
     expect(first.stdout).toMatch(new RegExp(`synth: ${SITES.length} site\\(s\\) in \\d+ ms`));
   });
@@ -74,11 +82,18 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     synth(bad);
     const before = TREES.map((t) => fingerprint(join(bad, t)));
     const pocFile = join(bad, 'sites', 'poc.ts');
-    writeFileSync(pocFile, readFileSync(pocFile, 'utf8').replace("size: '1Gi'", "size: '1Gb'").replace('numberOfInstances: 2', 'numberOfInstances: 5'));
+    writeFileSync(
+      pocFile,
+      readFileSync(pocFile, 'utf8')
+        .replace("size: '1Gi'", "size: '1Gb'")
+        .replace('numberOfInstances: 2', 'numberOfInstances: 5'),
+    );
     const run = synth(bad);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/synth failed, nothing was written/);
-    expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/);
+    expect(run.stderr).toMatch(
+      /poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/,
+    );
     expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.numberOfInstances: 5 instances need/);
     expect(TREES.map((t) => fingerprint(join(bad, t)))).toEqual(before);
   });
@@ -97,7 +112,7 @@ describe('renderManifests', () => {
   });
 
   test('no file holds a timestamp', () => {
-    for (const yaml of renderedFiles(poc).values()) expect(yaml).not.toMatch(/^\s*creationTimestamp:|\d{4}-\d\d-\d\dT\d\d:/m);
+    for (const yaml of renderedFiles(poc).values())
+      expect(yaml).not.toMatch(/^\s*creationTimestamp:|\d{4}-\d\d-\d\dT\d\d:/m);
   });
 });
-

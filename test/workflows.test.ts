@@ -12,10 +12,24 @@ const DIR = join(ROOT, '.github', 'workflows');
 const validator = join(ROOT, 'node_modules', '.bin', 'action-validator');
 const validate = (file: string) => spawnSync(validator, [file], { encoding: 'utf8' });
 
-interface Step { readonly name?: string; readonly run?: string; readonly uses?: string; readonly if?: string; readonly with?: Record<string, unknown>; readonly env?: Record<string, string> }
-interface Workflow { readonly on: Record<string, unknown>; readonly permissions: Record<string, string>; readonly jobs: Record<string, { readonly steps: readonly Step[] }> }
+interface Step {
+  readonly name?: string;
+  readonly run?: string;
+  readonly uses?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions: Record<string, string>;
+  readonly jobs: Record<string, { readonly steps: readonly Step[] }>;
+}
 const workflow = (name: string) => load(readFileSync(join(DIR, name), 'utf8')) as Workflow;
-const runs = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : []))).join('\n');
+const runs = (w: Workflow) =>
+  Object.values(w.jobs)
+    .flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : [])))
+    .join('\n');
 
 const tmp = mkdtempSync(join(tmpdir(), 'workflows-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,11 +54,17 @@ describe('GitHub workflows', () => {
     // under CI=true a missing checker fails the tests instead of skipping them
     expect(steps[0]).toMatch(/apt-get install .*shellcheck cloud-init .*etcd-server postgresql$/);
     expect(at(/^npm ci$/)).toBe(1);
-    expect(steps[at(/npm run synth/)]).toMatch(/^npm run synth && git diff --exit-code && test -z "\$\(git status --porcelain -- dist host-bootstrap docs\/sites\)"$/);
+    expect(steps[at(/npm run synth/)]).toMatch(
+      /^npm run synth && git diff --exit-code && test -z "\$\(git status --porcelain -- dist host-bootstrap docs\/sites\)"$/,
+    );
     // verify's Go components: Go from setup-go, built before the tests, cached per pinned version
     const uses = Object.values(ci.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''));
     expect(uses.some((u) => u.startsWith('actions/setup-go@'))).toBe(true);
-    expect(Object.values(ci.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('actions/cache@'))?.with?.key).toContain("hashFiles('lib/site/trains/");
+    expect(
+      Object.values(ci.jobs)
+        .flatMap((j) => j.steps)
+        .find((s) => s.uses?.startsWith('actions/cache@'))?.with?.key,
+    ).toContain("hashFiles('lib/site/trains/");
     expect(at(/^npm run verify -- --build$/)).toBeGreaterThan(at(/npm run synth/));
     expect(at(/^npm test$/)).toBeGreaterThan(at(/^npm run verify -- --build$/));
     // verify runs the operator under unshare (lib/verify/database.ts): user namespaces allowed before the tests
@@ -73,19 +93,24 @@ describe('GitHub workflows', () => {
     expect(script).toContain('github.rest.issues.updateComment');
     expect(script).toContain('github.rest.issues.createComment');
     // the inline script compiles as the body of github-script's async function
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => unknown;
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+      ...args: string[]
+    ) => unknown;
     expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
   });
 
-  test('e2e-kind: installs ArgoCD at the site\'s pinned version and lets it sync the root Application from the pull request\'s commit, on demand or when dist/ changes', () => {
+  test("e2e-kind: installs ArgoCD at the site's pinned version and lets it sync the root Application from the pull request's commit, on demand or when dist/ changes", () => {
     const e2e = workflow('e2e-kind.yml');
     expect(Object.keys(e2e.on).sort()).toEqual(['pull_request', 'workflow_dispatch']);
-    expect(e2e.jobs.argocd.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { ref: '${{ github.event.pull_request.head.sha || github.sha }}' } });
+    expect(e2e.jobs.argocd.steps[0]).toEqual({
+      uses: 'actions/checkout@v4',
+      with: { ref: '${{ github.event.pull_request.head.sha || github.sha }}' },
+    });
     const text = runs(e2e);
     expect(text).toContain('argo-cd/$ARGOCD/manifests/install.yaml');
     // ArgoCD reads this commit (served by git daemon), not the site's real remote
     expect(text.indexOf('git daemon')).toBeLessThan(text.indexOf('kubectl apply -f "dist/$SITE/argocd/"'));
-    expect(text).toContain("--for=jsonpath='{.status.sync.status}'=Synced \"application/$SITE-root\"");
+    expect(text).toContain('--for=jsonpath=\'{.status.sync.status}\'=Synced "application/$SITE-root"');
     // the Tenant's CRD comes with the minio-operator Application, before the minio Application applies the Tenant
     expect(text.indexOf('crd/tenants.minio.min.io')).toBeLessThan(text.indexOf('application/minio --timeout'));
     // nothing applied around ArgoCD, and no PostgreSQL of the runner used
@@ -96,18 +121,31 @@ describe('GitHub workflows', () => {
   test('e2e-kind: its inline scripts run here: the pinned ArgoCD and the repository of the site', () => {
     const snippets = [...runs(workflow('e2e-kind.yml')).matchAll(/npx tsx -e "([^"]+)"/g)].map((m) => m[1]);
     expect(snippets).toHaveLength(2);
-    const out = snippets.map((code) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', code], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SITE: 'poc' } }));
-    expect(out.map((o) => [o.status, o.stderr])).toEqual([[0, ''], [0, '']]);
+    const out = snippets.map((code) =>
+      spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', code], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, SITE: 'poc' },
+      }),
+    );
+    expect(out.map((o) => [o.status, o.stderr])).toEqual([
+      [0, ''],
+      [0, ''],
+    ]);
     expect(out.map((o) => o.stdout.trim())).toEqual([catalogOf(poc).versions.argocd, poc.gitops.repoURL]);
   });
 
-  test('e2e-kind: the rewrite points every reference to the site\'s repository in its argocd folder (the AppProject\'s sourceRepos too) at the git daemon', () => {
+  test("e2e-kind: the rewrite points every reference to the site's repository in its argocd folder (the AppProject's sourceRepos too) at the git daemon", () => {
     const lines = runs(workflow('e2e-kind.yml')).split('\n');
     const rewrite = lines.filter((l) => /grep -rlF -- "\$REPO"|if grep -rF -- "\$REPO"/.test(l));
     expect(rewrite).toHaveLength(2);
     const work = mkdtempSync(join(tmp, 'e2e-'));
     cpSync(join(ROOT, 'dist', 'poc', 'argocd'), join(work, 'dist', 'poc', 'argocd'), { recursive: true });
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', rewrite.join('\n')], { cwd: work, encoding: 'utf8', env: { ...process.env, SITE: 'poc', REPO: poc.gitops.repoURL, GATEWAY: '172.18.0.1' } });
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', rewrite.join('\n')], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, SITE: 'poc', REPO: poc.gitops.repoURL, GATEWAY: '172.18.0.1' },
+    });
     expect(run.status, run.stderr).toBe(0);
     const project = readFileSync(join(work, 'dist', 'poc', 'argocd', 'appproject-poc.yaml'), 'utf8');
     expect(project).toContain('- git://172.18.0.1/repo');

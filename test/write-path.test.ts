@@ -3,7 +3,19 @@
  * (scripts/synth.cjs run by node in a scratch project whose imports/ links to ours).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -40,11 +52,22 @@ function synth(dir: string, args: readonly string[] = ['--site', 'poc'], env: Re
 
 const committed = (root: string, site = 'poc') => fingerprint(join(ROOT, root, site));
 /** Entries of the trees' folders other than site folders: staging folders, journals, temporary files. */
-const leftovers = (dir: string) => TREE_ROOTS.flatMap((r) => (existsSync(join(dir, r)) ? readdirSync(join(dir, r)).filter((n) => n.startsWith('.')).map((n) => `${r}/${n}`) : []));
-const tempFiles = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.tmp-\d+-\d+$/.test(f));
+const leftovers = (dir: string) =>
+  TREE_ROOTS.flatMap((r) =>
+    existsSync(join(dir, r))
+      ? readdirSync(join(dir, r))
+          .filter((n) => n.startsWith('.'))
+          .map((n) => `${r}/${n}`)
+      : [],
+  );
+const tempFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.tmp-\d+-\d+$/.test(f));
 
 function expectFresh(dir: string, site = 'poc') {
-  for (const root of TREE_ROOTS) expect(fingerprint(join(dir, root, site)), `${root}/${site}`).toEqual(committed(root, site));
+  for (const root of TREE_ROOTS)
+    expect(fingerprint(join(dir, root, site)), `${root}/${site}`).toEqual(committed(root, site));
   expect(leftovers(dir)).toEqual([]);
 }
 
@@ -85,7 +108,7 @@ describe('caches', () => {
   });
 });
 
-describe('a site\'s three trees switch together, whatever the point a synth is killed at', () => {
+describe("a site's three trees switch together, whatever the point a synth is killed at", () => {
   /** A scratch project holding an older generation of poc's trees (a stale file, edited files). */
   function older(): string {
     const dir = project(warm);
@@ -95,17 +118,43 @@ describe('a site\'s three trees switch together, whatever the point a synth is k
     appendFileSync(join(dir, 'docs', 'sites', 'poc', 'README.md'), 'older\n');
     return dir;
   }
-  const isOld = (dir: string) => TREE_ROOTS.map((root) => {
-    if (!existsSync(join(dir, root, 'poc'))) return 'missing';
-    return JSON.stringify(fingerprint(join(dir, root, 'poc'))) === JSON.stringify(committed(root)) ? 'new' : 'old';
-  });
+  const isOld = (dir: string) =>
+    TREE_ROOTS.map((root) => {
+      if (!existsSync(join(dir, root, 'poc'))) return 'missing';
+      return JSON.stringify(fingerprint(join(dir, root, 'poc'))) === JSON.stringify(committed(root)) ? 'new' : 'old';
+    });
 
   test.each([
-    ['switch:staged', ['old', 'old', 'old'], /^dist\/\.poc\.new-\d+: removed \(left by an interrupted synth\)$/m, /^dist\/poc: .*\(0 written, \d+ unchanged, 1 removed\)/m],
-    ['switch:journaled', ['old', 'old', 'old'], /^poc: finished switching dist\/poc, host-bootstrap\/poc, docs\/sites\/poc to what an interrupted synth had staged$/m, /^dist\/poc: .*\(0 written/m],
-    ['switch:between-renames:dist/poc', ['missing', 'old', 'old'], /^poc: finished switching/m, /^dist\/poc: .*\(0 written/m],
-    ['switch:switched:dist/poc', ['new', 'old', 'old'], /^poc: finished switching/m, /^host-bootstrap\/poc: .*\(0 written/m],
-    ['switch:switched:host-bootstrap/poc', ['new', 'new', 'old'], /^poc: finished switching/m, /^docs\/sites\/poc: .*\(0 written/m],
+    [
+      'switch:staged',
+      ['old', 'old', 'old'],
+      /^dist\/\.poc\.new-\d+: removed \(left by an interrupted synth\)$/m,
+      /^dist\/poc: .*\(0 written, \d+ unchanged, 1 removed\)/m,
+    ],
+    [
+      'switch:journaled',
+      ['old', 'old', 'old'],
+      /^poc: finished switching dist\/poc, host-bootstrap\/poc, docs\/sites\/poc to what an interrupted synth had staged$/m,
+      /^dist\/poc: .*\(0 written/m,
+    ],
+    [
+      'switch:between-renames:dist/poc',
+      ['missing', 'old', 'old'],
+      /^poc: finished switching/m,
+      /^dist\/poc: .*\(0 written/m,
+    ],
+    [
+      'switch:switched:dist/poc',
+      ['new', 'old', 'old'],
+      /^poc: finished switching/m,
+      /^host-bootstrap\/poc: .*\(0 written/m,
+    ],
+    [
+      'switch:switched:host-bootstrap/poc',
+      ['new', 'new', 'old'],
+      /^poc: finished switching/m,
+      /^docs\/sites\/poc: .*\(0 written/m,
+    ],
   ])('killed at %s: the next synth recovers, and every tree ends new', (point, whenKilled, recovered, then) => {
     const dir = older();
     const killed = synth(dir, ['--site', 'poc'], { PG_GITOPS_KILL_AT: point });
@@ -130,7 +179,8 @@ describe('folders and modes', () => {
     expect(run.stdout).toContain("dist/gone: removed (site 'gone' is no longer in the source)");
     expect(run.stdout).toContain("docs/sites/gone: removed (site 'gone' is no longer in the source)");
     expect(readdirSync(join(dir, 'dist'))).toEqual(['poc']);
-    for (const root of TREE_ROOTS) expect((statSync(join(dir, root, 'poc')).mode & 0o777).toString(8), root).toBe('750');
+    for (const root of TREE_ROOTS)
+      expect((statSync(join(dir, root, 'poc')).mode & 0o777).toString(8), root).toBe('750');
     expect((statSync(join(dir, 'dist', 'poc', 'argocd')).mode & 0o777).toString(8)).toBe('750');
     expect((statSync(join(dir, 'host-bootstrap', 'poc', 'debian-cp.yaml')).mode & 0o777).toString(8)).toBe('640');
   });
@@ -139,7 +189,10 @@ describe('folders and modes', () => {
     const dir = project();
     cpSync(join(ROOT, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
     cpSync(join(warm, 'dist'), join(dir, 'dist'), { recursive: true });
-    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--check-upgrade', 'false'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--check-upgrade', 'false'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/Missing required argument: app/);
     expect(fingerprint(join(dir, 'dist'))).toEqual(fingerprint(join(warm, 'dist')));
@@ -171,10 +224,16 @@ describe.runIf(TMPFS.run)('full and read-only disks (tmpfs mounts)', () => {
     const dir = project(warm);
     // room for one site's dist/ (poc about 6.4 MB, lab on the current train about 8.7 MB: newer CRDs), not two
     mountTmpfs(join(dir, 'dist'), 11000);
-    const [first, second] = discoverSites().map((f) => f.name).filter((n) => n === 'poc' || n === 'lab'); // the examples, in synth's order
+    const [first, second] = discoverSites()
+      .map((f) => f.name)
+      .filter((n) => n === 'poc' || n === 'lab'); // the examples, in synth's order
     const run = synth(dir, ['--site', 'poc', '--site', 'lab']);
     expect(run.status).toBe(1);
-    expect(withoutWarnings(run.stderr)).toMatch(new RegExp(`^synth failed while writing:\\n${second}: nothing was written \\(ENOSPC: no space left on device[^\\n]*\\)\\nwritten: ${first}\\nnot written: ${second}\\n$`));
+    expect(withoutWarnings(run.stderr)).toMatch(
+      new RegExp(
+        `^synth failed while writing:\\n${second}: nothing was written \\(ENOSPC: no space left on device[^\\n]*\\)\\nwritten: ${first}\\nnot written: ${second}\\n$`,
+      ),
+    );
     expectFresh(dir, first);
     for (const root of TREE_ROOTS) expect(existsSync(join(dir, root, second)), root).toBe(false);
   });
@@ -195,14 +254,18 @@ describe.runIf(TMPFS.run)('full and read-only disks (tmpfs mounts)', () => {
     const before = TREE_ROOTS.map((root) => fingerprint(join(dir, root)));
     const run = synth(dir);
     expect(run.status).toBe(1);
-    expect(withoutWarnings(run.stderr)).toMatch(/^synth failed while writing:\npoc: nothing was written \(EROFS: read-only file system[^\n]*\)\nwritten: none\nnot written: poc\n$/);
+    expect(withoutWarnings(run.stderr)).toMatch(
+      /^synth failed while writing:\npoc: nothing was written \(EROFS: read-only file system[^\n]*\)\nwritten: none\nnot written: poc\n$/,
+    );
     expect(TREE_ROOTS.map((root) => fingerprint(join(dir, root)))).toEqual(before);
     expect(leftovers(dir)).toEqual([]);
   });
 });
 
 describe('locale', () => {
-  /** Renders lab with two clusters whose order differs between locales, under `LC_ALL`; prints a digest of every tree. */
+  /**
+   * Renders lab with two clusters whose order differs between locales, under `LC_ALL`; prints a digest of every tree.
+   */
   function renderUnder(locale: string): { digest: string; localeOrder: string[] } {
     const script = `
       const { createHash } = require('node:crypto');
@@ -214,7 +277,11 @@ describe('locale', () => {
       for (const { root, files } of m.renderSites([site])[0].trees) for (const [f, text] of files) hash.update(root + '/' + f + '\\0' + text + '\\0');
       console.log(JSON.stringify({ digest: hash.digest('hex'), localeOrder: ['acid-b', 'acid-aa'].sort((a, b) => a.localeCompare(b)) }));
     `;
-    const run = spawnSync('node', ['-e', script], { cwd: warm, encoding: 'utf8', env: { ...process.env, LC_ALL: locale, LANG: locale } });
+    const run = spawnSync('node', ['-e', script], {
+      cwd: warm,
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: locale, LANG: locale },
+    });
     if (run.status !== 0) throw new Error(`render under ${locale} failed:\n${run.stderr}`);
     return JSON.parse(run.stdout) as { digest: string; localeOrder: string[] };
   }

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -9,8 +18,15 @@ import { writeFileAtomic } from '../lib/write/atomic';
 const tree = (entries: Record<string, string>) => new Map(Object.entries(entries));
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-const tempRoot = () => { const r = mkdtempSync(join(tmpdir(), 'write-tree-')); roots.push(r); return r; };
-const put = (path: string, content: string) => { mkdirSync(join(path, '..'), { recursive: true }); writeFileSync(path, content); };
+const tempRoot = () => {
+  const r = mkdtempSync(join(tmpdir(), 'write-tree-'));
+  roots.push(r);
+  return r;
+};
+const put = (path: string, content: string) => {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+};
 const ROOTS = ['dist', 'host-bootstrap', 'docs/sites'];
 
 describe('writeSiteTrees', () => {
@@ -20,7 +36,9 @@ describe('writeSiteTrees', () => {
     put(join(base, 'dist', 'poc', 'app', 'same.yaml'), 'same');
     put(join(base, 'dist', 'poc', 'app', 'changed.yaml'), 'v1');
 
-    const [stats] = writeSiteTrees(base, 'poc', [{ root: 'dist', files: tree({ 'app/same.yaml': 'same', 'app/changed.yaml': 'v2', 'app/new.yaml': 'n' }) }]);
+    const [stats] = writeSiteTrees(base, 'poc', [
+      { root: 'dist', files: tree({ 'app/same.yaml': 'same', 'app/changed.yaml': 'v2', 'app/new.yaml': 'n' }) },
+    ]);
 
     expect(stats).toEqual({ written: 2, unchanged: 1, removed: 1 });
     expect(existsSync(join(base, 'dist', 'poc', 'gone-app'))).toBe(false);
@@ -35,7 +53,9 @@ describe('writeSiteTrees', () => {
     writeSiteTrees(base, 'poc', [{ root: 'dist', files: tree({ 'a/b.yaml': 'x' }) }]);
     expect(readFileSync(join(base, 'dist', 'lab', 'keep.yaml'), 'utf8')).toBe('lab');
     const inode = statSync(join(base, 'dist', 'poc')).ino;
-    expect(writeSiteTrees(base, 'poc', [{ root: 'dist', files: tree({ 'a/b.yaml': 'x' }) }])).toEqual([{ written: 0, unchanged: 1, removed: 0 }]);
+    expect(writeSiteTrees(base, 'poc', [{ root: 'dist', files: tree({ 'a/b.yaml': 'x' }) }])).toEqual([
+      { written: 0, unchanged: 1, removed: 0 },
+    ]);
     expect(statSync(join(base, 'dist', 'poc')).ino).toBe(inode);
   });
 
@@ -45,11 +65,13 @@ describe('writeSiteTrees', () => {
     put(join(base, 'host-bootstrap', 'poc', 'n.yaml'), 'old host');
     // a file where the docs tree's staging folder's parent must be: staging there fails
     put(join(base, 'docs'), 'not a folder');
-    expect(() => writeSiteTrees(base, 'poc', [
-      { root: 'dist', files: tree({ 'a.yaml': 'new dist' }) },
-      { root: 'host-bootstrap', files: tree({ 'n.yaml': 'new host' }) },
-      { root: 'docs/sites', files: tree({ 'README.md': 'new' }) },
-    ])).toThrow(/^poc: nothing was written \(/);
+    expect(() =>
+      writeSiteTrees(base, 'poc', [
+        { root: 'dist', files: tree({ 'a.yaml': 'new dist' }) },
+        { root: 'host-bootstrap', files: tree({ 'n.yaml': 'new host' }) },
+        { root: 'docs/sites', files: tree({ 'README.md': 'new' }) },
+      ]),
+    ).toThrow(/^poc: nothing was written \(/);
     expect(readFileSync(join(base, 'dist', 'poc', 'a.yaml'), 'utf8')).toBe('old dist');
     expect(readFileSync(join(base, 'host-bootstrap', 'poc', 'n.yaml'), 'utf8')).toBe('old host');
     expect(readdirSync(join(base, 'dist'))).toEqual(['poc']);
@@ -84,11 +106,21 @@ describe('recoverTrees', () => {
     put(join(base, 'host-bootstrap', `.poc.new-${pid}`, 'n.yaml'), 'new');
     put(join(base, 'docs', 'sites', 'poc', 'README.md'), 'old');
     put(join(base, 'docs', 'sites', `.poc.new-${pid}`, 'README.md'), 'new');
-    const trees = ROOTS.map((root) => ({ target: `${root}/poc`, staging: `${root}/.poc.new-${pid}`, old: `${root}/.poc.old-${pid}` }));
+    const trees = ROOTS.map((root) => ({
+      target: `${root}/poc`,
+      staging: `${root}/.poc.new-${pid}`,
+      old: `${root}/.poc.old-${pid}`,
+    }));
     put(join(base, 'dist', `.poc.switch-${pid}.json`), JSON.stringify({ site: 'poc', pid, trees }));
 
-    expect(recoverTrees(base, ROOTS)).toEqual(['poc: finished switching dist/poc, host-bootstrap/poc, docs/sites/poc to what an interrupted synth had staged']);
-    expect(['dist/poc/a.yaml', 'host-bootstrap/poc/n.yaml', 'docs/sites/poc/README.md'].map((f) => readFileSync(join(base, f), 'utf8'))).toEqual(['new', 'new', 'new']);
+    expect(recoverTrees(base, ROOTS)).toEqual([
+      'poc: finished switching dist/poc, host-bootstrap/poc, docs/sites/poc to what an interrupted synth had staged',
+    ]);
+    expect(
+      ['dist/poc/a.yaml', 'host-bootstrap/poc/n.yaml', 'docs/sites/poc/README.md'].map((f) =>
+        readFileSync(join(base, f), 'utf8'),
+      ),
+    ).toEqual(['new', 'new', 'new']);
     for (const root of ROOTS) expect(readdirSync(join(base, root))).toEqual(['poc']);
   });
 });
@@ -127,7 +159,10 @@ describe('cachedText', () => {
   test('an entry whose text does not match its hash (truncated, edited) is recomputed and replaced, never returned', () => {
     const root = tempRoot();
     let computed = 0;
-    const compute = () => { computed++; return 'the full text\n'.repeat(100); };
+    const compute = () => {
+      computed++;
+      return 'the full text\n'.repeat(100);
+    };
     const text = cachedText(root, 'yaml', 'input', compute);
     expect(cachedText(root, 'yaml', 'input', compute)).toBe(text);
     expect(computed).toBe(1);

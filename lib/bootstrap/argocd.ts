@@ -12,9 +12,14 @@ import { minorNumber } from '../core/versions';
 
 /** ArgoCD's install manifest at the site's pinned tag (the runbook applied `stable`, whatever that was that day). */
 export const argoCdInstallUrl = (site: Site): string => upstreamOf(catalogOf(site).versions).argocd.install.url;
-/** The images that manifest pulls (it is fetched at boot), read from its pinned copy: for `npm run images` and air-gapped mirrors. */
+/**
+ * The images that manifest pulls (it is fetched at boot), read from its pinned copy: for `npm run images` and
+ * air-gapped mirrors.
+ */
 export function argoCdInstallImages(site: Site): string[] {
-  const images = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).argocd.install).filter((m) => m.kind !== 'CustomResourceDefinition').flatMap((m) => imagesOf(m).map((i) => i.image));
+  const images = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).argocd.install)
+    .filter((m) => m.kind !== 'CustomResourceDefinition')
+    .flatMap((m) => imagesOf(m).map((i) => i.image));
   return [...new Set(images)].sort();
 }
 
@@ -47,15 +52,18 @@ export function argoCdStep(site: Site): BootstrapStep {
   return {
     name: '60-install-argocd.sh',
     files: [file(ROOT_APP_FILE, dump(rootApplicationManifest(site), { lineWidth: -1, noRefs: true }))],
-    script: bashScript(`ArgoCD ${argocd} and the root Application ${site.name}-root: from here on, git drives the cluster.`, [
-      `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
-      'install_yaml="$(mktemp)"',
-      'trap \'rm -f "$install_yaml"\' EXIT',
-      `curl -fsSL --retry 5 -o "$install_yaml" ${shq(siteUrl(site.mirrors, argoCdInstallUrl(site)))}`,
-      `kubectl create namespace ${ARGOCD_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
-      installApply(argocd),
-      'kubectl wait --for condition=established --timeout=300s crd/applications.argoproj.io crd/appprojects.argoproj.io',
-      `kubectl apply -f ${ROOT_APP_FILE}`,
-    ]),
+    script: bashScript(
+      `ArgoCD ${argocd} and the root Application ${site.name}-root: from here on, git drives the cluster.`,
+      [
+        `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
+        'install_yaml="$(mktemp)"',
+        'trap \'rm -f "$install_yaml"\' EXIT',
+        `curl -fsSL --retry 5 -o "$install_yaml" ${shq(siteUrl(site.mirrors, argoCdInstallUrl(site)))}`,
+        `kubectl create namespace ${ARGOCD_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
+        installApply(argocd),
+        'kubectl wait --for condition=established --timeout=300s crd/applications.argoproj.io crd/appprojects.argoproj.io',
+        `kubectl apply -f ${ROOT_APP_FILE}`,
+      ],
+    ),
   };
 }

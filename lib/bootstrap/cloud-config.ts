@@ -32,7 +32,10 @@ export function file(path: string, content: string, permissions = '0644'): Write
 
 /** A bash script: shebang, what it does, fail on the first error, then `lines`. */
 export function bashScript(purpose: string, lines: readonly string[]): string {
-  const comment = purpose.split('\n').map((l) => `# ${l}`).join('\n');
+  const comment = purpose
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n');
   return `#!/bin/bash\n${comment}\nset -euo pipefail\n${lines.join('\n')}\n`;
 }
 

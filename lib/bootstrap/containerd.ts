@@ -14,10 +14,18 @@ const CRI_PLUGIN = 'io.containerd.grpc.v1.cri';
 const CRI_IMAGES_PLUGIN = 'io.containerd.cri.v1.images';
 const CRI_RUNTIME_PLUGIN = 'io.containerd.cri.v1.runtime';
 
-/** runc through the v2 shim; the kubelet's cgroup driver is systemd (KubeletConfiguration): a mismatch crash-loops etcd and the API server. */
+/**
+ * runc through the v2 shim; the kubelet's cgroup driver is systemd (KubeletConfiguration): a mismatch crash-loops etcd
+ * and the API server.
+ */
 interface RuntimeSettings {
   readonly default_runtime_name: 'runc';
-  readonly runtimes: { readonly runc: { readonly runtime_type: 'io.containerd.runc.v2'; readonly options: { readonly SystemdCgroup: true } } };
+  readonly runtimes: {
+    readonly runc: {
+      readonly runtime_type: 'io.containerd.runc.v2';
+      readonly options: { readonly SystemdCgroup: true };
+    };
+  };
 }
 
 /** What both config versions start with. */
@@ -44,7 +52,10 @@ interface ContainerdConfigV2 extends ConfigBase {
   };
 }
 
-/** The same settings in containerd 2.x's version 3 config: the sandbox image is a pinned image, CNI takes `bin_dirs` (since 2.1). */
+/**
+ * The same settings in containerd 2.x's version 3 config: the sandbox image is a pinned image, CNI takes `bin_dirs`
+ * (since 2.1).
+ */
 interface ContainerdConfigV3 extends ConfigBase {
   readonly version: 3;
   readonly plugins: {
@@ -62,12 +73,19 @@ interface ContainerdConfigV3 extends ConfigBase {
 
 type ContainerdConfig = ContainerdConfigV2 | ContainerdConfigV3;
 
-const RUNTIME: RuntimeSettings = { default_runtime_name: 'runc', runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } };
+const RUNTIME: RuntimeSettings = {
+  default_runtime_name: 'runc',
+  runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } },
+};
 const CNI_BIN = '/opt/cni/bin';
 const CNI_CONF = '/etc/cni/net.d';
 
-/** The config version of a containerd.io package: 3 from containerd 2.0 on (version 2 still loads there, migrated at every start). */
-const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2);
+/**
+ * The config version of a containerd.io package: 3 from containerd 2.0 on (version 2 still loads there, migrated at
+ * every start).
+ */
+const containerdConfigVersion = (containerdPackage: string): 2 | 3 =>
+  Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2;
 
 /**
  * The whole /etc/containerd/config.toml (containerd fills the keys not written with its defaults),
@@ -78,10 +96,18 @@ function containerdConfig(site: Site, node: SiteNode): ContainerdConfig {
   const minor = minorOf(nodeKubernetesVersion(site, node));
   const catalog = catalogOf(site);
   const pause = pauseImage(catalog, minor);
-  if (pause === undefined) throw new Error(`no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`);
+  if (pause === undefined)
+    throw new Error(
+      `no pause image pinned for Kubernetes ${minor}: add it to pause in lib/site/trains/${catalog.train.name}.ts`,
+    );
   const sandbox = siteImage(site.mirrors, pause);
   const registry = site.mirrors ? { registry: { config_path: REGISTRY_HOSTS_DIR } } : {};
-  const base: ConfigBase = { root: '/var/lib/containerd', state: '/run/containerd', disabled_plugins: [], grpc: { address: CONTAINERD_SOCKET } };
+  const base: ConfigBase = {
+    root: '/var/lib/containerd',
+    state: '/run/containerd',
+    disabled_plugins: [],
+    grpc: { address: CONTAINERD_SOCKET },
+  };
   if (containerdConfigVersion(catalog.versions.containerdPackage) === 3) {
     return {
       version: 3,
@@ -116,10 +142,20 @@ const REGISTRY_HOSTS_DIR = '/etc/containerd/certs.d';
  */
 function registryHosts(mirrors: MirrorSpec): WriteFile[] {
   const [host, ...path] = mirrors.registry.split('/');
-  return PUBLIC_REGISTRIES.map((registry) => file(`${REGISTRY_HOSTS_DIR}/${registry}/hosts.toml`, stringify({
-    // override_path: the URL's path is the registry API root of this registry's copies
-    host: { [`https://${[host, 'v2', ...path, registry].join('/')}`]: { capabilities: ['pull', 'resolve'], override_path: true } },
-  })));
+  return PUBLIC_REGISTRIES.map((registry) =>
+    file(
+      `${REGISTRY_HOSTS_DIR}/${registry}/hosts.toml`,
+      stringify({
+        // override_path: the URL's path is the registry API root of this registry's copies
+        host: {
+          [`https://${[host, 'v2', ...path, registry].join('/')}`]: {
+            capabilities: ['pull', 'resolve'],
+            override_path: true,
+          },
+        },
+      }),
+    ),
+  );
 }
 
 /**
@@ -130,10 +166,13 @@ function registryHosts(mirrors: MirrorSpec): WriteFile[] {
 export function configureContainerdStep(site: Site, node: SiteNode): BootstrapStep {
   return {
     name: '30-configure-containerd.sh',
-    files: [file(STAGED_CONFIG, stringify(containerdConfig(site, node))), ...(site.mirrors ? registryHosts(site.mirrors) : [])],
-    script: bashScript('Our containerd config (CRI on, systemd cgroups, kubeadm\'s pause image), live before kubeadm runs.', [
-      `install -m 0644 ${STAGED_CONFIG} /etc/containerd/config.toml`,
-      'systemctl restart containerd',
-    ]),
+    files: [
+      file(STAGED_CONFIG, stringify(containerdConfig(site, node))),
+      ...(site.mirrors ? registryHosts(site.mirrors) : []),
+    ],
+    script: bashScript(
+      "Our containerd config (CRI on, systemd cgroups, kubeadm's pause image), live before kubeadm runs.",
+      [`install -m 0644 ${STAGED_CONFIG} /etc/containerd/config.toml`, 'systemctl restart containerd'],
+    ),
   };
 }

@@ -16,7 +16,7 @@ export function flannelManifests(site: Site): Manifest[] {
     const doc = mapImages(upstream, (image) => siteImage(site.mirrors, image));
     if (doc.kind !== 'ConfigMap' || doc.metadata.name !== FLANNEL_CONFIG) return doc;
     const data = doc.data as Record<string, string>;
-    const netConf = { ...JSON.parse(data[NET_CONF]) as object, Network: site.kubernetes.podSubnet };
+    const netConf = { ...(JSON.parse(data[NET_CONF]) as object), Network: site.kubernetes.podSubnet };
     return { ...doc, data: { ...data, [NET_CONF]: `${JSON.stringify(netConf, null, 2)}\n` } };
   });
 }
@@ -27,10 +27,17 @@ const FLANNEL_FILE = bootstrapPath('kube-flannel.yml');
 export function flannelStep(site: Site): BootstrapStep {
   return {
     name: '50-apply-flannel.sh',
-    files: [file(FLANNEL_FILE, flannelManifests(site).map((m) => dump(m, { lineWidth: -1, noRefs: true })).join('---\n'))],
-    script: bashScript(`Flannel, the pod network: its Network is the cluster's pod subnet, ${site.kubernetes.podSubnet}.`, [
-      `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
-      `kubectl apply -f ${FLANNEL_FILE}`,
-    ]),
+    files: [
+      file(
+        FLANNEL_FILE,
+        flannelManifests(site)
+          .map((m) => dump(m, { lineWidth: -1, noRefs: true }))
+          .join('---\n'),
+      ),
+    ],
+    script: bashScript(
+      `Flannel, the pod network: its Network is the cluster's pod subnet, ${site.kubernetes.podSubnet}.`,
+      [`export KUBECONFIG=${ADMIN_KUBECONFIG}`, `kubectl apply -f ${FLANNEL_FILE}`],
+    ),
   };
 }

@@ -29,11 +29,18 @@ export function fillSecrets(userData: string, values: SecretValues, source: stri
     const secret = SECRETS[name];
     const value = values[secret.env];
     if (value === undefined || value === '') problems.push(`${secret.env} is not set (${secret.what}): ${secret.how}`);
-    else if (!secret.pattern.test(value)) problems.push(`${secret.env} is not ${secret.what} (got ${value.length} characters that do not match)`);
+    else if (!secret.pattern.test(value))
+      problems.push(`${secret.env} is not ${secret.what} (got ${value.length} characters that do not match)`);
   }
-  if (problems.length > 0) throw new Error(`${source} needs ${needed.map((n) => SECRETS[n].env).join(', ')}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${source} needs ${needed.map((n) => SECRETS[n].env).join(', ')}:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   const filled = needed.reduce((text, name) => text.split(placeholder(name)).join(values[SECRETS[name].env]), userData);
   const left = [...new Set(filled.match(LEFTOVER) ?? [])];
-  if (left.length > 0) throw new Error(`${source}: placeholders ${left.join(', ')} have no value: this version of host-config does not know them`);
+  if (left.length > 0)
+    throw new Error(
+      `${source}: placeholders ${left.join(', ')} have no value: this version of host-config does not know them`,
+    );
   return filled;
 }

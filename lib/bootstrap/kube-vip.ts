@@ -19,10 +19,15 @@ import { minorNumber } from '../core/versions';
  */
 const STATIC_POD_DIR = '/etc/kubernetes/manifests';
 export const KUBE_VIP_MANIFEST = `${STATIC_POD_DIR}/kube-vip.yaml`;
-/** Where a joining control plane keeps the manifest until `kubeadm join` is done (join wants an empty manifests folder). */
+/**
+ * Where a joining control plane keeps the manifest until `kubeadm join` is done (join wants an empty manifests folder).
+ */
 export const KUBE_VIP_STAGED = bootstrapPath('kube-vip.yaml');
 
-/** kubeadm's super-admin.conf: from 1.29 admin.conf has no rights until `kubeadm init` has bound it, so kube-vip reads this one during init (kube-vip#684). */
+/**
+ * kubeadm's super-admin.conf: from 1.29 admin.conf has no rights until `kubeadm init` has bound it, so kube-vip reads
+ * this one during init (kube-vip#684).
+ */
 export const SUPER_ADMIN_KUBECONFIG = '/etc/kubernetes/super-admin.conf';
 
 /** What the pinned kube-vip's `manifest pod` emits differently per major (TRAINS.md, kube-vip row). */
@@ -38,10 +43,16 @@ function kubeVipFlavour(version: string) {
  * >= 1.29; raw…/kube-vip/website/main/content/docs/installation/static.md:146); the init script points it
  * back at admin.conf once the cluster is up.
  */
-export const kubeVipNeedsSuperAdmin = (site: Site): boolean => minorNumber(site.kubernetes.version) >= minorNumber('1.29');
+export const kubeVipNeedsSuperAdmin = (site: Site): boolean =>
+  minorNumber(site.kubernetes.version) >= minorNumber('1.29');
 
 /** @param kubeconfig the host file kube-vip authenticates with (mounted at admin.conf's path) */
-function kubeVipPod(site: Site, vip: { address: string; port: number }, iface: string, kubeconfig = ADMIN_KUBECONFIG): Record<string, unknown> {
+function kubeVipPod(
+  site: Site,
+  vip: { address: string; port: number },
+  iface: string,
+  kubeconfig = ADMIN_KUBECONFIG,
+): Record<string, unknown> {
   const flavour = kubeVipFlavour(catalogOf(site).versions.kubeVip);
   const env: Record<string, string> = {
     vip_arp: 'true',
@@ -62,18 +73,22 @@ function kubeVipPod(site: Site, vip: { address: string; port: number }, iface: s
     kind: 'Pod',
     metadata: { name: 'kube-vip', namespace: 'kube-system' },
     spec: {
-      containers: [{
-        name: 'kube-vip',
-        image: siteImage(site.mirrors, catalogOf(site).images.kubeVip),
-        imagePullPolicy: 'IfNotPresent',
-        args: ['manager'],
-        env: [
-          ...Object.entries(env).map(([name, value]) => ({ name, value })),
-          ...(flavour.nodeName ? [{ name: 'vip_nodename', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
-        ],
-        securityContext: { capabilities: flavour.capabilities },
-        volumeMounts: [{ mountPath: ADMIN_KUBECONFIG, name: 'kubeconfig' }],
-      }],
+      containers: [
+        {
+          name: 'kube-vip',
+          image: siteImage(site.mirrors, catalogOf(site).images.kubeVip),
+          imagePullPolicy: 'IfNotPresent',
+          args: ['manager'],
+          env: [
+            ...Object.entries(env).map(([name, value]) => ({ name, value })),
+            ...(flavour.nodeName
+              ? [{ name: 'vip_nodename', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]
+              : []),
+          ],
+          securityContext: { capabilities: flavour.capabilities },
+          volumeMounts: [{ mountPath: ADMIN_KUBECONFIG, name: 'kubeconfig' }],
+        },
+      ],
       hostAliases: [{ hostnames: ['kubernetes'], ip: '127.0.0.1' }],
       hostNetwork: true,
       volumes: [{ name: 'kubeconfig', hostPath: { path: kubeconfig } }],

@@ -9,7 +9,13 @@ import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
 import { ADMIN_KUBECONFIG, type BootstrapStep } from './step';
-import { KUBE_VIP_MANIFEST, KUBE_VIP_STAGED, SUPER_ADMIN_KUBECONFIG, kubeVipManifest, kubeVipNeedsSuperAdmin } from './kube-vip';
+import {
+  KUBE_VIP_MANIFEST,
+  KUBE_VIP_STAGED,
+  SUPER_ADMIN_KUBECONFIG,
+  kubeVipManifest,
+  kubeVipNeedsSuperAdmin,
+} from './kube-vip';
 
 import type { Taint } from '../core/taints';
 import { isRecord } from '../core/records';
@@ -92,7 +98,11 @@ interface JoinConfiguration {
   readonly apiVersion: KubeadmApi;
   readonly kind: 'JoinConfiguration';
   readonly discovery: {
-    readonly bootstrapToken: { readonly apiServerEndpoint: string; readonly token: string; readonly caCertHashes: readonly string[] };
+    readonly bootstrapToken: {
+      readonly apiServerEndpoint: string;
+      readonly token: string;
+      readonly caCertHashes: readonly string[];
+    };
   };
   readonly nodeRegistration: NodeRegistration;
   /** Set on the control-plane nodes after the first one. */
@@ -105,7 +115,8 @@ export const KUBERNETES_REGISTRY = 'registry.k8s.io';
 
 function endpointOf(site: Site): string {
   const e = parseEndpoint(site.kubernetes.controlPlaneEndpoint);
-  if (!e) throw new Error(`kubernetes.controlPlaneEndpoint '${site.kubernetes.controlPlaneEndpoint}' is not host[:port]`);
+  if (!e)
+    throw new Error(`kubernetes.controlPlaneEndpoint '${site.kubernetes.controlPlaneEndpoint}' is not host[:port]`);
   return `${e.host}:${e.port}`;
 }
 
@@ -133,12 +144,14 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
     {
       apiVersion: kubeadmApiOf(site.kubernetes.version),
       kind: 'InitConfiguration',
-      bootstrapTokens: [{
-        token: placeholder('token'),
-        ttl: '24h0m0s',
-        groups: ['system:bootstrappers:kubeadm:default-node-token'],
-        usages: ['signing', 'authentication'],
-      }],
+      bootstrapTokens: [
+        {
+          token: placeholder('token'),
+          ttl: '24h0m0s',
+          groups: ['system:bootstrappers:kubeadm:default-node-token'],
+          usages: ['signing', 'authentication'],
+        },
+      ],
       ...(sharesCertificates(site) ? { certificateKey: placeholder('certificateKey') } : {}),
       localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT },
       nodeRegistration: nodeRegistration(node),
@@ -150,11 +163,17 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
       kubernetesVersion: `v${site.kubernetes.version}`,
       controlPlaneEndpoint: endpointOf(site),
       networking: { podSubnet: site.kubernetes.podSubnet, serviceSubnet: resolveSite(site).serviceSubnet },
-      ...(site.mirrors ? {
-        imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}`,
-        dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },
-      } : {}),
-      ...(site.monitoring ? Object.fromEntries(CONTROL_PLANE_METRICS.map((c) => [c.kubeadmKey, { extraArgs: { 'bind-address': METRICS_BIND_ADDRESS } }])) : {}),
+      ...(site.mirrors
+        ? {
+            imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}`,
+            dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },
+          }
+        : {}),
+      ...(site.monitoring
+        ? Object.fromEntries(
+            CONTROL_PLANE_METRICS.map((c) => [c.kubeadmKey, { extraArgs: { 'bind-address': METRICS_BIND_ADDRESS } }]),
+          )
+        : {}),
     },
     { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' },
   ];
@@ -165,11 +184,20 @@ function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
     apiVersion: kubeadmApiOf(site.kubernetes.version),
     kind: 'JoinConfiguration',
     discovery: {
-      bootstrapToken: { apiServerEndpoint: endpointOf(site), token: placeholder('token'), caCertHashes: [placeholder('caCertHash')] },
+      bootstrapToken: {
+        apiServerEndpoint: endpointOf(site),
+        token: placeholder('token'),
+        caCertHashes: [placeholder('caCertHash')],
+      },
     },
     nodeRegistration: nodeRegistration(node),
     ...(node.roles.includes('control-plane')
-      ? { controlPlane: { localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT }, certificateKey: placeholder('certificateKey') } }
+      ? {
+          controlPlane: {
+            localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT },
+            certificateKey: placeholder('certificateKey'),
+          },
+        }
       : {}),
   };
 }
@@ -210,26 +238,37 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
   // manifests folder, and kube-vip reads the admin.conf that join writes)
   // (on >= 1.29 the first one reads super-admin.conf until init has bound admin.conf, then admin.conf)
   const superAdmin = init && kubeVipNeedsSuperAdmin(site);
-  const vip = node.roles.includes('control-plane') ? kubeVipManifest(site, superAdmin ? SUPER_ADMIN_KUBECONFIG : ADMIN_KUBECONFIG) : undefined;
+  const vip = node.roles.includes('control-plane')
+    ? kubeVipManifest(site, superAdmin ? SUPER_ADMIN_KUBECONFIG : ADMIN_KUBECONFIG)
+    : undefined;
   const vipFiles = vip ? [file(init ? KUBE_VIP_MANIFEST : KUBE_VIP_STAGED, vip, '0600')] : [];
   const afterJoin = vip && !init ? [`install -m 0600 ${KUBE_VIP_STAGED} ${KUBE_VIP_MANIFEST}`] : [];
-  const afterInit = vip && superAdmin ? [`sed -i 's#path: ${SUPER_ADMIN_KUBECONFIG}#path: ${ADMIN_KUBECONFIG}#' ${KUBE_VIP_MANIFEST}`] : [];
+  const afterInit =
+    vip && superAdmin
+      ? [`sed -i 's#path: ${SUPER_ADMIN_KUBECONFIG}#path: ${ADMIN_KUBECONFIG}#' ${KUBE_VIP_MANIFEST}`]
+      : [];
   return {
     name: init ? '40-kubeadm-init.sh' : '40-kubeadm-join.sh',
-    files: [file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'), ...vipFiles],
-    script: bashScript(`${init ? 'Initialise the cluster' : 'Join the cluster'} with the kubeadm config cloud-init wrote (no phase skipped).`, [
-      `config=${KUBEADM_CONFIG}`,
-      'if [ -f /etc/kubernetes/kubelet.conf ]; then',
-      '  echo "this node is already part of a cluster: nothing to do"',
-      '  exit 0',
-      'fi',
-      "if grep -q '<KUBEADM_' \"$config\"; then",
-      `  echo "$config still holds placeholders: boot the node with the user-data of 'npm run host-config', not host-bootstrap/" >&2`,
-      '  exit 1',
-      'fi',
-      command,
-      ...afterInit,
-      ...afterJoin,
-    ]),
+    files: [
+      file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'),
+      ...vipFiles,
+    ],
+    script: bashScript(
+      `${init ? 'Initialise the cluster' : 'Join the cluster'} with the kubeadm config cloud-init wrote (no phase skipped).`,
+      [
+        `config=${KUBEADM_CONFIG}`,
+        'if [ -f /etc/kubernetes/kubelet.conf ]; then',
+        '  echo "this node is already part of a cluster: nothing to do"',
+        '  exit 0',
+        'fi',
+        'if grep -q \'<KUBEADM_\' "$config"; then',
+        `  echo "$config still holds placeholders: boot the node with the user-data of 'npm run host-config', not host-bootstrap/" >&2`,
+        '  exit 1',
+        'fi',
+        command,
+        ...afterInit,
+        ...afterJoin,
+      ],
+    ),
   };
 }

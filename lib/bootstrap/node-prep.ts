@@ -30,9 +30,14 @@ export function prepareNodeStep(node: SiteNode): BootstrapStep {
     name: '10-prepare-node.sh',
     files: [
       file(MODULES_FILE, `${modules.join('\n')}\n`),
-      file(SYSCTL_FILE, Object.entries(KUBERNETES_SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join('')),
+      file(
+        SYSCTL_FILE,
+        Object.entries(KUBERNETES_SYSCTLS)
+          .map(([k, v]) => `${k} = ${v}\n`)
+          .join(''),
+      ),
     ],
-    script: bashScript('Swap off, kernel modules and sysctls: what the kubelet and kubeadm\'s preflight checks need.', [
+    script: bashScript("Swap off, kernel modules and sysctls: what the kubelet and kubeadm's preflight checks need.", [
       '# swap off now; at boot: swap lines of /etc/fstab commented out and swap.target masked',
       'swapoff -a',
       "sed -Ei.bak 's/^([[:space:]]*[^#[:space:]][^[:space:]]*[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]].*)?)$/# \\1/' /etc/fstab",

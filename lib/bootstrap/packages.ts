@@ -22,7 +22,9 @@ export interface AptRepository {
   readonly suite: string;
 }
 
-/** Docker's Debian repository, for containerd.io (docs.docker.com/engine/install/debian): one suite per Debian codename. */
+/**
+ * Docker's Debian repository, for containerd.io (docs.docker.com/engine/install/debian): one suite per Debian codename.
+ */
 export function dockerRepository(debian: DebianRelease): AptRepository {
   return {
     name: 'docker',
@@ -62,42 +64,54 @@ function basePackages(node: SiteNode): string[] {
 export function installPackagesStep(site: Site, node: SiteNode): BootstrapStep {
   const { debian } = catalogOf(site).versions;
   const release = debianRelease(site);
-  if (release === undefined) throw new Error(`Debian '${debian}' has no entry in DEBIAN_RELEASES (validateSite refuses it)`);
-  const repositories = [dockerRepository(release), kubernetesRepository(catalogOf(site), minorOf(nodeKubernetesVersion(site, node)))];
+  if (release === undefined)
+    throw new Error(`Debian '${debian}' has no entry in DEBIAN_RELEASES (validateSite refuses it)`);
+  const repositories = [
+    dockerRepository(release),
+    kubernetesRepository(catalogOf(site), minorOf(nodeKubernetesVersion(site, node))),
+  ];
   const pinned = pinnedPackages(site, node);
   return {
     name: '20-install-packages.sh',
     files: [],
-    script: bashScript(`containerd.io from Docker's repository and kubelet, kubeadm, kubectl from pkgs.k8s.io,
+    script: bashScript(
+      `containerd.io from Docker's repository and kubelet, kubeadm, kubectl from pkgs.k8s.io,
 each repository trusted through its own keyring (signed-by), each package pinned and held,
-for Debian ${debian} (${release.codename}), the release of the site's train: refused on any other.`, [
-      'export DEBIAN_FRONTEND=noninteractive',
-      `codename="$(awk -F= '$1 == "VERSION_CODENAME" { print $2 }' /etc/os-release)"`,
-      `if [ "$codename" != ${shq(release.codename)} ]; then`,
-      `  echo "this node runs Debian '$codename', not Debian ${debian} (${release.codename}), the release of the site's train: install Debian ${debian} on it, or set the site's versions.debian" >&2`,
-      '  exit 1',
-      'fi',
-      '# wait for an apt run of the first boot (unattended-upgrades) instead of failing on its lock',
-      'apt_get() { apt-get -o DPkg::Lock::Timeout=600 -y "$@"; }',
-      'apt_get update',
-      `apt_get install --no-install-recommends ${basePackages(node).join(' ')}`,
-      '',
-      '# fetch_key URL KEYRING FINGERPRINT: the repository key, refused unless it is the pinned one',
-      'fetch_key() {',
-      '  curl -fsSL --retry 5 "$1" | gpg --dearmor --yes -o "$2"',
-      `  if [ "$(gpg --show-keys --with-colons "$2" | awk -F: '$1 == "fpr" { print $10; exit }')" != "$3" ]; then`,
-      '    echo "the key at $1 is not $3: refusing it" >&2',
-      '    rm -f "$2"',
-      '    exit 1',
-      '  fi',
-      '  chmod 0644 "$2"',
-      '}',
-      'install -m 0755 -d /etc/apt/keyrings',
-      ...repositories.map((r) => `fetch_key ${shq(siteUrl(site.mirrors, r.keyUrl))} ${r.keyring} ${r.fingerprint}`),
-      ...repositories.map((r) => `echo "deb [signed-by=${r.keyring}] ${siteUrl(site.mirrors, r.url)} ${r.suite}" >/etc/apt/sources.list.d/${r.name}.list`),
-      'apt_get update',
-      `apt_get install ${Object.entries(pinned).map(([name, version]) => `${name}=${version}`).join(' ')}`,
-      `apt-mark hold ${Object.keys(pinned).join(' ')}`,
-    ]),
+for Debian ${debian} (${release.codename}), the release of the site's train: refused on any other.`,
+      [
+        'export DEBIAN_FRONTEND=noninteractive',
+        `codename="$(awk -F= '$1 == "VERSION_CODENAME" { print $2 }' /etc/os-release)"`,
+        `if [ "$codename" != ${shq(release.codename)} ]; then`,
+        `  echo "this node runs Debian '$codename', not Debian ${debian} (${release.codename}), the release of the site's train: install Debian ${debian} on it, or set the site's versions.debian" >&2`,
+        '  exit 1',
+        'fi',
+        '# wait for an apt run of the first boot (unattended-upgrades) instead of failing on its lock',
+        'apt_get() { apt-get -o DPkg::Lock::Timeout=600 -y "$@"; }',
+        'apt_get update',
+        `apt_get install --no-install-recommends ${basePackages(node).join(' ')}`,
+        '',
+        '# fetch_key URL KEYRING FINGERPRINT: the repository key, refused unless it is the pinned one',
+        'fetch_key() {',
+        '  curl -fsSL --retry 5 "$1" | gpg --dearmor --yes -o "$2"',
+        `  if [ "$(gpg --show-keys --with-colons "$2" | awk -F: '$1 == "fpr" { print $10; exit }')" != "$3" ]; then`,
+        '    echo "the key at $1 is not $3: refusing it" >&2',
+        '    rm -f "$2"',
+        '    exit 1',
+        '  fi',
+        '  chmod 0644 "$2"',
+        '}',
+        'install -m 0755 -d /etc/apt/keyrings',
+        ...repositories.map((r) => `fetch_key ${shq(siteUrl(site.mirrors, r.keyUrl))} ${r.keyring} ${r.fingerprint}`),
+        ...repositories.map(
+          (r) =>
+            `echo "deb [signed-by=${r.keyring}] ${siteUrl(site.mirrors, r.url)} ${r.suite}" >/etc/apt/sources.list.d/${r.name}.list`,
+        ),
+        'apt_get update',
+        `apt_get install ${Object.entries(pinned)
+          .map(([name, version]) => `${name}=${version}`)
+          .join(' ')}`,
+        `apt-mark hold ${Object.keys(pinned).join(' ')}`,
+      ],
+    ),
   };
 }

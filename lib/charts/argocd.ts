@@ -39,11 +39,17 @@ function upstreamArgoCdSettings(install: UpstreamFile): Record<string, string> {
  */
 export class ArgoCdChart extends AppChart {
   constructor(scope: App, id: string, props: ArgoCdProps) {
-    super(scope, id, { namespace: ARGOCD_NAMESPACE, description: 'ArgoCD project, Applications and settings for this site' });
+    super(scope, id, {
+      namespace: ARGOCD_NAMESPACE,
+      description: 'ArgoCD project, Applications and settings for this site',
+    });
     const { site: project, gitops } = props;
     const entries = [...props.apps].sort((a, b) => a.wave - b.wave || byText(a.chart.appName, b.chart.appName));
     const { clusterKinds, namespacedKinds, namespaces } = this.inventory(props.apps.map((a) => a.chart));
-    const split = (gk: string) => { const [group, kind] = gk.split('/'); return { group, kind }; };
+    const split = (gk: string) => {
+      const [group, kind] = gk.split('/');
+      return { group, kind };
+    };
 
     const appProject = new AppProject(this, 'Project', {
       metadata: { name: project, namespace: ARGOCD_NAMESPACE },
@@ -69,8 +75,15 @@ export class ArgoCdChart extends AppChart {
         },
         spec: {
           project,
-          source: { repoUrl: gitops.repoURL, targetRevision: gitops.targetRevision, path: `dist/${project}/${chart.appName}` },
-          destination: { server: IN_CLUSTER, ...(chart.destinationNamespace ? { namespace: chart.destinationNamespace } : {}) },
+          source: {
+            repoUrl: gitops.repoURL,
+            targetRevision: gitops.targetRevision,
+            path: `dist/${project}/${chart.appName}`,
+          },
+          destination: {
+            server: IN_CLUSTER,
+            ...(chart.destinationNamespace ? { namespace: chart.destinationNamespace } : {}),
+          },
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             // automated sync does not retry a failed sync by itself
@@ -92,7 +105,8 @@ export class ArgoCdChart extends AppChart {
       },
       data: {
         // what the pinned install.yaml's argocd-cm holds: since 3.0 its default resource.exclusions (Endpoints,
-        // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep them
+        // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep
+        // them
         ...upstreamArgoCdSettings(props.install),
         // label tracking fights the MinIO operator and kube-prometheus selectors (minio/operator#2287)
         'application.resourceTrackingMethod': 'annotation',
@@ -108,12 +122,15 @@ export class ArgoCdChart extends AppChart {
       value: DATA_PRIORITY_CLASS.value,
       globalDefault: false,
       preemptionPolicy: 'PreemptLowerPriority',
-      description: 'Data services pinned to their nodes (MinIO servers, Spilo): the scheduler preempts pods that may run elsewhere to place them',
+      description:
+        'Data services pinned to their nodes (MinIO servers, Spilo): the scheduler preempts pods that may run elsewhere to place them',
     });
     setSyncWave(priority, WAVES.settings);
   }
 
-  /** Kinds (cluster-scoped and namespaced) and namespaces of every object the child apps render: all the project grants. */
+  /**
+   * Kinds (cluster-scoped and namespaced) and namespaces of every object the child apps render: all the project grants.
+   */
   private inventory(apps: readonly AppChart[]) {
     const clusterKinds = new Set<string>();
     const namespacedKinds = new Set<string>();

@@ -17,7 +17,10 @@ export interface CertManagerProps {
 }
 
 /** cert-manager's documented footprint is about 10m CPU / 32Mi each on a small cluster. */
-const small = (memory: string): PlainResources => ({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory } });
+const small = (memory: string): PlainResources => ({
+  requests: { cpu: '10m', memory: '32Mi' },
+  limits: { cpu: '200m', memory },
+});
 
 /**
  * Requests and limits of each container (the chart sets none), by container name: since 1.10 each
@@ -37,8 +40,10 @@ function patched(m: Manifest, acmeSolverImage: string): Manifest {
   if (hooked.kind !== 'Deployment' && hooked.kind !== 'Job') return hooked;
   return hardenWorkload(hooked, {
     resources: RESOURCES,
-    // the ACME solver image, which the controller runs for HTTP-01 challenges, written out: listed by `npm run images`, rewritten for a mirror
-    args: (container, args) => (container === 'cert-manager-controller' ? [...args, `--acme-http01-solver-image=${acmeSolverImage}`] : [...args]),
+    // the ACME solver image, which the controller runs for HTTP-01 challenges, written out: listed by `npm run images`,
+    // rewritten for a mirror
+    args: (container, args) =>
+      container === 'cert-manager-controller' ? [...args, `--acme-http01-solver-image=${acmeSolverImage}`] : [...args],
   });
 }
 
@@ -50,9 +55,15 @@ function patched(m: Manifest, acmeSolverImage: string): Manifest {
  */
 export class CertManagerChart extends AppChart {
   constructor(scope: App, id: string, props: CertManagerProps) {
-    super(scope, id, { namespace: CERT_MANAGER_NAMESPACE, description: `cert-manager ${props.version} (pinned Helm chart rendered at import) for Rook's admission webhook` });
+    super(scope, id, {
+      namespace: CERT_MANAGER_NAMESPACE,
+      description: `cert-manager ${props.version} (pinned Helm chart rendered at import) for Rook's admission webhook`,
+    });
     new PlatformNamespace(this, 'Namespace', { name: CERT_MANAGER_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(props.chart).map((m) => patched(m, props.acmeSolverImage)))) {
+    for (const obj of shipUpstream(
+      this,
+      loadRenderedChart(props.chart).map((m) => patched(m, props.acmeSolverImage)),
+    )) {
       // the CRDs are too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

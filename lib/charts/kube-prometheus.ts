@@ -40,7 +40,11 @@ export class KubePrometheusSetupChart extends AppChart {
     super(scope, id, { description: `kube-prometheus ${props.version} setup: monitoring namespace and CRDs` });
     const ns = upstreamObject(upstream.namespace, 'Namespace', MONITORING_NAMESPACE);
     // node-exporter runs with hostNetwork, hostPID and host paths: privileged
-    new PlatformNamespace(this, 'Namespace', { name: ns.metadata.name, enforce: 'privileged', reason: 'node-exporter runs with hostNetwork, hostPID and host paths' });
+    new PlatformNamespace(this, 'Namespace', {
+      name: ns.metadata.name,
+      enforce: 'privileged',
+      reason: 'node-exporter runs with hostNetwork, hostPID and host paths',
+    });
     const crds = upstream.crds.flatMap((f) => loadUpstreamYaml(f));
     for (const crd of shipUpstream(this, crds)) addSyncOptions(crd, 'ServerSideApply=true');
   }
@@ -71,7 +75,11 @@ function asConfigMap(m: Manifest): Manifest {
  * every MiB counts (it runs on every node, beside the Ceph daemons): it requests 30Mi.
  */
 const POD_PATCHES: Readonly<Record<string, PodPatch>> = {
-  'node-exporter': { resources: { 'node-exporter': { requests: { cpu: '102m', memory: '30Mi' }, limits: { cpu: '250m', memory: '180Mi' } } } },
+  'node-exporter': {
+    resources: {
+      'node-exporter': { requests: { cpu: '102m', memory: '30Mi' }, limits: { cpu: '250m', memory: '180Mi' } },
+    },
+  },
   'prometheus-adapter': { runAsUser: 65534 },
 };
 
@@ -87,7 +95,11 @@ function controlPlaneMetricsServices(): Manifest[] {
   return CONTROL_PLANE_METRICS.map(({ component, port }) => ({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: `${component}-prometheus-discovery`, namespace: 'kube-system', labels: { 'app.kubernetes.io/name': component } },
+    metadata: {
+      name: `${component}-prometheus-discovery`,
+      namespace: 'kube-system',
+      labels: { 'app.kubernetes.io/name': component },
+    },
     spec: { clusterIP: 'None', selector: { component }, ports: [{ name: METRICS_PORT_NAME, port, targetPort: port }] },
   }));
 }
@@ -100,12 +112,22 @@ function controlPlaneMetricsServices(): Manifest[] {
  */
 export class KubePrometheusChart extends AppChart {
   constructor(scope: App, id: string, props: KubePrometheusProps) {
-    super(scope, id, { namespace: MONITORING_NAMESPACE, description: `kube-prometheus ${props.version} from its pinned manifests, Grafana's Deployment and the Prometheus aside` });
+    super(scope, id, {
+      namespace: MONITORING_NAMESPACE,
+      description: `kube-prometheus ${props.version} from its pinned manifests, Grafana's Deployment and the Prometheus aside`,
+    });
     // its PodDisruptionBudget keeps one Prometheus up: with a single one, no node drain would ever finish
-    const excluded = [...EXCLUDED_FILES, ...(props.prometheusReplicas < 2 ? ['prometheus-podDisruptionBudget.yaml'] : [])];
+    const excluded = [
+      ...EXCLUDED_FILES,
+      ...(props.prometheusReplicas < 2 ? ['prometheus-podDisruptionBudget.yaml'] : []),
+    ];
     const files = props.upstream.manifests.filter((f) => !excluded.includes(f.path.slice(f.path.lastIndexOf('/') + 1)));
     shipUpstream(this, [
-      ...files.flatMap((f) => loadUpstreamYaml(f)).flatMap(listItems).map(asConfigMap).map(hardened),
+      ...files
+        .flatMap((f) => loadUpstreamYaml(f))
+        .flatMap(listItems)
+        .map(asConfigMap)
+        .map(hardened),
       ...controlPlaneMetricsServices(),
     ]);
   }

@@ -24,13 +24,20 @@ function withoutCaBundle(m: Manifest): Manifest {
   const clientConfig = spec.conversion?.webhook?.clientConfig;
   if (!clientConfig?.caBundle) return m;
   const { caBundle: _placeholder, ...rest } = clientConfig;
-  return { ...m, spec: { ...spec, conversion: { ...spec.conversion, webhook: { ...spec.conversion!.webhook, clientConfig: rest } } } };
+  return {
+    ...m,
+    spec: { ...spec, conversion: { ...spec.conversion, webhook: { ...spec.conversion!.webhook, clientConfig: rest } } },
+  };
 }
 
 /** Why the speaker runs as root: read by the policy check (ROOT_REASON), which then warns instead of refusing. */
-const SPEAKER_ROOT_REASON = 'the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)';
+const SPEAKER_ROOT_REASON =
+  'the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)';
 
-type PodTemplate = { metadata?: { annotations?: Record<string, string> }; spec: { containers: Record<string, unknown>[]; securityContext?: Record<string, unknown> } };
+type PodTemplate = {
+  metadata?: { annotations?: Record<string, string> };
+  spec: { containers: Record<string, unknown>[]; securityContext?: Record<string, unknown> };
+};
 
 /**
  * The controller and speaker with what upstream leaves out: seccomp RuntimeDefault, capabilities
@@ -43,7 +50,14 @@ function hardened(m: Manifest): Manifest {
   const speaker = m.kind === 'DaemonSet';
   const template: PodTemplate = {
     ...spec.template,
-    ...(speaker ? { metadata: { ...spec.template.metadata, annotations: { ...spec.template.metadata?.annotations, [ROOT_REASON]: SPEAKER_ROOT_REASON } } } : {}),
+    ...(speaker
+      ? {
+          metadata: {
+            ...spec.template.metadata,
+            annotations: { ...spec.template.metadata?.annotations, [ROOT_REASON]: SPEAKER_ROOT_REASON },
+          },
+        }
+      : {}),
     spec: {
       ...spec.template.spec,
       securityContext: { ...spec.template.spec.securityContext, seccompProfile: { type: 'RuntimeDefault' } },
@@ -73,9 +87,21 @@ export interface MetallbProps {
 
 export class MetallbChart extends AppChart {
   constructor(scope: App, id: string, props: MetallbProps) {
-    super(scope, id, { namespace: METALLB_NAMESPACE, description: `MetalLB ${props.version} (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)` });
-    new PlatformNamespace(this, 'Namespace', { name: METALLB_NAMESPACE, enforce: 'privileged', reason: 'the L2 speaker runs on the host network with NET_RAW' });
-    const objects = shipUpstream(this, upstreamObjects(props.manifest, (m) => m.kind !== 'Namespace').map(withoutCaBundle).map(hardened));
+    super(scope, id, {
+      namespace: METALLB_NAMESPACE,
+      description: `MetalLB ${props.version} (L2): CRDs, controller, speaker (hostNetwork, NET_RAW)`,
+    });
+    new PlatformNamespace(this, 'Namespace', {
+      name: METALLB_NAMESPACE,
+      enforce: 'privileged',
+      reason: 'the L2 speaker runs on the host network with NET_RAW',
+    });
+    const objects = shipUpstream(
+      this,
+      upstreamObjects(props.manifest, (m) => m.kind !== 'Namespace')
+        .map(withoutCaBundle)
+        .map(hardened),
+    );
     for (const o of objects) if (o.kind === 'CustomResourceDefinition') addSyncOptions(o, 'ServerSideApply=true');
   }
 }
@@ -99,13 +125,48 @@ interface ExposableUis {
 /** The Service in front of a UI, or undefined when the site does not run it (validation says so). */
 function exposedService(uis: ExposableUis, what: Exposable): ExposedService | undefined {
   switch (what) {
-    case 'argocd': return { name: 'argocd-server-external', namespace: 'argocd', selector: { 'app.kubernetes.io/name': 'argocd-server' }, port: 443, targetPort: 8080 };
-    case 'operatorUi': return uis.operatorUi === undefined ? undefined : { name: 'postgres-operator-ui-external', namespace: uis.operatorUi, selector: { name: 'postgres-operator-ui' }, port: 80, targetPort: 8081 };
-    case 'grafana': return !uis.grafana ? undefined : { name: 'grafana-external', namespace: MONITORING_NAMESPACE, selector: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' }, port: 3000, targetPort: 3000 };
+    case 'argocd':
+      return {
+        name: 'argocd-server-external',
+        namespace: 'argocd',
+        selector: { 'app.kubernetes.io/name': 'argocd-server' },
+        port: 443,
+        targetPort: 8080,
+      };
+    case 'operatorUi':
+      return uis.operatorUi === undefined
+        ? undefined
+        : {
+            name: 'postgres-operator-ui-external',
+            namespace: uis.operatorUi,
+            selector: { name: 'postgres-operator-ui' },
+            port: 80,
+            targetPort: 8081,
+          };
+    case 'grafana':
+      return !uis.grafana
+        ? undefined
+        : {
+            name: 'grafana-external',
+            namespace: MONITORING_NAMESPACE,
+            selector: {
+              'app.kubernetes.io/component': 'grafana',
+              'app.kubernetes.io/name': 'grafana',
+              'app.kubernetes.io/part-of': 'kube-prometheus',
+            },
+            port: 3000,
+            targetPort: 3000,
+          };
     case 'minioConsole': {
       const { minio } = uis;
       if (!minio) return undefined;
-      return { name: `${minio.tenant}-console-external`, namespace: minio.namespace, selector: { 'v1.min.io/tenant': minio.tenant }, port: 9443, targetPort: 9443 };
+      return {
+        name: `${minio.tenant}-console-external`,
+        namespace: minio.namespace,
+        selector: { 'v1.min.io/tenant': minio.tenant },
+        port: 9443,
+        targetPort: 9443,
+      };
     }
   }
 }
@@ -120,10 +181,18 @@ export interface LoadBalancersProps {
 /** The address pool and its L2 announcement, and the LoadBalancer Services of the exposed UIs. */
 export class LoadBalancersChart extends AppChart {
   constructor(scope: App, id: string, props: LoadBalancersProps) {
-    super(scope, id, { description: 'MetalLB address pool (L2 announcement) and the exposed UIs\' LoadBalancer Services' });
+    super(scope, id, {
+      description: "MetalLB address pool (L2 announcement) and the exposed UIs' LoadBalancer Services",
+    });
     const lb = props.spec;
-    const pool = new IpAddressPool(this, 'Pool', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { addresses: [...lb.addresses] } });
-    const l2 = new L2Advertisement(this, 'L2', { metadata: { name: POOL, namespace: METALLB_NAMESPACE }, spec: { ipAddressPools: [POOL] } });
+    const pool = new IpAddressPool(this, 'Pool', {
+      metadata: { name: POOL, namespace: METALLB_NAMESPACE },
+      spec: { addresses: [...lb.addresses] },
+    });
+    const l2 = new L2Advertisement(this, 'L2', {
+      metadata: { name: POOL, namespace: METALLB_NAMESPACE },
+      spec: { ipAddressPools: [POOL] },
+    });
     // the CRDs and the validating webhook come with the metallb Application
     for (const o of [pool, l2]) addSyncOptions(o, 'SkipDryRunOnMissingResource=true');
     for (const what of exposedOf(lb)) {

@@ -14,7 +14,10 @@ export interface MinioOperatorProps {
   readonly chart: UpstreamChart;
 }
 
-/** Requests and limits of each Deployment's one container (`operator`): the chart sets requests for the operator only, no limits. */
+/**
+ * Requests and limits of each Deployment's one container (`operator`): the chart sets requests for the operator only,
+ * no limits.
+ */
 const RESOURCES: Readonly<Record<string, PlainResources>> = {
   'minio-operator': { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   console: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
@@ -30,7 +33,10 @@ function patched(m: Manifest, version: string): Manifest {
   const inNs = inNamespace(m, MINIO_OPERATOR_NAMESPACE);
   if (inNs.kind !== 'Deployment') return inNs;
   const resources = RESOURCES[inNs.metadata.name];
-  if (!resources) throw new Error(`MinIO operator ${version} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`);
+  if (!resources)
+    throw new Error(
+      `MinIO operator ${version} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`,
+    );
   return hardenWorkload(inNs, { resources: { operator: resources }, writableTmp: true });
 }
 
@@ -40,9 +46,15 @@ function patched(m: Manifest, version: string): Manifest {
  */
 export class MinioOperatorChart extends AppChart {
   constructor(scope: App, id: string, props: MinioOperatorProps) {
-    super(scope, id, { namespace: MINIO_OPERATOR_NAMESPACE, description: `MinIO operator ${props.version} (pinned Helm chart rendered at import)` });
+    super(scope, id, {
+      namespace: MINIO_OPERATOR_NAMESPACE,
+      description: `MinIO operator ${props.version} (pinned Helm chart rendered at import)`,
+    });
     new PlatformNamespace(this, 'Namespace', { name: MINIO_OPERATOR_NAMESPACE, enforce: 'restricted' });
-    for (const obj of shipUpstream(this, loadRenderedChart(props.chart).map((m) => patched(m, props.version)))) {
+    for (const obj of shipUpstream(
+      this,
+      loadRenderedChart(props.chart).map((m) => patched(m, props.version)),
+    )) {
       // the Tenant CRD is too big for client-side apply's last-applied annotation
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
     }

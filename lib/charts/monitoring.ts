@@ -2,9 +2,18 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, type Volume, type VolumeMount } from '../../imports/k8s';
 import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, Prometheus, PrometheusRule, PrometheusRuleSpecGroupsRulesExpr,
-  PrometheusSpecAlertingAlertmanagersPort, PrometheusSpecResourcesLimits, PrometheusSpecResourcesRequests, PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests, ServiceMonitor,
-  ServiceMonitorSpecEndpointsRelabelingsAction, ServiceMonitorSpecEndpointsScheme,
+  PodMonitor,
+  PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
+  Prometheus,
+  PrometheusRule,
+  PrometheusRuleSpecGroupsRulesExpr,
+  PrometheusSpecAlertingAlertmanagersPort,
+  PrometheusSpecResourcesLimits,
+  PrometheusSpecResourcesRequests,
+  PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
+  ServiceMonitor,
+  ServiceMonitorSpecEndpointsRelabelingsAction,
+  ServiceMonitorSpecEndpointsScheme,
 } from '../../imports/monitoring.coreos.com';
 import { AppChart } from '../constructs/app-chart';
 import { addSyncOptions } from '../constructs/argocd-sync';
@@ -27,11 +36,31 @@ const PROMETHEUS_SA = 'prometheus-k8s';
  * optional: a name missing upstream leaves its folder empty rather than blocking Grafana.
  */
 const UPSTREAM_DASHBOARDS = [
-  'alertmanager-overview', 'apiserver', 'cluster-total', 'controller-manager', 'grafana-overview',
-  'k8s-resources-cluster', 'k8s-resources-namespace', 'k8s-resources-node',
-  'k8s-resources-pod', 'k8s-resources-workload', 'k8s-resources-workloads-namespace', 'kubelet',
-  'namespace-by-pod', 'namespace-by-workload', 'node-cluster-rsrc-use', 'node-rsrc-use', 'nodes-darwin', 'nodes',
-  'persistentvolumesusage', 'pod-total', 'prometheus-remote-write', 'prometheus', 'proxy', 'scheduler', 'workload-total',
+  'alertmanager-overview',
+  'apiserver',
+  'cluster-total',
+  'controller-manager',
+  'grafana-overview',
+  'k8s-resources-cluster',
+  'k8s-resources-namespace',
+  'k8s-resources-node',
+  'k8s-resources-pod',
+  'k8s-resources-workload',
+  'k8s-resources-workloads-namespace',
+  'kubelet',
+  'namespace-by-pod',
+  'namespace-by-workload',
+  'node-cluster-rsrc-use',
+  'node-rsrc-use',
+  'nodes-darwin',
+  'nodes',
+  'persistentvolumesusage',
+  'pod-total',
+  'prometheus-remote-write',
+  'prometheus',
+  'proxy',
+  'scheduler',
+  'workload-total',
 ];
 
 /** The Grafana image's `nobody` user, as kube-prometheus runs it. */
@@ -62,7 +91,9 @@ export interface MonitoringProps {
 
 export class MonitoringChart extends AppChart {
   constructor(scope: App, id: string, props: MonitoringProps) {
-    super(scope, id, { description: 'Postgres, Ceph and MinIO scraping, Postgres alerts, Grafana with the Postgres dashboard' });
+    super(scope, id, {
+      description: 'Postgres, Ceph and MinIO scraping, Postgres alerts, Grafana with the Postgres dashboard',
+    });
     const scraped: string[] = [];
 
     for (const ns of props.clusterNamespaces) {
@@ -71,12 +102,20 @@ export class MonitoringChart extends AppChart {
         metadata: { name: `postgres-${ns}`, namespace: ns },
         spec: {
           selector: { matchLabels: { application: 'spilo' } },
-          podMetricsEndpoints: [{
-            port: EXPORTER.port.name,
-            interval: '30s',
-            // the rules and dashboard select clusters by this label
-            relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_label_cluster_name'], targetLabel: 'cluster_name', action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE }],
-          }],
+          podMetricsEndpoints: [
+            {
+              port: EXPORTER.port.name,
+              interval: '30s',
+              // the rules and dashboard select clusters by this label
+              relabelings: [
+                {
+                  sourceLabels: ['__meta_kubernetes_pod_label_cluster_name'],
+                  targetLabel: 'cluster_name',
+                  action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+                },
+              ],
+            },
+          ],
         },
       });
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
@@ -84,8 +123,19 @@ export class MonitoringChart extends AppChart {
     for (const { spec: pg, thresholds } of props.clusters) {
       const rule = new PrometheusRule(this, `Rules-${clusterNamespace(pg)}-${pg.name}`, {
         metadata: { name: `postgres-${pg.name}`, namespace: clusterNamespace(pg), labels: { 'cluster-name': pg.name } },
-        spec: { groups: [{ name: `postgres-${pg.name}`, rules: postgresAlertRules(pg, thresholds, props.backups)
-          .map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), labels: { ...r.labels }, annotations: { ...r.annotations } })) }] },
+        spec: {
+          groups: [
+            {
+              name: `postgres-${pg.name}`,
+              rules: postgresAlertRules(pg, thresholds, props.backups).map((r) => ({
+                ...r,
+                expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+                labels: { ...r.labels },
+                annotations: { ...r.annotations },
+              })),
+            },
+          ],
+        },
       });
       addSyncOptions(rule, 'SkipDryRunOnMissingResource=true');
     }
@@ -112,16 +162,31 @@ export class MonitoringChart extends AppChart {
         metadata: { name: 'minio', namespace: minio.namespace },
         spec: {
           selector: { matchLabels: { 'v1.min.io/tenant': minio.tenant } },
-          endpoints: [{
-            port: minio.autoCert ? 'https-minio' : 'http-minio',
-            path: '/minio/v2/metrics/cluster',
-            interval: '60s',
-            scheme: minio.autoCert ? ServiceMonitorSpecEndpointsScheme.HTTPS : ServiceMonitorSpecEndpointsScheme.HTTP,
-            // the operator's certificate is signed by the cluster CA
-            ...(minio.autoCert ? { tlsConfig: { caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', serverName: `minio.${minio.namespace}.svc.cluster.local` } } : {}),
-            // the headless Service has the same port: scrape the tenant once, through `minio`
-            relabelings: [{ sourceLabels: ['__meta_kubernetes_service_name'], regex: 'minio', action: ServiceMonitorSpecEndpointsRelabelingsAction.KEEP }],
-          }],
+          endpoints: [
+            {
+              port: minio.autoCert ? 'https-minio' : 'http-minio',
+              path: '/minio/v2/metrics/cluster',
+              interval: '60s',
+              scheme: minio.autoCert ? ServiceMonitorSpecEndpointsScheme.HTTPS : ServiceMonitorSpecEndpointsScheme.HTTP,
+              // the operator's certificate is signed by the cluster CA
+              ...(minio.autoCert
+                ? {
+                    tlsConfig: {
+                      caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+                      serverName: `minio.${minio.namespace}.svc.cluster.local`,
+                    },
+                  }
+                : {}),
+              // the headless Service has the same port: scrape the tenant once, through `minio`
+              relabelings: [
+                {
+                  sourceLabels: ['__meta_kubernetes_service_name'],
+                  regex: 'minio',
+                  action: ServiceMonitorSpecEndpointsRelabelingsAction.KEEP,
+                },
+              ],
+            },
+          ],
         },
       });
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
@@ -141,12 +206,21 @@ export class MonitoringChart extends AppChart {
   private prometheus(p: PrometheusSpec, replicas: number, image: string): void {
     const version = image.split(':v')[1];
     const labels = {
-      'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'k8s', 'app.kubernetes.io/name': 'prometheus',
-      'app.kubernetes.io/part-of': 'kube-prometheus', 'app.kubernetes.io/version': version,
+      'app.kubernetes.io/component': 'prometheus',
+      'app.kubernetes.io/instance': 'k8s',
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+      'app.kubernetes.io/version': version,
     };
-    const amounts = <T>(r: ResourceAmounts | undefined, of: (v: string) => T) => (r ? { cpu: of(r.cpu), memory: of(r.memory) } : undefined);
+    const amounts = <T>(r: ResourceAmounts | undefined, of: (v: string) => T) =>
+      r ? { cpu: of(r.cpu), memory: of(r.memory) } : undefined;
     const resources = p.resources
-      ? { requests: amounts(p.resources.requests, PrometheusSpecResourcesRequests.fromString), ...(p.resources.limits ? { limits: amounts(p.resources.limits, PrometheusSpecResourcesLimits.fromString) } : {}) }
+      ? {
+          requests: amounts(p.resources.requests, PrometheusSpecResourcesRequests.fromString),
+          ...(p.resources.limits
+            ? { limits: amounts(p.resources.limits, PrometheusSpecResourcesLimits.fromString) }
+            : {}),
+        }
       : { requests: { memory: PrometheusSpecResourcesRequests.fromString('400Mi') } };
     const prometheus = new Prometheus(this, 'Prometheus', {
       metadata: { name: 'k8s', namespace: MONITORING_NAMESPACE, labels },
@@ -155,27 +229,48 @@ export class MonitoringChart extends AppChart {
         version,
         replicas,
         ...(p.retention ? { retention: p.retention } : {}),
-        ...(p.storage ? {
-          storage: {
-            volumeClaimTemplate: {
-              spec: {
-                storageClassName: p.storage.storageClass,
-                accessModes: ['ReadWriteOnce'],
-                resources: { requests: { storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(p.storage.size) } },
+        ...(p.storage
+          ? {
+              storage: {
+                volumeClaimTemplate: {
+                  spec: {
+                    storageClassName: p.storage.storageClass,
+                    accessModes: ['ReadWriteOnce'],
+                    resources: {
+                      requests: {
+                        storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(
+                          p.storage.size,
+                        ),
+                      },
+                    },
+                  },
+                },
               },
-            },
-          },
-        } : {}),
+            }
+          : {}),
         resources,
         podMetadata: { labels },
         serviceAccountName: PROMETHEUS_SA,
         securityContext: { fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000 },
-        alerting: { alertmanagers: [{ apiVersion: 'v2', name: 'alertmanager-main', namespace: MONITORING_NAMESPACE, port: PrometheusSpecAlertingAlertmanagersPort.fromString('web') }] },
+        alerting: {
+          alertmanagers: [
+            {
+              apiVersion: 'v2',
+              name: 'alertmanager-main',
+              namespace: MONITORING_NAMESPACE,
+              port: PrometheusSpecAlertingAlertmanagersPort.fromString('web'),
+            },
+          ],
+        },
         // {} selects everything, in every namespace: our PodMonitors and rules live beside the clusters
-        serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {},
-        podMonitorSelector: {}, podMonitorNamespaceSelector: {},
-        probeSelector: {}, probeNamespaceSelector: {},
-        ruleSelector: {}, ruleNamespaceSelector: {},
+        serviceMonitorSelector: {},
+        serviceMonitorNamespaceSelector: {},
+        podMonitorSelector: {},
+        podMonitorNamespaceSelector: {},
+        probeSelector: {},
+        probeNamespaceSelector: {},
+        ruleSelector: {},
+        ruleNamespaceSelector: {},
         enableFeatures: [],
         externalLabels: {},
       },
@@ -183,7 +278,10 @@ export class MonitoringChart extends AppChart {
     addSyncOptions(prometheus, 'SkipDryRunOnMissingResource=true');
   }
 
-  /** kube-prometheus' Role for its Prometheus, in one more namespace (docs/customizations/monitoring-additional-namespaces.md). */
+  /**
+   * kube-prometheus' Role for its Prometheus, in one more namespace
+   * (docs/customizations/monitoring-additional-namespaces.md).
+   */
   private prometheusAccess(namespace: string): void {
     const scope = new Construct(this, `Prometheus-${namespace}`);
     // named per namespace: one file per object in dist/<site>/monitoring/
@@ -192,17 +290,26 @@ export class MonitoringChart extends AppChart {
       metadata: { name, namespace },
       rules: [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
     });
-    bindRole(scope, 'Binding', { name, namespace }, serviceAccountRef(scope, 'Prometheus', { name: PROMETHEUS_SA, namespace: MONITORING_NAMESPACE }));
+    bindRole(
+      scope,
+      'Binding',
+      { name, namespace },
+      serviceAccountRef(scope, 'Prometheus', { name: PROMETHEUS_SA, namespace: MONITORING_NAMESPACE }),
+    );
   }
 
   /**
    * kube-prometheus' Grafana Deployment with the Postgres dashboard mounted beside the upstream
    * ones: its Grafana has no dashboard sidecar, so a dashboard needs a volume in the Deployment
    * (docs/customizations/developing-prometheus-rules-and-grafana-dashboards.md). Same labels,
-   * service account and provider folder as upstream; its configuration (a Secret upstream, holding no secret) is the ConfigMaps the kube-prometheus app renders.
+   * service account and provider folder as upstream; its configuration (a Secret upstream, holding no secret) is the
+   * ConfigMaps the kube-prometheus app renders.
    */
   private grafana(image: string): void {
-    const dashboards = [...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })), { name: DASHBOARD.uid, optional: false }];
+    const dashboards = [
+      ...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })),
+      { name: DASHBOARD.uid, optional: false },
+    ];
     new KubeConfigMap(this, 'Dashboard', {
       metadata: { name: `grafana-dashboard-${DASHBOARD.uid}`, namespace: MONITORING_NAMESPACE },
       data: { [DASHBOARD.file]: `${JSON.stringify(postgresDashboard(), null, 2)}\n` },
@@ -212,7 +319,10 @@ export class MonitoringChart extends AppChart {
       { name: 'tmp-plugins', emptyDir: { medium: 'Memory' } },
       { name: 'grafana-datasources', configMap: { name: 'grafana-datasources' } },
       { name: 'grafana-dashboards', configMap: { name: 'grafana-dashboards' } },
-      ...dashboards.map((d) => ({ name: `grafana-dashboard-${d.name}`, configMap: { name: `grafana-dashboard-${d.name}`, ...(d.optional ? { optional: true } : {}) } })),
+      ...dashboards.map((d) => ({
+        name: `grafana-dashboard-${d.name}`,
+        configMap: { name: `grafana-dashboard-${d.name}`, ...(d.optional ? { optional: true } : {}) },
+      })),
       { name: 'grafana-config', configMap: { name: 'grafana-config' } },
     ];
     const mounts: VolumeMount[] = [
@@ -221,10 +331,17 @@ export class MonitoringChart extends AppChart {
       { name: 'grafana-datasources', mountPath: '/etc/grafana/provisioning/datasources' },
       { name: 'grafana-dashboards', mountPath: '/etc/grafana/provisioning/dashboards' },
       // the file provider of grafana-dashboards reads every folder under /grafana-dashboard-definitions/0
-      ...dashboards.map((d) => ({ name: `grafana-dashboard-${d.name}`, mountPath: `/grafana-dashboard-definitions/0/${d.name}` })),
+      ...dashboards.map((d) => ({
+        name: `grafana-dashboard-${d.name}`,
+        mountPath: `/grafana-dashboard-definitions/0/${d.name}`,
+      })),
       { name: 'grafana-config', mountPath: '/etc/grafana' },
     ];
-    const selector = { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/part-of': 'kube-prometheus' };
+    const selector = {
+      'app.kubernetes.io/component': 'grafana',
+      'app.kubernetes.io/name': 'grafana',
+      'app.kubernetes.io/part-of': 'kube-prometheus',
+    };
     new KubeDeployment(this, 'Grafana', {
       metadata: { name: 'grafana', namespace: MONITORING_NAMESPACE, labels: selector },
       spec: {
@@ -236,15 +353,17 @@ export class MonitoringChart extends AppChart {
             serviceAccountName: 'grafana',
             automountServiceAccountToken: false,
             securityContext: { ...HARDENED_POD, runAsUser: GRAFANA_UID, fsGroup: GRAFANA_UID },
-            containers: [{
-              name: 'grafana',
-              image,
-              ports: [{ name: 'http', containerPort: 3000 }],
-              readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
-              resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
-              securityContext: hardenedContainer(GRAFANA_UID),
-              volumeMounts: mounts,
-            }],
+            containers: [
+              {
+                name: 'grafana',
+                image,
+                ports: [{ name: 'http', containerPort: 3000 }],
+                readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
+                resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
+                securityContext: hardenedContainer(GRAFANA_UID),
+                volumeMounts: mounts,
+              },
+            ],
             volumes,
           },
         },

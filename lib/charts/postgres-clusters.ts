@@ -17,14 +17,26 @@ export interface PostgresClustersProps {
   readonly monitored: boolean;
 }
 
-/** The site's `postgresql` clusters and their namespaces (which hold data: never pruned), with the exporter's queries when monitored. */
+/**
+ * The site's `postgresql` clusters and their namespaces (which hold data: never pruned), with the exporter's queries
+ * when monitored.
+ */
 export class PostgresClustersChart extends AppChart {
   constructor(scope: App, id: string, props: PostgresClustersProps) {
     super(scope, id, { description: 'Zalando postgresql clusters (Spilo pods on the postgres nodes)' });
     for (const ns of props.namespaces) {
-      new PlatformNamespace(this, `Namespace-${ns}`, { name: ns, enforce: 'baseline', holdsData: true, reason: "postgres-operator v1.9.0 cannot make restricted Spilo pods: it sets only runAsUser/runAsGroup/fsGroup in their securityContext (no runAsNonRoot, no seccompProfile), drops no capabilities, and a CR's sidecars (the exporter) have no securityContext field; Spilo also keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)" });
+      new PlatformNamespace(this, `Namespace-${ns}`, {
+        name: ns,
+        enforce: 'baseline',
+        holdsData: true,
+        reason:
+          "postgres-operator v1.9.0 cannot make restricted Spilo pods: it sets only runAsUser/runAsGroup/fsGroup in their securityContext (no runAsNonRoot, no seccompProfile), drops no capabilities, and a CR's sidecars (the exporter) have no securityContext field; Spilo also keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)",
+      });
       if (props.monitored) {
-        new KubeConfigMap(this, `ExporterQueries-${ns}`, { metadata: { name: queriesConfigMap(ns), namespace: ns }, data: { [EXPORTER.queriesFile]: queriesYaml() } });
+        new KubeConfigMap(this, `ExporterQueries-${ns}`, {
+          metadata: { name: queriesConfigMap(ns), namespace: ns },
+          data: { [EXPORTER.queriesFile]: queriesYaml() },
+        });
       }
     }
     for (const cluster of props.clusters) new PostgresCluster(this, cluster.spec.name, cluster);

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { App } from 'cdk8s';
 import {
-  KubeClusterRole, KubeConfigMap, KubeDeployment, KubeService, IntOrString,
+  KubeClusterRole,
+  KubeConfigMap,
+  KubeDeployment,
+  KubeService,
+  IntOrString,
   type PolicyRule,
 } from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
@@ -110,15 +114,23 @@ function operatorRules(upstream: Upstream['zalando']): PolicyRule[] {
 export class PostgresOperatorChart extends AppChart {
   constructor(scope: App, id: string, props: PostgresOperatorProps) {
     const { namespace, upstream } = props;
-    super(scope, id, { namespace, description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service' });
+    super(scope, id, {
+      namespace,
+      description: 'Zalando postgres-operator: CRD, config, RBAC, Deployment, API service',
+    });
 
     new PlatformNamespace(this, 'Namespace', { name: namespace, enforce: 'restricted' });
-    shipUpstream(this, [upstreamObject(upstream.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do')]);
+    shipUpstream(this, [
+      upstreamObject(upstream.postgresqlCrd, 'CustomResourceDefinition', 'postgresqls.acid.zalan.do'),
+    ]);
 
     const data = operatorConfigData(props);
     new KubeConfigMap(this, 'Config', { metadata: { name: OPERATOR_NAME, namespace }, data });
     if (Object.keys(props.podEnvironment).length > 0) {
-      new KubeConfigMap(this, 'PodEnvironment', { metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace }, data: { ...props.podEnvironment } });
+      new KubeConfigMap(this, 'PodEnvironment', {
+        metadata: { name: POD_ENVIRONMENT_CONFIGMAP, namespace },
+        data: { ...props.podEnvironment },
+      });
     }
 
     const account = apiServiceAccount(this, 'ServiceAccount', { name: OPERATOR_NAME, namespace });
@@ -146,22 +158,28 @@ export class PostgresOperatorChart extends AppChart {
           spec: {
             serviceAccountName: OPERATOR_NAME,
             securityContext: HARDENED_POD,
-            containers: [{
-              name: OPERATOR_NAME,
-              image: props.images.postgresOperator,
-              imagePullPolicy: 'IfNotPresent',
-              resources: resources({ cpu: '100m', memory: '250Mi' }, { cpu: '500m', memory: '500Mi' }),
-              securityContext: hardenedContainer(1000),
-              env: [{ name: 'CONFIG_MAP_NAME', value: OPERATOR_NAME }],
-              ports: [{ name: 'http', containerPort: API_PORT, protocol: 'TCP' }],
-            }],
+            containers: [
+              {
+                name: OPERATOR_NAME,
+                image: props.images.postgresOperator,
+                imagePullPolicy: 'IfNotPresent',
+                resources: resources({ cpu: '100m', memory: '250Mi' }, { cpu: '500m', memory: '500Mi' }),
+                securityContext: hardenedContainer(1000),
+                env: [{ name: 'CONFIG_MAP_NAME', value: OPERATOR_NAME }],
+                ports: [{ name: 'http', containerPort: API_PORT, protocol: 'TCP' }],
+              },
+            ],
           },
         },
       },
     });
     new KubeService(this, 'ApiService', {
       metadata: { name: OPERATOR_NAME, namespace },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: API_PORT, protocol: 'TCP', targetPort: IntOrString.fromNumber(API_PORT) }] },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: API_PORT, protocol: 'TCP', targetPort: IntOrString.fromNumber(API_PORT) }],
+      },
     });
 
     if (props.ui) this.addUi(props, props.ui.teams);
@@ -174,7 +192,10 @@ export class PostgresOperatorChart extends AppChart {
   private addUi(props: PostgresOperatorProps, teams: readonly string[]): void {
     const { namespace } = props;
     const upstreamRules = upstreamObject(props.upstream.uiRbac, 'ClusterRole', UI_NAME).rules as PolicyRule[];
-    const readOnly = upstreamRules.map((r) => ({ ...r, verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)) }));
+    const readOnly = upstreamRules.map((r) => ({
+      ...r,
+      verbs: r.verbs.filter((v) => ['get', 'list', 'watch'].includes(v)),
+    }));
     const account = apiServiceAccount(this, 'UiServiceAccount', { name: UI_NAME, namespace });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
     bindClusterRole(this, 'UiClusterRoleBinding', UI_NAME, account);
@@ -189,24 +210,30 @@ export class PostgresOperatorChart extends AppChart {
           spec: {
             serviceAccountName: UI_NAME,
             securityContext: HARDENED_POD,
-            containers: [{
-              name: 'service',
-              image: props.images.postgresOperatorUi,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/health', port: IntOrString.fromNumber(8081) }, initialDelaySeconds: 5, timeoutSeconds: 1 },
-              resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
-              securityContext: hardenedContainer(1000),
-              env: [
-                { name: 'APP_URL', value: 'http://localhost:8081' },
-                { name: 'OPERATOR_API_URL', value: `http://${OPERATOR_NAME}.${namespace}.svc:${API_PORT}` },
-                { name: 'OPERATOR_CLUSTER_NAME_LABEL', value: 'cluster-name' },
-                { name: 'RESOURCES_VISIBLE', value: 'False' },
-                { name: 'TARGET_NAMESPACE', value: watched(props.clusterNamespaces) },
-                { name: 'TEAMS', value: JSON.stringify(teams) },
-              ],
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
+            containers: [
+              {
+                name: 'service',
+                image: props.images.postgresOperatorUi,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
+                readinessProbe: {
+                  httpGet: { path: '/health', port: IntOrString.fromNumber(8081) },
+                  initialDelaySeconds: 5,
+                  timeoutSeconds: 1,
+                },
+                resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
+                securityContext: hardenedContainer(1000),
+                env: [
+                  { name: 'APP_URL', value: 'http://localhost:8081' },
+                  { name: 'OPERATOR_API_URL', value: `http://${OPERATOR_NAME}.${namespace}.svc:${API_PORT}` },
+                  { name: 'OPERATOR_CLUSTER_NAME_LABEL', value: 'cluster-name' },
+                  { name: 'RESOURCES_VISIBLE', value: 'False' },
+                  { name: 'TARGET_NAMESPACE', value: watched(props.clusterNamespaces) },
+                  { name: 'TEAMS', value: JSON.stringify(teams) },
+                ],
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
             volumes: [{ name: 'tmp', emptyDir: {} }],
           },
         },
@@ -214,7 +241,11 @@ export class PostgresOperatorChart extends AppChart {
     });
     new KubeService(this, 'UiService', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: IntOrString.fromNumber(8081) }] },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: IntOrString.fromNumber(8081) }],
+      },
     });
   }
 }

@@ -1,8 +1,19 @@
 import { App } from 'cdk8s';
 import {
-  CephBlockPool, CephCluster, CephClusterSpecResourcesLimits, CephClusterSpecResourcesRequests, type CephClusterSpecResources,
+  CephBlockPool,
+  CephCluster,
+  CephClusterSpecResourcesLimits,
+  CephClusterSpecResourcesRequests,
+  type CephClusterSpecResources,
 } from '../../imports/ceph.rook.io';
-import { KubeConfigMap, KubeDeployment, KubeStorageClass, type Container, type Toleration, type Volume } from '../../imports/k8s';
+import {
+  KubeConfigMap,
+  KubeDeployment,
+  KubeStorageClass,
+  type Container,
+  type Toleration,
+  type Volume,
+} from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { addSyncOptions, protectData } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
@@ -27,7 +38,10 @@ export function rookDeviceName(device: string): string {
 function daemonResources(r: DaemonResources): CephClusterSpecResources {
   const mi = (bytes: number) => `${bytes / MiB}Mi`;
   return {
-    requests: { cpu: CephClusterSpecResourcesRequests.fromString(`${Math.round(r.cpuRequest * 1000)}m`), memory: CephClusterSpecResourcesRequests.fromString(mi(r.memoryRequest)) },
+    requests: {
+      cpu: CephClusterSpecResourcesRequests.fromString(`${Math.round(r.cpuRequest * 1000)}m`),
+      memory: CephClusterSpecResourcesRequests.fromString(mi(r.memoryRequest)),
+    },
     limits: { memory: CephClusterSpecResourcesLimits.fromString(mi(r.memoryLimit)) },
   };
 }
@@ -58,10 +72,14 @@ export interface RookCephClusterProps {
 
 export class RookCephClusterChart extends AppChart {
   constructor(scope: App, id: string, props: RookCephClusterProps) {
-    super(scope, id, { namespace: ROOK_NAMESPACE, description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block' });
+    super(scope, id, {
+      namespace: ROOK_NAMESPACE,
+      description: 'CephCluster on the storage nodes, block pool, StorageClass rook-ceph-block',
+    });
     const { ceph, sizes, objectStore } = props;
     const toleration = roleToleration('storage');
-    const deviceClass = (n: SiteNode) => (objectStore ? { config: { deviceClass: n.roles.includes('s3') ? S3_DEVICE_CLASS : BLOCK_DEVICE_CLASS } } : {});
+    const deviceClass = (n: SiteNode) =>
+      objectStore ? { config: { deviceClass: n.roles.includes('s3') ? S3_DEVICE_CLASS : BLOCK_DEVICE_CLASS } } : {};
     const tolerations = toleration ? [toleration] : [];
 
     const cluster = new CephCluster(this, 'Cluster', {
@@ -82,20 +100,32 @@ export class RookCephClusterChart extends AppChart {
         // with the object store OSDs (and the crash collectors) also on the s3 nodes, mons and mgrs not
         placement: objectStore
           ? {
-            all: { nodeAffinity: requiredNodeAffinityAny(['storage', 's3']), tolerations },
-            // their own tolerations too (Rook appends them to all's): each placement reads whole
-            mon: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
-            mgr: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
-          }
+              all: { nodeAffinity: requiredNodeAffinityAny(['storage', 's3']), tolerations },
+              // their own tolerations too (Rook appends them to all's): each placement reads whole
+              mon: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
+              mgr: { nodeAffinity: requiredNodeAffinity('storage'), tolerations },
+            }
           : { all: { nodeAffinity: requiredNodeAffinity('storage'), tolerations } },
-        resources: { mon: daemonResources(sizes.mon), mgr: daemonResources(sizes.mgr), osd: daemonResources(sizes.osd) },
+        resources: {
+          mon: daemonResources(sizes.mon),
+          mgr: daemonResources(sizes.mgr),
+          osd: daemonResources(sizes.osd),
+        },
         removeOsDsIfOutAndSafeToRemove: false,
-        priorityClassNames: { mon: 'system-node-critical', osd: 'system-node-critical', mgr: 'system-cluster-critical' },
+        priorityClassNames: {
+          mon: 'system-node-critical',
+          osd: 'system-node-critical',
+          mgr: 'system-cluster-critical',
+        },
         // OSDs only on the disks of the inventory, never whatever empty disk a node happens to have
         storage: {
           useAllNodes: false,
           useAllDevices: false,
-          nodes: props.osdHosts.map((n) => ({ name: n.name, ...deviceClass(n), devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })) })),
+          nodes: props.osdHosts.map((n) => ({
+            name: n.name,
+            ...deviceClass(n),
+            devices: (n.disks ?? []).map((d) => ({ name: rookDeviceName(d.device) })),
+          })),
         },
         disruptionManagement: { managePodBudgets: true, osdMaintenanceTimeout: 30 },
       },
@@ -109,7 +139,11 @@ export class RookCephClusterChart extends AppChart {
     const pool = new CephBlockPool(this, 'Pool', {
       metadata: { name: BLOCK_POOL, namespace: ROOK_NAMESPACE },
       // with the object store: the storage nodes' OSDs only, never the s3 nodes' that hold the backups
-      spec: { failureDomain: 'host', ...(objectStore ? { deviceClass: BLOCK_DEVICE_CLASS } : {}), replicated: { size: ceph.poolSize, requireSafeReplicaSize: ceph.poolSize > 1 } },
+      spec: {
+        failureDomain: 'host',
+        ...(objectStore ? { deviceClass: BLOCK_DEVICE_CLASS } : {}),
+        replicated: { size: ceph.poolSize, requireSafeReplicaSize: ceph.poolSize > 1 },
+      },
     });
 
     const storageClass = new KubeStorageClass(this, 'StorageClass', {
@@ -141,7 +175,10 @@ export class RookCephClusterChart extends AppChart {
     if (ceph.toolbox) this.addToolbox(props.toolbox, props.images.rook);
   }
 
-  /** rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status`. */
+  /**
+   * rook-ceph-tools from the pinned example, hardened: `kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph
+   * status`.
+   */
   private addToolbox(toolbox: UpstreamFile, rookImage: string): void {
     const upstream = upstreamObject(toolbox, 'Deployment', 'rook-ceph-tools') as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; tolerations: Toleration[] } } };
@@ -157,13 +194,15 @@ export class RookCephClusterChart extends AppChart {
           metadata: { labels },
           spec: {
             securityContext: HARDENED_POD,
-            containers: [{
-              ...container,
-              image: rookImage,
-              resources: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
-              securityContext: { ...hardenedContainer(2016), runAsGroup: 2016 },
-              volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
-            }],
+            containers: [
+              {
+                ...container,
+                image: rookImage,
+                resources: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }),
+                securityContext: { ...hardenedContainer(2016), runAsGroup: 2016 },
+                volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
             volumes: [...upstream.spec.template.spec.volumes, { name: 'tmp', emptyDir: {} }],
             tolerations: upstream.spec.template.spec.tolerations,
           },

@@ -18,7 +18,6 @@ const OPERATOR = ROOK_OPERATOR;
 /** The image's `rook` user (deploy/examples/operator.yaml). */
 const ROOK_UID = 2016;
 
-
 /**
  * Rook v1.20 no longer deploys the CSI drivers: the Ceph CSI operator does (csi-operator.yaml), from
  * the `Driver` CRs of operator.yaml, and every `CSI_*`/`ROOK_CSI_*` key left the operator ConfigMap
@@ -38,7 +37,9 @@ const RBD_DRIVER = 'rook-ceph.rbd.csi.ceph.com';
 function rookOperatorSettings(version: string, tolerations: readonly RoleToleration[]): Record<string, string> {
   if (!rookDeploysCsi(version)) return {};
   return {
-    ROOK_CSI_ENABLE_CEPHFS: 'false', ROOK_CSI_ENABLE_RBD: 'true', CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false',
+    ROOK_CSI_ENABLE_CEPHFS: 'false',
+    ROOK_CSI_ENABLE_RBD: 'true',
+    CSI_ENABLE_CEPHFS_SNAPSHOTTER: 'false',
     ...(tolerations.length > 0 ? { CSI_PLUGIN_TOLERATIONS: dump(tolerations, { lineWidth: -1, sortKeys: true }) } : {}),
   };
 }
@@ -50,16 +51,28 @@ function rookOperatorSettings(version: string, tolerations: readonly RoleTolerat
  */
 function csiDriverObjects(rook: Upstream['rook'], tolerations: readonly RoleToleration[]): Manifest[] {
   if (!rook.csiOperator) return [];
-  const driver = upstreamObject(rook.operator, 'Driver', RBD_DRIVER) as Manifest & { spec: { nodePlugin?: Record<string, unknown> } };
+  const driver = upstreamObject(rook.operator, 'Driver', RBD_DRIVER) as Manifest & {
+    spec: { nodePlugin?: Record<string, unknown> };
+  };
   return [
     // its Deployment sets runAsNonRoot, drops every capability and has limits, but no seccomp profile
-    ...upstreamObjects(rook.csiOperator, (m) => m.kind !== 'Namespace').map((m) => (m.kind === 'Deployment' ? hardenWorkload(m, {}) : m)),
+    ...upstreamObjects(rook.csiOperator, (m) => m.kind !== 'Namespace').map((m) =>
+      m.kind === 'Deployment' ? hardenWorkload(m, {}) : m,
+    ),
     upstreamObject(rook.operator, 'ConfigMap', 'rook-csi-operator-image-set-configmap'),
     upstreamObject(rook.operator, 'OperatorConfig', 'ceph-csi-operator-config'),
-    tolerations.length === 0 ? driver : {
-      ...driver,
-      spec: { ...driver.spec, nodePlugin: { ...driver.spec.nodePlugin, tolerations: tolerations.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect })) } },
-    },
+    tolerations.length === 0
+      ? driver
+      : {
+          ...driver,
+          spec: {
+            ...driver.spec,
+            nodePlugin: {
+              ...driver.spec.nodePlugin,
+              tolerations: tolerations.map((t) => ({ key: t.key, operator: 'Exists', effect: t.effect })),
+            },
+          },
+        },
   ];
 }
 
@@ -82,14 +95,30 @@ export interface RookCephOperatorProps {
 
 export class RookCephOperatorChart extends AppChart {
   constructor(scope: App, id: string, props: RookCephOperatorProps) {
-    super(scope, id, { namespace: ROOK_NAMESPACE, description: `Rook ${props.version} operator: CRDs, RBAC, CSI settings, hardened Deployment` });
+    super(scope, id, {
+      namespace: ROOK_NAMESPACE,
+      description: `Rook ${props.version} operator: CRDs, RBAC, CSI settings, hardened Deployment`,
+    });
     const rook = props.upstream;
     // OSDs and the CSI node plugin need host access: the namespace cannot be baseline
-    new PlatformNamespace(this, 'Namespace', { name: ROOK_NAMESPACE, enforce: 'privileged', holdsData: true, reason: 'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking' });
+    new PlatformNamespace(this, 'Namespace', {
+      name: ROOK_NAMESPACE,
+      enforce: 'privileged',
+      holdsData: true,
+      reason:
+        'the Ceph OSDs and the CSI node plugin the operator creates run privileged with host paths and host networking',
+    });
 
     // the Rook CRDs are too big for client-side apply's last-applied annotation
-    for (const crd of shipUpstream(this, upstreamObjects(rook.crds, (m) => m.kind === 'CustomResourceDefinition'))) addSyncOptions(crd, 'ServerSideApply=true');
-    shipUpstream(this, upstreamObjects(rook.common, (m) => m.kind !== 'Namespace'));
+    for (const crd of shipUpstream(
+      this,
+      upstreamObjects(rook.crds, (m) => m.kind === 'CustomResourceDefinition'),
+    ))
+      addSyncOptions(crd, 'ServerSideApply=true');
+    shipUpstream(
+      this,
+      upstreamObjects(rook.common, (m) => m.kind !== 'Namespace'),
+    );
     // the CSI operator's CRDs are too big for client-side apply too; its Driver and OperatorConfig come after them
     for (const obj of shipUpstream(this, csiDriverObjects(rook, props.csiTolerations))) {
       if (obj.kind === 'CustomResourceDefinition') addSyncOptions(obj, 'ServerSideApply=true');
@@ -99,16 +128,22 @@ export class RookCephOperatorChart extends AppChart {
     const config = upstreamObject(rook.operator, 'ConfigMap', 'rook-ceph-operator-config');
     new KubeConfigMap(this, 'Config', {
       metadata: { name: config.metadata.name, namespace: ROOK_NAMESPACE },
-      data: { ...(config.data as Record<string, string>), ...rookOperatorSettings(props.version, props.csiTolerations) },
+      data: {
+        ...(config.data as Record<string, string>),
+        ...rookOperatorSettings(props.version, props.csiTolerations),
+      },
     });
 
     const upstream = upstreamObject(rook.operator, 'Deployment', OPERATOR) as Manifest & {
       spec: { template: { spec: { containers: Container[]; volumes: Volume[]; serviceAccountName: string } } };
     };
     const [container] = upstream.spec.template.spec.containers;
-    const env = (container.env ?? []).map((e) => (e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER'
-      // the admission webhook needs a certificate from cert-manager
-      ? { name: e.name, value: props.certManager ? 'false' : 'true' } : e));
+    const env = (container.env ?? []).map((e) =>
+      e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER'
+        ? // the admission webhook needs a certificate from cert-manager
+          { name: e.name, value: props.certManager ? 'false' : 'true' }
+        : e,
+    );
     const labels = { app: OPERATOR };
     new KubeDeployment(this, 'Deployment', {
       metadata: { name: OPERATOR, namespace: ROOK_NAMESPACE, labels: { operator: 'rook', 'storage-backend': 'ceph' } },
@@ -122,15 +157,17 @@ export class RookCephOperatorChart extends AppChart {
           spec: {
             serviceAccountName: upstream.spec.template.spec.serviceAccountName,
             securityContext: { ...HARDENED_POD, runAsGroup: ROOK_UID, fsGroup: ROOK_UID },
-            containers: [{
-              ...container,
-              image: props.image,
-              env,
-              resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
-              securityContext: { ...hardenedContainer(ROOK_UID), runAsGroup: ROOK_UID },
-              // a read-only root: the operator writes only in these emptyDirs
-              volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
-            }],
+            containers: [
+              {
+                ...container,
+                image: props.image,
+                env,
+                resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '500m', memory: '512Mi' }),
+                securityContext: { ...hardenedContainer(ROOK_UID), runAsGroup: ROOK_UID },
+                // a read-only root: the operator writes only in these emptyDirs
+                volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
+              },
+            ],
             volumes: [...upstream.spec.template.spec.volumes, { name: 'tmp', emptyDir: {} }],
           },
         },
@@ -138,4 +175,3 @@ export class RookCephOperatorChart extends AppChart {
     });
   }
 }
-

@@ -3,7 +3,10 @@ import type { PostgresClusterSpec, Site } from '../site/model';
 import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
 import { byText } from '../core/order';
 
-/** WAL-G backup settings: what the operator configuration and the clusters' manifests add for backups (the backups section itself is lib/site/backups.ts). */
+/**
+ * WAL-G backup settings: what the operator configuration and the clusters' manifests add for backups (the backups
+ * section itself is lib/site/backups.ts).
+ */
 
 /** The pod environment ConfigMap (in the operator namespace) every Spilo pod receives. */
 export const POD_ENVIRONMENT_CONFIGMAP = 'postgres-pod-config';
@@ -17,7 +20,8 @@ export function backupOperatorSettings(site: Site, operatorNamespace: string): R
   if (!backups) return {};
   return {
     // the operator then sets WAL_S3_BUCKET, WAL_BUCKET_SCOPE_SUFFIX=/<uid> and, for clones, CLONE_WAL_S3_BUCKET
-    // (on the Ceph object store each cluster's manifest names its namespace's bucket, which wins: clusterBackupEnvironment)
+    // (on the Ceph object store each cluster's manifest names its namespace's bucket, which wins:
+    // clusterBackupEnvironment)
     wal_s3_bucket: backups.bucket,
     pod_environment_configmap: `${operatorNamespace}/${POD_ENVIRONMENT_CONFIGMAP}`,
     // read from each cluster's namespace: the S3 keys, created by the admin (docs/minio-backups.md);
@@ -59,13 +63,18 @@ export function clusterBackupEnvironment(site: Site, pg: PostgresClusterSpec): C
   const backups = site.postgres.backups;
   if (!backups || s3ProviderOf(site) !== 'ceph-object-store') return { env: [] };
   const bucket = backupBucketOf(backups.bucket, clusterNamespace(pg));
-  const keys = (prefix: string): SpiloEnvVar[] => ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']
-    .map((key) => ({ name: `${prefix}${key}`, valueFrom: { secretKeyRef: { name: bucket, key } } }));
+  const keys = (prefix: string): SpiloEnvVar[] =>
+    ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((key) => ({
+      name: `${prefix}${key}`,
+      valueFrom: { secretKeyRef: { name: bucket, key } },
+    }));
   const source = pg.clone && site.postgres.clusters.find((c) => c.name === pg.clone?.cluster);
   return {
     env: [{ name: 'WAL_S3_BUCKET', value: bucket }, ...keys(''), ...(pg.clone ? keys('CLONE_') : [])],
     // where the source archives: Spilo's prefix with the operator's WAL_BUCKET_SCOPE_PREFIX '' and suffix /<uid>
-    ...(pg.clone && source ? { cloneS3WalPath: `s3://${bucket}/spilo/${source.name}/${pg.clone.uid}/wal/${source.version}` } : {}),
+    ...(pg.clone && source
+      ? { cloneS3WalPath: `s3://${bucket}/spilo/${source.name}/${pg.clone.uid}/wal/${source.version}` }
+      : {}),
   };
 }
 

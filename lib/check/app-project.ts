@@ -53,35 +53,56 @@ const gk = (e: unknown) => `${String(asRecord(e).group ?? '')}/${String(asRecord
 
 function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
   const spec = asRecord(project.obj.spec);
-  const apps = tree.objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application' && asRecord(o.obj.spec).project === project.obj.metadata.name);
+  const apps = tree.objects.filter(
+    (o) => groupKind(o.obj) === 'argoproj.io/Application' && asRecord(o.obj.spec).project === project.obj.metadata.name,
+  );
   const { needs, externals } = needsOf(tree, apps);
   const out: Finding[] = externals.map((app) => ({
-    check: 'policy', severity: 'error', where: `${tree.site.name}/${where(app)}`,
+    check: 'policy',
+    severity: 'error',
+    where: `${tree.site.name}/${where(app)}`,
     message: `its source is not a dist/${tree.site.name}/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of a component (lib/components/; upstream charts: lib/upstream.ts UPSTREAM_CHARTS)`,
   }));
   const at = `${tree.site.name}/${where(project)}`;
-  const report = (severity: Finding['severity'], message: string) => out.push({ check: 'policy', severity, where: at, message });
+  const report = (severity: Finding['severity'], message: string) =>
+    out.push({ check: 'policy', severity, where: at, message });
 
   const granted = {
     clusterKinds: asArray(spec.clusterResourceWhitelist).map(gk),
-    namespacedKinds: spec.namespaceResourceWhitelist === undefined ? undefined : asArray(spec.namespaceResourceWhitelist).map(gk),
+    namespacedKinds:
+      spec.namespaceResourceWhitelist === undefined ? undefined : asArray(spec.namespaceResourceWhitelist).map(gk),
     namespaces: asArray(spec.destinations).map((d) => String(asRecord(d).namespace)),
     repos: asArray(spec.sourceRepos).map(String),
   };
   const wildcards = [
-    ...[...granted.clusterKinds, ...(granted.namespacedKinds ?? [])].filter((k) => k.includes('*')).map((k) => `kind '${k}'`),
-    ...asArray(spec.destinations).map(asRecord).filter((d) => d.namespace === '*' || d.server === '*').map((d) => `destination ${String(d.server)} ${String(d.namespace)}`),
+    ...[...granted.clusterKinds, ...(granted.namespacedKinds ?? [])]
+      .filter((k) => k.includes('*'))
+      .map((k) => `kind '${k}'`),
+    ...asArray(spec.destinations)
+      .map(asRecord)
+      .filter((d) => d.namespace === '*' || d.server === '*')
+      .map((d) => `destination ${String(d.server)} ${String(d.namespace)}`),
     ...granted.repos.filter((r) => r.includes('*')).map((r) => `source repo '${r}'`),
   ];
-  if (wildcards.length) report('error', `grants wildcards (${wildcards.join(', ')}): list exactly what the apps render`);
-  if (granted.namespacedKinds === undefined) report('error', 'has no namespaceResourceWhitelist, so it grants every namespaced kind: list the kinds the apps render');
+  if (wildcards.length)
+    report('error', `grants wildcards (${wildcards.join(', ')}): list exactly what the apps render`);
+  if (granted.namespacedKinds === undefined)
+    report(
+      'error',
+      'has no namespaceResourceWhitelist, so it grants every namespaced kind: list the kinds the apps render',
+    );
 
   const compare = (what: string, need: Set<string>, have: readonly string[] | undefined) => {
     if (have === undefined) return;
     const missing = [...need].filter((n) => !have.includes(n)).sort(byText);
     const extra = have.filter((h) => !need.has(h) && !h.includes('*')).sort(byText);
-    if (missing.length) report('error', `does not grant the ${what} ${missing.join(', ')} that its apps render: the sync would be refused; regenerate the project (ArgoCdChart)`);
-    if (extra.length) report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);
+    if (missing.length)
+      report(
+        'error',
+        `does not grant the ${what} ${missing.join(', ')} that its apps render: the sync would be refused; regenerate the project (ArgoCdChart)`,
+      );
+    if (extra.length)
+      report('error', `grants ${what} ${extra.join(', ')} that no app renders: remove them (least privilege)`);
   };
   compare('cluster-scoped kinds', needs.clusterKinds, granted.clusterKinds);
   compare('namespaced kinds', needs.namespacedKinds, granted.namespacedKinds);
@@ -92,17 +113,26 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
 
 /** Every dist folder is the source of an Application, or ArgoCD never applies it. */
 function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
-  const synced = new Set(objects.filter((o) => groupKind(o.obj) === 'argoproj.io/Application')
-    .flatMap((o) => sourcesOf(o.obj).map((s) => String(s.path ?? '').replace(/\/$/, ''))));
-  return [...new Set(objects.map((o) => o.app))].filter((app) => !synced.has(`dist/${site.name}/${app}`)).map((app) => ({
-    check: 'policy', severity: 'error' as const, where: `${site.name}/${app}`,
-    message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to a component in lib/components/ so ArgoCdChart renders one`,
-  }));
+  const synced = new Set(
+    objects
+      .filter((o) => groupKind(o.obj) === 'argoproj.io/Application')
+      .flatMap((o) => sourcesOf(o.obj).map((s) => String(s.path ?? '').replace(/\/$/, ''))),
+  );
+  return [...new Set(objects.map((o) => o.app))]
+    .filter((app) => !synced.has(`dist/${site.name}/${app}`))
+    .map((app) => ({
+      check: 'policy',
+      severity: 'error' as const,
+      where: `${site.name}/${app}`,
+      message: `no Application syncs dist/${site.name}/${app}: ArgoCD never applies it; add its chart to a component in lib/components/ so ArgoCdChart renders one`,
+    }));
 }
 
 export function checkAppProjects({ site, objects }: SiteTree): Finding[] {
   return [
     ...unsyncedFolders({ site, objects }),
-    ...objects.filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject').flatMap((p) => projectFindings({ site, objects }, p)),
+    ...objects
+      .filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject')
+      .flatMap((p) => projectFindings({ site, objects }, p)),
   ];
 }

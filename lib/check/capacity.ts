@@ -33,8 +33,21 @@ export function systemReserve(node: Pick<SchedulingNode, 'cpu' | 'memory'>): Pod
     }
     return reserved;
   };
-  const cpu = tiers(node.cpu, [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]]);
-  const memory = tiers(node.memory, [[4 * GiB, 0.25], [4 * GiB, 0.2], [8 * GiB, 0.1], [112 * GiB, 0.06], [Infinity, 0.02]]) + 100 * MiB;
+  const cpu = tiers(node.cpu, [
+    [1, 0.06],
+    [1, 0.01],
+    [2, 0.005],
+    [Infinity, 0.0025],
+  ]);
+  const memory =
+    tiers(node.memory, [
+      [4 * GiB, 0.25],
+      [4 * GiB, 0.2],
+      [8 * GiB, 0.1],
+      [112 * GiB, 0.06],
+      [Infinity, 0.02],
+    ]) +
+    100 * MiB;
   return { cpu, memory };
 }
 
@@ -59,14 +72,21 @@ export interface SiteLoad {
   readonly floating: readonly Workload[];
   /** Pinned workloads whose pods the scheduler spreads over the nodes they select (not DaemonSets, not named hosts). */
   readonly spread: readonly Workload[];
-  /** Pinned pods no node admits (or too few nodes for pods that must be apart): they stay Pending, the placement check says why. */
+  /**
+   * Pinned pods no node admits (or too few nodes for pods that must be apart): they stay Pending, the placement check
+   * says why.
+   */
   readonly pending: readonly NodeLoadItem[];
 }
 
-const totalRequests = (items: readonly NodeLoadItem[]): PodResources => items.reduce(
-  (sum, i) => ({ cpu: sum.cpu + i.pods * i.workload.requests.cpu, memory: sum.memory + i.pods * i.workload.requests.memory }),
-  { cpu: 0, memory: 0 },
-);
+const totalRequests = (items: readonly NodeLoadItem[]): PodResources =>
+  items.reduce(
+    (sum, i) => ({
+      cpu: sum.cpu + i.pods * i.workload.requests.cpu,
+      memory: sum.memory + i.pods * i.workload.requests.memory,
+    }),
+    { cpu: 0, memory: 0 },
+  );
 
 /** The nodes a placement admits, computed once per distinct placement (clusters of a site share theirs). */
 function eligibleNodes(nodes: readonly SchedulingNode[]): (p: Placement) => readonly SchedulingNode[] {
@@ -90,7 +110,9 @@ function eligibleNodes(nodes: readonly SchedulingNode[]): (p: Placement) => read
 export function siteLoad(tree: SiteTree): SiteLoad {
   const nodes = schedulingNodes(tree.site);
   const rendered = new Set(tree.objects.map((o) => `${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
-  const system = systemPods(tree.site).filter((o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`));
+  const system = systemPods(tree.site).filter(
+    (o) => !rendered.has(`${o.obj.kind}/${o.obj.metadata.namespace}/${o.obj.metadata.name}`),
+  );
   const workloads = [...system, ...tree.objects].flatMap((o: RenderedObject) => workloadsOf(o));
   const order = new Map(workloads.map((w, i) => [w, i]));
   const fitsOf = eligibleNodes(nodes);
@@ -106,21 +128,30 @@ export function siteLoad(tree: SiteTree): SiteLoad {
   const spread: Workload[] = [];
   const pending: NodeLoadItem[] = [];
   for (const w of workloads) {
-    if (w.hosts) for (const h of w.hosts) { const node = byName.get(h.host); if (node && h.pods > 0) charge(node, w, h.pods); }
+    if (w.hosts)
+      for (const h of w.hosts) {
+        const node = byName.get(h.host);
+        if (node && h.pods > 0) charge(node, w, h.pods);
+      }
     else if (w.replicas === 'every-node') for (const node of fitsOf(w.placement)) charge(node, w, 1);
     // a selector every node matches (kube-prometheus' kubernetes.io/os: linux) pins nothing: the pods float
-    else if (isPinned(w) && fitsOf(w.placement).length < fitsOf({ tolerations: w.placement.tolerations }).length) spread.push(w);
+    else if (isPinned(w) && fitsOf(w.placement).length < fitsOf({ tolerations: w.placement.tolerations }).length)
+      spread.push(w);
     else floating.push(w);
   }
   const share = (n: SchedulingNode) => memory.get(n)! / n.memory;
-  for (const w of [...spread].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu)) {
+  for (const w of [...spread].sort(
+    (a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu,
+  )) {
     const fits = fitsOf(w.placement);
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
     const used = new Set<SchedulingNode>();
     for (let pod = 0; pod < replicas; pod++) {
       let best: SchedulingNode | undefined;
-      for (const n of fits) if (!(w.onePerNode && used.has(n)) && (best === undefined || share(n) < share(best))) best = n;
-      if (!best) { // more pods than nodes they may share: they stay Pending (placement reports it)
+      for (const n of fits)
+        if (!(w.onePerNode && used.has(n)) && (best === undefined || share(n) < share(best))) best = n;
+      if (!best) {
+        // more pods than nodes they may share: they stay Pending (placement reports it)
         pending.push({ workload: w, pods: replicas - pod });
         break;
       }
@@ -133,25 +164,35 @@ export function siteLoad(tree: SiteTree): SiteLoad {
     spread,
     pending: pending.sort((a, b) => order.get(a.workload)! - order.get(b.workload)!),
     nodes: nodes.map((node) => {
-      const nodeItems = [...items.get(node)!].map(([workload, pods]) => ({ workload, pods })).sort((a, b) => order.get(a.workload)! - order.get(b.workload)!);
+      const nodeItems = [...items.get(node)!]
+        .map(([workload, pods]) => ({ workload, pods }))
+        .sort((a, b) => order.get(a.workload)! - order.get(b.workload)!);
       const reserve = systemReserve(node);
       return {
         node,
         allocatable: { cpu: node.cpu - reserve.cpu, memory: node.memory - reserve.memory },
         items: nodeItems,
         requests: totalRequests(nodeItems),
-        minimumMemory: nodeItems.reduce((sum, i) => sum + i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0), 0),
+        minimumMemory: nodeItems.reduce(
+          (sum, i) => sum + i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0),
+          0,
+        ),
       };
     }),
   };
 }
 
-export const cpuText = (cores: number): string => (cores < 1 ? `${Math.round(cores * 1000)}m` : `${Math.round(cores * 100) / 100}`);
-export const memoryText = (bytes: number): string => (bytes >= GiB ? `${Math.round((bytes / GiB) * 100) / 100}Gi` : `${Math.round(bytes / MiB)}Mi`);
+export const cpuText = (cores: number): string =>
+  cores < 1 ? `${Math.round(cores * 1000)}m` : `${Math.round(cores * 100) / 100}`;
+export const memoryText = (bytes: number): string =>
+  bytes >= GiB ? `${Math.round((bytes / GiB) * 100) / 100}Gi` : `${Math.round(bytes / MiB)}Mi`;
 
 function itemsText(items: readonly NodeLoadItem[], memory: (i: NodeLoadItem) => number): string {
-  return items.filter((i) => memory(i) > 0 || i.workload.requests.cpu > 0)
-    .map((i) => `${i.pods > 1 ? `${i.pods}x ` : ''}${i.workload.label} (${i.workload.from.app}) ${memoryText(memory(i))}`)
+  return items
+    .filter((i) => memory(i) > 0 || i.workload.requests.cpu > 0)
+    .map(
+      (i) => `${i.pods > 1 ? `${i.pods}x ` : ''}${i.workload.label} (${i.workload.from.app}) ${memoryText(memory(i))}`,
+    )
     .join(', ');
 }
 
@@ -166,12 +207,16 @@ function nodeFindings(site: string, load: NodeLoad): Finding[] {
   ];
   if (over.length > 0) {
     findings.push({
-      check: 'capacity', severity: 'error', where: at,
+      check: 'capacity',
+      severity: 'error',
+      where: at,
       message: `${over.join(' and ')} of the pods pinned here exceed the node (${size}): ${itemsText(load.items, (i) => i.pods * i.workload.requests.memory)}; pods would stay Pending: give the node more CPU/memory, add nodes with this role, or lower the requests`,
     });
   } else if (load.minimumMemory > allocatable.memory) {
     findings.push({
-      check: 'capacity', severity: 'warning', where: at,
+      check: 'capacity',
+      severity: 'warning',
+      where: at,
       message: `the pods pinned here fit by their requests (${memoryText(requests.memory)}) but need at least ${memoryText(load.minimumMemory)} to run (${itemsText(load.items, (i) => i.pods * Math.max(i.workload.requests.memory, i.workload.minimumMemory?.bytes ?? 0))}; upstream minimums), more than the node has (${size}): expect OOM kills and crash loops; give the node at least ${memoryText(load.minimumMemory + node.memory - allocatable.memory)}`,
     });
   }
@@ -185,12 +230,22 @@ type Room = Map<string, { cpu: number; memory: number }>;
  * orders first taking each (one per node when the workload spreads so), taking their requests from
  * `free`; returns the nodes used, one per placed replica.
  */
-function placeReplicas(w: Workload, fits: readonly string[], free: Room, rank: (a: string, b: string) => number): string[] {
+function placeReplicas(
+  w: Workload,
+  fits: readonly string[],
+  free: Room,
+  rank: (a: string, b: string) => number,
+): string[] {
   const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
   const used: string[] = [];
   while (used.length < replicas) {
     const room = fits
-      .filter((n) => !(w.onePerNode && used.includes(n)) && free.get(n)!.cpu >= w.requests.cpu && free.get(n)!.memory >= w.requests.memory)
+      .filter(
+        (n) =>
+          !(w.onePerNode && used.includes(n)) &&
+          free.get(n)!.cpu >= w.requests.cpu &&
+          free.get(n)!.memory >= w.requests.memory,
+      )
       .sort((a, b) => rank(a, b) || byText(a, b));
     if (room.length === 0) break;
     const left = free.get(room[0])!;
@@ -205,16 +260,25 @@ function placeReplicas(w: Workload, fits: readonly string[], free: Room, rank: (
  * eligible node with the most memory left after the pinned pods; report the replicas that fit nowhere.
  */
 function floatingFindings(site: string, load: SiteLoad): Finding[] {
-  const free: Room = new Map(load.nodes.map((n) => [n.node.name, { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory }]));
+  const free: Room = new Map(
+    load.nodes.map((n) => [
+      n.node.name,
+      { cpu: n.allocatable.cpu - n.requests.cpu, memory: n.allocatable.memory - n.requests.memory },
+    ]),
+  );
   const findings: Finding[] = [];
-  const bySize = [...load.floating].sort((a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu);
+  const bySize = [...load.floating].sort(
+    (a, b) => b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu,
+  );
   for (const w of bySize) {
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
     const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
     const placed = placeReplicas(w, fits, free, (a, b) => free.get(b)!.memory - free.get(a)!.memory).length;
     if (placed < replicas) {
       findings.push({
-        check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
+        check: 'capacity',
+        severity: 'error',
+        where: `${site}/${where(w.from)}`,
         message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} fit in what the pinned pods leave on the nodes they may use (${fits.length ? fits.join(', ') : 'no eligible node'}): add worker nodes or lower the requests`,
       });
     }
@@ -229,16 +293,30 @@ function floatingFindings(site: string, load: SiteLoad): Finding[] {
  * them), pinned before floating within a group, larger pods first.
  */
 function turns(tree: SiteTree, load: SiteLoad): Workload[] {
-  const classes = new Map(tree.objects.filter((o) => groupKind(o.obj) === 'scheduling.k8s.io/PriorityClass')
-    .map((o) => [o.obj.metadata.name, Number((o.obj as { value?: unknown }).value ?? 0)]));
-  const priority = (w: Workload) => (w.priorityClassName ? classes.get(w.priorityClassName) ?? SYSTEM_PRIORITY_CLASSES[w.priorityClassName] ?? 0 : 0);
-  const group = new Map(waves(syncPlan(tree)).flatMap((apps, i) => apps.flatMap((a) => (a.folder ? [[a.folder, i] as const] : []))));
-  const groupOf = (w: Workload) => (w.from.app === 'kubeadm' || w.from.app === 'host-bootstrap' ? -1 : group.get(w.from.app) ?? group.size);
+  const classes = new Map(
+    tree.objects
+      .filter((o) => groupKind(o.obj) === 'scheduling.k8s.io/PriorityClass')
+      .map((o) => [o.obj.metadata.name, Number((o.obj as { value?: unknown }).value ?? 0)]),
+  );
+  const priority = (w: Workload) =>
+    w.priorityClassName ? (classes.get(w.priorityClassName) ?? SYSTEM_PRIORITY_CLASSES[w.priorityClassName] ?? 0) : 0;
+  const group = new Map(
+    waves(syncPlan(tree)).flatMap((apps, i) => apps.flatMap((a) => (a.folder ? [[a.folder, i] as const] : []))),
+  );
+  const groupOf = (w: Workload) =>
+    w.from.app === 'kubeadm' || w.from.app === 'host-bootstrap' ? -1 : (group.get(w.from.app) ?? group.size);
   const spread = new Set(load.spread);
   const all = [...load.spread, ...load.floating];
   const index = new Map(all.map((w, i) => [w, i]));
-  return all.sort((a, b) => priority(b) - priority(a) || groupOf(a) - groupOf(b) || Number(spread.has(b)) - Number(spread.has(a))
-    || b.requests.memory - a.requests.memory || b.requests.cpu - a.requests.cpu || index.get(a)! - index.get(b)!);
+  return all.sort(
+    (a, b) =>
+      priority(b) - priority(a) ||
+      groupOf(a) - groupOf(b) ||
+      Number(spread.has(b)) - Number(spread.has(a)) ||
+      b.requests.memory - a.requests.memory ||
+      b.requests.cpu - a.requests.cpu ||
+      index.get(a)! - index.get(b)!,
+  );
 }
 
 /**
@@ -251,33 +329,54 @@ function turns(tree: SiteTree, load: SiteLoad): Workload[] {
 function orderFindings(tree: SiteTree, load: SiteLoad): Finding[] {
   const site = tree.site.name;
   const spread = new Set(load.spread);
-  const free = new Map(load.nodes.map((n) => {
-    const fixed = totalRequests(n.items.filter((i) => !spread.has(i.workload)));
-    return [n.node.name, { cpu: n.allocatable.cpu - fixed.cpu, memory: n.allocatable.memory - fixed.memory }];
-  }));
+  const free = new Map(
+    load.nodes.map((n) => {
+      const fixed = totalRequests(n.items.filter((i) => !spread.has(i.workload)));
+      return [n.node.name, { cpu: n.allocatable.cpu - fixed.cpu, memory: n.allocatable.memory - fixed.memory }];
+    }),
+  );
   const allocatable = new Map(load.nodes.map((n) => [n.node.name, n.allocatable.memory]));
-  // pinned pods the pinned-only model already puts on an overfull node, or on too few nodes: reported by nodeFindings and placement
-  const overfull = new Set(load.nodes.filter((n) => n.requests.cpu > n.allocatable.cpu || n.requests.memory > n.allocatable.memory).map((n) => n.node.name));
+  // pinned pods the pinned-only model already puts on an overfull node, or on too few nodes: reported by nodeFindings
+  // and placement
+  const overfull = new Set(
+    load.nodes
+      .filter((n) => n.requests.cpu > n.allocatable.cpu || n.requests.memory > n.allocatable.memory)
+      .map((n) => n.node.name),
+  );
   const short = new Set(load.pending.map((i) => i.workload));
   const floatingOn = new Map<string, Workload[]>();
   const findings: Finding[] = [];
   for (const w of turns(tree, load)) {
     const replicas = w.replicas === 'every-node' ? 0 : w.replicas;
     const fits = load.nodes.filter((n) => eligible(n.node, w.placement)).map((n) => n.node.name);
-    const used = placeReplicas(w, fits, free, (a, b) => free.get(b)!.memory / allocatable.get(b)! - free.get(a)!.memory / allocatable.get(a)!);
+    const used = placeReplicas(
+      w,
+      fits,
+      free,
+      (a, b) => free.get(b)!.memory / allocatable.get(b)! - free.get(a)!.memory / allocatable.get(a)!,
+    );
     const placed = used.length;
     if (!spread.has(w)) for (const n of used) floatingOn.set(n, [...(floatingOn.get(n) ?? []), w]);
     if (placed === replicas || !spread.has(w) || short.has(w) || fits.some((n) => overfull.has(n))) continue;
-    const taken = fits.filter((n) => floatingOn.has(n)).map((n) => `${n}: ${[...new Set(floatingOn.get(n)!.map((f) => `${f.label} (${f.from.app})`))].join(', ')}`);
-    if (taken.length > 0) findings.push({
-      check: 'capacity', severity: 'error', where: `${site}/${where(w.from)}`,
-      message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} find room when they come (app ${w.from.app}): pods that may run on any node, of earlier sync waves and no lower priority, took it first (${taken.join('; ')}); the scheduler preempts only pods of lower priority: give these pods a PriorityClass above theirs, make the nodes dedicated, or give them more memory`,
-    });
+    const taken = fits
+      .filter((n) => floatingOn.has(n))
+      .map((n) => `${n}: ${[...new Set(floatingOn.get(n)!.map((f) => `${f.label} (${f.from.app})`))].join(', ')}`);
+    if (taken.length > 0)
+      findings.push({
+        check: 'capacity',
+        severity: 'error',
+        where: `${site}/${where(w.from)}`,
+        message: `${w.label} request ${cpuText(w.requests.cpu)} CPU / ${memoryText(w.requests.memory)} per pod: only ${placed} of ${replicas} find room when they come (app ${w.from.app}): pods that may run on any node, of earlier sync waves and no lower priority, took it first (${taken.join('; ')}); the scheduler preempts only pods of lower priority: give these pods a PriorityClass above theirs, make the nodes dedicated, or give them more memory`,
+      });
   }
   return findings;
 }
 
 export function checkCapacity(tree: SiteTree): Finding[] {
   const load = siteLoad(tree);
-  return [...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)), ...floatingFindings(tree.site.name, load), ...orderFindings(tree, load)];
+  return [
+    ...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)),
+    ...floatingFindings(tree.site.name, load),
+    ...orderFindings(tree, load),
+  ];
 }

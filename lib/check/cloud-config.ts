@@ -23,7 +23,12 @@ export class CloudConfigValidator {
     // verbose: an error carries its schema, whose deprecated_version/deprecated_description the message quotes
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     // an annotation for cloud-init (it warns); an error here, on the keys the user-data sets
-    ajv.addKeyword({ keyword: 'deprecated', schemaType: 'boolean', validate: (deprecated: boolean) => !deprecated, errors: false });
+    ajv.addKeyword({
+      keyword: 'deprecated',
+      schemaType: 'boolean',
+      validate: (deprecated: boolean) => !deprecated,
+      errors: false,
+    });
     // cloud-init checks formats with python-jsonschema's FormatChecker: the same shapes, loosely
     ajv.addFormat('hostname', /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/);
     ajv.addFormat('uri', /^[A-Za-z][A-Za-z0-9+.-]*:\S*$/);
@@ -37,7 +42,10 @@ export class CloudConfigValidator {
   validate(doc: unknown): string[] {
     const errors = this.validateSchema(doc)
       ? []
-      : (this.validateSchema.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.keyword === 'deprecated' ? deprecation(e.parentSchema) : e.message ?? e.keyword}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`);
+      : (this.validateSchema.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'}: ${e.keyword === 'deprecated' ? deprecation(e.parentSchema) : (e.message ?? e.keyword)}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
+        );
     const unknown = doc && typeof doc === 'object' ? Object.keys(doc).filter((k) => !this.knownKeys.has(k)) : [];
     return [...new Set(errors), ...unknown.map((k) => `/${k}: no cloud-init module reads this key`)];
   }
@@ -45,7 +53,7 @@ export class CloudConfigValidator {
 
 /** cloud-init's own words for a deprecated key: since when, and what to use instead. */
 function deprecation(schema: unknown): string {
-  const s = typeof schema === 'object' && schema !== null ? schema as Schema : {};
+  const s = typeof schema === 'object' && schema !== null ? (schema as Schema) : {};
   const since = typeof s.deprecated_version === 'string' ? ` since cloud-init ${s.deprecated_version}` : '';
   const why = typeof s.deprecated_description === 'string' ? `: ${s.deprecated_description}` : '';
   return `deprecated${since}${why}`;

@@ -19,11 +19,15 @@ const DATA_KINDS: ReadonlySet<string> = new Set([
 
 /** Namespaces that hold a data-bearing object of the tree. */
 export function dataNamespaces(objects: readonly KubeObject[]): Set<string> {
-  return new Set(objects.filter((o) => DATA_KINDS.has(groupKind(o)) && o.metadata.namespace).map((o) => o.metadata.namespace!));
+  return new Set(
+    objects.filter((o) => DATA_KINDS.has(groupKind(o)) && o.metadata.namespace).map((o) => o.metadata.namespace!),
+  );
 }
 
 export function isDataBearing(obj: KubeObject, namespacesWithData: ReadonlySet<string>): boolean {
-  return DATA_KINDS.has(groupKind(obj)) || (groupKind(obj) === '/Namespace' && namespacesWithData.has(obj.metadata.name));
+  return (
+    DATA_KINDS.has(groupKind(obj)) || (groupKind(obj) === '/Namespace' && namespacesWithData.has(obj.metadata.name))
+  );
 }
 
 /** ArgoCD neither prunes it nor deletes it with its Application. */

@@ -7,17 +7,47 @@ import { asArray, asRecord } from '../core/records';
  */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
-const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
-const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const BASELINE_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+];
+const RESTRICTED_VOLUMES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 function baseline(pod: Record<string, unknown>, containers: readonly Record<string, unknown>[]): string[] {
   const out = ['hostNetwork', 'hostPID', 'hostIPC'].filter((k) => pod[k] === true);
-  out.push(...asArray(pod.volumes).map(asRecord).filter((v) => v.hostPath).map((v) => `hostPath volume '${String(v.name)}'`));
+  out.push(
+    ...asArray(pod.volumes)
+      .map(asRecord)
+      .filter((v) => v.hostPath)
+      .map((v) => `hostPath volume '${String(v.name)}'`),
+  );
   for (const c of containers) {
     const sc = asRecord(c.securityContext);
     const name = `container '${String(c.name)}'`;
     if (sc.privileged === true) out.push(`${name} privileged`);
-    const added = asArray(asRecord(sc.capabilities).add).map(String).filter((cap) => !BASELINE_CAPABILITIES.includes(cap));
+    const added = asArray(asRecord(sc.capabilities).add)
+      .map(String)
+      .filter((cap) => !BASELINE_CAPABILITIES.includes(cap));
     if (added.length) out.push(`${name} adds capabilities ${added.join(', ')}`);
     if (asArray(c.ports).some((p) => Number(asRecord(p).hostPort ?? 0) > 0)) out.push(`${name} hostPort`);
     if (asRecord(sc.seccompProfile).type === 'Unconfined') out.push(`${name} seccomp Unconfined`);
@@ -28,7 +58,8 @@ function baseline(pod: Record<string, unknown>, containers: readonly Record<stri
 
 function restricted(pod: Record<string, unknown>, containers: readonly Record<string, unknown>[]): string[] {
   const podSc = asRecord(pod.securityContext);
-  const out = asArray(pod.volumes).map(asRecord)
+  const out = asArray(pod.volumes)
+    .map(asRecord)
     .filter((v) => !Object.keys(v).some((k) => RESTRICTED_VOLUMES.includes(k)) && !v.hostPath)
     .map((v) => `volume '${String(v.name)}' of a type restricted forbids`);
   for (const c of containers) {
@@ -38,11 +69,14 @@ function restricted(pod: Record<string, unknown>, containers: readonly Record<st
     if (sc.allowPrivilegeEscalation !== false) out.push(`${name} without allowPrivilegeEscalation: false`);
     if (eff('runAsNonRoot') !== true) out.push(`${name} without runAsNonRoot: true`);
     if (eff('runAsUser') === 0) out.push(`${name} runAsUser 0`);
-    if (!['RuntimeDefault', 'Localhost'].includes(String(asRecord(eff('seccompProfile')).type))) out.push(`${name} without seccompProfile RuntimeDefault`);
+    if (!['RuntimeDefault', 'Localhost'].includes(String(asRecord(eff('seccompProfile')).type)))
+      out.push(`${name} without seccompProfile RuntimeDefault`);
     const caps = asRecord(sc.capabilities);
     if (!asArray(caps.drop).includes('ALL')) out.push(`${name} without capabilities.drop ALL`);
     // capabilities outside the baseline list are reported by baseline() already
-    const added = asArray(caps.add).map(String).filter((cap) => cap !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.includes(cap));
+    const added = asArray(caps.add)
+      .map(String)
+      .filter((cap) => cap !== 'NET_BIND_SERVICE' && BASELINE_CAPABILITIES.includes(cap));
     if (added.length) out.push(`${name} adds capabilities ${added.join(', ')}`);
   }
   return out;

@@ -7,7 +7,9 @@ import { checkPlacement } from './placement';
 import { checkPolicy } from './policy';
 import { checkSchemas } from './schema-check';
 
-/** The checks of `npm run check` over each site's tree, in report order (secrets run over files, see secret-scan.ts). */
+/**
+ * The checks of `npm run check` over each site's tree, in report order (secrets run over files, see secret-scan.ts).
+ */
 export const SITE_CHECKS: Readonly<Record<string, SiteCheck>> = {
   schemas: checkSchemas,
   placement: checkPlacement,
@@ -20,13 +22,22 @@ export function checkTrees(sites: readonly Site[], trees: ReadonlyMap<string, Fi
   return [...trees].flatMap(([name, files]) => {
     const site = sites.find((s) => s.name === name);
     if (!site) {
-      return [{ check: 'tree', severity: 'error' as const, where: name, message: `rendered site '${name}' has no site file in sites/: remove the folder or run npm run synth` }];
+      return [
+        {
+          check: 'tree',
+          severity: 'error' as const,
+          where: name,
+          message: `rendered site '${name}' has no site file in sites/: remove the folder or run npm run synth`,
+        },
+      ];
     }
     let objects;
     try {
       objects = parseTree(name, files);
     } catch (e) {
-      return [{ check: 'tree', severity: 'error' as const, where: name, message: e instanceof Error ? e.message : String(e) }];
+      return [
+        { check: 'tree', severity: 'error' as const, where: name, message: e instanceof Error ? e.message : String(e) },
+      ];
     }
     return Object.values(SITE_CHECKS).flatMap((check) => check({ site, objects }));
   });
@@ -40,9 +51,13 @@ export function formatFindings(findings: readonly Finding[], checks: readonly st
   const lines: string[] = [];
   for (const check of checks) {
     // errors first: what fails the check is what a reader needs before the warnings
-    const own = findings.filter((f) => f.check === check).sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+    const own = findings
+      .filter((f) => f.check === check)
+      .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
     const errors = own.filter((f) => f.severity === 'error').length;
-    lines.push(`${check}: ${errors ? `${errors} error(s)` : 'ok'}${own.length - errors ? `, ${own.length - errors} warning(s)/note(s)` : ''}`);
+    lines.push(
+      `${check}: ${errors ? `${errors} error(s)` : 'ok'}${own.length - errors ? `, ${own.length - errors} warning(s)/note(s)` : ''}`,
+    );
     for (const f of own) lines.push(`  ${ICON[f.severity]} ${f.where}: ${f.message}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -29,7 +29,9 @@ export function schedulingNodes(site: Site): SchedulingNode[] {
       // set by the kubelet on every node
       'kubernetes.io/hostname': node.name,
       'kubernetes.io/os': 'linux',
-      ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+      ...(controlPlane
+        ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+        : {}),
       ...Object.fromEntries(nodeLabels(node).map((l) => [l.key, l.value])),
     };
     return {
@@ -50,20 +52,31 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 function matchesExpression(value: string | undefined, expr: Record<string, unknown>): boolean {
   const values = asArray(expr.values).map(String);
   switch (expr.operator) {
-    case 'In': return value !== undefined && values.includes(value);
-    case 'NotIn': return value === undefined || !values.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt': return value !== undefined && Number(value) > Number(values[0]);
-    case 'Lt': return value !== undefined && Number(value) < Number(values[0]);
-    default: return false;
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(values[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(values[0]);
+    default:
+      return false;
   }
 }
 
 /** One NodeSelectorTerm: every matchExpressions (labels) and matchFields (metadata.name) entry holds. */
 function matchesTerm(node: SchedulingNode, term: Record<string, unknown>): boolean {
-  const labels = asArray(term.matchExpressions).map(asRecord).every((e) => matchesExpression(node.labels[String(e.key)], e));
-  const fields = asArray(term.matchFields).map(asRecord).every((e) => matchesExpression(e.key === 'metadata.name' ? node.name : undefined, e));
+  const labels = asArray(term.matchExpressions)
+    .map(asRecord)
+    .every((e) => matchesExpression(node.labels[String(e.key)], e));
+  const fields = asArray(term.matchFields)
+    .map(asRecord)
+    .every((e) => matchesExpression(e.key === 'metadata.name' ? node.name : undefined, e));
   return labels && fields;
 }
 
@@ -76,12 +89,14 @@ export function selects(node: SchedulingNode, placement: Placement): boolean {
 }
 
 export function tolerates(tolerations: unknown, taint: Taint): boolean {
-  return asArray(tolerations).map(asRecord).some((t) => {
-    const keyMatches = t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === taint.key;
-    const valueMatches = t.operator === 'Exists' || (str(t.value) ?? '') === (taint.value ?? '');
-    const effectMatches = t.effect === undefined || t.effect === '' || t.effect === taint.effect;
-    return keyMatches && valueMatches && effectMatches;
-  });
+  return asArray(tolerations)
+    .map(asRecord)
+    .some((t) => {
+      const keyMatches = t.key === undefined || t.key === '' ? t.operator === 'Exists' : t.key === taint.key;
+      const valueMatches = t.operator === 'Exists' || (str(t.value) ?? '') === (taint.value ?? '');
+      const effectMatches = t.effect === undefined || t.effect === '' || t.effect === taint.effect;
+      return keyMatches && valueMatches && effectMatches;
+    });
 }
 
 /** Taints that keep the pod off the node (PreferNoSchedule only discourages). */
@@ -100,9 +115,11 @@ export function explainRejections(nodes: readonly SchedulingNode[], placement: P
   const selected = nodes.filter((n) => selects(n, placement));
   const tainted = new Map<string, string[]>();
   for (const n of selected) {
-    for (const t of untoleratedTaints(n, placement)) tainted.set(taintText(t), [...(tainted.get(taintText(t)) ?? []), n.name]);
+    for (const t of untoleratedTaints(n, placement))
+      tainted.set(taintText(t), [...(tainted.get(taintText(t)) ?? []), n.name]);
   }
   const parts = [`${selected.length} of ${nodes.length} nodes match its node selector/affinity`];
-  for (const [taint, names] of [...tainted].sort(([a], [b]) => byText(a, b))) parts.push(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} the untolerated taint ${taint}`);
+  for (const [taint, names] of [...tainted].sort(([a], [b]) => byText(a, b)))
+    parts.push(`${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} the untolerated taint ${taint}`);
   return parts.join('; ');
 }

@@ -23,10 +23,18 @@ export function validatorFor(site: Site): SchemaValidator {
   return validator;
 }
 
-/** Every object against the pinned Kubernetes schemas of the site's minor and the CRDs of the site's versions; unknown kinds fail. */
+/**
+ * Every object against the pinned Kubernetes schemas of the site's minor and the CRDs of the site's versions; unknown
+ * kinds fail.
+ */
 export function checkSchemas({ site, objects }: SiteTree): Finding[] {
   const validator = validatorFor(site);
-  return objects.flatMap((r) => validator.validate(r.obj).map((message) => ({
-    check: 'schemas', severity: 'error' as const, where: `${r.site}/${where(r)}`, message,
-  })));
+  return objects.flatMap((r) =>
+    validator.validate(r.obj).map((message) => ({
+      check: 'schemas',
+      severity: 'error' as const,
+      where: `${r.site}/${where(r)}`,
+      message,
+    })),
+  );
 }

@@ -11,7 +11,8 @@ import { minorOf } from '../core/versions';
  * kubernetes-schemas of the site's version; custom resources the openAPIV3Schema of every
  * CRD pinned for the site's versions (lib/upstream.ts pinnedCrds): a custom resource authored with
  * the typed classes of imports/ (generated from the default train's CRDs) is validated against the
- * CRD of the version the site runs, so a field another version removed or renamed fails here. Draft-04, like OpenAPI v2/v3's boolean exclusiveMinimum.
+ * CRD of the version the site runs, so a field another version removed or renamed fails here. Draft-04, like OpenAPI
+ * v2/v3's boolean exclusiveMinimum.
  */
 type Schema = { [key: string]: unknown };
 const OBJECT_META = 'k8s.json#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -24,9 +25,10 @@ function strictify(schema: unknown): unknown {
   const out: Schema = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === 'x-kubernetes-int-or-string' && v === true) continue;
-    out[k] = k === 'properties' || k === 'definitions' || k === 'patternProperties'
-      ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, strictify(pv)]))
-      : strictify(v);
+    out[k] =
+      k === 'properties' || k === 'definitions' || k === 'patternProperties'
+        ? Object.fromEntries(Object.entries(v as Schema).map(([pk, pv]) => [pk, strictify(pv)]))
+        : strictify(v);
   }
   if (s['x-kubernetes-int-or-string'] === true) {
     delete out.type;
@@ -43,13 +45,27 @@ interface Crd {
   spec: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Schema } }[] };
 }
 
-/** CRD patterns are Go regular expressions: a leading `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) is JavaScript's `i` flag. */
+/**
+ * CRD patterns are Go regular expressions: a leading `(?i)` (prometheus-operator's `^(?i)(abort|warn)?$`) is
+ * JavaScript's `i` flag.
+ */
 const GO_CASE_INSENSITIVE = /^(\^?)\(\?i\)/;
-const goRegExp = Object.assign((pattern: string, flags: string) => (GO_CASE_INSENSITIVE.test(pattern)
-  ? new RegExp(pattern.replace(GO_CASE_INSENSITIVE, '$1'), `${flags}i`) : new RegExp(pattern, flags)), { code: 'goRegExp' });
+const goRegExp = Object.assign(
+  (pattern: string, flags: string) =>
+    GO_CASE_INSENSITIVE.test(pattern)
+      ? new RegExp(pattern.replace(GO_CASE_INSENSITIVE, '$1'), `${flags}i`)
+      : new RegExp(pattern, flags),
+  { code: 'goRegExp' },
+);
 
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false, code: { regExp: goRegExp } });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+    unicodeRegExp: false,
+    code: { regExp: goRegExp },
+  });
   private readonly kinds = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
@@ -60,12 +76,18 @@ export class SchemaValidator {
   constructor(kubernetesVersion: string, versions: TrainVersions = DEFAULT_TRAIN.versions) {
     const schemas = upstreamOf(versions).kubernetesSchemas;
     const file = schemas.find((f) => f.path.includes(`/v${kubernetesVersion}/`));
-    if (!file) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${schemas.map((f) => f.path).join(', ')}`);
+    if (!file)
+      throw new Error(
+        `no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${schemas.map((f) => f.path).join(', ')}`,
+      );
     const defs = strictify(JSON.parse(readUpstream(file))) as { definitions: Record<string, Schema> };
     this.ajv.addSchema(defs, 'k8s.json');
     for (const [name, def] of Object.entries(defs.definitions)) {
-      for (const gvk of (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined) ?? []) {
-        this.kinds.set(SchemaValidator.key(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), { $ref: `k8s.json#/definitions/${name}` });
+      for (const gvk of (def['x-kubernetes-group-version-kind'] as
+        { group: string; version: string; kind: string }[] | undefined) ?? []) {
+        this.kinds.set(SchemaValidator.key(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), {
+          $ref: `k8s.json#/definitions/${name}`,
+        });
       }
     }
     for (const doc of pinnedCrds(versions) as unknown as Crd[]) {
@@ -75,7 +97,12 @@ export class SchemaValidator {
         const strict = strictify(schema) as Schema;
         // the API server admits apiVersion, kind and metadata at the root of every custom resource,
         // whether its schema lists them or not (Rook's ObjectBucketClaim lists none)
-        strict.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, ...(strict.properties as Schema), metadata: { $ref: OBJECT_META } };
+        strict.properties = {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          ...(strict.properties as Schema),
+          metadata: { $ref: OBJECT_META },
+        };
         this.kinds.set(SchemaValidator.key(`${doc.spec.group}/${v.name}`, doc.spec.names.kind), strict);
       }
     }
@@ -91,7 +118,11 @@ export class SchemaValidator {
   }
 
   /** Problems of one object, each as `<json path>: <message>`; empty when valid. */
-  validate(obj: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly [field: string]: unknown }): string[] {
+  validate(obj: {
+    readonly apiVersion?: unknown;
+    readonly kind?: unknown;
+    readonly [field: string]: unknown;
+  }): string[] {
     const key = SchemaValidator.key(String(obj.apiVersion), String(obj.kind));
     const schema = this.kinds.get(key);
     if (!schema) return [`unknown kind ${key}: no pinned schema or CRD defines it`];
@@ -102,16 +133,25 @@ export class SchemaValidator {
     }
     if (validate(obj)) return [];
     return (validate.errors ?? []).map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+          : '';
       return `${e.instancePath || '/'}: ${e.message}${extra}`;
     });
   }
 }
 
-/** The pinned schema version of a train (a site's catalog) for a Kubernetes version (same minor), e.g. '1.26.2' → '1.26.0'. */
+/**
+ * The pinned schema version of a train (a site's catalog) for a Kubernetes version (same minor), e.g. '1.26.2' →
+ * '1.26.0'.
+ */
 export function schemaVersionFor(kubernetesVersion: string, versions: TrainVersions = DEFAULT_TRAIN.versions): string {
   const minor = minorOf(kubernetesVersion);
   const pinned = versions.kubernetesSchemas.find((v) => v.startsWith(`${minor}.`));
-  if (!pinned) throw new Error(`no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${versions.kubernetesSchemas.join(', ')}`);
+  if (!pinned)
+    throw new Error(
+      `no pinned Kubernetes schema for ${kubernetesVersion}: pinned are ${versions.kubernetesSchemas.join(', ')}`,
+    );
   return pinned;
 }

@@ -12,7 +12,8 @@ import { CONTROL_PLANE_TAINT } from '../site/roles';
 const controlPlanePods: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'DaemonSet',
-  // static pods, one set per control-plane node: etcd 100m/100Mi, kube-apiserver 250m, controller-manager 200m, scheduler 100m
+  // static pods, one set per control-plane node: etcd 100m/100Mi, kube-apiserver 250m, controller-manager 200m,
+  // scheduler 100m
   metadata: { name: 'kubeadm-static-pods', namespace: 'kube-system' },
   spec: {
     template: {
@@ -38,16 +39,23 @@ const coreDns: KubeObject = {
     replicas: 2,
     template: {
       spec: {
-        tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }, { key: CONTROL_PLANE_TAINT.key, effect: CONTROL_PLANE_TAINT.effect }],
+        tolerations: [
+          { key: 'CriticalAddonsOnly', operator: 'Exists' },
+          { key: CONTROL_PLANE_TAINT.key, effect: CONTROL_PLANE_TAINT.effect },
+        ],
         priorityClassName: 'system-cluster-critical',
-        containers: [{ name: 'coredns', resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } } }],
+        containers: [
+          { name: 'coredns', resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } } },
+        ],
       },
     },
   },
 };
 
 export function systemPods(site: Site): RenderedObject[] {
-  const flannel = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).flannel).filter((m) => m.kind === 'DaemonSet') as KubeObject[];
+  const flannel = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).flannel).filter(
+    (m) => m.kind === 'DaemonSet',
+  ) as KubeObject[];
   return [
     ...[controlPlanePods, coreDns].map((obj) => ({ site: site.name, app: 'kubeadm', file: '', obj })),
     ...flannel.map((obj) => ({ site: site.name, app: 'host-bootstrap', file: '', obj })),

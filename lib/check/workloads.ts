@@ -22,5 +22,9 @@ export function workloadsOf(from: RenderedObject): Workload[] {
 /** A workload is pinned when it may not run just anywhere: a selector, an affinity or named hosts. */
 export function isPinned(w: Workload): boolean {
   const affinity = asRecord(asRecord(w.placement.nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution);
-  return w.hosts !== undefined || Object.keys(asRecord(w.placement.nodeSelector)).length > 0 || asArray(affinity.nodeSelectorTerms).length > 0;
+  return (
+    w.hosts !== undefined ||
+    Object.keys(asRecord(w.placement.nodeSelector)).length > 0 ||
+    asArray(affinity.nodeSelectorTerms).length > 0
+  );
 }

@@ -15,13 +15,18 @@ export const argocd: Component = {
   // the root app-of-apps syncs this folder itself: no Application lists it
   waves: { argocd: WAVES.project },
   enabled: () => true,
-  charts: (app, site, earlier) => [new ArgoCdChart(app, 'argocd', {
-    site: site.name,
-    siteFile: siteSource(site.name),
-    gitops: site.gitops,
-    apps: earlier,
-    install: resolveSite(site).upstream.argocd.install,
-    root: rootApplication(site),
-  })],
-  images: (site) => (resolveSite(site).bootstrap.installArgoCd ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' })) : []),
+  charts: (app, site, earlier) => [
+    new ArgoCdChart(app, 'argocd', {
+      site: site.name,
+      siteFile: siteSource(site.name),
+      gitops: site.gitops,
+      apps: earlier,
+      install: resolveSite(site).upstream.argocd.install,
+      root: rootApplication(site),
+    }),
+  ],
+  images: (site) =>
+    resolveSite(site).bootstrap.installArgoCd
+      ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' }))
+      : [],
 };

@@ -16,7 +16,10 @@ export function buildSite(site: Site, components: readonly Component[] = COMPONE
   for (const component of components.filter((c) => c.enabled(site))) {
     for (const chart of component.charts(app, site, synced)) {
       const wave = component.waves[chart.appName];
-      if (wave === undefined) throw new Error(`component ${component.name} renders the app '${chart.appName}' but declares no wave for it: add it to waves in lib/components/${component.name}.ts`);
+      if (wave === undefined)
+        throw new Error(
+          `component ${component.name} renders the app '${chart.appName}' but declares no wave for it: add it to waves in lib/components/${component.name}.ts`,
+        );
       synced.push({ chart, wave });
     }
   }

@@ -1,5 +1,12 @@
 import { App } from 'cdk8s';
-import { CephObjectStore, CephObjectStoreSpecGatewayResourcesLimits, CephObjectStoreSpecGatewayResourcesRequests, type CephObjectStoreSpec, type CephObjectStoreSpecDataPool, type CephObjectStoreSpecMetadataPool } from '../../imports/ceph.rook.io';
+import {
+  CephObjectStore,
+  CephObjectStoreSpecGatewayResourcesLimits,
+  CephObjectStoreSpecGatewayResourcesRequests,
+  type CephObjectStoreSpec,
+  type CephObjectStoreSpecDataPool,
+  type CephObjectStoreSpecMetadataPool,
+} from '../../imports/ceph.rook.io';
 import { KubeStorageClass } from '../../imports/k8s';
 import { ObjectBucketClaim } from '../../imports/objectbucket.io';
 import { AppChart, type SyncedApp } from '../constructs/app-chart';
@@ -8,7 +15,15 @@ import { upstreamObject } from '../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../site/ceph';
 import { postgresNamespaces } from '../site/postgres-names';
 import type { Site } from '../site/model';
-import { BUCKET_STORAGE_CLASS, OBJECT_STORE, S3_DEVICE_CLASS, backupBucketOf, cephObjectStoreOn, objectStoreOf, type ResolvedObjectStore } from '../site/object-store';
+import {
+  BUCKET_STORAGE_CLASS,
+  OBJECT_STORE,
+  S3_DEVICE_CLASS,
+  backupBucketOf,
+  cephObjectStoreOn,
+  objectStoreOf,
+  type ResolvedObjectStore,
+} from '../site/object-store';
 import { requiredNodeAffinity } from '../site/roles';
 import { resolveSite } from '../site/resolve';
 import type { Manifest, Upstream } from '../upstream';
@@ -40,12 +55,22 @@ export interface CephObjectStoreProps {
 
 export class CephObjectStoreChart extends AppChart {
   constructor(scope: App, id: string, props: CephObjectStoreProps) {
-    super(scope, id, { namespace: ROOK_NAMESPACE, description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass' });
+    super(scope, id, {
+      namespace: ROOK_NAMESPACE,
+      description: 'Ceph object store (RGW) on the s3 nodes, its pools on their OSDs only, bucket StorageClass',
+    });
     const { store } = props;
-    const upstream = upstreamObject(props.upstream.objectStore, 'CephObjectStore', 'my-store') as Manifest & { spec: CephObjectStoreSpec & { metadataPool: CephObjectStoreSpecMetadataPool; dataPool: CephObjectStoreSpecDataPool } };
+    const upstream = upstreamObject(props.upstream.objectStore, 'CephObjectStore', 'my-store') as Manifest & {
+      spec: CephObjectStoreSpec & {
+        metadataPool: CephObjectStoreSpecMetadataPool;
+        dataPool: CephObjectStoreSpecDataPool;
+      };
+    };
     // another failure domain than the databases': only the s3 nodes' OSDs, one copy per s3 node
     const pool = <P extends Pool>(p: P): P => ({
-      ...p, failureDomain: 'host', deviceClass: S3_DEVICE_CLASS,
+      ...p,
+      failureDomain: 'host',
+      deviceClass: S3_DEVICE_CLASS,
       replicated: { ...p.replicated, size: store.poolSize, requireSafeReplicaSize: store.poolSize > 1 },
     });
     const gateway = upstream.spec.gateway ?? {};
@@ -65,22 +90,31 @@ export class CephObjectStoreChart extends AppChart {
             nodeAffinity: requiredNodeAffinity('s3'),
             // the example prefers one per node; required here, so a node lost takes one gateway
             podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [{
-                labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [RGW_APP] }] },
-                topologyKey: 'kubernetes.io/hostname',
-              }],
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [RGW_APP] }] },
+                  topologyKey: 'kubernetes.io/hostname',
+                },
+              ],
             },
           },
           // the example's commented sizes (half a core, 1 GiB); no CPU limit, as for the other Ceph daemons
           resources: {
-            requests: { cpu: CephObjectStoreSpecGatewayResourcesRequests.fromString('500m'), memory: CephObjectStoreSpecGatewayResourcesRequests.fromString('1Gi') },
+            requests: {
+              cpu: CephObjectStoreSpecGatewayResourcesRequests.fromString('500m'),
+              memory: CephObjectStoreSpecGatewayResourcesRequests.fromString('1Gi'),
+            },
             limits: { memory: CephObjectStoreSpecGatewayResourcesLimits.fromString('1Gi') },
           },
         },
       },
     });
 
-    const upstreamClass = upstreamObject(props.upstream.bucketStorageClass, 'StorageClass', 'rook-ceph-retain-bucket') as Manifest & { provisioner: string; reclaimPolicy: string; parameters: Record<string, string> };
+    const upstreamClass = upstreamObject(
+      props.upstream.bucketStorageClass,
+      'StorageClass',
+      'rook-ceph-retain-bucket',
+    ) as Manifest & { provisioner: string; reclaimPolicy: string; parameters: Record<string, string> };
     const storageClass = new KubeStorageClass(this, 'BucketStorageClass', {
       metadata: { name: BUCKET_STORAGE_CLASS },
       provisioner: upstreamClass.provisioner,
@@ -105,8 +139,15 @@ function backupBucketClaims(earlier: readonly SyncedApp[], site: Site): void {
   const backups = site.postgres.backups;
   if (!backups) return;
   const scope = earlier.find((a) => a.chart.appName === POSTGRES_CLUSTERS_APP)?.chart;
-  if (!scope) throw new Error("the ceph-object-store component adds its bucket claims to the postgres-clusters app: register it after postgres-clusters (lib/components/index.ts)");
-  const upstream = upstreamObject(resolveSite(site).upstream.rook.bucketClaim, 'ObjectBucketClaim', 'ceph-retain-bucket') as Manifest & { spec: Record<string, unknown> };
+  if (!scope)
+    throw new Error(
+      'the ceph-object-store component adds its bucket claims to the postgres-clusters app: register it after postgres-clusters (lib/components/index.ts)',
+    );
+  const upstream = upstreamObject(
+    resolveSite(site).upstream.rook.bucketClaim,
+    'ObjectBucketClaim',
+    'ceph-retain-bucket',
+  ) as Manifest & { spec: Record<string, unknown> };
   const { generateBucketName: _generated, ...spec } = upstream.spec;
   for (const namespace of postgresNamespaces(site)) {
     const bucket = backupBucketOf(backups.bucket, namespace);
@@ -120,19 +161,24 @@ function backupBucketClaims(earlier: readonly SyncedApp[], site: Site): void {
   }
 }
 
-/** CephObjectStore: `gateway.instances` RGW pods, placed by the gateway's placement (Rook does not merge the CephCluster's). */
+/**
+ * CephObjectStore: `gateway.instances` RGW pods, placed by the gateway's placement (Rook does not merge the
+ * CephCluster's).
+ */
 function fromCephObjectStore(from: RenderedObject): Workload[] {
   const gateway = asRecord(asRecord(from.obj.spec).gateway);
   const placement = asRecord(gateway.placement);
-  return [{
-    from,
-    label: `Ceph RGW gateways of ${from.obj.metadata.name}`,
-    replicas: typeof gateway.instances === 'number' ? gateway.instances : 1,
-    onePerNode: onePerHost(placement),
-    placement: { nodeAffinity: placement.nodeAffinity, tolerations: placement.tolerations },
-    requests: containerRequests(gateway.resources),
-    ...className(gateway.priorityClassName),
-  }];
+  return [
+    {
+      from,
+      label: `Ceph RGW gateways of ${from.obj.metadata.name}`,
+      replicas: typeof gateway.instances === 'number' ? gateway.instances : 1,
+      onePerNode: onePerHost(placement),
+      placement: { nodeAffinity: placement.nodeAffinity, tolerations: placement.tolerations },
+      requests: containerRequests(gateway.resources),
+      ...className(gateway.priorityClassName),
+    },
+  ];
 }
 
 /** S3 for the backups on Rook's RGW (`s3: { provider: 'ceph-object-store' }`, docs/ceph-object-store.md). */
@@ -142,7 +188,12 @@ export const cephObjectStore: Component = {
   enabled: cephObjectStoreOn,
   charts: (app, site, earlier) => {
     backupBucketClaims(earlier, site);
-    return [new CephObjectStoreChart(app, 'ceph-object-store', { store: objectStoreOf(site), upstream: resolveSite(site).upstream.rook })];
+    return [
+      new CephObjectStoreChart(app, 'ceph-object-store', {
+        store: objectStoreOf(site),
+        upstream: resolveSite(site).upstream.rook,
+      }),
+    ];
   },
   workloads: { 'ceph.rook.io/CephObjectStore': fromCephObjectStore },
   validate: validateObjectStore,

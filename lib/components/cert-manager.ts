@@ -10,6 +10,12 @@ export const certManager: Component = {
   enabled: (site) => resolveSite(site).ceph?.certManager === true,
   charts: (app, site) => {
     const { catalog, upstream } = resolveSite(site);
-    return [new CertManagerChart(app, 'cert-manager', { version: catalog.versions.certManager, chart: upstream.charts.certManager, acmeSolverImage: catalog.images.certManagerAcmeSolver })];
+    return [
+      new CertManagerChart(app, 'cert-manager', {
+        version: catalog.versions.certManager,
+        chart: upstream.charts.certManager,
+        acmeSolverImage: catalog.images.certManagerAcmeSolver,
+      }),
+    ];
   },
 };

@@ -29,4 +29,5 @@ export const COMPONENTS: readonly Component[] = [
 ];
 
 /** The components a site runs, in registry order. */
-export const enabledComponents = (site: Parameters<Component['enabled']>[0]): Component[] => COMPONENTS.filter((c) => c.enabled(site));
+export const enabledComponents = (site: Parameters<Component['enabled']>[0]): Component[] =>
+  COMPONENTS.filter((c) => c.enabled(site));

@@ -13,11 +13,16 @@ function kubeadmImages(catalog: Catalog, version: string): string[] {
   const minor = minorOf(version);
   const pick = (byMinor: Readonly<Record<string, string>>, what: string) => {
     const tag = byMinor[minor];
-    if (tag === undefined) throw new Error(`no ${what} image pinned for Kubernetes ${minor}: add it to ${what} in lib/site/trains/${catalog.train.name}.ts`);
+    if (tag === undefined)
+      throw new Error(
+        `no ${what} image pinned for Kubernetes ${minor}: add it to ${what} in lib/site/trains/${catalog.train.name}.ts`,
+      );
     return tag;
   };
   return [
-    ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].map((c) => `${KUBERNETES_REGISTRY}/${c}:v${version}`),
+    ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy'].map(
+      (c) => `${KUBERNETES_REGISTRY}/${c}:v${version}`,
+    ),
     `${KUBERNETES_REGISTRY}/etcd:${pick(catalog.versions.etcd, 'etcd')}`,
     `${KUBERNETES_REGISTRY}/coredns/coredns:${pick(catalog.versions.coredns, 'coredns')}`,
     `${KUBERNETES_REGISTRY}/pause:${pick(catalog.versions.pause, 'pause')}`,
@@ -37,11 +42,15 @@ export const kubernetes: Component = {
   validate: (site) => [...validateBootstrap(site), ...validateControlPlaneVip(site)],
   images: (site) => {
     const catalog = catalogOf(site);
-    const uses = (usedBy: string) => (image: string): ComponentImage => ({ image, usedBy });
+    const uses =
+      (usedBy: string) =>
+      (image: string): ComponentImage => ({ image, usedBy });
     return [
       ...kubeadmImages(catalog, site.kubernetes.version).map(uses('kubeadm')),
       ...(kubeVipManifest(site) ? [catalog.images.kubeVip].map(uses('kube-vip')) : []),
-      ...flannelManifests(site).flatMap((m) => imagesOf(m)).map(({ image }) => uses('flannel')(image)),
+      ...flannelManifests(site)
+        .flatMap((m) => imagesOf(m))
+        .map(({ image }) => uses('flannel')(image)),
     ];
   },
 };

@@ -12,18 +12,24 @@ import { className, containerRequests, onePerHost, type Workload } from '../core
 /** MinIO Tenant: `servers` pods per pool (the Tenant's priorityClassName is on every pool's pods). */
 function fromTenant(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
-  return asArray(spec.pools).map(asRecord).map((pool, i) => {
-    const affinity = asRecord(pool.affinity);
-    return {
-      from,
-      label: `MinIO servers of pool ${typeof pool.name === 'string' ? pool.name : i}`,
-      replicas: typeof pool.servers === 'number' ? pool.servers : 1,
-      onePerNode: onePerHost(affinity),
-      placement: { nodeSelector: pool.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: pool.tolerations },
-      requests: containerRequests(pool.resources),
-      ...className(spec.priorityClassName),
-    };
-  });
+  return asArray(spec.pools)
+    .map(asRecord)
+    .map((pool, i) => {
+      const affinity = asRecord(pool.affinity);
+      return {
+        from,
+        label: `MinIO servers of pool ${typeof pool.name === 'string' ? pool.name : i}`,
+        replicas: typeof pool.servers === 'number' ? pool.servers : 1,
+        onePerNode: onePerHost(affinity),
+        placement: {
+          nodeSelector: pool.nodeSelector,
+          nodeAffinity: affinity.nodeAffinity,
+          tolerations: pool.tolerations,
+        },
+        requests: containerRequests(pool.resources),
+        ...className(spec.priorityClassName),
+      };
+    });
 }
 
 /** MinIO: the operator, then the Tenant on the s3 nodes (the Postgres backups' bucket). */
@@ -32,11 +38,22 @@ export const minio: Component = {
   waves: { 'minio-operator': WAVES.operators, minio: WAVES.storage },
   enabled: (site) => site.minio !== undefined,
   charts: (app, site) => {
-    const { minio, catalog: { versions, images }, upstream } = resolveSite(site);
+    const {
+      minio,
+      catalog: { versions, images },
+      upstream,
+    } = resolveSite(site);
     if (!minio) return [];
     return [
-      new MinioOperatorChart(app, 'minio-operator', { version: versions.minioOperator, chart: upstream.charts.minioOperator }),
-      new MinioChart(app, 'minio', { minio, pools: minioPools(site, minio), images: { minio: images.minio, kes: images.kes } }),
+      new MinioOperatorChart(app, 'minio-operator', {
+        version: versions.minioOperator,
+        chart: upstream.charts.minioOperator,
+      }),
+      new MinioChart(app, 'minio', {
+        minio,
+        pools: minioPools(site, minio),
+        images: { minio: images.minio, kes: images.kes },
+      }),
     ];
   },
   workloads: { 'minio.min.io/Tenant': fromTenant },

@@ -9,19 +9,31 @@ import { asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
 import { addRequests, className, containerRequests, onePerHost, type Workload } from '../core/workloads';
 
-/** prometheus-operator's Prometheus and Alertmanager: `replicas` servers, plus the operator's config-reloader sidecar (10m/50Mi by default). */
+/**
+ * prometheus-operator's Prometheus and Alertmanager: `replicas` servers, plus the operator's config-reloader sidecar
+ * (10m/50Mi by default).
+ */
 function fromPrometheus(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
   const affinity = asRecord(spec.affinity);
-  return [{
-    from,
-    label: `${from.obj.kind} servers of ${from.obj.metadata.name}`,
-    replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
-    onePerNode: onePerHost(affinity),
-    placement: { nodeSelector: spec.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: spec.tolerations },
-    requests: addRequests(containerRequests(spec.resources), containerRequests({ requests: { cpu: '10m', memory: '50Mi' } })),
-    ...className(spec.priorityClassName),
-  }];
+  return [
+    {
+      from,
+      label: `${from.obj.kind} servers of ${from.obj.metadata.name}`,
+      replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
+      onePerNode: onePerHost(affinity),
+      placement: {
+        nodeSelector: spec.nodeSelector,
+        nodeAffinity: affinity.nodeAffinity,
+        tolerations: spec.tolerations,
+      },
+      requests: addRequests(
+        containerRequests(spec.resources),
+        containerRequests({ requests: { cpu: '10m', memory: '50Mi' } }),
+      ),
+      ...className(spec.priorityClassName),
+    },
+  ];
 }
 
 /** kube-prometheus (its CRDs, then the stack) and the platform's own scraping, alerts and dashboard. */
@@ -30,7 +42,13 @@ export const monitoring: Component = {
   waves: { 'kube-prometheus-setup': WAVES.crds, 'kube-prometheus': WAVES.operators, monitoring: WAVES.workloads },
   enabled: (site) => site.monitoring !== undefined,
   charts: (app, site) => {
-    const { monitoring: resolved, catalog: { versions, images }, upstream, postgresNamespaces, minio } = resolveSite(site);
+    const {
+      monitoring: resolved,
+      catalog: { versions, images },
+      upstream,
+      postgresNamespaces,
+      minio,
+    } = resolveSite(site);
     const spec = site.monitoring;
     if (!spec || !resolved) return [];
     const stack = { version: versions.kubePrometheus, upstream: upstream.kubePrometheus };
@@ -49,6 +67,9 @@ export const monitoring: Component = {
       }),
     ];
   },
-  workloads: { 'monitoring.coreos.com/Prometheus': fromPrometheus, 'monitoring.coreos.com/Alertmanager': fromPrometheus },
+  workloads: {
+    'monitoring.coreos.com/Prometheus': fromPrometheus,
+    'monitoring.coreos.com/Alertmanager': fromPrometheus,
+  },
   validate: (site) => validateMonitoring(site, providedStorageClasses(site)),
 };

@@ -9,29 +9,48 @@ import { validatePostgresCluster, type SiteIssue } from '../site/validate';
 import type { Component } from './component';
 import { asArray, asRecord } from '../core/records';
 import type { RenderedObject } from '../core/objects';
-import { addRequests, className, containerRequests, NO_REQUESTS, type Placement, type Workload } from '../core/workloads';
+import {
+  addRequests,
+  className,
+  containerRequests,
+  NO_REQUESTS,
+  type Placement,
+  type Workload,
+} from '../core/workloads';
 import { clusterNamespace, DEFAULTS, resolveSite } from '../site/resolve';
 import { poolerName, poolersOf } from '../site/postgres-names';
 
 /**
- * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus sidecars;
- * and its pgbouncer poolers, which the operator places with the cluster's nodeAffinity and tolerations, one pod per node
- * per pooler (connection_pooler.go). A `connectionPooler` section without `enableConnectionPooler` starts the primary's.
+ * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus
+ * sidecars;
+ * and its pgbouncer poolers, which the operator places with the cluster's nodeAffinity and tolerations, one pod per
+ * node
+ * per pooler (connection_pooler.go). A `connectionPooler` section without `enableConnectionPooler` starts the
+ * primary's.
  */
 function fromPostgresql(from: RenderedObject): Workload[] {
   const spec = asRecord(from.obj.spec);
-  const spilo = asRecord(spec.resources).requests ? containerRequests(spec.resources) : containerRequests({ requests: DEFAULTS.spiloResources.requests });
-  const sidecars = asArray(spec.sidecars).map((s) => containerRequests(asRecord(s).resources)).reduce(addRequests, NO_REQUESTS);
+  const spilo = asRecord(spec.resources).requests
+    ? containerRequests(spec.resources)
+    : containerRequests({ requests: DEFAULTS.spiloResources.requests });
+  const sidecars = asArray(spec.sidecars)
+    .map((s) => containerRequests(asRecord(s).resources))
+    .reduce(addRequests, NO_REQUESTS);
   const placement: Placement = { nodeAffinity: spec.nodeAffinity, tolerations: spec.tolerations };
   const name = from.obj.metadata.name;
   // the operator puts it on the Spilo pods only, not the poolers (pod_priority_class_name is its deprecated spelling)
   const priority = className(spec.podPriorityClassName ?? spec.pod_priority_class_name);
   const pooler = asRecord(spec.connectionPooler);
   const poolers = poolersOf({
-    enableConnectionPooler: typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined,
+    enableConnectionPooler:
+      typeof spec.enableConnectionPooler === 'boolean'
+        ? spec.enableConnectionPooler
+        : spec.connectionPooler !== undefined,
     enableReplicaConnectionPooler: spec.enableReplicaConnectionPooler === true,
   });
-  const poolerRequests = asRecord(pooler.resources).requests ? containerRequests(pooler.resources) : containerRequests({ requests: DEFAULTS.pooler.resources.requests });
+  const poolerRequests = asRecord(pooler.resources).requests
+    ? containerRequests(pooler.resources)
+    : containerRequests({ requests: DEFAULTS.pooler.resources.requests });
   return [
     {
       from,
@@ -45,7 +64,10 @@ function fromPostgresql(from: RenderedObject): Workload[] {
     ...poolers.map((role): Workload => ({
       from,
       label: `pgbouncer pods of ${poolerName(name, role)}`,
-      replicas: Math.max(DEFAULTS.pooler.numberOfInstances, typeof pooler.numberOfInstances === 'number' ? pooler.numberOfInstances : 0),
+      replicas: Math.max(
+        DEFAULTS.pooler.numberOfInstances,
+        typeof pooler.numberOfInstances === 'number' ? pooler.numberOfInstances : 0,
+      ),
       onePerNode: true,
       placement,
       requests: poolerRequests,
@@ -59,7 +81,11 @@ function validateClusters(site: Site): SiteIssue[] {
   const seen = new Map<string, number>();
   site.postgres.clusters.forEach((pg, i) => {
     const key = `${clusterNamespace(pg)}/${pg.name}`;
-    if (seen.has(key)) issues.push({ path: `postgres.clusters[${i}].name`, message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace` });
+    if (seen.has(key))
+      issues.push({
+        path: `postgres.clusters[${i}].name`,
+        message: `cluster '${key}' is declared twice (also postgres.clusters[${seen.get(key)}]): names must be unique per namespace`,
+      });
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);
     issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
@@ -78,16 +104,18 @@ export const postgresClusters: Component = {
     const monitored = site.monitoring !== undefined;
     // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
     const tolerations = sharedNodeTolerations(site, 'postgres');
-    return [new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
-      namespaces: postgresNamespaces,
-      monitored,
-      clusters: clusters.map((spec) => ({
-        spec,
-        ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
-        tolerations,
-        backup: clusterBackupEnvironment(site, spec),
-      })),
-    })];
+    return [
+      new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
+        namespaces: postgresNamespaces,
+        monitored,
+        clusters: clusters.map((spec) => ({
+          spec,
+          ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
+          tolerations,
+          backup: clusterBackupEnvironment(site, spec),
+        })),
+      }),
+    ];
   },
   workloads: { 'acid.zalan.do/postgresql': fromPostgresql },
   validate: validateClusters,

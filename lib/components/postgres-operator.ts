@@ -12,17 +12,29 @@ export const postgresOperator: Component = {
   waves: { [OPERATOR_NAME]: WAVES.operators },
   enabled: () => true,
   charts: (app, site) => {
-    const { catalog: { versions, images }, upstream, operatorNamespace, postgresNamespaces } = resolveSite(site);
-    return [new PostgresOperatorChart(app, OPERATOR_NAME, {
-      namespace: operatorNamespace,
-      version: versions.postgresOperator,
-      upstream: upstream.zalando,
-      images,
-      clusterNamespaces: postgresNamespaces,
-      backupSettings: backupOperatorSettings(site, operatorNamespace),
-      podEnvironment: backupEnvironment(site),
-      ...(site.postgres.operator?.ui ? { ui: { teams: [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText) } } : {}),
-    })];
+    const {
+      catalog: { versions, images },
+      upstream,
+      operatorNamespace,
+      postgresNamespaces,
+    } = resolveSite(site);
+    return [
+      new PostgresOperatorChart(app, OPERATOR_NAME, {
+        namespace: operatorNamespace,
+        version: versions.postgresOperator,
+        upstream: upstream.zalando,
+        images,
+        clusterNamespaces: postgresNamespaces,
+        backupSettings: backupOperatorSettings(site, operatorNamespace),
+        podEnvironment: backupEnvironment(site),
+        ...(site.postgres.operator?.ui
+          ? { ui: { teams: [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText) } }
+          : {}),
+      }),
+    ];
   },
-  validate: (site) => (site.postgres.operator?.namespace === undefined ? [] : namespaceIssues('postgres.operator.namespace', site.postgres.operator.namespace)),
+  validate: (site) =>
+    site.postgres.operator?.namespace === undefined
+      ? []
+      : namespaceIssues('postgres.operator.namespace', site.postgres.operator.namespace),
 };

@@ -33,8 +33,17 @@ function fromCephCluster(from: RenderedObject): Workload[] {
   const placement = asRecord(spec.placement);
   const resources = asRecord(spec.resources);
   const priorityClasses = asRecord(spec.priorityClassNames);
-  const daemon = (name: string, label: string, replicas: Workload['replicas'], onePerNode: boolean, extra: Partial<Workload> = {}): Workload => ({
-    from, label, replicas, onePerNode,
+  const daemon = (
+    name: string,
+    label: string,
+    replicas: Workload['replicas'],
+    onePerNode: boolean,
+    extra: Partial<Workload> = {},
+  ): Workload => ({
+    from,
+    label,
+    replicas,
+    onePerNode,
     placement: rookPlacement(placement, name),
     requests: containerRequests(resources[name]),
     minimumMemory: { bytes: ROOK_MINIMUM_MEMORY[name], source: `Rook's minimum for a ${name}` },
@@ -46,13 +55,22 @@ function fromCephCluster(from: RenderedObject): Workload[] {
   const monCount = typeof mon.count === 'number' && mon.count > 0 ? mon.count : 3;
   const mgrCount = typeof mgr.count === 'number' && mgr.count > 0 ? mgr.count : 1;
   const storage = asRecord(spec.storage);
-  const perDevice = (config: unknown) => Number(asRecord(config).osdsPerDevice ?? asRecord(storage.config).osdsPerDevice ?? 1);
+  const perDevice = (config: unknown) =>
+    Number(asRecord(config).osdsPerDevice ?? asRecord(storage.config).osdsPerDevice ?? 1);
   const nodes = asArray(storage.nodes).map(asRecord);
-  const osds = nodes.length > 0
-    ? [daemon('osd', 'Ceph OSDs', nodes.length, false, {
-      hosts: nodes.map((n) => ({ host: String(n.name), pods: Math.max(1, asArray(n.devices).length) * perDevice(n.config) })),
-    })]
-    : storage.useAllNodes === true ? [daemon('osd', 'Ceph OSDs', 'every-node', false)] : [];
+  const osds =
+    nodes.length > 0
+      ? [
+          daemon('osd', 'Ceph OSDs', nodes.length, false, {
+            hosts: nodes.map((n) => ({
+              host: String(n.name),
+              pods: Math.max(1, asArray(n.devices).length) * perDevice(n.config),
+            })),
+          }),
+        ]
+      : storage.useAllNodes === true
+        ? [daemon('osd', 'Ceph OSDs', 'every-node', false)]
+        : [];
   return [
     daemon('mon', 'Ceph mons', monCount, mon.allowMultiplePerNode !== true),
     daemon('mgr', 'Ceph mgrs', mgrCount, false),
@@ -66,16 +84,27 @@ export const rookCeph: Component = {
   waves: { [ROOK_OPERATOR]: WAVES.operators, [CLUSTER_APP]: WAVES.storage },
   enabled: (site) => site.ceph !== undefined,
   charts: (app, site) => {
-    const { ceph, catalog: { versions, images }, upstream } = resolveSite(site);
+    const {
+      ceph,
+      catalog: { versions, images },
+      upstream,
+    } = resolveSite(site);
     if (!ceph) return [];
     return [
       new RookCephOperatorChart(app, ROOK_OPERATOR, {
-        version: versions.rook, upstream: upstream.rook, image: images.rook, certManager: ceph.certManager,
+        version: versions.rook,
+        upstream: upstream.rook,
+        image: images.rook,
+        certManager: ceph.certManager,
         csiTolerations: sharedNodeTolerations(site, 'postgres'),
       }),
       new RookCephClusterChart(app, CLUSTER_APP, {
-        ceph, sizes: cephResources(site), osdHosts: osdHosts(site), objectStore: cephObjectStoreOn(site),
-        images: { ceph: images.ceph, rook: images.rook }, toolbox: upstream.rook.toolbox,
+        ceph,
+        sizes: cephResources(site),
+        osdHosts: osdHosts(site),
+        objectStore: cephObjectStoreOn(site),
+        images: { ceph: images.ceph, rook: images.rook },
+        toolbox: upstream.rook.toolbox,
       }),
     ];
   },

@@ -22,8 +22,12 @@ export function siteImages(site: Site): NeededImage[] {
   const add = (image: string, user: string) => uses.set(image, (uses.get(image) ?? new Set()).add(user));
   for (const [file, yaml] of renderManifests(upstream)) {
     const obj = load(yaml) as { kind?: string };
-    if (obj.kind !== 'CustomResourceDefinition') imagesOf(obj).forEach(({ image }) => add(image, `dist/${file.split('/')[0]}`));
+    if (obj.kind !== 'CustomResourceDefinition')
+      imagesOf(obj).forEach(({ image }) => add(image, `dist/${file.split('/')[0]}`));
   }
-  for (const component of enabledComponents(upstream)) component.images?.(upstream).forEach(({ image, usedBy }) => add(image, usedBy));
-  return [...uses].map(([image, users]) => ({ image, usedBy: [...users].sort(byText) })).sort((a, b) => byText(a.image, b.image));
+  for (const component of enabledComponents(upstream))
+    component.images?.(upstream).forEach(({ image, usedBy }) => add(image, usedBy));
+  return [...uses]
+    .map(([image, users]) => ({ image, usedBy: [...users].sort(byText) }))
+    .sort((a, b) => byText(a.image, b.image));
 }

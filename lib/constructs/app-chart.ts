@@ -20,7 +20,8 @@ export class AppChart extends Chart {
 
   /** @param id the Application name and the dist/<site>/<id>/ folder: [a-z0-9-] only */
   constructor(scope: App, id: string, props: AppChartProps) {
-    if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`app name '${id}' must match [a-z0-9-]+ (it names a folder and an Application)`);
+    if (!/^[a-z0-9-]+$/.test(id))
+      throw new Error(`app name '${id}' must match [a-z0-9-]+ (it names a folder and an Application)`);
     super(scope, id, {
       labels: { 'app.kubernetes.io/part-of': id }, // not app.kubernetes.io/instance: ArgoCD's tracking label
       disableResourceNameHashes: true,

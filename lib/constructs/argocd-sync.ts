@@ -8,12 +8,12 @@ import { byText } from '../core/order';
  */
 export type SyncOption =
   /** data-bearing objects: neither a prune nor an Application deletion may remove them */
-  | 'Prune=false' | 'Delete=false'
+  | 'Prune=false'
+  | 'Delete=false'
   /** CRDs too big for the last-applied annotation of client-side apply (argo-cd #8128) */
   | 'ServerSideApply=true'
   /** CRs whose CRD another Application installs: skip the first sync's dry run */
   | 'SkipDryRunOnMissingResource=true';
-
 
 /** Ordered waves: what must exist before what (PITFALLS.md). */
 export const WAVES = {

@@ -20,7 +20,6 @@ export interface PlatformNamespaceProps {
   readonly reason?: string;
 }
 
-
 /**
  * Pod Security admission labels: `enforce` as given; `warn` at the same level, so that applying a
  * workload whose pods admission will refuse warns at once (a `restricted` warning in a namespace
@@ -41,7 +40,10 @@ export class PlatformNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
-    if (props.enforce !== 'restricted' && !props.reason) throw new Error(`namespace ${props.name} enforces '${props.enforce}': give the reason (which pods need it) in PlatformNamespace's reason`);
+    if (props.enforce !== 'restricted' && !props.reason)
+      throw new Error(
+        `namespace ${props.name} enforces '${props.enforce}': give the reason (which pods need it) in PlatformNamespace's reason`,
+      );
     this.resource = new KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,

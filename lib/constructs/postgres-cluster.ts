@@ -1,8 +1,13 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Postgresql, PostgresqlSpecConnectionPoolerMode, PostgresqlSpecPostgresqlVersion, PostgresqlSpecUsers, type PostgresqlSpecConnectionPooler,
-  PostgresqlSpecTolerationsEffect, PostgresqlSpecTolerationsOperator,
+  Postgresql,
+  PostgresqlSpecConnectionPoolerMode,
+  PostgresqlSpecPostgresqlVersion,
+  PostgresqlSpecUsers,
+  type PostgresqlSpecConnectionPooler,
+  PostgresqlSpecTolerationsEffect,
+  PostgresqlSpecTolerationsOperator,
 } from '../../imports/acid.zalan.do';
 import type { ResolvedCluster, ResolvedPooler } from '../site/resolve';
 import { poolersOf } from '../site/postgres-names';
@@ -18,7 +23,8 @@ import type { ClusterBackup } from '../charts/wal-g-settings';
  * undefined for a later one (v2.0.1 accepts 14 to 18), which is written over it; npm run check validates
  * it against the site's train's CRD.
  */
-const typedVersion = (major: string): PostgresqlSpecPostgresqlVersion | undefined => Object.values(PostgresqlSpecPostgresqlVersion).find((v) => v === major);
+const typedVersion = (major: string): PostgresqlSpecPostgresqlVersion | undefined =>
+  Object.values(PostgresqlSpecPostgresqlVersion).find((v) => v === major);
 
 const USER_FLAG: Readonly<Record<PostgresUserFlag, PostgresqlSpecUsers>> = {
   superuser: PostgresqlSpecUsers.SUPERUSER,
@@ -44,7 +50,10 @@ const EFFECT: Readonly<Record<RoleToleration['effect'], PostgresqlSpecToleration
 
 const q = (r: { cpu: string; memory: string }) => ({ cpu: r.cpu, memory: r.memory });
 
-/** The pooler section with the operator's defaults written out (resolved), so the capacity check and reviewers read the real values. */
+/**
+ * The pooler section with the operator's defaults written out (resolved), so the capacity check and reviewers read the
+ * real values.
+ */
 function connectionPooler(spec: ResolvedPooler): PostgresqlSpecConnectionPooler {
   return {
     numberOfInstances: spec.numberOfInstances,
@@ -80,16 +89,26 @@ export interface PostgresClusterProps {
   readonly spec: ResolvedCluster;
   /** Add the postgres_exporter sidecar with this image (a site with monitoring). @default - no exporter */
   readonly exporterImage?: string;
-  /** Of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too. @default - none */
+  /**
+   * Of the other roles' taints on the postgres nodes (roles.ts sharedNodeTolerations); the poolers get them too.
+   * @default - none
+   */
   readonly tolerations?: readonly RoleToleration[];
-  /** What the manifest carries for its backups: its own Spilo environment and a clone's WAL path (on the Ceph object store, wal-g-settings.ts). @default - none */
+  /**
+   * What the manifest carries for its backups: its own Spilo environment and a clone's WAL path (on the Ceph object
+   * store, wal-g-settings.ts). @default - none
+   */
   readonly backup?: ClusterBackup;
 }
 
 export class PostgresCluster extends Construct {
   public readonly resource: Postgresql;
 
-  constructor(scope: Construct, id: string, { spec: props, exporterImage, tolerations = [], backup = { env: [] } }: PostgresClusterProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { spec: props, exporterImage, tolerations = [], backup = { env: [] } }: PostgresClusterProps,
+  ) {
     super(scope, id);
     const { securityContext: sc, resources: res } = props;
     const pooled = poolersOf(props).length > 0;
@@ -98,13 +117,24 @@ export class PostgresCluster extends Construct {
       spec: {
         teamId: props.teamId,
         numberOfInstances: props.numberOfInstances,
-        postgresql: { version: typedVersion(props.version) ?? PostgresqlSpecPostgresqlVersion.VALUE_15, ...(props.parameters ? { parameters: { ...props.parameters } } : {}) },
+        postgresql: {
+          version: typedVersion(props.version) ?? PostgresqlSpecPostgresqlVersion.VALUE_15,
+          ...(props.parameters ? { parameters: { ...props.parameters } } : {}),
+        },
         volume: { size: props.volume.size, storageClass: props.volume.storageClass },
         users: mapValues(props.users ?? {}, (flags) => flags.map((f) => USER_FLAG[f])),
         databases: { ...props.databases },
         resources: { requests: q(res.requests), limits: q(res.limits) },
         nodeAffinity: requiredNodeAffinity('postgres'),
-        ...(tolerations.length > 0 ? { tolerations: tolerations.map((t) => ({ key: t.key, operator: PostgresqlSpecTolerationsOperator.EXISTS, effect: EFFECT[t.effect] })) } : {}),
+        ...(tolerations.length > 0
+          ? {
+              tolerations: tolerations.map((t) => ({
+                key: t.key,
+                operator: PostgresqlSpecTolerationsOperator.EXISTS,
+                effect: EFFECT[t.effect],
+              })),
+            }
+          : {}),
         spiloRunAsUser: sc.runAsUser,
         spiloRunAsGroup: sc.runAsGroup,
         spiloFsGroup: sc.fsGroup,
@@ -121,24 +151,37 @@ export class PostgresCluster extends Construct {
         ...(props.dockerImage ? { dockerImage: props.dockerImage } : {}),
         ...(props.maintenanceWindows ? { maintenanceWindows: [...props.maintenanceWindows] } : {}),
         // the exporter's custom queries ConfigMap is rendered per namespace by the postgres-clusters app
-        ...(exporterImage !== undefined ? { sidecars: [exporterSidecar(props, exporterImage)], additionalVolumes: [queriesVolume(props)] } : {}),
+        ...(exporterImage !== undefined
+          ? { sidecars: [exporterSidecar(props, exporterImage)], additionalVolumes: [queriesVolume(props)] }
+          : {}),
         // pgbouncer in front of the primary and/or the replicas: the operator gives its pods the
         // cluster's nodeAffinity and tolerations, and a required anti-affinity per pooler
-        ...(pooled ? {
-          enableConnectionPooler: props.enableConnectionPooler,
-          enableReplicaConnectionPooler: props.enableReplicaConnectionPooler,
-          connectionPooler: connectionPooler(props.connectionPooler),
-        } : {}),
+        ...(pooled
+          ? {
+              enableConnectionPooler: props.enableConnectionPooler,
+              enableReplicaConnectionPooler: props.enableReplicaConnectionPooler,
+              connectionPooler: connectionPooler(props.connectionPooler),
+            }
+          : {}),
         // point-in-time recovery: the operator restores the source's WAL-G backups (bucket and
         // endpoint from its configuration and pod environment, or the WAL path given) up to the timestamp
-        ...(props.clone ? { clone: { cluster: props.clone.cluster, uid: props.clone.uid, timestamp: props.clone.timestamp, ...(backup.cloneS3WalPath ? { s3WalPath: backup.cloneS3WalPath } : {}) } } : {}),
+        ...(props.clone
+          ? {
+              clone: {
+                cluster: props.clone.cluster,
+                uid: props.clone.uid,
+                timestamp: props.clone.timestamp,
+                ...(backup.cloneS3WalPath ? { s3WalPath: backup.cloneS3WalPath } : {}),
+              },
+            }
+          : {}),
         ...(backup.env.length > 0 ? { env: backup.env.map((e) => ({ ...e })) } : {}),
       },
     });
-    if (typedVersion(props.version) === undefined) this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));
+    if (typedVersion(props.version) === undefined)
+      this.resource.addJsonPatch(JsonPatch.replace('/spec/postgresql/version', props.version));
     protectData(this.resource);
     // the postgresql CRD comes with the postgres-operator Application
     addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');
   }
 }
-

@@ -20,7 +20,10 @@ export interface NamespacedName {
  * without credentials, so it is written out as true.
  */
 export function apiServiceAccount(scope: Construct, id: string, account: NamespacedName): plus.ServiceAccount {
-  return new plus.ServiceAccount(scope, id, { metadata: { name: account.name, namespace: account.namespace }, automountToken: true });
+  return new plus.ServiceAccount(scope, id, {
+    metadata: { name: account.name, namespace: account.namespace },
+    automountToken: true,
+  });
 }
 
 /** A ServiceAccount another component authors (kube-prometheus' Prometheus), as a binding's subject. */
@@ -31,14 +34,29 @@ export const serviceAccountRef = (scope: Construct, id: string, account: Namespa
  * A ClusterRoleBinding `name` of the ClusterRole `name` to one ServiceAccount. plus writes the
  * subject's API group, '' for a ServiceAccount (the core group, as the API server defaults it).
  */
-export function bindClusterRole(scope: Construct, id: string, name: string, subject: plus.IServiceAccount): plus.ClusterRoleBinding {
-  const binding = new plus.ClusterRoleBinding(scope, id, { metadata: { name }, role: plus.ClusterRole.fromClusterRoleName(scope, `${id}Role`, name) });
+export function bindClusterRole(
+  scope: Construct,
+  id: string,
+  name: string,
+  subject: plus.IServiceAccount,
+): plus.ClusterRoleBinding {
+  const binding = new plus.ClusterRoleBinding(scope, id, {
+    metadata: { name },
+    role: plus.ClusterRole.fromClusterRoleName(scope, `${id}Role`, name),
+  });
   binding.addSubjects(subject);
   return binding;
 }
 
-/** A RoleBinding `name` in `namespace` of the Role `name` there to one ServiceAccount (its API group written, as above). */
-export function bindRole(scope: Construct, id: string, role: NamespacedName, subject: plus.IServiceAccount): plus.RoleBinding {
+/**
+ * A RoleBinding `name` in `namespace` of the Role `name` there to one ServiceAccount (its API group written, as above).
+ */
+export function bindRole(
+  scope: Construct,
+  id: string,
+  role: NamespacedName,
+  subject: plus.IServiceAccount,
+): plus.RoleBinding {
   const binding = new plus.RoleBinding(scope, id, {
     metadata: { name: role.name, namespace: role.namespace },
     role: plus.Role.fromRoleName(scope, `${id}Role`, role.name),

@@ -11,7 +11,10 @@ export function upstreamObjects(file: UpstreamFile, filter: (m: Manifest) => boo
 /** Find the one object of a kind and name in a pinned file; throws if upstream no longer has it. */
 export function upstreamObject(file: UpstreamFile, kind: string, name: string): Manifest {
   const found = upstreamObjects(file, (m) => m.kind === kind && m.metadata.name === name);
-  if (found.length !== 1) throw new Error(`${file.path} has ${found.length} ${kind} named '${name}', expected 1: the pinned upstream changed`);
+  if (found.length !== 1)
+    throw new Error(
+      `${file.path} has ${found.length} ${kind} named '${name}', expected 1: the pinned upstream changed`,
+    );
   return found[0];
 }
 
@@ -36,8 +39,15 @@ const bodies = new WeakMap<Manifest, Record<string, unknown>>();
  * is shared by every site shipping the same pinned object; only the metadata is per object.
  */
 class ShippedObject extends ApiObject {
-  constructor(scope: Construct, private readonly manifest: Manifest) {
-    super(scope, [manifest.kind, manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join('-'), { apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: { ...manifest.metadata } });
+  constructor(
+    scope: Construct,
+    private readonly manifest: Manifest,
+  ) {
+    super(scope, [manifest.kind, manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join('-'), {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      metadata: { ...manifest.metadata },
+    });
   }
 
   public override toJson(): Record<string, unknown> {

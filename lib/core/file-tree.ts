@@ -9,7 +9,10 @@ export type FileTree = Map<string, string>;
 export function readTrees(root: string): Map<string, FileTree> {
   const trees = new Map<string, FileTree>();
   if (!existsSync(root)) return trees;
-  for (const site of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byText)) {
+  for (const site of readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort(byText)) {
     const dir = join(root, site);
     const files: FileTree = new Map();
     for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {

@@ -20,7 +20,9 @@ const IMAGE_FLAGS = ['--prometheus-config-reloader', '--acme-http01-solver-image
 
 function mapImageFlag(arg: string, rewrite: (image: string, path: string) => string, path: string): string {
   const eq = arg.indexOf('=');
-  return eq > 0 && IMAGE_FLAGS.includes(arg.slice(0, eq)) ? `${arg.slice(0, eq + 1)}${rewrite(arg.slice(eq + 1), path)}` : arg;
+  return eq > 0 && IMAGE_FLAGS.includes(arg.slice(0, eq))
+    ? `${arg.slice(0, eq + 1)}${rewrite(arg.slice(eq + 1), path)}`
+    : arg;
 }
 
 /**
@@ -30,22 +32,39 @@ function mapImageFlag(arg: string, rewrite: (image: string, path: string) => str
 const IMAGE_SET_CONFIGMAPS = ['rook-csi-operator-image-set-configmap'];
 
 const isImageSet = (value: Record<string, unknown>): boolean =>
-  value.kind === 'ConfigMap' && isRecord(value.metadata) && IMAGE_SET_CONFIGMAPS.includes(String(value.metadata.name)) && isRecord(value.data);
+  value.kind === 'ConfigMap' &&
+  isRecord(value.metadata) &&
+  IMAGE_SET_CONFIGMAPS.includes(String(value.metadata.name)) &&
+  isRecord(value.data);
 
 /** A copy of `value` with every image reference replaced by `rewrite(ref, path)`. */
 export function mapImages<T>(value: T, rewrite: (image: string, path: string) => string, path = ''): T {
   if (isRecord(value) && isImageSet(value)) {
     const data = value.data as Record<string, unknown>;
-    return { ...value, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? rewrite(v, `${path ? `${path}.` : ''}data.${k}`) : v])) } as T;
+    return {
+      ...value,
+      data: Object.fromEntries(
+        Object.entries(data).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? rewrite(v, `${path ? `${path}.` : ''}data.${k}`) : v,
+        ]),
+      ),
+    } as T;
   }
   if (isList(value)) {
-    return value.map((v, i) => (typeof v === 'string' && path.endsWith('.args') ? mapImageFlag(v, rewrite, `${path}[${i}]`) : mapImages(v, rewrite, `${path}[${i}]`))) as T;
+    return value.map((v, i) =>
+      typeof v === 'string' && path.endsWith('.args')
+        ? mapImageFlag(v, rewrite, `${path}[${i}]`)
+        : mapImages(v, rewrite, `${path}[${i}]`),
+    ) as T;
   }
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
-    const p = path ? `${path}.${k}` : k;
-    return [k, isImageField(k, v) ? rewrite(v, p) : mapImages(v, rewrite, p)];
-  })) as T;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      const p = path ? `${path}.${k}` : k;
+      return [k, isImageField(k, v) ? rewrite(v, p) : mapImages(v, rewrite, p)];
+    }),
+  ) as T;
 }
 
 /** Every image reference of an object, with its field path. */

@@ -42,9 +42,12 @@ function isKubeObject(doc: unknown): doc is KubeObject {
 
 /** The objects of one site's tree (`<app>/<file>` → YAML); a file that is not an object is an error. */
 export function parseTree(site: string, files: ReadonlyMap<string, string>): RenderedObject[] {
-  return [...files].sort(([a], [b]) => byText(a, b)).map(([file, yaml]) => {
-    const doc = load(yaml);
-    if (!isKubeObject(doc)) throw new Error(`${site}/${file} is not a Kubernetes object (apiVersion, kind and metadata are required)`);
-    return { site, app: file.split('/')[0], file, obj: doc };
-  });
+  return [...files]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([file, yaml]) => {
+      const doc = load(yaml);
+      if (!isKubeObject(doc))
+        throw new Error(`${site}/${file} is not a Kubernetes object (apiVersion, kind and metadata are required)`);
+      return { site, app: file.split('/')[0], file, obj: doc };
+    });
 }

@@ -42,7 +42,8 @@ export interface Workload {
 }
 
 /** A PriorityClass name as a Workload field, or nothing for none. */
-export const className = (v: unknown): { priorityClassName?: string } => (typeof v === 'string' && v !== '' ? { priorityClassName: v } : {});
+export const className = (v: unknown): { priorityClassName?: string } =>
+  typeof v === 'string' && v !== '' ? { priorityClassName: v } : {};
 
 const quantity = (v: unknown): number => (typeof v === 'number' ? v : isQuantity(v) ? parseQuantity(v) : 0);
 
@@ -54,35 +55,52 @@ export function containerRequests(resources: unknown): PodResources {
   return { cpu: quantity(req.cpu ?? lim.cpu), memory: quantity(req.memory ?? lim.memory) };
 }
 
-export const addRequests = (a: PodResources, b: PodResources): PodResources => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
+export const addRequests = (a: PodResources, b: PodResources): PodResources => ({
+  cpu: a.cpu + b.cpu,
+  memory: a.memory + b.memory,
+});
 export const NO_REQUESTS: PodResources = { cpu: 0, memory: 0 };
 
 /** Effective pod requests: the containers' sum, or the largest init container if larger (as the scheduler counts). */
 function podRequests(podSpec: Record<string, unknown>): PodResources {
-  const sum = asArray(podSpec.containers).map((c) => containerRequests(asRecord(c).resources)).reduce(addRequests, NO_REQUESTS);
+  const sum = asArray(podSpec.containers)
+    .map((c) => containerRequests(asRecord(c).resources))
+    .reduce(addRequests, NO_REQUESTS);
   const init = asArray(podSpec.initContainers).map((c) => containerRequests(asRecord(c).resources));
-  return { cpu: Math.max(sum.cpu, ...init.map((i) => i.cpu)), memory: Math.max(sum.memory, ...init.map((i) => i.memory)) };
+  return {
+    cpu: Math.max(sum.cpu, ...init.map((i) => i.cpu)),
+    memory: Math.max(sum.memory, ...init.map((i) => i.memory)),
+  };
 }
 
 /** A required pod anti-affinity on the hostname: at most one such pod per node. */
 export function onePerHost(affinity: unknown): boolean {
-  return asArray(asRecord(asRecord(affinity).podAntiAffinity).requiredDuringSchedulingIgnoredDuringExecution)
-    .some((t) => asRecord(t).topologyKey === 'kubernetes.io/hostname');
+  return asArray(asRecord(asRecord(affinity).podAntiAffinity).requiredDuringSchedulingIgnoredDuringExecution).some(
+    (t) => asRecord(t).topologyKey === 'kubernetes.io/hostname',
+  );
 }
 
 /** The pod spec of an object built from a pod template, and the replicas it asks for. */
-export function podTemplateOf(obj: KubeObject): { spec: Record<string, unknown>; replicas: number | 'every-node' } | undefined {
+export function podTemplateOf(
+  obj: KubeObject,
+): { spec: Record<string, unknown>; replicas: number | 'every-node' } | undefined {
   const spec = asRecord(obj.spec);
   const template = (s: Record<string, unknown>) => asRecord(asRecord(s.template).spec);
   switch (groupKind(obj)) {
-    case '/Pod': return { spec, replicas: 1 };
+    case '/Pod':
+      return { spec, replicas: 1 };
     case 'apps/Deployment':
     case 'apps/StatefulSet':
-    case 'apps/ReplicaSet': return { spec: template(spec), replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 };
-    case 'apps/DaemonSet': return { spec: template(spec), replicas: 'every-node' };
-    case 'batch/Job': return { spec: template(spec), replicas: typeof spec.parallelism === 'number' ? spec.parallelism : 1 };
-    case 'batch/CronJob': return { spec: template(asRecord(asRecord(spec.jobTemplate).spec)), replicas: 1 };
-    default: return undefined;
+    case 'apps/ReplicaSet':
+      return { spec: template(spec), replicas: typeof spec.replicas === 'number' ? spec.replicas : 1 };
+    case 'apps/DaemonSet':
+      return { spec: template(spec), replicas: 'every-node' };
+    case 'batch/Job':
+      return { spec: template(spec), replicas: typeof spec.parallelism === 'number' ? spec.parallelism : 1 };
+    case 'batch/CronJob':
+      return { spec: template(asRecord(asRecord(spec.jobTemplate).spec)), replicas: 1 };
+    default:
+      return undefined;
   }
 }
 
@@ -90,15 +108,21 @@ export function fromPodTemplate(from: RenderedObject): Workload[] {
   const pod = podTemplateOf(from.obj);
   if (!pod) return [];
   const affinity = asRecord(pod.spec.affinity);
-  return [{
-    from,
-    label: `pods of ${from.obj.kind} ${from.obj.metadata.name}`,
-    replicas: pod.replicas,
-    onePerNode: onePerHost(affinity),
-    placement: { nodeSelector: pod.spec.nodeSelector, nodeAffinity: affinity.nodeAffinity, tolerations: pod.spec.tolerations },
-    requests: podRequests(pod.spec),
-    ...className(pod.spec.priorityClassName),
-  }];
+  return [
+    {
+      from,
+      label: `pods of ${from.obj.kind} ${from.obj.metadata.name}`,
+      replicas: pod.replicas,
+      onePerNode: onePerHost(affinity),
+      placement: {
+        nodeSelector: pod.spec.nodeSelector,
+        nodeAffinity: affinity.nodeAffinity,
+        tolerations: pod.spec.tolerations,
+      },
+      requests: podRequests(pod.spec),
+      ...className(pod.spec.priorityClassName),
+    },
+  ];
 }
 
 /** How an operator's custom resource turns into pods, by `group/Kind` (a component's `workloads`). */

@@ -11,9 +11,12 @@ export interface FieldChange {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const join = (path: string, key: string) => (IDENTIFIER.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`);
+const join = (path: string, key: string) =>
+  IDENTIFIER.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
 
-/** Fields that identify the items of a list: `name` (containers, env, ports, volumes), `alert` (PrometheusRule rules). */
+/**
+ * Fields that identify the items of a list: `name` (containers, env, ports, volumes), `alert` (PrometheusRule rules).
+ */
 const ITEM_KEYS = ['name', 'alert'] as const;
 
 /** Arrays of objects that all carry a unique key are compared by it, not by position. */
@@ -33,7 +36,13 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(byText);
     return keys.flatMap((k) => fieldChanges(before[k], after[k], join(path, k)));
   }
-  if (isList(before) && isList(after) && before.length > 0 && after.length > 0 && [...before, ...after].some(isRecord)) {
+  if (
+    isList(before) &&
+    isList(after) &&
+    before.length > 0 &&
+    after.length > 0 &&
+    [...before, ...after].some(isRecord)
+  ) {
     const a = byKey(before);
     const b = byKey(after);
     if (a && b && a.key === b.key) {
@@ -43,8 +52,12 @@ export function fieldChanges(before: unknown, after: unknown, path = ''): FieldC
     if (before.length === after.length) return before.flatMap((b, i) => fieldChanges(b, after[i], `${path}[${i}]`));
     // items came or went: list them rather than every shifted position
     return [
-      ...before.filter((b) => !after.some((a) => isDeepStrictEqual(a, b))).map((b) => ({ path: `${path}[]`, before: b })),
-      ...after.filter((a) => !before.some((b) => isDeepStrictEqual(a, b))).map((a) => ({ path: `${path}[]`, after: a })),
+      ...before
+        .filter((b) => !after.some((a) => isDeepStrictEqual(a, b)))
+        .map((b) => ({ path: `${path}[]`, before: b })),
+      ...after
+        .filter((a) => !before.some((b) => isDeepStrictEqual(a, b)))
+        .map((a) => ({ path: `${path}[]`, after: a })),
     ];
   }
   return [{ path, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];

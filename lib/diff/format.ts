@@ -6,11 +6,17 @@ import { destructive, type Action, type ObjectDiff, type TreeDiff } from './sema
 
 /** Terminal and Markdown renderings of a TreeDiff: banner, plan line, then sites → Applications → objects. */
 const SIGN: Readonly<Record<Action, string>> = { add: '+', change: '~', remove: '-' };
-const LEVEL: Readonly<Record<ImpactLevel, string>> = { destructive: 'DESTRUCTIVE', disruptive: 'disruptive', refused: 'refused', info: 'info' };
+const LEVEL: Readonly<Record<ImpactLevel, string>> = {
+  destructive: 'DESTRUCTIVE',
+  disruptive: 'disruptive',
+  refused: 'refused',
+  info: 'info',
+};
 /** GitHub refuses comments over 65,536 characters. */
 export const MARKDOWN_LIMIT = 60_000;
 
-const planLine = ({ counts }: TreeDiff): string => `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`;
+const planLine = ({ counts }: TreeDiff): string =>
+  `Plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy.`;
 
 const title = (o: ObjectDiff) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
@@ -69,7 +75,8 @@ export function formatTerminal(diff: TreeDiff, host: readonly FileDiff[] = []): 
   if (banner.length) {
     lines.push(`DESTRUCTIVE: ${banner.length} change(s) delete or endanger data`);
     for (const o of banner) {
-      for (const i of o.impacts.filter((x) => x.level === 'destructive')) lines.push(`  ! ${o.site}/${o.app}: ${title(o)}: ${i.message}`);
+      for (const i of o.impacts.filter((x) => x.level === 'destructive'))
+        lines.push(`  ! ${o.site}/${o.app}: ${title(o)}: ${i.message}`);
     }
     lines.push('');
   }
@@ -80,7 +87,8 @@ export function formatTerminal(diff: TreeDiff, host: readonly FileDiff[] = []): 
       lines.push(`  Application ${app}`);
       for (const o of objects) {
         lines.push(`    ${SIGN[o.action]} ${title(o)}${moved(o)}`);
-        for (const i of o.impacts) lines.push(`        ${i.level === 'info' ? '>' : '!'} ${LEVEL[i.level]}: ${i.message}`);
+        for (const i of o.impacts)
+          lines.push(`        ${i.level === 'info' ? '>' : '!'} ${LEVEL[i.level]}: ${i.message}`);
         for (const f of o.fields) lines.push(...fieldLines(f).map((l) => `        ${l}`));
       }
     }
@@ -98,7 +106,8 @@ export function formatMarkdown(diff: TreeDiff, host: readonly FileDiff[] = []): 
   if (banner.length) {
     out.push('> [!CAUTION]', `> **DESTRUCTIVE: ${banner.length} change(s) delete or endanger data**`);
     for (const o of banner) {
-      for (const i of o.impacts.filter((x) => x.level === 'destructive')) out.push(`> - \`${o.site}/${o.app}\` ${title(o)}: ${i.message}`);
+      for (const i of o.impacts.filter((x) => x.level === 'destructive'))
+        out.push(`> - \`${o.site}/${o.app}\` ${title(o)}: ${i.message}`);
     }
     out.push('');
   }
@@ -109,17 +118,22 @@ export function formatMarkdown(diff: TreeDiff, host: readonly FileDiff[] = []): 
     for (const [app, objects] of apps) {
       out.push('', `**Application \`${app}\`**`, '');
       for (const o of objects) {
-        out.push(`- \`${SIGN[o.action]}\` **${o.kind}** \`${o.namespace ? `${o.namespace}/` : ''}${o.name}\`${moved(o)}`);
-        for (const i of o.impacts) out.push(`  - ${i.level === 'info' ? '' : '⚠️ '}**${LEVEL[i.level]}**: ${i.message}`);
+        out.push(
+          `- \`${SIGN[o.action]}\` **${o.kind}** \`${o.namespace ? `${o.namespace}/` : ''}${o.name}\`${moved(o)}`,
+        );
+        for (const i of o.impacts)
+          out.push(`  - ${i.level === 'info' ? '' : '⚠️ '}**${LEVEL[i.level]}**: ${i.message}`);
         if (o.fields.length) out.push('', '  ```diff', ...o.fields.flatMap(fieldLines).map((l) => `  ${l}`), '  ```');
       }
     }
   }
   if (host.length) {
     out.push('', '#### Host bootstrap', '', `> ${HOST_BOOTSTRAP_NOTE}`, '');
-    for (const f of host) out.push(`- \`${SIGN[f.action]}\` \`${f.path}\``, '', '  ```diff', ...f.lines.map((l) => `  ${l}`), '  ```');
+    for (const f of host)
+      out.push(`- \`${SIGN[f.action]}\` \`${f.path}\``, '', '  ```diff', ...f.lines.map((l) => `  ${l}`), '  ```');
   }
   const text = out.join('\n');
-  return text.length <= MARKDOWN_LIMIT ? text
+  return text.length <= MARKDOWN_LIMIT
+    ? text
     : `${text.slice(0, MARKDOWN_LIMIT)}\n\n… truncated: run \`npm run diff\` locally for the rest.`;
 }

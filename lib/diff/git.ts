@@ -10,10 +10,18 @@ function git(root: string, args: readonly string[], input?: string): Buffer {
   return run.stdout;
 }
 
-/** `git show <rev>:dist/...` for every file (YAML unless `files` says otherwise), through one `git cat-file --batch`. */
+/**
+ * `git show <rev>:dist/...` for every file (YAML unless `files` says otherwise), through one `git cat-file --batch`.
+ */
 export function treeAtRevision(root: string, rev: string, dir = 'dist', files = /\.ya?ml$/): Map<string, string> {
-  const entries = git(root, ['ls-tree', '-r', '-z', '--full-tree', rev, '--', dir]).toString('utf8').split('\0').filter(Boolean)
-    .map((line) => { const [meta, path] = line.split('\t'); return { id: meta.split(' ')[2], path }; })
+  const entries = git(root, ['ls-tree', '-r', '-z', '--full-tree', rev, '--', dir])
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta, path] = line.split('\t');
+      return { id: meta.split(' ')[2], path };
+    })
     .filter((e) => files.test(e.path));
   const tree = new Map<string, string>();
   if (entries.length === 0) return tree;
@@ -31,11 +39,15 @@ export function treeAtRevision(root: string, rev: string, dir = 'dist', files = 
 
 export function treeOnDisk(root: string, dir = 'dist'): Map<string, string> {
   const tree = new Map<string, string>();
-  for (const [site, files] of readTrees(`${root}/${dir}`)) for (const [file, yaml] of files) tree.set(`${site}/${file}`, yaml);
+  for (const [site, files] of readTrees(`${root}/${dir}`))
+    for (const [file, yaml] of files) tree.set(`${site}/${file}`, yaml);
   return tree;
 }
 
-/** The site reports of the working tree (`<site>/README.md` → Markdown), as treeAtRevision(root, rev, 'docs/sites', REPORT) reads them at a revision. */
+/**
+ * The site reports of the working tree (`<site>/README.md` → Markdown), as treeAtRevision(root, rev, 'docs/sites',
+ * REPORT) reads them at a revision.
+ */
 export const REPORT = /\/README\.md$/;
 export function reportsOnDisk(root: string): Map<string, string> {
   const dir = join(root, 'docs', 'sites');

@@ -13,7 +13,8 @@ export interface FileDiff {
   readonly lines: readonly string[];
 }
 
-export const HOST_BOOTSTRAP_NOTE = 'cloud-init runs at first boot only: running nodes keep their setup until re-provisioned (or the change is applied by hand)';
+export const HOST_BOOTSTRAP_NOTE =
+  'cloud-init runs at first boot only: running nodes keep their setup until re-provisioned (or the change is applied by hand)';
 
 export function diffFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileDiff[] {
   return [...new Set([...before.keys(), ...after.keys()])].sort(byText).flatMap((path) => {
@@ -22,6 +23,12 @@ export function diffFiles(before: ReadonlyMap<string, string>, after: ReadonlyMa
     if (a === b) return [];
     const action: Action = a === undefined ? 'add' : b === undefined ? 'remove' : 'change';
     const hunks = structuredPatch(path, path, a ?? '', b ?? '', '', '', { context: 2 }).hunks;
-    return [{ path, action, lines: hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]) }];
+    return [
+      {
+        path,
+        action,
+        lines: hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]),
+      },
+    ];
   });
 }

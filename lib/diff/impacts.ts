@@ -38,64 +38,106 @@ function field(obj: unknown, path: string): unknown {
 }
 
 const is = (c: ChangeContext, gk: string) => groupKind((c.after ?? c.before)!) === gk;
-const changed = (c: ChangeContext, path: string) => c.action === 'change' && field(c.before, path) !== field(c.after, path);
+const changed = (c: ChangeContext, path: string) =>
+  c.action === 'change' && field(c.before, path) !== field(c.after, path);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The Zalando operator's ConfigMap (the one with `docker_image`). */
 const operatorConfig = (objects: readonly KubeObject[]) =>
   objects.find((o) => groupKind(o) === '/ConfigMap' && typeof field(o, 'data.docker_image') === 'string');
 const instances = (pg: KubeObject | undefined) => Number(field(pg, 'spec.numberOfInstances') ?? 1);
-const rollingRestart = (pods: number, what: string) => (pods === 1
-  ? `restart of the only pod ${what}: the database is down until it is back (no replica to switch over to)`
-  : `rolling restart of ${plural(pods, 'pod')} ${what}: replicas first, then a switchover of the primary (a few seconds without writes), then the old primary`);
+const rollingRestart = (pods: number, what: string) =>
+  pods === 1
+    ? `restart of the only pod ${what}: the database is down until it is back (no replica to switch over to)`
+    : `rolling restart of ${plural(pods, 'pod')} ${what}: replicas first, then a switchover of the primary (a few seconds without writes), then the old primary`;
 
 const dataRemoval: ImpactRule = (c) => {
   if (c.action !== 'remove' || !isDataBearing(c.before!, dataNamespaces(c.site.before))) return [];
   const what = describe(c.before!);
-  return [{
-    level: 'destructive',
-    message: isProtected(c.before!)
-      ? `${what} holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data`
-      : `${what} holds data and ArgoCD will prune it: its data is deleted`,
-  }];
+  return [
+    {
+      level: 'destructive',
+      message: isProtected(c.before!)
+        ? `${what} holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data`
+        : `${what} holds data and ArgoCD will prune it: its data is deleted`,
+    },
+  ];
 };
 
-const protectionDropped: ImpactRule = (c) => (c.action === 'change' && isProtected(c.before!) && !isProtected(c.after!)
-  ? [{ level: 'destructive', message: `loses Prune=false,Delete=false: from now on a removal or an Application deletion deletes its data` }]
-  : []);
+const protectionDropped: ImpactRule = (c) =>
+  c.action === 'change' && isProtected(c.before!) && !isProtected(c.after!)
+    ? [
+        {
+          level: 'destructive',
+          message: `loses Prune=false,Delete=false: from now on a removal or an Application deletion deletes its data`,
+        },
+      ]
+    : [];
 
-const crdRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === 'apiextensions.k8s.io/CustomResourceDefinition'
-  ? [{ level: isProtected(c.before!) ? 'disruptive' : 'destructive', message: `deleting CRD ${c.before!.metadata.name} deletes every ${String(field(c.before, 'spec.names.kind'))} in the cluster${isProtected(c.before!) ? ' (ArgoCD will not prune it: Prune=false)' : ''}` }]
-  : []);
+const crdRemoval: ImpactRule = (c) =>
+  c.action === 'remove' && groupKind(c.before!) === 'apiextensions.k8s.io/CustomResourceDefinition'
+    ? [
+        {
+          level: isProtected(c.before!) ? 'disruptive' : 'destructive',
+          message: `deleting CRD ${c.before!.metadata.name} deletes every ${String(field(c.before, 'spec.names.kind'))} in the cluster${isProtected(c.before!) ? ' (ArgoCD will not prune it: Prune=false)' : ''}`,
+        },
+      ]
+    : [];
 
 const operatorSpiloImage: ImpactRule = (c) => {
-  if (!is(c, '/ConfigMap') || !changed(c, 'data.docker_image') || field(c.before, 'data.docker_image') === undefined) return [];
-  const clusters = c.site.after.filter((o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.dockerImage') === undefined);
+  if (!is(c, '/ConfigMap') || !changed(c, 'data.docker_image') || field(c.before, 'data.docker_image') === undefined)
+    return [];
+  const clusters = c.site.after.filter(
+    (o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.dockerImage') === undefined,
+  );
   const pods = clusters.reduce((n, pg) => n + instances(pg), 0);
   const image = `Spilo image ${String(field(c.before, 'data.docker_image'))} → ${String(field(c.after, 'data.docker_image'))}`;
   if (pods === 0) return [{ level: 'info', message: `${image}: no cluster uses the operator's default image` }];
-  return [{ level: 'disruptive', message: `${image}: the operator restarts, then ${rollingRestart(pods, `in ${plural(clusters.length, 'cluster')} (${clusters.map((p) => p.metadata.name).join(', ')})`)}` }];
+  return [
+    {
+      level: 'disruptive',
+      message: `${image}: the operator restarts, then ${rollingRestart(pods, `in ${plural(clusters.length, 'cluster')} (${clusters.map((p) => p.metadata.name).join(', ')})`)}`,
+    },
+  ];
 };
 
 const clusterSpiloImage: ImpactRule = (c) => {
   if (!is(c, 'acid.zalan.do/postgresql') || c.action !== 'change') return [];
-  const image = (pg: KubeObject, objects: readonly KubeObject[]) => field(pg, 'spec.dockerImage') ?? field(operatorConfig(objects), 'data.docker_image');
+  const image = (pg: KubeObject, objects: readonly KubeObject[]) =>
+    field(pg, 'spec.dockerImage') ?? field(operatorConfig(objects), 'data.docker_image');
   const before = image(c.before!, c.site.before);
   const after = image(c.after!, c.site.after);
   if (before === after || !changed(c, 'spec.dockerImage')) return [];
-  return [{ level: 'disruptive', message: `Spilo image ${String(before)} → ${String(after)}: ${rollingRestart(instances(c.after), `of ${c.after!.metadata.name}`)}` }];
+  return [
+    {
+      level: 'disruptive',
+      message: `Spilo image ${String(before)} → ${String(after)}: ${rollingRestart(instances(c.after), `of ${c.after!.metadata.name}`)}`,
+    },
+  ];
 };
 
 const majorVersion: ImpactRule = (c) => {
   if (!is(c, 'acid.zalan.do/postgresql') || !changed(c, 'spec.postgresql.version')) return [];
   const from = Number(field(c.before, 'spec.postgresql.version'));
   const to = Number(field(c.after, 'spec.postgresql.version'));
-  if (to < from) return [{ level: 'refused', message: `PostgreSQL ${from} → ${to} is a downgrade: the operator does not downgrade and the data directory stays on ${from}; revert` }];
+  if (to < from)
+    return [
+      {
+        level: 'refused',
+        message: `PostgreSQL ${from} → ${to} is a downgrade: the operator does not downgrade and the data directory stays on ${from}; revert`,
+      },
+    ];
   const mode = String(field(operatorConfig(c.site.after), 'data.major_version_upgrade_mode') ?? 'off');
-  const how = mode === 'off'
-    ? `major_version_upgrade_mode is 'off': the pods roll with PGVERSION=${to} but keep running PostgreSQL ${from} (no upgrade) unless team '${String(field(c.after, 'spec.teamId'))}' is in major_version_upgrade_team_allow_list`
-    : `after the rolling restart the operator runs the in-place upgrade (inplace_upgrade.py) on the primary (mode '${mode}'): the cluster is down during pg_upgrade; take a backup first`;
-  return [{ level: 'disruptive', message: `PostgreSQL major version ${from} → ${to}, in-place major upgrade of ${c.after!.metadata.name} (${plural(instances(c.after), 'pod')}): ${how}` }];
+  const how =
+    mode === 'off'
+      ? `major_version_upgrade_mode is 'off': the pods roll with PGVERSION=${to} but keep running PostgreSQL ${from} (no upgrade) unless team '${String(field(c.after, 'spec.teamId'))}' is in major_version_upgrade_team_allow_list`
+      : `after the rolling restart the operator runs the in-place upgrade (inplace_upgrade.py) on the primary (mode '${mode}'): the cluster is down during pg_upgrade; take a backup first`;
+  return [
+    {
+      level: 'disruptive',
+      message: `PostgreSQL major version ${from} → ${to}, in-place major upgrade of ${c.after!.metadata.name} (${plural(instances(c.after), 'pod')}): ${how}`,
+    },
+  ];
 };
 
 const instanceCount: ImpactRule = (c) => {
@@ -103,12 +145,20 @@ const instanceCount: ImpactRule = (c) => {
   const from = instances(c.before);
   const to = instances(c.after);
   const name = c.after!.metadata.name;
-  if (to > from) return [{ level: 'info', message: `${plural(to - from, 'replica')} added (${from} → ${to}): the new pods copy the primary's data (basebackup), extra load on the primary and storage` }];
+  if (to > from)
+    return [
+      {
+        level: 'info',
+        message: `${plural(to - from, 'replica')} added (${from} → ${to}): the new pods copy the primary's data (basebackup), extra load on the primary and storage`,
+      },
+    ];
   const removed = Array.from({ length: from - to }, (_, i) => `${name}-${to + i}`).join(', ');
-  return [{
-    level: 'disruptive',
-    message: `${plural(from - to, 'replica')} removed (${from} → ${to}): pod(s) ${removed} are deleted (the StatefulSet keeps their volumes)${to <= 1 ? '; no replica is left: no automatic failover' : ''}`,
-  }];
+  return [
+    {
+      level: 'disruptive',
+      message: `${plural(from - to, 'replica')} removed (${from} → ${to}): pod(s) ${removed} are deleted (the StatefulSet keeps their volumes)${to <= 1 ? '; no replica is left: no automatic failover' : ''}`,
+    },
+  ];
 };
 
 const volume: ImpactRule = (c) => {
@@ -117,24 +167,42 @@ const volume: ImpactRule = (c) => {
   const [from, to] = [field(c.before, 'spec.volume.size'), field(c.after, 'spec.volume.size')].map(String);
   if (from !== to && isQuantity(from) && isQuantity(to)) {
     const storageClass = String(field(c.after, 'spec.volume.storageClass'));
-    const sc = c.site.after.find((o) => groupKind(o) === 'storage.k8s.io/StorageClass' && o.metadata.name === storageClass);
+    const sc = c.site.after.find(
+      (o) => groupKind(o) === 'storage.k8s.io/StorageClass' && o.metadata.name === storageClass,
+    );
     if (parseQuantity(to) < parseQuantity(from)) {
-      out.push({ level: 'refused', message: `volume shrink ${from} → ${to} is refused by the operator (a PVC cannot shrink): the volumes stay ${from}; revert` });
+      out.push({
+        level: 'refused',
+        message: `volume shrink ${from} → ${to} is refused by the operator (a PVC cannot shrink): the volumes stay ${from}; revert`,
+      });
     } else if (sc && field(sc, 'allowVolumeExpansion') !== true) {
-      out.push({ level: 'refused', message: `volume ${from} → ${to}: StorageClass ${storageClass} does not allow volume expansion, the resize fails` });
+      out.push({
+        level: 'refused',
+        message: `volume ${from} → ${to}: StorageClass ${storageClass} does not allow volume expansion, the resize fails`,
+      });
     } else {
-      out.push({ level: 'info', message: `volumes grow ${from} → ${to} for ${plural(instances(c.after), 'pod')}, online (filesystem resized by the CSI driver)` });
+      out.push({
+        level: 'info',
+        message: `volumes grow ${from} → ${to} for ${plural(instances(c.after), 'pod')}, online (filesystem resized by the CSI driver)`,
+      });
     }
   }
   if (changed(c, 'spec.volume.storageClass')) {
-    out.push({ level: 'refused', message: `storage class ${String(field(c.before, 'spec.volume.storageClass'))} → ${String(field(c.after, 'spec.volume.storageClass'))} is ignored by the operator for existing volumes: migrate by cloning into a new cluster` });
+    out.push({
+      level: 'refused',
+      message: `storage class ${String(field(c.before, 'spec.volume.storageClass'))} → ${String(field(c.after, 'spec.volume.storageClass'))} is ignored by the operator for existing volumes: migrate by cloning into a new cluster`,
+    });
   }
   return out;
 };
 
 /** `node → devices` of CephCluster storage.nodes. */
-const storageNodes = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.storage.nodes')).map(asRecord)
-  .map((n) => [String(n.name), asArray(n.devices).map((d) => String(asRecord(d).name))]));
+const storageNodes = (obj: KubeObject | undefined) =>
+  new Map(
+    asArray(field(obj, 'spec.storage.nodes'))
+      .map(asRecord)
+      .map((n) => [String(n.name), asArray(n.devices).map((d) => String(asRecord(d).name))]),
+  );
 
 const cephStorage: ImpactRule = (c) => {
   if (!is(c, 'ceph.rook.io/CephCluster') || c.action !== 'change') return [];
@@ -144,16 +212,31 @@ const cephStorage: ImpactRule = (c) => {
   for (const [node, devices] of before) {
     const now = after.get(node);
     const gone = now ? devices.filter((d) => !now.includes(d)) : devices;
-    if (!now) out.push({ level: 'disruptive', message: `storage node ${node} removed from the CephCluster: its OSDs (${devices.join(', ') || 'all devices'}) leave the cluster once marked out and Ceph rebalances their data onto the remaining OSDs (heavy I/O, less capacity; Rook does not purge OSDs by itself)` });
-    else if (gone.length) out.push({ level: 'disruptive', message: `device(s) ${gone.join(', ')} removed from storage node ${node}: data rebalancing onto the remaining OSDs once their OSDs are marked out` });
+    if (!now)
+      out.push({
+        level: 'disruptive',
+        message: `storage node ${node} removed from the CephCluster: its OSDs (${devices.join(', ') || 'all devices'}) leave the cluster once marked out and Ceph rebalances their data onto the remaining OSDs (heavy I/O, less capacity; Rook does not purge OSDs by itself)`,
+      });
+    else if (gone.length)
+      out.push({
+        level: 'disruptive',
+        message: `device(s) ${gone.join(', ')} removed from storage node ${node}: data rebalancing onto the remaining OSDs once their OSDs are marked out`,
+      });
   }
   for (const [node, devices] of after) {
     const was = before.get(node);
     const added = was ? devices.filter((d) => !was.includes(d)) : devices;
-    if (added.length || !was) out.push({ level: 'info', message: `new OSD(s) on ${node} (${added.join(', ') || 'all devices'}): Ceph rebalances data onto them` });
+    if (added.length || !was)
+      out.push({
+        level: 'info',
+        message: `new OSD(s) on ${node} (${added.join(', ') || 'all devices'}): Ceph rebalances data onto them`,
+      });
   }
   if (changed(c, 'spec.cephVersion.image')) {
-    out.push({ level: 'disruptive', message: `Ceph image ${String(field(c.before, 'spec.cephVersion.image'))} → ${String(field(c.after, 'spec.cephVersion.image'))}: Rook upgrades mons, mgrs and OSDs one at a time, waiting for HEALTH_OK between them` });
+    out.push({
+      level: 'disruptive',
+      message: `Ceph image ${String(field(c.before, 'spec.cephVersion.image'))} → ${String(field(c.after, 'spec.cephVersion.image'))}: Rook upgrades mons, mgrs and OSDs one at a time, waiting for HEALTH_OK between them`,
+    });
   }
   return out;
 };
@@ -163,17 +246,30 @@ const cloneCreated: ImpactRule = (c) => {
   if (!is(c, 'acid.zalan.do/postgresql') || c.action !== 'add') return [];
   const clone = asRecord(field(c.after, 'spec.clone'));
   if (!clone.cluster) return [];
-  const to = clone.timestamp ? `its state just before ${String(clone.timestamp)}` : 'its current state (basebackup from the running cluster)';
-  return [{ level: 'info', message: `point-in-time recovery: a new cluster restored from ${String(clone.cluster)} (uid ${String(clone.uid)}) to ${to}; the source is untouched` }];
+  const to = clone.timestamp
+    ? `its state just before ${String(clone.timestamp)}`
+    : 'its current state (basebackup from the running cluster)';
+  return [
+    {
+      level: 'info',
+      message: `point-in-time recovery: a new cluster restored from ${String(clone.cluster)} (uid ${String(clone.uid)}) to ${to}; the source is untouched`,
+    },
+  ];
 };
 
-/** The poolers a postgresql asks for, as the operator reads it (a `connectionPooler` section alone starts the primary's). */
+/**
+ * The poolers a postgresql asks for, as the operator reads it (a `connectionPooler` section alone starts the
+ * primary's).
+ */
 function poolers(pg: KubeObject | undefined): Map<string, number> {
   const spec = asRecord(field(pg, 'spec'));
   const min = DEFAULTS.pooler.numberOfInstances;
   const instances = Math.max(min, Number(field(pg, 'spec.connectionPooler.numberOfInstances') ?? min));
   const name = pg?.metadata.name ?? '';
-  const master = typeof spec.enableConnectionPooler === 'boolean' ? spec.enableConnectionPooler : spec.connectionPooler !== undefined;
+  const master =
+    typeof spec.enableConnectionPooler === 'boolean'
+      ? spec.enableConnectionPooler
+      : spec.connectionPooler !== undefined;
   return new Map([
     ...(master ? [[poolerName(name, 'master'), instances] as const] : []),
     ...(spec.enableReplicaConnectionPooler === true ? [[poolerName(name, 'replica'), instances] as const] : []),
@@ -188,33 +284,73 @@ const poolerChanges: ImpactRule = (c) => {
   const ns = c.after!.metadata.namespace;
   const out: Impact[] = [];
   for (const [name, pods] of after) {
-    if (!before.has(name)) out.push({ level: 'info', message: `connection pooler ${name}: the operator creates Deployment ${ns}/${name} (${plural(pods, 'pgbouncer pod')}) and Service ${ns}/${name}:5432, plus the pooler role and schema in each database; clients may connect through it` });
-    else if (before.get(name) !== pods) out.push({ level: 'info', message: `connection pooler ${name}: ${before.get(name)} → ${plural(pods, 'pgbouncer pod')}` });
+    if (!before.has(name))
+      out.push({
+        level: 'info',
+        message: `connection pooler ${name}: the operator creates Deployment ${ns}/${name} (${plural(pods, 'pgbouncer pod')}) and Service ${ns}/${name}:5432, plus the pooler role and schema in each database; clients may connect through it`,
+      });
+    else if (before.get(name) !== pods)
+      out.push({
+        level: 'info',
+        message: `connection pooler ${name}: ${before.get(name)} → ${plural(pods, 'pgbouncer pod')}`,
+      });
   }
   for (const name of before.keys()) {
-    if (!after.has(name)) out.push({ level: 'disruptive', message: `connection pooler ${name} removed: the operator deletes its Deployment and Service, clients connected through ${ns}/${name} are cut off and must connect to the cluster's own Service` });
+    if (!after.has(name))
+      out.push({
+        level: 'disruptive',
+        message: `connection pooler ${name} removed: the operator deletes its Deployment and Service, clients connected through ${ns}/${name} are cut off and must connect to the cluster's own Service`,
+      });
   }
   if (before.size > 0 && after.size > 0 && changed(c, 'spec.connectionPooler.mode')) {
-    out.push({ level: 'disruptive', message: `pooler mode ${String(field(c.before, 'spec.connectionPooler.mode'))} → ${String(field(c.after, 'spec.connectionPooler.mode'))}: the pgbouncer pods roll, open client connections are closed` });
+    out.push({
+      level: 'disruptive',
+      message: `pooler mode ${String(field(c.before, 'spec.connectionPooler.mode'))} → ${String(field(c.after, 'spec.connectionPooler.mode'))}: the pgbouncer pods roll, open client connections are closed`,
+    });
   }
-  // any other difference of the section updates the Deployments (needSyncConnectionPoolerSpecs); the instances only scale them
-  const settings = c.fields.map((f) => f.path).filter((p) => p.startsWith('spec.connectionPooler.') && !/^spec\.connectionPooler\.(mode|numberOfInstances)$/.test(p))
+  // any other difference of the section updates the Deployments (needSyncConnectionPoolerSpecs); the instances only
+  // scale them
+  const settings = c.fields
+    .map((f) => f.path)
+    .filter(
+      (p) => p.startsWith('spec.connectionPooler.') && !/^spec\.connectionPooler\.(mode|numberOfInstances)$/.test(p),
+    )
     .map((p) => p.slice('spec.connectionPooler.'.length).split('.')[0]);
   const kept = [...after.keys()].filter((name) => before.has(name));
   if (kept.length > 0 && settings.length > 0) {
-    out.push({ level: 'disruptive', message: `pooler ${[...new Set(settings)].join(', ')} changed: the operator updates Deployment ${kept.map((n) => `${ns}/${n}`).join(', ')}, its pgbouncer pods roll and their client connections are closed` });
+    out.push({
+      level: 'disruptive',
+      message: `pooler ${[...new Set(settings)].join(', ')} changed: the operator updates Deployment ${kept.map((n) => `${ns}/${n}`).join(', ')}, its pgbouncer pods roll and their client connections are closed`,
+    });
   }
   return out;
 };
 
-/** The operator's pgbouncer image: at its restart it updates every pooler that names no image of its own (needSyncConnectionPoolerDefaults). */
+/**
+ * The operator's pgbouncer image: at its restart it updates every pooler that names no image of its own
+ * (needSyncConnectionPoolerDefaults).
+ */
 const operatorPoolerImage: ImpactRule = (c) => {
-  if (!is(c, '/ConfigMap') || !changed(c, 'data.connection_pooler_image') || field(c.before, 'data.connection_pooler_image') === undefined) return [];
+  if (
+    !is(c, '/ConfigMap') ||
+    !changed(c, 'data.connection_pooler_image') ||
+    field(c.before, 'data.connection_pooler_image') === undefined
+  )
+    return [];
   const image = `pgbouncer image ${String(field(c.before, 'data.connection_pooler_image'))} → ${String(field(c.after, 'data.connection_pooler_image'))}`;
-  const pooled = c.site.after.filter((o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.connectionPooler.dockerImage') === undefined)
+  const pooled = c.site.after
+    .filter(
+      (o) => groupKind(o) === 'acid.zalan.do/postgresql' && field(o, 'spec.connectionPooler.dockerImage') === undefined,
+    )
     .flatMap((pg) => [...poolers(pg).keys()].map((name) => `${pg.metadata.namespace}/${name}`));
-  if (pooled.length === 0) return [{ level: 'info', message: `${image}: no cluster runs a connection pooler with the operator's image` }];
-  return [{ level: 'disruptive', message: `${image}: the operator restarts, then rolls the pgbouncer pods of ${plural(pooled.length, 'pooler')} (${pooled.join(', ')}); their client connections are closed` }];
+  if (pooled.length === 0)
+    return [{ level: 'info', message: `${image}: no cluster runs a connection pooler with the operator's image` }];
+  return [
+    {
+      level: 'disruptive',
+      message: `${image}: the operator restarts, then rolls the pgbouncer pods of ${plural(pooled.length, 'pooler')} (${pooled.join(', ')}); their client connections are closed`,
+    },
+  ];
 };
 
 /** The Services a postgresql asks the operator to make LoadBalancers, by name. */
@@ -237,22 +373,44 @@ const sources = (obj: KubeObject | undefined, path: string) => {
 /** A Service that becomes (or stops being) a LoadBalancer gets (or loses) an address of MetalLB's pool. */
 const externalAddresses: ImpactRule = (c) => {
   const lb = (o: KubeObject | undefined) => field(o, 'spec.type') === 'LoadBalancer';
-  const lost = (name: string): Impact => ({ level: 'disruptive', message: `${name} loses its external address: clients outside the cluster can no longer connect through it` });
-  if (c.action === 'remove') return is(c, '/Service') && lb(c.before) ? [lost(`Service ${c.before!.metadata.namespace}/${c.before!.metadata.name}`)] : [];
+  const lost = (name: string): Impact => ({
+    level: 'disruptive',
+    message: `${name} loses its external address: clients outside the cluster can no longer connect through it`,
+  });
+  if (c.action === 'remove')
+    return is(c, '/Service') && lb(c.before)
+      ? [lost(`Service ${c.before!.metadata.namespace}/${c.before!.metadata.name}`)]
+      : [];
   const ns = c.after!.metadata.namespace;
   if (is(c, 'acid.zalan.do/postgresql')) {
     const before = loadBalancedServices(c.before);
     const after = loadBalancedServices(c.after);
     return [
-      ...after.filter((s) => !before.includes(s)).map((s): Impact => ({ level: 'info', message: `Service ${ns}/${s} gets an external address from the load balancer pool, ${sources(c.after, 'spec.allowedSourceRanges')}` })),
+      ...after
+        .filter((s) => !before.includes(s))
+        .map((s): Impact => ({
+          level: 'info',
+          message: `Service ${ns}/${s} gets an external address from the load balancer pool, ${sources(c.after, 'spec.allowedSourceRanges')}`,
+        })),
       ...before.filter((s) => !after.includes(s)).map((s) => lost(`Service ${ns}/${s}`)),
       // an empty list is 127.0.0.1/32 to the operator (k8sres.go configureLoadBalanceService)
-      ...sourceRanges(c, after.filter((s) => before.includes(s)).map((s) => `Service ${ns}/${s}`), 'spec.allowedSourceRanges', '127.0.0.1/32 only'),
+      ...sourceRanges(
+        c,
+        after.filter((s) => before.includes(s)).map((s) => `Service ${ns}/${s}`),
+        'spec.allowedSourceRanges',
+        '127.0.0.1/32 only',
+      ),
     ];
   }
   if (!is(c, '/Service')) return [];
   const name = `Service ${ns}/${c.after!.metadata.name}`;
-  if (lb(c.after) && !lb(c.before)) return [{ level: 'info', message: `${name} gets an external address from the load balancer pool, ${sources(c.after, 'spec.loadBalancerSourceRanges')}` }];
+  if (lb(c.after) && !lb(c.before))
+    return [
+      {
+        level: 'info',
+        message: `${name} gets an external address from the load balancer pool, ${sources(c.after, 'spec.loadBalancerSourceRanges')}`,
+      },
+    ];
   if (lb(c.before) && !lb(c.after)) return [lost(name)];
   return lb(c.after) ? sourceRanges(c, [name], 'spec.loadBalancerSourceRanges') : [];
 };
@@ -264,27 +422,55 @@ function sourceRanges(c: ChangeContext, services: readonly string[], path: strin
   const dropped = before.filter((r) => !after.includes(r));
   if (dropped.length === 0 && after.length === before.length) return [];
   const reach = (ranges: readonly string[]) => (ranges.length ? ranges.join(', ') : none);
-  return [{
-    level: dropped.length ? 'disruptive' : 'info',
-    message: `${services.join(', ')}: reachable from ${reach(after)} (was ${reach(before)})${dropped.length ? `: clients from ${dropped.join(', ')} are refused` : ''}`,
-  }];
+  return [
+    {
+      level: dropped.length ? 'disruptive' : 'info',
+      message: `${services.join(', ')}: reachable from ${reach(after)} (was ${reach(before)})${dropped.length ? `: clients from ${dropped.join(', ')} are refused` : ''}`,
+    },
+  ];
 }
 
-/** The address pool of MetalLB: a Service whose address leaves it gets another one (MetalLB's controller reassigns it). */
+/**
+ * The address pool of MetalLB: a Service whose address leaves it gets another one (MetalLB's controller reassigns it).
+ */
 const addressPool: ImpactRule = (c) => {
   if (!is(c, 'metallb.io/IPAddressPool')) return [];
   const pool = `MetalLB address pool ${(c.after ?? c.before)!.metadata.name}`;
   const ranges = (o: KubeObject | undefined) => asArray(field(o, 'spec.addresses')).map(String);
-  if (c.action === 'add') return [{ level: 'info', message: `${pool}: LoadBalancer Services get addresses of ${ranges(c.after).join(', ')}, announced on the nodes' network (ARP, L2)` }];
-  if (c.action === 'remove') return [{ level: 'disruptive', message: `${pool} removed: every LoadBalancer Service loses its external address and stays <pending>` }];
+  if (c.action === 'add')
+    return [
+      {
+        level: 'info',
+        message: `${pool}: LoadBalancer Services get addresses of ${ranges(c.after).join(', ')}, announced on the nodes' network (ARP, L2)`,
+      },
+    ];
+  if (c.action === 'remove')
+    return [
+      {
+        level: 'disruptive',
+        message: `${pool} removed: every LoadBalancer Service loses its external address and stays <pending>`,
+      },
+    ];
   const [before, after] = [ranges(c.before), ranges(c.after)];
-  if (!before.some((r) => !after.includes(r))) return after.length !== before.length ? [{ level: 'info', message: `${pool} grows: ${before.join(', ')} → ${after.join(', ')}` }] : [];
-  return [{ level: 'disruptive', message: `${pool}: ${before.join(', ')} → ${after.join(', ')}: a Service whose address is no longer in the pool gets another one, clients of the old address are cut off (check kubectl get svc -A | grep LoadBalancer)` }];
+  if (!before.some((r) => !after.includes(r)))
+    return after.length !== before.length
+      ? [{ level: 'info', message: `${pool} grows: ${before.join(', ')} → ${after.join(', ')}` }]
+      : [];
+  return [
+    {
+      level: 'disruptive',
+      message: `${pool}: ${before.join(', ')} → ${after.join(', ')}: a Service whose address is no longer in the pool gets another one, clients of the old address are cut off (check kubectl get svc -A | grep LoadBalancer)`,
+    },
+  ];
 };
 
 /** `pool name → servers × volumes` of a Tenant. */
-const tenantPools = (obj: KubeObject | undefined) => new Map(asArray(field(obj, 'spec.pools')).map(asRecord)
-  .map((p) => [String(p.name), `${String(p.servers)}×${String(p.volumesPerServer)}`]));
+const tenantPools = (obj: KubeObject | undefined) =>
+  new Map(
+    asArray(field(obj, 'spec.pools'))
+      .map(asRecord)
+      .map((p) => [String(p.name), `${String(p.servers)}×${String(p.volumesPerServer)}`]),
+  );
 
 /** MinIO grows by pools and never resizes one; removing a pool loses its data unless decommissioned first. */
 const tenantPoolChanges: ImpactRule = (c) => {
@@ -294,11 +480,23 @@ const tenantPoolChanges: ImpactRule = (c) => {
   const out: Impact[] = [];
   for (const [pool, shape] of before) {
     const now = after.get(pool);
-    if (now === undefined) out.push({ level: 'destructive', message: `MinIO pool ${pool} removed: its objects are lost unless it was decommissioned first (mc admin decommission start)` });
-    else if (now !== shape) out.push({ level: 'refused', message: `MinIO pool ${pool} resized (servers × volumes ${shape} → ${now}): MinIO cannot change a pool's layout; revert and add a new pool instead` });
+    if (now === undefined)
+      out.push({
+        level: 'destructive',
+        message: `MinIO pool ${pool} removed: its objects are lost unless it was decommissioned first (mc admin decommission start)`,
+      });
+    else if (now !== shape)
+      out.push({
+        level: 'refused',
+        message: `MinIO pool ${pool} resized (servers × volumes ${shape} → ${now}): MinIO cannot change a pool's layout; revert and add a new pool instead`,
+      });
   }
   for (const [pool, shape] of after) {
-    if (!before.has(pool)) out.push({ level: 'info', message: `new MinIO pool ${pool} (${shape} servers × volumes): capacity grows, new objects favour the emptier pool, existing objects stay where they are` });
+    if (!before.has(pool))
+      out.push({
+        level: 'info',
+        message: `new MinIO pool ${pool} (${shape} servers × volumes): capacity grows, new objects favour the emptier pool, existing objects stay where they are`,
+      });
   }
   return out;
 };
@@ -309,12 +507,26 @@ const cephSettings: ImpactRule = (c) => {
   if (is(c, 'ceph.rook.io/CephBlockPool') && changed(c, 'spec.replicated.size')) {
     const [from, to] = [field(c.before, 'spec.replicated.size'), field(c.after, 'spec.replicated.size')].map(Number);
     const copies = `pool ${c.after!.metadata.name} keeps ${to} copies instead of ${from}`;
-    return [to > from
-      ? { level: 'disruptive', message: `${copies}: Ceph writes one more copy of every object (heavy I/O on the storage nodes until its placement groups are clean again)` }
-      : { level: 'disruptive', message: `${copies}: less redundancy, ${to <= 1 ? 'a single failed disk or host loses data' : `the pool survives ${plural(to - 1, 'lost host')}`}` }];
+    return [
+      to > from
+        ? {
+            level: 'disruptive',
+            message: `${copies}: Ceph writes one more copy of every object (heavy I/O on the storage nodes until its placement groups are clean again)`,
+          }
+        : {
+            level: 'disruptive',
+            message: `${copies}: less redundancy, ${to <= 1 ? 'a single failed disk or host loses data' : `the pool survives ${plural(to - 1, 'lost host')}`}`,
+          },
+    ];
   }
   if (is(c, '/ConfigMap') && c.after!.metadata.name === 'rook-config-override' && changed(c, 'data.config')) {
-    return [{ level: 'info', message: 'ceph.conf overrides changed: each Ceph daemon reads them only when it restarts (Rook restarts none for this change)' }];
+    return [
+      {
+        level: 'info',
+        message:
+          'ceph.conf overrides changed: each Ceph daemon reads them only when it restarts (Rook restarts none for this change)',
+      },
+    ];
   }
   return [];
 };
@@ -322,45 +534,110 @@ const cephSettings: ImpactRule = (c) => {
 /** Kubernetes forbids updates to a StorageClass other than its metadata and allowVolumeExpansion. */
 const storageClassUpdate: ImpactRule = (c) => {
   if (c.action !== 'change' || !is(c, 'storage.k8s.io/StorageClass')) return [];
-  const immutable = c.fields.filter((f) => !f.path.startsWith('metadata.') && f.path !== 'allowVolumeExpansion').map((f) => f.path);
-  return immutable.length ? [{
-    level: 'refused',
-    message: `StorageClass ${c.after!.metadata.name}: ${immutable.join(', ')} cannot be updated, the sync fails; existing volumes keep their settings anyway: delete the StorageClass by hand (its volumes stay) and let ArgoCD recreate it`,
-  }] : [];
+  const immutable = c.fields
+    .filter((f) => !f.path.startsWith('metadata.') && f.path !== 'allowVolumeExpansion')
+    .map((f) => f.path);
+  return immutable.length
+    ? [
+        {
+          level: 'refused',
+          message: `StorageClass ${c.after!.metadata.name}: ${immutable.join(', ')} cannot be updated, the sync fails; existing volumes keep their settings anyway: delete the StorageClass by hand (its volumes stay) and let ArgoCD recreate it`,
+        },
+      ]
+    : [];
 };
 
 /** Any pod template change restarts the pods of a Deployment, StatefulSet or DaemonSet. */
 const podTemplate: ImpactRule = (c) => {
   const kinds = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet'];
-  if (c.action !== 'change' || !kinds.includes(groupKind(c.after!)) || !c.fields.some((f) => f.path.startsWith('spec.template.'))) return [];
-  const replicas = groupKind(c.after!) === 'apps/DaemonSet' ? 'every node\'s pod' : plural(Number(field(c.after, 'spec.replicas') ?? 1), 'pod');
-  return [field(c.after, 'spec.strategy.type') === 'Recreate'
-    ? { level: 'disruptive', message: `pod template changed: ${replicas} stopped then recreated (strategy Recreate): a short outage of ${c.after!.metadata.name}` }
-    : { level: 'info', message: `pod template changed: rolling restart of ${replicas}` }];
+  if (
+    c.action !== 'change' ||
+    !kinds.includes(groupKind(c.after!)) ||
+    !c.fields.some((f) => f.path.startsWith('spec.template.'))
+  )
+    return [];
+  const replicas =
+    groupKind(c.after!) === 'apps/DaemonSet'
+      ? "every node's pod"
+      : plural(Number(field(c.after, 'spec.replicas') ?? 1), 'pod');
+  return [
+    field(c.after, 'spec.strategy.type') === 'Recreate'
+      ? {
+          level: 'disruptive',
+          message: `pod template changed: ${replicas} stopped then recreated (strategy Recreate): a short outage of ${c.after!.metadata.name}`,
+        }
+      : { level: 'info', message: `pod template changed: rolling restart of ${replicas}` },
+  ];
 };
 
-const applicationRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === 'argoproj.io/Application'
-  ? [{ level: 'disruptive', message: `ArgoCD deletes Application ${c.before!.metadata.name} and, through its finalizer, every object it manages except those marked Delete=false` }]
-  : []);
+const applicationRemoval: ImpactRule = (c) =>
+  c.action === 'remove' && groupKind(c.before!) === 'argoproj.io/Application'
+    ? [
+        {
+          level: 'disruptive',
+          message: `ArgoCD deletes Application ${c.before!.metadata.name} and, through its finalizer, every object it manages except those marked Delete=false`,
+        },
+      ]
+    : [];
 
-const namespaceRemoval: ImpactRule = (c) => (c.action === 'remove' && groupKind(c.before!) === '/Namespace' && !isDataBearing(c.before!, dataNamespaces(c.site.before))
-  ? [{ level: 'disruptive', message: `deleting namespace ${c.before!.metadata.name} deletes everything in it, including objects this repository does not render` }]
-  : []);
+const namespaceRemoval: ImpactRule = (c) =>
+  c.action === 'remove' &&
+  groupKind(c.before!) === '/Namespace' &&
+  !isDataBearing(c.before!, dataNamespaces(c.site.before))
+    ? [
+        {
+          level: 'disruptive',
+          message: `deleting namespace ${c.before!.metadata.name} deletes everything in it, including objects this repository does not render`,
+        },
+      ]
+    : [];
 
 /** Between Applications the old one prunes the object and the new one creates it, unless it is protected. */
 const moved: ImpactRule = (c) => {
   if (c.action !== 'change' || c.apps.before === c.apps.after) return [];
   const move = `moves from Application ${c.apps.before} to ${c.apps.after}`;
-  if (isProtected(c.before!)) return [{ level: 'info', message: `${move}: ${c.apps.before} leaves it in place (Prune=false) and ${c.apps.after} adopts it` }];
-  return [isDataBearing(c.before!, dataNamespaces(c.site.before))
-    ? { level: 'destructive', message: `${move}: ${c.apps.before} prunes it, deleting its data, before ${c.apps.after} recreates it empty` }
-    : { level: 'disruptive', message: `${move}: ${c.apps.before} prunes it and ${c.apps.after} recreates it, a short gap` }];
+  if (isProtected(c.before!))
+    return [
+      {
+        level: 'info',
+        message: `${move}: ${c.apps.before} leaves it in place (Prune=false) and ${c.apps.after} adopts it`,
+      },
+    ];
+  return [
+    isDataBearing(c.before!, dataNamespaces(c.site.before))
+      ? {
+          level: 'destructive',
+          message: `${move}: ${c.apps.before} prunes it, deleting its data, before ${c.apps.after} recreates it empty`,
+        }
+      : {
+          level: 'disruptive',
+          message: `${move}: ${c.apps.before} prunes it and ${c.apps.after} recreates it, a short gap`,
+        },
+  ];
 };
 
 const IMPACT_RULES: readonly ImpactRule[] = [
-  moved, dataRemoval, protectionDropped, crdRemoval, applicationRemoval, namespaceRemoval,
-  operatorSpiloImage, clusterSpiloImage, majorVersion, instanceCount, volume, cloneCreated, poolerChanges, operatorPoolerImage, externalAddresses, addressPool,
-  cephStorage, cephSettings, storageClassUpdate, tenantPoolChanges, podTemplate,
+  moved,
+  dataRemoval,
+  protectionDropped,
+  crdRemoval,
+  applicationRemoval,
+  namespaceRemoval,
+  operatorSpiloImage,
+  clusterSpiloImage,
+  majorVersion,
+  instanceCount,
+  volume,
+  cloneCreated,
+  poolerChanges,
+  operatorPoolerImage,
+  externalAddresses,
+  addressPool,
+  cephStorage,
+  cephSettings,
+  storageClassUpdate,
+  tenantPoolChanges,
+  podTemplate,
 ];
 
 export function impactsOf(c: ChangeContext): Impact[] {

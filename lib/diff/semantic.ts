@@ -40,9 +40,15 @@ const REDACTED = '(redacted)';
 /** Secret values never reach the output: a changed value shows as redacted on both sides. */
 function redact(obj: KubeObject | undefined, fields: readonly FieldChange[]): FieldChange[] {
   if (!obj || groupKind(obj) !== '/Secret') return [...fields];
-  return fields.map((f) => (/^(data|stringData)\b/.test(f.path)
-    ? { path: f.path, ...(f.before === undefined ? {} : { before: REDACTED }), ...(f.after === undefined ? {} : { after: REDACTED }) }
-    : f));
+  return fields.map((f) =>
+    /^(data|stringData)\b/.test(f.path)
+      ? {
+          path: f.path,
+          ...(f.before === undefined ? {} : { before: REDACTED }),
+          ...(f.after === undefined ? {} : { after: REDACTED }),
+        }
+      : f,
+  );
 }
 
 /** `<site>/<app>/<file>` paths → per site, objects by identity (group/kind, namespace, name). */
@@ -55,7 +61,15 @@ function index(tree: ReadonlyMap<string, string>): Map<string, Map<string, Locat
   }
   const out = new Map<string, Map<string, Located>>();
   for (const [site, files] of bySite) {
-    out.set(site, new Map(parseTree(site, files).map((r) => [`${groupKind(r.obj)}|${r.obj.metadata.namespace ?? ''}|${r.obj.metadata.name}`, { app: r.app, obj: r.obj }])));
+    out.set(
+      site,
+      new Map(
+        parseTree(site, files).map((r) => [
+          `${groupKind(r.obj)}|${r.obj.metadata.namespace ?? ''}|${r.obj.metadata.name}`,
+          { app: r.app, obj: r.obj },
+        ]),
+      ),
+    );
   }
   return out;
 }
@@ -86,15 +100,30 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
         ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
         name: obj.metadata.name,
         fields,
-        impacts: impactsOf({ action, before: old?.obj, after: cur?.obj, fields, apps: { before: old?.app, after: cur?.app }, site: siteObjects }),
+        impacts: impactsOf({
+          action,
+          before: old?.obj,
+          after: cur?.obj,
+          fields,
+          apps: { before: old?.app, after: cur?.app },
+          site: siteObjects,
+        }),
       });
     }
   }
-  objects.sort((x, y) => byText(x.site, y.site) || byText(x.app, y.app) || ORDER[x.action] - ORDER[y.action]
-    || byText(x.kind, y.kind) || byText(x.namespace ?? '', y.namespace ?? '') || byText(x.name, y.name));
+  objects.sort(
+    (x, y) =>
+      byText(x.site, y.site) ||
+      byText(x.app, y.app) ||
+      ORDER[x.action] - ORDER[y.action] ||
+      byText(x.kind, y.kind) ||
+      byText(x.namespace ?? '', y.namespace ?? '') ||
+      byText(x.name, y.name),
+  );
   const count = (action: Action) => objects.filter((o) => o.action === action).length;
   return { objects, counts: { add: count('add'), change: count('change'), destroy: count('remove') } };
 }
 
 /** Changes whose impact deletes or endangers data: the DESTRUCTIVE banner. */
-export const destructive = (diff: TreeDiff): ObjectDiff[] => diff.objects.filter((o) => o.impacts.some((i) => i.level === 'destructive'));
+export const destructive = (diff: TreeDiff): ObjectDiff[] =>
+  diff.objects.filter((o) => o.impacts.some((i) => i.level === 'destructive'));

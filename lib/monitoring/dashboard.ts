@@ -3,7 +3,11 @@
  * cluster at a time, picked by namespace and cluster_name; every query uses metrics the sidecar
  * or the kubelet emits (checked in tests).
  */
-export const DASHBOARD = { uid: 'postgres-clusters', title: 'Postgres clusters', file: 'postgres-clusters.json' } as const;
+export const DASHBOARD = {
+  uid: 'postgres-clusters',
+  title: 'Postgres clusters',
+  file: 'postgres-clusters.json',
+} as const;
 
 const SEL = 'namespace="$namespace", cluster_name="$cluster"';
 const PVC = 'namespace="$namespace", persistentvolumeclaim=~"pgdata-$cluster-[0-9]+"';
@@ -18,7 +22,11 @@ interface Panel {
 
 const PANELS: readonly Panel[] = [
   { title: 'Instances up', unit: 'none', type: 'stat', targets: [{ expr: `sum(pg_up{${SEL}})`, legend: 'up' }] },
-  { title: 'Role (1 = replica)', unit: 'none', targets: [{ expr: `pg_replication_is_replica{${SEL}}`, legend: '{{pod}}' }] },
+  {
+    title: 'Role (1 = replica)',
+    unit: 'none',
+    targets: [{ expr: `pg_replication_is_replica{${SEL}}`, legend: '{{pod}}' }],
+  },
   {
     title: 'Connections',
     unit: 'none',
@@ -28,11 +36,20 @@ const PANELS: readonly Panel[] = [
     ],
   },
   { title: 'Replication lag', unit: 's', targets: [{ expr: `pg_replication_lag_seconds{${SEL}}`, legend: '{{pod}}' }] },
-  { title: 'Longest transaction', unit: 's', targets: [{ expr: `max by (pod) (pg_stat_activity_max_tx_duration{${SEL}})`, legend: '{{pod}}' }] },
+  {
+    title: 'Longest transaction',
+    unit: 's',
+    targets: [{ expr: `max by (pod) (pg_stat_activity_max_tx_duration{${SEL}})`, legend: '{{pod}}' }],
+  },
   {
     title: 'Data volume free',
     unit: 'percentunit',
-    targets: [{ expr: `kubelet_volume_stats_available_bytes{${PVC}} / kubelet_volume_stats_capacity_bytes{${PVC}}`, legend: '{{persistentvolumeclaim}}' }],
+    targets: [
+      {
+        expr: `kubelet_volume_stats_available_bytes{${PVC}} / kubelet_volume_stats_capacity_bytes{${PVC}}`,
+        legend: '{{persistentvolumeclaim}}',
+      },
+    ],
   },
   {
     title: 'WAL archiving (files/s)',
@@ -42,8 +59,16 @@ const PANELS: readonly Panel[] = [
       { expr: `rate(pgplatform_archiver_failed_count{${SEL}}[5m])`, legend: 'failed {{pod}}' },
     ],
   },
-  { title: 'CPU', unit: 'none', targets: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${SPILO}}[5m]))`, legend: '{{pod}}' }] },
-  { title: 'Memory', unit: 'bytes', targets: [{ expr: `sum by (pod) (container_memory_working_set_bytes{${SPILO}})`, legend: '{{pod}}' }] },
+  {
+    title: 'CPU',
+    unit: 'none',
+    targets: [{ expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${SPILO}}[5m]))`, legend: '{{pod}}' }],
+  },
+  {
+    title: 'Memory',
+    unit: 'bytes',
+    targets: [{ expr: `sum by (pod) (container_memory_working_set_bytes{${SPILO}})`, legend: '{{pod}}' }],
+  },
 ];
 
 /** Every PromQL expression of the dashboard (tests parse them). */
@@ -55,7 +80,18 @@ export function dashboardExpressions(): string[] {
 const datasource = { type: 'prometheus', uid: '${datasource}' };
 
 function variable(name: string, label: string, query: string) {
-  return { name, label, type: 'query', datasource, query: { query, refId: name }, definition: query, refresh: 2, sort: 1, includeAll: false, multi: false };
+  return {
+    name,
+    label,
+    type: 'query',
+    datasource,
+    query: { query, refId: name },
+    definition: query,
+    refresh: 2,
+    sort: 1,
+    includeAll: false,
+    multi: false,
+  };
 }
 
 /** The dashboard JSON (Grafana 9.5 schema). */
@@ -71,7 +107,15 @@ export function postgresDashboard(): Record<string, unknown> {
     time: { from: 'now-6h', to: 'now' },
     templating: {
       list: [
-        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', refresh: 1, includeAll: false, multi: false },
+        {
+          name: 'datasource',
+          label: 'Data source',
+          type: 'datasource',
+          query: 'prometheus',
+          refresh: 1,
+          includeAll: false,
+          multi: false,
+        },
         variable('namespace', 'Namespace', 'label_values(pg_up, namespace)'),
         variable('cluster', 'Cluster', 'label_values(pg_up{namespace="$namespace"}, cluster_name)'),
       ],
@@ -83,7 +127,12 @@ export function postgresDashboard(): Record<string, unknown> {
       datasource,
       gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
       fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
-      targets: p.targets.map((t, j) => ({ refId: String.fromCharCode(65 + j), datasource, expr: t.expr, legendFormat: t.legend })),
+      targets: p.targets.map((t, j) => ({
+        refId: String.fromCharCode(65 + j),
+        datasource,
+        expr: t.expr,
+        legendFormat: t.legend,
+      })),
     })),
   };
 }

@@ -19,7 +19,10 @@ export const EXPORTER = {
   queriesFile: 'queries.yaml',
 } as const;
 
-/** ConfigMap with the custom queries, one per Postgres namespace (postgres-clusters app; named apart for dist/'s one file per object). */
+/**
+ * ConfigMap with the custom queries, one per Postgres namespace (postgres-clusters app; named apart for dist/'s one
+ * file per object).
+ */
 export const queriesConfigMap = (namespace: string) => `postgres-exporter-queries-${namespace}`;
 
 /** The operator-generated Secret of a cluster's superuser. */
@@ -34,7 +37,10 @@ export const superuserSecret = (pg: PostgresClusterSpec) => credentialsSecret(pg
 export interface CrSidecar {
   readonly name: string;
   readonly image: string;
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  readonly resources: {
+    readonly requests: { cpu: string; memory: string };
+    readonly limits: { cpu: string; memory: string };
+  };
   readonly ports: readonly { name: string; containerPort: number; protocol: 'TCP' }[];
   readonly env: readonly EnvVar[];
 }
@@ -86,10 +92,11 @@ export interface CustomQuery {
 export const CUSTOM_QUERIES: Readonly<Record<string, CustomQuery>> = {
   // WAL archiving (WAL-G's archive_command): the backups-failing alert; NULL times are NaN
   pgplatform_archiver: {
-    query: 'SELECT archived_count, failed_count,'
-      + ' EXTRACT(EPOCH FROM last_archived_time) AS last_archived_time,'
-      + ' EXTRACT(EPOCH FROM last_failed_time) AS last_failed_time'
-      + ' FROM pg_stat_archiver',
+    query:
+      'SELECT archived_count, failed_count,' +
+      ' EXTRACT(EPOCH FROM last_archived_time) AS last_archived_time,' +
+      ' EXTRACT(EPOCH FROM last_failed_time) AS last_failed_time' +
+      ' FROM pg_stat_archiver',
     columns: {
       archived_count: { usage: 'COUNTER', description: 'WAL files archived successfully' },
       failed_count: { usage: 'COUNTER', description: 'Failed attempts to archive a WAL file' },
@@ -101,17 +108,27 @@ export const CUSTOM_QUERIES: Readonly<Record<string, CustomQuery>> = {
 
 /** The extend-query file the sidecar reads. */
 export function queriesYaml(): string {
-  const file = Object.fromEntries(Object.entries(CUSTOM_QUERIES).map(([name, q]) => [name, {
-    query: q.query,
-    metrics: Object.entries(q.columns).map(([column, c]) => ({ [column]: { usage: c.usage, description: c.description } })),
-  }]));
+  const file = Object.fromEntries(
+    Object.entries(CUSTOM_QUERIES).map(([name, q]) => [
+      name,
+      {
+        query: q.query,
+        metrics: Object.entries(q.columns).map(([column, c]) => ({
+          [column]: { usage: c.usage, description: c.description },
+        })),
+      },
+    ]),
+  );
   return dump(file, { lineWidth: -1, sortKeys: false });
 }
 
 /** Metric names the custom queries produce (`<query>_<column>` for each non-label column). */
 export function customMetricNames(): string[] {
   return Object.entries(CUSTOM_QUERIES).flatMap(([name, q]) =>
-    Object.entries(q.columns).filter(([, c]) => c.usage !== 'LABEL').map(([column]) => `${name}_${column}`));
+    Object.entries(q.columns)
+      .filter(([, c]) => c.usage !== 'LABEL')
+      .map(([column]) => `${name}_${column}`),
+  );
 }
 
 /**

@@ -51,16 +51,20 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
         description: `No instance of ${name} accepts writes: Patroni could not promote a replica. Check patronictl list and the operator log.`,
       },
     },
-    ...(pg.numberOfInstances > 1 ? [{
-      alert: 'PostgresReplicasBelowSpec',
-      expr: `(count(pg_replication_is_replica{${sel}} == 1) or vector(0)) < ${pg.numberOfInstances - 1}`,
-      for: '10m',
-      labels: labels('warning'),
-      annotations: {
-        summary: `${name} runs fewer replicas than the ${pg.numberOfInstances - 1} its spec asks`,
-        description: `numberOfInstances is ${pg.numberOfInstances}: a replica is missing or not streaming, so a failover may lose data or availability.`,
-      },
-    }] : []),
+    ...(pg.numberOfInstances > 1
+      ? [
+          {
+            alert: 'PostgresReplicasBelowSpec',
+            expr: `(count(pg_replication_is_replica{${sel}} == 1) or vector(0)) < ${pg.numberOfInstances - 1}`,
+            for: '10m',
+            labels: labels('warning'),
+            annotations: {
+              summary: `${name} runs fewer replicas than the ${pg.numberOfInstances - 1} its spec asks`,
+              description: `numberOfInstances is ${pg.numberOfInstances}: a replica is missing or not streaming, so a failover may lose data or availability.`,
+            },
+          },
+        ]
+      : []),
     {
       alert: 'PostgresReplicationLag',
       expr: `pg_replication_lag_seconds{${sel}} > ${t.replicationLagSeconds}`,
@@ -73,8 +77,9 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
     },
     {
       alert: 'PostgresConnectionsNearMax',
-      expr: `sum by (namespace, cluster_name, pod) (pg_stat_activity_count{${sel}})`
-        + ` / max by (namespace, cluster_name, pod) (pg_settings_max_connections{${sel}}) > ${t.connectionsRatio}`,
+      expr:
+        `sum by (namespace, cluster_name, pod) (pg_stat_activity_count{${sel}})` +
+        ` / max by (namespace, cluster_name, pod) (pg_settings_max_connections{${sel}}) > ${t.connectionsRatio}`,
       for: '5m',
       labels: labels('warning'),
       annotations: {
@@ -84,8 +89,9 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
     },
     {
       alert: 'PostgresVolumeNearlyFull',
-      expr: `kubelet_volume_stats_available_bytes{namespace="${clusterNamespace(pg)}", persistentvolumeclaim=~"pgdata-${pg.name}-[0-9]+"}`
-        + ` / kubelet_volume_stats_capacity_bytes{namespace="${clusterNamespace(pg)}", persistentvolumeclaim=~"pgdata-${pg.name}-[0-9]+"} < ${t.volumeFreeRatio}`,
+      expr:
+        `kubelet_volume_stats_available_bytes{namespace="${clusterNamespace(pg)}", persistentvolumeclaim=~"pgdata-${pg.name}-[0-9]+"}` +
+        ` / kubelet_volume_stats_capacity_bytes{namespace="${clusterNamespace(pg)}", persistentvolumeclaim=~"pgdata-${pg.name}-[0-9]+"} < ${t.volumeFreeRatio}`,
       for: '5m',
       labels: labels('critical'),
       annotations: {
@@ -99,7 +105,8 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
       labels: labels('warning'),
       annotations: {
         summary: `{{ $labels.pod }} of ${name} changed role`,
-        description: 'An instance was promoted or demoted in the last 10 minutes: check why the former primary failed (patronictl history).',
+        description:
+          'An instance was promoted or demoted in the last 10 minutes: check why the former primary failed (patronictl history).',
       },
     },
   ];
@@ -107,8 +114,9 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
     rules.push({
       alert: 'PostgresBackupsFailing',
       // the newest archive attempt failed, or none ever succeeded
-      expr: `pgplatform_archiver_last_failed_time{${sel}} > pgplatform_archiver_last_archived_time{${sel}}`
-        + ` or (pgplatform_archiver_failed_count{${sel}} > 0 and pgplatform_archiver_archived_count{${sel}} == 0)`,
+      expr:
+        `pgplatform_archiver_last_failed_time{${sel}} > pgplatform_archiver_last_archived_time{${sel}}` +
+        ` or (pgplatform_archiver_failed_count{${sel}} > 0 and pgplatform_archiver_archived_count{${sel}} == 0)`,
       for: t.archiveFailingFor,
       labels: labels('critical'),
       annotations: {

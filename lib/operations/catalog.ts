@@ -34,18 +34,22 @@ const POC = 'sites/poc.ts';
 const LAB = 'sites/lab.ts';
 const LAB_CP3 = "    { name: 'lab-cp3', address: '10.20.0.12', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n";
 /** etcdctl in a control plane's etcd Pod, with kubeadm's client certificates. */
-const ETCDCTL = 'kubectl -n kube-system exec etcd-lab-cp1 -- etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key';
+const ETCDCTL =
+  'kubectl -n kube-system exec etcd-lab-cp1 -- etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key';
 const PG = 'kubectl -n postgres';
 
 export const OPERATIONS: readonly Operation[] = [
   {
     id: 'minor-upgrade',
     title: 'Minor upgrade (new Spilo image)',
-    intro: 'A new Spilo image brings PostgreSQL minor releases and Patroni fixes. Roll it out to one site first with a version override on top of its train (`versions:` in the site); the operator configmap\'s `docker_image` follows, and no other site changes. Once it is proven, set it in the train (`lib/site/trains/runbook-2023.ts`) and drop the override: every site of the train follows.',
-    change: [{ file: POC, from: "release: 'runbook-2023',", to: "release: 'runbook-2023',\n  versions: { spilo: '3.1-p1' }," }],
+    intro:
+      "A new Spilo image brings PostgreSQL minor releases and Patroni fixes. Roll it out to one site first with a version override on top of its train (`versions:` in the site); the operator configmap's `docker_image` follows, and no other site changes. Once it is proven, set it in the train (`lib/site/trains/runbook-2023.ts`) and drop the override: every site of the train follows.",
+    change: [
+      { file: POC, from: "release: 'runbook-2023',", to: "release: 'runbook-2023',\n  versions: { spilo: '3.1-p1' }," },
+    ],
     then: [
       'ArgoCD syncs the operator ConfigMap; its checksum annotation on the operator Deployment changes, so the operator restarts and reads the new `docker_image`.',
-      'The operator rolls every cluster that uses the default image: replicas first, then a switchover to an up-to-date replica, then the old primary. Expect one short primary change per cluster (seconds of refused writes), as the diff\'s impact note says.',
+      "The operator rolls every cluster that uses the default image: replicas first, then a switchover to an up-to-date replica, then the old primary. Expect one short primary change per cluster (seconds of refused writes), as the diff's impact note says.",
     ],
     verify: [
       `${PG} get pods -l application=spilo -L spilo-role -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,ROLE:.metadata.labels.spilo-role`,
@@ -55,11 +59,12 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'major-upgrade',
     title: 'Major upgrade (PostgreSQL 14 → 15)',
-    intro: 'The operator runs with `major_version_upgrade_mode: manual`: raising `version` in a cluster is the trigger, and the operator runs `pg_upgrade` in place (Spilo 15 ships the binaries of 10 to 15). Shown on a cluster that runs 14.',
+    intro:
+      'The operator runs with `major_version_upgrade_mode: manual`: raising `version` in a cluster is the trigger, and the operator runs `pg_upgrade` in place (Spilo 15 ships the binaries of 10 to 15). Shown on a cluster that runs 14.',
     setup: [{ file: POC, from: "version: '15',", to: "version: '14'," }],
     change: [{ file: POC, from: "version: '14',", to: "version: '15'," }],
     then: [
-      'The operator first rolls the pods so they run with the new major\'s configuration, then runs the in-place upgrade on the primary (`pg_upgrade --link`) and re-creates the replicas from it.',
+      "The operator first rolls the pods so they run with the new major's configuration, then runs the in-place upgrade on the primary (`pg_upgrade --link`) and re-creates the replicas from it.",
       'Take a backup first (logical or WAL-G base backup): an in-place upgrade has no way back other than a restore.',
     ],
     verify: [
@@ -70,8 +75,15 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'add-postgres-node',
     title: 'Add a Postgres node',
-    intro: 'A node with the `postgres` role gets the label `postgres-operator=enabled` at join; the clusters\' required nodeAffinity selects by that label, so the manifests do not change: only the new node\'s cloud-init appears.',
-    change: [{ file: POC, from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),", to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres'])," }],
+    intro:
+      "A node with the `postgres` role gets the label `postgres-operator=enabled` at join; the clusters' required nodeAffinity selects by that label, so the manifests do not change: only the new node's cloud-init appears.",
+    change: [
+      {
+        file: POC,
+        from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),",
+        to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres']),",
+      },
+    ],
     then: [
       'Boot the machine with `npm run host-config -- --site poc --node dnumworker3` (see docs/host-bootstrap.md); it joins with its labels.',
       'Nothing moves by itself: existing Spilo pods stay where they are. The node makes room for one more instance (next section).',
@@ -81,8 +93,15 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'scale',
     title: 'Scale a cluster, and what failover looks like',
-    intro: 'Instances are one primary plus streaming replicas; validation refuses more instances than nodes with the `postgres` role (one instance per node). Shown after adding dnumworker3.',
-    setup: [{ file: POC, from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),", to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres'])," }],
+    intro:
+      'Instances are one primary plus streaming replicas; validation refuses more instances than nodes with the `postgres` role (one instance per node). Shown after adding dnumworker3.',
+    setup: [
+      {
+        file: POC,
+        from: "    worker('dnumworker2', '10.10.10.32', ['postgres']),",
+        to: "    worker('dnumworker2', '10.10.10.32', ['postgres']),\n    worker('dnumworker3', '10.10.10.33', ['postgres']),",
+      },
+    ],
     change: [{ file: POC, from: 'numberOfInstances: 2,', to: 'numberOfInstances: 3,' }],
     then: [
       'The operator grows the StatefulSet; the new pod bootstraps from the primary (pg_basebackup) and streams. No restart of the others.',
@@ -94,12 +113,19 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'point-in-time-recovery',
     title: 'Point-in-time recovery (clone to a timestamp)',
-    intro: 'A dropped table or a bad migration: restore the cluster as it was just before, into a new cluster, from the WAL-G backups in the site\'s S3 store (MinIO or the Ceph object store: the same steps; on the object store the new cluster is in the source\'s namespace). The source keeps running; compare, then switch the application over (or copy the rows back). The uid is the source\'s `metadata.uid`: its backups live under it.',
-    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n      { name: 'acid-test-cluster-pitr', teamId: 'acid', numberOfInstances: 1, version: '15', volume: { size: '1Gi', storageClass: 'rook-ceph-block' }, clone: { cluster: 'acid-test-cluster', uid: '5c4b2a13-7a53-4a8e-9f0f-0123456789ab', timestamp: '2026-11-24T18:00:00+01:00' } },\n" }],
+    intro:
+      "A dropped table or a bad migration: restore the cluster as it was just before, into a new cluster, from the WAL-G backups in the site's S3 store (MinIO or the Ceph object store: the same steps; on the object store the new cluster is in the source's namespace). The source keeps running; compare, then switch the application over (or copy the rows back). The uid is the source's `metadata.uid`: its backups live under it.",
+    change: [
+      {
+        file: POC,
+        from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n",
+        to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n      { name: 'acid-test-cluster-pitr', teamId: 'acid', numberOfInstances: 1, version: '15', volume: { size: '1Gi', storageClass: 'rook-ceph-block' }, clone: { cluster: 'acid-test-cluster', uid: '5c4b2a13-7a53-4a8e-9f0f-0123456789ab', timestamp: '2026-11-24T18:00:00+01:00' } },\n",
+      },
+    ],
     then: [
       'The operator creates `acid-test-cluster-pitr`; Spilo restores the latest base backup before the timestamp from `s3://postgres-backups/spilo/acid-test-cluster/<uid>/wal/15` and replays WAL up to just before it, then starts a new timeline and archives under its own uid.',
       'The timestamp needs an explicit offset (`+01:00`): validation refuses `Z` or none, an unknown source cluster and a site without backups.',
-      'When done, remove the entry: the CR is protected from pruning, so delete it on purpose (`kubectl -n postgres delete postgresql acid-test-cluster-pitr` with the operator\'s delete annotations).',
+      "When done, remove the entry: the CR is protected from pruning, so delete it on purpose (`kubectl -n postgres delete postgresql acid-test-cluster-pitr` with the operator's delete annotations).",
     ],
     verify: [
       `${PG} logs acid-test-cluster-pitr-0 | grep -iE 'restore|recovery'`,
@@ -109,11 +135,18 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'connection-pooler',
     title: 'Add a connection pooler (pgbouncer), and client connection strings',
-    intro: 'Many short-lived client connections (web workers, serverless jobs) exhaust `max_connections` (10 on the POC). The operator\'s pooler is a pgbouncer Deployment in front of the primary (`enableConnectionPooler`) and/or the replicas (`enableReplicaConnectionPooler`), with the image of the catalog (`connection_pooler_image`). Its pods get the cluster\'s nodeAffinity and one node each, so `numberOfInstances` (at least 2) is validated against the postgres nodes, and `maxDBConnections` (the server connections of the whole pooler) against `max_connections`.',
-    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableConnectionPooler: true, connectionPooler: { numberOfInstances: 2, mode: 'transaction', maxDBConnections: 6, resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '64Mi' } } },\n" }],
+    intro:
+      "Many short-lived client connections (web workers, serverless jobs) exhaust `max_connections` (10 on the POC). The operator's pooler is a pgbouncer Deployment in front of the primary (`enableConnectionPooler`) and/or the replicas (`enableReplicaConnectionPooler`), with the image of the catalog (`connection_pooler_image`). Its pods get the cluster's nodeAffinity and one node each, so `numberOfInstances` (at least 2) is validated against the postgres nodes, and `maxDBConnections` (the server connections of the whole pooler) against `max_connections`.",
+    change: [
+      {
+        file: POC,
+        from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n",
+        to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableConnectionPooler: true, connectionPooler: { numberOfInstances: 2, mode: 'transaction', maxDBConnections: 6, resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '250m', memory: '64Mi' } } },\n",
+      },
+    ],
     then: [
       'The operator creates the `pooler` role and a `pooler` schema with its lookup function in each database, then Deployment and Service `acid-test-cluster-pooler` (2 pgbouncer pods, one per postgres node). The Spilo pods do not restart.',
-      'Clients inside the cluster connect to the pooler instead of the cluster: `postgresql://zalando@acid-test-cluster-pooler.postgres.svc:5432/foo` (the primary, through pgbouncer; the password in `PGPASSWORD`, never in the URL); without the pooler, `acid-test-cluster.postgres.svc:5432` (primary) and `acid-test-cluster-repl.postgres.svc:5432` (replicas); with `enableReplicaConnectionPooler`, `acid-test-cluster-pooler-repl.postgres.svc:5432`. The password is in the operator\'s Secret: `kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do -o jsonpath={.data.password} | base64 -d`.',
+      "Clients inside the cluster connect to the pooler instead of the cluster: `postgresql://zalando@acid-test-cluster-pooler.postgres.svc:5432/foo` (the primary, through pgbouncer; the password in `PGPASSWORD`, never in the URL); without the pooler, `acid-test-cluster.postgres.svc:5432` (primary) and `acid-test-cluster-repl.postgres.svc:5432` (replicas); with `enableReplicaConnectionPooler`, `acid-test-cluster-pooler-repl.postgres.svc:5432`. The password is in the operator's Secret: `kubectl -n postgres get secret zalando.acid-test-cluster.credentials.postgresql.acid.zalan.do -o jsonpath={.data.password} | base64 -d`.",
       'Transaction mode hands a server connection to a client for one transaction only: session state (`SET`, session-level prepared statements, advisory locks, `LISTEN`) does not survive between transactions; use `mode: session` for such clients.',
       'pgbouncer exposes no Prometheus metrics by itself and the operator adds no exporter to the pooler pods: the pooler is not scraped (docs/monitoring.md); the Spilo exporter still shows the server connections it opens.',
     ],
@@ -125,11 +158,24 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'load-balancer',
     title: 'Reach a cluster from outside on a load-balanced address (MetalLB)',
-    intro: 'The site gives MetalLB an address pool on the nodes\' network (`loadBalancers`, here as the starting point, with ArgoCD exposed: the runbook\'s `EXTERNAL-IP <pending>` fixed); a cluster then asks the operator for a LoadBalancer Service with its own field, and names the client networks that may connect (required: the operator turns an empty list into 127.0.0.1/32). See docs/load-balancers.md.',
-    setup: [{ file: POC, from: '  bootstrap: { installArgoCd: true },\n', to: "  bootstrap: { installArgoCd: true },\n  loadBalancers: { network: '10.10.10.0/24', addresses: ['10.10.10.200-10.10.10.209'], expose: { argocd: true } },\n" }],
-    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableMasterLoadBalancer: true, allowedSourceRanges: ['10.10.20.0/24'],\n" }],
+    intro:
+      "The site gives MetalLB an address pool on the nodes' network (`loadBalancers`, here as the starting point, with ArgoCD exposed: the runbook's `EXTERNAL-IP <pending>` fixed); a cluster then asks the operator for a LoadBalancer Service with its own field, and names the client networks that may connect (required: the operator turns an empty list into 127.0.0.1/32). See docs/load-balancers.md.",
+    setup: [
+      {
+        file: POC,
+        from: '  bootstrap: { installArgoCd: true },\n',
+        to: "  bootstrap: { installArgoCd: true },\n  loadBalancers: { network: '10.10.10.0/24', addresses: ['10.10.10.200-10.10.10.209'], expose: { argocd: true } },\n",
+      },
+    ],
+    change: [
+      {
+        file: POC,
+        from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n",
+        to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        enableMasterLoadBalancer: true, allowedSourceRanges: ['10.10.20.0/24'],\n",
+      },
+    ],
     then: [
-      'The operator turns Service `postgres/acid-test-cluster` (the primary) into a LoadBalancer with `loadBalancerSourceRanges: [10.10.20.0/24]`; MetalLB assigns it an address of the pool and one node\'s speaker answers ARP for it. A failover moves the Service\'s endpoint, not its address.',
+      "The operator turns Service `postgres/acid-test-cluster` (the primary) into a LoadBalancer with `loadBalancerSourceRanges: [10.10.20.0/24]`; MetalLB assigns it an address of the pool and one node's speaker answers ARP for it. A failover moves the Service's endpoint, not its address.",
       'Clients on 10.10.20.0/24 connect with `postgresql://zalando@<EXTERNAL-IP>:5432/foo` (the password in `PGPASSWORD`); with `enableMasterPoolerLoadBalancer` they go through the pooler instead.',
     ],
     verify: [
@@ -141,13 +187,20 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'replace-control-plane',
     site: 'lab',
     title: 'Replace a control-plane node behind the kube-vip virtual IP',
-    intro: 'lab runs three control planes with stacked etcd behind the virtual IP 10.20.0.9, which kube-vip (a static Pod on each) announces from its elected leader. A control plane is replaced by removing the old member first, then joining the new one, as etcd advises for a failed member (adding first to a cluster with a dead member raises the quorum to 3 of 4): the model accepts only an odd number of stacked etcd members (next section). Until the new one has joined, two members remain and tolerate no further failure: keep that window short. Here `lab-cp3` (10.20.0.12) gives way to `lab-cp4` (10.20.0.13).',
-    change: [{ file: LAB, from: LAB_CP3, to: "    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n" }],
+    intro:
+      'lab runs three control planes with stacked etcd behind the virtual IP 10.20.0.9, which kube-vip (a static Pod on each) announces from its elected leader. A control plane is replaced by removing the old member first, then joining the new one, as etcd advises for a failed member (adding first to a cluster with a dead member raises the quorum to 3 of 4): the model accepts only an odd number of stacked etcd members (next section). Until the new one has joined, two members remain and tolerate no further failure: keep that window short. Here `lab-cp3` (10.20.0.12) gives way to `lab-cp4` (10.20.0.13).',
+    change: [
+      {
+        file: LAB,
+        from: LAB_CP3,
+        to: "    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n",
+      },
+    ],
     then: [
-      'Before booting the new node, remove the old member. If `lab-cp3` still runs: `kubectl drain lab-cp3 --ignore-daemonsets --delete-emptydir-data`, then on it `kubeadm reset -f` (it removes its own etcd member and its API server endpoint), then `kubectl delete node lab-cp3`. If it is dead: find its ID with `etcdctl member list` (command below), `etcdctl member remove <ID>`, then `kubectl delete node lab-cp3`. The API stays up on the virtual IP throughout: if lab-cp3 was kube-vip\'s leader, another control plane takes the address within seconds.',
+      "Before booting the new node, remove the old member. If `lab-cp3` still runs: `kubectl drain lab-cp3 --ignore-daemonsets --delete-emptydir-data`, then on it `kubeadm reset -f` (it removes its own etcd member and its API server endpoint), then `kubectl delete node lab-cp3`. If it is dead: find its ID with `etcdctl member list` (command below), `etcdctl member remove <ID>`, then `kubectl delete node lab-cp3`. The API stays up on the virtual IP throughout: if lab-cp3 was kube-vip's leader, another control plane takes the address within seconds.",
       'The control-plane certificates that joins download were uploaded by `kubeadm init --upload-certs` and expire after 2 hours: upload them again on a running control plane with the same key, and make a new bootstrap token: `kubeadm init phase upload-certs --upload-certs --certificate-key "$KUBEADM_CERTIFICATE_KEY"` and `kubeadm token create` on lab-cp1 (a new key from `kubeadm certs certificate-key` works as well, given to both commands).',
       'Fill and boot the new node: `npm run host-config -- --site lab --node lab-cp4` (it needs `KUBEADM_TOKEN`, `KUBEADM_CA_CERT_HASH` and `KUBEADM_CERTIFICATE_KEY`). Its cloud-init runs `kubeadm join --config` with `JoinConfiguration.controlPlane` (its own advertise address, `certificateKey` from the placeholder): the same as `kubeadm join 10.20.0.9:6443 --control-plane --certificate-key <key> --token <token> --discovery-token-ca-cert-hash <hash>`. kubeadm adds its etcd member (three again), then the cloud-init installs the kube-vip static Pod, which joins the leader election.',
-      'No rendered manifest changes (nothing in dist/ names a control plane); the host-bootstrap diff adds lab-cp4\'s cloud-init and removes lab-cp3\'s.',
+      "No rendered manifest changes (nothing in dist/ names a control plane); the host-bootstrap diff adds lab-cp4's cloud-init and removes lab-cp3's.",
     ],
     verify: [
       `${ETCDCTL} member list -w table   # three members, lab-cp4 among them, all started`,
@@ -160,42 +213,82 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'even-control-planes',
     site: 'lab',
     title: 'A fourth control plane (an even number of etcd members), refused',
-    intro: 'Each control plane of a kubeadm cluster runs a stacked etcd member, and etcd commits a write only with a quorum of n/2+1 members: 3 members tolerate 1 failure, 4 still tolerate only 1 (their quorum is 3) while offering one more node to fail, and a network split 2/2 stops both halves. So the model refuses an even count: grow from 3 to 5 in one change (two nodes), one join at a time.',
-    change: [{ file: LAB, from: LAB_CP3, to: `${LAB_CP3}    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n` }],
+    intro:
+      'Each control plane of a kubeadm cluster runs a stacked etcd member, and etcd commits a write only with a quorum of n/2+1 members: 3 members tolerate 1 failure, 4 still tolerate only 1 (their quorum is 3) while offering one more node to fail, and a network split 2/2 stops both halves. So the model refuses an even count: grow from 3 to 5 in one change (two nodes), one join at a time.',
+    change: [
+      {
+        file: LAB,
+        from: LAB_CP3,
+        to: `${LAB_CP3}    { name: 'lab-cp4', address: '10.20.0.13', roles: ['control-plane'], cpu: 8, memory: '16Gi' },\n`,
+      },
+    ],
     refused: true,
-    then: ['Nothing: synth exits non-zero and nothing is written. Add lab-cp4 and lab-cp5 together, then join them one after the other as in the previous section (uploaded certificates and a token first).'],
+    then: [
+      'Nothing: synth exits non-zero and nothing is written. Add lab-cp4 and lab-cp5 together, then join them one after the other as in the previous section (uploaded certificates and a token first).',
+    ],
     verify: [],
   },
   {
     id: 'add-storage-node',
     title: 'Add a storage node (Ceph OSD)',
-    intro: 'A node with the `storage` role and a raw disk joins with the `role=storage-node` label and taint, and the CephCluster lists its disk: Rook creates the OSD.',
-    change: [{ file: POC, from: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n", to: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumcephworker4', '10.10.10.44', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n" }],
+    intro:
+      'A node with the `storage` role and a raw disk joins with the `role=storage-node` label and taint, and the CephCluster lists its disk: Rook creates the OSD.',
+    change: [
+      {
+        file: POC,
+        from: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n",
+        to: "    worker('dnumcephworker3', '10.10.10.43', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumcephworker4', '10.10.10.44', ['storage'], [{ device: '/dev/vdb', size: '50Gi' }]),\n",
+      },
+    ],
     then: [
       'Boot the node with its cloud-init (`npm run host-config -- --site poc --node dnumcephworker4`); Rook prepares `/dev/vdb` (it must be empty) and starts the OSD.',
       'Ceph rebalances placement groups onto the new OSD: heavy I/O for a while, as the impact note says. Mons stay at 3.',
     ],
-    verify: ['kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph osd tree', 'kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status'],
+    verify: [
+      'kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph osd tree',
+      'kubectl -n rook-ceph exec deploy/rook-ceph-tools -- ceph status',
+    ],
   },
   {
     id: 'add-s3-pool',
     title: 'Add an s3 node (a new MinIO pool)',
-    intro: 'MinIO never resizes a server pool (the diff marks an s3 node added to `pool-0` as refused): capacity grows by a new pool, here one new node with four disks (a pool needs at least 4 drives).',
+    intro:
+      'MinIO never resizes a server pool (the diff marks an s3 node added to `pool-0` as refused): capacity grows by a new pool, here one new node with four disks (a pool needs at least 4 drives).',
     change: [
-      { file: POC, from: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n", to: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumminioworker5', '10.10.10.55', ['s3'], ['/dev/vdb', '/dev/vdc', '/dev/vdd', '/dev/vde'].map((device) => ({ device, size: '50Gi' }))),\n" },
-      { file: POC, from: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },", to: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'], pools: [{ name: 'pool-0', nodes: ['dnumminioworker1', 'dnumminioworker2', 'dnumminioworker3', 'dnumminioworker4'] }, { name: 'pool-1', nodes: ['dnumminioworker5'] }] }," },
+      {
+        file: POC,
+        from: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n",
+        to: "    worker('dnumminioworker4', '10.10.10.54', ['s3'], [{ device: '/dev/vdb', size: '50Gi' }]),\n    worker('dnumminioworker5', '10.10.10.55', ['s3'], ['/dev/vdb', '/dev/vdc', '/dev/vdd', '/dev/vde'].map((device) => ({ device, size: '50Gi' }))),\n",
+      },
+      {
+        file: POC,
+        from: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },",
+        to: "  minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'], pools: [{ name: 'pool-0', nodes: ['dnumminioworker1', 'dnumminioworker2', 'dnumminioworker3', 'dnumminioworker4'] }, { name: 'pool-1', nodes: ['dnumminioworker5'] }] },",
+      },
     ],
     then: [
-      'Boot the node; the operator adds the pool\'s StatefulSet and restarts the servers with the new topology. New objects favour the emptier pool; existing ones stay.',
+      "Boot the node; the operator adds the pool's StatefulSet and restarts the servers with the new topology. New objects favour the emptier pool; existing ones stay.",
     ],
-    verify: ['kubectl -n minio get tenant minio -o jsonpath=\'{.status.currentState}\'', 'kubectl -n minio get pods -L v1.min.io/pool'],
+    verify: [
+      "kubectl -n minio get tenant minio -o jsonpath='{.status.currentState}'",
+      'kubectl -n minio get pods -L v1.min.io/pool',
+    ],
   },
   {
     id: 'tune-alert',
     title: 'Tune an alert for one cluster',
-    intro: 'Alert thresholds are typed: the site sets them for every cluster (`monitoring.thresholds`), a cluster overrides them field by field (`alerts`). Here the POC cluster, whose `max_connections` is 10, pages at 90% of its connections rather than 80%.',
-    change: [{ file: POC, from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n", to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        alerts: { connectionsRatio: 0.9 },\n" }],
-    then: ['ArgoCD syncs the PrometheusRule; the Prometheus operator reloads the rules of Prometheus within a minute. No pod restarts.'],
+    intro:
+      'Alert thresholds are typed: the site sets them for every cluster (`monitoring.thresholds`), a cluster overrides them field by field (`alerts`). Here the POC cluster, whose `max_connections` is 10, pages at 90% of its connections rather than 80%.',
+    change: [
+      {
+        file: POC,
+        from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n",
+        to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n        alerts: { connectionsRatio: 0.9 },\n",
+      },
+    ],
+    then: [
+      'ArgoCD syncs the PrometheusRule; the Prometheus operator reloads the rules of Prometheus within a minute. No pod restarts.',
+    ],
     verify: [
       `${PG} get prometheusrule postgres-acid-test-cluster -o jsonpath='{.spec.groups[0].rules[?(@.alert=="PostgresConnectionsNearMax")].expr}'`,
       'kubectl -n monitoring port-forward svc/prometheus-k8s 9090   # then http://localhost:9090/alerts',
@@ -204,7 +297,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'kubernetes-upgrade',
     title: 'Kubernetes minor upgrade (control plane first)',
-    intro: 'A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site\'s `kubernetes.version` moves every node\'s cloud-init (new packages repository and pins) and the schemas the output is validated against.',
+    intro:
+      "A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site's `kubernetes.version` moves every node's cloud-init (new packages repository and pins) and the schemas the output is validated against.",
     change: [{ file: POC, from: "version: '1.26.2'", to: "version: '1.27.3'" }],
     then: [
       'cloud-init runs at first boot only: running nodes are upgraded with kubeadm, in order. On debian-cp: `apt-mark unhold kubeadm && apt-get install kubeadm=1.27.3-1.1 && kubeadm upgrade apply v1.27.3`, then kubelet/kubectl. Then each worker: drain, `kubeadm upgrade node`, kubelet, uncordon (Postgres nodes one at a time, replicas first).',
@@ -215,19 +309,31 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'kubelet-skew',
     title: 'The skew rule, enforced',
-    intro: 'The runbook\'s MinIO workers ran kubelet 1.27.2 against a 1.26 control plane. The model refuses it: a worker pinned newer than the control plane fails synth, and nothing is written.',
-    change: [{ file: POC, from: "    worker('dnumworker1', '10.10.10.31', ['postgres']),", to: "    { ...worker('dnumworker1', '10.10.10.31', ['postgres']), kubeletVersion: '1.27.3' }," }],
+    intro:
+      "The runbook's MinIO workers ran kubelet 1.27.2 against a 1.26 control plane. The model refuses it: a worker pinned newer than the control plane fails synth, and nothing is written.",
+    change: [
+      {
+        file: POC,
+        from: "    worker('dnumworker1', '10.10.10.31', ['postgres']),",
+        to: "    { ...worker('dnumworker1', '10.10.10.31', ['postgres']), kubeletVersion: '1.27.3' },",
+      },
+    ],
     refused: true,
-    then: ['Nothing: synth exits non-zero and dist/ and host-bootstrap/ are untouched. Upgrade `kubernetes.version` first (previous section).'],
+    then: [
+      'Nothing: synth exits non-zero and dist/ and host-bootstrap/ are untouched. Upgrade `kubernetes.version` first (previous section).',
+    ],
     verify: [],
   },
   {
     id: 'train-guard',
     title: 'PostgreSQL 16 on the runbook train, refused',
-    intro: 'Each train declares what its components support, with upstream\'s source (lib/site/trains/). postgres-operator v1.9.0\'s postgresql CRD accepts 10 to 15: PostgreSQL 16 is refused with that source, before anything renders.',
+    intro:
+      "Each train declares what its components support, with upstream's source (lib/site/trains/). postgres-operator v1.9.0's postgresql CRD accepts 10 to 15: PostgreSQL 16 is refused with that source, before anything renders.",
     change: [{ file: POC, from: "version: '15',", to: "version: '16'," }],
     refused: true,
-    then: ['Nothing: synth exits non-zero and nothing is written. PostgreSQL 16 needs a train whose operator supports it (postgres-operator v2.0.1 supports 14 to 18): see "Move a site to the next train".'],
+    then: [
+      'Nothing: synth exits non-zero and nothing is written. PostgreSQL 16 needs a train whose operator supports it (postgres-operator v2.0.1 supports 14 to 18): see "Move a site to the next train".',
+    ],
     verify: [],
   },
 ];

@@ -12,7 +12,10 @@ const fence = (lang: string, text: string) => ['```' + lang, text, '```'];
 function cut(output: string): string {
   const lines = output.split('\n');
   if (lines.length <= MAX_OUTPUT_LINES) return output;
-  return [...lines.slice(0, MAX_OUTPUT_LINES), `… (${lines.length - MAX_OUTPUT_LINES} more lines: apply the change and run npm run diff)`].join('\n');
+  return [
+    ...lines.slice(0, MAX_OUTPUT_LINES),
+    `… (${lines.length - MAX_OUTPUT_LINES} more lines: apply the change and run npm run diff)`,
+  ].join('\n');
 }
 
 function section(op: Operation, result: OperationResult): string[] {
@@ -21,7 +24,12 @@ function section(op: Operation, result: OperationResult): string[] {
     '',
     `${op.site ? `On site \`${op.site}\`. ` : ''}${op.intro}`,
     '',
-    ...(op.setup?.length ? [`Starting point: ${op.setup.map((e) => `\`${e.from.trim()}\` → \`${e.to.trim().split('\n').pop()}\` in \`${e.file}\``).join(', ')}.`, ''] : []),
+    ...(op.setup?.length
+      ? [
+          `Starting point: ${op.setup.map((e) => `\`${e.from.trim()}\` → \`${e.to.trim().split('\n').pop()}\` in \`${e.file}\``).join(', ')}.`,
+          '',
+        ]
+      : []),
     'The change:',
     '',
     ...fence('diff', result.sourceDiff),
@@ -38,7 +46,6 @@ function section(op: Operation, result: OperationResult): string[] {
   ];
 }
 
-
 function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
   const ns = clusterNamespace(pg);
   const [user] = Object.keys(pg.users ?? { postgres: [] });
@@ -49,26 +56,32 @@ function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
     '',
     `No change to the site: the operator creates a Service \`${pg.name}\` (primary) and \`${pg.name}-repl\` (replicas) in \`${ns}\`, and one Secret per role. For \`${pg.name}\` of site ${site.name}, as \`${user}\` on database \`${db}\`:`,
     '',
-    ...fence('sh', [
-      `kubectl -n ${ns} port-forward svc/${pg.name} 5432:5432 &`,
-      `export PGPASSWORD="$(kubectl -n ${ns} get secret ${secret} -o jsonpath='{.data.password}' | base64 -d)"`,
-      'export PGSSLMODE=require   # Spilo serves TLS (a self-signed certificate unless one is configured)',
-      `psql -h localhost -U ${user} ${db}`,
-    ].join('\n')),
+    ...fence(
+      'sh',
+      [
+        `kubectl -n ${ns} port-forward svc/${pg.name} 5432:5432 &`,
+        `export PGPASSWORD="$(kubectl -n ${ns} get secret ${secret} -o jsonpath='{.data.password}' | base64 -d)"`,
+        'export PGSSLMODE=require   # Spilo serves TLS (a self-signed certificate unless one is configured)',
+        `psql -h localhost -U ${user} ${db}`,
+      ].join('\n'),
+    ),
     '',
-    'Inside the cluster, applications use the Service DNS name '
-      + `\`${pg.name}.${ns}.svc\` and mount the Secret; underscores in role names become dashes in Secret names.`,
+    'Inside the cluster, applications use the Service DNS name ' +
+      `\`${pg.name}.${ns}.svc\` and mount the Secret; underscores in role names become dashes in Secret names.`,
     '',
     'Every way in, as a libpq connection string (the password in `PGPASSWORD`, never in the string):',
     '',
     '| path | needs | connection string |',
     '| --- | --- | --- |',
-    ...connectionPaths(pg.name, ns).map(([path, needs, host]) => `| ${path} | ${needs} | \`host=${host} port=5432 dbname=${db} user=${user} sslmode=require\` |`),
+    ...connectionPaths(pg.name, ns).map(
+      ([path, needs, host]) =>
+        `| ${path} | ${needs} | \`host=${host} port=5432 dbname=${db} user=${user} sslmode=require\` |`,
+    ),
     '',
-    `A load-balanced Service's address is MetalLB's: \`kubectl -n ${ns} get svc ${poolerName(pg.name, 'master')} -o jsonpath='{.status.loadBalancer.ingress[0].ip}'\` `
-      + '(`<pending>` when the pool is exhausted or absent); only clients in the cluster\'s `allowedSourceRanges` get through. '
-      + 'Spilo and the operator\'s pgbouncer image both serve TLS with self-signed certificates (`sslmode=require` encrypts, `verify-full` needs a configured certificate). '
-      + 'A pooler in `transaction` mode keeps no session state between transactions (see the connection pooler section above).',
+    `A load-balanced Service's address is MetalLB's: \`kubectl -n ${ns} get svc ${poolerName(pg.name, 'master')} -o jsonpath='{.status.loadBalancer.ingress[0].ip}'\` ` +
+      "(`<pending>` when the pool is exhausted or absent); only clients in the cluster's `allowedSourceRanges` get through. " +
+      "Spilo and the operator's pgbouncer image both serve TLS with self-signed certificates (`sslmode=require` encrypts, `verify-full` needs a configured certificate). " +
+      'A pooler in `transaction` mode keeps no session state between transactions (see the connection pooler section above).',
     '',
   ];
 }
@@ -83,8 +96,16 @@ function connectionPaths(name: string, ns: string): [string, string, string][] {
     ['replicas through pgbouncer', '`enableReplicaConnectionPooler`', inside(poolerName(name, 'replica'))],
     ['primary, from outside', '`enableMasterLoadBalancer`, `allowedSourceRanges`', `<EXTERNAL-IP of ${name}>`],
     ['replicas, from outside', '`enableReplicaLoadBalancer`', `<EXTERNAL-IP of ${name}-repl>`],
-    ['primary through pgbouncer, from outside', '`enableMasterPoolerLoadBalancer`', `<EXTERNAL-IP of ${poolerName(name, 'master')}>`],
-    ['replicas through pgbouncer, from outside', '`enableReplicaPoolerLoadBalancer`', `<EXTERNAL-IP of ${poolerName(name, 'replica')}>`],
+    [
+      'primary through pgbouncer, from outside',
+      '`enableMasterPoolerLoadBalancer`',
+      `<EXTERNAL-IP of ${poolerName(name, 'master')}>`,
+    ],
+    [
+      'replicas through pgbouncer, from outside',
+      '`enableReplicaPoolerLoadBalancer`',
+      `<EXTERNAL-IP of ${poolerName(name, 'replica')}>`,
+    ],
   ];
 }
 
@@ -94,7 +115,7 @@ const TRAIN_SECTION = [
   '',
   'A site runs the versions of its train (`release:` in the site, `lib/site/trains/<name>.ts`), with single',
   'versions overridden on top (`versions:`). Moving a site is a change of `release` (or of overrides)',
-  'reviewed like any other: `npm run synth` validates the site against the new train\'s declared',
+  "reviewed like any other: `npm run synth` validates the site against the new train's declared",
   'constraints, `npm run diff` shows every object that changes.',
   '',
   '**What exists now**',
@@ -109,14 +130,14 @@ const TRAIN_SECTION = [
   '  (`acceptUnsupported`) and gets a warning (no train does today).',
   '- Upgrade paths: `npm run diff` compares each site with its rendered report and dist/ at the base revision',
   '  and explains each step (Kubernetes and Rook one minor at a time, Ceph one release at a time, PostgreSQL',
-  '  majors through the operator\'s in-place upgrade); a skipped step or a downgrade is refused (REFUSED, and',
+  "  majors through the operator's in-place upgrade); a skipped step or a downgrade is refused (REFUSED, and",
   '  `npm run check -- --base <rev>` fails, as the pr-diff workflow runs it) with the next allowed step named.',
   '  Take a train move as several commits, one step each.',
   '',
   '**Moving runbook-2023 → current** (what the upgrade rules ask, step by step)',
   '',
   '1. One Kubernetes minor per commit: 1.27 → 1.28 → … → 1.36, control plane first (`kubeadm upgrade apply`), then each',
-  '   node\'s kubelet. The trains pin only 1.26/1.27 and 1.36: an intermediate minor needs its packages, pause image',
+  "   node's kubelet. The trains pin only 1.26/1.27 and 1.36: an intermediate minor needs its packages, pause image",
   '   and schema pinned in a train first (`kubernetesPackages`, `pause`, `etcd`, `coredns`, `kubernetesSchemas`, then',
   '   `npm run import`). Every component must support each intermediate minor (the guard says which does not:',
   '   kube-prometheus v0.13.0 stops at 1.28, cert-manager v1.12 at 1.32), so they move along the way.',
@@ -124,15 +145,15 @@ const TRAIN_SECTION = [
   '   Reef v18 → Squid v19 → Tentacle v20), each Ceph release one the Rook of that step supports. From Rook v1.20',
   '   the Ceph CSI operator deploys the drivers (`csi-operator.yaml`, the RBD `Driver` CR): rendered by the',
   '   rook-ceph-operator app on that train.',
-  '3. postgres-operator v1.9.0 → v2.0.1: Patroni\'s state moves from Endpoints to ConfigMaps',
+  "3. postgres-operator v1.9.0 → v2.0.1: Patroni's state moves from Endpoints to ConfigMaps",
   '   (`kubernetes_use_configmaps: true` on the current train). Scale every cluster to `numberOfInstances: 1` in',
   '   a commit of its own, let it sync, then move, then scale back (postgres-operator@v2.0.1:docs/migrate.md:15-23);',
   '   `npm run diff` refuses the switch while replicas run. PostgreSQL majors below 14 must be upgraded first',
   '   (v2.0.1 accepts 14 to 18).',
-  '4. The MinIO tier: the current train\'s S3 store is Rook\'s CephObjectStore (`s3: { provider: \'ceph-object-store\' }`,',
-  '   the `lab` example; docs/ceph-object-store.md#moving-an-existing-site-from-minio). Until a site\'s backups have',
-  '   moved, it may keep MinIO with `s3: { provider: \'minio\' }`, `acceptUnsupported: [\'minioOperator\']` (a warning)',
-  '   and `versions: { minioOperator: \'v5.0.6\', minio: …, kes: … }`.',
+  "4. The MinIO tier: the current train's S3 store is Rook's CephObjectStore (`s3: { provider: 'ceph-object-store' }`,",
+  "   the `lab` example; docs/ceph-object-store.md#moving-an-existing-site-from-minio). Until a site's backups have",
+  "   moved, it may keep MinIO with `s3: { provider: 'minio' }`, `acceptUnsupported: ['minioOperator']` (a warning)",
+  "   and `versions: { minioOperator: 'v5.0.6', minio: …, kes: … }`.",
   '',
   '`npm run diff` names the train change and refuses each skipped step with the next one; `npm run verify` runs',
   '  the site against the Kubernetes release and operator of its train (1.36.5 and v2.0.1 on `current`).',
@@ -145,7 +166,11 @@ const TRAIN_SECTION = [
 ];
 
 /** docs/operations.md: the operations of the catalog on a site, each with its generated diff. */
-export function operationsDoc(site: Site, operations: readonly Operation[], results: ReadonlyMap<string, OperationResult>): string {
+export function operationsDoc(
+  site: Site,
+  operations: readonly Operation[],
+  results: ReadonlyMap<string, OperationResult>,
+): string {
   const pg = site.postgres.clusters[0];
   return [
     '<!-- generated by scripts/operations-doc.ts (npm run docs:operations) from lib/operations/catalog.ts: do not edit -->',
@@ -156,7 +181,13 @@ export function operationsDoc(site: Site, operations: readonly Operation[], resu
     'ArgoCD syncs. The outputs below are produced by applying each change to a copy of this repository;',
     '`test/operations.test.ts` regenerates them and fails when this page is stale.',
     '',
-    ...operations.map((op) => `- [${op.title}](#${op.title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`),
+    ...operations.map(
+      (op) =>
+        `- [${op.title}](#${op.title
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-')})`,
+    ),
     '- [Move a site to the next train](#move-a-site-to-the-next-train)',
     '- [Connect a client](#connect-a-client)',
     '',

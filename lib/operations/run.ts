@@ -29,10 +29,17 @@ export interface OperationResult {
 /** Sources as edited in memory: path relative to the project root → text. */
 type Sources = ReadonlyMap<string, string>;
 
-function applyEdit(root: string, sources: Sources, edit: SourceEdit): { sources: Sources; before: string; after: string } {
+function applyEdit(
+  root: string,
+  sources: Sources,
+  edit: SourceEdit,
+): { sources: Sources; before: string; after: string } {
   const before = sources.get(edit.file) ?? readFileSync(join(root, edit.file), 'utf8');
   const count = before.split(edit.from).length - 1;
-  if (count !== 1) throw new Error(`${edit.file}: expected '${edit.from}' once, found it ${count} times: update lib/operations/catalog.ts`);
+  if (count !== 1)
+    throw new Error(
+      `${edit.file}: expected '${edit.from}' once, found it ${count} times: update lib/operations/catalog.ts`,
+    );
   const after = before.replace(edit.from, edit.to);
   return { sources: new Map([...sources, [edit.file, after]]), before, after };
 }
@@ -42,7 +49,10 @@ type Synth = typeof SynthEntry;
 
 const bundles = new Map<string, Promise<Synth>>();
 
-/** synth bundled from the sources with the edits of every file but the site's (sites are read at run time, as synth does). */
+/**
+ * synth bundled from the sources with the edits of every file but the site's (sites are read at run time, as synth
+ * does).
+ */
 function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synth> {
   const edited = new Map([...sources].filter(([f]) => f !== siteFile));
   const key = `${root}\0${JSON.stringify([...edited])}`;
@@ -50,20 +60,31 @@ function synthOf(root: string, sources: Sources, siteFile: string): Promise<Synt
   if (cached) return cached;
   const overlay: Plugin = {
     name: 'edited-sources',
-    setup: (build) => build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const text = edited.get(relative(root, args.path));
-      return text === undefined ? undefined : { contents: text, loader: 'ts' };
-    }),
+    setup: (build) =>
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        const text = edited.get(relative(root, args.path));
+        return text === undefined ? undefined : { contents: text, loader: 'ts' };
+      }),
   };
   const synth = build({
     entryPoints: [join(root, 'lib', 'operations', 'synth-entry.ts')],
-    bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error', plugins: [overlay],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+    plugins: [overlay],
   }).then((out) => runModule(out.outputFiles[0].text, join(root, 'operation.cjs')) as unknown as Synth);
   bundles.set(key, synth);
   return synth;
 }
 
-/** A site as `npm run synth -- --site <site>` renders it: its model, dist/ and host-bootstrap/ (files relative to the site's folder). */
+/**
+ * A site as `npm run synth -- --site <site>` renders it: its model, dist/ and host-bootstrap/ (files relative to the
+ * site's folder).
+ */
 export interface RenderedSite {
   readonly site: Site;
   readonly dist: FileTree;
@@ -89,20 +110,33 @@ const prefixed = (site: string, files: FileTree) => new Map([...files].map(([f, 
  * The site before the operation's change (its setup applied) and after it, as synth renders them;
  * `after` is synth's error when the change is refused. verify's day-2 test syncs a live cluster to both.
  */
-export async function operationSites(op: Operation, root: string, site = op.site ?? 'poc'): Promise<{ before: RenderedSite; after: RenderedSite | { error: string }; sourceDiff: string }> {
+export async function operationSites(
+  op: Operation,
+  root: string,
+  site = op.site ?? 'poc',
+): Promise<{ before: RenderedSite; after: RenderedSite | { error: string }; sourceDiff: string }> {
   let sources: Sources = new Map();
   for (const e of op.setup ?? []) sources = applyEdit(root, sources, e).sources;
   const before = await render(root, sources, site);
-  if ('error' in before) throw new Error(`operation ${op.id}: the starting point does not synthesize:\n${before.error}`);
-  const sourceDiff = op.change.map((e) => {
-    const edit = applyEdit(root, sources, e);
-    sources = edit.sources;
-    return createTwoFilesPatch(`a/${e.file}`, `b/${e.file}`, edit.before, edit.after, '', '', { context: 1 }).split('\n').slice(1).join('\n').trimEnd();
-  }).join('\n');
+  if ('error' in before)
+    throw new Error(`operation ${op.id}: the starting point does not synthesize:\n${before.error}`);
+  const sourceDiff = op.change
+    .map((e) => {
+      const edit = applyEdit(root, sources, e);
+      sources = edit.sources;
+      return createTwoFilesPatch(`a/${e.file}`, `b/${e.file}`, edit.before, edit.after, '', '', { context: 1 })
+        .split('\n')
+        .slice(1)
+        .join('\n')
+        .trimEnd();
+    })
+    .join('\n');
   return { before, after: await render(root, sources, site), sourceDiff };
 }
 
-/** The operation's setup, then its change, applied to the sources in memory and rendered before and after the change. */
+/**
+ * The operation's setup, then its change, applied to the sources in memory and rendered before and after the change.
+ */
 export async function runOperation(op: Operation, root: string, site = op.site ?? 'poc'): Promise<OperationResult> {
   const { before, after, sourceDiff } = await operationSites(op, root, site);
   if (op.refused) {

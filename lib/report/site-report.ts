@@ -30,7 +30,8 @@ function placementDiagram(load: SiteLoad): string[] {
   }
   for (const [roles, nodes] of groups) {
     lines.push(`  subgraph ${id('role', roles)}[${label(`role: ${roles}`)}]`);
-    for (const n of nodes) lines.push(`    ${id('node', n.name)}[${label(`${n.name}<br/>${n.cpu} CPU / ${memoryText(n.memory)}`)}]`);
+    for (const n of nodes)
+      lines.push(`    ${id('node', n.name)}[${label(`${n.name}<br/>${n.cpu} CPU / ${memoryText(n.memory)}`)}]`);
     lines.push('  end');
   }
   const ours = (w: Workload) => w.from.app !== 'kubeadm' && w.from.app !== 'host-bootstrap';
@@ -49,7 +50,9 @@ function placementDiagram(load: SiteLoad): string[] {
   if (pending.length) {
     lines.push(`  subgraph pending[${label('Pending: no node admits them (npm run check says why)')}]`);
     for (const { workload: w, pods } of pending) {
-      lines.push(`    ${ids.has(w) ? `${workloadId(w)}_pending` : workloadId(w)}([${label(`${pods}x ${w.label}<br/>app ${w.from.app}`)}])`);
+      lines.push(
+        `    ${ids.has(w) ? `${workloadId(w)}_pending` : workloadId(w)}([${label(`${pods}x ${w.label}<br/>app ${w.from.app}`)}])`,
+      );
     }
     lines.push('  end');
   }
@@ -67,7 +70,10 @@ function capacityTable(load: SiteLoad): string[] {
   return [
     '| node | roles | taints | CPU requests / allocatable | memory requests / allocatable | pods pinned here |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...load.nodes.map((n) => `| ${n.node.name} | ${n.node.roles.join(', ')} | ${n.node.taints.map(taintText).join(', ') || '-'} | ${cpuText(n.requests.cpu)} / ${cpuText(n.allocatable.cpu)} | ${memoryText(n.requests.memory)} / ${memoryText(n.allocatable.memory)}${n.minimumMemory > n.requests.memory ? ` (needs ${memoryText(n.minimumMemory)})` : ''} | ${n.items.map((i) => `${i.pods > 1 ? `${i.pods}x ` : ''}${i.workload.label}`).join('; ')} |`),
+    ...load.nodes.map(
+      (n) =>
+        `| ${n.node.name} | ${n.node.roles.join(', ')} | ${n.node.taints.map(taintText).join(', ') || '-'} | ${cpuText(n.requests.cpu)} / ${cpuText(n.allocatable.cpu)} | ${memoryText(n.requests.memory)} / ${memoryText(n.allocatable.memory)}${n.minimumMemory > n.requests.memory ? ` (needs ${memoryText(n.minimumMemory)})` : ''} | ${n.items.map((i) => `${i.pods > 1 ? `${i.pods}x ` : ''}${i.workload.label}`).join('; ')} |`,
+    ),
   ];
 }
 
@@ -80,19 +86,24 @@ interface AppRow {
 }
 
 function applications(site: Site, objects: readonly RenderedObject[], files: ReadonlyMap<string, string>): AppRow[] {
-  return objects.filter((r) => groupKind(r.obj) === 'argoproj.io/Application').map((r) => {
-    const spec = asRecord(r.obj.spec);
-    const source = asRecord(spec.source);
-    const path = String(source.path ?? '');
-    const folder = path.startsWith(`dist/${site.name}/`) ? path.slice(`dist/${site.name}/`.length) : undefined;
-    return {
-      name: r.obj.metadata.name,
-      wave: Number(r.obj.metadata.annotations?.[SYNC_WAVE] ?? 0),
-      source: folder ? `\`${path}\`` : `${String(source.repoURL)} ${String(source.chart ?? path)} ${String(source.targetRevision)}`,
-      destination: String(asRecord(spec.destination).namespace ?? '-'),
-      files: folder ? [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).length : 0,
-    };
-  }).sort((a, b) => a.wave - b.wave || byText(a.name, b.name));
+  return objects
+    .filter((r) => groupKind(r.obj) === 'argoproj.io/Application')
+    .map((r) => {
+      const spec = asRecord(r.obj.spec);
+      const source = asRecord(spec.source);
+      const path = String(source.path ?? '');
+      const folder = path.startsWith(`dist/${site.name}/`) ? path.slice(`dist/${site.name}/`.length) : undefined;
+      return {
+        name: r.obj.metadata.name,
+        wave: Number(r.obj.metadata.annotations?.[SYNC_WAVE] ?? 0),
+        source: folder
+          ? `\`${path}\``
+          : `${String(source.repoURL)} ${String(source.chart ?? path)} ${String(source.targetRevision)}`,
+        destination: String(asRecord(spec.destination).namespace ?? '-'),
+        files: folder ? [...files.keys()].filter((f) => f.startsWith(`${folder}/`)).length : 0,
+      };
+    })
+    .sort((a, b) => a.wave - b.wave || byText(a.name, b.name));
 }
 
 /** The root app-of-apps syncs the argocd folder, which holds every other Application: it stands before the waves. */
@@ -117,7 +128,11 @@ function wavesDiagram(site: Site, all: readonly AppRow[]): string[] {
 }
 
 /** @param rendered the objects of `manifests`, when the caller has them (else they are parsed from the YAML) */
-export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, string>, rendered?: readonly RenderedObject[]): FileTree {
+export function renderSiteReport(
+  site: Site,
+  manifests: ReadonlyMap<string, string>,
+  rendered?: readonly RenderedObject[],
+): FileTree {
   // CRDs are large and say nothing about placement: leave them out
   const objects = rendered
     ? rendered.filter((r) => r.obj.kind !== 'CustomResourceDefinition')
@@ -129,8 +144,8 @@ export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, stri
     `<!-- generated by 'npm run synth' from ${siteSource(site.name)}: do not edit -->`,
     `# Site \`${site.name}\``,
     '',
-    `Kubernetes ${site.kubernetes.version}, API server ${site.kubernetes.controlPlaneEndpoint}, pod network ${site.kubernetes.podSubnet}; `
-      + `ArgoCD tracks \`${site.gitops.targetRevision}\` of ${site.gitops.repoURL}. ${site.nodes.length} nodes, ${apps.length} Applications, ${manifests.size} rendered objects.`,
+    `Kubernetes ${site.kubernetes.version}, API server ${site.kubernetes.controlPlaneEndpoint}, pod network ${site.kubernetes.podSubnet}; ` +
+      `ArgoCD tracks \`${site.gitops.targetRevision}\` of ${site.gitops.repoURL}. ${site.nodes.length} nodes, ${apps.length} Applications, ${manifests.size} rendered objects.`,
     '',
     '## Nodes by role, and what runs where',
     '',
@@ -150,7 +165,10 @@ export function renderSiteReport(site: Site, manifests: ReadonlyMap<string, stri
     '',
     '| Application | wave | source | destination namespace | files |',
     '| --- | --- | --- | --- | --- |',
-    ...apps.map((a) => `| ${a.name} | ${isRoot(site, a) ? 'root' : a.wave} | ${a.source} | ${a.destination} | ${a.files || '-'} |`),
+    ...apps.map(
+      (a) =>
+        `| ${a.name} | ${isRoot(site, a) ? 'root' : a.wave} | ${a.source} | ${a.destination} | ${a.files || '-'} |`,
+    ),
     '',
     '## Versions',
     '',
@@ -177,7 +195,9 @@ function versionRows(site: Site): string[] {
   return [
     `| train | ${train.name} |`,
     ...(Object.keys(versions) as (keyof typeof versions)[]).map((k) => {
-      const over = (overridden as readonly string[]).includes(k) ? ` (overrides ${train.name}'s ${formatVersion(train.versions[k])})` : '';
+      const over = (overridden as readonly string[]).includes(k)
+        ? ` (overrides ${train.name}'s ${formatVersion(train.versions[k])})`
+        : '';
       return `| ${k} | ${formatVersion(versions[k])}${over} |`;
     }),
     ...(warnings.length > 0 ? ['', ...warnings.map((w) => `> Warning: ${w}`)] : []),
@@ -188,5 +208,7 @@ function versionRows(site: Site): string[] {
 function formatVersion(v: string | readonly string[] | Readonly<Record<string, string>>): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.join(', ');
-  return Object.entries(v).map(([k, x]) => `${k}: ${x}`).join(', ');
+  return Object.entries(v)
+    .map(([k, x]) => `${k}: ${x}`)
+    .join(', ');
 }

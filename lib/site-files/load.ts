@@ -36,11 +36,19 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
   } catch {
     return [];
   }
-  const files = entries.filter((f) => SITE_FILE.test(f)).sort(byText)
+  const files = entries
+    .filter((f) => SITE_FILE.test(f))
+    .sort(byText)
     .map((f) => ({ name: SITE_FILE.exec(f)![1], file: `sites/${f}`, path: join(dir, f) }));
   const clashes = files.filter((f, i) => files.findIndex((g) => g.name === f.name) !== i);
   if (clashes.length > 0) {
-    const twice = clashes.map((c) => `${files.filter((f) => f.name === c.name).map((f) => f.file).join(' and ')} both write dist/${c.name}/`);
+    const twice = clashes.map(
+      (c) =>
+        `${files
+          .filter((f) => f.name === c.name)
+          .map((f) => f.file)
+          .join(' and ')} both write dist/${c.name}/`,
+    );
     throw new Error(`${twice.join('; ')}: keep one file per site`);
   }
   return files;
@@ -49,20 +57,39 @@ export function discoverSites(dir: string = sitesDir()): SiteFile[] {
 /** Runs CommonJS code as a module at `path` (its requires resolve from there); returns its exports. */
 export function runModule(code: string, path: string): Record<string, unknown> {
   const module = { exports: {} as Record<string, unknown> };
-  const run = new Function('module', 'exports', 'require', '__filename', '__dirname', code) as (...args: unknown[]) => void;
+  const run = new Function('module', 'exports', 'require', '__filename', '__dirname', code) as (
+    ...args: unknown[]
+  ) => void;
   run(module, module.exports, createRequire(path), path, dirname(path));
   return module.exports;
 }
 
-/** A TypeScript site (`contents`, else the file), compiled by esbuild (no type check, as synth's bundle) and run; its site is the default or only export. */
+/**
+ * A TypeScript site (`contents`, else the file), compiled by esbuild (no type check, as synth's bundle) and run; its
+ * site is the default or only export.
+ */
 function evaluateTs(path: string, contents?: string): unknown {
-  const input = contents === undefined ? { entryPoints: [path] } : { stdin: { contents, resolveDir: dirname(path), sourcefile: path, loader: 'ts' as const } };
-  const code = buildSync({ ...input, bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'silent' }).outputFiles[0].text;
+  const input =
+    contents === undefined
+      ? { entryPoints: [path] }
+      : { stdin: { contents, resolveDir: dirname(path), sourcefile: path, loader: 'ts' as const } };
+  const code = buildSync({
+    ...input,
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'silent',
+  }).outputFiles[0].text;
   const exports = runModule(code, path);
   const exported = Object.keys(exports);
   if ('default' in exports) return exports.default;
   if (exported.length === 1) return exports[exported[0]];
-  throw new Error(`exports ${exported.length ? exported.join(', ') : 'nothing'}: export the site as its only export or as default`);
+  throw new Error(
+    `exports ${exported.length ? exported.join(', ') : 'nothing'}: export the site as its only export or as default`,
+  );
 }
 
 /** The site described by a file, validated; throws a SiteValidationError with every problem. */
@@ -74,14 +101,23 @@ export function readSite(site: SiteFile): Site {
 export function readSiteText(site: SiteFile, contents: string | undefined): Site {
   let input: unknown;
   try {
-    input = site.file.endsWith('.ts') ? evaluateTs(site.path, contents) : load(contents ?? readFileSync(site.path, 'utf8'), { filename: site.file });
+    input = site.file.endsWith('.ts')
+      ? evaluateTs(site.path, contents)
+      : load(contents ?? readFileSync(site.path, 'utf8'), { filename: site.file });
   } catch (e) {
-    throw new SiteValidationError(site.name, [{ path: '', message: `${site.file} cannot be read: ${e instanceof Error ? e.message : String(e)}` }], site.file);
+    throw new SiteValidationError(
+      site.name,
+      [{ path: '', message: `${site.file} cannot be read: ${e instanceof Error ? e.message : String(e)}` }],
+      site.file,
+    );
   }
   const issues: SiteIssue[] = validateSite(input);
   const name = (input as { name?: unknown } | null)?.name;
   if (issues.length === 0 && name !== site.name) {
-    issues.push({ path: 'name', message: `'${String(name)}' is not the name of its file ${site.file}: a site's name is its file's, rename one of them` });
+    issues.push({
+      path: 'name',
+      message: `'${String(name)}' is not the name of its file ${site.file}: a site's name is its file's, rename one of them`,
+    });
   }
   if (issues.length > 0) throw new SiteValidationError(site.name, issues, site.file);
   return input as Site;

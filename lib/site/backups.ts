@@ -10,20 +10,44 @@ import type { SiteIssue } from './validate';
  * (Spilo), into the site's S3 store (the MinIO tenant or the Ceph object store, object-store.ts):
  * what point-in-time recovery restores from.
  */
-export const BackupSchema = z.strictObject({
-  bucket: z.string().describe("minio: a bucket of the tenant (listed in minio.buckets). ceph-object-store: the prefix of each Postgres namespace's bucket, '<bucket>-<namespace>' (also its ObjectBucketClaim and Secret)"),
-  credentialsSecret: z.string().optional().describe('minio: Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket), never a value in git; required. ceph-object-store: none, the claims\' Secrets hold the keys'),
-  schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
-  retain: z.number().optional().describe('Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: 5'),
-}).describe("WAL-G backups of every cluster into the site's S3 store (s3.provider). Default: no backups");
+export const BackupSchema = z
+  .strictObject({
+    bucket: z
+      .string()
+      .describe(
+        "minio: a bucket of the tenant (listed in minio.buckets). ceph-object-store: the prefix of each Postgres namespace's bucket, '<bucket>-<namespace>' (also its ObjectBucketClaim and Secret)",
+      ),
+    credentialsSecret: z
+      .string()
+      .optional()
+      .describe(
+        "minio: Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket), never a value in git; required. ceph-object-store: none, the claims' Secrets hold the keys",
+      ),
+    schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
+    retain: z
+      .number()
+      .optional()
+      .describe('Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: 5'),
+  })
+  .describe("WAL-G backups of every cluster into the site's S3 store (s3.provider). Default: no backups");
 export type PostgresBackupSpec = z.infer<typeof BackupSchema>;
 
 /** Point-in-time recovery: a new cluster restored from another one's backups, up to a moment. */
-export const CloneSchema = z.strictObject({
-  cluster: z.string().describe('Name of the source cluster (declared in this site)'),
-  uid: z.string().describe("metadata.uid of the source postgresql object: its backups live under that id (kubectl get pg <name> -o jsonpath='{.metadata.uid}')"),
-  timestamp: z.string().describe("Recover up to just before this moment, with an explicit offset: '2026-11-24T18:00:00+00:00' (the operator refuses 'Z')"),
-}).describe("Create this cluster by point-in-time recovery from another one's backups. Default: a new, empty cluster");
+export const CloneSchema = z
+  .strictObject({
+    cluster: z.string().describe('Name of the source cluster (declared in this site)'),
+    uid: z
+      .string()
+      .describe(
+        "metadata.uid of the source postgresql object: its backups live under that id (kubectl get pg <name> -o jsonpath='{.metadata.uid}')",
+      ),
+    timestamp: z
+      .string()
+      .describe(
+        "Recover up to just before this moment, with an explicit offset: '2026-11-24T18:00:00+00:00' (the operator refuses 'Z')",
+      ),
+  })
+  .describe("Create this cluster by point-in-time recovery from another one's backups. Default: a new, empty cluster");
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The postgresql CRD's pattern for clone.timestamp: a numeric UTC offset is required. */
@@ -35,9 +59,16 @@ export function validateBackups(site: Site): SiteIssue[] {
   const issues: SiteIssue[] = [];
   if (s3ProviderOf(site) === 'minio') issues.push(...minioBackupIssues(site, backups));
   const cron = backups.schedule === undefined ? undefined : cronProblem(backups.schedule);
-  if (cron) issues.push({ path: 'postgres.backups.schedule', message: `'${backups.schedule}' is not a cron schedule: ${cron}` });
+  if (cron)
+    issues.push({
+      path: 'postgres.backups.schedule',
+      message: `'${backups.schedule}' is not a cron schedule: ${cron}`,
+    });
   if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
-    issues.push({ path: 'postgres.backups.retain', message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)` });
+    issues.push({
+      path: 'postgres.backups.retain',
+      message: `${backups.retain} base backups: keep at least 2 (Spilo's minimum)`,
+    });
   }
   return issues;
 }
@@ -46,12 +77,22 @@ export function validateBackups(site: Site): SiteIssue[] {
 function minioBackupIssues(site: Site, backups: PostgresBackupSpec): SiteIssue[] {
   const issues: SiteIssue[] = [];
   if (!site.minio) {
-    issues.push({ path: 'postgres.backups', message: "backups go to the site's MinIO tenant (s3.provider 'minio'), and this site has none: add minio (with the bucket), use s3: { provider: 'ceph-object-store' } with ceph, or remove backups" });
+    issues.push({
+      path: 'postgres.backups',
+      message:
+        "backups go to the site's MinIO tenant (s3.provider 'minio'), and this site has none: add minio (with the bucket), use s3: { provider: 'ceph-object-store' } with ceph, or remove backups",
+    });
   } else if (!(site.minio.buckets ?? []).includes(backups.bucket)) {
-    issues.push({ path: 'postgres.backups.bucket', message: `bucket '${backups.bucket}' is not created by the tenant: add it to minio.buckets` });
+    issues.push({
+      path: 'postgres.backups.bucket',
+      message: `bucket '${backups.bucket}' is not created by the tenant: add it to minio.buckets`,
+    });
   }
   if (!isDnsSubdomain(backups.credentialsSecret)) {
-    issues.push({ path: 'postgres.backups.credentialsSecret', message: `must name the Secret holding the S3 keys (e.g. 'postgres-backup-s3'), got '${backups.credentialsSecret ?? ''}': create it with kubectl (docs/minio-backups.md)` });
+    issues.push({
+      path: 'postgres.backups.credentialsSecret',
+      message: `must name the Secret holding the S3 keys (e.g. 'postgres-backup-s3'), got '${backups.credentialsSecret ?? ''}': create it with kubectl (docs/minio-backups.md)`,
+    });
   }
   return issues;
 }
@@ -61,17 +102,30 @@ export function validateClone(site: Site, pg: PostgresClusterSpec, path: string)
   if (!clone) return [];
   const issues: SiteIssue[] = [];
   if (!site.postgres.backups) {
-    issues.push({ path: `${path}.clone`, message: 'point-in-time recovery restores from WAL backups, and this site has none: configure postgres.backups first' });
+    issues.push({
+      path: `${path}.clone`,
+      message:
+        'point-in-time recovery restores from WAL backups, and this site has none: configure postgres.backups first',
+    });
   }
   const names = site.postgres.clusters.map((c) => c.name);
   if (!names.includes(clone.cluster) || clone.cluster === pg.name) {
-    issues.push({ path: `${path}.clone.cluster`, message: `source cluster '${clone.cluster}' is not another cluster of this site (it has ${names.join(', ')}): name the cluster whose backups to restore` });
+    issues.push({
+      path: `${path}.clone.cluster`,
+      message: `source cluster '${clone.cluster}' is not another cluster of this site (it has ${names.join(', ')}): name the cluster whose backups to restore`,
+    });
   }
   if (!UUID.test(clone.uid)) {
-    issues.push({ path: `${path}.clone.uid`, message: `'${clone.uid}' is not a UID: take the source's metadata.uid (kubectl get postgresql ${clone.cluster} -o jsonpath='{.metadata.uid}')` });
+    issues.push({
+      path: `${path}.clone.uid`,
+      message: `'${clone.uid}' is not a UID: take the source's metadata.uid (kubectl get postgresql ${clone.cluster} -o jsonpath='{.metadata.uid}')`,
+    });
   }
   if (!TIMESTAMP.test(clone.timestamp)) {
-    issues.push({ path: `${path}.clone.timestamp`, message: `'${clone.timestamp}' has no numeric time zone offset: write it like 2026-11-24T18:00:00+00:00 (the operator refuses 'Z' and local times)` });
+    issues.push({
+      path: `${path}.clone.timestamp`,
+      message: `'${clone.timestamp}' has no numeric time zone offset: write it like 2026-11-24T18:00:00+00:00 (the operator refuses 'Z' and local times)`,
+    });
   }
   return issues;
 }

@@ -6,10 +6,16 @@ import { minorNumber, minorOf } from '../core/versions';
 import { validateDebian } from './debian';
 
 /** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
-export const BootstrapSchema = z.strictObject({
-  installArgoCd: z.boolean().optional()
-    .describe("After kubeadm init and Flannel, install ArgoCD on the first control-plane node and apply the site's root Application, so a new cluster reaches GitOps with no manual step. Default: true"),
-}).describe("Options of the nodes' cloud-init (host-bootstrap/<site>/)");
+export const BootstrapSchema = z
+  .strictObject({
+    installArgoCd: z
+      .boolean()
+      .optional()
+      .describe(
+        "After kubeadm init and Flannel, install ArgoCD on the first control-plane node and apply the site's root Application, so a new cluster reaches GitOps with no manual step. Default: true",
+      ),
+  })
+  .describe("Options of the nodes' cloud-init (host-bootstrap/<site>/)");
 export type BootstrapSpec = z.infer<typeof BootstrapSchema>;
 
 /** The Kubernetes release whose kubelet, kubeadm and kubectl a node installs (they always go together). */
@@ -17,14 +23,14 @@ export function nodeKubernetesVersion(site: Site, node: SiteNode): string {
   return node.kubeletVersion ?? site.kubernetes.version;
 }
 
-
 /** The first control-plane node runs `kubeadm init`; the others join it as control planes. */
 export function initNode(site: Site): SiteNode | undefined {
   return site.nodes.find((n) => n.roles.includes('control-plane'));
 }
 
 /**
- * What the cloud-init needs from the catalog (a known Debian release with its cloud-init schema), and the version skew kubeadm would only meet on
+ * What the cloud-init needs from the catalog (a known Debian release with its cloud-init schema), and the version skew
+ * kubeadm would only meet on
  * the node (after the packages are installed), refused here instead.
  */
 export function validateBootstrap(site: Site): SiteIssue[] {
@@ -38,9 +44,15 @@ export function validateBootstrap(site: Site): SiteIssue[] {
   for (const [path, version] of versions) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) continue; // validateSite reports it
     if (catalog.versions.kubernetesPackages[version] === undefined) {
-      issues.push({ path, message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in ${file} after checking it with 'apt-cache madison kubeadm'` });
+      issues.push({
+        path,
+        message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in ${file} after checking it with 'apt-cache madison kubeadm'`,
+      });
     } else if (pauseImage(catalog, minorOf(version)) === undefined) {
-      issues.push({ path, message: `Kubernetes ${minorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in ${file}` });
+      issues.push({
+        path,
+        message: `Kubernetes ${minorOf(version)} has no pinned sandbox image: add its pause tag ('kubeadm config images list') to pause in ${file}`,
+      });
     }
   }
   // kubeadm is installed with the kubelet, at the node's version: a kubelet the skew policy allows
@@ -51,9 +63,16 @@ export function validateBootstrap(site: Site): SiteIssue[] {
     if (v === undefined || v === cluster) return;
     const path = `nodes[${i}].kubeletVersion`;
     if (node.roles.includes('control-plane')) {
-      issues.push({ path, message: `control-plane node '${node.name}' would install kubeadm and kubelet ${v} but run a ${cluster} control plane (kubernetes.version): a control-plane node runs one version; remove kubeletVersion or set it to ${cluster}` });
-    } else if (minorNumber(v) < minorNumber(cluster)) { // a newer kubelet is refused by validateSite
-      issues.push({ path, message: `node '${node.name}' would join with kubeadm ${v}, but kubeadm join must be the minor that created the cluster (${minorOf(cluster)}): join at ${cluster} (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'` });
+      issues.push({
+        path,
+        message: `control-plane node '${node.name}' would install kubeadm and kubelet ${v} but run a ${cluster} control plane (kubernetes.version): a control-plane node runs one version; remove kubeletVersion or set it to ${cluster}`,
+      });
+    } else if (minorNumber(v) < minorNumber(cluster)) {
+      // a newer kubelet is refused by validateSite
+      issues.push({
+        path,
+        message: `node '${node.name}' would join with kubeadm ${v}, but kubeadm join must be the minor that created the cluster (${minorOf(cluster)}): join at ${cluster} (remove kubeletVersion) and upgrade nodes later with 'kubeadm upgrade node'`,
+      });
     }
   });
   return issues;

@@ -28,7 +28,9 @@ export function catalogOf(site: Site): Catalog {
   const train = trainOf(site);
   const overrides = site.versions ?? {};
   const versions: TrainVersions = { ...train.versions, ...overrides };
-  const overridden = (Object.keys(train.versions) as VersionKey[]).filter((k) => overrides[k] !== undefined && overrides[k] !== train.versions[k]);
+  const overridden = (Object.keys(train.versions) as VersionKey[]).filter(
+    (k) => overrides[k] !== undefined && overrides[k] !== train.versions[k],
+  );
   const catalog: Catalog = { train, versions, images: train.images(versions), overridden };
   resolved.set(site, catalog);
   return catalog;

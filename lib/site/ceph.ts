@@ -8,16 +8,47 @@ import { enumOf } from './schema-kit';
 import type { SiteIssue } from './validate';
 
 /** Ceph storage by Rook on the nodes with role 'storage', their raw disks as OSDs (rendered by the Rook charts). */
-export const CephSchema = z.strictObject({
-  blockStorageClass: z.string().optional().describe("Name of the RBD StorageClass Postgres volumes use. Default: 'rook-ceph-block'"),
-  monCount: z.number().optional().describe('Ceph monitors: odd, at most one per storage node. Default: 3, or 1 with fewer than 3 storage nodes'),
-  mgrCount: z.number().optional().describe('Ceph managers (one active, the others standby). Default: 2, or 1 with a single storage node'),
-  poolSize: z.number().optional().describe('Copies of each object in the block pool, one per host. Default: 3, or the storage nodes with disks when fewer'),
-  reclaimPolicy: enumOf(['Retain', 'Delete'], 'reclaimPolicy', "What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: 'Retain'").optional(),
-  dashboard: z.boolean().optional().describe('The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: true'),
-  toolbox: z.boolean().optional().describe('The rook-ceph-tools Deployment, for `ceph status` by hand. Default: false'),
-  certManager: z.boolean().optional().describe("cert-manager (the train's, its upstream Helm chart) so Rook's admission webhook (Rook before v1.20; v1.20 has none) gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false"),
-}).describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");
+export const CephSchema = z
+  .strictObject({
+    blockStorageClass: z
+      .string()
+      .optional()
+      .describe("Name of the RBD StorageClass Postgres volumes use. Default: 'rook-ceph-block'"),
+    monCount: z
+      .number()
+      .optional()
+      .describe('Ceph monitors: odd, at most one per storage node. Default: 3, or 1 with fewer than 3 storage nodes'),
+    mgrCount: z
+      .number()
+      .optional()
+      .describe('Ceph managers (one active, the others standby). Default: 2, or 1 with a single storage node'),
+    poolSize: z
+      .number()
+      .optional()
+      .describe(
+        'Copies of each object in the block pool, one per host. Default: 3, or the storage nodes with disks when fewer',
+      ),
+    reclaimPolicy: enumOf(
+      ['Retain', 'Delete'],
+      'reclaimPolicy',
+      "What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: 'Retain'",
+    ).optional(),
+    dashboard: z
+      .boolean()
+      .optional()
+      .describe('The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: true'),
+    toolbox: z
+      .boolean()
+      .optional()
+      .describe('The rook-ceph-tools Deployment, for `ceph status` by hand. Default: false'),
+    certManager: z
+      .boolean()
+      .optional()
+      .describe(
+        "cert-manager (the train's, its upstream Helm chart) so Rook's admission webhook (Rook before v1.20; v1.20 has none) gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false",
+      ),
+  })
+  .describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");
 export type CephSpec = z.infer<typeof CephSchema>;
 
 export const ROOK_NAMESPACE = 'rook-ceph';
@@ -62,7 +93,8 @@ const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
 
 /**
  * Daemon sizes derived from the smallest storage node (or s3 node with OSDs: Rook sizes every OSD
- * alike), since a mon, a mgr and its OSDs may all land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB); the runbook's 2 GiB workers
+ * alike), since a mon, a mgr and its OSDs may all land on it. Rook's defaults assume big nodes (an OSD targets 4 GiB);
+ * the runbook's 2 GiB workers
  * get requests from a proportional share of about 65% of their memory (the rest: OS, kubelet, CSI
  * and network pods), capped at Ceph's recommended sizes on large nodes. An OSD cannot run below
  * Ceph's minimum target, so on small nodes its limit is raised above its request to fit that
@@ -72,21 +104,32 @@ const MIN_OSD_LIMIT = CEPH_MIN_OSD_MEMORY_TARGET / TARGET_RATIO;
 export function cephResources(site: Site): CephResources {
   const { all } = storageNodes(site);
   const withDisks = osdHosts(site);
-  const smallest = [...new Set([...all, ...withDisks])].reduce<SiteNode | undefined>((min, n) => (!min || parseQuantity(n.memory) < parseQuantity(min.memory) ? n : min), undefined);
+  const smallest = [...new Set([...all, ...withDisks])].reduce<SiteNode | undefined>(
+    (min, n) => (!min || parseQuantity(n.memory) < parseQuantity(min.memory) ? n : min),
+    undefined,
+  );
   const memory = smallest ? parseQuantity(smallest.memory) : 4 * GiB;
   const cpu = smallest?.cpu ?? 2;
   const osdsPerNode = Math.max(1, ...withDisks.map((n) => (n.disks ?? []).length));
   const budget = memory * 0.65;
   const mib = (bytes: number, cap = Infinity) => Math.floor(Math.min(bytes, cap) / MiB) * MiB;
   const millis = (cores: number) => Math.max(0.1, Math.floor(cores * 10) / 10);
-  const fixed = (cpuRequest: number, bytes: number): DaemonResources => ({ cpuRequest, memoryRequest: bytes, memoryLimit: bytes });
+  const fixed = (cpuRequest: number, bytes: number): DaemonResources => ({
+    cpuRequest,
+    memoryRequest: bytes,
+    memoryLimit: bytes,
+  });
   const osdShare = mib((budget * 0.6) / osdsPerNode, 5 * GiB);
   const osdMemoryTarget = Math.max(CEPH_MIN_OSD_MEMORY_TARGET, mib(osdShare * TARGET_RATIO, 4 * GiB));
   const mon = fixed(millis(cpu * 0.15), mib(budget * 0.25, 2 * GiB));
   return {
     mon,
     mgr: fixed(millis(cpu * 0.1), mib(budget * 0.15, 1 * GiB)),
-    osd: { cpuRequest: millis((cpu * 0.35) / osdsPerNode), memoryRequest: osdShare, memoryLimit: Math.max(osdShare, MIN_OSD_LIMIT) },
+    osd: {
+      cpuRequest: millis((cpu * 0.35) / osdsPerNode),
+      memoryRequest: osdShare,
+      memoryLimit: Math.max(osdShare, MIN_OSD_LIMIT),
+    },
     osdMemoryTarget,
     monMemoryTarget: mib(mon.memoryLimit * TARGET_RATIO),
   };
@@ -100,30 +143,51 @@ export function validateCeph(site: Site): SiteIssue[] {
   const { all, withDisks } = storageNodes(site);
   const issues: SiteIssue[] = [];
   if (all.length === 0) {
-    issues.push({ path: 'ceph', message: "Ceph needs nodes with role 'storage' (with raw disks): add some or remove ceph" });
+    issues.push({
+      path: 'ceph',
+      message: "Ceph needs nodes with role 'storage' (with raw disks): add some or remove ceph",
+    });
     return issues;
   }
   site.nodes.forEach((node, i) => {
     if (node.roles.includes('storage') && (node.disks ?? []).length === 0) {
-      issues.push({ path: `nodes[${i}].disks`, message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role` });
+      issues.push({
+        path: `nodes[${i}].disks`,
+        message: `storage node '${node.name}' has no disk: list its raw devices (e.g. { device: '/dev/vdb', size: '50Gi' }) or drop the 'storage' role`,
+      });
     }
     const osds = osdHosts(site).includes(node) ? new Set((node.disks ?? []).map((d) => d.device)).size : 0;
     if (osds > 0 && isQuantity(node.memory) && osds * MIN_OSD_LIMIT > parseQuantity(node.memory)) {
-      issues.push({ path: `nodes[${i}].memory`, message: `${node.roles.includes('storage') ? 'storage' : 's3'} node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks` });
+      issues.push({
+        path: `nodes[${i}].memory`,
+        message: `${node.roles.includes('storage') ? 'storage' : 's3'} node '${node.name}' has ${node.memory} for ${osds} OSD${osds === 1 ? '' : 's'}, an OSD needs at least ${MIN_OSD_LIMIT / MiB}Mi (Ceph refuses an osd_memory_target below ${CEPH_MIN_OSD_MEMORY_TARGET / MiB}Mi): give it more memory or fewer disks`,
+      });
     }
   });
   if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
-    issues.push({ path: 'ceph.monCount', message: `${ceph.monCount} mons cannot form a majority that survives a failure: use an odd number (1, 3 or 5)` });
+    issues.push({
+      path: 'ceph.monCount',
+      message: `${ceph.monCount} mons cannot form a majority that survives a failure: use an odd number (1, 3 or 5)`,
+    });
   } else if (ceph.monCount > all.length) {
-    issues.push({ path: 'ceph.monCount', message: `${ceph.monCount} mons need as many storage nodes (one mon per node), the site has ${all.length}: lower monCount or add storage nodes` });
+    issues.push({
+      path: 'ceph.monCount',
+      message: `${ceph.monCount} mons need as many storage nodes (one mon per node), the site has ${all.length}: lower monCount or add storage nodes`,
+    });
   }
   if (!Number.isInteger(ceph.mgrCount) || ceph.mgrCount < 1 || ceph.mgrCount > 2) {
     issues.push({ path: 'ceph.mgrCount', message: `Rook runs 1 or 2 mgrs, not ${ceph.mgrCount}` });
   }
   if (!Number.isInteger(ceph.poolSize) || ceph.poolSize < 1) {
-    issues.push({ path: 'ceph.poolSize', message: `pool size ${ceph.poolSize} is not a number of copies: use 1 to ${withDisks.length}` });
+    issues.push({
+      path: 'ceph.poolSize',
+      message: `pool size ${ceph.poolSize} is not a number of copies: use 1 to ${withDisks.length}`,
+    });
   } else if (ceph.poolSize > withDisks.length) {
-    issues.push({ path: 'ceph.poolSize', message: `pool size ${ceph.poolSize} needs as many storage nodes with disks (failure domain host), the site has ${withDisks.length}: lower poolSize or add disks` });
+    issues.push({
+      path: 'ceph.poolSize',
+      message: `pool size ${ceph.poolSize} needs as many storage nodes with disks (failure domain host), the site has ${withDisks.length}: lower poolSize or add disks`,
+    });
   }
   return issues;
 }

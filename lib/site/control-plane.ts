@@ -9,7 +9,13 @@ import type { SiteIssue } from './validate';
  */
 export function controlPlaneVip(site: Site): { address: string; port: number } | undefined {
   const e = parseEndpoint(site.kubernetes.controlPlaneEndpoint);
-  if (!e || !isIPv4(e.host) || nodesWithRole(site, 'control-plane').length < 2 || site.nodes.some((n) => n.address === e.host)) return undefined;
+  if (
+    !e ||
+    !isIPv4(e.host) ||
+    nodesWithRole(site, 'control-plane').length < 2 ||
+    site.nodes.some((n) => n.address === e.host)
+  )
+    return undefined;
   return { address: e.host, port: e.port };
 }
 
@@ -21,10 +27,29 @@ export function validateControlPlaneVip(site: Site): SiteIssue[] {
   const iface = site.kubernetes.vipInterface;
   const vip = controlPlaneVip(site);
   if (!vip) {
-    return iface === undefined ? [] : [{ path, message: `kubernetes.controlPlaneEndpoint is not a virtual IP (an IPv4 address of no node, in front of several control planes): nothing announces one; remove vipInterface` }];
+    return iface === undefined
+      ? []
+      : [
+          {
+            path,
+            message: `kubernetes.controlPlaneEndpoint is not a virtual IP (an IPv4 address of no node, in front of several control planes): nothing announces one; remove vipInterface`,
+          },
+        ];
   }
   if (iface === undefined) {
-    return [{ path, message: `${vip.address} is a virtual IP that no node has: kube-vip announces it from the control planes by ARP and needs their network interface ('ip -br addr' on a control plane, e.g. 'ens18'): set vipInterface` }];
+    return [
+      {
+        path,
+        message: `${vip.address} is a virtual IP that no node has: kube-vip announces it from the control planes by ARP and needs their network interface ('ip -br addr' on a control plane, e.g. 'ens18'): set vipInterface`,
+      },
+    ];
   }
-  return INTERFACE.test(iface) ? [] : [{ path, message: `'${iface}' is not a network interface name (at most 15 letters, digits, '.', '_', ':', '-')` }];
+  return INTERFACE.test(iface)
+    ? []
+    : [
+        {
+          path,
+          message: `'${iface}' is not a network interface name (at most 15 letters, digits, '.', '_', ':', '-')`,
+        },
+      ];
 }

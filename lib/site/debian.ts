@@ -21,7 +21,7 @@ export const DEBIAN_RELEASES: Readonly<Record<string, DebianRelease>> = {
     codename: 'bookworm',
     cloudInitSchema: '22.4.2',
     source: '../shared/upstream/TRAINS.md, canonical/cloud-init row',
-    quote: "22.4.2 (what Debian 12 ships: `cloud-init 22.4.2-1+deb12u4`)",
+    quote: '22.4.2 (what Debian 12 ships: `cloud-init 22.4.2-1+deb12u4`)',
   },
   '13': {
     codename: 'trixie',
@@ -38,7 +38,10 @@ export function debianRelease(site: Site): DebianRelease | undefined {
   return DEBIAN_RELEASES[catalogOf(site).versions.debian];
 }
 
-const known = (): string => Object.entries(DEBIAN_RELEASES).map(([n, r]) => `'${n}' (${r.codename})`).join(', ');
+const known = (): string =>
+  Object.entries(DEBIAN_RELEASES)
+    .map(([n, r]) => `'${n}' (${r.codename})`)
+    .join(', ');
 
 /**
  * A release the host bootstrap does not know, or a cloud-init schema that is not the one of the
@@ -52,16 +55,20 @@ export function validateDebian(site: Site): SiteIssue[] {
   const file = `lib/site/trains/${catalog.train.name}.ts`;
   const release = DEBIAN_RELEASES[debian];
   if (release === undefined) {
-    return [{
-      path: set('debian') ? 'versions.debian' : 'release',
-      message: `Debian '${debian}' is not a release the host bootstrap knows (known: ${known()}): use one of them${set('debian') ? '' : ` as debian in ${file}`}, or add it to DEBIAN_RELEASES in lib/site/debian.ts with its codename and cloud-init schema`,
-    }];
+    return [
+      {
+        path: set('debian') ? 'versions.debian' : 'release',
+        message: `Debian '${debian}' is not a release the host bootstrap knows (known: ${known()}): use one of them${set('debian') ? '' : ` as debian in ${file}`}, or add it to DEBIAN_RELEASES in lib/site/debian.ts with its codename and cloud-init schema`,
+      },
+    ];
   }
   if (cloudInitSchema === release.cloudInitSchema) return [];
   const path = set('debian') ? 'versions.debian' : set('cloudInitSchema') ? 'versions.cloudInitSchema' : 'release';
   const other = Object.entries(DEBIAN_RELEASES).find(([, r]) => r.cloudInitSchema === cloudInitSchema);
-  return [{
-    path,
-    message: `Debian ${debian} (${release.codename}) nodes have their user-data validated against the cloud-init ${release.cloudInitSchema} schema, not ${cloudInitSchema} (${release.source}): set versions: { cloudInitSchema: '${release.cloudInitSchema}' }${other ? ` or versions: { debian: '${other[0]}' }` : ''}${path === 'release' ? ` (or fix ${file})` : ''}`,
-  }];
+  return [
+    {
+      path,
+      message: `Debian ${debian} (${release.codename}) nodes have their user-data validated against the cloud-init ${release.cloudInitSchema} schema, not ${cloudInitSchema} (${release.source}): set versions: { cloudInitSchema: '${release.cloudInitSchema}' }${other ? ` or versions: { debian: '${other[0]}' }` : ''}${path === 'release' ? ` (or fix ${file})` : ''}`,
+    },
+  ];
 }

@@ -16,9 +16,16 @@ export function rootApplication(site: Site): ApplicationProps {
     metadata: { name: `${site.name}-root`, namespace: ARGOCD_NAMESPACE },
     spec: {
       project: 'default',
-      source: { repoUrl: site.gitops.repoURL, targetRevision: site.gitops.targetRevision, path: `dist/${site.name}/argocd` },
+      source: {
+        repoUrl: site.gitops.repoURL,
+        targetRevision: site.gitops.targetRevision,
+        path: `dist/${site.name}/argocd`,
+      },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+      },
     },
   };
 }

@@ -10,24 +10,62 @@ import type { SiteIssue } from './validate';
 const EXPOSABLE = ['argocd', 'operatorUi', 'grafana', 'minioConsole'] as const;
 export type Exposable = (typeof EXPOSABLE)[number];
 
-export const LoadBalancersSchema = z.strictObject({
-  network: z.string().describe("The nodes' network, the L2 segment MetalLB answers ARP on (CIDR, e.g. '10.20.0.0/24'): every node address and pool address lies in it"),
-  addresses: z.array(z.string()).describe("The address pool: CIDRs ('10.20.0.240/28') or ranges ('10.20.0.200-10.20.0.220') inside network, outside the node addresses"),
-  expose: z.strictObject({
-    argocd: z.boolean().optional().describe("Service 'argocd-server-external' in front of the ArgoCD server (HTTPS 443). Default: false"),
-    operatorUi: z.boolean().optional().describe("Service 'postgres-operator-ui-external' in front of the operator UI (HTTP 80; needs postgres.operator.ui). Default: false"),
-    grafana: z.boolean().optional().describe("Service 'grafana-external' in front of Grafana (HTTP 3000; needs monitoring). Default: false"),
-    minioConsole: z.boolean().optional().describe("Service '<tenant>-console-external' in front of the MinIO console (HTTPS 9443; needs minio). Default: false"),
-  }).optional().describe('Web UIs reached on a load-balanced address instead of port-forwards and SSH tunnels'),
-  allowedSourceRanges: z.array(z.string()).optional().describe("Client networks (CIDRs) the exposed UIs accept (loadBalancerSourceRanges). Default: network"),
-}).describe('LoadBalancer Services on bare metal: MetalLB in L2 mode with one address pool (docs/load-balancers.md)');
+export const LoadBalancersSchema = z
+  .strictObject({
+    network: z
+      .string()
+      .describe(
+        "The nodes' network, the L2 segment MetalLB answers ARP on (CIDR, e.g. '10.20.0.0/24'): every node address and pool address lies in it",
+      ),
+    addresses: z
+      .array(z.string())
+      .describe(
+        "The address pool: CIDRs ('10.20.0.240/28') or ranges ('10.20.0.200-10.20.0.220') inside network, outside the node addresses",
+      ),
+    expose: z
+      .strictObject({
+        argocd: z
+          .boolean()
+          .optional()
+          .describe("Service 'argocd-server-external' in front of the ArgoCD server (HTTPS 443). Default: false"),
+        operatorUi: z
+          .boolean()
+          .optional()
+          .describe(
+            "Service 'postgres-operator-ui-external' in front of the operator UI (HTTP 80; needs postgres.operator.ui). Default: false",
+          ),
+        grafana: z
+          .boolean()
+          .optional()
+          .describe("Service 'grafana-external' in front of Grafana (HTTP 3000; needs monitoring). Default: false"),
+        minioConsole: z
+          .boolean()
+          .optional()
+          .describe(
+            "Service '<tenant>-console-external' in front of the MinIO console (HTTPS 9443; needs minio). Default: false",
+          ),
+      })
+      .optional()
+      .describe('Web UIs reached on a load-balanced address instead of port-forwards and SSH tunnels'),
+    allowedSourceRanges: z
+      .array(z.string())
+      .optional()
+      .describe('Client networks (CIDRs) the exposed UIs accept (loadBalancerSourceRanges). Default: network'),
+  })
+  .describe('LoadBalancer Services on bare metal: MetalLB in L2 mode with one address pool (docs/load-balancers.md)');
 export type LoadBalancersSpec = z.infer<typeof LoadBalancersSchema>;
 
 /** The operator's LoadBalancer flags of a cluster, in the order it creates the Services. */
-const CLUSTER_LB_FLAGS = ['enableMasterLoadBalancer', 'enableReplicaLoadBalancer', 'enableMasterPoolerLoadBalancer', 'enableReplicaPoolerLoadBalancer'] as const;
+const CLUSTER_LB_FLAGS = [
+  'enableMasterLoadBalancer',
+  'enableReplicaLoadBalancer',
+  'enableMasterPoolerLoadBalancer',
+  'enableReplicaPoolerLoadBalancer',
+] as const;
 
 /** The UIs a site exposes. */
-export const exposedOf = (lb: LoadBalancersSpec | undefined): Exposable[] => EXPOSABLE.filter((e) => lb?.expose?.[e] === true);
+export const exposedOf = (lb: LoadBalancersSpec | undefined): Exposable[] =>
+  EXPOSABLE.filter((e) => lb?.expose?.[e] === true);
 
 /** LoadBalancer Services a cluster asks the operator for. */
 const clusterLoadBalancers = (pg: PostgresClusterSpec): number => CLUSTER_LB_FLAGS.filter((f) => pg[f] === true).length;
@@ -45,33 +83,55 @@ function parsePoolEntry(entry: string): { first: number; last: number } | undefi
 }
 
 const numberToIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-const inside = (net: Cidr, r: { first: number; last: number }) => cidrContains(net, r.first) && cidrContains(net, r.last);
+const inside = (net: Cidr, r: { first: number; last: number }) =>
+  cidrContains(net, r.first) && cidrContains(net, r.last);
 
 function cidrListIssues(path: string, ranges: readonly string[] | undefined): SiteIssue[] {
-  return (ranges ?? []).flatMap((r, i) => (parseCidr(r) ? [] : [{ path: `${path}[${i}]`, message: `'${r}' is not an IPv4 CIDR with zero host bits, e.g. '10.20.0.0/24'` }]));
+  return (ranges ?? []).flatMap((r, i) =>
+    parseCidr(r)
+      ? []
+      : [{ path: `${path}[${i}]`, message: `'${r}' is not an IPv4 CIDR with zero host bits, e.g. '10.20.0.0/24'` }],
+  );
 }
 
-/** The per-cluster flags: a load balancer implementation to serve them, explicit source ranges, the pooler they front. */
+/**
+ * The per-cluster flags: a load balancer implementation to serve them, explicit source ranges, the pooler they front.
+ */
 export function validateClusterLoadBalancers(site: Site, pg: PostgresClusterSpec, path: string): SiteIssue[] {
   const issues: SiteIssue[] = cidrListIssues(`${path}.allowedSourceRanges`, pg.allowedSourceRanges);
   const flags = CLUSTER_LB_FLAGS.filter((f) => pg[f] === true);
   if (flags.length === 0) return issues;
   if (!site.loadBalancers) {
-    issues.push({ path: `${path}.${flags[0]}`, message: 'a LoadBalancer Service needs a load balancer implementation, and a self-managed cluster has none (EXTERNAL-IP stays <pending>): add loadBalancers (MetalLB and its address pool)' });
+    issues.push({
+      path: `${path}.${flags[0]}`,
+      message:
+        'a LoadBalancer Service needs a load balancer implementation, and a self-managed cluster has none (EXTERNAL-IP stays <pending>): add loadBalancers (MetalLB and its address pool)',
+    });
   }
   if ((pg.allowedSourceRanges ?? []).length === 0) {
-    issues.push({ path: `${path}.allowedSourceRanges`, message: `${flags.join(', ')} need the client networks that may connect: the operator turns an empty list into 127.0.0.1/32 (reachable by nobody); list CIDRs, e.g. ['10.20.0.0/24']` });
+    issues.push({
+      path: `${path}.allowedSourceRanges`,
+      message: `${flags.join(', ')} need the client networks that may connect: the operator turns an empty list into 127.0.0.1/32 (reachable by nobody); list CIDRs, e.g. ['10.20.0.0/24']`,
+    });
   }
   if (pg.enableMasterPoolerLoadBalancer && !pg.enableConnectionPooler) {
-    issues.push({ path: `${path}.enableMasterPoolerLoadBalancer`, message: 'there is no primary pooler to put behind it: set enableConnectionPooler: true or drop it' });
+    issues.push({
+      path: `${path}.enableMasterPoolerLoadBalancer`,
+      message: 'there is no primary pooler to put behind it: set enableConnectionPooler: true or drop it',
+    });
   }
   if (pg.enableReplicaPoolerLoadBalancer && !pg.enableReplicaConnectionPooler) {
-    issues.push({ path: `${path}.enableReplicaPoolerLoadBalancer`, message: 'there is no replica pooler to put behind it: set enableReplicaConnectionPooler: true or drop it' });
+    issues.push({
+      path: `${path}.enableReplicaPoolerLoadBalancer`,
+      message: 'there is no replica pooler to put behind it: set enableReplicaConnectionPooler: true or drop it',
+    });
   }
   return issues;
 }
 
-/** The pool: in the nodes' network, clear of node and API addresses, large enough for every Service that asks for one. */
+/**
+ * The pool: in the nodes' network, clear of node and API addresses, large enough for every Service that asks for one.
+ */
 export function validateLoadBalancers(site: Site): SiteIssue[] {
   const lb = site.loadBalancers;
   if (!lb) return [];
@@ -82,48 +142,77 @@ export function validateLoadBalancers(site: Site): SiteIssue[] {
     grafana: [site.monitoring !== undefined, 'the site has no monitoring: add it or drop the option'],
     minioConsole: [site.minio !== undefined, 'the site has no minio: add it or drop the option'],
   };
-  for (const e of exposedOf(lb)) if (!needs[e][0]) issues.push({ path: `loadBalancers.expose.${e}`, message: needs[e][1] });
+  for (const e of exposedOf(lb))
+    if (!needs[e][0]) issues.push({ path: `loadBalancers.expose.${e}`, message: needs[e][1] });
   const net = parseCidr(lb.network);
   if (!net) {
-    issues.push({ path: 'loadBalancers.network', message: `'${lb.network}' is not an IPv4 CIDR with zero host bits, e.g. '10.20.0.0/24'` });
+    issues.push({
+      path: 'loadBalancers.network',
+      message: `'${lb.network}' is not an IPv4 CIDR with zero host bits, e.g. '10.20.0.0/24'`,
+    });
     return issues;
   }
   const outside = site.nodes.filter((n) => isIPv4(n.address) && !cidrContains(net, ipToNumber(n.address)));
   if (outside.length > 0) {
-    issues.push({ path: 'loadBalancers.network', message: `nodes ${outside.map((n) => `${n.name} (${n.address})`).join(', ')} are outside ${lb.network}: L2 mode answers ARP on the nodes' own network; give the network the nodes are on` });
+    issues.push({
+      path: 'loadBalancers.network',
+      message: `nodes ${outside.map((n) => `${n.name} (${n.address})`).join(', ')} are outside ${lb.network}: L2 mode answers ARP on the nodes' own network; give the network the nodes are on`,
+    });
   }
   const endpoint = parseEndpoint(site.kubernetes.controlPlaneEndpoint)?.host;
   const taken = [
-    ...site.nodes.filter((n) => isIPv4(n.address)).map((n) => ({ ip: ipToNumber(n.address), what: `the address of node ${n.name}` })),
+    ...site.nodes
+      .filter((n) => isIPv4(n.address))
+      .map((n) => ({ ip: ipToNumber(n.address), what: `the address of node ${n.name}` })),
     ...(endpoint && isIPv4(endpoint) ? [{ ip: ipToNumber(endpoint), what: 'kubernetes.controlPlaneEndpoint' }] : []),
   ];
   let size = 0;
   let malformed = false;
-  if (lb.addresses.length === 0) issues.push({ path: 'loadBalancers.addresses', message: "the pool is empty: list at least one range, e.g. '10.20.0.200-10.20.0.220'" });
+  if (lb.addresses.length === 0)
+    issues.push({
+      path: 'loadBalancers.addresses',
+      message: "the pool is empty: list at least one range, e.g. '10.20.0.200-10.20.0.220'",
+    });
   lb.addresses.forEach((entry, i) => {
     const p = `loadBalancers.addresses[${i}]`;
     const range = parsePoolEntry(entry);
     if (!range) {
       malformed = true;
-      issues.push({ path: p, message: `'${entry}' is neither a CIDR ('10.20.0.240/28') nor a range ('10.20.0.200-10.20.0.220') of IPv4 addresses, first <= last` });
+      issues.push({
+        path: p,
+        message: `'${entry}' is neither a CIDR ('10.20.0.240/28') nor a range ('10.20.0.200-10.20.0.220') of IPv4 addresses, first <= last`,
+      });
       return;
     }
     if (!inside(net, range)) {
-      issues.push({ path: p, message: `${entry} is not inside loadBalancers.network ${lb.network}: L2 mode can only announce addresses of the nodes' network` });
+      issues.push({
+        path: p,
+        message: `${entry} is not inside loadBalancers.network ${lb.network}: L2 mode can only announce addresses of the nodes' network`,
+      });
       return;
     }
     const broadcast = net.base + 2 ** (32 - net.prefix) - 1;
     if (net.prefix < 31 && (range.first === net.base || range.last === broadcast)) {
-      issues.push({ path: p, message: `${entry} includes the network or broadcast address of ${lb.network} (${numberToIp(net.base)}, ${numberToIp(broadcast)}): leave them out` });
+      issues.push({
+        path: p,
+        message: `${entry} includes the network or broadcast address of ${lb.network} (${numberToIp(net.base)}, ${numberToIp(broadcast)}): leave them out`,
+      });
     }
     for (const t of taken) {
-      if (t.ip >= range.first && t.ip <= range.last) issues.push({ path: p, message: `${entry} contains ${numberToIp(t.ip)}, ${t.what}: MetalLB would hand it to a Service; keep the pool clear of it` });
+      if (t.ip >= range.first && t.ip <= range.last)
+        issues.push({
+          path: p,
+          message: `${entry} contains ${numberToIp(t.ip)}, ${t.what}: MetalLB would hand it to a Service; keep the pool clear of it`,
+        });
     }
     size += range.last - range.first + 1;
   });
   const wanted = exposedOf(lb).length + site.postgres.clusters.reduce((n, pg) => n + clusterLoadBalancers(pg), 0);
   if (lb.addresses.length > 0 && !malformed && wanted > size) {
-    issues.push({ path: 'loadBalancers.addresses', message: `the pool has ${size} address(es), and ${wanted} LoadBalancer Services ask for one (clusters' enable*LoadBalancer flags and loadBalancers.expose): widen the pool` });
+    issues.push({
+      path: 'loadBalancers.addresses',
+      message: `the pool has ${size} address(es), and ${wanted} LoadBalancer Services ask for one (clusters' enable*LoadBalancer flags and loadBalancers.expose): widen the pool`,
+    });
   }
   return issues;
 }

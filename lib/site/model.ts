@@ -21,134 +21,283 @@ import type { VersionKey } from './trains/train';
  */
 
 /** What a node is for. Each role maps to the node labels the runbook applied by hand (roles.ts). */
-const NodeRoleSchema = enumOf(NODE_ROLES, 'role', 'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)');
+const NodeRoleSchema = enumOf(
+  NODE_ROLES,
+  'role',
+  'what the node is for: control-plane, or the labels of storage (Ceph), postgres (Spilo pods), s3 (MinIO, or the Ceph object store)',
+);
 export type { NodeRole };
 
-const NodeDiskSchema = z.strictObject({
-  device: z.string().describe("Device path, '/dev/vdb' or a stable '/dev/disk/by-id/...' path: a raw block device, no partition table, no filesystem"),
-  size: QuantitySchema.describe("Capacity, as a quantity ('100Gi')"),
-}).describe('A raw block device for Ceph OSDs or MinIO volumes');
+const NodeDiskSchema = z
+  .strictObject({
+    device: z
+      .string()
+      .describe(
+        "Device path, '/dev/vdb' or a stable '/dev/disk/by-id/...' path: a raw block device, no partition table, no filesystem",
+      ),
+    size: QuantitySchema.describe("Capacity, as a quantity ('100Gi')"),
+  })
+  .describe('A raw block device for Ceph OSDs or MinIO volumes');
 
-const NodeSchema = z.strictObject({
-  name: DnsLabelSchema.describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
-  address: z.string().describe('IPv4 address on the cluster network'),
-  roles: z.array(NodeRoleSchema).describe('What the node is for (roles.ts maps them to node labels and taints)'),
-  cpu: z.number().describe('CPU cores'),
-  memory: QuantitySchema.describe("Memory, as a quantity ('8Gi')"),
-  disks: z.array(NodeDiskSchema).optional().describe('Raw disks the storage roles may consume. Default: none'),
-  kubeletVersion: z.string().optional().describe("kubelet/kubeadm version on this node. Default: the site's kubernetes.version"),
-}).describe('One Debian machine of the cluster');
+const NodeSchema = z
+  .strictObject({
+    name: DnsLabelSchema.describe('Hostname, also the Kubernetes node name (DNS-1123 label)'),
+    address: z.string().describe('IPv4 address on the cluster network'),
+    roles: z.array(NodeRoleSchema).describe('What the node is for (roles.ts maps them to node labels and taints)'),
+    cpu: z.number().describe('CPU cores'),
+    memory: QuantitySchema.describe("Memory, as a quantity ('8Gi')"),
+    disks: z.array(NodeDiskSchema).optional().describe('Raw disks the storage roles may consume. Default: none'),
+    kubeletVersion: z
+      .string()
+      .optional()
+      .describe("kubelet/kubeadm version on this node. Default: the site's kubernetes.version"),
+  })
+  .describe('One Debian machine of the cluster');
 export type SiteNode = z.infer<typeof NodeSchema>;
 
 const KubernetesSchema = z.strictObject({
-  version: z.string().describe("Control plane version, '1.26.2': the minor picks the pinned schemas and package repository"),
-  controlPlaneEndpoint: z.string().describe("Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address"),
+  version: z
+    .string()
+    .describe("Control plane version, '1.26.2': the minor picks the pinned schemas and package repository"),
+  controlPlaneEndpoint: z
+    .string()
+    .describe(
+      "Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address",
+    ),
   podSubnet: z.string().describe("Pod network CIDR (Flannel's default is 10.244.0.0/16)"),
   serviceSubnet: z.string().optional().describe("Service CIDR. Default: '10.96.0.0/12' (kubeadm's)"),
-  vipInterface: z.string().optional().describe("With several control planes behind a virtual IP (controlPlaneEndpoint an address of no node): the control planes' network interface kube-vip announces it on, e.g. 'ens18'. Required then"),
+  vipInterface: z
+    .string()
+    .optional()
+    .describe(
+      "With several control planes behind a virtual IP (controlPlaneEndpoint an address of no node): the control planes' network interface kube-vip announces it on, e.g. 'ens18'. Required then",
+    ),
 });
 
-const GitOpsSchema = z.strictObject({
-  repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
-  targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
-}).describe('Where ArgoCD reads the rendered manifests');
+const GitOpsSchema = z
+  .strictObject({
+    repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
+    targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
+  })
+  .describe('Where ArgoCD reads the rendered manifests');
 export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
-const PostgresOperatorSchema = z.strictObject({
-  namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
-  ui: z.boolean().optional().describe("Also deploy the operator's web UI (the runbook used it to create clusters). Default: false"),
-}).describe('Options of the Zalando postgres-operator deployment');
+const PostgresOperatorSchema = z
+  .strictObject({
+    namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
+    ui: z
+      .boolean()
+      .optional()
+      .describe("Also deploy the operator's web UI (the runbook used it to create clusters). Default: false"),
+  })
+  .describe('Options of the Zalando postgres-operator deployment');
 
-const USER_FLAGS = ['superuser', 'inherit', 'login', 'nologin', 'createrole', 'createdb', 'replication', 'bypassrls'] as const;
+const USER_FLAGS = [
+  'superuser',
+  'inherit',
+  'login',
+  'nologin',
+  'createrole',
+  'createdb',
+  'replication',
+  'bypassrls',
+] as const;
 /** User flags of the Zalando `users` map. */
 const UserFlagSchema = enumOf(USER_FLAGS, 'flag', 'a role flag of the Zalando users map (lower case)');
 export type PostgresUserFlag = z.infer<typeof UserFlagSchema>;
 
 /**
  * PostgreSQL majors some train's operator accepts: the union of the trains' `postgresMajors` (each
- * written once, with its source, in lib/site/trains/), in numeric order; the site's train allows its own (compatibility.ts).
+ * written once, with its source, in lib/site/trains/), in numeric order; the site's train allows its own
+ * (compatibility.ts).
  */
-const PG_VERSIONS = [...new Set(Object.values(TRAINS).flatMap((t) => t.compatibility.postgresMajors.majors))]
-  .sort((a, b) => Number(a) - Number(b)) as [string, ...string[]];
-const pgMajorsOfTrains = () => Object.values(TRAINS)
-  .map((t) => `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`)
-  .join('; ');
+const PG_VERSIONS = [...new Set(Object.values(TRAINS).flatMap((t) => t.compatibility.postgresMajors.majors))].sort(
+  (a, b) => Number(a) - Number(b),
+) as [string, ...string[]];
+const pgMajorsOfTrains = () =>
+  Object.values(TRAINS)
+    .map(
+      (t) =>
+        `${t.name} (postgres-operator ${t.versions.postgresOperator}) allows ${t.compatibility.postgresMajors.majors.join(', ')} (${t.compatibility.postgresMajors.source}: ${t.compatibility.postgresMajors.quote})`,
+    )
+    .join('; ');
 
 export type ResourceAmounts = z.infer<typeof ResourceAmountsSchema>;
 
 const POOLER_MODES = ['session', 'transaction'] as const;
 
 /** The operator's `connectionPooler` section (pgbouncer Deployments in front of the primary and/or the replicas). */
-const ConnectionPoolerSchema = z.strictObject({
-  numberOfInstances: z.number().optional().describe("pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: 2, also the operator's minimum"),
-  mode: enumOf(POOLER_MODES, 'pooler mode', "pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: 'transaction'").optional(),
-  maxDBConnections: z.number().optional().describe('Server connections the pooler opens to Postgres, divided among its pods. Default: 60 (keep it below max_connections)'),
-  resources: z.strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema }).optional()
-    .describe("pgbouncer container resources. Default: the operator's, requests 500m/100Mi, limits 1/100Mi"),
-}).describe("Settings of the cluster's connection poolers (operator field names); the operator creates them only with enableConnectionPooler or enableReplicaConnectionPooler");
+const ConnectionPoolerSchema = z
+  .strictObject({
+    numberOfInstances: z
+      .number()
+      .optional()
+      .describe(
+        "pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: 2, also the operator's minimum",
+      ),
+    mode: enumOf(
+      POOLER_MODES,
+      'pooler mode',
+      "pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: 'transaction'",
+    ).optional(),
+    maxDBConnections: z
+      .number()
+      .optional()
+      .describe(
+        'Server connections the pooler opens to Postgres, divided among its pods. Default: 60 (keep it below max_connections)',
+      ),
+    resources: z
+      .strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema })
+      .optional()
+      .describe("pgbouncer container resources. Default: the operator's, requests 500m/100Mi, limits 1/100Mi"),
+  })
+  .describe(
+    "Settings of the cluster's connection poolers (operator field names); the operator creates them only with enableConnectionPooler or enableReplicaConnectionPooler",
+  );
 export type ConnectionPoolerSpec = z.infer<typeof ConnectionPoolerSchema>;
 
-const PostgresClusterSchema = z.strictObject({
-  name: ClusterNameSchema.describe("Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster' (DNS-1035, at most 58 characters)"),
-  teamId: DnsLabelSchema,
-  namespace: DnsLabelSchema.optional().describe("Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'"),
-  numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
-  version: z.enum(PG_VERSIONS, { error: (iss) => `PostgreSQL ${quoted(iss.input)} ${typeof iss.input === 'number' ? 'is a number' : `is supported by no train: ${pgMajorsOfTrains()}`}; use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)` })
-    .describe('PostgreSQL major version (a string)'),
-  volume: z.strictObject({ size: QuantitySchema, storageClass: z.string() }).describe('Data volume per instance'),
-  users: z.record(z.string(), z.array(UserFlagSchema)).optional().describe("Roles and their flags. Default: none besides the operator's own"),
-  databases: z.record(z.string(), z.string()).optional().describe('Databases and their owner role. Default: none'),
-  parameters: z.record(z.string(), z.string()).optional().describe("postgresql.conf parameters (strings, as Patroni takes them). Default: Spilo's"),
-  resources: z.strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema }).optional()
-    .describe('Spilo container resources. Default: requests 100m/100Mi, limits 500m/500Mi'),
-  securityContext: z.strictObject({ runAsUser: z.number(), runAsGroup: z.number(), fsGroup: z.number() }).optional()
-    .describe("uid/gid of the Spilo processes and the volume's group. Default: 101/103/103 (the Spilo image's postgres user)"),
-  dockerImage: z.string().optional().describe("Per-cluster Spilo image, overriding the operator's docker_image"),
-  maintenanceWindows: z.array(z.string()).optional().describe("Maintenance windows ('Sat:00:00-04:00', '01:00-06:00', UTC). Default: none"),
-  clone: CloneSchema.optional(),
-  enableConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the primary: Service '<cluster>-pooler'. Default: false"),
-  enableReplicaConnectionPooler: z.boolean().optional().describe("A pgbouncer pooler in front of the replicas: Service '<cluster>-pooler-repl'. Default: false"),
-  connectionPooler: ConnectionPoolerSchema.optional(),
-  enableMasterLoadBalancer: z.boolean().optional().describe("A LoadBalancer Service in front of the primary (Service '<cluster>', an address of loadBalancers.addresses). Default: false"),
-  enableReplicaLoadBalancer: z.boolean().optional().describe("A LoadBalancer Service in front of the replicas (Service '<cluster>-repl'). Default: false"),
-  enableMasterPoolerLoadBalancer: z.boolean().optional().describe("The primary pooler's Service '<cluster>-pooler' as a LoadBalancer (needs enableConnectionPooler). Default: false"),
-  enableReplicaPoolerLoadBalancer: z.boolean().optional().describe("The replica pooler's Service '<cluster>-pooler-repl' as a LoadBalancer (needs enableReplicaConnectionPooler). Default: false"),
-  allowedSourceRanges: z.array(z.string()).optional().describe('Client networks (CIDRs) the load balancers accept; required with any load balancer (the operator turns an empty list into 127.0.0.1/32)'),
-  alerts: ThresholdsSchema.partial().optional().describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
-}).describe('One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator\'s');
+const PostgresClusterSchema = z
+  .strictObject({
+    name: ClusterNameSchema.describe(
+      "Cluster name, '<teamId>-<name>', e.g. 'acid-test-cluster' (DNS-1035, at most 58 characters)",
+    ),
+    teamId: DnsLabelSchema,
+    namespace: DnsLabelSchema.optional().describe(
+      "Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'",
+    ),
+    numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
+    version: z
+      .enum(PG_VERSIONS, {
+        error: (iss) =>
+          `PostgreSQL ${quoted(iss.input)} ${typeof iss.input === 'number' ? 'is a number' : `is supported by no train: ${pgMajorsOfTrains()}`}; use one of ${PG_VERSIONS.map((v) => `'${v}'`).join(', ')} (a string: quote it in YAML)`,
+      })
+      .describe('PostgreSQL major version (a string)'),
+    volume: z.strictObject({ size: QuantitySchema, storageClass: z.string() }).describe('Data volume per instance'),
+    users: z
+      .record(z.string(), z.array(UserFlagSchema))
+      .optional()
+      .describe("Roles and their flags. Default: none besides the operator's own"),
+    databases: z.record(z.string(), z.string()).optional().describe('Databases and their owner role. Default: none'),
+    parameters: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe("postgresql.conf parameters (strings, as Patroni takes them). Default: Spilo's"),
+    resources: z
+      .strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema })
+      .optional()
+      .describe('Spilo container resources. Default: requests 100m/100Mi, limits 500m/500Mi'),
+    securityContext: z
+      .strictObject({ runAsUser: z.number(), runAsGroup: z.number(), fsGroup: z.number() })
+      .optional()
+      .describe(
+        "uid/gid of the Spilo processes and the volume's group. Default: 101/103/103 (the Spilo image's postgres user)",
+      ),
+    dockerImage: z.string().optional().describe("Per-cluster Spilo image, overriding the operator's docker_image"),
+    maintenanceWindows: z
+      .array(z.string())
+      .optional()
+      .describe("Maintenance windows ('Sat:00:00-04:00', '01:00-06:00', UTC). Default: none"),
+    clone: CloneSchema.optional(),
+    enableConnectionPooler: z
+      .boolean()
+      .optional()
+      .describe("A pgbouncer pooler in front of the primary: Service '<cluster>-pooler'. Default: false"),
+    enableReplicaConnectionPooler: z
+      .boolean()
+      .optional()
+      .describe("A pgbouncer pooler in front of the replicas: Service '<cluster>-pooler-repl'. Default: false"),
+    connectionPooler: ConnectionPoolerSchema.optional(),
+    enableMasterLoadBalancer: z
+      .boolean()
+      .optional()
+      .describe(
+        "A LoadBalancer Service in front of the primary (Service '<cluster>', an address of loadBalancers.addresses). Default: false",
+      ),
+    enableReplicaLoadBalancer: z
+      .boolean()
+      .optional()
+      .describe("A LoadBalancer Service in front of the replicas (Service '<cluster>-repl'). Default: false"),
+    enableMasterPoolerLoadBalancer: z
+      .boolean()
+      .optional()
+      .describe(
+        "The primary pooler's Service '<cluster>-pooler' as a LoadBalancer (needs enableConnectionPooler). Default: false",
+      ),
+    enableReplicaPoolerLoadBalancer: z
+      .boolean()
+      .optional()
+      .describe(
+        "The replica pooler's Service '<cluster>-pooler-repl' as a LoadBalancer (needs enableReplicaConnectionPooler). Default: false",
+      ),
+    allowedSourceRanges: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Client networks (CIDRs) the load balancers accept; required with any load balancer (the operator turns an empty list into 127.0.0.1/32)',
+      ),
+    alerts: ThresholdsSchema.partial()
+      .optional()
+      .describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
+  })
+  .describe("One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator's");
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;
 
-/** The versions a site may override: every single-string version of a train (those naming upstream files are refused by validation). */
-const VERSION_KEYS = (Object.keys(DEFAULT_TRAIN.versions) as (keyof typeof DEFAULT_TRAIN.versions)[])
-  .filter((k): k is VersionKey => typeof DEFAULT_TRAIN.versions[k] === 'string');
+/**
+ * The versions a site may override: every single-string version of a train (those naming upstream files are refused by
+ * validation).
+ */
+const VERSION_KEYS = (Object.keys(DEFAULT_TRAIN.versions) as (keyof typeof DEFAULT_TRAIN.versions)[]).filter(
+  (k): k is VersionKey => typeof DEFAULT_TRAIN.versions[k] === 'string',
+);
 
-const VersionOverridesSchema = z.strictObject(
-  Object.fromEntries(VERSION_KEYS.map((k) => [k, z.string().optional()])) as Record<VersionKey, z.ZodOptional<z.ZodString>>,
-).describe("Versions over the train's, for a staged rollout on this site first ({ spilo: '3.0-p2' }). Default: none");
+const VersionOverridesSchema = z
+  .strictObject(
+    Object.fromEntries(VERSION_KEYS.map((k) => [k, z.string().optional()])) as Record<
+      VersionKey,
+      z.ZodOptional<z.ZodString>
+    >,
+  )
+  .describe("Versions over the train's, for a staged rollout on this site first ({ spilo: '3.0-p2' }). Default: none");
 
-export const SiteSchema = z.strictObject({
-  name: DnsLabelSchema.describe('Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts'),
-  release: enumOf(TRAIN_NAMES, 'train', `The release train the site runs (lib/site/trains/): ${TRAIN_NAMES.join(', ')}. Default: '${DEFAULT_TRAIN.name}'`).optional(),
-  versions: VersionOverridesSchema.optional(),
-  acceptUnsupported: z.array(z.string()).optional()
-    .describe("Components the site runs outside their stated Kubernetes range, accepted where the runbook itself did so (e.g. 'certManager'): a warning instead of a refusal. Default: none"),
-  kubernetes: KubernetesSchema,
-  gitops: GitOpsSchema,
-  nodes: z.array(NodeSchema),
-  postgres: z.strictObject({
-    operator: PostgresOperatorSchema.optional(),
-    clusters: z.array(PostgresClusterSchema),
-    backups: BackupSchema.optional(),
-  }),
-  minio: MinioSchema.optional(),
-  s3: S3Schema.optional(),
-  ceph: CephSchema.optional(),
-  monitoring: MonitoringSchema.optional(),
-  loadBalancers: LoadBalancersSchema.optional(),
-  externalStorageClasses: z.array(z.string()).optional()
-    .describe('StorageClasses that exist on the cluster without this project rendering them (e.g. a local-path provisioner). Default: none'),
-  bootstrap: BootstrapSchema.optional(),
-  mirrors: MirrorSchema.optional(),
-}).describe('A site: one Kubernetes cluster and everything on it');
+export const SiteSchema = z
+  .strictObject({
+    name: DnsLabelSchema.describe(
+      'Site name: the dist/ and host-bootstrap/ folder (DNS-1123 label), the file name of sites/<name>.yaml or .ts',
+    ),
+    release: enumOf(
+      TRAIN_NAMES,
+      'train',
+      `The release train the site runs (lib/site/trains/): ${TRAIN_NAMES.join(', ')}. Default: '${DEFAULT_TRAIN.name}'`,
+    ).optional(),
+    versions: VersionOverridesSchema.optional(),
+    acceptUnsupported: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Components the site runs outside their stated Kubernetes range, accepted where the runbook itself did so (e.g. 'certManager'): a warning instead of a refusal. Default: none",
+      ),
+    kubernetes: KubernetesSchema,
+    gitops: GitOpsSchema,
+    nodes: z.array(NodeSchema),
+    postgres: z.strictObject({
+      operator: PostgresOperatorSchema.optional(),
+      clusters: z.array(PostgresClusterSchema),
+      backups: BackupSchema.optional(),
+    }),
+    minio: MinioSchema.optional(),
+    s3: S3Schema.optional(),
+    ceph: CephSchema.optional(),
+    monitoring: MonitoringSchema.optional(),
+    loadBalancers: LoadBalancersSchema.optional(),
+    externalStorageClasses: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'StorageClasses that exist on the cluster without this project rendering them (e.g. a local-path provisioner). Default: none',
+      ),
+    bootstrap: BootstrapSchema.optional(),
+    mirrors: MirrorSchema.optional(),
+  })
+  .describe('A site: one Kubernetes cluster and everything on it');
 /** A site: one Kubernetes cluster and everything on it. */
 export type Site = z.infer<typeof SiteSchema>;

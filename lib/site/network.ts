@@ -45,7 +45,9 @@ export function parseEndpoint(value: string): { host: string; port: number } | u
   return { host, port };
 }
 
-/** An http(s) URL a component sends to: the scheme is required ("http" or "https", as Go's net/url and MinIO read it). */
+/**
+ * An http(s) URL a component sends to: the scheme is required ("http" or "https", as Go's net/url and MinIO read it).
+ */
 export function httpUrlIssues(path: string, value: string, example: string): SiteIssue[] {
   let url: URL | undefined;
   try {

@@ -16,10 +16,19 @@ import type { SiteIssue } from './validate';
 const S3_PROVIDERS = ['minio', 'ceph-object-store'] as const;
 export type S3Provider = (typeof S3_PROVIDERS)[number];
 
-export const S3Schema = z.strictObject({
-  provider: enumOf(S3_PROVIDERS, 'S3 provider', "Where backups go: 'minio' (the minio section's tenant) or 'ceph-object-store' (Rook's RGW on the s3 nodes, their disks as Ceph OSDs apart from the databases'). Default: the train's (minio on runbook-2023)").optional(),
-  gateways: z.number().optional().describe('ceph-object-store: RGW pods, one per s3 node. Default: 2, or 1 with a single s3 node'),
-}).describe("The S3 store of the backups. Default: the train's provider");
+export const S3Schema = z
+  .strictObject({
+    provider: enumOf(
+      S3_PROVIDERS,
+      'S3 provider',
+      "Where backups go: 'minio' (the minio section's tenant) or 'ceph-object-store' (Rook's RGW on the s3 nodes, their disks as Ceph OSDs apart from the databases'). Default: the train's (minio on runbook-2023)",
+    ).optional(),
+    gateways: z
+      .number()
+      .optional()
+      .describe('ceph-object-store: RGW pods, one per s3 node. Default: 2, or 1 with a single s3 node'),
+  })
+  .describe("The S3 store of the backups. Default: the train's provider");
 
 /** The CephObjectStore: its RGW Service is `rook-ceph-rgw-<name>` (Rook's naming) and its pools `<name>.rgw.*`. */
 export const OBJECT_STORE = 'object-store';
@@ -37,7 +46,8 @@ export function s3ProviderOf(site: Site): S3Provider {
 }
 
 /** Whether the site's s3 nodes are Ceph OSD hosts serving the object store. */
-export const cephObjectStoreOn = (site: Site): boolean => site.ceph !== undefined && s3ProviderOf(site) === 'ceph-object-store';
+export const cephObjectStoreOn = (site: Site): boolean =>
+  site.ceph !== undefined && s3ProviderOf(site) === 'ceph-object-store';
 
 export interface ResolvedObjectStore {
   readonly gateways: number;
@@ -69,36 +79,72 @@ export function validateObjectStore(site: Site): SiteIssue[] {
   const provider = s3ProviderOf(site);
   const issues: SiteIssue[] = [];
   if (provider !== 'ceph-object-store') {
-    if (site.s3?.gateways !== undefined) issues.push({ path: 's3.gateways', message: `gateways are RGW pods of the ceph-object-store provider, and this site's provider is '${provider}': remove it` });
+    if (site.s3?.gateways !== undefined)
+      issues.push({
+        path: 's3.gateways',
+        message: `gateways are RGW pods of the ceph-object-store provider, and this site's provider is '${provider}': remove it`,
+      });
     return issues;
   }
   const path = site.s3?.provider ? 's3.provider' : 'release';
-  if (!site.ceph) issues.push({ path, message: "the ceph-object-store provider is Rook's RGW, and this site has no ceph: add ceph, or use s3: { provider: 'minio' } with a minio section" });
-  if (site.minio) issues.push({ path: 'minio', message: "the s3 nodes' disks are Ceph OSDs with the ceph-object-store provider, MinIO cannot have them too: remove minio, or use s3: { provider: 'minio' }" });
+  if (!site.ceph)
+    issues.push({
+      path,
+      message:
+        "the ceph-object-store provider is Rook's RGW, and this site has no ceph: add ceph, or use s3: { provider: 'minio' } with a minio section",
+    });
+  if (site.minio)
+    issues.push({
+      path: 'minio',
+      message:
+        "the s3 nodes' disks are Ceph OSDs with the ceph-object-store provider, MinIO cannot have them too: remove minio, or use s3: { provider: 'minio' }",
+    });
   const s3 = nodesWithRole(site, 's3');
-  if (s3.length === 0) issues.push({ path, message: "the object store runs on nodes with role 's3' (with disks), apart from the storage nodes: add some" });
+  if (s3.length === 0)
+    issues.push({
+      path,
+      message: "the object store runs on nodes with role 's3' (with disks), apart from the storage nodes: add some",
+    });
   site.nodes.forEach((n, i) => {
     if (n.roles.includes('s3') && (n.disks ?? []).length === 0) {
-      issues.push({ path: `nodes[${i}].disks`, message: `s3 node '${n.name}' has no disk: list the raw devices the object store's OSDs may use, or drop the 's3' role` });
+      issues.push({
+        path: `nodes[${i}].disks`,
+        message: `s3 node '${n.name}' has no disk: list the raw devices the object store's OSDs may use, or drop the 's3' role`,
+      });
     }
   });
   const { gateways } = objectStoreOf(site);
   if (!Number.isInteger(gateways) || gateways < 1 || (s3.length > 0 && gateways > s3.length)) {
-    issues.push({ path: 's3.gateways', message: `${gateways} RGW pods need as many s3 nodes (one per node), the site has ${s3.length}: use 1 to ${Math.max(1, s3.length)}` });
+    issues.push({
+      path: 's3.gateways',
+      message: `${gateways} RGW pods need as many s3 nodes (one per node), the site has ${s3.length}: use 1 to ${Math.max(1, s3.length)}`,
+    });
   }
   const backups = site.postgres.backups;
   if (backups) {
     if (backups.credentialsSecret !== undefined) {
-      issues.push({ path: 'postgres.backups.credentialsSecret', message: "the ceph-object-store provider's keys come from each namespace's ObjectBucketClaim Secret, which Rook creates: remove credentialsSecret" });
+      issues.push({
+        path: 'postgres.backups.credentialsSecret',
+        message:
+          "the ceph-object-store provider's keys come from each namespace's ObjectBucketClaim Secret, which Rook creates: remove credentialsSecret",
+      });
     }
     for (const ns of postgresNamespaces(site)) {
       const found = bucketNameIssues('postgres.backups.bucket', backupBucketOf(backups.bucket, ns));
-      issues.push(...found.map((f) => ({ ...f, message: `${f.message} (the bucket of namespace '${ns}' is '<bucket>-<namespace>'): shorten the bucket` })));
+      issues.push(
+        ...found.map((f) => ({
+          ...f,
+          message: `${f.message} (the bucket of namespace '${ns}' is '<bucket>-<namespace>'): shorten the bucket`,
+        })),
+      );
     }
     site.postgres.clusters.forEach((pg, i) => {
       const source = pg.clone && site.postgres.clusters.find((c) => c.name === pg.clone?.cluster);
       if (source && clusterNamespace(source) !== clusterNamespace(pg)) {
-        issues.push({ path: `postgres.clusters[${i}].clone.cluster`, message: `'${source.name}' backs up into namespace '${clusterNamespace(source)}''s bucket, whose keys exist only there: restore into that namespace (namespace: '${clusterNamespace(source)}')` });
+        issues.push({
+          path: `postgres.clusters[${i}].clone.cluster`,
+          message: `'${source.name}' backs up into namespace '${clusterNamespace(source)}''s bucket, whose keys exist only there: restore into that namespace (namespace: '${clusterNamespace(source)}')`,
+        });
       }
     });
   }

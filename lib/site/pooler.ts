@@ -15,24 +15,41 @@ export function validatePooler(site: Site, pg: PostgresClusterSpec, path: string
   const poolers = poolersOf(pg);
   const spec = pg.connectionPooler;
   if (poolers.length === 0) {
-    if (spec) issues.push({ path: `${path}.connectionPooler`, message: 'configures a pooler that is not enabled: set enableConnectionPooler (primary) and/or enableReplicaConnectionPooler (replicas) to true, or remove it' });
+    if (spec)
+      issues.push({
+        path: `${path}.connectionPooler`,
+        message:
+          'configures a pooler that is not enabled: set enableConnectionPooler (primary) and/or enableReplicaConnectionPooler (replicas) to true, or remove it',
+      });
     return issues;
   }
   if (pg.enableReplicaConnectionPooler && pg.numberOfInstances < 2) {
-    issues.push({ path: `${path}.enableReplicaConnectionPooler`, message: `the cluster has no replica (numberOfInstances ${pg.numberOfInstances}): the replica pooler would have no server; raise numberOfInstances or drop it` });
+    issues.push({
+      path: `${path}.enableReplicaConnectionPooler`,
+      message: `the cluster has no replica (numberOfInstances ${pg.numberOfInstances}): the replica pooler would have no server; raise numberOfInstances or drop it`,
+    });
   }
   const instances = spec?.numberOfInstances ?? DEFAULTS.pooler.numberOfInstances;
   const eligible = nodesWithRole(site, 'postgres').length;
   const label = roleLabel('postgres');
   if (!Number.isInteger(instances) || instances < DEFAULTS.pooler.numberOfInstances) {
-    issues.push({ path: `${path}.connectionPooler.numberOfInstances`, message: `${instances} is below the operator's minimum of ${DEFAULTS.pooler.numberOfInstances} pooler pods (it would run ${DEFAULTS.pooler.numberOfInstances} anyway): use a whole number >= ${DEFAULTS.pooler.numberOfInstances}` });
+    issues.push({
+      path: `${path}.connectionPooler.numberOfInstances`,
+      message: `${instances} is below the operator's minimum of ${DEFAULTS.pooler.numberOfInstances} pooler pods (it would run ${DEFAULTS.pooler.numberOfInstances} anyway): use a whole number >= ${DEFAULTS.pooler.numberOfInstances}`,
+    });
   } else if (instances > eligible) {
-    issues.push({ path: `${path}.connectionPooler${spec?.numberOfInstances === undefined ? '' : '.numberOfInstances'}`, message: `${instances} pooler pods need as many nodes with role 'postgres' (label ${label.key}=${label.value}, one pod per node), the site has ${eligible}: add nodes or lower connectionPooler.numberOfInstances` });
+    issues.push({
+      path: `${path}.connectionPooler${spec?.numberOfInstances === undefined ? '' : '.numberOfInstances'}`,
+      message: `${instances} pooler pods need as many nodes with role 'postgres' (label ${label.key}=${label.value}, one pod per node), the site has ${eligible}: add nodes or lower connectionPooler.numberOfInstances`,
+    });
   }
   if (spec?.maxDBConnections !== undefined) {
     const max = spec.maxDBConnections;
     if (!Number.isInteger(max) || max < instances) {
-      issues.push({ path: `${path}.connectionPooler.maxDBConnections`, message: `${max} is divided among ${instances} pooler pods: use a whole number >= ${instances}` });
+      issues.push({
+        path: `${path}.connectionPooler.maxDBConnections`,
+        message: `${max} is divided among ${instances} pooler pods: use a whole number >= ${instances}`,
+      });
     }
   }
   const maxConnections = Number(pg.parameters?.max_connections);

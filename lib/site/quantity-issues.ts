@@ -11,12 +11,16 @@ function quantityHint(value: string): string {
 
 /** A quantity field that must be valid and above zero. */
 export function quantityIssues(path: string, value: string): SiteIssue[] {
-  if (!isQuantity(value)) return [{ path, message: `'${value}' is not a Kubernetes quantity: ${quantityHint(String(value))}` }];
+  if (!isQuantity(value))
+    return [{ path, message: `'${value}' is not a Kubernetes quantity: ${quantityHint(String(value))}` }];
   return parseQuantity(value) > 0 ? [] : [{ path, message: `'${value}' must be greater than zero` }];
 }
 
 /** Requests and (optional) limits of a container: valid quantities, no limit below its request. */
-export function resourcesIssues(path: string, r: { readonly requests: ResourceAmounts; readonly limits?: ResourceAmounts }): SiteIssue[] {
+export function resourcesIssues(
+  path: string,
+  r: { readonly requests: ResourceAmounts; readonly limits?: ResourceAmounts },
+): SiteIssue[] {
   const issues: SiteIssue[] = [];
   for (const res of ['cpu', 'memory'] as const) {
     issues.push(...quantityIssues(`${path}.requests.${res}`, r.requests[res]));
@@ -24,7 +28,10 @@ export function resourcesIssues(path: string, r: { readonly requests: ResourceAm
     issues.push(...quantityIssues(`${path}.limits.${res}`, r.limits[res]));
     const [req, lim] = [r.requests[res], r.limits[res]];
     if (isQuantity(req) && isQuantity(lim) && parseQuantity(lim) < parseQuantity(req)) {
-      issues.push({ path: `${path}.limits.${res}`, message: `limit ${lim} is below the request ${req}: raise the limit or lower the request` });
+      issues.push({
+        path: `${path}.limits.${res}`,
+        message: `limit ${lim} is below the request ${req}: raise the limit or lower the request`,
+      });
     }
   }
   return issues;

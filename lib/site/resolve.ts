@@ -43,16 +43,30 @@ export const DEFAULTS = {
   /** WAL-G base backups: daily at 01:00 UTC, 5 kept. */
   backups: { schedule: '0 1 * * *', retain: 5 },
   /** The RBD StorageClass, Retain (Postgres data outlives its PVC), the dashboard on, no toolbox, no cert-manager. */
-  ceph: { blockStorageClass: 'rook-ceph-block', reclaimPolicy: 'Retain', dashboard: true, toolbox: false, certManager: false },
+  ceph: {
+    blockStorageClass: 'rook-ceph-block',
+    reclaimPolicy: 'Retain',
+    dashboard: true,
+    toolbox: false,
+    certManager: false,
+  },
   /** MinIO's tenant `minio` in namespace `minio`, TLS from the cluster CA, metrics without a token. */
   minio: {
-    tenant: 'minio', namespace: 'minio', autoCert: true, publicMetrics: true, storageClass: 'minio-local', buckets: [] as string[],
+    tenant: 'minio',
+    namespace: 'minio',
+    autoCert: true,
+    publicMetrics: true,
+    storageClass: 'minio-local',
+    buckets: [] as string[],
     /** The OpenID claim holding the MinIO policy, and the scopes asked for. */
-    openidClaimName: 'policy', openidScopes: ['openid', 'profile', 'email'],
+    openidClaimName: 'policy',
+    openidScopes: ['openid', 'profile', 'email'],
   },
   /** kube-prometheus' Prometheus `k8s` runs 2 servers. */
   prometheusReplicas: 2,
-  /** Every cluster's alert thresholds, unless the site's monitoring.thresholds or the cluster's alerts say otherwise. */
+  /**
+   * Every cluster's alert thresholds, unless the site's monitoring.thresholds or the cluster's alerts say otherwise.
+   */
   thresholds: {
     replicationLagSeconds: 60,
     connectionsRatio: 0.8,
@@ -82,12 +96,17 @@ export interface ResolvedCeph extends CephSpec {
 /** The site's minio section with its defaults applied. */
 export interface ResolvedMinio extends MinioSpec {
   /** OpenID login with the claim and scopes resolved. @default - none */
-  readonly openid?: NonNullable<MinioSpec['openid']> & { readonly claimName: string; readonly scopes: readonly string[] };
+  readonly openid?: NonNullable<MinioSpec['openid']> & {
+    readonly claimName: string;
+    readonly scopes: readonly string[];
+  };
   readonly tenant: string;
   readonly namespace: string;
   readonly autoCert: boolean;
   readonly publicMetrics: boolean;
-  /** The tenant's volumes' StorageClass: the one given, else minio-local (local PersistentVolumes from the inventory). */
+  /**
+   * The tenant's volumes' StorageClass: the one given, else minio-local (local PersistentVolumes from the inventory).
+   */
   readonly storageClass: string;
   /** Without one given, synth renders the minio-local class and a local PersistentVolume per disk. */
   readonly localVolumes: boolean;
@@ -104,7 +123,10 @@ interface ResolvedResources {
   readonly limits: ResourceAmounts;
 }
 
-/** A cluster's connectionPooler section with the operator's defaults applied (maxDBConnections only when given: the operator's own otherwise). */
+/**
+ * A cluster's connectionPooler section with the operator's defaults applied (maxDBConnections only when given: the
+ * operator's own otherwise).
+ */
 export interface ResolvedPooler extends ConnectionPoolerSpec {
   readonly numberOfInstances: number;
   readonly mode: NonNullable<ConnectionPoolerSpec['mode']>;
@@ -175,7 +197,15 @@ function resolveMinio(spec: MinioSpec): ResolvedMinio {
   const { openid, ...rest } = spec;
   return {
     ...rest,
-    ...(openid ? { openid: { ...openid, claimName: openid.claimName ?? d.openidClaimName, scopes: openid.scopes ?? [...d.openidScopes] } } : {}),
+    ...(openid
+      ? {
+          openid: {
+            ...openid,
+            claimName: openid.claimName ?? d.openidClaimName,
+            scopes: openid.scopes ?? [...d.openidScopes],
+          },
+        }
+      : {}),
     storageClass: spec.storageClass ?? d.storageClass,
     localVolumes: spec.storageClass === undefined,
     buckets: spec.buckets ?? d.buckets,
@@ -198,16 +228,28 @@ export function resolveSite(site: Site): ResolvedSite {
   const r: ResolvedSite = {
     catalog,
     // read on first use: validation resolves sites whose versions may name no pinned files (it refuses them)
-    get upstream() { return upstreamOf(catalog.versions); },
+    get upstream() {
+      return upstreamOf(catalog.versions);
+    },
     postgresNamespaces: postgresNamespaces(site),
     clusters: site.postgres.clusters.map(resolveCluster),
     serviceSubnet: site.kubernetes.serviceSubnet ?? DEFAULTS.serviceSubnet,
     operatorNamespace: site.postgres.operator?.namespace ?? DEFAULTS.operatorNamespace,
     ...(site.ceph ? { ceph: resolveCeph(site, site.ceph) } : {}),
     ...(site.minio ? { minio: resolveMinio(site.minio) } : {}),
-    ...(backups ? { backups: { ...backups, schedule: backups.schedule ?? DEFAULTS.backups.schedule, retain: backups.retain ?? DEFAULTS.backups.retain } } : {}),
+    ...(backups
+      ? {
+          backups: {
+            ...backups,
+            schedule: backups.schedule ?? DEFAULTS.backups.schedule,
+            retain: backups.retain ?? DEFAULTS.backups.retain,
+          },
+        }
+      : {}),
     bootstrap: { installArgoCd: site.bootstrap?.installArgoCd ?? DEFAULTS.installArgoCd },
-    ...(site.monitoring ? { monitoring: { prometheusReplicas: site.monitoring.prometheus?.replicas ?? DEFAULTS.prometheusReplicas } } : {}),
+    ...(site.monitoring
+      ? { monitoring: { prometheusReplicas: site.monitoring.prometheus?.replicas ?? DEFAULTS.prometheusReplicas } }
+      : {}),
   };
   resolved.set(site, r);
   return r;
@@ -223,7 +265,12 @@ function resolveCluster(pg: PostgresClusterSpec): ResolvedCluster {
     securityContext: pg.securityContext ?? DEFAULTS.spiloSecurityContext,
     enableConnectionPooler: pg.enableConnectionPooler ?? false,
     enableReplicaConnectionPooler: pg.enableReplicaConnectionPooler ?? false,
-    connectionPooler: { ...pooler, numberOfInstances: pooler.numberOfInstances ?? d.numberOfInstances, mode: pooler.mode ?? d.mode, resources: pooler.resources ?? d.resources },
+    connectionPooler: {
+      ...pooler,
+      numberOfInstances: pooler.numberOfInstances ?? d.numberOfInstances,
+      mode: pooler.mode ?? d.mode,
+      resources: pooler.resources ?? d.resources,
+    },
     enableMasterLoadBalancer: pg.enableMasterLoadBalancer ?? false,
     enableReplicaLoadBalancer: pg.enableReplicaLoadBalancer ?? false,
   };

@@ -51,7 +51,9 @@ export function requiredNodeAffinity(role: Exclude<NodeRole, 'control-plane'>) {
 export function requiredNodeAffinityAny(roles: readonly Exclude<NodeRole, 'control-plane'>[]) {
   return {
     requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: roles.map((r) => requiredNodeAffinity(r).requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]),
+      nodeSelectorTerms: roles.map(
+        (r) => requiredNodeAffinity(r).requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0],
+      ),
     },
   };
 }
@@ -83,7 +85,11 @@ export function registeredTaints(node: SiteNode): Taint[] {
 }
 
 /** The toleration matching a role's taint (operator Exists, as the runbook's Rook placement). */
-export interface RoleToleration { readonly key: string; readonly operator: 'Exists'; readonly effect: Taint['effect'] }
+export interface RoleToleration {
+  readonly key: string;
+  readonly operator: 'Exists';
+  readonly effect: Taint['effect'];
+}
 export function roleToleration(role: NodeRole): RoleToleration | undefined {
   const taint = ROLE_TAINTS[role];
   return taint ? { key: taint.key, operator: 'Exists', effect: taint.effect } : undefined;

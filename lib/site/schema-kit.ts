@@ -6,7 +6,9 @@ import type { SiteIssue } from './validate';
 
 /** Building blocks of the site schema (model.ts) and the translation of zod's issues into site issues. */
 
-/** A Kubernetes resource quantity such as `1Gi`, `500Mi`, `250m` or `1e3` (its value is checked by quantity-issues.ts). */
+/**
+ * A Kubernetes resource quantity such as `1Gi`, `500Mi`, `250m` or `1e3` (its value is checked by quantity-issues.ts).
+ */
 export const QuantitySchema = z.string().meta({ pattern: QUANTITY.source });
 
 /** A DNS-1123 label (node, site, namespace names); the pattern is for editors, names.ts checks the value. */
@@ -28,7 +30,8 @@ function didYouMean(word: string, candidates: readonly string[]): string | undef
 }
 
 /** A value as the user wrote it: `'text'`, `15`, `null`. */
-export const quoted = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value));
+export const quoted = (value: unknown): string =>
+  typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
 
 const hint = (word: string, candidates: readonly string[]) => {
   const near = didYouMean(word, candidates);
@@ -37,9 +40,12 @@ const hint = (word: string, candidates: readonly string[]) => {
 
 /** An enum whose error names the value, the allowed ones and the closest (enums are case-sensitive). */
 export function enumOf<const T extends readonly [string, ...string[]]>(values: T, what: string, description: string) {
-  return z.enum(values, {
-    error: (iss) => `unknown ${what} ${quoted(iss.input)}: use one of ${values.join(', ')}${hint(String(iss.input), values)}`,
-  }).describe(description);
+  return z
+    .enum(values, {
+      error: (iss) =>
+        `unknown ${what} ${quoted(iss.input)}: use one of ${values.join(', ')}${hint(String(iss.input), values)}`,
+    })
+    .describe(description);
 }
 
 /** `['nodes', 2, 'roles']` → `nodes[2].roles`. */
@@ -51,7 +57,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let s: z.ZodType | undefined = schema;
   for (const step of path) {
-    const inner: z.ZodType = s instanceof z.ZodOptional ? s.unwrap() as z.ZodType : s;
+    const inner: z.ZodType = s instanceof z.ZodOptional ? (s.unwrap() as z.ZodType) : s;
     if (inner instanceof z.ZodObject) s = inner.shape[String(step)] as z.ZodType | undefined;
     else if (inner instanceof z.ZodArray) s = inner.element as z.ZodType;
     else if (inner instanceof z.ZodRecord) s = inner.valueType as z.ZodType;

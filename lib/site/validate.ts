@@ -6,7 +6,15 @@ import { catalogOf } from './catalog';
 import { validateCompatibility } from './compatibility';
 import { resolveSite } from './resolve';
 import { validateMirrors } from './mirrors';
-import { clusterNameIssues, databaseNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues, userNameIssues } from './names';
+import {
+  clusterNameIssues,
+  databaseNameIssues,
+  dnsLabelIssues,
+  isDnsSubdomain,
+  namespaceIssues,
+  providedClassIssues,
+  userNameIssues,
+} from './names';
 import { minorOf } from '../core/versions';
 
 /** One problem in a site description: where it is and how to fix it. */
@@ -18,15 +26,23 @@ export interface SiteIssue {
 
 /** Thrown by main when a site is invalid; carries every issue, not just the first. */
 export class SiteValidationError extends Error {
-  constructor(readonly site: string, readonly issues: readonly SiteIssue[], file?: string) {
-    super(`site '${site}'${file ? ` (${file})` : ''} is invalid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n`
-      + issues.map((i) => `  ${site}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('\n'));
+  constructor(
+    readonly site: string,
+    readonly issues: readonly SiteIssue[],
+    file?: string,
+  ) {
+    super(
+      `site '${site}'${file ? ` (${file})` : ''} is invalid (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n` +
+        issues.map((i) => `  ${site}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('\n'),
+    );
   }
 }
 
 /**
- * What postgres-operator v1.9.0 parses (pkg/apis/acid.zalan.do/v1/marshal.go): a weekday on the start only. Its CRD's pattern
- * also admits `Sun:01:00-Sun:04:00`, which the API server accepts and the operator then cannot read: it ignores the whole cluster.
+ * What postgres-operator v1.9.0 parses (pkg/apis/acid.zalan.do/v1/marshal.go): a weekday on the start only. Its CRD's
+ * pattern
+ * also admits `Sun:01:00-Sun:04:00`, which the API server accepts and the operator then cannot read: it ignores the
+ * whole cluster.
  */
 const MAINTENANCE_WINDOW = /^((Mon|Tue|Wed|Thu|Fri|Sat|Sun):)?([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -55,20 +71,41 @@ function validateKubernetes(site: Site, issues: SiteIssue[]): { pod?: Cidr; svc?
   const v = parseVersion(k.version);
   const { train, versions } = catalogOf(site);
   const supported = versions.kubernetesSchemas.map(minorOf);
-  if (!v) issues.push({ path: 'kubernetes.version', message: `'${k.version}' is not a version: write major.minor.patch, e.g. '1.26.2'` });
+  if (!v)
+    issues.push({
+      path: 'kubernetes.version',
+      message: `'${k.version}' is not a version: write major.minor.patch, e.g. '1.26.2'`,
+    });
   else if (!supported.includes(`${v[0]}.${v[1]}`)) {
-    issues.push({ path: 'kubernetes.version', message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas on train ${train.name}: use one of ${supported.join(', ')} or pin its schema in lib/site/trains/${train.name}.ts` });
+    issues.push({
+      path: 'kubernetes.version',
+      message: `Kubernetes ${v[0]}.${v[1]} has no pinned schemas on train ${train.name}: use one of ${supported.join(', ')} or pin its schema in lib/site/trains/${train.name}.ts`,
+    });
   }
   if (!parseEndpoint(k.controlPlaneEndpoint)) {
-    issues.push({ path: 'kubernetes.controlPlaneEndpoint', message: `'${k.controlPlaneEndpoint}' is not host[:port]: use an IPv4 address or DNS name, e.g. '10.10.10.30' or '10.10.10.30:6443'` });
+    issues.push({
+      path: 'kubernetes.controlPlaneEndpoint',
+      message: `'${k.controlPlaneEndpoint}' is not host[:port]: use an IPv4 address or DNS name, e.g. '10.10.10.30' or '10.10.10.30:6443'`,
+    });
   }
   const pod = parseCidr(k.podSubnet);
-  if (!pod) issues.push({ path: 'kubernetes.podSubnet', message: `'${k.podSubnet}' is not an IPv4 CIDR with zero host bits, e.g. '10.244.0.0/16'` });
+  if (!pod)
+    issues.push({
+      path: 'kubernetes.podSubnet',
+      message: `'${k.podSubnet}' is not an IPv4 CIDR with zero host bits, e.g. '10.244.0.0/16'`,
+    });
   const svcValue = resolveSite(site).serviceSubnet;
   const svc = parseCidr(svcValue);
-  if (!svc) issues.push({ path: 'kubernetes.serviceSubnet', message: `'${svcValue}' is not an IPv4 CIDR with zero host bits, e.g. '10.96.0.0/12'` });
+  if (!svc)
+    issues.push({
+      path: 'kubernetes.serviceSubnet',
+      message: `'${svcValue}' is not an IPv4 CIDR with zero host bits, e.g. '10.96.0.0/12'`,
+    });
   if (pod && svc && cidrsOverlap(pod, svc)) {
-    issues.push({ path: 'kubernetes.serviceSubnet', message: `service subnet ${svcValue} overlaps the pod subnet ${k.podSubnet}: choose disjoint ranges` });
+    issues.push({
+      path: 'kubernetes.serviceSubnet',
+      message: `service subnet ${svcValue} overlaps the pod subnet ${k.podSubnet}: choose disjoint ranges`,
+    });
   }
   return { pod, svc };
 }
@@ -86,51 +123,102 @@ function endpointIssues(site: Site, controlPlanes: readonly SiteNode[]): SiteIss
   if (controlPlanes.length === 1) {
     const cp = controlPlanes[0];
     if (endpoint.host === cp.address) return [];
-    return [{ path, message: `${endpoint.host} is not the address of the control plane '${cp.name}' (${cp.address})${owner ? `, it is '${owner.name}''s` : ''}: kubeadm join would reach no API server; use ${cp.address}:${endpoint.port}` }];
+    return [
+      {
+        path,
+        message: `${endpoint.host} is not the address of the control plane '${cp.name}' (${cp.address})${owner ? `, it is '${owner.name}''s` : ''}: kubeadm join would reach no API server; use ${cp.address}:${endpoint.port}`,
+      },
+    ];
   }
   if (!owner) return [];
-  return [{ path, message: `${endpoint.host} is the address of node '${owner.name}': with ${controlPlanes.length} control planes the endpoint must be a load-balanced address (a VIP or a DNS name in front of ${controlPlanes.map((n) => n.name).join(', ')}), or the cluster is down when that node is` }];
+  return [
+    {
+      path,
+      message: `${endpoint.host} is the address of node '${owner.name}': with ${controlPlanes.length} control planes the endpoint must be a load-balanced address (a VIP or a DNS name in front of ${controlPlanes.map((n) => n.name).join(', ')}), or the cluster is down when that node is`,
+    },
+  ];
 }
 
-function validateNode(site: Site, node: SiteNode, i: number, issues: SiteIssue[], nets: { pod?: Cidr; svc?: Cidr }): void {
+function validateNode(
+  site: Site,
+  node: SiteNode,
+  i: number,
+  issues: SiteIssue[],
+  nets: { pod?: Cidr; svc?: Cidr },
+): void {
   const p = `nodes[${i}]`;
   dnsLabel(issues, `${p}.name`, node.name, 'node name');
-  if (!isIPv4(node.address)) issues.push({ path: `${p}.address`, message: `'${node.address}' is not an IPv4 address, e.g. '10.10.10.31'` });
+  if (!isIPv4(node.address))
+    issues.push({ path: `${p}.address`, message: `'${node.address}' is not an IPv4 address, e.g. '10.10.10.31'` });
   else {
-    for (const [net, field] of [[nets.pod, 'podSubnet'], [nets.svc, 'serviceSubnet']] as const) {
+    for (const [net, field] of [
+      [nets.pod, 'podSubnet'],
+      [nets.svc, 'serviceSubnet'],
+    ] as const) {
       if (net && cidrContains(net, ipToNumber(node.address))) {
-        issues.push({ path: `${p}.address`, message: `${node.address} lies inside kubernetes.${field}: node and cluster networks must not overlap` });
+        issues.push({
+          path: `${p}.address`,
+          message: `${node.address} lies inside kubernetes.${field}: node and cluster networks must not overlap`,
+        });
       }
     }
   }
   node.roles.forEach((role, r) => {
-    if (node.roles.indexOf(role) !== r) issues.push({ path: `${p}.roles[${r}]`, message: `role '${role}' is listed twice` });
+    if (node.roles.indexOf(role) !== r)
+      issues.push({ path: `${p}.roles[${r}]`, message: `role '${role}' is listed twice` });
   });
   if (node.roles.includes('storage') && node.roles.includes('s3')) {
-    issues.push({ path: `${p}.roles`, message: `roles 'storage' and 's3' both set the node label '${roleLabel('storage').key}' (${roleLabel('storage').value} vs ${roleLabel('s3').value}): give each node only one of them` });
+    issues.push({
+      path: `${p}.roles`,
+      message: `roles 'storage' and 's3' both set the node label '${roleLabel('storage').key}' (${roleLabel('storage').value} vs ${roleLabel('s3').value}): give each node only one of them`,
+    });
   }
-  if (!Number.isInteger(node.cpu) || node.cpu < 1) issues.push({ path: `${p}.cpu`, message: `${node.cpu} is not a whole number of cores >= 1` });
+  if (!Number.isInteger(node.cpu) || node.cpu < 1)
+    issues.push({ path: `${p}.cpu`, message: `${node.cpu} is not a whole number of cores >= 1` });
   quantity(issues, `${p}.memory`, node.memory);
   const devices = new Set<string>();
   (node.disks ?? []).forEach((disk, d) => {
-    if (!/^\/dev\/[A-Za-z0-9._/:-]+$/.test(disk.device)) issues.push({ path: `${p}.disks[${d}].device`, message: `'${disk.device}' is not a device path: use '/dev/vdb' or '/dev/disk/by-id/...'` });
-    if (devices.has(disk.device)) issues.push({ path: `${p}.disks[${d}].device`, message: `device '${disk.device}' is listed twice on node '${node.name}'` });
+    if (!/^\/dev\/[A-Za-z0-9._/:-]+$/.test(disk.device))
+      issues.push({
+        path: `${p}.disks[${d}].device`,
+        message: `'${disk.device}' is not a device path: use '/dev/vdb' or '/dev/disk/by-id/...'`,
+      });
+    if (devices.has(disk.device))
+      issues.push({
+        path: `${p}.disks[${d}].device`,
+        message: `device '${disk.device}' is listed twice on node '${node.name}'`,
+      });
     devices.add(disk.device);
     quantity(issues, `${p}.disks[${d}].size`, disk.size);
   });
   if (node.kubeletVersion !== undefined) {
     const kv = parseVersion(node.kubeletVersion);
     const cp = parseVersion(site.kubernetes.version);
-    if (!kv) issues.push({ path: `${p}.kubeletVersion`, message: `'${node.kubeletVersion}' is not a version: write major.minor.patch` });
-    else if (cp && (kv[0] > cp[0] || (kv[0] === cp[0] && kv[1] > cp[1]) || (kv[0] === cp[0] && kv[1] === cp[1] && kv[2] > cp[2]))) {
-      issues.push({ path: `${p}.kubeletVersion`, message: `kubelet ${node.kubeletVersion} is newer than the control plane ${site.kubernetes.version}; the kubelet must never be newer than the API server: upgrade the control plane first or pin ${site.kubernetes.version}` });
+    if (!kv)
+      issues.push({
+        path: `${p}.kubeletVersion`,
+        message: `'${node.kubeletVersion}' is not a version: write major.minor.patch`,
+      });
+    else if (
+      cp &&
+      (kv[0] > cp[0] || (kv[0] === cp[0] && kv[1] > cp[1]) || (kv[0] === cp[0] && kv[1] === cp[1] && kv[2] > cp[2]))
+    ) {
+      issues.push({
+        path: `${p}.kubeletVersion`,
+        message: `kubelet ${node.kubeletVersion} is newer than the control plane ${site.kubernetes.version}; the kubelet must never be newer than the API server: upgrade the control plane first or pin ${site.kubernetes.version}`,
+      });
     } else if (cp && kv[0] === cp[0] && cp[1] - kv[1] > 2) {
-      issues.push({ path: `${p}.kubeletVersion`, message: `kubelet ${node.kubeletVersion} is more than two minors older than the control plane ${site.kubernetes.version}: upgrade the node first` });
+      issues.push({
+        path: `${p}.kubeletVersion`,
+        message: `kubelet ${node.kubeletVersion} is more than two minors older than the control plane ${site.kubernetes.version}: upgrade the node first`,
+      });
     }
   }
 }
 
-/** One cluster's own fields (postgres.clusters[i]): names, instances against the postgres nodes, volume, users, windows. */
+/**
+ * One cluster's own fields (postgres.clusters[i]): names, instances against the postgres nodes, volume, users, windows.
+ */
 export function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: number, issues: SiteIssue[]): void {
   const p = `postgres.clusters[${i}]`;
   dnsLabel(issues, `${p}.teamId`, pg.teamId, 'team id');
@@ -140,23 +228,44 @@ export function validatePostgresCluster(site: Site, pg: PostgresClusterSpec, i: 
   if (!Number.isInteger(pg.numberOfInstances) || pg.numberOfInstances < 1) {
     issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} is not a whole number >= 1` });
   } else if (pg.numberOfInstances > eligible) {
-    issues.push({ path: `${p}.numberOfInstances`, message: `${pg.numberOfInstances} instances need as many nodes with role 'postgres' (label ${roleLabel('postgres').key}=${roleLabel('postgres').value}), the site has ${eligible}: add nodes or lower numberOfInstances` });
+    issues.push({
+      path: `${p}.numberOfInstances`,
+      message: `${pg.numberOfInstances} instances need as many nodes with role 'postgres' (label ${roleLabel('postgres').key}=${roleLabel('postgres').value}), the site has ${eligible}: add nodes or lower numberOfInstances`,
+    });
   }
   quantity(issues, `${p}.volume.size`, pg.volume.size);
   const classes = providedStorageClasses(site);
-  issues.push(...providedClassIssues(`${p}.volume.storageClass`, pg.volume.storageClass, classes, "enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses"));
+  issues.push(
+    ...providedClassIssues(
+      `${p}.volume.storageClass`,
+      pg.volume.storageClass,
+      classes,
+      "enable Ceph for 'rook-ceph-block' or list it in externalStorageClasses",
+    ),
+  );
   for (const user of Object.keys(pg.users ?? {})) issues.push(...userNameIssues(`${p}.users.${user}`, user));
   for (const [db, owner] of Object.entries(pg.databases ?? {})) {
     issues.push(...databaseNameIssues(`${p}.databases.${db}`, db));
-    if (!(owner in (pg.users ?? {}))) issues.push({ path: `${p}.databases.${db}`, message: `owner '${owner}' is not in users: declare it in users or pick a declared owner` });
+    if (!(owner in (pg.users ?? {})))
+      issues.push({
+        path: `${p}.databases.${db}`,
+        message: `owner '${owner}' is not in users: declare it in users or pick a declared owner`,
+      });
   }
   if (pg.resources) issues.push(...resourcesIssues(`${p}.resources`, pg.resources));
   const sc = pg.securityContext;
   if (sc && (sc.runAsUser === 0 || sc.runAsGroup === 0)) {
-    issues.push({ path: `${p}.securityContext`, message: 'Spilo must not run as root (uid/gid 0): use the image\'s postgres user, 101/103' });
+    issues.push({
+      path: `${p}.securityContext`,
+      message: "Spilo must not run as root (uid/gid 0): use the image's postgres user, 101/103",
+    });
   }
   (pg.maintenanceWindows ?? []).forEach((w, m) => {
-    if (!MAINTENANCE_WINDOW.test(w)) issues.push({ path: `${p}.maintenanceWindows[${m}]`, message: `'${w}' is not a window the operator reads: write 'HH:MM-HH:MM' or 'Sat:00:00-04:00' (UTC; a weekday on the start only)` });
+    if (!MAINTENANCE_WINDOW.test(w))
+      issues.push({
+        path: `${p}.maintenanceWindows[${m}]`,
+        message: `'${w}' is not a window the operator reads: write 'HH:MM-HH:MM' or 'Sat:00:00-04:00' (UTC; a weekday on the start only)`,
+      });
   });
 }
 
@@ -170,31 +279,57 @@ export function siteRules(site: Site): SiteIssue[] {
   dnsLabel(issues, 'name', site.name, 'site name');
   const nets = validateKubernetes(site, issues);
   if (!/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(site.gitops.repoURL)) {
-    issues.push({ path: 'gitops.repoURL', message: `'${site.gitops.repoURL}' is not a Git URL ArgoCD can clone: use https://…, ssh://… or git@host:org/repo.git` });
+    issues.push({
+      path: 'gitops.repoURL',
+      message: `'${site.gitops.repoURL}' is not a Git URL ArgoCD can clone: use https://…, ssh://… or git@host:org/repo.git`,
+    });
   }
   if (!/^[A-Za-z0-9._/-]+$/.test(site.gitops.targetRevision)) {
-    issues.push({ path: 'gitops.targetRevision', message: `'${site.gitops.targetRevision}' is not a branch or tag name, e.g. 'poc-argocd'` });
+    issues.push({
+      path: 'gitops.targetRevision',
+      message: `'${site.gitops.targetRevision}' is not a branch or tag name, e.g. 'poc-argocd'`,
+    });
   }
   const names = site.nodes.map((n) => n.name);
   const addresses = site.nodes.map((n) => n.address);
   site.nodes.forEach((node, i) => {
-    if (names.indexOf(node.name) !== i) issues.push({ path: `nodes[${i}].name`, message: `duplicate node name '${node.name}' (also nodes[${names.indexOf(node.name)}]): names must be unique` });
-    if (addresses.indexOf(node.address) !== i) issues.push({ path: `nodes[${i}].address`, message: `address ${node.address} is already used by '${site.nodes[addresses.indexOf(node.address)].name}': give each node its own address` });
+    if (names.indexOf(node.name) !== i)
+      issues.push({
+        path: `nodes[${i}].name`,
+        message: `duplicate node name '${node.name}' (also nodes[${names.indexOf(node.name)}]): names must be unique`,
+      });
+    if (addresses.indexOf(node.address) !== i)
+      issues.push({
+        path: `nodes[${i}].address`,
+        message: `address ${node.address} is already used by '${site.nodes[addresses.indexOf(node.address)].name}': give each node its own address`,
+      });
     validateNode(site, node, i, issues, nets);
   });
   const controlPlanes = nodesWithRole(site, 'control-plane');
   if (controlPlanes.length === 0) {
-    issues.push({ path: 'nodes', message: "no node has role 'control-plane': kubeadm needs one to initialise the cluster" });
+    issues.push({
+      path: 'nodes',
+      message: "no node has role 'control-plane': kubeadm needs one to initialise the cluster",
+    });
   } else if (controlPlanes.length % 2 === 0) {
-    issues.push({ path: 'nodes', message: `${controlPlanes.length} control-plane nodes run ${controlPlanes.length} stacked etcd members, which lose quorum when ${controlPlanes.length / 2} fail(s) (etcd: "An etcd cluster needs a majority of nodes, a quorum, to agree on updates"; for n members the quorum is n/2+1, so an even member adds no fault tolerance): use 1, 3 or 5 control planes` });
+    issues.push({
+      path: 'nodes',
+      message: `${controlPlanes.length} control-plane nodes run ${controlPlanes.length} stacked etcd members, which lose quorum when ${controlPlanes.length / 2} fail(s) (etcd: "An etcd cluster needs a majority of nodes, a quorum, to agree on updates"; for n members the quorum is n/2+1, so an even member adds no fault tolerance): use 1, 3 or 5 control planes`,
+    });
   }
   issues.push(...endpointIssues(site, controlPlanes));
   const classes: [string, string][] = [
-    ...(site.ceph?.blockStorageClass !== undefined ? [['ceph.blockStorageClass', site.ceph.blockStorageClass] as [string, string]] : []),
+    ...(site.ceph?.blockStorageClass !== undefined
+      ? [['ceph.blockStorageClass', site.ceph.blockStorageClass] as [string, string]]
+      : []),
     ...(site.externalStorageClasses ?? []).map((c, i): [string, string] => [`externalStorageClasses[${i}]`, c]),
   ];
   for (const [path, name] of classes) {
-    if (!isDnsSubdomain(name)) issues.push({ path, message: `'${name}' is not a StorageClass name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)` });
+    if (!isDnsSubdomain(name))
+      issues.push({
+        path,
+        message: `'${name}' is not a StorageClass name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)`,
+      });
   }
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateCompatibility(site));

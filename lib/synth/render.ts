@@ -46,17 +46,21 @@ export function renderSiteManifests(site: Site): RenderedManifests {
   // an air-gapped site pulls every image from its mirror
   // (CRDs have schemas, not images)
   const localize = mirrors
-    ? (obj: KubeObject) => (obj.kind === 'CustomResourceDefinition' ? obj : mapImages(obj, (image) => mirrorImage(mirrors, image)))
+    ? (obj: KubeObject) =>
+        obj.kind === 'CustomResourceDefinition' ? obj : mapImages(obj, (image) => mirrorImage(mirrors, image))
     : (obj: KubeObject) => obj;
   for (const chart of buildSite(site).charts) {
     const home = (chart as Partial<AppChart>).destinationNamespace;
     for (const obj of chart.toJson() as KubeObject[]) {
       // an object outside the app's namespace names its own (upstream's Role prometheus-k8s is in three)
-      const away = home && obj.metadata.namespace && obj.metadata.namespace !== home ? `${obj.metadata.namespace}-` : '';
+      const away =
+        home && obj.metadata.namespace && obj.metadata.namespace !== home ? `${obj.metadata.namespace}-` : '';
       // RBAC names may hold colons (system:aggregated-metrics-reader), which not every file system takes
       const file = `${chart.node.id}/${`${obj.kind}-${away}${obj.metadata.name}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}.yaml`;
       if (files.has(file)) {
-        throw new Error(`two objects of app '${chart.node.id}' map to ${file} (${obj.kind} '${obj.metadata.name}'${obj.metadata.namespace ? ` in ${obj.metadata.namespace}` : ''}): give them distinct names`);
+        throw new Error(
+          `two objects of app '${chart.node.id}' map to ${file} (${obj.kind} '${obj.metadata.name}'${obj.metadata.namespace ? ` in ${obj.metadata.namespace}` : ''}): give them distinct names`,
+        );
       }
       const local = localize(obj);
       files.set(file, toYaml(local, header));

@@ -23,11 +23,18 @@ interface Stamp {
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const stampFile = (base: string, site: string) => join(base, '.build', 'synth-stamp', `${site}.json`);
 
-/** Key of everything a render reads: `sources` (the bundle's key, from scripts/synth.cjs) and every file under imports/ and sites/. */
+/**
+ * Key of everything a render reads: `sources` (the bundle's key, from scripts/synth.cjs) and every file under imports/
+ * and sites/.
+ */
 export function inputsKey(base: string, sources: string): string {
   const hash = createHash('sha256').update(sources);
-  const files = ['imports', 'sites'].filter((d) => existsSync(join(base, d))).flatMap((d) => readdirSync(join(base, d), { recursive: true, withFileTypes: true }))
-    .filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)).sort(byText);
+  const files = ['imports', 'sites']
+    .filter((d) => existsSync(join(base, d)))
+    .flatMap((d) => readdirSync(join(base, d), { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort(byText);
   for (const file of files) {
     const s = statSync(file);
     hash.update(`${file}\0${s.size}\0${s.mtimeMs}\n`);
@@ -39,7 +46,10 @@ function hashTree(dir: string): Record<string, string> | undefined {
   try {
     const out: Record<string, string> = {};
     for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (e.isFile()) out[join(e.parentPath ?? e.path, e.name).slice(dir.length + 1)] = sha256(readFileSync(join(e.parentPath ?? e.path, e.name)));
+      if (e.isFile())
+        out[join(e.parentPath ?? e.path, e.name).slice(dir.length + 1)] = sha256(
+          readFileSync(join(e.parentPath ?? e.path, e.name)),
+        );
     }
     return out;
   } catch {
@@ -53,7 +63,12 @@ const sameHashes = (a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 };
 
 /** How many files each of the site's trees has, when the site is fresh (nothing to render); else undefined. */
-export function freshTrees(base: string, site: string, key: string, roots: readonly string[]): { files: number[]; applications: number } | undefined {
+export function freshTrees(
+  base: string,
+  site: string,
+  key: string,
+  roots: readonly string[],
+): { files: number[]; applications: number } | undefined {
   let stamp: Stamp;
   try {
     stamp = JSON.parse(readFileSync(stampFile(base, site), 'utf8')) as Stamp;
@@ -72,8 +87,20 @@ export function freshTrees(base: string, site: string, key: string, roots: reado
 }
 
 /** Records what was just written for the site (best effort: without a stamp the next run renders). */
-export function writeStamp(base: string, site: string, key: string, trees: readonly TreeWrite[], applications: number): void {
-  const stamp: Stamp = { key, applications, trees: Object.fromEntries(trees.map((t) => [t.root, Object.fromEntries([...t.files].map(([f, text]) => [f, sha256(text)]))])) };
+export function writeStamp(
+  base: string,
+  site: string,
+  key: string,
+  trees: readonly TreeWrite[],
+  applications: number,
+): void {
+  const stamp: Stamp = {
+    key,
+    applications,
+    trees: Object.fromEntries(
+      trees.map((t) => [t.root, Object.fromEntries([...t.files].map(([f, text]) => [f, sha256(text)]))]),
+    ),
+  };
   try {
     mkdirSync(join(base, '.build', 'synth-stamp'), { recursive: true });
     writeFileAtomic(stampFile(base, site), `${JSON.stringify(stamp)}\n`);

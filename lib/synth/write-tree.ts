@@ -1,4 +1,14 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { sortedText } from '../core/order';
 import { alive, flushToDisk, fsyncDir, writeFileAtomic } from '../write/atomic';
@@ -34,7 +44,10 @@ interface Journal {
 
 /** Thrown when a site could not be written; `switched` tells whether its trees are the new ones. */
 export class TreeWriteError extends Error {
-  constructor(message: string, readonly switched: boolean) {
+  constructor(
+    message: string,
+    readonly switched: boolean,
+  ) {
     super(message);
   }
 }
@@ -63,7 +76,12 @@ function readText(path: string): string | undefined {
 function stats(target: string, files: FileTree): WriteStats & { same: Set<string> } {
   const before = listFiles(target);
   const same = new Set([...files.keys()].filter((f) => readText(join(target, f)) === files.get(f)));
-  return { written: files.size - same.size, unchanged: same.size, removed: before.filter((f) => !files.has(f)).length, same };
+  return {
+    written: files.size - same.size,
+    unchanged: same.size,
+    removed: before.filter((f) => !files.has(f)).length,
+    same,
+  };
 }
 
 /**
@@ -95,7 +113,10 @@ function stage(target: string, staging: string, files: FileTree, same: ReadonlyS
   flushToDisk(staging, [...written, ...dirs]);
 }
 
-/** Swaps every staged tree of the journal into place (idempotent: it also finishes an interrupted switch), then drops the journal. */
+/**
+ * Swaps every staged tree of the journal into place (idempotent: it also finishes an interrupted switch), then drops
+ * the journal.
+ */
 function finishSwitch(base: string, journal: Journal, journalFile: string): void {
   for (const t of journal.trees) {
     const [target, staging, old] = [t.target, t.staging, t.old].map((p) => join(base, p));
@@ -126,7 +147,11 @@ export function writeSiteTrees(base: string, site: string, trees: readonly TreeW
   const journal: Journal = {
     site,
     pid: process.pid,
-    trees: changed.map((t) => ({ target: t.target, staging: join(t.root, `.${site}.new-${process.pid}`), old: join(t.root, `.${site}.old-${process.pid}`) })),
+    trees: changed.map((t) => ({
+      target: t.target,
+      staging: join(t.root, `.${site}.new-${process.pid}`),
+      old: join(t.root, `.${site}.old-${process.pid}`),
+    })),
   };
   try {
     changed.forEach((t, i) => {
@@ -151,7 +176,10 @@ export function writeSiteTrees(base: string, site: string, trees: readonly TreeW
   try {
     finishSwitch(base, journal, journalFile);
   } catch (e) {
-    throw new TreeWriteError(`${site}: interrupted while switching its trees (${message(e)}); the next 'npm run synth' finishes the switch from ${journalFile}`, true);
+    throw new TreeWriteError(
+      `${site}: interrupted while switching its trees (${message(e)}); the next 'npm run synth' finishes the switch from ${journalFile}`,
+      true,
+    );
   }
   return result;
 }
@@ -188,7 +216,9 @@ export function recoverTrees(base: string, roots: readonly string[]): string[] {
       }
       if (journal.pid !== process.pid && alive(journal.pid)) continue;
       finishSwitch(base, journal, join(dir, name));
-      lines.push(`${journal.site}: finished switching ${journal.trees.map((t) => t.target).join(', ')} to what an interrupted synth had staged`);
+      lines.push(
+        `${journal.site}: finished switching ${journal.trees.map((t) => t.target).join(', ')} to what an interrupted synth had staged`,
+      );
     }
   }
   for (const root of roots) {

@@ -14,10 +14,14 @@ export interface ObjectResult {
   readonly warnings: readonly string[];
 }
 
-/** Kinds whose backends cannot run here: installing them would send every later create to a webhook that never answers. */
+/**
+ * Kinds whose backends cannot run here: installing them would send every later create to a webhook that never answers.
+ */
 const DRY_RUN_ONLY: Readonly<Record<string, string>> = {
-  ValidatingWebhookConfiguration: 'its webhook server cannot run here (no kubelet, no images): validated by a server dry-run, not installed',
-  MutatingWebhookConfiguration: 'its webhook server cannot run here (no kubelet, no images): validated by a server dry-run, not installed',
+  ValidatingWebhookConfiguration:
+    'its webhook server cannot run here (no kubelet, no images): validated by a server dry-run, not installed',
+  MutatingWebhookConfiguration:
+    'its webhook server cannot run here (no kubelet, no images): validated by a server dry-run, not installed',
   APIService: 'its aggregated API server cannot run here: validated by a server dry-run, not installed',
 };
 
@@ -35,16 +39,30 @@ function query(dryRun: boolean, serverSide: boolean): string {
  */
 async function write(kube: Kube, obj: KubeObject, serverSide: boolean, dryRun: boolean): Promise<Reply> {
   const collection = await kube.collection(obj.apiVersion, obj.kind, obj.metadata.namespace);
-  if (!collection) return { status: 404, body: { message: `the server does not serve ${obj.kind} in ${obj.apiVersion}: no CustomResourceDefinition defines it` }, warnings: [] };
+  if (!collection)
+    return {
+      status: 404,
+      body: {
+        message: `the server does not serve ${obj.kind} in ${obj.apiVersion}: no CustomResourceDefinition defines it`,
+      },
+      warnings: [],
+    };
   const path = `${collection}/${encodeURIComponent(obj.metadata.name)}`;
   if (serverSide) return kube.send('PATCH', `${path}${query(dryRun, true)}`, obj, 'application/apply-patch+yaml');
-  const annotated = { ...obj, metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, [LAST_APPLIED]: JSON.stringify(obj) } } };
+  const annotated = {
+    ...obj,
+    metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, [LAST_APPLIED]: JSON.stringify(obj) } },
+  };
   const created = await kube.send('POST', `${collection}${query(dryRun, false)}`, annotated);
-  return created.status === 409 ? kube.send('PATCH', `${path}${query(dryRun, false)}`, annotated, 'application/merge-patch+json') : created;
+  return created.status === 409
+    ? kube.send('PATCH', `${path}${query(dryRun, false)}`, annotated, 'application/merge-patch+json')
+    : created;
 }
 
-const established = (crd: Record<string, unknown>): boolean => asArray(asRecord(crd.status).conditions)
-  .some((c) => asRecord(c).type === 'Established' && asRecord(c).status === 'True');
+const established = (crd: Record<string, unknown>): boolean =>
+  asArray(asRecord(crd.status).conditions).some(
+    (c) => asRecord(c).type === 'Established' && asRecord(c).status === 'True',
+  );
 
 /**
  * A custom resource's kind: when a CRD defines it, wait until the CRD is established and discovery
@@ -55,10 +73,16 @@ async function awaitKind(kube: Kube, obj: KubeObject): Promise<void> {
   const crds = await kube.list('/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
   const crd = crds.find((c) => asRecord(c.spec).group === group && asRecord(asRecord(c.spec).names).kind === obj.kind);
   if (!crd) return;
-  await until(30, async () => {
-    const live = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${String(asRecord(crd.metadata).name)}`);
-    return live && established(live) && (await kube.resourceOf(obj.apiVersion, obj.kind)) ? true : undefined;
-  }, 200);
+  await until(
+    30,
+    async () => {
+      const live = await kube.get(
+        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${String(asRecord(crd.metadata).name)}`,
+      );
+      return live && established(live) && (await kube.resourceOf(obj.apiVersion, obj.kind)) ? true : undefined;
+    },
+    200,
+  );
 }
 
 /** The object as the Application applies it: namespaced kinds without a namespace go to the destination namespace. */
@@ -68,7 +92,12 @@ async function placed(kube: Kube, obj: KubeObject, namespace: string | undefined
   return resource?.namespaced ? { ...obj, metadata: { ...obj.metadata, namespace } } : obj;
 }
 
-export async function applyObject(kube: Kube, r: RenderedObject, serverSide: boolean, namespace?: string): Promise<ObjectResult> {
+export async function applyObject(
+  kube: Kube,
+  r: RenderedObject,
+  serverSide: boolean,
+  namespace?: string,
+): Promise<ObjectResult> {
   if (!(await kube.resourceOf(r.obj.apiVersion, r.obj.kind))) await awaitKind(kube, r.obj);
   const obj = await placed(kube, r.obj, namespace);
   const where = `${r.app}: ${describe(obj)}`;
@@ -76,7 +105,12 @@ export async function applyObject(kube: Kube, r: RenderedObject, serverSide: boo
   const dryRunOnly = DRY_RUN_ONLY[obj.kind];
   const reply = await write(kube, obj, ssa, dryRunOnly !== undefined);
   if (reply.status >= 300) return { where, verdict: 'rejected', message: messageOf(reply), warnings: reply.warnings };
-  return { where, verdict: dryRunOnly ? 'dry-run' : 'accepted', ...(dryRunOnly ? { message: dryRunOnly } : {}), warnings: reply.warnings };
+  return {
+    where,
+    verdict: dryRunOnly ? 'dry-run' : 'accepted',
+    ...(dryRunOnly ? { message: dryRunOnly } : {}),
+    warnings: reply.warnings,
+  };
 }
 
 /** One object of an Application's sync, and its result. */
@@ -88,9 +122,17 @@ export interface Synced {
 
 /** Sync one Application: its namespace first when it creates it, then its objects in order. */
 export async function syncApplication(kube: Kube, sync: AppSync): Promise<Synced[]> {
-  const objects = [...(sync.createNamespace ? [{ site: '', app: sync.app, file: '', obj: sync.createNamespace }] : []), ...sync.objects];
+  const objects = [
+    ...(sync.createNamespace ? [{ site: '', app: sync.app, file: '', obj: sync.createNamespace }] : []),
+    ...sync.objects,
+  ];
   const out: Synced[] = [];
-  for (const object of objects) out.push({ sync, object, result: await applyObject(kube, object, sync.serverSide || object.obj === sync.createNamespace, sync.namespace) });
+  for (const object of objects)
+    out.push({
+      sync,
+      object,
+      result: await applyObject(kube, object, sync.serverSide || object.obj === sync.createNamespace, sync.namespace),
+    });
   return out;
 }
 
@@ -100,9 +142,19 @@ export async function syncApplication(kube: Kube, sync: AppSync): Promise<Synced
  * not yet made its namespace or CRD is applied again once the wave is through. What still fails is a rejection.
  */
 export async function retryWave(kube: Kube, synced: readonly Synced[]): Promise<ObjectResult[]> {
-  return Promise.all(synced.map(async (s) => {
-    if (s.result.verdict !== 'rejected') return s.result;
-    const again = await applyObject(kube, s.object, s.sync.serverSide, s.sync.namespace);
-    return again.verdict === 'rejected' ? again : { ...again, warnings: [...again.warnings, `accepted on ArgoCD's sync retry; the first attempt was refused: ${s.result.message}`] };
-  }));
+  return Promise.all(
+    synced.map(async (s) => {
+      if (s.result.verdict !== 'rejected') return s.result;
+      const again = await applyObject(kube, s.object, s.sync.serverSide, s.sync.namespace);
+      return again.verdict === 'rejected'
+        ? again
+        : {
+            ...again,
+            warnings: [
+              ...again.warnings,
+              `accepted on ArgoCD's sync retry; the first attempt was refused: ${s.result.message}`,
+            ],
+          };
+    }),
+  );
 }

@@ -25,7 +25,10 @@ export interface Component {
   readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
 }
 
-/** A module's source at a tag, cloned with git: its own go.mod and go.sum then pin every dependency (fetched from the module proxy). */
+/**
+ * A module's source at a tag, cloned with git: its own go.mod and go.sum then pin every dependency (fetched from the
+ * module proxy).
+ */
 interface GitSource {
   /** The repository URL, unless `env` names another (a local mirror). */
   readonly url: string;
@@ -46,7 +49,9 @@ export function kubernetesRelease(site: Site): string {
   const siteVersion = site.kubernetes.version;
   const release = versions.verifyKubernetes[minorOf(siteVersion)];
   if (!release) {
-    throw new Error(`no verify control plane is pinned for Kubernetes ${minorOf(siteVersion)} on train ${train.name}: add '${minorOf(siteVersion)}': '${siteVersion}' to verifyKubernetes in lib/site/trains/${train.name}.ts (or to the site's versions.verifyKubernetes)`);
+    throw new Error(
+      `no verify control plane is pinned for Kubernetes ${minorOf(siteVersion)} on train ${train.name}: add '${minorOf(siteVersion)}': '${siteVersion}' to verifyKubernetes in lib/site/trains/${train.name}.ts (or to the site's versions.verifyKubernetes)`,
+    );
   }
   return release;
 }
@@ -62,16 +67,27 @@ function goModule(name: string, requires: string, replaces: readonly string[] = 
  */
 function kubernetesGoMod(release: string): string {
   const upstream = goModFile(`k8s.io/kubernetes@v${release}`);
-  const staging = [...readFileSync(upstream, 'utf8').matchAll(/^\s*(k8s\.io\/[a-z0-9-]+) => \.\/staging\//gm)].map((m) => m[1]);
+  const staging = [...readFileSync(upstream, 'utf8').matchAll(/^\s*(k8s\.io\/[a-z0-9-]+) => \.\/staging\//gm)].map(
+    (m) => m[1],
+  );
   if (staging.length === 0) throw new Error(`${upstream} names no staging modules: is it k8s.io/kubernetes' go.mod?`);
   const [, minor, patch] = release.split('.');
-  return goModule('kubernetes', `k8s.io/kubernetes v${release}`, staging.map((m) => `${m} => ${m} v0.${minor}.${patch}`));
+  return goModule(
+    'kubernetes',
+    `k8s.io/kubernetes v${release}`,
+    staging.map((m) => `${m} => ${m} v0.${minor}.${patch}`),
+  );
 }
 
 export function kubernetesComponent(release: string): Component {
   // kubeadm: not run by verify, but the referee of the nodes' kubeadm configs (test/kubeadm-validate.test.ts)
   const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubeadm'];
-  return { id: `kubernetes-v${release}`, goMod: () => kubernetesGoMod(release), packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`), binaries };
+  return {
+    id: `kubernetes-v${release}`,
+    goMod: () => kubernetesGoMod(release),
+    packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`),
+    binaries,
+  };
 }
 
 const kwokComponent = (version: string): Component => ({
@@ -79,11 +95,17 @@ const kwokComponent = (version: string): Component => ({
   goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${version}`),
   packages: ['sigs.k8s.io/kwok/cmd/kwok'],
   binaries: ['kwok'],
-  // kwok fakes nothing without stages: nodes become Ready and keep their heartbeat, scheduled pods Running, deleted pods go
+  // kwok fakes nothing without stages: nodes become Ready and keep their heartbeat, scheduled pods Running, deleted
+  // pods go
   asset: {
     module: `sigs.k8s.io/kwok@${version}`,
-    files: ['node/fast/node-initialize.yaml', 'node/heartbeat/node-heartbeat.yaml', 'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml']
-      .map((f) => `kustomize/stage/${f}`),
+    files: [
+      'node/fast/node-initialize.yaml',
+      'node/heartbeat/node-heartbeat.yaml',
+      'pod/fast/pod-ready.yaml',
+      'pod/fast/pod-complete.yaml',
+      'pod/fast/pod-delete.yaml',
+    ].map((f) => `kustomize/stage/${f}`),
     into: 'stages.yaml',
   },
 });
@@ -99,8 +121,18 @@ function postgresOperatorComponent(version: string): Component {
   return {
     id: `postgres-operator-${version}`,
     ...(fromGit
-      ? { source: { url: 'https://github.com/zalando/postgres-operator.git', env: 'POSTGRES_OPERATOR_GIT', tag: version }, packages: ['./cmd'] }
-      : { goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${version}`), packages: ['github.com/zalando/postgres-operator/cmd'] }),
+      ? {
+          source: {
+            url: 'https://github.com/zalando/postgres-operator.git',
+            env: 'POSTGRES_OPERATOR_GIT',
+            tag: version,
+          },
+          packages: ['./cmd'],
+        }
+      : {
+          goMod: () => goModule('postgres-operator', `github.com/zalando/postgres-operator ${version}`),
+          packages: ['github.com/zalando/postgres-operator/cmd'],
+        }),
     binaries: ['postgres-operator'],
   };
 }
@@ -121,7 +153,10 @@ function containerdComponent(containerdPackage: string): Component | undefined {
   };
 }
 
-/** What the tests run against a site's rendered host bootstrap, built with verify's components (`npm run verify -- --build`). */
+/**
+ * What the tests run against a site's rendered host bootstrap, built with verify's components (`npm run verify --
+ * --build`).
+ */
 export function refereeComponents(site: Site): Component[] {
   const containerd = containerdComponent(catalogOf(site).versions.containerdPackage);
   return containerd ? [containerd] : [];
@@ -136,7 +171,11 @@ export interface VerifyComponents {
 
 export function verifyComponents(site: Site): VerifyComponents {
   const { versions } = catalogOf(site);
-  return { kubernetes: kubernetesComponent(kubernetesRelease(site)), kwok: kwokComponent(versions.kwok), postgresOperator: postgresOperatorComponent(versions.postgresOperator) };
+  return {
+    kubernetes: kubernetesComponent(kubernetesRelease(site)),
+    kwok: kwokComponent(versions.kwok),
+    postgresOperator: postgresOperatorComponent(versions.postgresOperator),
+  };
 }
 
 /** Every component a site needs. */
@@ -155,7 +194,8 @@ export const binaryPath = (c: Component, binary: string): string => join(TOOLS_D
 export const fromGit = (c: Component): boolean => c.source !== undefined;
 /** Its git source was cloned: a build of it that failed then is a failure, not an unreachable repository. */
 export const cloned = (c: Component): boolean => fromGit(c) && existsSync(join(TOOLS_DIR, 'src', c.id, 'go.mod'));
-export const isBuilt = (c: Component): boolean => [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
+export const isBuilt = (c: Component): boolean =>
+  [...c.binaries, ...(c.asset ? [c.asset.into] : [])].every((b) => existsSync(binaryPath(c, b)));
 
 /** The go binary: on PATH, or Go's default install folder. */
 function findGo(): string | undefined {
@@ -163,7 +203,8 @@ function findGo(): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-const GO_MISSING = 'Go (1.26 or newer) is needed to build the verify components: install it from https://go.dev/dl/ (or actions/setup-go) and put go on PATH';
+const GO_MISSING =
+  'Go (1.26 or newer) is needed to build the verify components: install it from https://go.dev/dl/ (or actions/setup-go) and put go on PATH';
 
 /** `go mod download -json`'s field (`GoMod`: its go.mod file, `Dir`: its source). */
 function downloaded(moduleAtVersion: string, field: 'GoMod' | 'Dir'): string {
@@ -172,7 +213,8 @@ function downloaded(moduleAtVersion: string, field: 'GoMod' | 'Dir'): string {
   const out = spawnSync(go, ['mod', 'download', '-json', moduleAtVersion], { encoding: 'utf8' });
   const info: unknown = out.status === 0 ? JSON.parse(out.stdout) : undefined;
   const value = isRecord(info) ? info[field] : undefined;
-  if (typeof value !== 'string') throw new Error(`go mod download ${moduleAtVersion} failed: ${out.stderr || out.stdout}`);
+  if (typeof value !== 'string')
+    throw new Error(`go mod download ${moduleAtVersion} failed: ${out.stderr || out.stdout}`);
   return value;
 }
 const goModFile = (moduleAtVersion: string): string => downloaded(moduleAtVersion, 'GoMod');
@@ -180,15 +222,23 @@ const goModFile = (moduleAtVersion: string): string => downloaded(moduleAtVersio
 function writeAsset(c: Component): void {
   if (!c.asset) return;
   const dir = downloaded(c.asset.module, 'Dir');
-  writeFileSync(binaryPath(c, c.asset.into), c.asset.files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n---\n') + '\n');
+  writeFileSync(
+    binaryPath(c, c.asset.into),
+    c.asset.files.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n---\n') + '\n',
+  );
 }
 
 /** A shallow clone of the tag into `dir`, once (a clone already there at the tag is kept). */
 function clone(source: GitSource, dir: string): void {
   if (existsSync(join(dir, 'go.mod'))) return;
   const url = process.env[source.env] ?? source.url;
-  const out = spawnSync('git', ['clone', '--quiet', '--depth', '1', '--branch', source.tag, url, dir], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`git clone of ${url} at ${source.tag} failed (set ${source.env} to a reachable copy of the repository): ${out.stderr.trim()}`);
+  const out = spawnSync('git', ['clone', '--quiet', '--depth', '1', '--branch', source.tag, url, dir], {
+    encoding: 'utf8',
+  });
+  if (out.status !== 0)
+    throw new Error(
+      `git clone of ${url} at ${source.tag} failed (set ${source.env} to a reachable copy of the repository): ${out.stderr.trim()}`,
+    );
 }
 
 /** Build a component (logging to `.build/tools/<id>.log`); resolves with the seconds it took. */
@@ -209,7 +259,10 @@ export async function build(c: Component): Promise<number> {
   const target = c.packages.length > 1 ? `${out}/` : binaryPath(c, c.binaries[0]);
   const code = await new Promise<number | null>((done) => {
     const stream = createWriteStream(log);
-    const child = spawn(go, ['build', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', target, ...c.packages], { cwd: src, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(go, ['build', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', target, ...c.packages], {
+      cwd: src,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pipe(stream);
     child.stderr.pipe(stream);
     child.on('close', done);

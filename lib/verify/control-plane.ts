@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binaryPath, cloned, componentsFor, fromGit, isBuilt, type Component, type VerifyComponents } from './components';
+import {
+  binaryPath,
+  cloned,
+  componentsFor,
+  fromGit,
+  isBuilt,
+  type Component,
+  type VerifyComponents,
+} from './components';
 import type { Site } from '../site/model';
 import { Kube, until } from './kube';
 import { kubeconfig, makePki, type Pki } from './pki';
@@ -24,20 +32,31 @@ function findEtcd(): string | undefined {
   return out.status === 0 ? out.stdout.trim() : undefined;
 }
 
-const ETCD_MISSING = 'etcd is needed by npm run verify: install Debian/Ubuntu\'s etcd-server package (apt-get install etcd-server) or put an etcd 3.4+ binary on PATH';
+const ETCD_MISSING =
+  "etcd is needed by npm run verify: install Debian/Ubuntu's etcd-server package (apt-get install etcd-server) or put an etcd 3.4+ binary on PATH";
 
 /** What is missing to verify a site: one line each. */
 export function missingComponents(site: Site): string[] {
-  const unbuilt = componentsFor(site).filter((c) => !isBuilt(c) && !unavailable(c)).map((c) => (cloned(c)
-    ? `${c.id} is not built: its source is cloned, its build failed (see .build/tools/${c.id}.log): run npm run verify -- --build`
-    : `${c.id} is not built: run npm run verify -- --build`));
+  const unbuilt = componentsFor(site)
+    .filter((c) => !isBuilt(c) && !unavailable(c))
+    .map((c) =>
+      cloned(c)
+        ? `${c.id} is not built: its source is cloned, its build failed (see .build/tools/${c.id}.log): run npm run verify -- --build`
+        : `${c.id} is not built: run npm run verify -- --build`,
+    );
   return [...(findEtcd() ? [] : [ETCD_MISSING]), ...unbuilt];
 }
 
-/** A git-sourced component whose repository could not be cloned here (see `fromGit`); one cloned whose build failed is missing. */
+/**
+ * A git-sourced component whose repository could not be cloned here (see `fromGit`); one cloned whose build failed is
+ * missing.
+ */
 const unavailable = (c: Component): boolean => !isBuilt(c) && fromGit(c) && !cloned(c);
 
-/** The git-sourced components of a site that could not be cloned: verify runs without them and says what it did not check. */
+/**
+ * The git-sourced components of a site that could not be cloned: verify runs without them and says what it did not
+ * check.
+ */
 export const unavailableComponents = (site: Site): Component[] => componentsFor(site).filter(unavailable);
 
 async function ready(kube: Kube, seconds: number, programs: readonly Started[]): Promise<boolean> {
@@ -50,7 +69,9 @@ async function ready(kube: Kube, seconds: number, programs: readonly Started[]):
 }
 
 function failed(p: Started, what: string): Error {
-  return new Error(`${what}: ${p.name} ${p.exited === undefined ? 'is not ready' : `exited (${p.exited})`}; its log (${p.log}) ends with:\n${tail(p)}`);
+  return new Error(
+    `${what}: ${p.name} ${p.exited === undefined ? 'is not ready' : `exited (${p.exited})`}; its log (${p.log}) ends with:\n${tail(p)}`,
+  );
 }
 
 /**
@@ -71,7 +92,12 @@ function watchListOff(kubernetes: Component): string[] {
  * Start etcd, kube-apiserver (Pod Security admission on, RBAC), kube-controller-manager,
  * kube-scheduler and kwok for a site's Kubernetes version; every port is a free loopback port.
  */
-export async function startControlPlane(dir: string, components: VerifyComponents, serviceSubnet: string, podSubnet: string): Promise<ControlPlane> {
+export async function startControlPlane(
+  dir: string,
+  components: VerifyComponents,
+  serviceSubnet: string,
+  podSubnet: string,
+): Promise<ControlPlane> {
   const started = Date.now();
   const etcd = findEtcd();
   if (!etcd) throw new Error(ETCD_MISSING);
@@ -85,38 +111,140 @@ export async function startControlPlane(dir: string, components: VerifyComponent
     mkdirSync(join(dir, 'etcd'));
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
-    programs.push(start('etcd', etcd, [
-      '--name', 'verify', '--data-dir', join(dir, 'etcd'),
-      '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-      '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `verify=${peerUrl}`,
-      '--unsafe-no-fsync', '--log-level', 'warn',
-    ], log('etcd'), { ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' }));
+    programs.push(
+      start(
+        'etcd',
+        etcd,
+        [
+          '--name',
+          'verify',
+          '--data-dir',
+          join(dir, 'etcd'),
+          '--listen-client-urls',
+          etcdUrl,
+          '--advertise-client-urls',
+          etcdUrl,
+          '--listen-peer-urls',
+          peerUrl,
+          '--initial-advertise-peer-urls',
+          peerUrl,
+          '--initial-cluster',
+          `verify=${peerUrl}`,
+          '--unsafe-no-fsync',
+          '--log-level',
+          'warn',
+        ],
+        log('etcd'),
+        { ETCD_UNSUPPORTED_ARCH: process.arch === 'arm64' ? 'arm64' : '' },
+      ),
+    );
     const server = `https://127.0.0.1:${apiPort}`;
     const config = join(dir, 'kubeconfig');
     writeFileSync(config, kubeconfig(pki, server));
-    programs.push(start('kube-apiserver', bin(kubernetes, 'kube-apiserver'), [
-      '--etcd-servers', etcdUrl, '--bind-address', '127.0.0.1', '--advertise-address', '127.0.0.1', '--secure-port', String(apiPort),
-      '--tls-cert-file', pki.serverCert, '--tls-private-key-file', pki.serverKey, '--client-ca-file', pki.ca,
-      '--service-account-key-file', pki.saPub, '--service-account-signing-key-file', pki.saKey,
-      '--service-account-issuer', 'https://kubernetes.default.svc', '--service-cluster-ip-range', serviceSubnet,
-      '--authorization-mode', 'Node,RBAC', '--enable-admission-plugins', 'NodeRestriction,PodSecurity', '--allow-privileged=true',
-      '--profiling=false', '--v=1', ...watchListOff(kubernetes),
-    ], log('kube-apiserver')));
+    programs.push(
+      start(
+        'kube-apiserver',
+        bin(kubernetes, 'kube-apiserver'),
+        [
+          '--etcd-servers',
+          etcdUrl,
+          '--bind-address',
+          '127.0.0.1',
+          '--advertise-address',
+          '127.0.0.1',
+          '--secure-port',
+          String(apiPort),
+          '--tls-cert-file',
+          pki.serverCert,
+          '--tls-private-key-file',
+          pki.serverKey,
+          '--client-ca-file',
+          pki.ca,
+          '--service-account-key-file',
+          pki.saPub,
+          '--service-account-signing-key-file',
+          pki.saKey,
+          '--service-account-issuer',
+          'https://kubernetes.default.svc',
+          '--service-cluster-ip-range',
+          serviceSubnet,
+          '--authorization-mode',
+          'Node,RBAC',
+          '--enable-admission-plugins',
+          'NodeRestriction,PodSecurity',
+          '--allow-privileged=true',
+          '--profiling=false',
+          '--v=1',
+          ...watchListOff(kubernetes),
+        ],
+        log('kube-apiserver'),
+      ),
+    );
     const kube = new Kube(server, pki);
-    if (!(await ready(kube, 60, programs))) throw failed(programs.find((p) => p.exited !== undefined) ?? programs[1], 'the API server did not become ready in 60 s');
+    if (!(await ready(kube, 60, programs)))
+      throw failed(
+        programs.find((p) => p.exited !== undefined) ?? programs[1],
+        'the API server did not become ready in 60 s',
+      );
     const startSeconds = (Date.now() - started) / 1000;
-    programs.push(start('kube-controller-manager', bin(kubernetes, 'kube-controller-manager'), [
-      '--kubeconfig', config, '--leader-elect=false', '--secure-port=0', '--service-account-private-key-file', pki.saKey,
-      '--root-ca-file', pki.ca, '--use-service-account-credentials=false', '--cluster-cidr', podSubnet, '--service-cluster-ip-range', serviceSubnet,
-      '--concurrent-statefulset-syncs=10', '--v=1',
-    ], log('kube-controller-manager')));
-    programs.push(start('kube-scheduler', bin(kubernetes, 'kube-scheduler'), ['--kubeconfig', config, '--leader-elect=false', '--secure-port=0', '--v=1'], log('kube-scheduler')));
-    programs.push(start('kwok', bin(kwok, 'kwok'), [
-      '--kubeconfig', config, '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector', 'kwok.x-k8s.io/node=fake',
-      '--cidr', podSubnet, '--node-ip', '127.0.0.1', '--config', bin(kwok, kwok.asset?.into ?? ''),
-    ], log('kwok')));
+    programs.push(
+      start(
+        'kube-controller-manager',
+        bin(kubernetes, 'kube-controller-manager'),
+        [
+          '--kubeconfig',
+          config,
+          '--leader-elect=false',
+          '--secure-port=0',
+          '--service-account-private-key-file',
+          pki.saKey,
+          '--root-ca-file',
+          pki.ca,
+          '--use-service-account-credentials=false',
+          '--cluster-cidr',
+          podSubnet,
+          '--service-cluster-ip-range',
+          serviceSubnet,
+          '--concurrent-statefulset-syncs=10',
+          '--v=1',
+        ],
+        log('kube-controller-manager'),
+      ),
+    );
+    programs.push(
+      start(
+        'kube-scheduler',
+        bin(kubernetes, 'kube-scheduler'),
+        ['--kubeconfig', config, '--leader-elect=false', '--secure-port=0', '--v=1'],
+        log('kube-scheduler'),
+      ),
+    );
+    programs.push(
+      start(
+        'kwok',
+        bin(kwok, 'kwok'),
+        [
+          '--kubeconfig',
+          config,
+          '--manage-all-nodes=false',
+          '--manage-nodes-with-annotation-selector',
+          'kwok.x-k8s.io/node=fake',
+          '--cidr',
+          podSubnet,
+          '--node-ip',
+          '127.0.0.1',
+          '--config',
+          bin(kwok, kwok.asset?.into ?? ''),
+        ],
+        log('kwok'),
+      ),
+    );
     // the service-account controller's `default` account is what every pod needs first
-    const sa = await until(30, async () => (programs.some((p) => p.exited !== undefined) ? false : (await kube.get('/api/v1/namespaces/default/serviceaccounts/default')) && true));
+    const sa = await until(30, async () =>
+      programs.some((p) => p.exited !== undefined)
+        ? false
+        : (await kube.get('/api/v1/namespaces/default/serviceaccounts/default')) && true,
+    );
     const dead = programs.find((p) => p.exited !== undefined);
     if (dead) throw failed(dead, 'the control plane did not start');
     if (!sa) throw failed(programs[2], 'the controller manager made no default service account in 30 s');

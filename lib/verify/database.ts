@@ -19,14 +19,23 @@ import { freePort } from './processes';
  */
 export type PoolerRole = 'master' | 'replica';
 
-/** The poolers the operator runs for a cluster (needMasterConnectionPoolerWorker, needReplicaConnectionPoolerWorker). */
+/**
+ * The poolers the operator runs for a cluster (needMasterConnectionPoolerWorker, needReplicaConnectionPoolerWorker).
+ */
 export function poolerRoles(cluster: KubeObject): PoolerRole[] {
   const spec = asRecord(cluster.spec);
-  const master = spec.enableConnectionPooler === true || (spec.connectionPooler !== undefined && spec.enableConnectionPooler === undefined);
-  return [...(master ? ['master' as const] : []), ...(spec.enableReplicaConnectionPooler === true ? ['replica' as const] : [])];
+  const master =
+    spec.enableConnectionPooler === true ||
+    (spec.connectionPooler !== undefined && spec.enableConnectionPooler === undefined);
+  return [
+    ...(master ? ['master' as const] : []),
+    ...(spec.enableReplicaConnectionPooler === true ? ['replica' as const] : []),
+  ];
 }
 
-/** The pooler's database role: the cluster's `connectionPooler.user`, else `connection_pooler_user` (default `pooler`). */
+/**
+ * The pooler's database role: the cluster's `connectionPooler.user`, else `connection_pooler_user` (default `pooler`).
+ */
 export const poolerUser = (cluster: KubeObject, config: Record<string, string>): string =>
   String(asRecord(asRecord(cluster.spec).connectionPooler).user ?? config.connection_pooler_user ?? 'pooler');
 
@@ -34,14 +43,18 @@ export const poolerUser = (cluster: KubeObject, config: Record<string, string>):
 export function postgresBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root).filter((d) => existsSync(join(root, d, 'bin', 'initdb'))).map(Number).sort((a, b) => b - a);
+  const majors = readdirSync(root)
+    .filter((d) => existsSync(join(root, d, 'bin', 'initdb')))
+    .map(Number)
+    .sort((a, b) => b - a);
   return majors.length ? join(root, String(majors[0]), 'bin') : undefined;
 }
 
 /** Run a server program (initdb refuses root: as root, it runs as the package's `postgres` user). */
 export function runServerProgram(bin: string, program: string, args: readonly string[]): string {
   const path = join(bin, program);
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, [...args]];
+  const [file, argv] =
+    process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, [...args]];
   const r = spawnSync(file, argv, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${program} failed: ${r.stderr || r.stdout || r.error?.message}`);
   return r.stdout;
@@ -58,11 +71,17 @@ export interface Database {
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Start the stand-in primary of the pooled clusters, or nothing when no cluster has a pooler. */
-export async function startDatabase(clusters: readonly KubeObject[], config: Record<string, string>): Promise<Database | undefined> {
+export async function startDatabase(
+  clusters: readonly KubeObject[],
+  config: Record<string, string>,
+): Promise<Database | undefined> {
   const pooled = clusters.filter((c) => poolerRoles(c).length > 0);
   if (pooled.length === 0) return undefined;
   const bin = postgresBinDir();
-  if (!bin) throw new Error("the clusters' connection poolers need a PostgreSQL server in /usr/lib/postgresql (the operator installs their lookup function first): apt-get install postgresql");
+  if (!bin)
+    throw new Error(
+      "the clusters' connection poolers need a PostgreSQL server in /usr/lib/postgresql (the operator installs their lookup function first): apt-get install postgresql",
+    );
   // its own folder, open to the server's user (the run's folder holds the control plane's keys)
   const dir = mkdtempSync(join(tmpdir(), 'verify-postgres-'));
   chmodSync(dir, 0o777);
@@ -71,22 +90,69 @@ export async function startDatabase(clusters: readonly KubeObject[], config: Rec
   const port = await freePort();
   const stop = () => {
     try {
-      if (existsSync(join(data, 'postmaster.pid'))) runServerProgram(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      if (existsSync(join(data, 'postmaster.pid')))
+        runServerProgram(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
   try {
-    runServerProgram(bin, 'initdb', ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--no-sync']);
-    spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=verify-postgres',
-      '-keyout', join(data, 'server.key'), '-out', join(data, 'server.crt')], { stdio: 'ignore' });
+    runServerProgram(bin, 'initdb', [
+      '-D',
+      data,
+      '--auth=trust',
+      '--username=postgres',
+      '--encoding=UTF8',
+      '--no-sync',
+    ]);
+    spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=verify-postgres',
+        '-keyout',
+        join(data, 'server.key'),
+        '-out',
+        join(data, 'server.crt'),
+      ],
+      { stdio: 'ignore' },
+    );
     chmodSync(join(data, 'server.key'), 0o600);
     if (process.getuid?.() === 0) spawnSync('chown', ['postgres:', join(data, 'server.key'), join(data, 'server.crt')]);
-    const options = Object.entries({ listen_addresses: '127.0.0.1', port: String(port), ssl: 'on', unix_socket_directories: `'${dir}'`, fsync: 'off' })
-      .map(([k, v]) => `-c ${k}=${v}`).join(' ');
+    const options = Object.entries({
+      listen_addresses: '127.0.0.1',
+      port: String(port),
+      ssl: 'on',
+      unix_socket_directories: `'${dir}'`,
+      fsync: 'off',
+    })
+      .map(([k, v]) => `-c ${k}=${v}`)
+      .join(' ');
     runServerProgram(bin, 'pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']);
     for (const user of [...new Set(pooled.map((c) => poolerUser(c, config)))].sort()) {
-      runServerProgram(bin, 'psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE ROLE ${quoteIdent(user)} LOGIN`]);
+      runServerProgram(bin, 'psql', [
+        '-h',
+        dir,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `CREATE ROLE ${quoteIdent(user)} LOGIN`,
+      ]);
     }
   } catch (e) {
     stop();
@@ -95,7 +161,10 @@ export async function startDatabase(clusters: readonly KubeObject[], config: Rec
   const domain = config.cluster_domain ?? 'cluster.local';
   const hosts = join(dir, 'hosts');
   const names = pooled.map((c) => `127.0.0.1 ${c.metadata.name}.${c.metadata.namespace ?? 'default'}.svc.${domain}`);
-  writeFileSync(hosts, `${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n# verify: the stand-in primary of the pooled clusters\n${names.join('\n')}\n`);
+  writeFileSync(
+    hosts,
+    `${readFileSync('/etc/hosts', 'utf8').trimEnd()}\n# verify: the stand-in primary of the pooled clusters\n${names.join('\n')}\n`,
+  );
   chmodSync(hosts, 0o644);
   return { port, hosts, log, stop };
 }
@@ -107,5 +176,8 @@ export async function startDatabase(clusters: readonly KubeObject[], config: Rec
  */
 export function withHosts(hosts: string, command: string, args: readonly string[]): [string, string[]] {
   const namespaces = process.getuid?.() === 0 ? ['--mount'] : ['--user', '--map-root-user', '--mount'];
-  return ['unshare', [...namespaces, '--', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', hosts, command, ...args]];
+  return [
+    'unshare',
+    [...namespaces, '--', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', hosts, command, ...args],
+  ];
 }

@@ -12,7 +12,8 @@ export interface Reply {
 }
 
 /** The API server's message of a failed reply, verbatim. */
-export const messageOf = (r: Reply): string => (typeof r.body.message === 'string' ? r.body.message : JSON.stringify(r.body));
+export const messageOf = (r: Reply): string =>
+  typeof r.body.message === 'string' ? r.body.message : JSON.stringify(r.body);
 
 interface ApiResource {
   readonly plural: string;
@@ -24,28 +25,48 @@ export class Kube {
   private readonly agent: Agent;
   private readonly resources = new Map<string, ReadonlyMap<string, ApiResource>>();
 
-  constructor(readonly server: string, pki: Pki) {
-    this.agent = new Agent({ ca: readFileSync(pki.ca), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey), keepAlive: true });
+  constructor(
+    readonly server: string,
+    pki: Pki,
+  ) {
+    this.agent = new Agent({
+      ca: readFileSync(pki.ca),
+      cert: readFileSync(pki.adminCert),
+      key: readFileSync(pki.adminKey),
+      keepAlive: true,
+    });
   }
 
   send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((done, fail) => {
-      const req = request(`${this.server}${path}`, {
-        method, agent: this.agent,
-        headers: { accept: 'application/json', ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try { parsed = JSON.parse(text); } catch { parsed = { message: text }; }
-          const warning = res.headers.warning;
-          const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : []).flatMap(splitWarnings);
-          done({ status: res.statusCode ?? 0, body: isRecord(parsed) ? parsed : { items: parsed }, warnings });
-        });
-      });
+      const req = request(
+        `${this.server}${path}`,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            accept: 'application/json',
+            ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = { message: text };
+            }
+            const warning = res.headers.warning;
+            const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : []).flatMap(splitWarnings);
+            done({ status: res.statusCode ?? 0, body: isRecord(parsed) ? parsed : { items: parsed }, warnings });
+          });
+        },
+      );
       req.on('error', fail);
       if (payload) req.write(payload);
       req.end();
@@ -67,8 +88,14 @@ export class Kube {
     if (!this.resources.get(apiVersion)?.has(kind)) {
       const body = await this.get(apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
       const list = Array.isArray(body?.resources) ? body.resources.filter(isRecord) : [];
-      this.resources.set(apiVersion, new Map(list.filter((r) => typeof r.name === 'string' && !r.name.includes('/'))
-        .map((r) => [String(r.kind), { plural: String(r.name), namespaced: r.namespaced === true }])));
+      this.resources.set(
+        apiVersion,
+        new Map(
+          list
+            .filter((r) => typeof r.name === 'string' && !r.name.includes('/'))
+            .map((r) => [String(r.kind), { plural: String(r.name), namespaced: r.namespaced === true }]),
+        ),
+      );
     }
     return this.resources.get(apiVersion)?.get(kind);
   }
@@ -93,7 +120,11 @@ function splitWarnings(header: string): string[] {
 }
 
 /** Poll `probe` until it returns a value (not undefined) or `seconds` pass; resolves undefined on timeout. */
-export async function until<T>(seconds: number, probe: () => Promise<T | undefined>, everyMs = 250): Promise<T | undefined> {
+export async function until<T>(
+  seconds: number,
+  probe: () => Promise<T | undefined>,
+  everyMs = 250,
+): Promise<T | undefined> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const value = await probe().catch(() => undefined);

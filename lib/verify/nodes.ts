@@ -21,7 +21,9 @@ function systemLabels(node: SiteNode): Record<string, string> {
     'kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/os': 'linux',
     'beta.kubernetes.io/arch': 'amd64',
-    ...(node.roles.includes('control-plane') ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+    ...(node.roles.includes('control-plane')
+      ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }
+      : {}),
   };
 }
 
@@ -32,10 +34,13 @@ function systemLabels(node: SiteNode): Record<string, string> {
  */
 export function kwokNode(node: SiteNode): KubeObject {
   const registration = nodeRegistration(node);
-  const labels = (registration.kubeletExtraArgs['node-labels'] ?? '').split(',').filter(Boolean).map((l): [string, string] => {
-    const [key, value] = l.split('=');
-    return [key, value];
-  });
+  const labels = (registration.kubeletExtraArgs['node-labels'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((l): [string, string] => {
+      const [key, value] = l.split('=');
+      return [key, value];
+    });
   const memory = parseQuantity(node.memory);
   const reserve = systemReserve({ cpu: node.cpu, memory });
   return {
@@ -48,11 +53,22 @@ export function kwokNode(node: SiteNode): KubeObject {
     },
     spec: { taints: registration.taints.map((t) => ({ key: t.key, effect: t.effect })) },
     status: {
-      capacity: { cpu: String(node.cpu), memory: String(memory), pods: '110', 'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE },
-      allocatable: {
-        cpu: `${Math.floor((node.cpu - reserve.cpu) * 1000)}m`, memory: String(Math.floor(memory - reserve.memory)), pods: '110', 'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE,
+      capacity: {
+        cpu: String(node.cpu),
+        memory: String(memory),
+        pods: '110',
+        'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE,
       },
-      addresses: [{ type: 'InternalIP', address: node.address }, { type: 'Hostname', address: node.name }],
+      allocatable: {
+        cpu: `${Math.floor((node.cpu - reserve.cpu) * 1000)}m`,
+        memory: String(Math.floor(memory - reserve.memory)),
+        pods: '110',
+        'ephemeral-storage': ASSUMED_EPHEMERAL_STORAGE,
+      },
+      addresses: [
+        { type: 'InternalIP', address: node.address },
+        { type: 'Hostname', address: node.name },
+      ],
     },
   };
 }

@@ -28,13 +28,16 @@ export function operatorSetup(objects: readonly RenderedObject[]): OperatorSetup
     const name = env.find((e) => e.name === 'CONFIG_MAP_NAME')?.value;
     if (typeof name !== 'string') continue;
     const [namespace, configName] = name.includes('/') ? name.split('/') : [obj.metadata.namespace, name];
-    const configMap = objects.find((o) => o.obj.kind === 'ConfigMap' && o.obj.metadata.name === configName && o.obj.metadata.namespace === namespace)?.obj;
+    const configMap = objects.find(
+      (o) => o.obj.kind === 'ConfigMap' && o.obj.metadata.name === configName && o.obj.metadata.namespace === namespace,
+    )?.obj;
     if (configMap) return { deployment: obj, configMap };
   }
   return undefined;
 }
 
-export const configData = (configMap: KubeObject): Record<string, string> => asRecord(configMap.data) as Record<string, string>;
+export const configData = (configMap: KubeObject): Record<string, string> =>
+  asRecord(configMap.data) as Record<string, string>;
 
 /** Plain env values of the operator container (valueFrom metadata.namespace becomes the namespace). */
 function operatorEnv(deployment: KubeObject): Record<string, string> {
@@ -59,7 +62,10 @@ export interface Operator {
   stopped: boolean;
 }
 
-/** Where and how the operator runs: the run's folder and kubeconfig, the site's operator build, the PostgreSQL stand-in if any. */
+/**
+ * Where and how the operator runs: the run's folder and kubeconfig, the site's operator build, the PostgreSQL stand-in
+ * if any.
+ */
 export interface OperatorRun {
   readonly dir: string;
   readonly kubeconfig: string;
@@ -67,11 +73,17 @@ export interface OperatorRun {
   readonly database?: Database;
 }
 
-export async function startOperator(kube: Kube, setup: OperatorSetup, { dir, kubeconfig, component, database }: OperatorRun): Promise<Operator> {
+export async function startOperator(
+  kube: Kube,
+  setup: OperatorSetup,
+  { dir, kubeconfig, component, database }: OperatorRun,
+): Promise<Operator> {
   const namespace = setup.configMap.metadata.namespace ?? 'default';
   const name = `${setup.configMap.metadata.name}-verify`;
   const copy = {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace },
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace },
     data: { ...configData(setup.configMap), api_port: String(await freePort()) },
   };
   // a restart (day-2: a new ConfigMap) replaces the copy of the previous run
@@ -79,7 +91,9 @@ export async function startOperator(kube: Kube, setup: OperatorSetup, { dir, kub
   const r = await kube.send('POST', `/api/v1/namespaces/${namespace}/configmaps`, copy);
   if (r.status >= 300) throw new Error(`could not create the operator's ConfigMap copy: ${String(r.body.message)}`);
   const env = {
-    ...operatorEnv(setup.deployment), OPERATOR_NAMESPACE: namespace, CONFIG_MAP_NAME: `${namespace}/${name}`,
+    ...operatorEnv(setup.deployment),
+    OPERATOR_NAMESPACE: namespace,
+    CONFIG_MAP_NAME: `${namespace}/${name}`,
     ...(database ? { PGPORT: String(database.port) } : {}),
   };
   const binary = binaryPath(component, 'postgres-operator');
@@ -87,15 +101,16 @@ export async function startOperator(kube: Kube, setup: OperatorSetup, { dir, kub
   const [command, argv] = database ? withHosts(database.hosts, binary, args) : [binary, args];
   const run = (n: number) => start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);
   const operator: Operator = { crashes: [], current: run(0), stopped: false };
-  const supervise = (p: Started) => p.child.once('exit', () => {
-    if (operator.stopped) return;
-    operator.crashes.push(operatorErrors(p.log).pop() ?? `exited (${String(p.exited)})`);
-    setTimeout(() => {
+  const supervise = (p: Started) =>
+    p.child.once('exit', () => {
       if (operator.stopped) return;
-      operator.current = run(operator.crashes.length);
-      supervise(operator.current);
-    }, 1000);
-  });
+      operator.crashes.push(operatorErrors(p.log).pop() ?? `exited (${String(p.exited)})`);
+      setTimeout(() => {
+        if (operator.stopped) return;
+        operator.current = run(operator.crashes.length);
+        supervise(operator.current);
+      }, 1000);
+    });
   supervise(operator.current);
   return operator;
 }
@@ -110,7 +125,14 @@ export function deployTimeSecrets(config: Record<string, string>, clusters: read
   if (!name) return [];
   const namespaces = [...new Set(clusters.map((c) => c.metadata.namespace ?? 'default'))].sort();
   return namespaces.map((namespace) => ({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, annotations: { 'verify.pg-gitops/placeholder': 'created at deploy time; empty here' } }, type: 'Opaque',
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name,
+      namespace,
+      annotations: { 'verify.pg-gitops/placeholder': 'created at deploy time; empty here' },
+    },
+    type: 'Opaque',
   }));
 }
 
@@ -130,7 +152,10 @@ function expectedObjects(cluster: KubeObject, config: Record<string, string>): {
     { what: `Service ${ns}/${name}`, path: `/api/v1/namespaces/${ns}/services/${name}` },
     { what: `Service ${ns}/${name}-repl`, path: `/api/v1/namespaces/${ns}/services/${name}-repl` },
     { what: `PodDisruptionBudget ${ns}/${pdb}`, path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb}` },
-    { what: `credential Secrets (label ${decodeURIComponent(label)})`, path: `/api/v1/namespaces/${ns}/secrets?labelSelector=${label}` },
+    {
+      what: `credential Secrets (label ${decodeURIComponent(label)})`,
+      path: `/api/v1/namespaces/${ns}/secrets?labelSelector=${label}`,
+    },
     ...poolerRoles(cluster).flatMap((role) => {
       const pooler = poolerName(name, role);
       return [
@@ -153,11 +178,18 @@ async function exists(kube: Kube, path: string): Promise<boolean> {
 export async function labelRoles(kube: Kube, config: Record<string, string>): Promise<void> {
   const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
   const roleLabel = config.pod_role_label ?? 'spilo-role';
-  for (const pod of await kube.list(`/api/v1/pods?labelSelector=${encodeURIComponent(`${key}=${value},!${roleLabel}`)}`)) {
+  for (const pod of await kube.list(
+    `/api/v1/pods?labelSelector=${encodeURIComponent(`${key}=${value},!${roleLabel}`)}`,
+  )) {
     const meta = asRecord(pod.metadata);
     if (asRecord(pod.status).phase !== 'Running') continue;
     const role = String(meta.name).endsWith('-0') ? 'master' : 'replica';
-    await kube.send('PATCH', `/api/v1/namespaces/${String(meta.namespace)}/pods/${String(meta.name)}`, { metadata: { labels: { [roleLabel]: role } } }, 'application/merge-patch+json');
+    await kube.send(
+      'PATCH',
+      `/api/v1/namespaces/${String(meta.namespace)}/pods/${String(meta.name)}`,
+      { metadata: { labels: { [roleLabel]: role } } },
+      'application/merge-patch+json',
+    );
   }
 }
 
@@ -167,41 +199,83 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
  */
 async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, string>): Promise<boolean> {
   const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${cluster.metadata.name}`);
-  const pods = await kube.list(`/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`);
+  const pods = await kube.list(
+    `/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`,
+  );
   // a refusal is final only once it holds: a pod the scheduler preempts for (nominatedNodeName) or refused a
   // moment ago (a node not Ready yet, a PVC being bound) is placed a little later
   const held = (since: unknown) => Date.now() - Date.parse(String(since)) >= BLOCKED_AFTER_MS;
-  return pods.some((p) => !asRecord(p.status).nominatedNodeName && asArray(asRecord(p.status).conditions).map(asRecord)
-    .some((c) => c.type === 'PodScheduled' && c.status === 'False' && held(c.lastTransitionTime) && !/unbound immediate PersistentVolumeClaims/.test(String(c.message))));
+  return pods.some(
+    (p) =>
+      !asRecord(p.status).nominatedNodeName &&
+      asArray(asRecord(p.status).conditions)
+        .map(asRecord)
+        .some(
+          (c) =>
+            c.type === 'PodScheduled' &&
+            c.status === 'False' &&
+            held(c.lastTransitionTime) &&
+            !/unbound immediate PersistentVolumeClaims/.test(String(c.message)),
+        ),
+  );
 }
 const BLOCKED_AFTER_MS = 10_000;
 
 /**
  * Wait (time-bounded) until the operator made each cluster's StatefulSet, Services, Secrets,
- * PodDisruptionBudget and connection poolers (Deployment and Service each), or until one of its pods is unschedulable (the operator then waits on it).
+ * PodDisruptionBudget and connection poolers (Deployment and Service each), or until one of its pods is unschedulable
+ * (the operator then waits on it).
  */
-export async function awaitClusters(kube: Kube, clusters: readonly KubeObject[], config: Record<string, string>, seconds: number, tick: () => Promise<void>): Promise<ClusterObjects[]> {
-  const check = async () => Promise.all(clusters.map(async (c) => {
-    const expected = expectedObjects(c, config);
-    const found = await Promise.all(expected.map((e) => exists(kube, e.path)));
-    return { cluster: `${c.metadata.namespace}/${c.metadata.name}`, missing: expected.filter((_, i) => !found[i]).map((e) => e.what), blocked: await blocked(kube, c, config) };
-  }));
-  const final = (await until(seconds, async () => {
-    await tick();
-    await labelRoles(kube, config);
-    const state = await check();
-    return state.every((s) => s.missing.length === 0 || s.blocked) ? state : undefined;
-  }, 500)) ?? await check();
+export async function awaitClusters(
+  kube: Kube,
+  clusters: readonly KubeObject[],
+  config: Record<string, string>,
+  seconds: number,
+  tick: () => Promise<void>,
+): Promise<ClusterObjects[]> {
+  const check = async () =>
+    Promise.all(
+      clusters.map(async (c) => {
+        const expected = expectedObjects(c, config);
+        const found = await Promise.all(expected.map((e) => exists(kube, e.path)));
+        return {
+          cluster: `${c.metadata.namespace}/${c.metadata.name}`,
+          missing: expected.filter((_, i) => !found[i]).map((e) => e.what),
+          blocked: await blocked(kube, c, config),
+        };
+      }),
+    );
+  const final =
+    (await until(
+      seconds,
+      async () => {
+        await tick();
+        await labelRoles(kube, config);
+        const state = await check();
+        return state.every((s) => s.missing.length === 0 || s.blocked) ? state : undefined;
+      },
+      500,
+    )) ?? (await check());
   return final.map(({ cluster, missing }) => ({ cluster, missing }));
 }
 
 const logLines = (log: string): string[] => {
-  try { return readFileSync(log, 'utf8').split('\n'); } catch { return []; }
+  try {
+    return readFileSync(log, 'utf8').split('\n');
+  } catch {
+    return [];
+  }
 };
 
 /** The operator's error lines (logrus text or JSON), verbatim. */
-export const operatorErrors = (log: string): string[] => logLines(log).filter((l) => /level=(error|fatal)|"level":"(error|fatal)"/.test(l));
+export const operatorErrors = (log: string): string[] =>
+  logLines(log).filter((l) => /level=(error|fatal)|"level":"(error|fatal)"/.test(l));
 
 /** The API server's Pod Security warnings on what the operator created (client-go logs them). */
-export const operatorWarnings = (log: string): string[] => [...new Set(logLines(log)
-  .map((l) => /warnings\.go:\d+\] (.*)$/.exec(l)?.[1]).filter((w): w is string => w !== undefined))];
+export const operatorWarnings = (log: string): string[] => [
+  ...new Set(
+    logLines(log)
+      .map((l) => /warnings\.go:\d+\] (.*)$/.exec(l)?.[1])
+      .filter((w): w is string => w !== undefined),
+  ),
+];

@@ -20,28 +20,86 @@ const openssl = (dir: string, args: readonly string[]): void => {
 };
 
 function signed(dir: string, name: string, subject: string, extensions: string): void {
-  openssl(dir, ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  ]);
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    `${name}.crt`,
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 export function makePki(dir: string): Pki {
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=verify-ca']);
-  signed(dir, 'apiserver', '/CN=kube-apiserver', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n');
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=verify-ca',
+  ]);
+  signed(
+    dir,
+    'apiserver',
+    '/CN=kube-apiserver',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
+  );
   signed(dir, 'admin', '/O=system:masters/CN=verify-admin', 'extendedKeyUsage=clientAuth\n');
   openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
   openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
   const at = (f: string) => join(dir, f);
   return {
-    ca: at('ca.crt'), serverCert: at('apiserver.crt'), serverKey: at('apiserver.key'),
-    adminCert: at('admin.crt'), adminKey: at('admin.key'), saKey: at('sa.key'), saPub: at('sa.pub'),
+    ca: at('ca.crt'),
+    serverCert: at('apiserver.crt'),
+    serverKey: at('apiserver.key'),
+    adminCert: at('admin.crt'),
+    adminKey: at('admin.key'),
+    saKey: at('sa.key'),
+    saPub: at('sa.pub'),
   };
 }
 
 /** A kubeconfig for the admin client. */
 export function kubeconfig(pki: Pki, server: string): string {
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'verify',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'verify',
     clusters: [{ name: 'verify', cluster: { server, 'certificate-authority': pki.ca } }],
     users: [{ name: 'admin', user: { 'client-certificate': pki.adminCert, 'client-key': pki.adminKey } }],
     contexts: [{ name: 'verify', context: { cluster: 'verify', user: 'admin' } }],

@@ -14,7 +14,11 @@ export const PROBE_LABEL = 'verify.pg-gitops/probe';
 /** Custom resources whose real operator verify runs: no probes for them. */
 const OPERATED_HERE = new Set(['acid.zalan.do/postgresql']);
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export interface Probe {
   /** The custom resource and the workload it stands for. */
@@ -35,18 +39,28 @@ function probePod(w: Workload, name: string, group: string, host?: string): Kube
       ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
       affinity: {
         ...(w.placement.nodeAffinity ? { nodeAffinity: w.placement.nodeAffinity } : {}),
-        ...(w.onePerNode ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' }] } } : {}),
+        ...(w.onePerNode
+          ? {
+              podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                  { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' },
+                ],
+              },
+            }
+          : {}),
       },
       ...(w.placement.tolerations ? { tolerations: w.placement.tolerations } : {}),
       ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
       automountServiceAccountToken: false,
       securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'probe',
-        image: 'verify.invalid/probe',
-        resources: { requests: { cpu: `${Math.round(w.requests.cpu * 1000)}m`, memory: String(w.requests.memory) } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
+      containers: [
+        {
+          name: 'probe',
+          image: 'verify.invalid/probe',
+          resources: { requests: { cpu: `${Math.round(w.requests.cpu * 1000)}m`, memory: String(w.requests.memory) } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
     },
   };
 }
@@ -58,13 +72,20 @@ function probesOf(w: Workload): Probe {
   if (w.replicas === 'every-node') {
     const pod = probePod(w, name, group);
     const daemonSet = {
-      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: pod.metadata,
-      spec: { selector: { matchLabels: pod.metadata.labels }, template: { metadata: { labels: pod.metadata.labels }, spec: pod.spec } },
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: pod.metadata,
+      spec: {
+        selector: { matchLabels: pod.metadata.labels },
+        template: { metadata: { labels: pod.metadata.labels }, spec: pod.spec },
+      },
     };
     return { from: w.from, label: w.label, pods: [daemonSet] };
   }
   const hosts = w.hosts?.flatMap((h) => Array.from({ length: h.pods }, () => h.host));
-  const pods = Array.from({ length: hosts?.length ?? w.replicas }, (_, i) => probePod(w, `${name}-${i}`, group, hosts?.[i]));
+  const pods = Array.from({ length: hosts?.length ?? w.replicas }, (_, i) =>
+    probePod(w, `${name}-${i}`, group, hosts?.[i]),
+  );
   return { from: w.from, label: w.label, pods };
 }
 

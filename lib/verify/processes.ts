@@ -18,14 +18,20 @@ const running = new Set<Started>();
 
 function killGroup(p: Started, signal: NodeJS.Signals): void {
   if (p.exited !== undefined || p.child.pid === undefined) return;
-  try { process.kill(-p.child.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-p.child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 let hooked = false;
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => { for (const p of running) killGroup(p, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const p of running) killGroup(p, 'SIGKILL');
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       for (const p of running) killGroup(p, 'SIGKILL');
@@ -34,14 +40,26 @@ function hookExit(): void {
   }
 }
 
-export function start(name: string, command: string, args: readonly string[], log: string, env: NodeJS.ProcessEnv = {}): Started {
+export function start(
+  name: string,
+  command: string,
+  args: readonly string[],
+  log: string,
+  env: NodeJS.ProcessEnv = {},
+): Started {
   hookExit();
   const fd = openSync(log, 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   const p: Started = { name, log, child };
   running.add(p);
-  child.on('exit', (code, signal) => { p.exited = code ?? signal ?? 'unknown'; running.delete(p); });
-  child.on('error', (e) => { p.exited = e.message; running.delete(p); });
+  child.on('exit', (code, signal) => {
+    p.exited = code ?? signal ?? 'unknown';
+    running.delete(p);
+  });
+  child.on('error', (e) => {
+    p.exited = e.message;
+    running.delete(p);
+  });
   return p;
 }
 
@@ -49,7 +67,8 @@ export function start(name: string, command: string, args: readonly string[], lo
 export async function stop(programs: readonly Started[], graceMs = 3000): Promise<void> {
   for (const p of programs) killGroup(p, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (programs.some((p) => p.exited === undefined) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (programs.some((p) => p.exited === undefined) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   for (const p of programs) killGroup(p, 'SIGKILL');
   while (programs.some((p) => p.exited === undefined)) await new Promise((r) => setTimeout(r, 20));
 }

@@ -2,7 +2,9 @@ import type { VerifyReport } from './run';
 
 const isProbe = (owner: string) => owner.startsWith('Pod ') && owner.includes('/verify-probe-');
 
-/** The report of one verify run: every rejection verbatim, every pod's node or reason, the checks, a summary line last. */
+/**
+ * The report of one verify run: every rejection verbatim, every pod's node or reason, the checks, a summary line last.
+ */
 export function formatReport(r: VerifyReport): string {
   const rejected = r.objects.filter((o) => o.verdict === 'rejected');
   const dryRun = r.objects.filter((o) => o.verdict === 'dry-run');
@@ -17,18 +19,27 @@ export function formatReport(r: VerifyReport): string {
     ...r.notVerified.map((n) => `  not verified: ${n}`),
     ...r.notRun.map((n) => `  NOT RUN ${n}`),
     `postgres-operator: ${r.clusters.length} cluster(s)`,
-    ...r.clusters.map((c) => `  ${c.missing.length ? 'MISSING' : 'ok     '} ${c.cluster}${c.missing.length ? `: the operator did not create ${c.missing.join(', ')}` : ': StatefulSet, Services, Secrets and PodDisruptionBudget created'}`),
+    ...r.clusters.map(
+      (c) =>
+        `  ${c.missing.length ? 'MISSING' : 'ok     '} ${c.cluster}${c.missing.length ? `: the operator did not create ${c.missing.join(', ')}` : ': StatefulSet, Services, Secrets and PodDisruptionBudget created'}`,
+    ),
     ...r.operatorErrors.map((e) => `  operator error: ${e}`),
     ...r.operatorWarnings.map((w) => `  warning  on the operator's writes: ${w}`),
-    ...r.operatorCrashes.map((e) => `  warning  the operator exited and was restarted, as its pod would be (CrashLoopBackOff): ${e}`),
+    ...r.operatorCrashes.map(
+      (e) => `  warning  the operator exited and was restarted, as its pod would be (CrashLoopBackOff): ${e}`,
+    ),
     `pods: ${placed.length} placed, ${unschedulable.length} unschedulable${r.settled ? '' : ' (placement did not settle in time)'}; probe pods stand in for the pods of operators that cannot run here (Rook, MinIO, Prometheus)`,
-    ...r.pods.map((p) => (p.node ? `  ${p.pod} (${isProbe(p.owner) ? 'probe' : p.owner}) -> ${p.node}` : `  UNSCHEDULABLE ${p.pod} (${p.owner}): ${p.reason ?? 'not scheduled yet'}`)),
+    ...r.pods.map((p) =>
+      p.node
+        ? `  ${p.pod} (${isProbe(p.owner) ? 'probe' : p.owner}) -> ${p.node}`
+        : `  UNSCHEDULABLE ${p.pod} (${p.owner}): ${p.reason ?? 'not scheduled yet'}`,
+    ),
     ...r.short.map((s) => `  NOT CREATED ${s.workload}: ${s.message}`),
     'checks on the live objects:',
     ...r.assertions.map((a) => `  ${a.ok ? 'ok  ' : 'FAIL'} ${a.what}${a.detail ? `: ${a.detail}` : ''}`),
-    `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, `
-      + `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, `
-      + `${r.assertions.filter((a) => !a.ok).length} failed checks, ${r.seconds.toFixed(1)} s`,
+    `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, ` +
+      `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, ` +
+      `${r.assertions.filter((a) => !a.ok).length} failed checks, ${r.seconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
 }

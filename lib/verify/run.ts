@@ -8,14 +8,32 @@ import { catalogOf } from '../site/catalog';
 import { resolveSite } from '../site/resolve';
 import { siteImage } from '../site/mirrors';
 import { applyObject, retryWave, syncApplication, type ObjectResult, type Synced } from './apply';
-import { instanceAssertions, placementAssertions, poolerPlacementAssertions, serviceAndPoolerAssertions, statefulSetAssertions, type Assertion } from './asserts';
+import {
+  instanceAssertions,
+  placementAssertions,
+  poolerPlacementAssertions,
+  serviceAndPoolerAssertions,
+  statefulSetAssertions,
+  type Assertion,
+} from './asserts';
 import { isBuilt, kubernetesRelease, verifyComponents } from './components';
 import { startControlPlane, stopControlPlane } from './control-plane';
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
-import { awaitClusters, configData, deployTimeSecrets, operatorErrors, operatorWarnings, operatorSetup, startOperator, type ClusterObjects, type Operator, type OperatorSetup } from './operator';
+import {
+  awaitClusters,
+  configData,
+  deployTimeSecrets,
+  operatorErrors,
+  operatorWarnings,
+  operatorSetup,
+  startOperator,
+  type ClusterObjects,
+  type Operator,
+  type OperatorSetup,
+} from './operator';
 import { awaitPlacement, provision, type PodResult, type ShortWorkload } from './placement';
 import { probes as probesOf } from './probes';
 import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from './sync-plan';
@@ -34,7 +52,10 @@ export interface VerifyReport {
   readonly objects: readonly ObjectResult[];
   /** Applications and folders that could not be verified, and why. */
   readonly notVerified: readonly string[];
-  /** Checks that did not run because a component could not be built here (see `fromGit`): the run is incomplete, not passed. */
+  /**
+   * Checks that did not run because a component could not be built here (see `fromGit`): the run is incomplete, not
+   * passed.
+   */
   readonly notRun: readonly string[];
   readonly clusters: readonly ClusterObjects[];
   readonly operatorErrors: readonly string[];
@@ -69,7 +90,9 @@ export interface LiveSite {
   readonly dir: string;
   /** The tree the cluster was synced to. */
   readonly tree: SiteTree;
-  /** Stop the operator and start it with this Deployment and ConfigMap, as their checksum annotation restarts its pod. */
+  /**
+   * Stop the operator and start it with this Deployment and ConfigMap, as their checksum annotation restarts its pod.
+   */
   readonly restartOperator: (setup: OperatorSetup) => Promise<void>;
 }
 
@@ -96,12 +119,26 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     const nodes = kwokNodes(site);
     for (const node of nodes) {
       const r = await kube.send('POST', '/api/v1/nodes', node);
-      if (r.status >= 300) objects.push({ where: `node ${node.metadata.name}`, verdict: 'rejected', message: messageOf(r), warnings: r.warnings });
+      if (r.status >= 300)
+        objects.push({
+          where: `node ${node.metadata.name}`,
+          verdict: 'rejected',
+          message: messageOf(r),
+          warnings: r.warnings,
+        });
     }
-    await until(30, async () => ((await kube.list('/api/v1/nodes')).filter((n) => JSON.stringify(n.status).includes('"type":"Ready","status":"True"')).length === nodes.length ? true : undefined));
-    // ArgoCD's install manifest goes server-side where the bootstrap applies it so (its CRDs outgrew the last-applied annotation in 3.3)
+    await until(30, async () =>
+      (await kube.list('/api/v1/nodes')).filter((n) =>
+        JSON.stringify(n.status).includes('"type":"Ready","status":"True"'),
+      ).length === nodes.length
+        ? true
+        : undefined,
+    );
+    // ArgoCD's install manifest goes server-side where the bootstrap applies it so (its CRDs outgrew the last-applied
+    // annotation in 3.3)
     const installSsa = argoCdInstallsServerSide(catalogOf(site).versions.argocd);
-    for (const r of bootstrapObjects(site)) objects.push(await applyObject(kube, r, r.app === 'argocd-install' && installSsa));
+    for (const r of bootstrapObjects(site))
+      objects.push(await applyObject(kube, r, r.app === 'argocd-install' && installSsa));
     const plan = syncPlan(tree);
     const notVerified = [
       ...plan.filter((a) => a.notRendered).map((a) => `Application ${a.app}: ${a.notRendered}`),
@@ -114,45 +151,94 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     for (const wave of waves(plan)) {
       const synced: Synced[] = [];
       for (const app of wave) {
-        synced.push(...await syncApplication(kube, app));
+        synced.push(...(await syncApplication(kube, app)));
         if (setup && !operator && operatorBuilt && app.objects.some((o) => o.obj === setup.deployment)) {
           database = await startDatabase(clusters, config);
-          if (database) log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
-          operator = await startOperator(kube, setup, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
+          if (database)
+            log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
+          operator = await startOperator(kube, setup, {
+            dir,
+            kubeconfig: cp.kubeconfig,
+            component: components.postgresOperator,
+            database,
+          });
           log('postgres-operator started');
         }
       }
       // the deploy-time Secrets, once their namespace exists (errors are left to the operator's wait to report)
-      for (const secret of deployTimeSecrets(config, clusters)) await kube.send('POST', `/api/v1/namespaces/${secret.metadata.namespace}/secrets`, secret);
+      for (const secret of deployTimeSecrets(config, clusters))
+        await kube.send('POST', `/api/v1/namespaces/${secret.metadata.namespace}/secrets`, secret);
       const results = await retryWave(kube, synced);
       objects.push(...results);
-      log(`synced ${wave.map((a) => a.app).join(', ')} (wave ${wave[0].wave}): ${results.length} objects, ${results.filter((r) => r.verdict === 'rejected').length} rejected`);
+      log(
+        `synced ${wave.map((a) => a.app).join(', ')} (wave ${wave[0].wave}): ${results.length} objects, ${results.filter((r) => r.verdict === 'rejected').length} rejected`,
+      );
     }
     const probes = probesOf(tree.objects);
-    for (const probe of probes) for (const pod of probe.pods) objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
-    const clusterObjects = operator ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube)) : [];
-    const notRun = clusters.length && !operatorBuilt
-      ? [`${components.postgresOperator.id} is not built here (its source comes from git, not from the module proxy: run npm run verify -- --build `
-        + 'where its repository is reachable, or set POSTGRES_OPERATOR_GIT to a copy): the operator\'s StatefulSets, Services, poolers and the Spilo pods\' placement are not checked']
+    for (const probe of probes)
+      for (const pod of probe.pods)
+        objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
+    const clusterObjects = operator
+      ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube))
       : [];
-    if (clusters.length && operatorBuilt && !operator) notVerified.push('postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/');
+    const notRun =
+      clusters.length && !operatorBuilt
+        ? [
+            `${components.postgresOperator.id} is not built here (its source comes from git, not from the module proxy: run npm run verify -- --build ` +
+              "where its repository is reachable, or set POSTGRES_OPERATOR_GIT to a copy): the operator's StatefulSets, Services, poolers and the Spilo pods' placement are not checked",
+          ]
+        : [];
+    if (clusters.length && operatorBuilt && !operator)
+      notVerified.push(
+        'postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/',
+      );
     log('operator objects checked; waiting for placement');
     const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
     const assertions = [
-      ...(operator ? [...await statefulSetAssertions(kube, clusters, config), ...await instanceAssertions(kube, clusters, placement.pods)] : []),
-      ...(operator ? await serviceAndPoolerAssertions(kube, clusters, config, siteImage(site.mirrors, catalogOf(site).images.pgbouncer)) : []),
+      ...(operator
+        ? [
+            ...(await statefulSetAssertions(kube, clusters, config)),
+            ...(await instanceAssertions(kube, clusters, placement.pods)),
+          ]
+        : []),
+      ...(operator
+        ? await serviceAndPoolerAssertions(
+            kube,
+            clusters,
+            config,
+            siteImage(site.mirrors, catalogOf(site).images.pgbouncer),
+          )
+        : []),
       ...placementAssertions(placement.pods, probes, config, nodes),
       ...(operator ? poolerPlacementAssertions(placement.pods, clusters, config, nodes) : []),
     ];
     const allErrors = operator ? operatorErrors(operator.current.log) : [];
     const errors = allErrors.filter((e) => !NEEDS_PATRONI.test(e));
-    notVerified.push(...[...new Set(allErrors.filter((e) => NEEDS_PATRONI.test(e)).map(() => 'the operator\'s calls to Patroni (restarts, member data): no Spilo container runs here'))]);
-    // what fails only because an Application is not rendered into dist/ (its CRDs, its service accounts) is not verified, not refused
+    notVerified.push(
+      ...[
+        ...new Set(
+          allErrors
+            .filter((e) => NEEDS_PATRONI.test(e))
+            .map(() => "the operator's calls to Patroni (restarts, member data): no Spilo container runs here"),
+        ),
+      ],
+    );
+    // what fails only because an Application is not rendered into dist/ (its CRDs, its service accounts) is not
+    // verified, not refused
     const unrendered = plan.filter((a) => a.notRendered).map((a) => a.app);
-    const fromUnrendered = (message: string | undefined) => unrendered.length > 0 && MISSING_DEPENDENCY.test(message ?? '');
+    const fromUnrendered = (message: string | undefined) =>
+      unrendered.length > 0 && MISSING_DEPENDENCY.test(message ?? '');
     const dependsOn = `it needs objects of Application(s) ${unrendered.join(', ')}, not rendered into dist/`;
-    notVerified.push(...objects.filter((o) => o.verdict === 'rejected' && fromUnrendered(o.message)).map((o) => `${o.where}: ${o.message}: ${dependsOn}`));
-    notVerified.push(...placement.short.filter((w) => fromUnrendered(w.message)).map((w) => `${w.workload}: ${w.message}: ${dependsOn}`));
+    notVerified.push(
+      ...objects
+        .filter((o) => o.verdict === 'rejected' && fromUnrendered(o.message))
+        .map((o) => `${o.where}: ${o.message}: ${dependsOn}`),
+    );
+    notVerified.push(
+      ...placement.short
+        .filter((w) => fromUnrendered(w.message))
+        .map((w) => `${w.workload}: ${w.message}: ${dependsOn}`),
+    );
     const kept = objects.filter((o) => !(o.verdict === 'rejected' && fromUnrendered(o.message)));
     const short = placement.short.filter((w) => !fromUnrendered(w.message));
     const restartOperator = async (next: OperatorSetup) => {
@@ -160,17 +246,46 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         operator.stopped = true;
         await stop([operator.current]);
       }
-      operator = await startOperator(kube, next, { dir, kubeconfig: cp.kubeconfig, component: components.postgresOperator, database });
+      operator = await startOperator(kube, next, {
+        dir,
+        kubeconfig: cp.kubeconfig,
+        component: components.postgresOperator,
+        database,
+      });
     };
     if (options.live) await options.live({ kube, dir, tree, restartOperator });
     // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
-    const podSecurityWarnings = [...kept.flatMap((o) => o.warnings), ...(operator ? operatorWarnings(operator.current.log) : [])].filter((w) => POD_SECURITY_WARNING.test(w));
-    const ok = kept.every((o) => o.verdict !== 'rejected') && placement.settled && short.length === 0
-      && placement.pods.every((p) => p.node) && clusterObjects.every((c) => c.missing.length === 0) && errors.length === 0
-      && assertions.every((a) => a.ok) && podSecurityWarnings.length === 0 && notRun.length === 0;
+    const podSecurityWarnings = [
+      ...kept.flatMap((o) => o.warnings),
+      ...(operator ? operatorWarnings(operator.current.log) : []),
+    ].filter((w) => POD_SECURITY_WARNING.test(w));
+    const ok =
+      kept.every((o) => o.verdict !== 'rejected') &&
+      placement.settled &&
+      short.length === 0 &&
+      placement.pods.every((p) => p.node) &&
+      clusterObjects.every((c) => c.missing.length === 0) &&
+      errors.length === 0 &&
+      assertions.every((a) => a.ok) &&
+      podSecurityWarnings.length === 0 &&
+      notRun.length === 0;
     return {
-      site: site.name, kubernetes: release, nodes: nodes.length, objects: kept, notVerified, notRun, clusters: clusterObjects, operatorErrors: errors, operatorCrashes: operator?.crashes ?? [], operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
-      pods: placement.pods, short, settled: placement.settled, assertions, seconds: (Date.now() - started) / 1000, ok,
+      site: site.name,
+      kubernetes: release,
+      nodes: nodes.length,
+      objects: kept,
+      notVerified,
+      notRun,
+      clusters: clusterObjects,
+      operatorErrors: errors,
+      operatorCrashes: operator?.crashes ?? [],
+      operatorWarnings: operator ? operatorWarnings(operator.current.log) : [],
+      pods: placement.pods,
+      short,
+      settled: placement.settled,
+      assertions,
+      seconds: (Date.now() - started) / 1000,
+      ok,
     };
   } finally {
     if (operator) operator.stopped = true;

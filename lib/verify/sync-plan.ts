@@ -32,23 +32,60 @@ export interface AppSync {
 
 /** gitops-engine's kind order within a wave (pkg/sync/sync_tasks.go); other kinds come after. */
 const KIND_ORDER = [
-  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget', 'ServiceAccount',
-  'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'CustomResourceDefinition',
-  'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList',
-  'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet',
-  'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
 ];
 
 const waveOf = (obj: KubeObject): number => Number(obj.metadata.annotations?.[SYNC_WAVE] ?? 0);
-const kindRank = (obj: KubeObject): number => (KIND_ORDER.includes(obj.kind) ? KIND_ORDER.indexOf(obj.kind) : KIND_ORDER.length);
+const kindRank = (obj: KubeObject): number =>
+  KIND_ORDER.includes(obj.kind) ? KIND_ORDER.indexOf(obj.kind) : KIND_ORDER.length;
 
 export function syncOrder(objects: readonly RenderedObject[]): RenderedObject[] {
-  return [...objects].sort((a, b) => waveOf(a.obj) - waveOf(b.obj) || kindRank(a.obj) - kindRank(b.obj)
-    || a.obj.kind.localeCompare(b.obj.kind) || a.obj.metadata.name.localeCompare(b.obj.metadata.name));
+  return [...objects].sort(
+    (a, b) =>
+      waveOf(a.obj) - waveOf(b.obj) ||
+      kindRank(a.obj) - kindRank(b.obj) ||
+      a.obj.kind.localeCompare(b.obj.kind) ||
+      a.obj.metadata.name.localeCompare(b.obj.metadata.name),
+  );
 }
 
 /** A per-object sync option (`ServerSideApply=true` in argocd.argoproj.io/sync-options). */
-export const hasSyncOption = (obj: KubeObject, option: string): boolean => (obj.metadata.annotations?.[SYNC_OPTIONS] ?? '').split(',').includes(option);
+export const hasSyncOption = (obj: KubeObject, option: string): boolean =>
+  (obj.metadata.annotations?.[SYNC_OPTIONS] ?? '').split(',').includes(option);
 
 /** The kubeadm pods of lib/check/system-pods.ts made complete enough for the API server (selector, labels, image). */
 function runnable(obj: KubeObject): KubeObject {
@@ -56,18 +93,35 @@ function runnable(obj: KubeObject): KubeObject {
   const template = asRecord(spec.template);
   const labels = { 'verify.pg-gitops/system-pod': obj.metadata.name };
   const podSpec = asRecord(template.spec);
-  const containers = asArray(podSpec.containers).map((c) => ({ image: `registry.k8s.io/${String(asRecord(c).name)}`, ...asRecord(c) }));
-  return { ...obj, spec: { ...spec, selector: { matchLabels: labels }, template: { ...template, metadata: { labels }, spec: { ...podSpec, containers } } } };
+  const containers = asArray(podSpec.containers).map((c) => ({
+    image: `registry.k8s.io/${String(asRecord(c).name)}`,
+    ...asRecord(c),
+  }));
+  return {
+    ...obj,
+    spec: {
+      ...spec,
+      selector: { matchLabels: labels },
+      template: { ...template, metadata: { labels }, spec: { ...podSpec, containers } },
+    },
+  };
 }
 
 /** What exists before ArgoCD's first sync: the kubeadm and Flannel pods and ArgoCD's own CRDs and namespace. */
 export function bootstrapObjects(site: Site): RenderedObject[] {
   const upstream = upstreamOf(catalogOf(site).versions);
-  const from = (app: string, objs: readonly KubeObject[]) => objs.map((obj) => ({ site: site.name, app, file: '', obj }));
-  const argocd = [upstream.argocd.applicationCrd, upstream.argocd.appProjectCrd, upstream.argocd.applicationSetCrd].flatMap((f) => loadUpstreamYaml(f) as KubeObject[]);
+  const from = (app: string, objs: readonly KubeObject[]) =>
+    objs.map((obj) => ({ site: site.name, app, file: '', obj }));
+  const argocd = [
+    upstream.argocd.applicationCrd,
+    upstream.argocd.appProjectCrd,
+    upstream.argocd.applicationSetCrd,
+  ].flatMap((f) => loadUpstreamYaml(f) as KubeObject[]);
   return [
     ...from('host-bootstrap', loadUpstreamYaml(upstream.flannel) as KubeObject[]),
-    ...systemPods(site).filter((p) => p.app === 'kubeadm').map((p) => ({ ...p, obj: runnable(p.obj) })),
+    ...systemPods(site)
+      .filter((p) => p.app === 'kubeadm')
+      .map((p) => ({ ...p, obj: runnable(p.obj) })),
     ...from('argocd-install', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } }, ...argocd]),
   ];
 }
@@ -77,7 +131,8 @@ function applicationSync(tree: SiteTree, app: KubeObject, rootFolder: string | u
   const source = asRecord(spec.source);
   const policy = asRecord(spec.syncPolicy);
   const options = asArray(policy.syncOptions).map(String);
-  const namespace = typeof asRecord(spec.destination).namespace === 'string' ? String(asRecord(spec.destination).namespace) : undefined;
+  const namespace =
+    typeof asRecord(spec.destination).namespace === 'string' ? String(asRecord(spec.destination).namespace) : undefined;
   const prefix = `dist/${tree.site.name}/`;
   const path = typeof source.path === 'string' ? source.path : undefined;
   const folder = path?.startsWith(prefix) ? path.slice(prefix.length) : undefined;
@@ -90,10 +145,24 @@ function applicationSync(tree: SiteTree, app: KubeObject, rootFolder: string | u
     objects: folder === undefined ? [] : syncOrder(tree.objects.filter((o) => o.app === folder)),
     serverSide: options.includes('ServerSideApply=true'),
     namespace,
-    ...(options.includes('CreateNamespace=true') && namespace ? {
-      createNamespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: asRecord(managed.labels) as Record<string, string>, annotations: asRecord(managed.annotations) as Record<string, string> } },
-    } : {}),
-    ...(folder === undefined ? { notRendered: `its source is ${path ? `the path ${path}, outside ${prefix}` : `the Helm chart ${String(source.chart)} ${String(source.targetRevision)} of ${String(source.repoURL)}`}: not rendered into dist/, so not verified` } : {}),
+    ...(options.includes('CreateNamespace=true') && namespace
+      ? {
+          createNamespace: {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: {
+              name: namespace,
+              labels: asRecord(managed.labels) as Record<string, string>,
+              annotations: asRecord(managed.annotations) as Record<string, string>,
+            },
+          },
+        }
+      : {}),
+    ...(folder === undefined
+      ? {
+          notRendered: `its source is ${path ? `the path ${path}, outside ${prefix}` : `the Helm chart ${String(source.chart)} ${String(source.targetRevision)} of ${String(source.repoURL)}`}: not rendered into dist/, so not verified`,
+        }
+      : {}),
   };
 }
 
@@ -101,7 +170,10 @@ function applicationSync(tree: SiteTree, app: KubeObject, rootFolder: string | u
 export function syncPlan(tree: SiteTree): AppSync[] {
   const found = tree.objects.filter((o) => o.obj.kind === 'Application' && o.obj.apiVersion.startsWith('argoproj.io/'));
   const applications = found.map((o) => applicationSync(tree, o.obj, found[0]?.app));
-  return [...applications.filter((a) => a.root), ...applications.filter((a) => !a.root).sort((a, b) => a.wave - b.wave || a.app.localeCompare(b.app))];
+  return [
+    ...applications.filter((a) => a.root),
+    ...applications.filter((a) => !a.root).sort((a, b) => a.wave - b.wave || a.app.localeCompare(b.app)),
+  ];
 }
 
 /** Folders of dist/<site>/ that no Application syncs: ArgoCD would never apply them. */

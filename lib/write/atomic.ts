@@ -76,7 +76,10 @@ export function removeTempFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  const stale = names.filter((n) => { const m = TEMP.exec(n); return m !== null && !alive(Number(m[1])); });
+  const stale = names.filter((n) => {
+    const m = TEMP.exec(n);
+    return m !== null && !alive(Number(m[1]));
+  });
   for (const n of stale) rmSync(join(dir, n), { force: true });
   return stale;
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: cost of `npm run synth`, `npm run check` and `npm run verify`, measured in throwaway copies of the project.
+ * `npm run bench`: cost of `npm run synth`, `npm run check` and `npm run verify`, measured in throwaway copies of the
+ * project.
  *
  * 1. the POC/lab app with our toolchain (esbuild bundle + node) vs the cdk8s default
  *    (`cdk8s synth` running `npx ts-node main.ts`, as `cdk8s init` sets it up) on the same app;
@@ -11,7 +12,16 @@
  * Benchmarks, not tests: nothing here asserts, it prints numbers (CPU = user + sys of the child).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
@@ -30,12 +40,27 @@ process.on('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, 
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   copies.push(dir);
-  for (const e of ['main.ts', 'lib', 'sites', 'imports', 'scripts', 'test/support', 'package.json', 'tsconfig.json', '.secretlintrc.json', '.gitignore']) cpSync(join(ROOT, e), join(dir, e), { recursive: true });
+  for (const e of [
+    'main.ts',
+    'lib',
+    'sites',
+    'imports',
+    'scripts',
+    'test/support',
+    'package.json',
+    'tsconfig.json',
+    '.secretlintrc.json',
+    '.gitignore',
+  ])
+    cpSync(join(ROOT, e), join(dir, e), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
 
-interface Cost { readonly wall: number; readonly cpu: number }
+interface Cost {
+  readonly wall: number;
+  readonly cpu: number;
+}
 
 /** Wall and CPU ms of one run of a shell command (bash's `times` gives the children's CPU). */
 function once(dir: string, command: string): Cost {
@@ -60,15 +85,20 @@ function median(dir: string, command: string, before = ''): Cost {
 /** A copy whose only site is scaledSite(lab, clusters) (lab kept as a helper, `_lab.ts`, not a site). */
 function generatedSite(clusters: number): string {
   const dir = copy();
-  for (const f of readdirSync(join(dir, 'sites'))) if (f !== 'lab.ts') rmSync(join(dir, 'sites', f), { recursive: true });
+  for (const f of readdirSync(join(dir, 'sites')))
+    if (f !== 'lab.ts') rmSync(join(dir, 'sites', f), { recursive: true });
   renameSync(join(dir, 'sites', 'lab.ts'), join(dir, 'sites', '_lab.ts'));
-  writeFileSync(join(dir, 'sites', 'bench.ts'), `import { lab } from './_lab';\nimport { scaledSite } from '../test/support/scaled-site';\nexport default scaledSite(lab, ${clusters});\n`);
+  writeFileSync(
+    join(dir, 'sites', 'bench.ts'),
+    `import { lab } from './_lab';\nimport { scaledSite } from '../test/support/scaled-site';\nexport default scaledSite(lab, ${clusters});\n`,
+  );
   return dir;
 }
 
 const SPEC: CliSpec = {
   script: 'bench',
-  summary: 'Synth timings in throwaway copies of the project: ours vs the cdk8s default toolchain, a re-run with nothing changed, generated sites of 10, 100 and 1,000 clusters, npm run check on the largest, and npm run verify per rendered site (once its components are built). Prints numbers, asserts nothing. BENCH_RUNS sets the runs per measure (default 5).',
+  summary:
+    'Synth timings in throwaway copies of the project: ours vs the cdk8s default toolchain, a re-run with nothing changed, generated sites of 10, 100 and 1,000 clusters, npm run check on the largest, and npm run verify per rendered site (once its components are built). Prints numbers, asserts nothing. BENCH_RUNS sets the runs per measure (default 5).',
   exitCodes: { 1: 'a measured command failed' },
   failure: { prefix: 'bench failed: ', code: 1 },
 };
@@ -81,14 +111,23 @@ runCli(SPEC, cliCommand(SPEC), async () => {
   const ours = median(app, 'npm run --silent synth', RENDER);
   writeFileSync(join(app, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node main.ts\n');
   const cdk8sDefault = median(app, `${join(ROOT, 'node_modules', '.bin', 'cdk8s')} synth --check-upgrade false`);
-  console.log(`POC + lab app  npm run synth: ${ms(ours.wall)}   cdk8s synth (ts-node): ${ms(cdk8sDefault.wall)}   speed-up: ${(cdk8sDefault.wall / ours.wall).toFixed(1)}x (wall)`);
+  console.log(
+    `POC + lab app  npm run synth: ${ms(ours.wall)}   cdk8s synth (ts-node): ${ms(cdk8sDefault.wall)}   speed-up: ${(cdk8sDefault.wall / ours.wall).toFixed(1)}x (wall)`,
+  );
   const pocOnly = median(app, 'npm run --silent synth -- --site poc', RENDER);
   const pocNode = median(app, 'node scripts/synth.cjs --site poc', RENDER);
   const nodeStart = median(app, 'node -e 0');
-  console.log(`POC alone      npm run synth -- --site poc: ${ms(pocOnly.wall)}   node scripts/synth.cjs --site poc: ${ms(pocNode.wall)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart.wall)})`);
+  console.log(
+    `POC alone      npm run synth -- --site poc: ${ms(pocOnly.wall)}   node scripts/synth.cjs --site poc: ${ms(pocNode.wall)} (npm's own start-up is the difference; node -e 0: ${ms(nodeStart.wall)})`,
+  );
   const rerun = median(app, 'node scripts/synth.cjs');
-  const floor = median(app, `node -e "const fs=require('fs');for(const d of ['dist','host-bootstrap','docs/sites'])for(const e of fs.readdirSync(d,{recursive:true,withFileTypes:true}))if(e.isFile())fs.readFileSync(e.parentPath+'/'+e.name)"`);
-  console.log(`re-run, nothing changed (POC + lab): ${ms(rerun.cpu)} CPU   floor (node reading every output file): ${ms(floor.cpu)} CPU`);
+  const floor = median(
+    app,
+    `node -e "const fs=require('fs');for(const d of ['dist','host-bootstrap','docs/sites'])for(const e of fs.readdirSync(d,{recursive:true,withFileTypes:true}))if(e.isFile())fs.readFileSync(e.parentPath+'/'+e.name)"`,
+  );
+  console.log(
+    `re-run, nothing changed (POC + lab): ${ms(rerun.cpu)} CPU   floor (node reading every output file): ${ms(floor.cpu)} CPU`,
+  );
 
   const sizes = [10, 100, 1000];
   const fresh = sizes.map((n) => {
@@ -96,9 +135,14 @@ runCli(SPEC, cliCommand(SPEC), async () => {
     appendFileSync(join(dir, '.gitignore'), 'node_modules\n');
     return { n, dir, cost: median(dir, 'node scripts/synth.cjs', 'rm -rf dist host-bootstrap docs/sites') };
   });
-  for (const { n, cost } of fresh) console.log(`generated site  ${String(n).padStart(5)} clusters on ${3 + Math.floor(n / 10)} Postgres nodes: synth writing everything ${ms(cost.cpu)} CPU (${ms(cost.wall)} wall)`);
+  for (const { n, cost } of fresh)
+    console.log(
+      `generated site  ${String(n).padStart(5)} clusters on ${3 + Math.floor(n / 10)} Postgres nodes: synth writing everything ${ms(cost.cpu)} CPU (${ms(cost.wall)} wall)`,
+    );
   const slope = (a: (typeof fresh)[number], b: (typeof fresh)[number]) => (b.cost.cpu - a.cost.cpu) / (b.n - a.n);
-  console.log(`cost per cluster: ${slope(fresh[0], fresh[1]).toFixed(2)} ms from 10 to 100, ${slope(fresh[1], fresh[2]).toFixed(2)} ms from 100 to 1,000 (linear or better: the slope does not grow)`);
+  console.log(
+    `cost per cluster: ${slope(fresh[0], fresh[1]).toFixed(2)} ms from 10 to 100, ${slope(fresh[1], fresh[2]).toFixed(2)} ms from 100 to 1,000 (linear or better: the slope does not grow)`,
+  );
   const large = fresh[2].dir;
   spawnSync('git', ['init', '-q'], { cwd: large });
   const check = median(large, 'npm run --silent check');
@@ -106,7 +150,10 @@ runCli(SPEC, cliCommand(SPEC), async () => {
   await benchVerify();
 });
 
-/** `npm run verify` per site under dist/, one after the other (target: under 60 s per site once the components are built). */
+/**
+ * `npm run verify` per site under dist/, one after the other (target: under 60 s per site once the components are
+ * built).
+ */
 async function benchVerify(): Promise<void> {
   const trees = readTrees(join(ROOT, 'dist'));
   for (const site of loadSites().filter((s) => trees.has(s.name))) {
@@ -116,6 +163,8 @@ async function benchVerify(): Promise<void> {
       continue;
     }
     const report = await verifySite({ site, objects: parseTree(site.name, trees.get(site.name)!) });
-    console.log(`npm run verify -- --site ${site.name}: ${report.seconds.toFixed(1)} s (${report.objects.length} objects, ${report.pods.length} pods, ${report.ok ? 'passed' : 'FAILED'})`);
+    console.log(
+      `npm run verify -- --site ${site.name}: ${report.seconds.toFixed(1)} s (${report.objects.length} objects, ${report.pods.length} pods, ${report.ok ? 'passed' : 'FAILED'})`,
+    );
   }
 }

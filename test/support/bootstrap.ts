@@ -36,7 +36,8 @@ export function writtenFile(ud: UserData, path: string): string {
 /** The step script whose file name starts with `prefix` (e.g. '40-kubeadm'). */
 export function stepScript(ud: UserData, prefix: string): string {
   const found = ud.write_files.filter((f) => f.path.split('/').pop()!.startsWith(prefix));
-  if (found.length !== 1) throw new Error(`expected one script ${prefix}*, found ${found.map((f) => f.path).join(', ') || 'none'}`);
+  if (found.length !== 1)
+    throw new Error(`expected one script ${prefix}*, found ${found.map((f) => f.path).join(', ') || 'none'}`);
   return found[0].content;
 }
 
@@ -55,8 +56,12 @@ export function kubeadmDoc(ud: UserData, kind: string): any {
   return doc;
 }
 
-/** A nodeRegistration's kubelet flags by name, in either API's shape (v1beta3's map, v1beta4's list of {name, value}). */
+/**
+ * A nodeRegistration's kubelet flags by name, in either API's shape (v1beta3's map, v1beta4's list of {name, value}).
+ */
 export function kubeletArgs(nodeRegistration: { kubeletExtraArgs?: unknown }): Record<string, string> {
   const args = nodeRegistration.kubeletExtraArgs ?? {};
-  return Array.isArray(args) ? Object.fromEntries(args.map((a: { name: string; value: string }) => [a.name, a.value])) : args as Record<string, string>;
+  return Array.isArray(args)
+    ? Object.fromEntries(args.map((a: { name: string; value: string }) => [a.name, a.value]))
+    : (args as Record<string, string>);
 }

@@ -11,15 +11,26 @@ import type { LiveSite } from '../../lib/verify/run';
  * starting point, then its change, synced as ArgoCD would, and its effect checked on what the real
  * operator and controllers produce. Operations without a live effect here are listed with why.
  */
-export const LIVE = ['tune-alert', 'minor-upgrade', 'point-in-time-recovery', 'add-postgres-node', 'scale', 'add-storage-node', 'add-s3-pool'] as const;
+export const LIVE = [
+  'tune-alert',
+  'minor-upgrade',
+  'point-in-time-recovery',
+  'add-postgres-node',
+  'scale',
+  'add-storage-node',
+  'add-s3-pool',
+] as const;
 export const NOT_LIVE: Readonly<Record<string, string>> = {
-  'major-upgrade': 'the operator upgrades in place through Patroni and pg_upgrade in the Spilo pod: no container runs here',
-  'connection-pooler': 'the operator makes a pooler only after installing its lookup function in a database: verify stands one in for the clusters pooled when it starts, so npm run verify on the changed site asserts the poolers (as on lab and converged), not a live change',
+  'major-upgrade':
+    'the operator upgrades in place through Patroni and pg_upgrade in the Spilo pod: no container runs here',
+  'connection-pooler':
+    'the operator makes a pooler only after installing its lookup function in a database: verify stands one in for the clusters pooled when it starts, so npm run verify on the changed site asserts the poolers (as on lab and converged), not a live change',
   'load-balancer': 'its starting point adds the MetalLB app, whose controller cannot run here to assign the address',
   'kubernetes-upgrade': 'a new control-plane version is a new verify run (npm run verify on the changed site)',
   'kubelet-skew': 'refused by synth: nothing to sync',
   'train-guard': 'refused by synth: nothing to sync',
-  'replace-control-plane': 'it changes host-bootstrap/ only (cloud-init and kubeadm on the machines): no manifest to sync',
+  'replace-control-plane':
+    'it changes host-bootstrap/ only (cloud-init and kubeadm on the machines): no manifest to sync',
   'even-control-planes': 'refused by synth: nothing to sync',
 };
 
@@ -44,7 +55,14 @@ const treeOf = (r: RenderedSite): SiteTree => ({ site: r.site, objects: parseTre
  */
 export function day2Sequence(): { run: Day2Run; live: (cluster: LiveSite) => Promise<void> } {
   const run: Day2Run = { steps: new Map() };
-  const rendered = Promise.all(LIVE.map((id) => operationSites(OPERATIONS.find((o) => o.id === id)!, PROJECT_ROOT)));
+  const rendered = Promise.all(
+    LIVE.map((id) =>
+      operationSites(
+        OPERATIONS.find((o) => o.id === id)!,
+        PROJECT_ROOT,
+      ),
+    ),
+  );
   rendered.catch(() => undefined);
   const live = async (cluster: LiveSite) => {
     try {
@@ -57,11 +75,15 @@ export function day2Sequence(): { run: Day2Run; live: (cluster: LiveSite) => Pro
         const end = treeOf(after);
         const b = await syncTo(cluster, current, start);
         const a = await syncTo(cluster, start, end);
-        run.steps.set(id, { before: b, after: a, text: `${formatDay2(`${id}: starting point`, b)}\n${formatDay2(id, a)}` });
+        run.steps.set(id, {
+          before: b,
+          after: a,
+          text: `${formatDay2(`${id}: starting point`, b)}\n${formatDay2(id, a)}`,
+        });
         current = end;
       }
     } catch (e) {
-      run.error = e instanceof Error ? e.stack ?? e.message : String(e);
+      run.error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     }
   };
   return { run, live };

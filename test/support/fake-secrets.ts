@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
  * Throwaway values shaped like kubeadm's secrets, made when the tests run: nothing
  * token-shaped is kept in git, where a scanner (or a reader) could not tell it from a real one.
  */
-const alnum = (length: number) => [...randomBytes(length)].map((b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+const alnum = (length: number) =>
+  [...randomBytes(length)].map((b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
 
 /** `[a-z0-9]{6}.[a-z0-9]{16}`, as `kubeadm token generate` prints. */
 export const fakeBootstrapToken = () => `${alnum(6)}.${alnum(16)}`;

@@ -16,9 +16,16 @@ export const labOnMinio: Site = withSite(lab, (s) => {
   s.minio = {
     rootCredentialsSecret: 'minio-root',
     buckets: ['postgres-backups'],
-    openid: { configUrl: 'https://sso.lab.example.org/realms/lab/.well-known/openid-configuration', clientId: 'minio', clientSecret: { name: 'minio-openid', key: 'client-secret' } },
+    openid: {
+      configUrl: 'https://sso.lab.example.org/realms/lab/.well-known/openid-configuration',
+      clientId: 'minio',
+      clientSecret: { name: 'minio-openid', key: 'client-secret' },
+    },
     kes: { configSecret: 'minio-kes-config', keyName: 'minio-default' },
-    auditWebhook: { endpoint: 'https://audit.lab.example.org/minio', authToken: { name: 'minio-audit-token', key: 'token' } },
+    auditWebhook: {
+      endpoint: 'https://audit.lab.example.org/minio',
+      authToken: { name: 'minio-audit-token', key: 'token' },
+    },
   };
   s.loadBalancers.expose = { ...s.loadBalancers.expose, minioConsole: true };
   s.postgres.backups = { ...s.postgres.backups, credentialsSecret: 'postgres-backup-s3' };

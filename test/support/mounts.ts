@@ -20,14 +20,19 @@ const mountable = canMount();
 export const TMPFS: Tool = {
   run: mountable || process.env.CI === 'true',
   require: () => {
-    if (!mountable) throw new Error('mount -t tmpfs failed: the full-disk and read-only tests need root (CI runs as root)');
+    if (!mountable)
+      throw new Error('mount -t tmpfs failed: the full-disk and read-only tests need root (CI runs as root)');
   },
 };
 
 const mounted: string[] = [];
 
 /** Mounts a tmpfs of `sizeKiB` at `dir` (created); `fill` runs before a read-only remount. */
-export function mountTmpfs(dir: string, sizeKiB: number, options: { readOnly?: boolean; fill?: () => void } = {}): void {
+export function mountTmpfs(
+  dir: string,
+  sizeKiB: number,
+  options: { readOnly?: boolean; fill?: () => void } = {},
+): void {
   mkdirSync(dir, { recursive: true });
   const run = (args: string[]) => {
     const r = spawnSync('mount', args, { encoding: 'utf8' });

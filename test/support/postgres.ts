@@ -26,8 +26,14 @@ export function startPostgres(settings: Readonly<Record<string, string>> = {}): 
   const run = (cmd: string, args: string[]) => runServerProgram(bin, cmd, args);
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--no-sync']);
-  const options = Object.entries({ listen_addresses: "''", unix_socket_directories: `'${dir}'`, fsync: 'off', ...settings })
-    .map(([k, v]) => `-c ${k}=${v}`).join(' ');
+  const options = Object.entries({
+    listen_addresses: "''",
+    unix_socket_directories: `'${dir}'`,
+    fsync: 'off',
+    ...settings,
+  })
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', options, 'start']);
   return {
     major,

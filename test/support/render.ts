@@ -36,7 +36,10 @@ export function renderedApps(site: Site): Map<string, K8sObject[]> {
 /** The one object of `kind` and `name` in an app; fails the test if absent. */
 export function objectOf(apps: Map<string, K8sObject[]>, app: string, kind: string, name: string): K8sObject {
   const found = (apps.get(app) ?? []).find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`${app} has no ${kind} '${name}' (it has ${(apps.get(app) ?? []).map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  if (!found)
+    throw new Error(
+      `${app} has no ${kind} '${name}' (it has ${(apps.get(app) ?? []).map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`,
+    );
   return found;
 }
 

@@ -7,7 +7,11 @@ import type { Site, SiteNode } from '../../lib/site/model';
  */
 export function scaledSite(lab: Site, clusters: number): Site {
   const postgresNodes: SiteNode[] = Array.from({ length: 3 + Math.floor(clusters / 10) }, (_, i) => ({
-    name: `bench-pg${i + 1}`, address: `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}`, roles: ['postgres'], cpu: 4, memory: '16Gi',
+    name: `bench-pg${i + 1}`,
+    address: `10.21.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    roles: ['postgres'],
+    cpu: 4,
+    memory: '16Gi',
   }));
   const [, template] = lab.postgres.clusters;
   return {
@@ -16,7 +20,12 @@ export function scaledSite(lab: Site, clusters: number): Site {
     nodes: [...lab.nodes.filter((n) => !n.roles.includes('postgres')), ...postgresNodes],
     postgres: {
       ...lab.postgres,
-      clusters: Array.from({ length: clusters }, (_, i) => ({ ...template, name: `acid-bench-${i}`, namespace: `team-${i % 10}`, numberOfInstances: 2 })),
+      clusters: Array.from({ length: clusters }, (_, i) => ({
+        ...template,
+        name: `acid-bench-${i}`,
+        namespace: `team-${i % 10}`,
+        numberOfInstances: 2,
+      })),
     },
   };
 }

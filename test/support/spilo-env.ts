@@ -10,7 +10,14 @@
  */
 export interface EnvSource {
   /** The postgresql CR as rendered. */
-  readonly cluster: { metadata: { name: string }; spec: { postgresql: { version: string }; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]; clone?: Record<string, string> } };
+  readonly cluster: {
+    metadata: { name: string };
+    spec: {
+      postgresql: { version: string };
+      env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+      clone?: Record<string, string>;
+    };
+  };
   /** The uid the API server gave it. */
   readonly uid: string;
   /** The operator ConfigMap's data. */
@@ -31,7 +38,9 @@ export function spiloEnvironment(src: EnvSource): SpiloEnv {
     if (!list.some(([k]) => k.toLowerCase() === name.toLowerCase())) list.push([name, value]);
   };
   // the clone section: appended as it is
-  const append = (name: string, value: string) => { list.push([name, value]); };
+  const append = (name: string, value: string) => {
+    list.push([name, value]);
+  };
   const { spec, metadata } = src.cluster;
   // 1. the operator's own variables (the ones a WAL path depends on)
   add('SCOPE', metadata.name);
@@ -80,6 +89,6 @@ export function walPrefix(env: SpiloEnv, prefix: '' | 'CLONE_'): string {
   const get = (name: string) => env.get(`${prefix}${name}`) ?? '';
   const explicit = get('WALE_S3_PREFIX');
   if (explicit) return explicit;
-  const scope = prefix ? get('SCOPE') : env.get('SCOPE') ?? '';
+  const scope = prefix ? get('SCOPE') : (env.get('SCOPE') ?? '');
   return `s3://${get('WAL_S3_BUCKET')}/spilo/${get('WAL_BUCKET_SCOPE_PREFIX')}${scope}${get('WAL_BUCKET_SCOPE_SUFFIX')}/wal/${env.get('PGVERSION')}`;
 }

@@ -26,7 +26,10 @@ export function tool(command: string, debianPackage: string): Tool {
  * Binaries `npm run verify -- --build` makes (.build/tools/): the tests using them run when all are
  * built, and under CI=true, where a missing one must fail them; elsewhere they are skipped, loudly.
  */
-export function builtBinaries(label: string, paths: readonly string[]): { readonly live: boolean; readonly missing: readonly string[] } {
+export function builtBinaries(
+  label: string,
+  paths: readonly string[],
+): { readonly live: boolean; readonly missing: readonly string[] } {
   const missing = [...new Set(paths.filter((p) => !existsSync(p)))];
   const live = missing.length === 0 || process.env.CI === 'true';
   if (!live) console.warn(`${label} SKIPPED: ${missing.join(', ')} not built (npm run verify -- --build)`);

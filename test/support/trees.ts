@@ -12,7 +12,12 @@ export function siteTree(site: Site): SiteTree {
 
 /** The tree with crafted objects added to an app (a bad tree, or an app another branch will render). */
 export function withObjects(tree: SiteTree, app: string, ...objs: KubeObject[]): SiteTree {
-  const added: RenderedObject[] = objs.map((obj) => ({ site: tree.site.name, app, file: `${app}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`, obj }));
+  const added: RenderedObject[] = objs.map((obj) => ({
+    site: tree.site.name,
+    app,
+    file: `${app}/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`,
+    obj,
+  }));
   return { site: tree.site, objects: [...tree.objects, ...added] };
 }
 
@@ -55,7 +60,10 @@ export function cephCluster(spec: Record<string, unknown> = {}): KubeObject {
       storage: {
         useAllNodes: false,
         useAllDevices: false,
-        nodes: ['dnumcephworker1', 'dnumcephworker2', 'dnumcephworker3'].map((name) => ({ name, devices: [{ name: 'vdb' }] })),
+        nodes: ['dnumcephworker1', 'dnumcephworker2', 'dnumcephworker3'].map((name) => ({
+          name,
+          devices: [{ name: 'vdb' }],
+        })),
       },
       ...spec,
     },
@@ -63,7 +71,11 @@ export function cephCluster(spec: Record<string, unknown> = {}): KubeObject {
 }
 
 /** A Deployment whose pod passes every policy rule; tests break one thing at a time. */
-export function hardenedDeployment(name: string, pod: Record<string, unknown> = {}, container: Record<string, unknown> = {}): KubeObject {
+export function hardenedDeployment(
+  name: string,
+  pod: Record<string, unknown> = {},
+  container: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -75,13 +87,20 @@ export function hardenedDeployment(name: string, pod: Record<string, unknown> = 
         metadata: { labels: { name } },
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name,
-            image: 'example.org/app:v1.0.0',
-            resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
-            securityContext: { runAsUser: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            ...container,
-          }],
+          containers: [
+            {
+              name,
+              image: 'example.org/app:v1.0.0',
+              resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
+              securityContext: {
+                runAsUser: 1000,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              ...container,
+            },
+          ],
           ...pod,
         },
       },

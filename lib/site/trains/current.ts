@@ -26,7 +26,10 @@ const versions: TrainVersions = {
   minioOperator: 'v7.1.1',
   /** kube-prometheus v0.18.0 (2026-06-18): Kubernetes 1.33 to 1.36; Prometheus v3.12.0. */
   kubePrometheus: 'v0.18.0',
-  /** MetalLB v0.16.1 (2026-05-27): tags before v0.16.0 ship a BGPPeer ASN maximum Kubernetes 1.36 rejects (metallb#3035). */
+  /**
+   * MetalLB v0.16.1 (2026-05-27): tags before v0.16.0 ship a BGPPeer ASN maximum Kubernetes 1.36 rejects
+   * (metallb#3035).
+   */
   metallb: 'v0.16.1',
   /** kube-vip v1.2.3 (2026-08-10): `vip_subnet` replaces `vip_cidr`; super-admin.conf at kubeadm init on >= 1.29. */
   kubeVip: 'v1.2.3',
@@ -79,7 +82,8 @@ export const CURRENT: Train = {
   // the MinIO operator is unmaintained (below): backups go to Rook's own RGW, maintained with the block storage
   s3Provider: 'ceph-object-store',
   images: (v) => ({
-    // v2.0.1 moved every image from registry.opensource.zalan.do to ghcr.io (manifests/postgres-operator.yaml:22, configmap.yaml:20)
+    // v2.0.1 moved every image from registry.opensource.zalan.do to ghcr.io (manifests/postgres-operator.yaml:22,
+    // configmap.yaml:20)
     postgresOperator: `ghcr.io/zalando/postgres-operator:${v.postgresOperator}`,
     postgresOperatorUi: `ghcr.io/zalando/postgres-operator-ui:${v.postgresOperator}`,
     spilo: `ghcr.io/zalando/spilo-${v.spiloMajor}:${v.spilo}`,
@@ -99,21 +103,67 @@ export const CURRENT: Train = {
   /** From the "Kubernetes minor: what each current component supports" table of TRAINS.md. */
   compatibility: {
     kubernetes: [
-      { component: 'rook', min: '1.31', max: '1.36', source: 'rook/rook@v1.20.6:Documentation/Getting-Started/Prerequisites/prerequisites.md:10', quote: 'Kubernetes versions v1.31 through v1.36 are supported' },
-      { component: 'postgresOperator', min: '1.27', source: 'zalando/postgres-operator@v2.0.1:README.md:67', quote: 'v2.0.1 | 14 → 18 | 1.27+' },
-      { component: 'minioOperator', min: '1.30', source: 'minio/operator@v7.1.1:README.md:39-41', quote: 'MinIO requires Kubernetes version 1.30.0 or later' },
-      { component: 'kubePrometheus', min: '1.33', max: '1.36', source: 'prometheus-operator/kube-prometheus@v0.18.0:README.md:47-51', quote: 'compatibility matrix: release-0.18 with Kubernetes 1.33, 1.34, 1.35, 1.36' },
-      { component: 'argocd', min: '1.33', max: '1.36', source: 'argoproj/argo-cd@v3.5.1:docs/operator-manual/tested-kubernetes-versions.md:3', quote: 'v1.36, v1.35, v1.34, v1.33' },
-      { component: 'certManager', min: '1.33', max: '1.36', source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:24', quote: 'supported releases: 1.21, Kubernetes 1.33 → 1.36' },
-      { component: 'flannel', min: '1.17', source: 'flannel-io/flannel@v0.28.9:README.md:44', quote: 'For Kubernetes v1.17+' },
-      { component: 'metallb', min: '1.13', source: 'metallb/metallb@v0.16.1:website/content/_index.md:43', quote: 'Kubernetes 1.13.0 or later' },
+      {
+        component: 'rook',
+        min: '1.31',
+        max: '1.36',
+        source: 'rook/rook@v1.20.6:Documentation/Getting-Started/Prerequisites/prerequisites.md:10',
+        quote: 'Kubernetes versions v1.31 through v1.36 are supported',
+      },
+      {
+        component: 'postgresOperator',
+        min: '1.27',
+        source: 'zalando/postgres-operator@v2.0.1:README.md:67',
+        quote: 'v2.0.1 | 14 → 18 | 1.27+',
+      },
+      {
+        component: 'minioOperator',
+        min: '1.30',
+        source: 'minio/operator@v7.1.1:README.md:39-41',
+        quote: 'MinIO requires Kubernetes version 1.30.0 or later',
+      },
+      {
+        component: 'kubePrometheus',
+        min: '1.33',
+        max: '1.36',
+        source: 'prometheus-operator/kube-prometheus@v0.18.0:README.md:47-51',
+        quote: 'compatibility matrix: release-0.18 with Kubernetes 1.33, 1.34, 1.35, 1.36',
+      },
+      {
+        component: 'argocd',
+        min: '1.33',
+        max: '1.36',
+        source: 'argoproj/argo-cd@v3.5.1:docs/operator-manual/tested-kubernetes-versions.md:3',
+        quote: 'v1.36, v1.35, v1.34, v1.33',
+      },
+      {
+        component: 'certManager',
+        min: '1.33',
+        max: '1.36',
+        source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:24',
+        quote: 'supported releases: 1.21, Kubernetes 1.33 → 1.36',
+      },
+      {
+        component: 'flannel',
+        min: '1.17',
+        source: 'flannel-io/flannel@v0.28.9:README.md:44',
+        quote: 'For Kubernetes v1.17+',
+      },
+      {
+        component: 'metallb',
+        min: '1.13',
+        source: 'metallb/metallb@v0.16.1:website/content/_index.md:43',
+        quote: 'Kubernetes 1.13.0 or later',
+      },
     ],
-    unmaintained: [{
-      component: 'minioOperator',
-      source: '../shared/upstream/TRAINS.md, "minio/operator: status"',
-      quote: 'No tag is newer than v7.1.1 (2025-04-23) [...] treat v7.1.1 as the last release, and expect no fixes',
-      instead: "s3: { provider: 'ceph-object-store' } (Rook's RGW on the s3 nodes, docs/ceph-object-store.md)",
-    }],
+    unmaintained: [
+      {
+        component: 'minioOperator',
+        source: '../shared/upstream/TRAINS.md, "minio/operator: status"',
+        quote: 'No tag is newer than v7.1.1 (2025-04-23) [...] treat v7.1.1 as the last release, and expect no fixes',
+        instead: "s3: { provider: 'ceph-object-store' } (Rook's RGW on the s3 nodes, docs/ceph-object-store.md)",
+      },
+    ],
     postgresMajors: {
       majors: ['14', '15', '16', '17', '18'],
       source: 'zalando/postgres-operator@v2.0.1:manifests/postgresql.crd.yaml:2457-2461',

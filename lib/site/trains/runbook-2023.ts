@@ -11,7 +11,10 @@ const versions: TrainVersions = {
   /** Spilo image tag (PostgreSQL 15 line); the runbook's minor upgrade went 2.1-p9 -> 3.0-p1. */
   spilo: '3.0-p1',
   spiloMajor: '15',
-  /** The last v1.9 patch: v1.9.2 errors forever on Kubernetes >= 1.25 deleting a batch/v1beta1 CronJob (rook/rook#10822, fixed in v1.9.10). */
+  /**
+   * The last v1.9 patch: v1.9.2 errors forever on Kubernetes >= 1.25 deleting a batch/v1beta1 CronJob (rook/rook#10822,
+   * fixed in v1.9.10).
+   */
   rook: 'v1.9.13',
   ceph: 'v16.2.7',
   /**
@@ -27,12 +30,18 @@ const versions: TrainVersions = {
    * upstream states only "1.13 or later" (TRAINS.md).
    */
   metallb: 'v0.13.11',
-  /** kube-vip, the control plane's virtual IP as a static Pod (ARP); v0.6.2 predates the super-admin.conf change of kubeadm 1.29 (TRAINS.md). */
+  /**
+   * kube-vip, the control plane's virtual IP as a static Pod (ARP); v0.6.2 predates the super-admin.conf change of
+   * kubeadm 1.29 (TRAINS.md).
+   */
   kubeVip: 'v0.6.2',
   postgresExporter: 'v0.13.2',
   argocd: 'v2.7.7',
   flannel: 'v0.22.0',
-  /** helm, built from the Go module proxy (`npm run tools`), renders the pinned charts at import time only: synth never runs it. */
+  /**
+   * helm, built from the Go module proxy (`npm run tools`), renders the pinned charts at import time only: synth never
+   * runs it.
+   */
   helm: 'v3.20.2',
   cloudInitSchema: '22.4.2',
   /** Debian 12 (bookworm), whose cloud-init is 22.4.2 (the schema above). */
@@ -46,7 +55,10 @@ const versions: TrainVersions = {
   kubernetesPackages: { '1.26.2': '1.26.2-1.1', '1.27.3': '1.27.3-1.1' },
   /** Sandbox (pause) image tag kubeadm uses per Kubernetes minor; containerd's sandbox_image must match it. */
   pause: { '1.26': '3.9', '1.27': '3.9' },
-  /** etcd and CoreDNS images kubeadm deploys per Kubernetes minor (`kubeadm config images list`), for air-gapped mirrors. */
+  /**
+   * etcd and CoreDNS images kubeadm deploys per Kubernetes minor (`kubeadm config images list`), for air-gapped
+   * mirrors.
+   */
   etcd: { '1.26': '3.5.6-0', '1.27': '3.5.7-0' },
   coredns: { '1.26': 'v1.9.3', '1.27': 'v1.10.1' },
   /** MinIO server: the default of the pinned tenant chart (helm/tenant/values.yaml of minioOperator). */
@@ -82,9 +94,14 @@ export const RUNBOOK_2023: Train = {
     minio: `quay.io/minio/minio:${v.minio}`,
     kes: `minio/kes:${v.kes}`,
     postgresExporter: `quay.io/prometheuscommunity/postgres-exporter:${v.postgresExporter}`,
-    /** kube-prometheus' Prometheus (manifests/prometheus-prometheus.yaml at kubePrometheus), which the monitoring app renders. */
+    /**
+     * kube-prometheus' Prometheus (manifests/prometheus-prometheus.yaml at kubePrometheus), which the monitoring app
+     * renders.
+     */
     prometheus: 'quay.io/prometheus/prometheus:v2.46.0',
-    /** kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces. */
+    /**
+     * kube-prometheus' Grafana (manifests/grafana-deployment.yaml at kubePrometheus), which our Deployment replaces.
+     */
     grafana: 'grafana/grafana:9.5.3',
     kubeVip: `ghcr.io/kube-vip/kube-vip:${v.kubeVip}`,
     certManagerAcmeSolver: `quay.io/jetstack/cert-manager-acmesolver:${v.certManager}`,
@@ -95,12 +112,44 @@ export const RUNBOOK_2023: Train = {
    */
   compatibility: {
     kubernetes: [
-      { component: 'rook', min: '1.17', source: 'rook/rook@v1.9.13:Documentation/Getting-Started/Prerequisites/prerequisites.md:10', quote: 'Kubernetes v1.17 or higher' },
-      { component: 'minioOperator', min: '1.21', source: 'minio/operator@v5.0.6:README.md:66-68', quote: 'MinIO requires Kubernetes version 1.21.0 or later' },
-      { component: 'kubePrometheus', min: '1.26', max: '1.28', source: 'prometheus-operator/kube-prometheus@v0.13.0:README.md:43-48', quote: 'compatibility matrix: release-0.13 with Kubernetes 1.26, 1.27, 1.28' },
-      { component: 'metallb', min: '1.13', source: 'metallb/metallb@v0.13.11:website/content/_index.md:43', quote: 'Kubernetes 1.13.0 or later' },
-      { component: 'flannel', min: '1.17', source: 'flannel-io/flannel@v0.22.0:README.md:34', quote: 'For Kubernetes v1.17+' },
-      { component: 'certManager', min: '1.22', max: '1.32', source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:312', quote: 'supported releases: 1.12 LTS, Kubernetes 1.22 → 1.32' },
+      {
+        component: 'rook',
+        min: '1.17',
+        source: 'rook/rook@v1.9.13:Documentation/Getting-Started/Prerequisites/prerequisites.md:10',
+        quote: 'Kubernetes v1.17 or higher',
+      },
+      {
+        component: 'minioOperator',
+        min: '1.21',
+        source: 'minio/operator@v5.0.6:README.md:66-68',
+        quote: 'MinIO requires Kubernetes version 1.21.0 or later',
+      },
+      {
+        component: 'kubePrometheus',
+        min: '1.26',
+        max: '1.28',
+        source: 'prometheus-operator/kube-prometheus@v0.13.0:README.md:43-48',
+        quote: 'compatibility matrix: release-0.13 with Kubernetes 1.26, 1.27, 1.28',
+      },
+      {
+        component: 'metallb',
+        min: '1.13',
+        source: 'metallb/metallb@v0.13.11:website/content/_index.md:43',
+        quote: 'Kubernetes 1.13.0 or later',
+      },
+      {
+        component: 'flannel',
+        min: '1.17',
+        source: 'flannel-io/flannel@v0.22.0:README.md:34',
+        quote: 'For Kubernetes v1.17+',
+      },
+      {
+        component: 'certManager',
+        min: '1.22',
+        max: '1.32',
+        source: 'cert-manager/website@776e5dba:content/docs/releases/README.md:312',
+        quote: 'supported releases: 1.12 LTS, Kubernetes 1.22 → 1.32',
+      },
     ],
     // the runbook's own versions, all of 2023: MinIO v5.0.6 is this train's S3 by design (s3Provider)
     unmaintained: [],

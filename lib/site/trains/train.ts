@@ -42,7 +42,9 @@ export interface TrainVersions {
 }
 
 /** A single-string version: what a site may override (`versions: { spilo: '3.0-p2' }`). */
-export type VersionKey = { [K in keyof TrainVersions]: TrainVersions[K] extends string ? K : never }[keyof TrainVersions];
+export type VersionKey = {
+  [K in keyof TrainVersions]: TrainVersions[K] extends string ? K : never;
+}[keyof TrainVersions];
 
 /**
  * Versions that name pinned upstream files (lib/upstream.ts reads `imports/upstream/` at them), and
@@ -51,7 +53,16 @@ export type VersionKey = { [K in keyof TrainVersions]: TrainVersions[K] extends 
  * another (lib/site/compatibility.ts). A test keeps this list equal to what lib/upstream.ts uses.
  */
 export const FILE_VERSIONS: readonly VersionKey[] = [
-  'postgresOperator', 'rook', 'certManager', 'minioOperator', 'kubePrometheus', 'metallb', 'argocd', 'flannel', 'cloudInitSchema', 'helm',
+  'postgresOperator',
+  'rook',
+  'certManager',
+  'minioOperator',
+  'kubePrometheus',
+  'metallb',
+  'argocd',
+  'flannel',
+  'cloudInitSchema',
+  'helm',
 ];
 
 /** Container images built from a train's versions (with a site's overrides applied). */
@@ -68,7 +79,10 @@ export interface TrainImages {
   readonly prometheus: string;
   readonly grafana: string;
   readonly kubeVip: string;
-  /** cert-manager's HTTP-01 solver, which the controller runs (its --acme-http01-solver-image default, tagged like the chart's images). */
+  /**
+   * cert-manager's HTTP-01 solver, which the controller runs (its --acme-http01-solver-image default, tagged like the
+   * chart's images).
+   */
   readonly certManagerAcmeSolver: string;
 }
 
@@ -96,7 +110,10 @@ interface AllowedMajors extends Evidence {
   readonly majors: readonly string[];
 }
 
-/** A component upstream no longer maintains: refused on the train unless a site accepts it (acceptUnsupported), with a warning. */
+/**
+ * A component upstream no longer maintains: refused on the train unless a site accepts it (acceptUnsupported), with a
+ * warning.
+ */
 export interface Unmaintained extends Evidence {
   readonly component: VersionKey;
   /** What the site uses instead, for the message: `s3: { provider: 'ceph-object-store' }`. */
