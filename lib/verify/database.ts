@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asRecord } from '../core/records';
 import type { KubeObject } from '../core/objects';
+import { selfSigned } from './pki';
 import { freePort } from './processes';
 
 /**
@@ -105,27 +106,7 @@ export async function startDatabase(
       '--encoding=UTF8',
       '--no-sync',
     ]);
-    spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=verify-postgres',
-        '-keyout',
-        join(data, 'server.key'),
-        '-out',
-        join(data, 'server.crt'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSigned(data, 'server.key', 'server.crt', '/CN=verify-postgres');
     chmodSync(join(data, 'server.key'), 0o600);
     if (process.getuid?.() === 0) spawnSync('chown', ['postgres:', join(data, 'server.key'), join(data, 'server.crt')]);
     const options = Object.entries({

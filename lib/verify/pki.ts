@@ -19,6 +19,27 @@ const openssl = (dir: string, args: readonly string[]): void => {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 };
 
+/** A self-signed P-256 certificate valid for two days (a throwaway run's CA, the PostgreSQL stand-in's server). */
+export function selfSigned(dir: string, keyFile: string, certFile: string, subject: string): void {
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    subject,
+  ]);
+}
+
 function signed(dir: string, name: string, subject: string, extensions: string): void {
   openssl(dir, [
     'req',
@@ -56,23 +77,7 @@ function signed(dir: string, name: string, subject: string, extensions: string):
 }
 
 export function makePki(dir: string): Pki {
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=verify-ca',
-  ]);
+  selfSigned(dir, 'ca.key', 'ca.crt', '/CN=verify-ca');
   signed(
     dir,
     'apiserver',
