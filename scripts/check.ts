@@ -1,22 +1,27 @@
 /**
- * `npm run check [-- --site <name>] [--no-secrets] [--base <rev>]`: validates what `npm run synth` rendered
- * (dist/) against the pinned schemas, the site model (placement, capacity) and the house policy,
- * and scans the tracked files for secrets; with --base, checks each site's upgrade path from that
- * revision (lib/diff/upgrade-paths.ts). One report; exits 1 on any error.
+ * `npm run check [-- --site <name>] [--no-secrets] [--base <rev>]`: checks that dist/, host-bootstrap/ and
+ * docs/sites/ are what the sites render now (fresh), validates the rendered dist/ against the pinned schemas, the
+ * site model (placement, capacity) and the house policy, and scans for secrets (the files a site's check reads, or
+ * every tracked file; results kept by content); with --base, checks what the change since that revision does
+ * (lib/check/gate.ts: refused and unacknowledged data-endangering changes, upgrade paths). One report, a progress line
+ * per phase on stderr; exits 1 on any error.
  */
 import { cliCommand, collect, runCli, type CliSpec } from '../lib/cli';
 import type { Finding } from '../lib/check/findings';
 import { readTrees } from '../lib/core/file-tree';
+import { freshnessFindings } from '../lib/check/fresh-sites';
 import { SITE_CHECKS, checkTrees, formatFindings } from '../lib/check/run';
-import { scanSecrets, trackedFiles } from '../lib/check/secret-scan';
-import { loadSites } from '../lib/site-files/load';
+import { changedFiles, scanSecrets, trackedFiles } from '../lib/check/secret-scan';
+import { phase } from '../lib/check/progress';
+import { discoverSites, loadSites } from '../lib/site-files/load';
 import { REPORT, reportsOnDisk, treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { upgradePaths } from '../lib/diff/upgrade-paths';
 import { PROJECT_ROOT } from '../lib/upstream';
 
 const SPEC: CliSpec = {
   script: 'check',
-  summary: 'Check the rendered dist/ (schemas, placement, capacity, policy) and scan the tracked files for secrets.',
+  summary:
+    'Check that the rendered trees are fresh, check dist/ (schemas, placement, capacity, policy), scan for secrets; with --base, what the change does.',
   exitCodes: {
     1: 'a check found an error (the report says which)',
     3: 'the check could not run (no rendered site, an invalid site)',
@@ -25,33 +30,43 @@ const SPEC: CliSpec = {
 };
 
 const cmd = cliCommand(SPEC)
-  .option('-s, --site <name>', 'check only this rendered site (repeatable); default: every folder of dist/', collect)
+  .option('-s, --site <name>', 'check only this site (repeatable); default: every site of sites/ and dist/', collect)
   .option('--no-secrets', 'skip the secret scan')
   .option(
     '--base <rev>',
-    "also check each site's upgrade path from this revision (a skipped Kubernetes or Rook minor, a downgrade)",
+    "also check what changed since this revision: refused changes, data or quorum endangered without the site's acknowledgement, upgrade paths",
   );
 
 runCli<{ site?: string[]; secrets: boolean; base?: string }>(SPEC, cmd, ({ site: sites, secrets, base }) => {
-  const trees = readTrees(`${PROJECT_ROOT}/dist`);
+  const known = discoverSites().map((f) => f.name);
   for (const name of sites ?? [])
-    if (!trees.has(name))
-      throw new Error(`no rendered site '${name}' under dist/: rendered are ${[...trees.keys()].join(', ')}`);
+    if (!known.includes(name)) throw new Error(`unknown site '${name}': use one of ${known.join(', ')}`);
+  const findings: Finding[] = [];
+  const checks: string[] = [];
+  const fresh = phase('fresh', () => freshnessFindings(PROJECT_ROOT, sites ?? []));
+  findings.push(...fresh);
+  checks.push('fresh');
+  const trees = phase('read dist/', () => readTrees(`${PROJECT_ROOT}/dist`));
   const selected = new Map([...trees].filter(([name]) => !sites || sites.includes(name)));
-
-  const findings: Finding[] = checkTrees(loadSites(), selected);
-  const checks = ['tree', ...Object.keys(SITE_CHECKS)].filter(
-    (c) => c !== 'tree' || findings.some((f) => f.check === 'tree'),
+  const siteFindings = phase(Object.keys(SITE_CHECKS).join(', '), () => checkTrees(loadSites(), selected));
+  findings.push(...siteFindings);
+  checks.push(
+    ...['tree', ...Object.keys(SITE_CHECKS)].filter(
+      (c) => c !== 'tree' || siteFindings.some((f) => f.check === 'tree'),
+    ),
   );
   if (secrets) {
-    findings.push(...scanSecrets(PROJECT_ROOT, trackedFiles(PROJECT_ROOT)));
+    const files = sites ? changedFiles(PROJECT_ROOT, sites) : trackedFiles(PROJECT_ROOT);
+    findings.push(...phase(`secrets (${files.length} files)`, () => scanSecrets(PROJECT_ROOT, files)));
     checks.push('secrets');
   }
   if (base !== undefined) {
-    const steps = upgradePaths(
-      { before: treeAtRevision(PROJECT_ROOT, base, 'docs/sites', REPORT), after: reportsOnDisk(PROJECT_ROOT) },
-      { before: treeAtRevision(PROJECT_ROOT, base), after: treeOnDisk(PROJECT_ROOT) },
-    ).filter((s) => selected.has(s.site));
+    const steps = phase(`upgrade paths since ${base}`, () =>
+      upgradePaths(
+        { before: treeAtRevision(PROJECT_ROOT, base, 'docs/sites', REPORT), after: reportsOnDisk(PROJECT_ROOT) },
+        { before: treeAtRevision(PROJECT_ROOT, base), after: treeOnDisk(PROJECT_ROOT) },
+      ).filter((s) => selected.has(s.site)),
+    );
     findings.push(
       ...steps.map((s): Finding => ({
         check: 'upgrade',

@@ -2,44 +2,12 @@
 // `npm run synth`: bundle main.ts with esbuild when a source changed since the bundle was built,
 // then run the bundle in this process (no ts-node/tsx start-up; see `npm run bench`).
 'use strict';
-const {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} = require('node:fs');
-const { createHash } = require('node:crypto');
+const { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { sourcesKey } = require('./sources-key.cjs');
 
 const root = join(__dirname, '..');
 const bundle = join(root, '.build', 'synth.cjs');
-
-/**
- * Path, size and mtime of every TypeScript source the bundle is built from (and of the lock file, for its packages):
- * any change, newer or older, rebuilds.
- */
-function sourcesKey() {
-  const hash = createHash('sha256');
-  const add = (path) => {
-    const s = statSync(path, { throwIfNoEntry: false });
-    hash.update(`${path}\0${s?.size}\0${s?.mtimeMs}\n`);
-  };
-  add(join(root, 'main.ts'));
-  add(join(root, 'package-lock.json'));
-  for (const dir of ['lib', 'imports']) {
-    const files = readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-      .map((e) => join(e.parentPath ?? e.path, e.name));
-    for (const file of files.sort()) add(file);
-  }
-  return hash.digest('hex');
-}
 
 /** The key on the bundle's first line, or undefined. */
 function bundleKey() {
@@ -54,7 +22,7 @@ function bundleKey() {
   }
 }
 
-const key = sourcesKey();
+const key = sourcesKey(root);
 if (bundleKey() !== key) {
   const { outputFiles } = require('esbuild').buildSync({
     entryPoints: [join(root, 'main.ts')],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -7,6 +7,7 @@ import { readTrees } from '../lib/core/file-tree';
 import { checkTrees, formatFindings } from '../lib/check/run';
 import { checkSchemas } from '../lib/check/schema-check';
 import { scanSecrets } from '../lib/check/secret-scan';
+import { staleTrees } from '../lib/check/freshness';
 import { SITES } from '../lib/site-files';
 import { poc } from '../sites/poc';
 import { lab } from '../sites/lab';
@@ -101,6 +102,42 @@ describe('secret scan (secretlint, recommended preset)', () => {
   });
 });
 
+describe('fresh or refused (the trees are what the site renders)', () => {
+  const rendering = {
+    site: 'x',
+    source: 'sites/x.yaml',
+    trees: [
+      {
+        root: 'dist',
+        files: new Map([
+          ['a/one.yaml', 'one\n'],
+          ['a/two.yaml', 'two\n'],
+        ]),
+      },
+    ],
+  };
+  test('fails on a changed, a missing and a left-over file, naming the site and the fix', () => {
+    const base = tempDir('fresh-');
+    mkdirSync(join(base, 'dist/x/a'), { recursive: true });
+    writeFileSync(join(base, 'dist/x/a/one.yaml'), 'edited\n');
+    writeFileSync(join(base, 'dist/x/a/old.yaml'), 'old\n');
+    expect(staleTrees(base, rendering).map((f) => `${f.where}: ${f.message}`)).toEqual([
+      'dist/x: stale: not what sites/x.yaml renders now, 1 file(s) differ (a/one.yaml), 1 missing (a/two.yaml), 1 not rendered any more (a/old.yaml): run npm run synth -- --site x and commit the result',
+    ]);
+  });
+  test('fails on a site never rendered', () => {
+    expect(staleTrees(tempDir('fresh-'), rendering).map((f) => f.message)).toEqual([
+      'stale: sites/x.yaml is not rendered (dist/x/ is missing): run npm run synth -- --site x and commit the result',
+    ]);
+  });
+  test('passes when the files are the rendered ones', () => {
+    const base = tempDir('fresh-');
+    mkdirSync(join(base, 'dist/x/a'), { recursive: true });
+    for (const [file, text] of rendering.trees[0].files) writeFileSync(join(base, 'dist/x', file), text);
+    expect(staleTrees(base, rendering)).toEqual([]);
+  });
+});
+
 describe('npm run check (the real CLI)', () => {
   const check = (cwd: string, ...args: string[]) =>
     spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'check.ts'), ...args], {
@@ -113,14 +150,14 @@ describe('npm run check (the real CLI)', () => {
     const run = check(ROOT, '--site', 'poc', '--site', 'lab');
     // the warnings: Ceph on the runbook's 2 GB storage nodes; lab's MetalLB root speaker
     expect(run.stdout).toMatch(
-      /^checked lab, poc \(\d+ files\)\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){3}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nsecrets: ok\ncheck passed$/m,
+      /^checked lab, poc \(\d+ files\)\nfresh: ok\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){3}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nsecrets: ok\ncheck passed$/m,
     );
     expect(run.status).toBe(0);
   });
 
   test('fails with one report on a bad tree and a leaked secret', () => {
     const copy = tempDir('check-');
-    for (const entry of ['dist/poc', 'sites', '.secretlintrc.json'])
+    for (const entry of ['dist/poc', 'host-bootstrap/poc', 'docs/sites/poc', 'sites', '.secretlintrc.json'])
       cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
     for (const entry of ['node_modules', 'imports']) symlinkSync(join(ROOT, entry), join(copy, entry));
     spawnSync('git', ['init', '-q'], { cwd: copy });
@@ -134,6 +171,13 @@ describe('npm run check (the real CLI)', () => {
       /^policy: 1 error\(s\)(, 1 warning\(s\)\/note\(s\))?\n {2}ERROR poc\/postgres-operator: Deployment postgres-operator\/postgres-operator: spec\.template\.spec\.containers\[0\]\.image: image '\S+:latest' uses the moving tag 'latest'/m,
     );
     expect(run.stdout).toMatch(/^secrets: 1 error\(s\)\n {2}ERROR notes\.md:1: found PostgreSQL connection string/m);
-    expect(run.stdout).toMatch(/check failed: 2 error\(s\)$/m);
+    // edited by hand: not what the site renders
+    expect(run.stdout).toMatch(
+      /^fresh: 1 error\(s\)\n {2}ERROR dist\/poc: stale: not what sites\/poc\.ts renders now, 1 file\(s\) differ \(postgres-operator\/deployment-postgres-operator\.yaml\): run npm run synth -- --site poc and commit the result$/m,
+    );
+    expect(run.stdout).toMatch(/check failed: 3 error\(s\)$/m);
+    expect(run.stderr).toMatch(
+      /^check: fresh… \d+ ms\ncheck: read dist\/… \d+ ms\ncheck: schemas, placement, capacity, policy… \d+ ms\ncheck: secrets \(\d+ files\)… \d+ ms\n$/,
+    );
   });
 });

@@ -580,7 +580,8 @@ describe('git layer and CLI', () => {
       [join(ROOT, 'scripts', 'diff.ts'), '--format', 'markdown'],
       { cwd: repo, encoding: 'utf8' },
     );
-    expect(run.stderr).toBe('');
+    // a progress line per phase, nothing else (no site here to be stale)
+    expect(run.stderr).toMatch(/^diff: fresh… \d+ ms\n(diff: [^\n]+… \d+ ms\n)+$/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^### Rendered changes\n\n> \[!CAUTION\]\n> \*\*DESTRUCTIVE: 2 change\(s\)/);
     expect(run.stdout).toContain('#### Host bootstrap\n\n> cloud-init runs at first boot only');

@@ -1,4 +1,5 @@
 import { structuredPatch } from 'diff';
+import type { Finding } from '../check/findings';
 import type { FieldChange } from './fields';
 import { HOST_BOOTSTRAP_NOTE, type FileDiff } from './host-files';
 import type { ImpactLevel } from './impacts';
@@ -136,4 +137,13 @@ export function formatMarkdown(diff: TreeDiff, host: readonly FileDiff[] = []): 
   return text.length <= MARKDOWN_LIMIT
     ? text
     : `${text.slice(0, MARKDOWN_LIMIT)}\n\n… truncated: run \`npm run diff\` locally for the rest.`;
+}
+
+/** Trees that are not what their sites render, above everything else: the diff below is not the sites' change. */
+export function formatStale(stale: readonly Finding[], format: 'terminal' | 'markdown'): string[] {
+  if (stale.length === 0) return [];
+  const head = `STALE: ${stale.length} tree(s) are not what the sites render now; the diff below is not what the sites change`;
+  return format === 'markdown'
+    ? ['> [!WARNING]', `> **${head}**`, ...stale.map((f) => `> - \`${f.where}\`: ${f.message}`), '']
+    : [head, ...stale.map((f) => `  ! ${f.where}: ${f.message}`), ''];
 }
