@@ -6,6 +6,7 @@
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites, readSite } from './lib/site-files/load';
 import { SiteValidationError } from './lib/site/validate';
+import { acknowledgementIssues } from './lib/site/acknowledge';
 import { validateSite } from './lib/components/validate';
 import { compatibilityWarnings } from './lib/site/compatibility';
 import { renderSiteManifests } from './lib/synth/render';
@@ -50,6 +51,12 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
   }
   return sites.map((site) => {
     const { files, objects } = renderSiteManifests(site);
+    // an acknowledgement whose change the site no longer makes must go (lib/site/acknowledge.ts)
+    const stale = acknowledgementIssues(
+      site.acknowledge,
+      objects.map((r) => r.obj),
+    );
+    if (stale.length > 0) throw new SiteValidationError(site.name, stale);
     return {
       site,
       applications: objects.filter((r) => r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/'))

@@ -16,6 +16,8 @@ import { phase } from '../lib/check/progress';
 import { discoverSites, loadSites } from '../lib/site-files/load';
 import { REPORT, reportsOnDisk, treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { upgradePaths } from '../lib/diff/upgrade-paths';
+import { diffTrees } from '../lib/diff/semantic';
+import { gateFindings } from '../lib/check/gate';
 import { PROJECT_ROOT } from '../lib/upstream';
 
 const SPEC: CliSpec = {
@@ -48,7 +50,8 @@ runCli<{ site?: string[]; secrets: boolean; base?: string }>(SPEC, cmd, ({ site:
   checks.push('fresh');
   const trees = phase('read dist/', () => readTrees(`${PROJECT_ROOT}/dist`));
   const selected = new Map([...trees].filter(([name]) => !sites || sites.includes(name)));
-  const siteFindings = phase(Object.keys(SITE_CHECKS).join(', '), () => checkTrees(loadSites(), selected));
+  const models = loadSites();
+  const siteFindings = phase(Object.keys(SITE_CHECKS).join(', '), () => checkTrees(models, selected));
   findings.push(...siteFindings);
   checks.push(
     ...['tree', ...Object.keys(SITE_CHECKS)].filter(
@@ -61,10 +64,26 @@ runCli<{ site?: string[]; secrets: boolean; base?: string }>(SPEC, cmd, ({ site:
     checks.push('secrets');
   }
   if (base !== undefined) {
+    const ofSelected = (tree: Map<string, string>) =>
+      new Map([...tree].filter(([path]) => selected.has(path.split('/')[0])));
+    const dist = phase(`read dist/ at ${base}`, () => ({
+      before: ofSelected(treeAtRevision(PROJECT_ROOT, base)),
+      after: ofSelected(treeOnDisk(PROJECT_ROOT)),
+    }));
+    findings.push(
+      ...phase(`what the change since ${base} does`, () =>
+        gateFindings(
+          diffTrees(dist.before, dist.after),
+          models.filter((m) => selected.has(m.name)),
+          base,
+        ),
+      ),
+    );
+    checks.push('gate');
     const steps = phase(`upgrade paths since ${base}`, () =>
       upgradePaths(
         { before: treeAtRevision(PROJECT_ROOT, base, 'docs/sites', REPORT), after: reportsOnDisk(PROJECT_ROOT) },
-        { before: treeAtRevision(PROJECT_ROOT, base), after: treeOnDisk(PROJECT_ROOT) },
+        dist,
       ).filter((s) => selected.has(s.site)),
     );
     findings.push(

@@ -307,7 +307,7 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
         ),
       ),
     ).toEqual([
-      'disruptive: storage node dnumcephworker3 removed from the CephCluster: its OSDs (vdb) leave the cluster once marked out and Ceph rebalances their data onto the remaining OSDs (heavy I/O, less capacity; Rook does not purge OSDs by itself)',
+      'destructive: storage node dnumcephworker3 removed from the CephCluster while it holds OSDs (vdb): their copies are lost to the pools until Ceph rebalances them onto the remaining OSDs (heavy I/O, less capacity; another failure meanwhile can lose data; Rook does not purge OSDs by itself): mark them out and wait for HEALTH_OK first (docs/operations.md)',
     ]);
     expect(
       impacts(
@@ -328,7 +328,7 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
     expect(
       impacts(one(diffTrees(distTree(poc), distTree(poolSize(2))).objects, 'CephBlockPool', 'replicapool')),
     ).toEqual([
-      'disruptive: pool replicapool keeps 2 copies instead of 3: less redundancy, the pool survives 1 lost host',
+      'destructive: pool replicapool keeps 2 copies instead of 3: less redundancy, the pool survives 1 lost host',
     ]);
     expect(
       impacts(one(diffTrees(distTree(poolSize(1)), distTree(poc)).objects, 'CephBlockPool', 'replicapool')),

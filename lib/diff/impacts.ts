@@ -5,6 +5,7 @@ import { DEFAULTS } from '../site/resolve';
 import { poolerName } from '../site/postgres-names';
 import { parseQuantity, isQuantity } from '../core/quantity';
 import type { FieldChange } from './fields';
+import { objectRef } from '../site/acknowledge';
 
 /**
  * What a change does once ArgoCD syncs it, in the words an operator wants before approving:
@@ -17,6 +18,11 @@ export type ImpactLevel = 'destructive' | 'disruptive' | 'refused' | 'info';
 export interface Impact {
   readonly level: ImpactLevel;
   readonly message: string;
+  /**
+   * For a change that deletes or endangers data or quorum: the words a site's `acknowledge` entry names it by
+   * (lib/site/acknowledge.ts), `delete postgresql postgres/acid-main`; `npm run check --base` fails without it.
+   */
+  readonly ack?: string;
 }
 
 export interface ChangeContext {
@@ -57,6 +63,7 @@ const dataRemoval: ImpactRule = (c) => {
   return [
     {
       level: 'destructive',
+      ack: `delete ${objectRef(c.before!)}`,
       message: isProtected(c.before!)
         ? `${what} holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data`
         : `${what} holds data and ArgoCD will prune it: its data is deleted`,
@@ -69,6 +76,7 @@ const protectionDropped: ImpactRule = (c) =>
     ? [
         {
           level: 'destructive',
+          ack: `unprotect ${objectRef(c.after!)}`,
           message: `loses Prune=false,Delete=false: from now on a removal or an Application deletion deletes its data`,
         },
       ]
@@ -79,6 +87,7 @@ const crdRemoval: ImpactRule = (c) =>
     ? [
         {
           level: isProtected(c.before!) ? 'disruptive' : 'destructive',
+          ...(isProtected(c.before!) ? {} : { ack: `delete ${objectRef(c.before!)}` }),
           message: `deleting CRD ${c.before!.metadata.name} deletes every ${String(field(c.before, 'spec.names.kind'))} in the cluster${isProtected(c.before!) ? ' (ArgoCD will not prune it: Prune=false)' : ''}`,
         },
       ]
@@ -214,8 +223,9 @@ const cephStorage: ImpactRule = (c) => {
     const gone = now ? devices.filter((d) => !now.includes(d)) : devices;
     if (!now)
       out.push({
-        level: 'disruptive',
-        message: `storage node ${node} removed from the CephCluster: its OSDs (${devices.join(', ') || 'all devices'}) leave the cluster once marked out and Ceph rebalances their data onto the remaining OSDs (heavy I/O, less capacity; Rook does not purge OSDs by itself)`,
+        level: 'destructive',
+        ack: `remove storage node ${node}`,
+        message: `storage node ${node} removed from the CephCluster while it holds OSDs (${devices.join(', ') || 'all devices'}): their copies are lost to the pools until Ceph rebalances them onto the remaining OSDs (heavy I/O, less capacity; another failure meanwhile can lose data; Rook does not purge OSDs by itself): mark them out and wait for HEALTH_OK first (docs/operations.md)`,
       });
     else if (gone.length)
       out.push({
@@ -232,6 +242,13 @@ const cephStorage: ImpactRule = (c) => {
         message: `new OSD(s) on ${node} (${added.join(', ') || 'all devices'}): Ceph rebalances data onto them`,
       });
   }
+  const mons = [field(c.before, 'spec.mon.count'), field(c.after, 'spec.mon.count')].map(Number);
+  if (mons[1] < mons[0])
+    out.push({
+      level: 'destructive',
+      ack: `lower Ceph monitors to ${mons[1]}`,
+      message: `Ceph monitors ${mons[0]} → ${mons[1]}: ${mons[1] < 3 ? 'no monitor may fail any more without Ceph stopping all I/O (quorum lost)' : `quorum survives ${Math.floor((mons[1] - 1) / 2)} failed monitor(s) instead of ${Math.floor((mons[0] - 1) / 2)}`}`,
+    });
   if (changed(c, 'spec.cephVersion.image')) {
     out.push({
       level: 'disruptive',
@@ -483,6 +500,7 @@ const tenantPoolChanges: ImpactRule = (c) => {
     if (now === undefined)
       out.push({
         level: 'destructive',
+        ack: `remove MinIO pool ${pool}`,
         message: `MinIO pool ${pool} removed: its objects are lost unless it was decommissioned first (mc admin decommission start)`,
       });
     else if (now !== shape)
@@ -514,7 +532,8 @@ const cephSettings: ImpactRule = (c) => {
             message: `${copies}: Ceph writes one more copy of every object (heavy I/O on the storage nodes until its placement groups are clean again)`,
           }
         : {
-            level: 'disruptive',
+            level: 'destructive',
+            ack: `lower pool ${c.after!.metadata.name} size to ${to}`,
             message: `${copies}: less redundancy, ${to <= 1 ? 'a single failed disk or host loses data' : `the pool survives ${plural(to - 1, 'lost host')}`}`,
           },
     ];
@@ -607,6 +626,7 @@ const moved: ImpactRule = (c) => {
     isDataBearing(c.before!, dataNamespaces(c.site.before))
       ? {
           level: 'destructive',
+          ack: `move ${objectRef(c.before!)} to ${c.apps.after}`,
           message: `${move}: ${c.apps.before} prunes it, deleting its data, before ${c.apps.after} recreates it empty`,
         }
       : {
@@ -616,7 +636,32 @@ const moved: ImpactRule = (c) => {
   ];
 };
 
+/** Where WAL-G writes: the operator's wal_s3_bucket, or a cluster's own WAL_S3_BUCKET. */
+const walBucket = (o: KubeObject | undefined): string | undefined => {
+  if (!o) return undefined;
+  if (groupKind(o) === '/ConfigMap') return field(o, 'data.wal_s3_bucket') as string | undefined;
+  if (groupKind(o) !== 'acid.zalan.do/postgresql') return undefined;
+  const env = asArray(field(o, 'spec.env')).map(asRecord);
+  const bucket = env.find((e) => e.name === 'WAL_S3_BUCKET')?.value;
+  return typeof bucket === 'string' ? bucket : undefined;
+};
+
+/** A changed backup path ends the backup chain: no point-in-time recovery across the change from one place. */
+const backupPath: ImpactRule = (c) => {
+  if (c.action !== 'change') return [];
+  const [from, to] = [walBucket(c.before), walBucket(c.after)];
+  if (from === undefined || to === undefined || from === to) return [];
+  return [
+    {
+      level: 'destructive',
+      ack: `change backup path to ${to}`,
+      message: `backup path ${from} → ${to}: WAL and base backups go to ${to} from the next pod restart on; the backup chain in ${from} ends there (a point-in-time recovery to a time before the change must read ${from}, a clone of a cluster must name it): take a base backup right after the change`,
+    },
+  ];
+};
+
 const IMPACT_RULES: readonly ImpactRule[] = [
+  backupPath,
   moved,
   dataRemoval,
   protectionDropped,

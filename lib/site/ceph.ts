@@ -52,6 +52,8 @@ export const CephSchema = z
 export type CephSpec = z.infer<typeof CephSchema>;
 
 export const ROOK_NAMESPACE = 'rook-ceph';
+/** Monitors below which one failure stops Ceph: a derived count under it is refused, an explicit one accepted. */
+const SAFE_MON_COUNT = 3;
 export const BLOCK_POOL = 'replicapool';
 
 const MiB = 2 ** 20;
@@ -164,7 +166,14 @@ export function validateCeph(site: Site): SiteIssue[] {
       });
     }
   });
-  if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
+  if (site.ceph.monCount === undefined && ceph.monCount < SAFE_MON_COUNT) {
+    // derived from the storage nodes: removing one must not silently drop the monitors below a quorum that survives a
+    // failure
+    issues.push({
+      path: 'ceph.monCount',
+      message: `${all.length} storage node(s) give ${ceph.monCount} Ceph monitor(s), below the safe floor of ${SAFE_MON_COUNT} (with fewer, one failed monitor stops all I/O): add storage nodes up to ${SAFE_MON_COUNT}, or set ceph.monCount: ${ceph.monCount} to accept it`,
+    });
+  } else if (!Number.isInteger(ceph.monCount) || ceph.monCount < 1 || ceph.monCount % 2 === 0) {
     issues.push({
       path: 'ceph.monCount',
       message: `${ceph.monCount} mons cannot form a majority that survives a failure: use an odd number (1, 3 or 5)`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AcknowledgeSchema } from './acknowledge';
 import { BootstrapSchema } from './bootstrap';
 import { CephSchema } from './ceph';
 import { LoadBalancersSchema } from './load-balancers';
@@ -297,6 +298,7 @@ export const SiteSchema = z
       ),
     bootstrap: BootstrapSchema.optional(),
     mirrors: MirrorSchema.optional(),
+    acknowledge: AcknowledgeSchema.optional(),
   })
   .describe('A site: one Kubernetes cluster and everything on it');
 /** A site: one Kubernetes cluster and everything on it. */
