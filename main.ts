@@ -7,6 +7,7 @@ import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites, readSite } from './lib/site-files/load';
 import { SiteValidationError } from './lib/site/validate';
 import { acknowledgementIssues } from './lib/site/acknowledge';
+import { locateIssues } from './lib/site-files/locate';
 import { validateSite } from './lib/components/validate';
 import { compatibilityWarnings } from './lib/site/compatibility';
 import { renderSiteManifests } from './lib/synth/render';
@@ -45,7 +46,7 @@ export function selectSites(names: readonly string[]): Site[] {
 export function renderSites(sites: readonly Site[]): RenderedSite[] {
   for (const site of sites) {
     const issues = validateSite(site);
-    if (issues.length > 0) throw new SiteValidationError(site.name, issues);
+    if (issues.length > 0) throw new SiteValidationError(site.name, locateIssues(issues, site));
     for (const warning of compatibilityWarnings(site))
       process.stderr.write(`warning: site '${site.name}': ${warning}\n`);
   }

@@ -41,6 +41,15 @@ describe('checkTrees over the committed dist/', () => {
       'tree poc: poc/argocd/notes.yaml is not a Kubernetes object (apiVersion, kind and metadata are required)',
     ]);
   });
+  test('the same finding at several places is one line with its places and count', () => {
+    const at = (where: string) => ({ check: 'policy', severity: 'error' as const, where, message: 'runs as root' });
+    expect(
+      formatFindings(
+        ['a', 'b', 'c', 'd', 'e'].map((w) => at(`poc/${w}`)),
+        ['policy'],
+      ),
+    ).toBe('policy: 5 error(s)\n  ERROR poc/a, poc/b, poc/c and 2 more (×5): runs as root\ncheck failed: 5 error(s)');
+  });
   test('the report groups by check and ends with the verdict', () => {
     const text = formatFindings(
       [

@@ -83,7 +83,7 @@ describe('each day-2 operation is one change with the rendered effect and impact
 
   test('the skew rule: a worker newer than the control plane is refused with the field path', () => {
     expect(result('kubelet-skew').output).toMatch(
-      /poc\.nodes\[1\]\.kubeletVersion: kubelet 1\.27\.3 is newer than the control plane 1\.26\.2/,
+      /poc\.nodes\[dnumworker1\]\.kubeletVersion: kubelet 1\.27\.3 is newer than the control plane 1\.26\.2/,
     );
     expect(result('kubelet-skew').diff).toBeUndefined();
   });

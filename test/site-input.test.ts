@@ -148,13 +148,25 @@ describe('sites are discovered from sites/ (TypeScript and YAML), no list to edi
   test("a site whose name is not its file's is refused", () => {
     const dir = folder({ 'dc1.yaml': newSiteYaml('dc2') });
     expect(() => loadSites(dir)).toThrow(
-      /site 'dc1' \(sites\/dc1\.yaml\) is invalid \(1 problem\):\n {2}dc1\.name: 'dc2' is not the name of its file sites\/dc1\.yaml/,
+      /site 'dc1' \(sites\/dc1\.yaml\) is invalid \(1 problem\):\n {2}sites\/dc1\.yaml:5:1: dc1\.name: 'dc2' is not the name of its file sites\/dc1\.yaml/,
     );
   });
   test('a YAML site with a typo is refused with its file and path', () => {
     const dir = folder({ 'dc1.yaml': newSiteYaml('dc1').replace('ceph: {}', 'cepth: {}') });
     const [file] = discoverSites(dir);
     expect(() => readSite(file)).toThrow(/dc1\.cepth: unknown key 'cepth' \(did you mean 'ceph'\?\)/);
+  });
+  test('a YAML site refused names its nodes and gives file:line:col', () => {
+    const dir = folder({
+      'dc1.yaml': newSiteYaml('dc1').replace(
+        'cpu: 4, memory: 8Gi }\n  - { name: dc1-pg2',
+        'cpu: 4, memory: 8GB }\n  - { name: dc1-pg2',
+      ),
+    });
+    const [file] = discoverSites(dir);
+    expect(() => readSite(file)).toThrow(
+      /\n {2}sites\/dc1\.yaml:\d+:\d+: dc1\.nodes\[dc1-pg1\]\.memory: '8GB' is not a Kubernetes quantity/,
+    );
   });
   test('unreadable YAML is reported, not thrown as a stack', () => {
     const dir = folder({ 'dc1.yaml': 'name: [dc1\n' });

@@ -92,9 +92,9 @@ describe('npm run synth (the real CLI, in a copy of the project)', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/synth failed, nothing was written/);
     expect(run.stderr).toMatch(
-      /poc\.postgres\.clusters\[0\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/,
+      /poc\.postgres\.clusters\[acid-test-cluster\]\.volume\.size: '1Gb' is not a Kubernetes quantity: use binary units like '1Gi'/,
     );
-    expect(run.stderr).toMatch(/poc\.postgres\.clusters\[0\]\.numberOfInstances: 5 instances need/);
+    expect(run.stderr).toMatch(/poc\.postgres\.clusters\[acid-test-cluster\]\.numberOfInstances: 5 instances need/);
     expect(TREES.map((t) => fingerprint(join(bad, t)))).toEqual(before);
   });
 });

@@ -46,7 +46,19 @@ export function checkTrees(sites: readonly Site[], trees: ReadonlyMap<string, Fi
 const SEVERITY_ORDER: readonly Finding['severity'][] = ['error', 'warning', 'note'];
 const ICON: Readonly<Record<Finding['severity'], string>> = { error: 'ERROR', warning: 'warn ', note: 'note ' };
 
-/** The one report: findings grouped by check, then a verdict line. */
+const FOLD_SHOWN = 3;
+
+/** Findings with the same severity and message, in first-seen order: one line each, with their places and count. */
+function folded(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.severity}\n${f.message}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()];
+}
+
+/** The one report: findings grouped by check (the same message at several places folded into one line), then a verdict line. */
 export function formatFindings(findings: readonly Finding[], checks: readonly string[]): string {
   const lines: string[] = [];
   for (const check of checks) {
@@ -58,7 +70,15 @@ export function formatFindings(findings: readonly Finding[], checks: readonly st
     lines.push(
       `${check}: ${errors ? `${errors} error(s)` : 'ok'}${own.length - errors ? `, ${own.length - errors} warning(s)/note(s)` : ''}`,
     );
-    for (const f of own) lines.push(`  ${ICON[f.severity]} ${f.where}: ${f.message}`);
+    for (const group of folded(own)) {
+      const [f] = group;
+      const wheres = group.map((g) => g.where);
+      const where =
+        group.length === 1
+          ? f.where
+          : `${wheres.slice(0, FOLD_SHOWN).join(', ')}${group.length > FOLD_SHOWN ? ` and ${group.length - FOLD_SHOWN} more` : ''} (×${group.length})`;
+      lines.push(`  ${ICON[f.severity]} ${where}: ${f.message}`);
+    }
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   lines.push(errors ? `check failed: ${errors} error(s)` : 'check passed');

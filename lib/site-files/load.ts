@@ -6,6 +6,7 @@ import { load } from 'js-yaml';
 import type { Site } from '../site/model';
 import { SiteValidationError, type SiteIssue } from '../site/validate';
 import { validateSite } from '../components/validate';
+import { locateIssues } from './locate';
 import { byText } from '../core/order';
 import { PROJECT_ROOT } from '../upstream';
 
@@ -100,10 +101,9 @@ export function readSite(site: SiteFile): Site {
 /** As readSite, from `contents` (an edited version of the file) when given. */
 export function readSiteText(site: SiteFile, contents: string | undefined): Site {
   let input: unknown;
+  const text = site.file.endsWith('.ts') ? undefined : (contents ?? readFileSync(site.path, 'utf8'));
   try {
-    input = site.file.endsWith('.ts')
-      ? evaluateTs(site.path, contents)
-      : load(contents ?? readFileSync(site.path, 'utf8'), { filename: site.file });
+    input = text === undefined ? evaluateTs(site.path, contents) : load(text, { filename: site.file });
   } catch (e) {
     throw new SiteValidationError(
       site.name,
@@ -119,7 +119,12 @@ export function readSiteText(site: SiteFile, contents: string | undefined): Site
       message: `'${String(name)}' is not the name of its file ${site.file}: a site's name is its file's, rename one of them`,
     });
   }
-  if (issues.length > 0) throw new SiteValidationError(site.name, issues, site.file);
+  if (issues.length > 0)
+    throw new SiteValidationError(
+      site.name,
+      locateIssues(issues, input, text === undefined ? undefined : { file: site.file, text }),
+      site.file,
+    );
   return input as Site;
 }
 
