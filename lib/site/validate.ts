@@ -16,6 +16,7 @@ import {
   userNameIssues,
 } from './names';
 import { minorOf } from '../core/versions';
+import { upstreamFormatIssues } from './upstream-formats';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -335,5 +336,6 @@ export function siteRules(site: Site): SiteIssue[] {
   }
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateCompatibility(site));
+  issues.push(...upstreamFormatIssues(site));
   return issues;
 }
