@@ -133,21 +133,17 @@ const live = missing.length === 0 || process.env.CI === 'true';
 if (!live) console.warn(`verify agreement tests SKIPPED: ${missing.join('; ')}`);
 
 describe.runIf(live).concurrent('agreement: the real components refuse it, naming the same culprit', () => {
-  test.each(CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_n, c) => {
-      expect(missing).toEqual([]);
-      const report = await verifySite(c.tree, { operatorSeconds: 30, placementSeconds: 60 });
-      const text = formatReport(report);
-      expect(report.ok, text).toBe(false);
-      const lines = text.split('\n').filter((l) => c.verify.test(l));
-      expect(
-        lines.some((l) => c.culprit.test(l)),
-        text,
-      ).toBe(true);
-    },
-    240_000,
-  );
+  test.for(CASES.map((c) => [c.name, c] as const))('%s', { timeout: 240_000 }, async ([, c], { signal }) => {
+    expect(missing).toEqual([]);
+    const report = await verifySite(c.tree, { operatorSeconds: 30, placementSeconds: 60, signal });
+    const text = formatReport(report);
+    expect(report.ok, text).toBe(false);
+    const lines = text.split('\n').filter((l) => c.verify.test(l));
+    expect(
+      lines.some((l) => c.culprit.test(l)),
+      text,
+    ).toBe(true);
+  });
 });
 if (!live) {
   describe('agreement: the real components refuse it, naming the same culprit', () => {

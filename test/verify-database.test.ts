@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../lib/core/objects';
 import { poolerRoles, poolerUser, postgresBinDir, startDatabase, withHosts } from '../lib/verify/database';
+import { Session } from '../lib/verify/session';
 
 const cluster = (name: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'acid.zalan.do/v1',
@@ -29,7 +30,12 @@ describe('verify: which clusters get poolers, as the operator decides (connectio
     expect(poolerUser(cluster('acid-a', {}), {})).toBe('pooler');
   });
   test('no pooled cluster, no database', async () => {
-    expect(await startDatabase([cluster('acid-a', {})], {})).toBeUndefined();
+    const session = await Session.open();
+    try {
+      expect(await startDatabase([cluster('acid-a', {})], {}, session)).toBeUndefined();
+    } finally {
+      await session.close();
+    }
   });
 });
 
@@ -43,9 +49,11 @@ if (!tools && process.env.CI !== 'true') console.warn('verify database test SKIP
 describe.runIf(tools || process.env.CI === 'true')('verify: the stand-in primary of the pooled clusters', () => {
   test("the operator's host name resolves to 127.0.0.1 in its namespace only; the lookup function installs over SSL for the pooler role", async () => {
     expect(postgresBinDir(), 'CI must install postgresql').toBeDefined();
+    const session = await Session.open();
     const db = (await startDatabase(
       [cluster('acid-pooled', { enableConnectionPooler: true }), cluster('acid-plain', {})],
       { cluster_domain: 'cluster.local' },
+      session,
     ))!;
     try {
       const host = 'acid-pooled.postgres.svc.cluster.local';
@@ -74,6 +82,7 @@ describe.runIf(tools || process.env.CI === 'true')('verify: the stand-in primary
       expect(r.stdout.trim()).toBe('t');
     } finally {
       db.stop();
+      await session.close();
     }
     expect(existsSync(db.hosts)).toBe(false);
   }, 30_000);

@@ -21,6 +21,8 @@ export interface Component {
   /** Package paths to build, and the binaries they give. */
   readonly packages: readonly string[];
   readonly binaries: readonly string[];
+  /** About how long its cold build takes on 2 cores (progress lines), minutes. */
+  readonly buildMinutes: number;
   /** Files of a module's source concatenated into one file of the cache folder (kwok's stages). */
   readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
 }
@@ -87,6 +89,7 @@ export function kubernetesComponent(release: string): Component {
     goMod: () => kubernetesGoMod(release),
     packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`),
     binaries,
+    buildMinutes: 9,
   };
 }
 
@@ -95,6 +98,7 @@ const kwokComponent = (version: string): Component => ({
   goMod: () => goModule('kwok', `sigs.k8s.io/kwok ${version}`),
   packages: ['sigs.k8s.io/kwok/cmd/kwok'],
   binaries: ['kwok'],
+  buildMinutes: 3,
   // kwok fakes nothing without stages: nodes become Ready and keep their heartbeat, scheduled pods Running, deleted
   // pods go
   asset: {
@@ -134,6 +138,7 @@ function postgresOperatorComponent(version: string): Component {
           packages: ['github.com/zalando/postgres-operator/cmd'],
         }),
     binaries: ['postgres-operator'],
+    buildMinutes: 2,
   };
 }
 
@@ -150,6 +155,7 @@ function containerdComponent(containerdPackage: string): Component | undefined {
     goMod: () => goModule('containerd', `github.com/containerd/containerd/v2 ${version}`),
     packages: ['github.com/containerd/containerd/v2/cmd/containerd'],
     binaries: ['containerd'],
+    buildMinutes: 3,
   };
 }
 
@@ -241,6 +247,9 @@ function clone(source: GitSource, dir: string): void {
     );
 }
 
+/** Where a component's build logs. */
+export const buildLog = (c: Component): string => join(TOOLS_DIR, `${c.id}.log`);
+
 /** Build a component (logging to `.build/tools/<id>.log`); resolves with the seconds it took. */
 export async function build(c: Component): Promise<number> {
   const go = findGo();
@@ -253,7 +262,7 @@ export async function build(c: Component): Promise<number> {
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'go.mod'), c.goMod?.() ?? '');
   }
-  const log = join(TOOLS_DIR, `${c.id}.log`);
+  const log = buildLog(c);
   const started = Date.now();
   // several packages build into a folder; a single one needs a file name (cmd/ would give `cmd`)
   const target = c.packages.length > 1 ? `${out}/` : binaryPath(c, c.binaries[0]);

@@ -13,7 +13,8 @@ import {
 import type { Site } from '../site/model';
 import { Kube, until } from './kube';
 import { kubeconfig, makePki, type Pki } from './pki';
-import { freePort, start, stop, tail, type Started } from './processes';
+import { freePort, stop, tail, type Started } from './processes';
+import type { Session } from './session';
 
 /** A running throwaway control plane on loopback, in its own temp folder. */
 export interface ControlPlane {
@@ -97,6 +98,7 @@ export async function startControlPlane(
   components: VerifyComponents,
   serviceSubnet: string,
   podSubnet: string,
+  session: Session,
 ): Promise<ControlPlane> {
   const started = Date.now();
   const etcd = findEtcd();
@@ -112,7 +114,7 @@ export async function startControlPlane(
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     programs.push(
-      start(
+      session.start(
         'etcd',
         etcd,
         [
@@ -142,7 +144,7 @@ export async function startControlPlane(
     const config = join(dir, 'kubeconfig');
     writeFileSync(config, kubeconfig(pki, server));
     programs.push(
-      start(
+      session.start(
         'kube-apiserver',
         bin(kubernetes, 'kube-apiserver'),
         [
@@ -188,7 +190,7 @@ export async function startControlPlane(
       );
     const startSeconds = (Date.now() - started) / 1000;
     programs.push(
-      start(
+      session.start(
         'kube-controller-manager',
         bin(kubernetes, 'kube-controller-manager'),
         [
@@ -212,7 +214,7 @@ export async function startControlPlane(
       ),
     );
     programs.push(
-      start(
+      session.start(
         'kube-scheduler',
         bin(kubernetes, 'kube-scheduler'),
         ['--kubeconfig', config, '--leader-elect=false', '--secure-port=0', '--v=1'],
@@ -220,7 +222,7 @@ export async function startControlPlane(
       ),
     );
     programs.push(
-      start(
+      session.start(
         'kwok',
         bin(kwok, 'kwok'),
         [

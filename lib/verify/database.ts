@@ -6,6 +6,7 @@ import { asRecord } from '../core/records';
 import type { KubeObject } from '../core/objects';
 import { selfSigned } from './pki';
 import { freePort } from './processes';
+import type { Session } from './session';
 
 /**
  * The one act of the operator (v1.9.0) that needs a database even with `--nodatabaseaccess`: before
@@ -51,12 +52,16 @@ export function postgresBinDir(): string | undefined {
   return majors.length ? join(root, String(majors[0]), 'bin') : undefined;
 }
 
-/** Run a server program (initdb refuses root: as root, it runs as the package's `postgres` user). */
-export function runServerProgram(bin: string, program: string, args: readonly string[]): string {
+/**
+ * Run a server program (initdb refuses root: as root, it runs as the package's `postgres` user); in `session`, if
+ * given, so that a server `pg_ctl` starts (it leaves the process group) dies with the run.
+ */
+export function runServerProgram(bin: string, program: string, args: readonly string[], session?: Session): string {
   const path = join(bin, program);
-  const [file, argv] =
+  const [user, userArgs] =
     process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, [...args]];
-  const r = spawnSync(file, argv, { encoding: 'utf8' });
+  const [file, argv] = session ? session.command(user, userArgs) : [user, userArgs];
+  const r = spawnSync(file, argv, { encoding: 'utf8', env: session?.env() });
   if (r.status !== 0) throw new Error(`${program} failed: ${r.stderr || r.stdout || r.error?.message}`);
   return r.stdout;
 }
@@ -75,6 +80,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export async function startDatabase(
   clusters: readonly KubeObject[],
   config: Record<string, string>,
+  session: Session,
 ): Promise<Database | undefined> {
   const pooled = clusters.filter((c) => poolerRoles(c).length > 0);
   if (pooled.length === 0) return undefined;
@@ -91,8 +97,10 @@ export async function startDatabase(
   const port = await freePort();
   const stop = () => {
     try {
-      if (existsSync(join(data, 'postmaster.pid')))
-        runServerProgram(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      // (postmaster.pid holds its pid in the session's PID namespace: pg_ctl stops it from there; a session over
+      // killed it)
+      if (existsSync(join(data, 'postmaster.pid')) && !session.over)
+        runServerProgram(bin, 'pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'], session);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -118,7 +126,7 @@ export async function startDatabase(
     })
       .map(([k, v]) => `-c ${k}=${v}`)
       .join(' ');
-    runServerProgram(bin, 'pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start']);
+    runServerProgram(bin, 'pg_ctl', ['-D', data, '-l', log, '-w', '-o', options, 'start'], session);
     for (const user of [...new Set(pooled.map((c) => poolerUser(c, config)))].sort()) {
       runServerProgram(bin, 'psql', [
         '-h',

@@ -6,7 +6,8 @@ import { poolerName } from '../site/postgres-names';
 import { binaryPath, type Component } from './components';
 import { poolerRoles, withHosts, type Database } from './database';
 import { until, type Kube } from './kube';
-import { freePort, start, type Started } from './processes';
+import { freePort, type Started } from './processes';
+import type { Session } from './session';
 
 /**
  * The real Zalando postgres-operator, run outside the cluster against the throwaway API server,
@@ -71,12 +72,14 @@ export interface OperatorRun {
   readonly kubeconfig: string;
   readonly component: Component;
   readonly database?: Database;
+  /** The run's session: the operator's processes live and die with it. */
+  readonly session: Session;
 }
 
 export async function startOperator(
   kube: Kube,
   setup: OperatorSetup,
-  { dir, kubeconfig, component, database }: OperatorRun,
+  { dir, kubeconfig, component, database, session }: OperatorRun,
 ): Promise<Operator> {
   const namespace = setup.configMap.metadata.namespace ?? 'default';
   const name = `${setup.configMap.metadata.name}-verify`;
@@ -99,7 +102,8 @@ export async function startOperator(
   const binary = binaryPath(component, 'postgres-operator');
   const args = ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
   const [command, argv] = database ? withHosts(database.hosts, binary, args) : [binary, args];
-  const run = (n: number) => start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);
+  const run = (n: number) =>
+    session.start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);
   const operator: Operator = { crashes: [], current: run(0), stopped: false };
   const supervise = (p: Started) =>
     p.child.once('exit', () => {

@@ -17,9 +17,10 @@ import {
   type Assertion,
 } from './asserts';
 import { isBuilt, kubernetesRelease, verifyComponents } from './components';
-import { startControlPlane, stopControlPlane } from './control-plane';
+import { startControlPlane, stopControlPlane, type ControlPlane } from './control-plane';
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
+import { Session } from './session';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
 import {
@@ -80,6 +81,10 @@ export interface VerifyOptions {
   readonly placementSeconds?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /**
+   * Aborting it (a test's timeout, a caller's cancel) kills every process of the run at once; the run then fails.
+   */
+  readonly signal?: AbortSignal;
   /** After the checks, before the control plane stops: day-2 operations run here. */
   readonly live?: (live: LiveSite) => Promise<void>;
 }
@@ -109,11 +114,18 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   const release = kubernetesRelease(site);
   const components = verifyComponents(site);
   const dir = mkdtempSync(join(tmpdir(), `verify-${site.name}-`));
-  const cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet);
-  const { kube } = cp;
+  const session = await Session.open(options.signal);
+  log(
+    session.isolated
+      ? `processes of this run: PID namespace ${session.namespace} (VERIFY_SESSION=${session.id}), killed with the run`
+      : `processes of this run: process groups (VERIFY_SESSION=${session.id}; no PID namespace: not root), killed with the run`,
+  );
+  let cp: ControlPlane | undefined;
   let operator: Operator | undefined;
   let database: Database | undefined;
   try {
+    cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet, session);
+    const { kube, kubeconfig } = cp;
     log(`control plane v${release} up in ${cp.startSeconds.toFixed(1)} s (${dir})`);
     const objects: ObjectResult[] = [];
     const nodes = kwokNodes(site);
@@ -134,6 +146,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         ? true
         : undefined,
     );
+    log(`${nodes.length} kwok node(s) registered`);
     // ArgoCD's install manifest goes server-side where the bootstrap applies it so (its CRDs outgrew the last-applied
     // annotation in 3.3)
     const installSsa = argoCdInstallsServerSide(catalogOf(site).versions.argocd);
@@ -153,14 +166,15 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const app of wave) {
         synced.push(...(await syncApplication(kube, app)));
         if (setup && !operator && operatorBuilt && app.objects.some((o) => o.obj === setup.deployment)) {
-          database = await startDatabase(clusters, config);
+          database = await startDatabase(clusters, config, session);
           if (database)
             log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
           operator = await startOperator(kube, setup, {
             dir,
-            kubeconfig: cp.kubeconfig,
+            kubeconfig,
             component: components.postgresOperator,
             database,
+            session,
           });
           log('postgres-operator started');
         }
@@ -194,6 +208,9 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       );
     log('operator objects checked; waiting for placement');
     const placement = await awaitPlacement(kube, options.placementSeconds ?? 90);
+    log(
+      `placement ${placement.settled ? 'settled' : 'not settled in time'}: ${placement.pods.filter((p) => p.node).length} of ${placement.pods.length} pods placed; checking`,
+    );
     const assertions = [
       ...(operator
         ? [
@@ -248,12 +265,16 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       }
       operator = await startOperator(kube, next, {
         dir,
-        kubeconfig: cp.kubeconfig,
+        kubeconfig,
         component: components.postgresOperator,
         database,
+        session,
       });
     };
-    if (options.live) await options.live({ kube, dir, tree, restartOperator });
+    if (options.live) {
+      log('day-2 operations');
+      await options.live({ kube, dir, tree, restartOperator });
+    }
     // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
     const podSecurityWarnings = [
       ...kept.flatMap((o) => o.warnings),
@@ -290,10 +311,15 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   } finally {
     if (operator) operator.stopped = true;
     try {
-      await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
+      if (cp) await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
     } finally {
-      database?.stop();
-      if (!options.keep) rmSync(dir, { recursive: true, force: true });
+      try {
+        database?.stop();
+      } finally {
+        await session.close();
+        log('every process of the run stopped');
+        if (!options.keep) rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 }
