@@ -78,7 +78,7 @@ export const lab: Site = {
         teamId: 'acid',
         namespace: 'analytics',
         numberOfInstances: 2,
-        version: '14',
+        version: '17',
         volume: { size: '100Gi', storageClass: 'rook-ceph-block' },
         users: { analyst: [] },
         // reporting jobs open many sessions: page later than the site's 80%

@@ -1,4 +1,5 @@
 import { catalogOf } from './catalog';
+import { endOfLifeWarnings } from './postgres-lifecycle';
 import { TRAINS } from './trains';
 import type { Site } from './model';
 import { FILE_VERSIONS, type KubernetesRange, type Train, type Unmaintained, type VersionKey } from './trains/train';
@@ -131,8 +132,8 @@ export function validateCompatibility(site: Site): SiteIssue[] {
 }
 
 /**
- * What synth prints (and the site report lists) about a valid site: the unsupported combinations it accepted, and
- * opt-ins it no longer needs.
+ * What synth prints (and the site report lists) about a valid site: the unsupported combinations it accepted,
+ * opt-ins it no longer needs, and PostgreSQL majors past their end of life.
  */
 export function compatibilityWarnings(site: Site): string[] {
   const minor = minorOf(site.kubernetes.version);
@@ -159,5 +160,6 @@ export function compatibilityWarnings(site: Site): string[] {
       (c) =>
         `acceptUnsupported lists '${c}', which runs inside its supported range on this site (or is not deployed): remove it`,
     ),
+    ...endOfLifeWarnings(site),
   ];
 }
