@@ -1,5 +1,5 @@
 /**
- * `npm run verify [-- --site <name>] [--build] [--keep]`: apply each rendered site to a throwaway
+ * `npm run verify [-- --site <name>] [--build] [--keep] [--json <file>]`: apply each rendered site to a throwaway
  * control plane of its Kubernetes version (etcd, kube-apiserver, kube-controller-manager,
  * kube-scheduler, kwok nodes shaped like the site's) with the real Zalando operator, and report
  * what the real components accept, admit and place.
@@ -9,10 +9,12 @@ import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
 import { loadSites } from '../lib/site-files/load';
 import { PROJECT_ROOT } from '../lib/upstream';
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { build, buildLog, cloned, componentsFor, fromGit, isBuilt, refereeComponents } from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';
 import { formatReport } from '../lib/verify/report';
+import { siteFacts, type SiteFacts } from '../lib/verify/report-json';
 import { verifySite } from '../lib/verify/run';
 
 const SPEC: CliSpec = {
@@ -32,9 +34,10 @@ const SPEC: CliSpec = {
 const cmd = cliCommand(SPEC)
   .option('-s, --site <name>', 'verify only this rendered site (repeatable); default: every folder of dist/', collect)
   .option('--build', 'build the pinned components that are missing (Go), then stop')
-  .option('--keep', "keep each run's temp folder (component logs, certificates) and print its path");
+  .option('--keep', "keep each run's temp folder (component logs, certificates) and print its path")
+  .option('--json <file>', "write each site's facts as JSON to this file (its shape: docs/verify.md)");
 
-runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (options) => {
+runCli<{ site?: string[]; build?: boolean; keep?: boolean; json?: string }>(SPEC, cmd, async (options) => {
   const trees = readTrees(`${PROJECT_ROOT}/dist`);
   for (const name of options.site ?? [])
     if (!trees.has(name))
@@ -70,6 +73,7 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
   }
   if (options.build) return;
   let failed = 0;
+  const facts: SiteFacts[] = [];
   for (const site of sites) {
     const missing = missingComponents(site);
     if (missing.length) throw new Error(missing.join('\n'));
@@ -81,6 +85,8 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean }>(SPEC, cmd, async (o
       },
     );
     console.log(formatReport(report));
+    facts.push(siteFacts(report));
+    if (options.json) writeFileSync(options.json, JSON.stringify({ sites: facts }, null, 2) + '\n');
     if (!report.ok) failed++;
   }
   process.exitCode = failed ? 1 : 0;
