@@ -89,7 +89,7 @@ export function kubernetesComponent(release: string): Component {
     goMod: () => kubernetesGoMod(release),
     packages: binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`),
     binaries,
-    buildMinutes: 9,
+    buildMinutes: 10,
   };
 }
 
