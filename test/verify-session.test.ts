@@ -6,6 +6,8 @@ import { Session } from '../lib/verify/session';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { missingComponents } from '../lib/verify/control-plane';
 import { SITES } from '../lib/site-files';
+import { verifySite } from '../lib/verify/run';
+import { siteTree } from './support/trees';
 
 /** The processes whose environment carries VERIFY_SESSION=<id> (every process a verify run starts). */
 function processesOf(id: string): number[] {
@@ -122,6 +124,21 @@ describe.runIf(live)('npm run verify: killed mid-run, it leaves no process behin
     await new Promise((r) => setTimeout(r, 3000));
     expect(processesOf(id).length).toBeGreaterThan(0);
     child.kill('SIGKILL');
+    expect(await gone(id)).toEqual([]);
+  }, 90_000);
+  test("a verify run whose signal aborts (vitest's, when a test times out) fails at once and leaves no process", async () => {
+    expect(missing).toEqual([]);
+    const abort = new AbortController();
+    let id = '';
+    const run = verifySite(siteTree(poc), {
+      signal: abort.signal,
+      log: (line) => {
+        id ||= SESSION_LINE.exec(line)?.[1] ?? '';
+        if (line.startsWith('control plane')) abort.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/^verify poc was aborted .*every process of the run was killed/);
+    expect(id).not.toBe('');
     expect(await gone(id)).toEqual([]);
   }, 90_000);
 });

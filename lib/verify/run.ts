@@ -308,6 +308,13 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       seconds: (Date.now() - started) / 1000,
       ok,
     };
+  } catch (e) {
+    // what failed after an abort failed because the run's processes were killed
+    if (options.signal?.aborted)
+      throw new Error(
+        `verify ${site.name} was aborted (${String(options.signal.reason)}): every process of the run was killed`,
+      );
+    throw e;
   } finally {
     if (operator) operator.stopped = true;
     try {
