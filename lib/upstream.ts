@@ -402,6 +402,8 @@ function filesOf(versions: TrainVersions) {
         minorNumber(versions.rook) >= minorNumber('1.20') ? rook('deploy/examples/csi-operator.yaml') : undefined,
       operator: rook('deploy/examples/operator.yaml'),
       toolbox: rook('deploy/examples/toolbox.yaml'),
+      /** The RBD StorageClass example: its CSI secret parameters (controller-publish since v1.20, for fencing). */
+      blockStorageClass: rook('deploy/examples/csi/rbd/storageclass.yaml'),
       /** The object store (RGW), its bucket StorageClass and a bucket claim: the ceph-object-store S3 provider. */
       objectStore: rook('deploy/examples/object.yaml'),
       bucketStorageClass: rook('deploy/examples/storageclass-bucket-retain.yaml'),

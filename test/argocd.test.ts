@@ -47,6 +47,35 @@ describe('Applications', () => {
     expect(wave('postgres-operator')).toBeLessThan(wave('postgres-clusters'));
   });
 
+  test.each([
+    ['poc', poc],
+    ['lab', lab],
+  ])(
+    '%s: an Application writing into a namespace another one creates syncs in a later wave (siblings of one wave race: ArgoCD applies them at once)',
+    (_, site) => {
+      const rendered = renderedApps(site);
+      const wave = (app: string) =>
+        Number(objectOf(rendered, 'argocd', 'Application', app).metadata.annotations!['argocd.argoproj.io/sync-wave']);
+      const createdBy = new Map(
+        [...rendered].flatMap(([app, objects]) =>
+          objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, app] as const),
+        ),
+      );
+      const races = [...rendered]
+        .filter(([app]) => app !== 'argocd')
+        .flatMap(([app, objects]) =>
+          [...new Set(objects.map((o) => o.metadata.namespace).filter((ns): ns is string => !!ns))]
+            .filter((ns) => createdBy.has(ns) && createdBy.get(ns) !== app)
+            .filter((ns) => wave(createdBy.get(ns)!) >= wave(app))
+            .map(
+              (ns) =>
+                `${app} (wave ${wave(app)}) writes into ${ns}, created by ${createdBy.get(ns)} (wave ${wave(createdBy.get(ns)!)})`,
+            ),
+        );
+      expect(races).toEqual([]);
+    },
+  );
+
   test('each Application syncs in the wave its component declares (lib/components/<name>.ts waves), each app name declared once', () => {
     const declared = COMPONENTS.flatMap((c) => Object.entries(c.waves));
     expect(new Set(declared.map(([app]) => app)).size).toBe(declared.length);

@@ -25,6 +25,8 @@ import { poc } from '../sites/poc';
 import { UPSTREAM, loadUpstreamYaml, upstreamOf } from '../lib/upstream';
 import { postgresBinDir, startPostgres, type TestServer } from './support/postgres';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
+import { unexpectedDrift } from './support/drift';
+import { kubePrometheusManifest } from '../lib/charts/kube-prometheus';
 
 /** The example's catalog (the runbook-2023 train, no overrides). */
 const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
@@ -222,25 +224,43 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
       ]);
     }
   });
-  test('Prometheus (monitoring/prometheus-k8s) may discover pods in every scraped namespace, read-only', () => {
-    const roles = ofKind(apps, 'monitoring', 'Role');
-    const bindings = ofKind(apps, 'monitoring', 'RoleBinding');
-    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['minio', 'postgres', 'rook-ceph']);
-    for (const role of roles) {
-      expect(role.rules).toEqual([
-        { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
-      ]);
-      const binding = bindings.find((b) => b.metadata.namespace === role.metadata.namespace);
-      expect(binding.roleRef).toEqual({
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'Role',
-        name: role.metadata.name,
-      });
-      expect(binding.subjects).toEqual([
-        { apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' },
-      ]);
-    }
-  });
+  test.each([
+    ['poc', poc, ['minio', 'postgres', 'rook-ceph']],
+    ['lab', lab, ['analytics', 'postgres', 'rook-ceph']],
+  ])(
+    "%s: Prometheus (monitoring/prometheus-k8s) may discover in every scraped namespace what its train's Roles grant, read-only, through its discovery role",
+    (_, site, namespaces) => {
+      const a = renderedApps(site);
+      const roles = ofKind(a, 'monitoring', 'Role');
+      const bindings = ofKind(a, 'monitoring', 'RoleBinding');
+      expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(namespaces);
+      const pinned = kubePrometheusManifest(
+        upstreamOf(catalogOf(site).versions).kubePrometheus,
+        'prometheus-roleSpecificNamespaces.yaml',
+      );
+      const upstreamRules = (loadUpstreamYaml(pinned)[0].items as any[])[0].rules;
+      // the operator watches endpointslices (discovery.k8s.io) with serviceDiscoveryRole EndpointSlice, else endpoints
+      const role = (objectOf(a, 'monitoring', 'Prometheus', 'k8s') as any).spec.serviceDiscoveryRole ?? 'Endpoints';
+      const discovered = role === 'EndpointSlice' ? ['discovery.k8s.io', 'endpointslices'] : ['', 'endpoints'];
+      for (const r of roles) {
+        expect(r.rules).toEqual(upstreamRules);
+        expect(
+          r.rules.some((rule: any) => rule.apiGroups.includes(discovered[0]) && rule.resources.includes(discovered[1])),
+          `${r.metadata.namespace}: ${discovered[1]} for ${role}`,
+        ).toBe(true);
+        for (const rule of r.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+        const binding = bindings.find((b) => b.metadata.namespace === r.metadata.namespace);
+        expect(binding.roleRef).toEqual({
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: r.metadata.name,
+        });
+        expect(binding.subjects).toEqual([
+          { apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' },
+        ]);
+      }
+    },
+  );
   test("Ceph's mgr and MinIO's cluster metrics are scraped when the site has them, not otherwise", () => {
     const monitors = ofKind(apps, 'monitoring', 'ServiceMonitor');
     const ceph = monitors.find((m) => m.metadata.namespace === 'rook-ceph');
@@ -378,6 +398,37 @@ describe('Prometheus k8s, sized by the site', () => {
     expect(p.spec.image).toBe(`quay.io/prometheus/prometheus:v${p.spec.version}`);
     const pinned = UPSTREAM.kubePrometheus.manifests.find((f) => f.path.endsWith('/prometheus-prometheus.yaml'))!;
     expect(loadUpstreamYaml(pinned)[0].spec).toMatchObject({ image: p.spec.image, version: p.spec.version });
+  });
+  test.each([
+    ['poc', poc],
+    ['lab', lab],
+  ])(
+    "%s: every field of its train's prometheus-prometheus.yaml but the site's sizes (v0.18.0: EndpointSlice discovery, ScrapeConfig selectors, Linux nodes)",
+    (_, site) => {
+      const pinned = kubePrometheusManifest(
+        upstreamOf(catalogOf(site).versions).kubePrometheus,
+        'prometheus-prometheus.yaml',
+      );
+      const [upstream] = loadUpstreamYaml(pinned) as any[];
+      const rendered = prometheusOf(renderedApps(site));
+      // the image may be rewritten to the site's mirror; the sizes are the site's
+      const sized = ['spec.replicas', 'spec.retention', 'spec.storage', 'spec.resources', 'spec.image'];
+      expect(unexpectedDrift(upstream, rendered, ['metadata.annotations', ...sized])).toEqual([]);
+      expect(rendered.spec.image).toMatch(new RegExp(`${upstream.spec.image.replace(/[.]/g, '\\.')}$`));
+    },
+  );
+  test('the drift check fails on the v0.13 shape on the current train (no discovery role, selectors or node selector)', () => {
+    const pinned = kubePrometheusManifest(
+      upstreamOf(catalogOf(lab).versions).kubePrometheus,
+      'prometheus-prometheus.yaml',
+    );
+    const [upstream] = loadUpstreamYaml(pinned) as any[];
+    const { serviceDiscoveryRole: _r, scrapeConfigSelector: _s, nodeSelector: _n, ...v013 } = upstream.spec;
+    expect(unexpectedDrift(upstream, { ...upstream, spec: v013 }, [])).toEqual([
+      'spec.nodeSelector',
+      'spec.scrapeConfigSelector',
+      'spec.serviceDiscoveryRole',
+    ]);
   });
   test("the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream's sizes, emptyDir", () => {
     const poc1 = prometheusOf(apps).spec;

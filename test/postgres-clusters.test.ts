@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { POD_SECURITY_REASON } from '../lib/core/annotations';
+import { catalogOf } from '../lib/site/catalog';
+import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
 
@@ -42,5 +45,25 @@ describe('acid-test-cluster (the runbook cluster)', () => {
     expect(options).toEqual(
       expect.arrayContaining(['Prune=false', 'Delete=false', 'SkipDryRunOnMissingResource=true']),
     );
+  });
+});
+
+describe("the clusters' namespaces", () => {
+  test.each([
+    ['poc', poc],
+    ['lab', lab],
+  ])("%s: their Pod Security reason names the operator version of the site's train", (_, site) => {
+    const version = catalogOf(site).versions.postgresOperator;
+    const namespaces = renderedApps(site)
+      .get('postgres-clusters')!
+      .filter((o) => o.kind === 'Namespace');
+    expect(namespaces.length).toBeGreaterThan(0);
+    for (const ns of namespaces) {
+      const reason = ns.metadata.annotations?.[POD_SECURITY_REASON] ?? '';
+      expect(
+        [...reason.matchAll(/postgres-operator (v[0-9.]+)/g)].map((m) => m[1]),
+        ns.metadata.name,
+      ).toEqual([version]);
+    }
   });
 });

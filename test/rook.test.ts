@@ -8,6 +8,8 @@ import type { SiteNode } from '../lib/site/model';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps, withSite } from './support/render';
+import { unexpectedDrift } from './support/drift';
+import { loadUpstreamYaml, upstreamOf } from '../lib/upstream';
 
 /** The example's catalog (the runbook-2023 train, no overrides). */
 const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
@@ -142,6 +144,29 @@ describe('block pool and StorageClass rook-ceph-block', () => {
     expect(sc.allowVolumeExpansion).toBe(true);
   });
 
+  test.each([
+    ['poc', poc],
+    ['lab', lab],
+  ])(
+    "%s: every CSI secret parameter of its Rook tag's csi/rbd/storageclass.yaml (v1.20: controller-publish, for fencing)",
+    (_, site) => {
+      const sc = objectOf(renderedApps(site), 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block') as any;
+      const pinned = upstreamOf(catalogOf(site).versions).rook.blockStorageClass;
+      const [example] = loadUpstreamYaml(pinned).filter((m) => m.kind === 'StorageClass') as any[];
+      expect(unexpectedDrift(example.parameters, sc.parameters, [])).toEqual([]);
+      expect(sc.provisioner).toBe(example.provisioner);
+      const publish = Object.keys(sc.parameters).filter((k) => k.includes('controller-publish'));
+      expect(publish).toEqual(
+        catalogOf(site).versions.rook === 'v1.20.6'
+          ? [
+              'csi.storage.k8s.io/controller-publish-secret-name',
+              'csi.storage.k8s.io/controller-publish-secret-namespace',
+            ]
+          : [],
+      );
+    },
+  );
+
   test('the Postgres clusters ask for the class the Ceph app provides', () => {
     const pg = objectOf(apps, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
     expect(pg.spec.volume.storageClass).toBe('rook-ceph-block');
@@ -229,6 +254,30 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
       '/tmp',
     ]);
   });
+  test.each([
+    ['poc', poc],
+    ['lab', lab],
+  ])(
+    "%s: every field of its Rook tag's operator Deployment but our image, admission setting, resources and hardening (v1.20: the 5 s unreachable-node toleration)",
+    (_, site) => {
+      const rendered = objectOf(renderedApps(site), 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator');
+      const pinned = upstreamOf(catalogOf(site).versions).rook.operator;
+      const upstream = loadUpstreamYaml(pinned).find((m) => m.kind === 'Deployment');
+      const pod = 'spec.template.spec';
+      const main = `${pod}.containers[name=rook-ceph-operator]`;
+      expect(
+        unexpectedDrift(upstream, rendered, [
+          `${pod}.securityContext`,
+          `${main}.image`,
+          `${main}.env[name=ROOK_DISABLE_ADMISSION_CONTROLLER]`,
+          `${main}.resources`,
+          `${main}.securityContext`,
+          `${main}.volumeMounts[name=tmp]`,
+          `${pod}.volumes[name=tmp]`,
+        ]),
+      ).toEqual([]);
+    },
+  );
   test('the admission controller follows cert-manager; CephFS CSI is off (block storage only)', () => {
     const env = Object.fromEntries(
       container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]),

@@ -6,7 +6,7 @@ import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
 import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
 import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
 import { MONITORING_NAMESPACE } from '../site/monitoring';
-import { loadUpstreamYaml, type Manifest, type Upstream } from '../upstream';
+import { loadUpstreamYaml, type Manifest, type Upstream, type UpstreamFile } from '../upstream';
 
 export interface KubePrometheusSetupProps {
   readonly version: string;
@@ -50,8 +50,16 @@ export class KubePrometheusSetupChart extends AppChart {
   }
 }
 
+/** One pinned file of kube-prometheus' manifests/ by its name (`prometheus-prometheus.yaml`). */
+export function kubePrometheusManifest(upstream: Upstream['kubePrometheus'], name: string): UpstreamFile {
+  const file = upstream.manifests.find((f) => f.path.endsWith(`/manifests/${name}`));
+  if (!file)
+    throw new Error(`lib/upstream.ts pins no kube-prometheus manifests/${name}: add it to KUBE_PROMETHEUS_MANIFESTS`);
+  return file;
+}
+
 /** A `kind: List` file (ConfigMapList, RoleList…) as its items, each a manifest of its own. */
-function listItems(m: Manifest): Manifest[] {
+export function listItems(m: Manifest): Manifest[] {
   return m.kind.endsWith('List') && Array.isArray(m.items) ? (m.items as Manifest[]) : [m];
 }
 

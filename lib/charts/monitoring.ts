@@ -1,21 +1,28 @@
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IntOrString, KubeConfigMap, KubeDeployment, KubeRole, type Volume, type VolumeMount } from '../../imports/k8s';
+import {
+  IntOrString,
+  KubeConfigMap,
+  KubeDeployment,
+  KubeRole,
+  type PolicyRule,
+  type Volume,
+  type VolumeMount,
+} from '../../imports/k8s';
 import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
-  Prometheus,
   PrometheusRule,
   PrometheusRuleSpecGroupsRulesExpr,
-  PrometheusSpecAlertingAlertmanagersPort,
-  PrometheusSpecResourcesLimits,
-  PrometheusSpecResourcesRequests,
-  PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests,
   ServiceMonitor,
   ServiceMonitorSpecEndpointsRelabelingsAction,
   ServiceMonitorSpecEndpointsScheme,
 } from '../../imports/monitoring.coreos.com';
 import { AppChart } from '../constructs/app-chart';
+import { upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
+import { asRecord } from '../core/records';
+import { kubePrometheusManifest, listItems } from './kube-prometheus';
+import type { Manifest, Upstream, UpstreamFile } from '../upstream';
 import { addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
 import { bindRole, serviceAccountRef } from '../constructs/rbac';
@@ -87,6 +94,24 @@ export interface MonitoringProps {
   /** The site's MinIO, scraped when its metrics are public. @default - no MinIO */
   readonly minio?: ResolvedMinio;
   readonly images: { readonly prometheus: string; readonly grafana: string };
+  /** The train's kube-prometheus files: its Prometheus `k8s` and the rules of its per-namespace Roles. */
+  readonly upstream: Upstream['kubePrometheus'];
+}
+
+/**
+ * The rules kube-prometheus grants its Prometheus in each namespace it scrapes: the same in every
+ * Role of the pinned file, or an error (upstream changed its layout).
+ */
+function prometheusRoleRules(file: UpstreamFile): readonly PolicyRule[] {
+  const roles = upstreamObjects(file)
+    .flatMap(listItems)
+    .filter((m) => m.kind === 'Role');
+  const rules = roles.map((r) => JSON.stringify(r.rules));
+  if (roles.length === 0 || new Set(rules).size !== 1)
+    throw new Error(
+      `${file.path}: expected Roles with one set of rules, found ${roles.length} with ${new Set(rules).size}`,
+    );
+  return roles[0].rules as PolicyRule[];
 }
 
 export class MonitoringChart extends AppChart {
@@ -192,42 +217,39 @@ export class MonitoringChart extends AppChart {
       addSyncOptions(monitor, 'SkipDryRunOnMissingResource=true');
     }
 
-    for (const ns of scraped) this.prometheusAccess(ns);
-    this.prometheus(props.prometheus, props.prometheusReplicas, props.images.prometheus);
+    const rules = prometheusRoleRules(kubePrometheusManifest(props.upstream, 'prometheus-roleSpecificNamespaces.yaml'));
+    for (const ns of scraped) this.prometheusAccess(ns, rules);
+    const pinned = upstreamObject(
+      kubePrometheusManifest(props.upstream, 'prometheus-prometheus.yaml'),
+      'Prometheus',
+      'k8s',
+    );
+    this.prometheus(pinned, props.prometheus, props.prometheusReplicas, props.images.prometheus);
     this.grafana(props.images.grafana);
   }
 
   /**
-   * kube-prometheus' Prometheus `k8s` (manifests/prometheus-prometheus.yaml, excluded from the
-   * kube-prometheus Application), with the site's replicas, retention, volumes and resources.
-   * Same name, labels, selectors (every monitor and rule of every namespace), service account and
-   * Alertmanager as upstream's, so its Service, NetworkPolicy and PodDisruptionBudget still match.
+   * kube-prometheus' Prometheus `k8s` (manifests/prometheus-prometheus.yaml, excluded from the kube-prometheus
+   * Application), built from the train's own file: every field upstream sets (its discovery role, selectors, node
+   * selector, Alertmanager) is the pinned one, and only the site's replicas, retention, volume and resources (and the
+   * catalog's image) are ours. Same name, labels and service account as upstream's, so its Service, NetworkPolicy and
+   * PodDisruptionBudget still match.
    */
-  private prometheus(p: PrometheusSpec, replicas: number, image: string): void {
+  private prometheus(pinned: Manifest, p: PrometheusSpec, replicas: number, image: string): void {
+    const spec = asRecord(pinned.spec);
     const version = image.split(':v')[1];
-    const labels = {
-      'app.kubernetes.io/component': 'prometheus',
-      'app.kubernetes.io/instance': 'k8s',
-      'app.kubernetes.io/name': 'prometheus',
-      'app.kubernetes.io/part-of': 'kube-prometheus',
-      'app.kubernetes.io/version': version,
-    };
-    const amounts = <T>(r: ResourceAmounts | undefined, of: (v: string) => T) =>
-      r ? { cpu: of(r.cpu), memory: of(r.memory) } : undefined;
-    const resources = p.resources
-      ? {
-          requests: amounts(p.resources.requests, PrometheusSpecResourcesRequests.fromString),
-          ...(p.resources.limits
-            ? { limits: amounts(p.resources.limits, PrometheusSpecResourcesLimits.fromString) }
-            : {}),
-        }
-      : { requests: { memory: PrometheusSpecResourcesRequests.fromString('400Mi') } };
-    const prometheus = new Prometheus(this, 'Prometheus', {
-      metadata: { name: 'k8s', namespace: MONITORING_NAMESPACE, labels },
+    const labels = { ...asRecord(pinned.metadata.labels), 'app.kubernetes.io/version': version };
+    const amounts = (r: ResourceAmounts | undefined) => (r ? { cpu: r.cpu, memory: r.memory } : undefined);
+    const prometheus = new ApiObject(this, 'Prometheus', {
+      apiVersion: pinned.apiVersion,
+      kind: pinned.kind,
+      metadata: { name: pinned.metadata.name, namespace: MONITORING_NAMESPACE, labels },
       spec: {
+        ...spec,
         image,
         version,
         replicas,
+        podMetadata: { ...asRecord(spec.podMetadata), labels },
         ...(p.retention ? { retention: p.retention } : {}),
         ...(p.storage
           ? {
@@ -236,43 +258,15 @@ export class MonitoringChart extends AppChart {
                   spec: {
                     storageClassName: p.storage.storageClass,
                     accessModes: ['ReadWriteOnce'],
-                    resources: {
-                      requests: {
-                        storage: PrometheusSpecStorageVolumeClaimTemplateSpecResourcesRequests.fromString(
-                          p.storage.size,
-                        ),
-                      },
-                    },
+                    resources: { requests: { storage: p.storage.size } },
                   },
                 },
               },
             }
           : {}),
-        resources,
-        podMetadata: { labels },
-        serviceAccountName: PROMETHEUS_SA,
-        securityContext: { fsGroup: 2000, runAsNonRoot: true, runAsUser: 1000 },
-        alerting: {
-          alertmanagers: [
-            {
-              apiVersion: 'v2',
-              name: 'alertmanager-main',
-              namespace: MONITORING_NAMESPACE,
-              port: PrometheusSpecAlertingAlertmanagersPort.fromString('web'),
-            },
-          ],
-        },
-        // {} selects everything, in every namespace: our PodMonitors and rules live beside the clusters
-        serviceMonitorSelector: {},
-        serviceMonitorNamespaceSelector: {},
-        podMonitorSelector: {},
-        podMonitorNamespaceSelector: {},
-        probeSelector: {},
-        probeNamespaceSelector: {},
-        ruleSelector: {},
-        ruleNamespaceSelector: {},
-        enableFeatures: [],
-        externalLabels: {},
+        ...(p.resources
+          ? { resources: { requests: amounts(p.resources.requests), limits: amounts(p.resources.limits) } }
+          : {}),
       },
     });
     addSyncOptions(prometheus, 'SkipDryRunOnMissingResource=true');
@@ -280,16 +274,15 @@ export class MonitoringChart extends AppChart {
 
   /**
    * kube-prometheus' Role for its Prometheus, in one more namespace
-   * (docs/customizations/monitoring-additional-namespaces.md).
+   * (docs/customizations/monitoring-additional-namespaces.md): the rules of the train's own Roles
+   * (prometheus-roleSpecificNamespaces.yaml), which follow its discovery role (endpoints up to v0.13,
+   * endpointslices since).
    */
-  private prometheusAccess(namespace: string): void {
+  private prometheusAccess(namespace: string, rules: readonly PolicyRule[]): void {
     const scope = new Construct(this, `Prometheus-${namespace}`);
     // named per namespace: one file per object in dist/<site>/monitoring/
     const name = `${PROMETHEUS_SA}-${namespace}`;
-    new KubeRole(scope, 'Role', {
-      metadata: { name, namespace },
-      rules: [{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
-    });
+    new KubeRole(scope, 'Role', { metadata: { name, namespace }, rules: [...rules] });
     bindRole(
       scope,
       'Binding',

@@ -11,6 +11,8 @@ export const POSTGRES_CLUSTERS_APP = 'postgres-clusters';
 export interface PostgresClustersProps {
   /** The clusters' namespaces, each once. */
   readonly namespaces: readonly string[];
+  /** The postgres-operator version that makes the Spilo pods (the catalog's), named in the namespaces' Pod Security reason. */
+  readonly operatorVersion: string;
   /** Each cluster, with what the site adds to it (exporter, tolerations, backup environment). */
   readonly clusters: readonly PostgresClusterProps[];
   /** The site is monitored: each namespace gets the exporter's queries ConfigMap. */
@@ -29,8 +31,7 @@ export class PostgresClustersChart extends AppChart {
         name: ns,
         enforce: 'baseline',
         holdsData: true,
-        reason:
-          "postgres-operator v1.9.0 cannot make restricted Spilo pods: it sets only runAsUser/runAsGroup/fsGroup in their securityContext (no runAsNonRoot, no seccompProfile), drops no capabilities, and a CR's sidecars (the exporter) have no securityContext field; Spilo also keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)",
+        reason: `postgres-operator ${props.operatorVersion} cannot make restricted Spilo pods: it sets only runAsUser/runAsGroup/fsGroup in their securityContext (no runAsNonRoot, no seccompProfile), drops no capabilities, and a CR's sidecars (the exporter) have no securityContext field; Spilo also keeps allowPrivilegeEscalation for its cron (spilo_allow_privilege_escalation)`,
       });
       if (props.monitored) {
         new KubeConfigMap(this, `ExporterQueries-${ns}`, {

@@ -26,7 +26,6 @@ import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '.
 import type { Manifest, UpstreamFile } from '../upstream';
 
 const CEPH_CLUSTER = 'rook-ceph';
-const RBD_PROVISIONER = 'rook-ceph.rbd.csi.ceph.com';
 const MiB = 2 ** 20;
 
 /** `/dev/vdb` → `vdb` (Rook's device name); stable paths (`/dev/disk/by-id/…`) stay whole. */
@@ -68,6 +67,31 @@ export interface RookCephClusterProps {
   readonly images: { readonly ceph: string; readonly rook: string };
   /** The pinned toolbox example (toolbox.yaml). */
   readonly toolbox: UpstreamFile;
+  /** The pinned RBD StorageClass example (csi/rbd/storageclass.yaml). */
+  readonly blockStorageClass: UpstreamFile;
+}
+
+/**
+ * The parameters of Rook's RBD StorageClass example of the pinned tag (its CSI secrets: provisioner, controller-expand,
+ * node-stage, and controller-publish since v1.20, which fencing needs), on our pool, in our namespace.
+ */
+function rbdStorageClass(file: UpstreamFile): { provisioner: string; parameters: Record<string, string> } {
+  const example = upstreamObject(file, 'StorageClass', 'rook-ceph-block') as Manifest & {
+    provisioner: string;
+    parameters: Record<string, string>;
+  };
+  const namespaces = Object.keys(example.parameters).filter((k) => k.endsWith('-secret-namespace'));
+  return {
+    provisioner: example.provisioner,
+    parameters: {
+      ...example.parameters,
+      clusterID: ROOK_NAMESPACE,
+      pool: BLOCK_POOL,
+      // layering only: the kernel RBD client of Debian 11/12 maps it; newer features need newer kernels
+      imageFeatures: 'layering',
+      ...Object.fromEntries(namespaces.map((k) => [k, ROOK_NAMESPACE])),
+    },
+  };
 }
 
 export class RookCephClusterChart extends AppChart {
@@ -148,21 +172,7 @@ export class RookCephClusterChart extends AppChart {
 
     const storageClass = new KubeStorageClass(this, 'StorageClass', {
       metadata: { name: ceph.blockStorageClass },
-      provisioner: RBD_PROVISIONER,
-      parameters: {
-        clusterID: ROOK_NAMESPACE,
-        pool: BLOCK_POOL,
-        imageFormat: '2',
-        // layering only: the kernel RBD client of Debian 11/12 maps it; newer features need newer kernels
-        imageFeatures: 'layering',
-        'csi.storage.k8s.io/provisioner-secret-name': 'rook-csi-rbd-provisioner',
-        'csi.storage.k8s.io/provisioner-secret-namespace': ROOK_NAMESPACE,
-        'csi.storage.k8s.io/controller-expand-secret-name': 'rook-csi-rbd-provisioner',
-        'csi.storage.k8s.io/controller-expand-secret-namespace': ROOK_NAMESPACE,
-        'csi.storage.k8s.io/node-stage-secret-name': 'rook-csi-rbd-node',
-        'csi.storage.k8s.io/node-stage-secret-namespace': ROOK_NAMESPACE,
-        'csi.storage.k8s.io/fstype': 'ext4',
-      },
+      ...rbdStorageClass(props.blockStorageClass),
       reclaimPolicy: ceph.reclaimPolicy,
       allowVolumeExpansion: true,
       volumeBindingMode: 'Immediate',

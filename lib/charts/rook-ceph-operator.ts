@@ -1,6 +1,13 @@
 import { App } from 'cdk8s';
 import { dump } from 'js-yaml';
-import { KubeConfigMap, KubeDeployment, type Container, type Volume } from '../../imports/k8s';
+import {
+  KubeConfigMap,
+  KubeDeployment,
+  type Container,
+  type DeploymentSpec,
+  type PodSpec,
+  type Volume,
+} from '../../imports/k8s';
 import { AppChart } from '../constructs/app-chart';
 import { addSyncOptions } from '../constructs/argocd-sync';
 import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
@@ -134,28 +141,31 @@ export class RookCephOperatorChart extends AppChart {
       },
     });
 
+    // upstream's Deployment (labels, selector, Recreate strategy, tolerations, service account, volumes), with our image,
+    // admission setting, resources and hardening: a field upstream adds in a later tag comes with it
     const upstream = upstreamObject(rook.operator, 'Deployment', OPERATOR) as Manifest & {
-      spec: { template: { spec: { containers: Container[]; volumes: Volume[]; serviceAccountName: string } } };
+      spec: DeploymentSpec & { template: { spec: PodSpec & { containers: Container[]; volumes: Volume[] } } };
     };
-    const [container] = upstream.spec.template.spec.containers;
+    const pod = upstream.spec.template.spec;
+    const [container] = pod.containers;
     const env = (container.env ?? []).map((e) =>
       e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER'
         ? // the admission webhook needs a certificate from cert-manager
           { name: e.name, value: props.certManager ? 'false' : 'true' }
         : e,
     );
-    const labels = { app: OPERATOR };
     new KubeDeployment(this, 'Deployment', {
-      metadata: { name: OPERATOR, namespace: ROOK_NAMESPACE, labels: { operator: 'rook', 'storage-backend': 'ceph' } },
+      metadata: {
+        name: OPERATOR,
+        namespace: ROOK_NAMESPACE,
+        labels: upstream.metadata.labels as Record<string, string>,
+      },
       spec: {
-        replicas: 1,
-        // two operators would fight over the cluster during a rollout
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: labels },
+        ...upstream.spec,
         template: {
-          metadata: { labels },
+          ...upstream.spec.template,
           spec: {
-            serviceAccountName: upstream.spec.template.spec.serviceAccountName,
+            ...pod,
             securityContext: { ...HARDENED_POD, runAsGroup: ROOK_UID, fsGroup: ROOK_UID },
             containers: [
               {
@@ -168,7 +178,7 @@ export class RookCephOperatorChart extends AppChart {
                 volumeMounts: [...(container.volumeMounts ?? []), { name: 'tmp', mountPath: '/tmp' }],
               },
             ],
-            volumes: [...upstream.spec.template.spec.volumes, { name: 'tmp', emptyDir: {} }],
+            volumes: [...pod.volumes, { name: 'tmp', emptyDir: {} }],
           },
         },
       },

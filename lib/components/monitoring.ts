@@ -39,7 +39,7 @@ function fromPrometheus(from: RenderedObject): Workload[] {
 /** kube-prometheus (its CRDs, then the stack) and the platform's own scraping, alerts and dashboard. */
 export const monitoring: Component = {
   name: 'monitoring',
-  waves: { 'kube-prometheus-setup': WAVES.crds, 'kube-prometheus': WAVES.operators, monitoring: WAVES.workloads },
+  waves: { 'kube-prometheus-setup': WAVES.crds, 'kube-prometheus': WAVES.operators, monitoring: WAVES.monitors },
   enabled: (site) => site.monitoring !== undefined,
   charts: (app, site) => {
     const {
@@ -64,6 +64,7 @@ export const monitoring: Component = {
         ceph: site.ceph !== undefined,
         ...(minio ? { minio } : {}),
         images: { prometheus: images.prometheus, grafana: images.grafana },
+        upstream: upstream.kubePrometheus,
       }),
     ];
   },

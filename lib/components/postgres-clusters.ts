@@ -107,6 +107,7 @@ export const postgresClusters: Component = {
     return [
       new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
         namespaces: postgresNamespaces,
+        operatorVersion: catalog.versions.postgresOperator,
         monitored,
         clusters: clusters.map((spec) => ({
           spec,

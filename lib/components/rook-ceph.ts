@@ -105,6 +105,7 @@ export const rookCeph: Component = {
         objectStore: cephObjectStoreOn(site),
         images: { ceph: images.ceph, rook: images.rook },
         toolbox: upstream.rook.toolbox,
+        blockStorageClass: upstream.rook.blockStorageClass,
       }),
     ];
   },

@@ -24,6 +24,8 @@ export const WAVES = {
   operators: -1,
   storage: 0,
   workloads: 1,
+  /** what writes into the workloads' namespaces (monitors, rules, Prometheus' Roles): siblings of one wave race */
+  monitors: 2,
 } as const;
 
 export function addSyncOptions(obj: ApiObject, ...options: SyncOption[]): void {
