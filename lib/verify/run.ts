@@ -313,6 +313,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     if (options.signal?.aborted)
       throw new Error(
         `verify ${site.name} was aborted (${String(options.signal.reason)}): every process of the run was killed`,
+        { cause: e },
       );
     throw e;
   } finally {
