@@ -3,7 +3,7 @@ import type { Site, SiteNode } from '../lib/site/model';
 /** A larger, air-gapped example site: three control planes on a virtual IP, three Postgres and three Ceph workers (two disks each), four s3 nodes serving the backups from Rook's Ceph object store, pooled clusters, MetalLB load balancers, Kubernetes 1.36 (the current train). */
 const node = (name: string, address: string, roles: SiteNode['roles'], disks: number): SiteNode => ({
   name, address, roles, cpu: 4, memory: '16Gi',
-  disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '200Gi' })),
+  disks: Array.from({ length: disks }, (_, d) => ({ device: `/dev/vd${String.fromCharCode(98 + d)}`, size: '400Gi' })),
 });
 
 export const lab: Site = {

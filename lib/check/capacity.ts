@@ -1,3 +1,4 @@
+import { blockStorageUse, NEARFULL, storageUseText } from '../site/storage-capacity';
 import type { Finding, SiteTree } from './findings';
 import { groupKind, where, type RenderedObject } from '../core/objects';
 import { eligible, schedulingNodes, type SchedulingNode } from './scheduling';
@@ -372,11 +373,26 @@ function orderFindings(tree: SiteTree, load: SiteLoad): Finding[] {
   return findings;
 }
 
+/** The volumes on Ceph's block StorageClass from Ceph's nearfull ratio on (past 100 % synth refuses it). */
+function storageFindings(site: SiteTree['site']): Finding[] {
+  const use = blockStorageUse(site);
+  if (!use || use.ratio < NEARFULL) return [];
+  return [
+    {
+      check: 'capacity',
+      severity: 'warning',
+      where: `${site.name}/storage ${use.storageClass}`,
+      message: `the volumes need ${storageUseText(use)}, past Ceph's nearfull ratio (${NEARFULL * 100} %, HEALTH_WARN): add disks to the storage nodes before they fill`,
+    },
+  ];
+}
+
 export function checkCapacity(tree: SiteTree): Finding[] {
   const load = siteLoad(tree);
   return [
     ...load.nodes.flatMap((n) => nodeFindings(tree.site.name, n)),
     ...floatingFindings(tree.site.name, load),
     ...orderFindings(tree, load),
+    ...storageFindings(tree.site),
   ];
 }

@@ -1,3 +1,4 @@
+import { blockStorageUse, NEARFULL, storageUseText } from '../site/storage-capacity';
 import { cpuText, memoryText, siteLoad, type SiteLoad } from '../check/capacity';
 import { asRecord } from '../core/records';
 import { groupKind, parseTree, type RenderedObject } from '../core/objects';
@@ -128,6 +129,17 @@ function wavesDiagram(site: Site, all: readonly AppRow[]): string[] {
 }
 
 /** @param rendered the objects of `manifests`, when the caller has them (else they are parsed from the YAML) */
+/** What the volumes ask of Ceph's disks (lib/site/storage-capacity.ts), when the site runs Ceph. */
+function storageLines(site: Site): string[] {
+  const use = blockStorageUse(site);
+  return use
+    ? [
+        `Storage: the volumes on \`${use.storageClass}\` (Postgres instances, Prometheus replicas) need ${storageUseText(use)} of the storage nodes' disks; \`npm run check\` warns from Ceph's nearfull ratio (${NEARFULL * 100} %), synth refuses past 100 % unless thin provisioning is acknowledged.`,
+        '',
+      ]
+    : [];
+}
+
 export function renderSiteReport(
   site: Site,
   manifests: ReadonlyMap<string, string>,
@@ -159,6 +171,7 @@ export function renderSiteReport(
     '',
     ...capacityTable(load),
     '',
+    ...storageLines(site),
     '## ArgoCD Applications and sync waves',
     '',
     ...wavesDiagram(site, apps),

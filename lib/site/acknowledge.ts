@@ -31,6 +31,12 @@ export type Acknowledgement = z.infer<typeof AcknowledgeSchema>[number];
 export const objectRef = (o: KubeObject): string =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
+/**
+ * The acknowledgement of knowingly promising more than the disks hold: a standing one, kept while the volumes exceed
+ * the disks (lib/site/storage-capacity.ts refuses it otherwise).
+ */
+export const THIN_PROVISIONING = /^thin provisioning on (\S+)$/;
+
 const field = (obj: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => asRecord(v)[k], obj);
 
 /** Each kind of change, and whether the rendered objects still carry it (undefined: they do, else why not). */
@@ -102,6 +108,8 @@ const FORMS: readonly {
     pattern: /^move (.+) to (\S+)$/,
     applies: () => undefined,
   },
+  // standing: kept while the volumes exceed the disks, which validation checks (storage-capacity.ts)
+  { pattern: THIN_PROVISIONING, applies: () => undefined },
 ];
 
 /** Entries of `acknowledge` that name no change the gate knows, or whose change the rendered site no longer makes. */

@@ -17,6 +17,7 @@ import {
 } from './names';
 import { minorOf } from '../core/versions';
 import { upstreamFormatIssues } from './upstream-formats';
+import { storageCapacityIssues } from './storage-capacity';
 
 /** One problem in a site description: where it is and how to fix it. */
 export interface SiteIssue {
@@ -337,5 +338,6 @@ export function siteRules(site: Site): SiteIssue[] {
   issues.push(...validateMirrors(site.mirrors));
   issues.push(...validateCompatibility(site));
   issues.push(...upstreamFormatIssues(site));
+  issues.push(...storageCapacityIssues(site));
   return issues;
 }
