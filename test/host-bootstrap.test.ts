@@ -147,7 +147,8 @@ describe.each(nodes)('external checkers on %s', (_id, site, node) => {
     try {
       writeFileSync(join(dir, 'user-data.yaml'), userDataText(site, node));
       const run = spawnSync('cloud-init', ['schema', '-c', join(dir, 'user-data.yaml')], { encoding: 'utf8' });
-      expect(`${run.stdout}${run.stderr}`).toMatch(/Valid cloud-config/);
+      // cloud-init 22.4 (Debian 12) prints 'Valid cloud-config: <file>', 23.4 and later (Ubuntu 24.04's 24.4) 'Valid schema <file>'
+      expect(`${run.stdout}${run.stderr}`).toMatch(/^Valid (cloud-config:|schema) \S*user-data\.yaml$/m);
       expect(run.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

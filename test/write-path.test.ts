@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TREE_ROOTS } from '../lib/synth/write-tree';
 import { fingerprint } from './support/files';
-import { mountTmpfs, TMPFS, unmountAll } from './support/mounts';
+import { MountNamespace, TMPFS } from './support/mounts';
 import { discoverSites } from '../lib/site-files/load';
 
 const ROOT = join(__dirname, '..');
@@ -30,7 +30,6 @@ const scratch: string[] = [];
 /** stderr less synth's compatibility warnings (the POC accepts cert-manager v1.7.1 on 1.26). */
 const withoutWarnings = (stderr: string) => stderr.replace(/^warning: .*\n/gm, '');
 afterAll(() => {
-  unmountAll();
   scratch.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
@@ -199,66 +198,72 @@ describe('folders and modes', () => {
   });
 });
 
-describe.runIf(TMPFS.run)('full and read-only disks (tmpfs mounts)', () => {
-  test('a full .build/ (tiny tmpfs): synth still writes complete CRDs', () => {
+describe.runIf(TMPFS.run)('full and read-only disks (tmpfs mounts in a user namespace: no root needed)', () => {
+  let ns: MountNamespace;
+  beforeAll(() => {
     TMPFS.require();
+    ns = new MountNamespace();
+  });
+  afterAll(() => ns?.stop());
+  /** synth run in the namespace, where the mounts are */
+  const synthIn = (dir: string, args: readonly string[] = ['--site', 'poc']) =>
+    ns.run('node', [SYNTH, ...args], { cwd: dir });
+
+  test('a full .build/ (tiny tmpfs): synth still writes complete CRDs', () => {
     const dir = project();
-    mountTmpfs(join(dir, '.build'), 64);
-    const run = synth(dir);
+    ns.mountTmpfs(join(dir, '.build'), 64);
+    const run = synthIn(dir);
     expect(run.status, run.stderr).toBe(0);
     expectFresh(dir);
-    expect(tempFiles(join(dir, '.build'))).toEqual([]);
+    expect(tempFiles(ns.view(join(dir, '.build')))).toEqual([]);
   });
 
   test('a read-only .build/: synth computes what it cannot cache', () => {
-    TMPFS.require();
     const dir = project();
-    mountTmpfs(join(dir, '.build'), 64, { readOnly: true });
-    const run = synth(dir);
+    ns.mountTmpfs(join(dir, '.build'), 64, { readOnly: true });
+    const run = synthIn(dir);
     expect(run.status, run.stderr).toBe(0);
     expectFresh(dir);
   });
 
   test('dist/ fills up during the second site: the first is written, the second not at all, and the message says which', () => {
-    TMPFS.require();
     const dir = project(warm);
     // room for one site's dist/ (poc about 6.4 MB, lab on the current train about 8.7 MB: newer CRDs), not two
-    mountTmpfs(join(dir, 'dist'), 11000);
+    ns.mountTmpfs(join(dir, 'dist'), 11000);
     const [first, second] = discoverSites()
       .map((f) => f.name)
       .filter((n) => n === 'poc' || n === 'lab'); // the examples, in synth's order
-    const run = synth(dir, ['--site', 'poc', '--site', 'lab']);
+    const run = synthIn(dir, ['--site', 'poc', '--site', 'lab']);
     expect(run.status).toBe(1);
     expect(withoutWarnings(run.stderr)).toMatch(
       new RegExp(
         `^synth failed while writing:\\n${second}: nothing was written \\(ENOSPC: no space left on device[^\\n]*\\)\\nwritten: ${first}\\nnot written: ${second}\\n$`,
       ),
     );
-    expectFresh(dir, first);
-    for (const root of TREE_ROOTS) expect(existsSync(join(dir, root, second)), root).toBe(false);
+    expectFresh(ns.view(dir), first);
+    for (const root of TREE_ROOTS) expect(existsSync(ns.view(join(dir, root, second))), root).toBe(false);
   });
 
   test('a read-only dist/: nothing of the site is written, its other trees included', () => {
-    TMPFS.require();
     const dir = project(warm);
     // an older generation: a stale file in dist/poc, an edited host file
-    mountTmpfs(join(dir, 'dist'), 8000, {
+    ns.mountTmpfs(join(dir, 'dist'), 8000, {
       readOnly: true,
-      fill: () => {
-        cpSync(join(warm, 'dist', 'poc'), join(dir, 'dist', 'poc'), { recursive: true });
-        writeFileSync(join(dir, 'dist', 'poc', 'argocd', 'configmap-stale.yaml'), 'kind: ConfigMap\n');
+      fill: (at) => {
+        cpSync(join(warm, 'dist', 'poc'), join(at, 'poc'), { recursive: true });
+        writeFileSync(join(at, 'poc', 'argocd', 'configmap-stale.yaml'), 'kind: ConfigMap\n');
       },
     });
     cpSync(join(warm, 'host-bootstrap', 'poc'), join(dir, 'host-bootstrap', 'poc'), { recursive: true });
     appendFileSync(join(dir, 'host-bootstrap', 'poc', 'debian-cp.yaml'), '# older\n');
-    const before = TREE_ROOTS.map((root) => fingerprint(join(dir, root)));
-    const run = synth(dir);
+    const before = TREE_ROOTS.map((root) => fingerprint(ns.view(join(dir, root))));
+    const run = synthIn(dir);
     expect(run.status).toBe(1);
     expect(withoutWarnings(run.stderr)).toMatch(
       /^synth failed while writing:\npoc: nothing was written \(EROFS: read-only file system[^\n]*\)\nwritten: none\nnot written: poc\n$/,
     );
-    expect(TREE_ROOTS.map((root) => fingerprint(join(dir, root)))).toEqual(before);
-    expect(leftovers(dir)).toEqual([]);
+    expect(TREE_ROOTS.map((root) => fingerprint(ns.view(join(dir, root))))).toEqual(before);
+    expect(leftovers(ns.view(dir))).toEqual([]);
   });
 });
 

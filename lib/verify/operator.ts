@@ -76,6 +76,16 @@ export interface OperatorRun {
   readonly session: Session;
 }
 
+/**
+ * No client certificate for the operator's lib/pq: unset, it looks for ~/.postgresql/postgresql.crt of the user
+ * it runs as, which under `unshare --map-root-user` (not root) is root's, /root: EACCES, not absent, and it never
+ * connects. Files that do not exist are what it skips.
+ */
+const noClientCertificate = (dir: string) => ({
+  PGSSLCERT: join(dir, 'no-client-certificate.crt'),
+  PGSSLKEY: join(dir, 'no-client-certificate.key'),
+});
+
 export async function startOperator(
   kube: Kube,
   setup: OperatorSetup,
@@ -97,7 +107,7 @@ export async function startOperator(
     ...operatorEnv(setup.deployment),
     OPERATOR_NAMESPACE: namespace,
     CONFIG_MAP_NAME: `${namespace}/${name}`,
-    ...(database ? { PGPORT: String(database.port) } : {}),
+    ...(database ? { PGPORT: String(database.port), ...noClientCertificate(dir) } : {}),
   };
   const binary = binaryPath(component, 'postgres-operator');
   const args = ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
