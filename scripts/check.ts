@@ -11,6 +11,7 @@ import type { Finding } from '../lib/check/findings';
 import { readTrees } from '../lib/core/file-tree';
 import { freshnessFindings } from '../lib/check/fresh-sites';
 import { SITE_CHECKS, checkTrees, formatFindings } from '../lib/check/run';
+import { checkFleet } from '../lib/check/fleet';
 import { changedFiles, scanSecrets, trackedFiles } from '../lib/check/secret-scan';
 import { phase } from '../lib/check/progress';
 import { discoverSites, loadSites } from '../lib/site-files/load';
@@ -58,6 +59,9 @@ runCli<{ site?: string[]; secrets: boolean; base?: string }>(SPEC, cmd, ({ site:
       (c) => c !== 'tree' || siteFindings.some((f) => f.check === 'tree'),
     ),
   );
+  // the fleet's rules span sites: every site of sites/, whichever are selected
+  findings.push(...phase('fleet', () => checkFleet(models)));
+  checks.push('fleet');
   if (secrets) {
     const files = sites ? changedFiles(PROJECT_ROOT, sites) : trackedFiles(PROJECT_ROOT);
     findings.push(...phase(`secrets (${files.length} files)`, () => scanSecrets(PROJECT_ROOT, files)));

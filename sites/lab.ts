@@ -31,7 +31,8 @@ export const lab: Site = {
     node('lab-s3-4', '10.20.0.44', ['s3'], 1),
   ],
   ceph: {},
-  bootstrap: { installArgoCd: true },
+  // managed by the ArgoCD of the hub 'converged' (its fleet.rollout, docs/fleet.md), so no ArgoCD of its own
+  bootstrap: { installArgoCd: false },
   monitoring: {
     thresholds: { replicationLagSeconds: 30, volumeFreeRatio: 0.2 },
     prometheus: {

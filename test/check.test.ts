@@ -159,7 +159,7 @@ describe('npm run check (the real CLI)', () => {
     const run = check(ROOT, '--site', 'poc', '--site', 'lab');
     // the warnings: Ceph on the runbook's 2 GB storage nodes (two alike, folded into one line); lab's MetalLB root speaker
     expect(run.stdout).toMatch(
-      /^checked lab, poc \(\d+ files\)\nfresh: ok\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){2}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nsecrets: ok\ncheck passed$/m,
+      /^checked lab, poc \(\d+ files\)\nfresh: ok\nschemas: ok\nplacement: ok\ncapacity: ok, 3 warning\(s\)\/note\(s\)\n( {2}warn .*\n){2}policy: ok(, 1 warning\(s\)\/note\(s\)\n {2}warn .*)?\nfleet: ok\nsecrets: ok\ncheck passed$/m,
     );
     expect(run.status).toBe(0);
   });

@@ -26,6 +26,13 @@ export interface ArgoCdProps {
   readonly root: ApplicationProps;
 }
 
+/** How every Application of a site syncs: automated, pruning, self-healing, and retried. */
+export const APPLICATION_SYNC_POLICY = {
+  automated: { prune: true, selfHeal: true },
+  // automated sync does not retry a failed sync by itself
+  retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+} as const;
+
 /** The data of the argocd-cm in the pinned install.yaml. */
 function upstreamArgoCdSettings(install: UpstreamFile): Record<string, string> {
   const cm = loadUpstreamYaml(install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'argocd-cm');
@@ -84,11 +91,7 @@ export class ArgoCdChart extends AppChart {
             server: IN_CLUSTER,
             ...(chart.destinationNamespace ? { namespace: chart.destinationNamespace } : {}),
           },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            // automated sync does not retry a failed sync by itself
-            retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-          },
+          syncPolicy: APPLICATION_SYNC_POLICY,
         },
       });
       setSyncWave(application, wave);

@@ -128,11 +128,21 @@ function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
     }));
 }
 
+/**
+ * A fleet hub's copy of a managed site's AppProject (lib/charts/fleet.ts) names that site's cluster in every
+ * destination: its Applications are generated on the hub from the site's own dist/<site>/argocd, whose AppProject this
+ * check compares with the site's objects in the site's own tree (test/fleet.test.ts: the copy is that project).
+ */
+const aimedElsewhere = (project: RenderedObject) => {
+  const destinations = asArray(asRecord(project.obj.spec).destinations).map(asRecord);
+  return destinations.length > 0 && destinations.every((d) => typeof d.name === 'string' && d.server === undefined);
+};
+
 export function checkAppProjects({ site, objects }: SiteTree): Finding[] {
   return [
     ...unsyncedFolders({ site, objects }),
     ...objects
-      .filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject')
+      .filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject' && !aimedElsewhere(o))
       .flatMap((p) => projectFindings({ site, objects }, p)),
   ];
 }

@@ -3,9 +3,9 @@ import type { Finding, SiteTree } from './findings';
 import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord } from '../core/records';
-import { groupKind, where, type RenderedObject } from '../core/objects';
+import { groupKind, where, type KubeObject, type RenderedObject } from '../core/objects';
 import { podTemplateOf } from '../core/workloads';
-import { POD_SECURITY_REASON, ROOT_REASON } from '../core/annotations';
+import { ARGOCD_SECRET_TYPE, POD_SECURITY_REASON, ROOT_REASON } from '../core/annotations';
 import { imagesOf } from '../core/images';
 import { byText } from '../core/order';
 
@@ -205,11 +205,20 @@ const dataProtected: Rule = ({ objects }) => {
     );
 };
 
+/**
+ * An ArgoCD cluster Secret (a fleet hub's, lib/charts/fleet.ts) may name its cluster in git: these keys say which
+ * cluster, not how to log in; its credentials (`config`) stay out of git like every other Secret value.
+ */
+const CLUSTER_SECRET_PUBLIC_KEYS: readonly string[] = ['name', 'server', 'namespaces', 'clusterResources', 'project'];
+const isClusterSecret = (obj: KubeObject) => obj.metadata.labels?.[ARGOCD_SECRET_TYPE] === 'cluster';
+
 const noSecretValues: Rule = ({ objects }) =>
   objects
     .filter((r) => groupKind(r.obj) === '/Secret')
     .flatMap((r) => {
-      const keys = [...Object.keys(asRecord(r.obj.data)), ...Object.keys(asRecord(r.obj.stringData))];
+      const keys = [...Object.keys(asRecord(r.obj.data)), ...Object.keys(asRecord(r.obj.stringData))].filter(
+        (k) => !(isClusterSecret(r.obj) && CLUSTER_SECRET_PUBLIC_KEYS.includes(k)),
+      );
       return keys.length
         ? [
             finding(

@@ -1,6 +1,7 @@
 import { argocd } from './argocd';
 import { cephObjectStore } from './ceph-object-store';
 import { certManager } from './cert-manager';
+import { fleet } from './fleet';
 import type { Component } from './component';
 import { kubernetes } from './kubernetes';
 import { metallb } from './metallb';
@@ -25,6 +26,7 @@ export const COMPONENTS: readonly Component[] = [
   cephObjectStore,
   monitoring,
   metallb,
+  fleet,
   argocd,
 ];
 

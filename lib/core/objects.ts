@@ -51,3 +51,13 @@ export function parseTree(site: string, files: ReadonlyMap<string, string>): Ren
       return { site, app: file.split('/')[0], file, obj: doc };
     });
 }
+
+/**
+ * The file of an object in dist/<site>/: `<app>/<kind>-<name>.yaml`, `<app>/<kind>-<namespace>-<name>.yaml` outside the
+ * app's namespace `home` (upstream's Role prometheus-k8s is in three).
+ */
+export function manifestFile(app: string, home: string | undefined, obj: KubeObject): string {
+  const away = home && obj.metadata.namespace && obj.metadata.namespace !== home ? `${obj.metadata.namespace}-` : '';
+  // RBAC names may hold colons (system:aggregated-metrics-reader), which not every file system takes
+  return `${app}/${`${obj.kind}-${away}${obj.metadata.name}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}.yaml`;
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AcknowledgeSchema } from './acknowledge';
 import { BootstrapSchema } from './bootstrap';
 import { CephSchema } from './ceph';
+import { FleetSchema } from './fleet';
 import { LoadBalancersSchema } from './load-balancers';
 import { MirrorSchema } from './mirrors';
 import { MinioSchema } from './minio';
@@ -299,6 +300,7 @@ export const SiteSchema = z
     bootstrap: BootstrapSchema.optional(),
     mirrors: MirrorSchema.optional(),
     acknowledge: AcknowledgeSchema.optional(),
+    fleet: FleetSchema.optional(),
   })
   .describe('A site: one Kubernetes cluster and everything on it');
 /** A site: one Kubernetes cluster and everything on it. */

@@ -5,7 +5,7 @@ import type { AppChart } from '../constructs/app-chart';
 import { mapImages } from '../core/images';
 import { mirrorImage } from '../site/mirrors';
 import type { FileTree } from '../core/file-tree';
-import type { KubeObject, RenderedObject } from '../core/objects';
+import { manifestFile, type KubeObject, type RenderedObject } from '../core/objects';
 import type { Site } from '../site/model';
 import { PROJECT_ROOT } from '../upstream';
 import { cachedText } from './build-cache';
@@ -52,11 +52,7 @@ export function renderSiteManifests(site: Site): RenderedManifests {
   for (const chart of buildSite(site).charts) {
     const home = (chart as Partial<AppChart>).destinationNamespace;
     for (const obj of chart.toJson() as KubeObject[]) {
-      // an object outside the app's namespace names its own (upstream's Role prometheus-k8s is in three)
-      const away =
-        home && obj.metadata.namespace && obj.metadata.namespace !== home ? `${obj.metadata.namespace}-` : '';
-      // RBAC names may hold colons (system:aggregated-metrics-reader), which not every file system takes
-      const file = `${chart.node.id}/${`${obj.kind}-${away}${obj.metadata.name}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}.yaml`;
+      const file = manifestFile(chart.node.id, home, obj);
       if (files.has(file)) {
         throw new Error(
           `two objects of app '${chart.node.id}' map to ${file} (${obj.kind} '${obj.metadata.name}'${obj.metadata.namespace ? ` in ${obj.metadata.namespace}` : ''}): give them distinct names`,

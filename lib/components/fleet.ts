@@ -1,0 +1,50 @@
+import { FleetChart, type FleetMember, type FleetProps } from '../charts/fleet';
+import type { Site } from '../site/model';
+import { WAVES } from '../constructs/argocd-sync';
+import { groupKind, manifestFile, type KubeObject } from '../core/objects';
+import { SYNC_WAVE } from '../core/annotations';
+import { asRecord } from '../core/records';
+import { apiServerUrl, managedSites, type ManagedSite } from '../site/fleet';
+import { ARGOCD_NAMESPACE } from '../site/gitops';
+import { peerSites } from '../site-files/peers';
+import { buildSite } from './build';
+import type { Component } from './component';
+
+/** A managed site as its own rendering describes it: its AppProject and its Applications but the root. */
+function fleetMember({ site, stage }: ManagedSite): FleetMember {
+  const argocd = buildSite(site).charts.find((c) => c.node.id === 'argocd');
+  const objects = (argocd?.toJson() ?? []) as KubeObject[];
+  const project = objects.find((o) => groupKind(o) === 'argoproj.io/AppProject');
+  if (!project) throw new Error(`site '${site.name}' renders no AppProject in dist/${site.name}/argocd`);
+  const root = `dist/${site.name}/argocd`;
+  return {
+    name: site.name,
+    stage,
+    server: apiServerUrl(site),
+    gitops: site.gitops,
+    project,
+    applications: objects
+      .filter((o) => groupKind(o) === 'argoproj.io/Application' && asRecord(asRecord(o.spec).source).path !== root)
+      .map((o) => ({
+        file: manifestFile('argocd', ARGOCD_NAMESPACE, o),
+        wave: Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0),
+      })),
+  };
+}
+
+/** The fleet chart's props for a hub, the managed sites taken from `sites`. */
+export function fleetProps(hub: Site, sites: readonly Site[]): FleetProps {
+  return { hub: hub.name, gitops: hub.gitops, sites: managedSites(hub, sites).map(fleetMember) };
+}
+
+/**
+ * A fleet's hub: the sites its ArgoCD manages (fleet.rollout), their clusters, projects and one ApplicationSet that
+ * rolls them out stage by stage (lib/charts/fleet.ts, docs/fleet.md). The managed sites are read from sites/.
+ */
+export const fleet: Component = {
+  name: 'fleet',
+  // after the hub's own platform: the fleet is what the hub does once it runs
+  waves: { fleet: WAVES.workloads },
+  enabled: (site) => site.fleet !== undefined,
+  charts: (app, site) => [new FleetChart(app, 'fleet', fleetProps(site, peerSites()))],
+};

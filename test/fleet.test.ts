@@ -1,0 +1,202 @@
+import { describe, expect, test } from 'vitest';
+import { load } from 'js-yaml';
+import { Testing } from 'cdk8s';
+import { poc } from '../sites/poc';
+import { lab } from '../sites/lab';
+// the registry first: the fleet component reads it (through buildSite) to render the sites it manages
+import { COMPONENTS } from '../lib/components';
+import { FleetChart, waveLabel } from '../lib/charts/fleet';
+import { fleetProps } from '../lib/components/fleet';
+import { apiServerUrl, fleetIssues } from '../lib/site/fleet';
+import type { Site } from '../lib/site/model';
+import { IN_CLUSTER } from '../lib/site/gitops';
+import { SchemaValidator } from '../lib/check/schema-validator';
+import { TRAINS } from '../lib/site/trains';
+import { renderedFiles, withSite } from './support/render';
+import { generateApplications, selects } from './support/applicationset';
+
+/** A fleet made of the example sites under other names: hub (poc's shape), a lab site and a production site. */
+const managed = (site: Site, name: string, endpoint: string) =>
+  withSite(site, (d) => {
+    d.name = name;
+    d.kubernetes.controlPlaneEndpoint = endpoint;
+    d.bootstrap = { ...d.bootstrap, installArgoCd: false };
+    d.gitops = { ...poc.gitops };
+  });
+const first = managed(lab, 'site-a', '10.20.0.9:6443');
+const second = managed(poc, 'site-b', '10.10.10.30');
+const hub = withSite(poc, (d) => {
+  d.name = 'hub';
+  d.fleet = {
+    rollout: [
+      { stage: 'lab', sites: ['site-a'] },
+      { stage: 'production', sites: ['site-b'] },
+    ],
+  };
+});
+const fleet = [hub, first, second];
+
+function hubObjects() {
+  const chart = new FleetChart(Testing.app(), 'fleet', fleetProps(hub, fleet));
+  return Testing.synth(chart) as any[];
+}
+const objects = hubObjects();
+const appSet = objects.find((o) => o.kind === 'ApplicationSet');
+
+/** A file of the repository, as synth writes it: dist/<site>/... of the fleet's sites. */
+function read(path: string): string {
+  const [, site, ...rest] = path.split('/');
+  const text = renderedFiles(fleet.find((s) => s.name === site)!).get(rest.join('/'));
+  if (text === undefined) throw new Error(`no file ${path}`);
+  return text;
+}
+const generated = generateApplications(appSet, read);
+
+/** A site's own Applications as it renders them (dist/<site>/argocd), but its root app-of-apps. */
+function ownApplications(site: Site): any[] {
+  return [...renderedFiles(site)]
+    .filter(([f]) => f.startsWith('argocd/application-'))
+    .map(([, text]) => load(text) as any)
+    .filter((a) => a.spec.source.path !== `dist/${site.name}/argocd`);
+}
+
+describe('a fleet hub renders its sites as ArgoCD objects', () => {
+  test('the fleet is a component rendered before ArgoCD, which lists its Application', () => {
+    const names = COMPONENTS.map((c) => c.name);
+    expect(names.indexOf('fleet')).toBeGreaterThan(-1);
+    expect(names.indexOf('fleet')).toBeLessThan(names.indexOf('argocd'));
+  });
+
+  test('each managed site is a cluster Secret naming its API server, with no credentials in git', () => {
+    const secrets = objects.filter((o) => o.kind === 'Secret');
+    expect(secrets.map((s) => s.metadata.name)).toEqual(['cluster-site-a', 'cluster-site-b']);
+    for (const s of secrets) {
+      expect(s.metadata.labels['argocd.argoproj.io/secret-type']).toBe('cluster');
+      expect(Object.keys(s.stringData).sort()).toEqual(['name', 'server']);
+      expect(s.data).toBeUndefined();
+    }
+    expect(secrets[1].stringData).toEqual({ name: 'site-b', server: 'https://10.10.10.30:6443' });
+    expect(apiServerUrl(first)).toBe('https://10.20.0.9:6443');
+  });
+
+  test('the generated Applications equal what each site renders on its own, aimed at its cluster', () => {
+    for (const site of [first, second]) {
+      const own = ownApplications(site);
+      const mine = generated.filter((g) => (g.app.metadata.labels as any)['pg-platform.io/site'] === site.name);
+      expect(mine.map((g) => g.app.metadata.name).sort()).toEqual(
+        own.map((a) => `${site.name}-${a.metadata.name}`).sort(),
+      );
+      for (const a of own) {
+        const g = mine.find((x) => x.app.metadata.name === `${site.name}-${a.metadata.name}`)!.app as any;
+        expect(g.metadata.annotations).toEqual(a.metadata.annotations);
+        expect(g.metadata.finalizers).toEqual(a.metadata.finalizers);
+        expect(g.metadata.namespace).toBe(a.metadata.namespace);
+        const { destination: gd, ...gspec } = g.spec;
+        const { destination: ad, ...aspec } = a.spec;
+        expect(gspec).toEqual(aspec);
+        expect(ad.server).toBe(IN_CLUSTER);
+        expect(gd).toEqual({ name: site.name, namespace: ad.namespace ?? '' });
+      }
+    }
+  });
+
+  test('fails when a site renders an Application field the template does not carry', () => {
+    const changed = withSite(first, () => undefined);
+    const files = new Map(renderedFiles(changed));
+    const [file, text] = [...files].find(([f]) => f.startsWith('argocd/application-postgres-clusters'))!;
+    const app = load(text) as any;
+    app.spec.ignoreDifferences = [{ kind: 'Secret', jsonPointers: ['/data'] }];
+    const g = generateApplications(appSet, (p) => (p === `dist/site-a/${file}` ? JSON.stringify(app) : read(p))).find(
+      (x) => x.file === `dist/site-a/${file}`,
+    )!;
+    expect(g.app.spec).not.toHaveProperty('ignoreDifferences');
+  });
+
+  test('RollingSync rolls the lab stage out before production, wave by wave, and selects every Application once', () => {
+    const steps = appSet.spec.strategy.rollingSync.steps;
+    expect(appSet.spec.strategy.type).toBe('RollingSync');
+    const stepOf = (labels: Record<string, string>) => steps.findIndex((s: any) => selects(s, labels));
+    for (const g of generated) {
+      const labels = g.app.metadata.labels as Record<string, string>;
+      expect(steps.filter((s: any) => selects(s, labels))).toHaveLength(1);
+      expect(labels['pg-platform.io/sync-wave']).toBe(
+        waveLabel(Number((g.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave'])),
+      );
+    }
+    const lastLab = Math.max(
+      ...generated.filter((g) => g.file.includes('/site-a/')).map((g) => stepOf(g.app.metadata.labels as any)),
+    );
+    const firstProd = Math.min(
+      ...generated.filter((g) => g.file.includes('/site-b/')).map((g) => stepOf(g.app.metadata.labels as any)),
+    );
+    expect(lastLab).toBeLessThan(firstProd);
+    // within a site, a lower wave is an earlier step
+    const b = generated.filter((g) => g.file.includes('/site-b/'));
+    for (const x of b)
+      for (const y of b) {
+        const wx = Number((x.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave']);
+        const wy = Number((y.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave']);
+        if (wx < wy) expect(stepOf(x.app.metadata.labels as any)).toBeLessThan(stepOf(y.app.metadata.labels as any));
+      }
+  });
+
+  test("each site's AppProject on the hub is its own, its destinations on its cluster, PriorityClass added", () => {
+    const own = load(renderedFiles(second).get('argocd/appproject-site-b.yaml')!) as any;
+    const project = objects.find((o) => o.kind === 'AppProject' && o.metadata.name === 'site-b');
+    expect(project.spec.sourceRepos).toEqual(own.spec.sourceRepos);
+    expect(project.spec.namespaceResourceWhitelist).toEqual(own.spec.namespaceResourceWhitelist);
+    expect(project.spec.destinations).toEqual(
+      own.spec.destinations.map((d: any) => ({ name: 'site-b', namespace: d.namespace })),
+    );
+    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'scheduling.k8s.io', kind: 'PriorityClass' });
+    // every generated Application of the site is allowed by its project
+    for (const g of generated.filter((x) => x.file.includes('/site-b/'))) {
+      const ns = (g.app.spec.destination as any).namespace;
+      if (ns) expect(project.spec.destinations).toContainEqual({ name: 'site-b', namespace: ns });
+    }
+  });
+
+  // (against runbook-2023's ArgoCD v2.7.7 CRDs: check.test.ts's checkTrees over the committed hub, converged)
+  test("the hub objects validate against the current train's ArgoCD v3.5.1 CRDs, strictly", () => {
+    const validator = new SchemaValidator('1.36.0', TRAINS.current.versions);
+    for (const o of objects) expect(validator.validate(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+});
+
+describe('fleet rules (npm run check)', () => {
+  const messages = (sites: Site[]) => fleetIssues(sites).map((i) => `${i.path}: ${i.message}`);
+
+  test('the example-shaped fleet has no issue', () => {
+    expect(messages(fleet)).toEqual([]);
+  });
+
+  test('fails on a site in two stages', () => {
+    const twice = withSite(hub, (d) => d.fleet.rollout[1].sites.push('site-a'));
+    expect(messages([twice, first, second])).toEqual([
+      expect.stringMatching(
+        /^hub: fleet.rollout\[1\].sites\[1\]: site 'site-a' is already in stage 'lab' of hub 'hub'/,
+      ),
+    ]);
+  });
+
+  test('fails on a rollout that puts production before its lab', () => {
+    const reversed = withSite(hub, (d) => d.fleet.rollout.reverse());
+    expect(messages([reversed, first, second])).toEqual([
+      expect.stringMatching(/^hub: fleet.rollout\[1\].stage: stage 'lab' comes after 'production'/),
+    ]);
+  });
+
+  test('fails on a site that does not exist, the hub itself, and a managed site with its own ArgoCD or repository', () => {
+    const bad = withSite(hub, (d) => d.fleet.rollout[0].sites.push('nowhere', 'hub'));
+    const own = withSite(second, (d) => {
+      d.bootstrap.installArgoCd = true;
+      d.gitops.repoURL = 'https://elsewhere.example/x.git';
+    });
+    expect(messages([bad, first, own])).toEqual([
+      expect.stringMatching(/^hub: fleet.rollout\[0\].sites\[1\]: no site 'nowhere' in sites\//),
+      expect.stringMatching(/^hub: fleet.rollout\[0\].sites\[2\]: the hub manages itself/),
+      expect.stringMatching(/^site-b: bootstrap.installArgoCd: site 'site-b' is managed by hub 'hub'/),
+      expect.stringMatching(/^site-b: gitops.repoURL: /),
+    ]);
+  });
+});
