@@ -2,6 +2,7 @@ import { clusterNamespace, resolveSite } from '../site/resolve';
 import type { PostgresClusterSpec, Site } from '../site/model';
 import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
 import { byText } from '../core/order';
+import { standbyWalPath } from '../site/standby';
 
 /**
  * WAL-G backup settings: what the operator configuration and the clusters' manifests add for backups (the backups
@@ -43,6 +44,47 @@ export interface ClusterBackup {
   readonly env: readonly SpiloEnvVar[];
   /** `clone.s3_wal_path`: the full WAL prefix a point-in-time recovery restores from. */
   readonly cloneS3WalPath?: string;
+  /** `standby.s3_wal_path`: the primary's WAL archive, in another site's S3 store, a standby replays. */
+  readonly standbyS3WalPath?: string;
+}
+
+/**
+ * A standby of a cluster of another site: the operator sets STANDBY_WALE_S3_PREFIX (the WAL path), STANDBY_METHOD and
+ * STANDBY_WAL_BUCKET_SCOPE_PREFIX from the manifest's standby section (k8sres.go generateStandbyEnvironment); where
+ * and how to read it is the manifest's env, with the STANDBY_ prefix Spilo reads (configure_spilo.py
+ * write_wale_environment): the primary site's S3 endpoint, WAL-G, path-style addressing, and the keys of the
+ * primary's bucket from the Secret the standby names.
+ */
+export function withStandby(
+  backup: ClusterBackup,
+  pg: PostgresClusterSpec,
+  primary: { readonly site: Site; readonly cluster: PostgresClusterSpec } | undefined,
+): ClusterBackup {
+  const standby = pg.standby;
+  if (!standby) return backup;
+  if (!primary)
+    throw new Error(
+      `cluster '${pg.name}': standby: no cluster '${standby.cluster}' in site '${standby.site}' (npm run check says which)`,
+    );
+  const env: SpiloEnvVar[] = [
+    ...Object.entries({
+      USE_WALG_BACKUP: 'true',
+      USE_WALG_RESTORE: 'true',
+      AWS_S3_FORCE_PATH_STYLE: 'true',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT: standby.s3Endpoint,
+      WALG_DISABLE_S3_SSE: 'true',
+    }).map(([name, value]) => ({ name: `STANDBY_${name}`, value })),
+    ...['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((key) => ({
+      name: `STANDBY_${key}`,
+      valueFrom: { secretKeyRef: { name: standby.credentialsSecret, key } },
+    })),
+  ];
+  return {
+    ...backup,
+    env: [...backup.env, ...env],
+    standbyS3WalPath: standbyWalPath(standby, primary.site, primary.cluster),
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from '../charts/postgres-clusters';
-import { clusterBackupEnvironment } from '../charts/wal-g-settings';
+import { clusterBackupEnvironment, withStandby } from '../charts/wal-g-settings';
+import { primaryOf, validateStandby } from '../site/standby';
+import { peerSites } from '../site-files/peers';
 import { WAVES } from '../constructs/argocd-sync';
 import { validateBackups, validateClone } from '../site/backups';
 import type { Site } from '../site/model';
@@ -89,6 +91,7 @@ function validateClusters(site: Site): SiteIssue[] {
     seen.set(key, i);
     validatePostgresCluster(site, pg, i, issues);
     issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
+    issues.push(...validateStandby(site, pg, `postgres.clusters[${i}]`));
     issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
   });
   return [...issues, ...validateBackups(site)];
@@ -113,7 +116,11 @@ export const postgresClusters: Component = {
           spec,
           ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
           tolerations,
-          backup: clusterBackupEnvironment(site, spec),
+          backup: withStandby(
+            clusterBackupEnvironment(site, spec),
+            spec,
+            spec.standby && primaryOf(spec.standby, peerSites()),
+          ),
         })),
       }),
     ];

@@ -175,6 +175,8 @@ export class PostgresCluster extends Construct {
               },
             }
           : {}),
+        // a standby of a cluster of another site: it replays that cluster's WAL archive until promoted
+        ...(backup.standbyS3WalPath ? { standby: { s3WalPath: backup.standbyS3WalPath } } : {}),
         ...(backup.env.length > 0 ? { env: backup.env.map((e) => ({ ...e })) } : {}),
       },
     });

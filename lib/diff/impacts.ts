@@ -275,6 +275,50 @@ const cloneCreated: ImpactRule = (c) => {
 };
 
 /**
+ * A cross-site standby (spec.standby): created, it bootstraps from the primary's WAL archive and replays it; its
+ * section removed, it is promoted (operator docs/user.md "Promote the standby"); added to a running cluster, it turns
+ * read-only and follows nothing ("Adding standby section after promotion").
+ */
+const standbyChanges: ImpactRule = (c) => {
+  if (!is(c, 'acid.zalan.do/postgresql') || c.action === 'remove') return [];
+  const name = c.after!.metadata.name;
+  const before = asRecord(field(c.before, 'spec.standby'));
+  const after = asRecord(field(c.after, 'spec.standby'));
+  const source = (s: Record<string, unknown>) => String(s.s3_wal_path ?? s.standby_host);
+  if (c.action === 'add')
+    return Object.keys(after).length
+      ? [
+          {
+            level: 'info',
+            message: `standby cluster: ${name} bootstraps from the WAL archive ${source(after)} of a primary on another site and replays it, read-only, until promoted`,
+          },
+        ]
+      : [];
+  if (Object.keys(before).length && !Object.keys(after).length)
+    return [
+      {
+        level: 'disruptive',
+        message: `PROMOTION of the standby ${name}: it stops replaying ${source(before)} and becomes a writable primary (${rollingRestart(instances(c.after), `of ${name}`)}, then Patroni promotes it). One way only: stop writes on the old primary first and redirect the clients here; the old primary can only come back as a new standby, rebuilt (docs/operations.md)`,
+      },
+    ];
+  if (!Object.keys(before).length && Object.keys(after).length)
+    return [
+      {
+        level: 'disruptive',
+        message: `${name} is running and gets a standby section: the operator turns it read-only at its next sync, but it does not follow ${source(after)}; rebuild it as a standby instead (delete the cluster, recreate it with the section; docs/operations.md)`,
+      },
+    ];
+  if (source(before) !== source(after))
+    return [
+      {
+        level: 'disruptive',
+        message: `standby ${name} now replays ${source(after)} instead of ${source(before)}: ${rollingRestart(instances(c.after), `of ${name}`)}`,
+      },
+    ];
+  return [];
+};
+
+/**
  * The poolers a postgresql asks for, as the operator reads it (a `connectionPooler` section alone starts the
  * primary's).
  */
@@ -674,6 +718,7 @@ const IMPACT_RULES: readonly ImpactRule[] = [
   instanceCount,
   volume,
   cloneCreated,
+  standbyChanges,
   poolerChanges,
   operatorPoolerImage,
   externalAddresses,

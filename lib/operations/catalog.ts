@@ -133,6 +133,31 @@ export const OPERATIONS: readonly Operation[] = [
     ],
   },
   {
+    id: 'promote-standby',
+    title: 'Promote a standby cluster of another site (disaster recovery), redirect clients, fail back',
+    intro:
+      "The site `converged` is lost, or its cluster `acid-main` must move: the POC keeps `acid-main` as its standby (`standby: { site: 'converged', cluster: 'acid-main', uid, s3Endpoint, credentialsSecret }`), replaying converged's WAL archive from converged's S3 store. Validation (`npm run check`, the fleet section) holds the pair together: the primary exists and archives WAL, both run the same PostgreSQL major, and the S3 endpoint is an address the primary's site declares. Promotion is removing the standby section: one commit, one way.",
+    change: [
+      {
+        file: POC,
+        from: "        standby: {\n          site: 'converged',\n          cluster: 'acid-main',\n          uid: '6f1c2a53-8d0e-4b7a-9c61-2f4e5d3b8a90',\n          s3Endpoint: 'http://10.30.0.205',\n          credentialsSecret: 'converged-backups-reader',\n        },\n",
+        to: '',
+      },
+    ],
+    then: [
+      'Before merging, if the primary still runs: stop its writers (scale the applications down, or `ALTER SYSTEM SET default_transaction_read_only = on` and a reload on the primary), write a marker row, and wait until the standby shows it (`select * from marker` on the standby): nothing written after the marker is lost. If the primary site is gone, the standby has everything up to the last archived WAL segment (`archive_timeout` bounds the loss).',
+      "ArgoCD syncs the CR without its standby section: the operator removes the `STANDBY_*` environment (a restart of the standby's pods), and Patroni promotes the standby leader to a writable primary on a new timeline. The POC's WAL-G settings then archive it into the POC's own S3 store, under its own uid.",
+      "Redirect the clients: point their DNS name (or connection string) at the POC cluster: its Service `acid-main` in namespace `postgres`, or its load balancer address where the site exposes one (`enableMasterLoadBalancer`). The credentials are the primary's, replicated with the data (the POC's operator Secrets of `acid-main` still hold its own: copy the primary's passwords into them, or reset the roles' passwords to the Secrets' with `ALTER ROLE`).",
+      "Fail back, once `converged` is up again: its `acid-main` is now the stale side and must not take writes. Rebuild it as the new standby: delete its postgresql (it is protected from pruning, so on purpose, with the operator's delete annotations) and its volumes, then commit on converged the same cluster with `standby: { site: 'poc', cluster: 'acid-main', uid: <the POC cluster's metadata.uid>, s3Endpoint: <the POC's S3 store as converged reaches it>, credentialsSecret: ... }`; it bootstraps from the POC's archive. To move the primary back, promote it the same way and rebuild the POC's as standby again.",
+      'Adding a standby section to a running cluster does not make it follow anything (the operator only turns it read-only): `npm run diff` says so; always rebuild.',
+    ],
+    verify: [
+      `${PG} exec acid-main-0 -- psql -U postgres -tc 'select pg_is_in_recovery()'  # f once promoted`,
+      `${PG} exec acid-main-0 -- patronictl list  # Leader, no Standby Leader`,
+      `${PG} get postgresql acid-main -o jsonpath='{.metadata.uid}'  # the uid the new standby names`,
+    ],
+  },
+  {
     id: 'connection-pooler',
     title: 'Add a connection pooler (pgbouncer), and client connection strings',
     intro:

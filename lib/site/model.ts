@@ -7,6 +7,7 @@ import { LoadBalancersSchema } from './load-balancers';
 import { MirrorSchema } from './mirrors';
 import { MinioSchema } from './minio';
 import { BackupSchema, CloneSchema } from './backups';
+import { StandbySchema } from './standby';
 import { MonitoringSchema, ThresholdsSchema } from './monitoring';
 import { S3Schema } from './object-store';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
@@ -200,6 +201,7 @@ const PostgresClusterSchema = z
       .optional()
       .describe("Maintenance windows ('Sat:00:00-04:00', '01:00-06:00', UTC). Default: none"),
     clone: CloneSchema.optional(),
+    standby: StandbySchema.optional(),
     enableConnectionPooler: z
       .boolean()
       .optional()

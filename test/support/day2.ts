@@ -32,6 +32,8 @@ export const NOT_LIVE: Readonly<Record<string, string>> = {
   'replace-control-plane':
     'it changes host-bootstrap/ only (cloud-init and kubeadm on the machines): no manifest to sync',
   'even-control-planes': 'refused by synth: nothing to sync',
+  'promote-standby':
+    "Patroni promotes the standby inside the Spilo pod, replaying another site's WAL archive: no container runs here (the live data plane's proof, issue #27)",
 };
 
 interface Day2Step {
