@@ -9,12 +9,16 @@ import { MARKDOWN_LIMIT, formatMarkdown, formatTerminal } from '../lib/diff/form
 import { treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { diffTrees, type ObjectDiff } from '../lib/diff/semantic';
 import { lab } from '../sites/lab';
-import { poc } from '../sites/poc';
+import { poc as pocSite } from '../sites/poc';
 import { fakePassword } from './support/fake-secrets';
 import { withSite } from './support/render';
 import { cephCluster, distTree, withFile } from './support/trees';
 
 const ROOT = join(__dirname, '..');
+/** The POC with its one runbook cluster: the DR standby it also keeps (test/standby.test.ts) left out. */
+const poc = withSite(pocSite, (d) => {
+  d.postgres.clusters = d.postgres.clusters.filter((c: { standby?: unknown }) => !c.standby);
+});
 const one = (objects: readonly ObjectDiff[], kind: string, name: string) => {
   const found = objects.filter((o) => o.kind === kind && o.name === name);
   if (found.length !== 1)

@@ -41,7 +41,9 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(config.impacts).toEqual([
       expect.objectContaining({
         level: 'disruptive',
-        message: expect.stringMatching(/rolling restart of 2 pods in 1 cluster \(acid-test-cluster\).*switchover/),
+        message: expect.stringMatching(
+          /rolling restart of 3 pods in 2 clusters \(acid-main, acid-test-cluster\).*switchover/,
+        ),
       }),
     ]);
     // the operator rolls because its pod template carries the config checksum
@@ -140,12 +142,13 @@ describe('each day-2 operation is one change with the rendered effect and impact
     );
   });
 
-  test('every change is a small source edit: one line, two for a new MinIO pool (the node and the pool)', () => {
+  test('every change is a small source edit: one line, two for a new MinIO pool (the node and the pool), none for a promotion (a removal)', () => {
     for (const op of OPERATIONS) {
       const added = result(op.id)
         .sourceDiff.split('\n')
         .filter((l) => /^\+[^+]/.test(l));
-      expect(added, op.id).toHaveLength(op.id === 'add-s3-pool' ? 2 : 1);
+      // a promotion only removes: the standby section
+      expect(added, op.id).toHaveLength({ 'add-s3-pool': 2, 'promote-standby': 0 }[op.id] ?? 1);
     }
   });
 });

@@ -273,7 +273,7 @@ describe('bad input is refused with the field path and the fix', () => {
     expect(
       issueAt((s) => {
         s.postgres.clusters.push(structuredClone(s.postgres.clusters[0]));
-      }, 'postgres.clusters[1].name'),
+      }, `postgres.clusters[${poc.postgres.clusters.length}].name`),
     ).toMatch(/declared twice/);
   });
   test('fails on an invalid namespace', () => {
