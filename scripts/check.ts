@@ -60,7 +60,7 @@ runCli<{ site?: string[]; secrets: boolean; base?: string }>(SPEC, cmd, ({ site:
     ),
   );
   // the fleet's rules span sites: every site of sites/, whichever are selected
-  findings.push(...phase('fleet', () => checkFleet(models)));
+  findings.push(...checkFleet(models));
   checks.push('fleet');
   if (secrets) {
     const files = sites ? changedFiles(PROJECT_ROOT, sites) : trackedFiles(PROJECT_ROOT);
