@@ -24,7 +24,9 @@ import { userData, writtenFile } from './support/bootstrap';
  */
 const STAGED = bootstrapPath('containerd-config.toml');
 const checked = SITES.flatMap((site) =>
-  refereeComponents(site).map((c) => ({ site, containerd: binaryPath(c, 'containerd') })),
+  refereeComponents(site)
+    .filter((c) => c.binaries.includes('containerd'))
+    .map((c) => ({ site, containerd: binaryPath(c, 'containerd') })),
 );
 const { live, missing } = builtBinaries(
   'containerd config check',

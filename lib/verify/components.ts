@@ -25,6 +25,8 @@ export interface Component {
   readonly buildMinutes: number;
   /** Files of a module's source concatenated into one file of the cache folder (kwok's stages). */
   readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
+  /** `-X` settings for the linker (the version a binary reports, as its release build sets it). */
+  readonly linkerSettings?: readonly string[];
 }
 
 /**
@@ -160,12 +162,49 @@ function containerdComponent(containerdPackage: string): Component | undefined {
 }
 
 /**
- * What the tests run against a site's rendered host bootstrap, built with verify's components (`npm run verify --
- * --build`).
+ * The `replace` and `exclude` directives of a module's go.mod, verbatim: Go applies them only in the main module,
+ * so a go.mod of ours that requires the module repeats them to build what its release built.
+ */
+function goModDirectives(moduleAtVersion: string): string[] {
+  const text = readFileSync(goModFile(moduleAtVersion), 'utf8');
+  return [...text.matchAll(/^(?:replace|exclude) (?:\([^)]*\)|.*)$/gm)].map((m) => m[0]);
+}
+
+/** The Go module version of a Prometheus release: `v2.46.0` → `v0.46.0`, `v3.12.0` → `v0.312.0`. */
+export function prometheusModuleVersion(tag: string): string {
+  const [major, minor, patch] = tag.replace(/^v/, '').split('.').map(Number);
+  if (![2, 3].includes(major) || !Number.isInteger(minor) || !Number.isInteger(patch))
+    throw new Error(`prometheus tag ${tag}: expected v2.x.y or v3.x.y to build promtool from`);
+  return `v0.${(major - 2) * 300 + minor}.${patch}`;
+}
+
+/**
+ * promtool of the Prometheus release a site's train runs (`quay.io/prometheus/prometheus:v3.12.0`): the referee of the
+ * alert rules we render (`promtool test rules`, test/alert-rules.test.ts). Prometheus' Go module versions are
+ * v0.<minor>.<patch> for 2.x and v0.<300 + minor>.<patch> for 3.x.
+ */
+export function promtoolComponent(prometheusImage: string): Component {
+  const tag = prometheusImage.slice(prometheusImage.lastIndexOf(':') + 1);
+  const module = `github.com/prometheus/prometheus ${prometheusModuleVersion(tag)}`;
+  const extras = () => goModDirectives(module.replace(' ', '@')).join('\n');
+  return {
+    id: `promtool-${tag}`,
+    goMod: () => `${goModule('promtool', module)}\n${extras()}\n`,
+    packages: ['github.com/prometheus/prometheus/cmd/promtool'],
+    binaries: ['promtool'],
+    buildMinutes: 5,
+    linkerSettings: [`github.com/prometheus/common/version.Version=${tag.replace(/^v/, '')}`],
+  };
+}
+
+/**
+ * What the tests run against a site's rendered output, built with verify's components (`npm run verify -- --build`):
+ * containerd 2.x for the host bootstrap, promtool for the alert rules of a monitored site.
  */
 export function refereeComponents(site: Site): Component[] {
-  const containerd = containerdComponent(catalogOf(site).versions.containerdPackage);
-  return containerd ? [containerd] : [];
+  const { versions, images } = catalogOf(site);
+  const containerd = containerdComponent(versions.containerdPackage);
+  return [...(containerd ? [containerd] : []), ...(site.monitoring ? [promtoolComponent(images.prometheus)] : [])];
 }
 
 /** The components that verify a site, at the versions of its own catalog (train and overrides). */
@@ -268,7 +307,8 @@ export async function build(c: Component): Promise<number> {
   const target = c.packages.length > 1 ? `${out}/` : binaryPath(c, c.binaries[0]);
   const code = await new Promise<number | null>((done) => {
     const stream = createWriteStream(log);
-    const child = spawn(go, ['build', '-mod=mod', '-trimpath', '-ldflags=-s -w', '-o', target, ...c.packages], {
+    const ldflags = ['-s', '-w', ...(c.linkerSettings ?? []).map((x) => `-X ${x}`)].join(' ');
+    const child = spawn(go, ['build', '-mod=mod', '-trimpath', `-ldflags=${ldflags}`, '-o', target, ...c.packages], {
       cwd: src,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
