@@ -8,7 +8,8 @@ import { checkTrees } from '../lib/check/run';
 import { SITE_SCHEMA_FILE, siteJsonSchema } from '../lib/site/json-schema';
 import { validateSite } from '../lib/components/validate';
 import { discoverSites, loadSites, readSite } from '../lib/site-files/load';
-import { newSiteYaml } from '../lib/site-files/template';
+import { NEWEST_TRAIN, newSiteYaml } from '../lib/site-files/template';
+import { TRAIN_NAMES } from '../lib/site/trains';
 import { renderManifests } from '../lib/synth/render';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
@@ -180,6 +181,15 @@ describe(`the JSON Schema (${SITE_SCHEMA_FILE}) for editors`, () => {
   const schema = JSON.parse(siteJsonSchema());
   test('is fresh (npm run schema writes it)', () => {
     expect(readFileSync(join(ROOT, SITE_SCHEMA_FILE), 'utf8')).toBe(siteJsonSchema());
+  });
+  test('new-site starts on the newest train, and on any train --release names, each valid as written', () => {
+    expect(newSiteYaml('dc1')).toMatch(new RegExp(`^release: ${NEWEST_TRAIN} `, 'm'));
+    expect(NEWEST_TRAIN).toBe(TRAIN_NAMES.at(-1));
+    for (const release of TRAIN_NAMES) {
+      const site = load(newSiteYaml('dc1', release)) as { release: string };
+      expect(site.release).toBe(release);
+      expect(validateSite(site)).toEqual([]);
+    }
   });
   test('accepts the new-site starting point and the examples, refuses a misspelt key', () => {
     const validate = new Ajv({ strict: false }).compile(schema);
