@@ -5,12 +5,11 @@ import { join } from 'node:path';
 import { diffTrees } from '../lib/diff/semantic';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
-import { poc } from '../sites/poc';
 import { UPSTREAM, chartsOf, loadRenderedChart } from '../lib/upstream';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { userDataText } from './support/bootstrap';
 import { labOnMinio } from './support/lab-on-minio';
-import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
+import { objectOf, renderedApps, withSite, type K8sObject, runbookPoc as poc } from './support/render';
 import { distTree } from './support/trees';
 import { spiloEnvironment, walPrefix } from './support/spilo-env';
 

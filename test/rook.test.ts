@@ -6,8 +6,7 @@ import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import type { SiteNode } from '../lib/site/model';
 import { lab } from '../sites/lab';
-import { poc } from '../sites/poc';
-import { objectOf, renderedApps, withSite } from './support/render';
+import { objectOf, renderedApps, withSite, runbookPoc as poc } from './support/render';
 import { unexpectedDrift } from './support/drift';
 import { loadUpstreamYaml, upstreamOf } from '../lib/upstream';
 

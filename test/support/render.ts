@@ -1,5 +1,6 @@
 import { load } from 'js-yaml';
 import type { Site } from '../../lib/site/model';
+import { poc } from '../../sites/poc';
 import { renderManifests } from '../../lib/synth/render';
 import { type FileTree } from '../../lib/core/file-tree';
 
@@ -49,3 +50,11 @@ export function withSite(site: Site, change: (draft: any) => void): Site {
   change(draft);
   return draft;
 }
+
+/**
+ * The POC as the runbook built it: its one cluster, without the DR standby the example also keeps (test/standby.test.ts);
+ * for tests that count the runbook cluster's pods or index its clusters.
+ */
+export const runbookPoc: Site = withSite(poc, (d) => {
+  d.postgres.clusters = d.postgres.clusters.filter((c: { standby?: unknown }) => !c.standby);
+});
