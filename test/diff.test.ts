@@ -220,6 +220,9 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
     ]);
     const text = formatTerminal(d);
     expect(text.split('\n')[0]).toBe('DESTRUCTIVE: 2 change(s) delete or endanger data');
+    expect(text.split('\n')).toContain(
+      "  ! poc/postgres-clusters: postgresql postgres/acid-test-cluster: postgresql postgres/acid-test-cluster holds data and is removed from git: ArgoCD will not prune it (Prune=false,Delete=false) and leaves it running unmanaged; whoever deletes it deletes its data [check fails unless the site acknowledges 'delete postgresql postgres/acid-test-cluster']",
+    );
     expect(text).toMatch(/\nPlan: 0 to add, \d+ to change, 7 to destroy\.\n/);
     const md = formatMarkdown(d);
     expect(md.split('\n').slice(2, 4)).toEqual([

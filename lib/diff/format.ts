@@ -2,7 +2,7 @@ import { structuredPatch } from 'diff';
 import type { Finding } from '../check/findings';
 import type { FieldChange } from './fields';
 import { HOST_BOOTSTRAP_NOTE, type FileDiff } from './host-files';
-import type { ImpactLevel } from './impacts';
+import type { Impact, ImpactLevel } from './impacts';
 import { destructive, type Action, type ObjectDiff, type TreeDiff } from './semantic';
 
 /** Terminal and Markdown renderings of a TreeDiff: banner, plan line, then sites → Applications → objects. */
@@ -68,6 +68,9 @@ function grouped(diff: TreeDiff): Map<string, Map<string, ObjectDiff[]>> {
   return sites;
 }
 
+/** How the site acknowledges a destructive change, without which npm run check --base fails (docs/review.md). */
+const ackHint = (i: Impact) => (i.ack ? ` [check fails unless the site acknowledges '${i.ack}']` : '');
+
 const moved = (o: ObjectDiff) => (o.movedFrom ? ` (moved from Application ${o.movedFrom})` : '');
 
 export function formatTerminal(diff: TreeDiff, host: readonly FileDiff[] = []): string {
@@ -77,7 +80,7 @@ export function formatTerminal(diff: TreeDiff, host: readonly FileDiff[] = []): 
     lines.push(`DESTRUCTIVE: ${banner.length} change(s) delete or endanger data`);
     for (const o of banner) {
       for (const i of o.impacts.filter((x) => x.level === 'destructive'))
-        lines.push(`  ! ${o.site}/${o.app}: ${title(o)}: ${i.message}`);
+        lines.push(`  ! ${o.site}/${o.app}: ${title(o)}: ${i.message}${ackHint(i)}`);
     }
     lines.push('');
   }
@@ -108,7 +111,7 @@ export function formatMarkdown(diff: TreeDiff, host: readonly FileDiff[] = []): 
     out.push('> [!CAUTION]', `> **DESTRUCTIVE: ${banner.length} change(s) delete or endanger data**`);
     for (const o of banner) {
       for (const i of o.impacts.filter((x) => x.level === 'destructive'))
-        out.push(`> - \`${o.site}/${o.app}\` ${title(o)}: ${i.message}`);
+        out.push(`> - \`${o.site}/${o.app}\` ${title(o)}: ${i.message}${ackHint(i)}`);
     }
     out.push('');
   }
