@@ -24,8 +24,8 @@ describe('policy', () => {
     'passes on the rendered site %s, every namespace below restricted giving its reason',
     (_n, site) => {
       const tree = siteTree(site);
-      // lab's MetalLB speaker runs as root: the only warning
-      expect(messages(checkPolicy(tree))).toEqual(
+      // lab's MetalLB speaker runs as root: the only warning but the retiring registry's (tested below)
+      expect(messages(checkPolicy(tree).filter((f) => !/announced it will shut down/.test(f.message)))).toEqual(
         site.loadBalancers
           ? [
               `warning ${site.name}/metallb: DaemonSet metallb-system/speaker: container 'speaker' runs as root: the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)`,
@@ -419,5 +419,23 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       'error lab/argocd: Application argocd/some-upstream: its source is not a dist/lab/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of a component (lib/components/; upstream charts: lib/upstream.ts UPSTREAM_CHARTS)',
       'error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
     ]);
+  });
+});
+
+describe('registries upstream announced for shutdown', () => {
+  test('the POC (runbook-2023) pulls from registry.opensource.zalan.do: one warning naming its images and the fix', () => {
+    const found = rule('registries')(siteTree(poc));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'warning', where: 'poc' });
+    expect(found[0].message).toMatch(
+      /^4 image\(s\) come from registry\.opensource\.zalan\.do, which upstream announced it will shut down \(zalando\/postgres-operator#3092/,
+    );
+    expect(found[0].message).toContain('registry.opensource.zalan.do/acid/postgres-operator:v1.9.0');
+    expect(found[0].message).toContain("set the site's mirrors.registry (docs/air-gapped.md)");
+  });
+  test('silent on the current train (ghcr.io/zalando) and on a site whose images come from its mirror', () => {
+    expect(rule('registries')(siteTree(lab))).toEqual([]);
+    const mirrored = { ...poc, name: 'poc', mirrors: { ...lab.mirrors! } };
+    expect(rule('registries')(siteTree(mirrored))).toEqual([]);
   });
 });

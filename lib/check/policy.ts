@@ -7,6 +7,7 @@ import { groupKind, where, type KubeObject, type RenderedObject } from '../core/
 import { podTemplateOf } from '../core/workloads';
 import { ARGOCD_SECRET_TYPE, POD_SECURITY_REASON, ROOT_REASON } from '../core/annotations';
 import { imagesOf } from '../core/images';
+import { fullImageName } from '../site/mirrors';
 import { byText } from '../core/order';
 
 /**
@@ -230,8 +231,45 @@ const noSecretValues: Rule = ({ objects }) =>
         : [];
     });
 
+/** Registries upstream announced it will shut down: what a site still pulls from them breaks when they go. */
+const RETIRING_REGISTRIES: readonly {
+  readonly host: string;
+  readonly announcement: string;
+  readonly successor: string;
+}[] = [
+  {
+    host: 'registry.opensource.zalan.do',
+    announcement: 'zalando/postgres-operator#3092, merged 2026-05-08',
+    successor: "ghcr.io/zalando (the 'current' train's images)",
+  },
+];
+
+/** One warning per site and retiring registry, naming every image it still pulls from there. */
+const registriesAlive: Rule = ({ site, objects }) =>
+  RETIRING_REGISTRIES.flatMap(({ host, announcement, successor }) => {
+    const images = [
+      ...new Set(
+        objects.flatMap((r) =>
+          imagesOf(r.obj)
+            .map(({ image }) => image)
+            .filter((image) => fullImageName(image).startsWith(`${host}/`)),
+        ),
+      ),
+    ].sort(byText);
+    if (images.length === 0) return [];
+    return [
+      {
+        check: 'policy',
+        severity: 'warning' as const,
+        where: site.name,
+        message: `${images.length} image(s) come from ${host}, which upstream announced it will shut down (${announcement}): ${images.join(', ')}; copy them into a registry of yours and set the site's mirrors.registry (docs/air-gapped.md), or move to images from ${successor}`,
+      },
+    ];
+  });
+
 export const POLICY_RULES: Readonly<Record<string, Rule>> = {
   images: imagesPinned,
+  registries: registriesAlive,
   hardening: containersHardened,
   namespaces: namespacesLabelled,
   admission: admitted,
