@@ -95,6 +95,8 @@ describe('Applications', () => {
   test('a chart whose component declares no wave for it fails synth, naming the file to edit', () => {
     const stray: Component = {
       name: 'stray',
+      summary: 'a test component',
+      enabledWhen: 'always',
       waves: {},
       enabled: () => true,
       charts: (app) => [new AppChart(app, 'stray-app', { description: 'a chart no wave is declared for' })],

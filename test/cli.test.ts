@@ -38,6 +38,7 @@ describe('every npm run command', () => {
       'report',
       'images',
       'docs:operations',
+      'docs:components',
     ]);
   });
   test.concurrent.each(COMMANDS)('%s has --help with its flags and exit codes', async (script) => {

@@ -12,6 +12,9 @@ import type { Component } from './component';
  */
 export const argocd: Component = {
   name: 'argocd',
+  summary:
+    "ArgoCD's AppProject, settings, one Application per other app and the root app-of-apps (the install manifest's images)",
+  enabledWhen: 'always',
   // the root app-of-apps syncs this folder itself: no Application lists it
   waves: { argocd: WAVES.project },
   enabled: () => true,

@@ -184,6 +184,9 @@ function fromCephObjectStore(from: RenderedObject): Workload[] {
 /** S3 for the backups on Rook's RGW (`s3: { provider: 'ceph-object-store' }`, docs/ceph-object-store.md). */
 export const cephObjectStore: Component = {
   name: 'ceph-object-store',
+  summary:
+    "S3 for the backups on Rook's RGW, its pools on the s3 nodes' OSDs (the bucket claims are in `postgres-clusters`)",
+  enabledWhen: '`s3.provider: ceph-object-store`',
   waves: { 'ceph-object-store': WAVES.storage },
   enabled: cephObjectStoreOn,
   charts: (app, site, earlier) => {

@@ -6,6 +6,8 @@ import type { Component } from './component';
 /** cert-manager, for the certificate of Rook's admission webhook (ceph.certManager). */
 export const certManager: Component = {
   name: 'cert-manager',
+  summary: "cert-manager, for the certificate of Rook's admission webhook",
+  enabledWhen: '`ceph.certManager`',
   waves: { 'cert-manager': WAVES.crds },
   enabled: (site) => resolveSite(site).ceph?.certManager === true,
   charts: (app, site) => {

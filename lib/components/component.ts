@@ -23,6 +23,10 @@ export interface ComponentImage {
 export interface Component {
   /** The component's name: its file under lib/components/ (kebab-case). */
   readonly name: string;
+  /** What it is, one line of docs/components.md (generated from the registry). */
+  readonly summary: string;
+  /** When `enabled` holds, in the site's words (a field path or `always`), for docs/components.md. */
+  readonly enabledWhen: string;
   /**
    * Its ArgoCD Applications by name (the ids of the charts it renders, their dist/<site>/<app>/
    * folders), each with its sync wave. ArgoCD's chart reads them here; a chart not listed fails synth.

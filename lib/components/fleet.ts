@@ -43,6 +43,8 @@ export function fleetProps(hub: Site, sites: readonly Site[]): FleetProps {
  */
 export const fleet: Component = {
   name: 'fleet',
+  summary: 'the hub of a fleet: cluster Secrets, AppProjects and the ApplicationSet of the sites it manages',
+  enabledWhen: '`fleet`',
   // after the hub's own platform: the fleet is what the hub does once it runs
   waves: { fleet: WAVES.workloads },
   enabled: (site) => site.fleet !== undefined,

@@ -35,6 +35,8 @@ function kubeadmImages(catalog: Catalog, version: string): string[] {
  */
 export const kubernetes: Component = {
   name: 'kubernetes',
+  summary: 'kubeadm, kube-vip and Flannel on the nodes (host-bootstrap/, no Application)',
+  enabledWhen: 'always',
   // host-bootstrap/, not dist/: no Application
   waves: {},
   enabled: () => true,

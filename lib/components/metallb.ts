@@ -7,6 +7,8 @@ import type { Component } from './component';
 /** MetalLB (L2), then the site's address pool and the LoadBalancer Services it exposes. */
 export const metallb: Component = {
   name: 'metallb',
+  summary: "MetalLB (L2), the site's address pool and the LoadBalancer Services it exposes",
+  enabledWhen: '`loadBalancers`',
   waves: { metallb: WAVES.operators, 'load-balancers': WAVES.storage },
   enabled: (site) => site.loadBalancers !== undefined,
   charts: (app, site) => {

@@ -35,6 +35,8 @@ function fromTenant(from: RenderedObject): Workload[] {
 /** MinIO: the operator, then the Tenant on the s3 nodes (the Postgres backups' bucket). */
 export const minio: Component = {
   name: 'minio',
+  summary: 'the MinIO operator, then the Tenant on the s3 nodes',
+  enabledWhen: '`minio`',
   waves: { 'minio-operator': WAVES.operators, minio: WAVES.storage },
   enabled: (site) => site.minio !== undefined,
   charts: (app, site) => {

@@ -39,6 +39,8 @@ function fromPrometheus(from: RenderedObject): Workload[] {
 /** kube-prometheus (its CRDs, then the stack) and the platform's own scraping, alerts and dashboard. */
 export const monitoring: Component = {
   name: 'monitoring',
+  summary: "kube-prometheus (its CRDs, then the stack), the platform's scraping, alerts and dashboard",
+  enabledWhen: '`monitoring`',
   waves: { 'kube-prometheus-setup': WAVES.crds, 'kube-prometheus': WAVES.operators, monitoring: WAVES.monitors },
   enabled: (site) => site.monitoring !== undefined,
   charts: (app, site) => {

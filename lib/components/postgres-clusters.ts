@@ -100,6 +100,8 @@ function validateClusters(site: Site): SiteIssue[] {
 /** The site's `postgresql` clusters (postgres.clusters), their namespaces and poolers. */
 export const postgresClusters: Component = {
   name: 'postgres-clusters',
+  summary: "the site's `postgresql` clusters, their namespaces and poolers",
+  enabledWhen: 'always',
   waves: { [POSTGRES_CLUSTERS_APP]: WAVES.workloads },
   enabled: () => true,
   charts: (app, site) => {

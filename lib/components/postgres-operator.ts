@@ -9,6 +9,8 @@ import type { Component } from './component';
 /** Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment. Every site runs it. */
 export const postgresOperator: Component = {
   name: 'postgres-operator',
+  summary: "Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment (and UI)",
+  enabledWhen: 'always',
   waves: { [OPERATOR_NAME]: WAVES.operators },
   enabled: () => true,
   charts: (app, site) => {

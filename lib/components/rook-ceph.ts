@@ -81,6 +81,8 @@ function fromCephCluster(from: RenderedObject): Workload[] {
 /** Rook Ceph: the operator, then the CephCluster on the storage nodes, its block pool and StorageClass. */
 export const rookCeph: Component = {
   name: 'rook-ceph',
+  summary: 'Rook Ceph: the operator, then the CephCluster on the storage nodes, its block pool and StorageClass',
+  enabledWhen: '`ceph`',
   waves: { [ROOK_OPERATOR]: WAVES.operators, [CLUSTER_APP]: WAVES.storage },
   enabled: (site) => site.ceph !== undefined,
   charts: (app, site) => {
