@@ -1,6 +1,6 @@
 import luaparse from 'luaparse';
 import { describe, expect, test } from 'vitest';
-import { HEALTH_CHECKS } from '../lib/charts/argocd-health';
+import { HEALTH_CHECKS } from '../lib/components/argocd/argocd-health';
 import { AppChart } from '../lib/constructs/app-chart';
 import { buildSite } from '../lib/components/build';
 import { COMPONENTS } from '../lib/components';
@@ -102,7 +102,7 @@ describe('Applications', () => {
       charts: (app) => [new AppChart(app, 'stray-app', { description: 'a chart no wave is declared for' })],
     };
     expect(() => buildSite(poc, [stray])).toThrow(
-      "component stray renders the app 'stray-app' but declares no wave for it: add it to waves in lib/components/stray.ts",
+      "component stray renders the app 'stray-app' but declares no wave for it: add it to waves in lib/components/stray/index.ts",
     );
   });
 

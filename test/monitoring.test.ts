@@ -6,7 +6,7 @@ import { load } from 'js-yaml';
 import type { Client } from 'pg';
 import { SchemaValidator } from '../lib/check/schema-validator';
 import { siteImages } from '../lib/components/site-images';
-import { dashboardExpressions } from '../lib/monitoring/dashboard';
+import { dashboardExpressions } from '../lib/components/monitoring/dashboard';
 import {
   CUSTOM_QUERIES,
   EXPORTER,
@@ -14,8 +14,8 @@ import {
   KUBERNETES_METRICS,
   customMetricNames,
   superuserSecret,
-} from '../lib/monitoring/exporter';
-import { postgresAlertRules } from '../lib/monitoring/rules';
+} from '../lib/components/monitoring/exporter';
+import { postgresAlertRules } from '../lib/components/monitoring/rules';
 import { DEFAULTS } from '../lib/site/resolve';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
@@ -27,7 +27,7 @@ import { UPSTREAM, loadUpstreamYaml, upstreamOf } from '../lib/upstream';
 import { postgresBinDir, startPostgres, type TestServer } from './support/postgres';
 import { objectOf, renderedApps, withSite, type K8sObject } from './support/render';
 import { unexpectedDrift } from './support/drift';
-import { kubePrometheusManifest } from '../lib/charts/kube-prometheus';
+import { kubePrometheusManifest } from '../lib/components/monitoring/kube-prometheus';
 
 /** The example's catalog (the runbook-2023 train, no overrides). */
 const { images: IMAGES } = catalogOf(poc);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { SchemaValidator } from '../lib/check/schema-validator';
-import { cephConfigOverride, rookDeviceName } from '../lib/charts/rook-ceph-cluster';
+import { cephConfigOverride, rookDeviceName } from '../lib/components/rook-ceph/rook-ceph-cluster';
 import { CEPH_MIN_OSD_MEMORY_TARGET, cephResources, validateCeph } from '../lib/site/ceph';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { poc } from '../sites/poc';
 import type { Site } from '../lib/site/model';
 import { standbyIssues, validateStandby } from '../lib/site/standby';
-import { withStandby } from '../lib/charts/wal-g-settings';
+import { withStandby } from '../lib/components/postgres-operator/wal-g-settings';
 import { impactsOf, type ChangeContext } from '../lib/diff/impacts';
 import { withSite } from './support/render';
 

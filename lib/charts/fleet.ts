@@ -10,7 +10,7 @@ import { byText } from '../core/order';
 import type { Stage } from '../site/fleet';
 import { ARGOCD_NAMESPACE } from '../site/gitops';
 import type { GitOpsSpec } from '../site/model';
-import { APPLICATION_SYNC_POLICY } from './argocd';
+import { APPLICATION_SYNC_POLICY } from '../components/argocd/argocd';
 
 /** One site a hub manages, as its own rendering describes it. */
 export interface FleetMember {

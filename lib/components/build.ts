@@ -18,7 +18,7 @@ export function buildSite(site: Site, components: readonly Component[] = COMPONE
       const wave = component.waves[chart.appName];
       if (wave === undefined)
         throw new Error(
-          `component ${component.name} renders the app '${chart.appName}' but declares no wave for it: add it to waves in lib/components/${component.name}.ts`,
+          `component ${component.name} renders the app '${chart.appName}' but declares no wave for it: add it to waves in lib/components/${component.name}/index.ts`,
         );
       synced.push({ chart, wave });
     }

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions } from '../constructs/argocd-sync';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { argoHook, hardenWorkload, inNamespace, type PlainResources } from '../constructs/rendered-chart';
-import { shipUpstream } from '../constructs/upstream-manifest';
-import { loadRenderedChart, type Manifest, type UpstreamChart } from '../upstream';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions } from '../../constructs/argocd-sync';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { argoHook, hardenWorkload, inNamespace, type PlainResources } from '../../constructs/rendered-chart';
+import { shipUpstream } from '../../constructs/upstream-manifest';
+import { loadRenderedChart, type Manifest, type UpstreamChart } from '../../upstream';
 
 const CERT_MANAGER_NAMESPACE = 'cert-manager';
 

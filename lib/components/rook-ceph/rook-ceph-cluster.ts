@@ -5,7 +5,7 @@ import {
   CephClusterSpecResourcesLimits,
   CephClusterSpecResourcesRequests,
   type CephClusterSpecResources,
-} from '../../imports/ceph.rook.io';
+} from '../../../imports/ceph.rook.io';
 import {
   KubeConfigMap,
   KubeDeployment,
@@ -13,17 +13,17 @@ import {
   type Container,
   type Toleration,
   type Volume,
-} from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions, protectData } from '../constructs/argocd-sync';
-import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
-import { upstreamObject } from '../constructs/upstream-manifest';
-import { BLOCK_POOL, ROOK_NAMESPACE, type CephResources, type DaemonResources } from '../site/ceph';
-import type { ResolvedCeph } from '../site/resolve';
-import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS } from '../site/object-store';
-import type { SiteNode } from '../site/model';
-import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../site/roles';
-import type { Manifest, UpstreamFile } from '../upstream';
+} from '../../../imports/k8s';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions, protectData } from '../../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../../constructs/hardening';
+import { upstreamObject } from '../../constructs/upstream-manifest';
+import { BLOCK_POOL, ROOK_NAMESPACE, type CephResources, type DaemonResources } from '../../site/ceph';
+import type { ResolvedCeph } from '../../site/resolve';
+import { BLOCK_DEVICE_CLASS, S3_DEVICE_CLASS } from '../../site/object-store';
+import type { SiteNode } from '../../site/model';
+import { requiredNodeAffinity, requiredNodeAffinityAny, roleToleration } from '../../site/roles';
+import type { Manifest, UpstreamFile } from '../../upstream';
 
 const CEPH_CLUSTER = 'rook-ceph';
 const MiB = 2 ** 20;

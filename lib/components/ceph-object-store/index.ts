@@ -6,15 +6,15 @@ import {
   type CephObjectStoreSpec,
   type CephObjectStoreSpecDataPool,
   type CephObjectStoreSpecMetadataPool,
-} from '../../imports/ceph.rook.io';
-import { KubeStorageClass } from '../../imports/k8s';
-import { ObjectBucketClaim } from '../../imports/objectbucket.io';
-import { AppChart, type SyncedApp } from '../constructs/app-chart';
-import { WAVES, addSyncOptions, protectData } from '../constructs/argocd-sync';
-import { upstreamObject } from '../constructs/upstream-manifest';
-import { ROOK_NAMESPACE } from '../site/ceph';
-import { postgresNamespaces } from '../site/postgres-names';
-import type { Site } from '../site/model';
+} from '../../../imports/ceph.rook.io';
+import { KubeStorageClass } from '../../../imports/k8s';
+import { ObjectBucketClaim } from '../../../imports/objectbucket.io';
+import { AppChart, type SyncedApp } from '../../constructs/app-chart';
+import { WAVES, addSyncOptions, protectData } from '../../constructs/argocd-sync';
+import { upstreamObject } from '../../constructs/upstream-manifest';
+import { ROOK_NAMESPACE } from '../../site/ceph';
+import { postgresNamespaces } from '../../site/postgres-names';
+import type { Site } from '../../site/model';
 import {
   BUCKET_STORAGE_CLASS,
   OBJECT_STORE,
@@ -23,16 +23,16 @@ import {
   cephObjectStoreOn,
   objectStoreOf,
   type ResolvedObjectStore,
-} from '../site/object-store';
-import { requiredNodeAffinity } from '../site/roles';
-import { resolveSite } from '../site/resolve';
-import type { Manifest, Upstream } from '../upstream';
-import { POSTGRES_CLUSTERS_APP } from '../charts/postgres-clusters';
-import type { RenderedObject } from '../core/objects';
-import { asRecord } from '../core/records';
-import { className, containerRequests, onePerHost, type Workload } from '../core/workloads';
-import { validateObjectStore } from '../site/object-store';
-import type { Component } from './component';
+} from '../../site/object-store';
+import { requiredNodeAffinity } from '../../site/roles';
+import { resolveSite } from '../../site/resolve';
+import type { Manifest, Upstream } from '../../upstream';
+import { POSTGRES_CLUSTERS_APP } from '../postgres-clusters/postgres-clusters';
+import type { RenderedObject } from '../../core/objects';
+import { asRecord } from '../../core/records';
+import { className, containerRequests, onePerHost, type Workload } from '../../core/workloads';
+import { validateObjectStore } from '../../site/object-store';
+import type { Component } from '../component';
 
 /** Rook's label on the RGW pods (the example's anti-affinity selects it). */
 const RGW_APP = 'rook-ceph-rgw';

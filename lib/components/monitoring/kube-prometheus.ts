@@ -1,12 +1,12 @@
 import { App } from 'cdk8s';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions } from '../constructs/argocd-sync';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { hardenWorkload, type PodPatch } from '../constructs/rendered-chart';
-import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
-import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../site/control-plane-metrics';
-import { MONITORING_NAMESPACE } from '../site/monitoring';
-import { loadUpstreamYaml, type Manifest, type Upstream, type UpstreamFile } from '../upstream';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions } from '../../constructs/argocd-sync';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { hardenWorkload, type PodPatch } from '../../constructs/rendered-chart';
+import { shipUpstream, upstreamObject } from '../../constructs/upstream-manifest';
+import { CONTROL_PLANE_METRICS, METRICS_PORT_NAME } from '../../site/control-plane-metrics';
+import { MONITORING_NAMESPACE } from '../../site/monitoring';
+import { loadUpstreamYaml, type Manifest, type Upstream, type UpstreamFile } from '../../upstream';
 
 export interface KubePrometheusSetupProps {
   readonly version: string;

@@ -6,16 +6,16 @@ import {
   TenantSpecPoolsVolumeClaimTemplateSpecResourcesRequests,
   type TenantSpecEnv,
   type TenantSpecPools,
-} from '../../imports/minio.min.io';
-import { KubePersistentVolume, KubeStorageClass, Quantity } from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions, protectData } from '../constructs/argocd-sync';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import type { MinioPool } from '../site/minio';
-import type { ResolvedMinio } from '../site/resolve';
-import { parseQuantity } from '../core/quantity';
-import { requiredNodeAffinity } from '../site/roles';
-import { DATA_PRIORITY_CLASS } from '../site/priority';
+} from '../../../imports/minio.min.io';
+import { KubePersistentVolume, KubeStorageClass, Quantity } from '../../../imports/k8s';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions, protectData } from '../../constructs/argocd-sync';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import type { MinioPool } from '../../site/minio';
+import type { ResolvedMinio } from '../../site/resolve';
+import { parseQuantity } from '../../core/quantity';
+import { requiredNodeAffinity } from '../../site/roles';
+import { DATA_PRIORITY_CLASS } from '../../site/priority';
 
 const MINIO_UID = 1000;
 /** PVC template name: the operator names claims data0…, one per volume of a server. */

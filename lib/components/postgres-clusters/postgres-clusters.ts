@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
-import { KubeConfigMap } from '../../imports/k8s';
+import { KubeConfigMap } from '../../../imports/k8s';
 import { EXPORTER, queriesConfigMap, queriesYaml } from '../monitoring/exporter';
-import { AppChart } from '../constructs/app-chart';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { PostgresCluster, type PostgresClusterProps } from '../constructs/postgres-cluster';
+import { AppChart } from '../../constructs/app-chart';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { PostgresCluster, type PostgresClusterProps } from './postgres-cluster';
 
 /** The Application (and dist folder) of the clusters and their namespaces. */
 export const POSTGRES_CLUSTERS_APP = 'postgres-clusters';

@@ -8,15 +8,15 @@ import {
   type PostgresqlSpecConnectionPooler,
   PostgresqlSpecTolerationsEffect,
   PostgresqlSpecTolerationsOperator,
-} from '../../imports/acid.zalan.do';
-import type { ResolvedCluster, ResolvedPooler } from '../site/resolve';
-import { poolersOf } from '../site/postgres-names';
-import type { ConnectionPoolerSpec, PostgresUserFlag } from '../site/model';
-import { DATA_PRIORITY_CLASS } from '../site/priority';
-import { requiredNodeAffinity, type RoleToleration } from '../site/roles';
+} from '../../../imports/acid.zalan.do';
+import type { ResolvedCluster, ResolvedPooler } from '../../site/resolve';
+import { poolersOf } from '../../site/postgres-names';
+import type { ConnectionPoolerSpec, PostgresUserFlag } from '../../site/model';
+import { DATA_PRIORITY_CLASS } from '../../site/priority';
+import { requiredNodeAffinity, type RoleToleration } from '../../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
-import { addSyncOptions, protectData } from './argocd-sync';
-import type { ClusterBackup } from '../charts/wal-g-settings';
+import { addSyncOptions, protectData } from '../../constructs/argocd-sync';
+import type { ClusterBackup } from '../postgres-operator/wal-g-settings';
 
 /**
  * A major as the typed classes know it (generated from the default train's CRD, v1.9.0: 10 to 15), or

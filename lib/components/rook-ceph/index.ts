@@ -1,14 +1,14 @@
-import { RookCephClusterChart } from '../charts/rook-ceph-cluster';
-import { ROOK_OPERATOR, RookCephOperatorChart } from '../charts/rook-ceph-operator';
-import { WAVES } from '../constructs/argocd-sync';
-import { cephResources, osdHosts, validateCeph } from '../site/ceph';
-import { cephObjectStoreOn } from '../site/object-store';
-import { resolveSite } from '../site/resolve';
-import { sharedNodeTolerations } from '../site/roles';
-import type { Component } from './component';
-import { asArray, asRecord } from '../core/records';
-import type { RenderedObject } from '../core/objects';
-import { className, containerRequests, type Placement, type Workload } from '../core/workloads';
+import { RookCephClusterChart } from './rook-ceph-cluster';
+import { ROOK_OPERATOR, RookCephOperatorChart } from './rook-ceph-operator';
+import { WAVES } from '../../constructs/argocd-sync';
+import { cephResources, osdHosts, validateCeph } from '../../site/ceph';
+import { cephObjectStoreOn } from '../../site/object-store';
+import { resolveSite } from '../../site/resolve';
+import { sharedNodeTolerations } from '../../site/roles';
+import type { Component } from '../component';
+import { asArray, asRecord } from '../../core/records';
+import type { RenderedObject } from '../../core/objects';
+import { className, containerRequests, type Placement, type Workload } from '../../core/workloads';
 
 /** The app of the CephCluster, its block pool and StorageClass. */
 const CLUSTER_APP = 'rook-ceph-cluster';

@@ -1,8 +1,8 @@
-import { LoadBalancersChart, MetallbChart } from '../charts/metallb';
-import { WAVES } from '../constructs/argocd-sync';
-import { validateClusterLoadBalancers, validateLoadBalancers } from '../site/load-balancers';
-import { resolveSite } from '../site/resolve';
-import type { Component } from './component';
+import { LoadBalancersChart, MetallbChart } from './metallb';
+import { WAVES } from '../../constructs/argocd-sync';
+import { validateClusterLoadBalancers, validateLoadBalancers } from '../../site/load-balancers';
+import { resolveSite } from '../../site/resolve';
+import type { Component } from '../component';
 
 /** MetalLB (L2), then the site's address pool and the LoadBalancer Services it exposes. */
 export const metallb: Component = {

@@ -1,8 +1,8 @@
-import { clusterNamespace, resolveSite } from '../site/resolve';
-import type { PostgresClusterSpec, Site } from '../site/model';
-import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../site/object-store';
-import { byText } from '../core/order';
-import { standbyWalPath } from '../site/standby';
+import { clusterNamespace, resolveSite } from '../../site/resolve';
+import type { PostgresClusterSpec, Site } from '../../site/model';
+import { backupBucketOf, objectStoreOf, s3ProviderOf } from '../../site/object-store';
+import { byText } from '../../core/order';
+import { standbyWalPath } from '../../site/standby';
 
 /**
  * WAL-G backup settings: what the operator configuration and the clusters' manifests add for backups (the backups

@@ -1,10 +1,10 @@
-import { OPERATOR_NAME, PostgresOperatorChart } from '../charts/postgres-operator';
-import { backupEnvironment, backupOperatorSettings } from '../charts/wal-g-settings';
-import { WAVES } from '../constructs/argocd-sync';
-import { byText } from '../core/order';
-import { namespaceIssues } from '../site/names';
-import { resolveSite } from '../site/resolve';
-import type { Component } from './component';
+import { OPERATOR_NAME, PostgresOperatorChart } from './postgres-operator';
+import { backupEnvironment, backupOperatorSettings } from './wal-g-settings';
+import { WAVES } from '../../constructs/argocd-sync';
+import { byText } from '../../core/order';
+import { namespaceIssues } from '../../site/names';
+import { resolveSite } from '../../site/resolve';
+import type { Component } from '../component';
 
 /** Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment. Every site runs it. */
 export const postgresOperator: Component = {

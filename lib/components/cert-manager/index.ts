@@ -1,7 +1,7 @@
-import { CertManagerChart } from '../charts/cert-manager';
-import { WAVES } from '../constructs/argocd-sync';
-import { resolveSite } from '../site/resolve';
-import type { Component } from './component';
+import { CertManagerChart } from './cert-manager';
+import { WAVES } from '../../constructs/argocd-sync';
+import { resolveSite } from '../../site/resolve';
+import type { Component } from '../component';
 
 /** cert-manager, for the certificate of Rook's admission webhook (ceph.certManager). */
 export const certManager: Component = {

@@ -1,8 +1,8 @@
 import { dump } from 'js-yaml';
-import type { EnvVar } from '../../imports/k8s';
-import { clusterNamespace } from '../site/resolve';
-import { credentialsSecret } from '../site/postgres-names';
-import type { PostgresClusterSpec } from '../site/model';
+import type { EnvVar } from '../../../imports/k8s';
+import { clusterNamespace } from '../../site/resolve';
+import { credentialsSecret } from '../../site/postgres-names';
+import type { PostgresClusterSpec } from '../../site/model';
 
 /**
  * postgres_exporter as a sidecar of every Spilo pod (the runbook ran it by hand in docker,

@@ -1,10 +1,10 @@
-import { argoCdInstallImages } from '../bootstrap/argocd';
-import { ArgoCdChart } from '../charts/argocd';
-import { WAVES } from '../constructs/argocd-sync';
-import { rootApplication } from '../site/gitops';
-import { resolveSite } from '../site/resolve';
-import { siteSource } from '../site-files/load';
-import type { Component } from './component';
+import { argoCdInstallImages } from '../../bootstrap/argocd';
+import { ArgoCdChart } from './argocd';
+import { WAVES } from '../../constructs/argocd-sync';
+import { rootApplication } from '../../site/gitops';
+import { resolveSite } from '../../site/resolve';
+import { siteSource } from '../../site-files/load';
+import type { Component } from '../component';
 
 /**
  * ArgoCD: the project, one Application per chart rendered before it (so it comes last in the

@@ -1,12 +1,12 @@
-import { flannelManifests } from '../bootstrap/flannel';
-import { KUBERNETES_REGISTRY } from '../bootstrap/kubeadm';
-import { kubeVipManifest } from '../bootstrap/kube-vip';
-import { imagesOf } from '../core/images';
-import { validateBootstrap } from '../site/bootstrap';
-import { minorOf } from '../core/versions';
-import { validateControlPlaneVip } from '../site/control-plane';
-import { catalogOf, type Catalog } from '../site/catalog';
-import type { Component, ComponentImage } from './component';
+import { flannelManifests } from '../../bootstrap/flannel';
+import { KUBERNETES_REGISTRY } from '../../bootstrap/kubeadm';
+import { kubeVipManifest } from '../../bootstrap/kube-vip';
+import { imagesOf } from '../../core/images';
+import { validateBootstrap } from '../../site/bootstrap';
+import { minorOf } from '../../core/versions';
+import { validateControlPlaneVip } from '../../site/control-plane';
+import { catalogOf, type Catalog } from '../../site/catalog';
+import type { Component, ComponentImage } from '../component';
 
 /** What kubeadm pulls for the control plane of a Kubernetes version (`kubeadm config images list`). */
 function kubeadmImages(catalog: Catalog, version: string): string[] {

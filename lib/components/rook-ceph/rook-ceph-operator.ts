@@ -7,17 +7,17 @@ import {
   type DeploymentSpec,
   type PodSpec,
   type Volume,
-} from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions } from '../constructs/argocd-sync';
-import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { hardenWorkload } from '../constructs/rendered-chart';
-import { shipUpstream, upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
-import { ROOK_NAMESPACE } from '../site/ceph';
-import type { RoleToleration } from '../site/roles';
-import type { Manifest, Upstream } from '../upstream';
-import { minorNumber } from '../core/versions';
+} from '../../../imports/k8s';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions } from '../../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../../constructs/hardening';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { hardenWorkload } from '../../constructs/rendered-chart';
+import { shipUpstream, upstreamObject, upstreamObjects } from '../../constructs/upstream-manifest';
+import { ROOK_NAMESPACE } from '../../site/ceph';
+import type { RoleToleration } from '../../site/roles';
+import type { Manifest, Upstream } from '../../upstream';
+import { minorNumber } from '../../core/versions';
 
 /** The operator's Deployment, and its app. */
 export const ROOK_OPERATOR = 'rook-ceph-operator';

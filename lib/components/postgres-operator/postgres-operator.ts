@@ -7,16 +7,16 @@ import {
   KubeService,
   IntOrString,
   type PolicyRule,
-} from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
-import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { apiServiceAccount, bindClusterRole } from '../constructs/rbac';
-import { shipUpstream, upstreamObject } from '../constructs/upstream-manifest';
+} from '../../../imports/k8s';
+import { AppChart } from '../../constructs/app-chart';
+import { HARDENED_POD, hardenedContainer, resources } from '../../constructs/hardening';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { apiServiceAccount, bindClusterRole } from '../../constructs/rbac';
+import { shipUpstream, upstreamObject } from '../../constructs/upstream-manifest';
 import { POD_ENVIRONMENT_CONFIGMAP } from './wal-g-settings';
-import { DEFAULTS } from '../site/resolve';
-import type { TrainImages } from '../site/trains/train';
-import type { Upstream } from '../upstream';
+import { DEFAULTS } from '../../site/resolve';
+import type { TrainImages } from '../../site/trains/train';
+import type { Upstream } from '../../upstream';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';

@@ -1,16 +1,16 @@
-import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from '../charts/postgres-clusters';
-import { clusterBackupEnvironment, withStandby } from '../charts/wal-g-settings';
-import { primaryOf, validateStandby } from '../site/standby';
-import { peerSites } from '../site-files/peers';
-import { WAVES } from '../constructs/argocd-sync';
-import { validateBackups, validateClone } from '../site/backups';
-import type { Site } from '../site/model';
-import { validatePooler } from '../site/pooler';
-import { sharedNodeTolerations } from '../site/roles';
-import { validatePostgresCluster, type SiteIssue } from '../site/validate';
-import type { Component } from './component';
-import { asArray, asRecord } from '../core/records';
-import type { RenderedObject } from '../core/objects';
+import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from './postgres-clusters';
+import { clusterBackupEnvironment, withStandby } from '../postgres-operator/wal-g-settings';
+import { primaryOf, validateStandby } from '../../site/standby';
+import { peerSites } from '../../site-files/peers';
+import { WAVES } from '../../constructs/argocd-sync';
+import { validateBackups, validateClone } from '../../site/backups';
+import type { Site } from '../../site/model';
+import { validatePooler } from '../../site/pooler';
+import { sharedNodeTolerations } from '../../site/roles';
+import { validatePostgresCluster, type SiteIssue } from '../../site/validate';
+import type { Component } from '../component';
+import { asArray, asRecord } from '../../core/records';
+import type { RenderedObject } from '../../core/objects';
 import {
   addRequests,
   className,
@@ -18,9 +18,9 @@ import {
   NO_REQUESTS,
   type Placement,
   type Workload,
-} from '../core/workloads';
-import { clusterNamespace, DEFAULTS, resolveSite } from '../site/resolve';
-import { poolerName, poolersOf } from '../site/postgres-names';
+} from '../../core/workloads';
+import { clusterNamespace, DEFAULTS, resolveSite } from '../../site/resolve';
+import { poolerName, poolersOf } from '../../site/postgres-names';
 
 /**
  * Zalando postgresql: numberOfInstances Spilo pods, one per node (the operator's pod anti-affinity is on), plus

@@ -1,13 +1,13 @@
-import { MinioChart } from '../charts/minio';
-import { MinioOperatorChart } from '../charts/minio-operator';
-import { WAVES } from '../constructs/argocd-sync';
-import { minioPools, validateMinio } from '../site/minio';
-import { resolveSite } from '../site/resolve';
-import { providedStorageClasses } from '../site/validate';
-import type { Component } from './component';
-import { asArray, asRecord } from '../core/records';
-import type { RenderedObject } from '../core/objects';
-import { className, containerRequests, onePerHost, type Workload } from '../core/workloads';
+import { MinioChart } from './minio';
+import { MinioOperatorChart } from './minio-operator';
+import { WAVES } from '../../constructs/argocd-sync';
+import { minioPools, validateMinio } from '../../site/minio';
+import { resolveSite } from '../../site/resolve';
+import { providedStorageClasses } from '../../site/validate';
+import type { Component } from '../component';
+import { asArray, asRecord } from '../../core/records';
+import type { RenderedObject } from '../../core/objects';
+import { className, containerRequests, onePerHost, type Workload } from '../../core/workloads';
 
 /** MinIO Tenant: `servers` pods per pool (the Tenant's priorityClassName is on every pool's pods). */
 function fromTenant(from: RenderedObject): Workload[] {

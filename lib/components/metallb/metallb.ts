@@ -1,14 +1,14 @@
 import { App } from 'cdk8s';
-import { IpAddressPool, L2Advertisement } from '../../imports/metallb.io';
-import { IntOrString, KubeService } from '../../imports/k8s';
-import { ROOT_REASON } from '../core/annotations';
-import { AppChart } from '../constructs/app-chart';
-import { addSyncOptions } from '../constructs/argocd-sync';
-import { PlatformNamespace } from '../constructs/platform-namespace';
-import { shipUpstream, upstreamObjects } from '../constructs/upstream-manifest';
-import { exposedOf, type Exposable, type LoadBalancersSpec } from '../site/load-balancers';
-import { MONITORING_NAMESPACE } from '../site/monitoring';
-import type { Manifest, UpstreamFile } from '../upstream';
+import { IpAddressPool, L2Advertisement } from '../../../imports/metallb.io';
+import { IntOrString, KubeService } from '../../../imports/k8s';
+import { ROOT_REASON } from '../../core/annotations';
+import { AppChart } from '../../constructs/app-chart';
+import { addSyncOptions } from '../../constructs/argocd-sync';
+import { PlatformNamespace } from '../../constructs/platform-namespace';
+import { shipUpstream, upstreamObjects } from '../../constructs/upstream-manifest';
+import { exposedOf, type Exposable, type LoadBalancersSpec } from '../../site/load-balancers';
+import { MONITORING_NAMESPACE } from '../../site/monitoring';
+import type { Manifest, UpstreamFile } from '../../upstream';
 
 const METALLB_NAMESPACE = 'metallb-system';
 const POOL = 'default';

@@ -1,15 +1,15 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application, AppProject, type ApplicationProps } from '../../imports/argoproj.io';
-import { KubeConfigMap, KubePriorityClass } from '../../imports/k8s';
-import { AppChart, type SyncedApp } from '../constructs/app-chart';
-import { WAVES, setSyncWave } from '../constructs/argocd-sync';
-import type { GitOpsSpec } from '../site/model';
-import { loadUpstreamYaml, type UpstreamFile } from '../upstream';
-import { DATA_PRIORITY_CLASS } from '../site/priority';
+import { Application, AppProject, type ApplicationProps } from '../../../imports/argoproj.io';
+import { KubeConfigMap, KubePriorityClass } from '../../../imports/k8s';
+import { AppChart, type SyncedApp } from '../../constructs/app-chart';
+import { WAVES, setSyncWave } from '../../constructs/argocd-sync';
+import type { GitOpsSpec } from '../../site/model';
+import { loadUpstreamYaml, type UpstreamFile } from '../../upstream';
+import { DATA_PRIORITY_CLASS } from '../../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
-import { byText } from '../core/order';
-import { groupOf } from '../core/objects';
-import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../site/gitops';
+import { byText } from '../../core/order';
+import { groupOf } from '../../core/objects';
+import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../site/gitops';
 
 export interface ArgoCdProps {
   /** The site's name: the AppProject's, and the dist/<site>/ folder the Applications read. */

@@ -8,7 +8,7 @@ import {
   type PolicyRule,
   type Volume,
   type VolumeMount,
-} from '../../imports/k8s';
+} from '../../../imports/k8s';
 import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
@@ -17,22 +17,22 @@ import {
   ServiceMonitor,
   ServiceMonitorSpecEndpointsRelabelingsAction,
   ServiceMonitorSpecEndpointsScheme,
-} from '../../imports/monitoring.coreos.com';
-import { AppChart } from '../constructs/app-chart';
-import { upstreamObject, upstreamObjects } from '../constructs/upstream-manifest';
-import { asRecord } from '../core/records';
+} from '../../../imports/monitoring.coreos.com';
+import { AppChart } from '../../constructs/app-chart';
+import { upstreamObject, upstreamObjects } from '../../constructs/upstream-manifest';
+import { asRecord } from '../../core/records';
 import { kubePrometheusManifest, listItems } from './kube-prometheus';
-import type { Manifest, Upstream, UpstreamFile } from '../upstream';
-import { addSyncOptions } from '../constructs/argocd-sync';
-import { HARDENED_POD, hardenedContainer, resources } from '../constructs/hardening';
-import { bindRole, serviceAccountRef } from '../constructs/rbac';
-import { DASHBOARD, postgresDashboard } from '../monitoring/dashboard';
-import { EXPORTER } from '../monitoring/exporter';
-import { postgresAlertRules } from '../monitoring/rules';
-import { ROOK_NAMESPACE } from '../site/ceph';
-import type { PostgresClusterSpec, ResourceAmounts } from '../site/model';
-import { MONITORING_NAMESPACE, type PostgresAlertThresholds, type PrometheusSpec } from '../site/monitoring';
-import { clusterNamespace, type ResolvedMinio } from '../site/resolve';
+import type { Manifest, Upstream, UpstreamFile } from '../../upstream';
+import { addSyncOptions } from '../../constructs/argocd-sync';
+import { HARDENED_POD, hardenedContainer, resources } from '../../constructs/hardening';
+import { bindRole, serviceAccountRef } from '../../constructs/rbac';
+import { DASHBOARD, postgresDashboard } from './dashboard';
+import { EXPORTER } from './exporter';
+import { postgresAlertRules } from './rules';
+import { ROOK_NAMESPACE } from '../../site/ceph';
+import type { PostgresClusterSpec, ResourceAmounts } from '../../site/model';
+import { MONITORING_NAMESPACE, type PostgresAlertThresholds, type PrometheusSpec } from '../../site/monitoring';
+import { clusterNamespace, type ResolvedMinio } from '../../site/resolve';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */
 const PROMETHEUS_SA = 'prometheus-k8s';

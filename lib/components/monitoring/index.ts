@@ -1,13 +1,13 @@
-import { KubePrometheusChart, KubePrometheusSetupChart } from '../charts/kube-prometheus';
-import { MonitoringChart } from '../charts/monitoring';
-import { validateMonitoring } from '../site/monitoring';
-import { resolveSite, thresholdsOf } from '../site/resolve';
-import { WAVES } from '../constructs/argocd-sync';
-import { providedStorageClasses } from '../site/validate';
-import type { Component } from './component';
-import { asRecord } from '../core/records';
-import type { RenderedObject } from '../core/objects';
-import { addRequests, className, containerRequests, onePerHost, type Workload } from '../core/workloads';
+import { KubePrometheusChart, KubePrometheusSetupChart } from './kube-prometheus';
+import { MonitoringChart } from './monitoring';
+import { validateMonitoring } from '../../site/monitoring';
+import { resolveSite, thresholdsOf } from '../../site/resolve';
+import { WAVES } from '../../constructs/argocd-sync';
+import { providedStorageClasses } from '../../site/validate';
+import type { Component } from '../component';
+import { asRecord } from '../../core/records';
+import type { RenderedObject } from '../../core/objects';
+import { addRequests, className, containerRequests, onePerHost, type Workload } from '../../core/workloads';
 
 /**
  * prometheus-operator's Prometheus and Alertmanager: `replicas` servers, plus the operator's config-reloader sidecar
