@@ -170,7 +170,7 @@ export interface UpstreamChart {
    */
   readonly versionPlaceholder?: string;
   /**
-   * Values over the chart's defaults: only what decides which objects exist; the rest is patched in code (lib/charts/).
+   * Values over the chart's defaults: only what decides which objects exist; the rest is patched in code (lib/components/<name>/).
    */
   readonly values: Readonly<Record<string, unknown>>;
 }

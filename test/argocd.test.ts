@@ -76,7 +76,7 @@ describe('Applications', () => {
     },
   );
 
-  test('each Application syncs in the wave its component declares (lib/components/<name>.ts waves), each app name declared once', () => {
+  test('each Application syncs in the wave its component declares (lib/components/<name>/index.ts waves), each app name declared once', () => {
     const declared = COMPONENTS.flatMap((c) => Object.entries(c.waves));
     expect(new Set(declared.map(([app]) => app)).size).toBe(declared.length);
     const waves = new Map(declared);

@@ -10,7 +10,7 @@ export interface AppChartProps {
 
 /**
  * One ArgoCD Application = one Chart = one dist/<site>/<id>/ folder. Its sync wave is declared by
- * its component (`waves` in lib/components/<name>.ts), which ArgoCD's chart reads from the registry.
+ * its component (`waves` in lib/components/<name>/index.ts), which ArgoCD's chart reads from the registry.
  * No chart namespace: cdk8s would stamp it on cluster-scoped kinds too; objects set their own.
  */
 export class AppChart extends Chart {

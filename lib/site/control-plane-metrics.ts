@@ -3,7 +3,7 @@
  * both sides (kube-prometheus' documented kubeadm fix: docs/kube-prometheus-on-kubeadm.md,
  * jsonnet/kube-prometheus/platforms/kubeadm.libsonnet): kubeadm binds them to 127.0.0.1, so the
  * ClusterConfiguration (lib/bootstrap/kubeadm.ts) binds them to every address, and the kube-system
- * Services that kube-prometheus' ServiceMonitors select (lib/charts/kube-prometheus.ts) are rendered.
+ * Services that kube-prometheus' ServiceMonitors select (lib/components/monitoring/kube-prometheus.ts) are rendered.
  * Their secure ports still authenticate and authorize every request (Prometheus' token may read /metrics).
  */
 export interface ControlPlaneMetrics {

@@ -5,7 +5,7 @@ import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
 import { quantityIssues, resourcesIssues } from './quantity-issues';
 import type { SiteIssue } from './validate';
 
-/** What a DBA is paged for, per Postgres cluster (lib/monitoring/rules.ts turns them into PrometheusRules). */
+/** What a DBA is paged for, per Postgres cluster (lib/components/monitoring/rules.ts turns them into PrometheusRules). */
 export const ThresholdsSchema = z.strictObject({
   replicationLagSeconds: z.number().describe('Seconds a replica may replay behind its primary. Default: 60'),
   connectionsRatio: z

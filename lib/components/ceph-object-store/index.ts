@@ -132,7 +132,7 @@ export class CephObjectStoreChart extends AppChart {
  * One ObjectBucketClaim per Postgres namespace (object-bucket-claim-retain.yaml) for the bucket
  * `<bucket>-<namespace>`, of that name: Rook creates a Secret and a ConfigMap of the same name
  * there (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; BUCKET_HOST/PORT/NAME), whose keys the clusters'
- * env references (charts/wal-g-settings.ts clusterBackupEnvironment). Added to the
+ * env references (postgres-operator/wal-g-settings.ts clusterBackupEnvironment). Added to the
  * postgres-clusters app, which creates those namespaces a wave after the object store.
  */
 function backupBucketClaims(earlier: readonly SyncedApp[], site: Site): void {

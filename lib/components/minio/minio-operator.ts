@@ -35,7 +35,7 @@ function patched(m: Manifest, version: string): Manifest {
   const resources = RESOURCES[inNs.metadata.name];
   if (!resources)
     throw new Error(
-      `MinIO operator ${version} renders Deployment ${inNs.metadata.name}, which has no resources in lib/charts/minio-operator.ts: add them`,
+      `MinIO operator ${version} renders Deployment ${inNs.metadata.name}, which has no resources in lib/components/minio/minio-operator.ts: add them`,
     );
   return hardenWorkload(inNs, { resources: { operator: resources }, writableTmp: true });
 }
