@@ -5,7 +5,7 @@
  */
 import { Option } from 'commander';
 import { cliCommand, runCli, type CliSpec } from '../lib/cli';
-import { siteImages } from '../lib/components/site-images';
+import { siteImages } from '../lib/synth/site-images';
 import { mirrorImage } from '../lib/site/mirrors';
 import { siteSource } from '../lib/site-files/load';
 import { selectSites } from '../main';

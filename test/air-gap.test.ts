@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { renderHostBootstrap } from '../lib/bootstrap/host-bootstrap';
-import { siteImages } from '../lib/components/site-images';
+import { siteImages } from '../lib/synth/site-images';
 import { imagesOf } from '../lib/core/images';
 import {
   PUBLIC_REGISTRIES,

@@ -5,7 +5,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { load } from 'js-yaml';
 import type { Client } from 'pg';
 import { SchemaValidator } from '../lib/check/schema-validator';
-import { siteImages } from '../lib/components/site-images';
+import { siteImages } from '../lib/synth/site-images';
 import { dashboardExpressions } from '../lib/components/monitoring/dashboard';
 import {
   CUSTOM_QUERIES,

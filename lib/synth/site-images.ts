@@ -2,8 +2,8 @@ import { load } from 'js-yaml';
 import { imagesOf } from '../core/images';
 import { byText } from '../core/order';
 import type { Site } from '../site/model';
-import { renderManifests } from '../synth/render';
-import { enabledComponents } from './index';
+import { renderManifests } from './render';
+import { enabledComponents } from '../components/index';
 
 /** One image a site needs, and what needs it (`dist/<app>`, `kubeadm`, `flannel`, `argocd install`). */
 export interface NeededImage {
