@@ -4,7 +4,8 @@
  * site's trees then switch together (lib/synth/write-tree.ts).
  */
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
-import { discoverSites, readSite } from './lib/site-files/load';
+import { discoverSites } from './lib/site-files/load';
+import { readSite } from './lib/site-files/validated';
 import { SiteValidationError } from './lib/site/validate';
 import { acknowledgementIssues } from './lib/site/acknowledge';
 import { locateIssues } from './lib/site-files/locate';

@@ -7,7 +7,7 @@
 import { cliCommand, collect, runCli, type CliSpec } from '../lib/cli';
 import { parseTree } from '../lib/core/objects';
 import { readTrees } from '../lib/core/file-tree';
-import { loadSites } from '../lib/site-files/load';
+import { loadSites } from '../lib/site-files/validated';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';

@@ -4,7 +4,7 @@ import { checkCapacity } from '../lib/check/capacity';
 import { checkPlacement } from '../lib/check/placement';
 import { SchemaValidator, schemaVersionFor } from '../lib/check/schema-validator';
 import { workloadsOf } from '../lib/check/workloads';
-import { readSite } from '../lib/site-files/load';
+import { readSite } from '../lib/site-files/validated';
 import { unmaintainedIssues } from '../lib/site/compatibility';
 import { RUNBOOK_2023 } from '../lib/site/trains/runbook-2023';
 import { CURRENT } from '../lib/site/trains/current';

@@ -1,5 +1,5 @@
 import type { Site } from '../site/model';
-import { loadSites } from './load';
+import { loadSites } from './validated';
 
 /**
  * Every site of this repository (sites/), validated, in name order: for tests. Programs call loadSites() so that a bad

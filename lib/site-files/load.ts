@@ -3,10 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { load } from 'js-yaml';
-import type { Site } from '../site/model';
-import { SiteValidationError, type SiteIssue } from '../site/validate';
-import { validateSite } from '../components/validate';
-import { locateIssues } from './locate';
+import { SiteValidationError } from '../site/validate';
 import { byText } from '../core/order';
 import { PROJECT_ROOT } from '../upstream';
 
@@ -93,17 +90,20 @@ function evaluateTs(path: string, contents?: string): unknown {
   );
 }
 
-/** The site described by a file, validated; throws a SiteValidationError with every problem. */
-export function readSite(site: SiteFile): Site {
-  return readSiteText(site, undefined);
+/** What a site file holds, as data (not validated), and its text for a YAML file (a TypeScript site has no lines to point at). */
+export interface SiteInput {
+  readonly input: unknown;
+  readonly text: string | undefined;
 }
 
-/** As readSite, from `contents` (an edited version of the file) when given. */
-export function readSiteText(site: SiteFile, contents: string | undefined): Site {
-  let input: unknown;
+/**
+ * What a site file describes, as data (not validated: validation is the pipeline's, lib/site-files/validated.ts); from
+ * `contents` (an edited version of the file) when given. A file that cannot be read or run throws a SiteValidationError.
+ */
+export function readSiteInput(site: SiteFile, contents: string | undefined): SiteInput {
   const text = site.file.endsWith('.ts') ? undefined : (contents ?? readFileSync(site.path, 'utf8'));
   try {
-    input = text === undefined ? evaluateTs(site.path, contents) : load(text, { filename: site.file });
+    return { input: text === undefined ? evaluateTs(site.path, contents) : load(text, { filename: site.file }), text };
   } catch (e) {
     throw new SiteValidationError(
       site.name,
@@ -111,26 +111,6 @@ export function readSiteText(site: SiteFile, contents: string | undefined): Site
       site.file,
     );
   }
-  const issues: SiteIssue[] = validateSite(input);
-  const name = (input as { name?: unknown } | null)?.name;
-  if (issues.length === 0 && name !== site.name) {
-    issues.push({
-      path: 'name',
-      message: `'${String(name)}' is not the name of its file ${site.file}: a site's name is its file's, rename one of them`,
-    });
-  }
-  if (issues.length > 0)
-    throw new SiteValidationError(
-      site.name,
-      locateIssues(issues, input, text === undefined ? undefined : { file: site.file, text }),
-      site.file,
-    );
-  return input as Site;
-}
-
-/** Every site of a folder, validated. */
-export function loadSites(dir: string = sitesDir()): Site[] {
-  return discoverSites(dir).map(readSite);
 }
 
 /** The file a site is described in, for the headers of the files rendered from it. */

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { cliCommand, runCli, type CliSpec } from '../../lib/cli';
 import { parseTree } from '../../lib/core/objects';
 import { readTrees } from '../../lib/core/file-tree';
-import { loadSites } from '../../lib/site-files/load';
+import { loadSites } from '../../lib/site-files/validated';
 import { missingComponents } from '../../lib/verify/control-plane';
 import { verifySite } from '../../lib/verify/run';
 
