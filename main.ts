@@ -6,7 +6,7 @@
 import { cliCommand, collect, runCli, type CliSpec } from './lib/cli';
 import { discoverSites } from './lib/site-files/load';
 import { readSite } from './lib/site-files/validated';
-import { SiteValidationError } from './lib/site/validate';
+import { SiteValidationError } from './lib/site/issues';
 import { acknowledgementIssues } from './lib/site/acknowledge';
 import { locateIssues } from './lib/site-files/locate';
 import { validateSite } from './lib/components/validate';

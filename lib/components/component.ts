@@ -2,7 +2,7 @@ import type { App } from 'cdk8s';
 import type { AppChart, SyncedApp } from '../constructs/app-chart';
 import type { WorkloadModels } from '../core/workloads';
 import type { Site } from '../site/model';
-import type { SiteIssue } from '../site/validate';
+import type { SiteIssue } from '../site/issues';
 
 /** One image a component's cluster pulls that no rendered object names (the bootstrap's), and who pulls it. */
 export interface ComponentImage {

@@ -1,6 +1,7 @@
 import { SiteSchema, type Site } from '../site/model';
 import { schemaIssues } from '../site/schema-kit';
-import { siteRules, type SiteIssue } from '../site/validate';
+import { siteRules } from '../site/validate';
+import { type SiteIssue } from '../site/issues';
 import { COMPONENTS } from './index';
 
 /**

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { load } from 'js-yaml';
-import { SiteValidationError } from '../site/validate';
+import { SiteValidationError } from '../site/issues';
 import { byText } from '../core/order';
 import { PROJECT_ROOT } from '../upstream';
 

@@ -1,5 +1,5 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
-import type { SiteIssue } from '../site/validate';
+import type { SiteIssue } from '../site/issues';
 
 /**
  * Issues as a reader finds them: list items that have a name are named by it (`nodes[par-pg1].memory`, not

@@ -1,5 +1,5 @@
 import type { Site } from '../site/model';
-import { SiteValidationError, type SiteIssue } from '../site/validate';
+import { SiteValidationError, type SiteIssue } from '../site/issues';
 import { validateSite } from '../components/validate';
 import { discoverSites, readSiteInput, sitesDir, type SiteFile } from './load';
 import { locateIssues } from './locate';

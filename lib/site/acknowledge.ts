@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { asArray, asRecord } from '../core/records';
 import type { KubeObject } from '../core/objects';
 import { isProtected } from '../check/data-bearing';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * Acknowledgements: a change that deletes or endangers data or quorum (a deleted cluster or volume, fewer Ceph

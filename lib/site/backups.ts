@@ -3,7 +3,7 @@ import type { PostgresClusterSpec, Site } from './model';
 import { cronProblem } from './cron';
 import { isDnsSubdomain } from './names';
 import { s3ProviderOf } from './object-store';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * Continuous WAL archiving and daily base backups of every Postgres cluster with WAL-G

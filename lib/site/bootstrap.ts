@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Site, SiteNode } from './model';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 import { catalogOf, pauseImage } from './catalog';
 import { minorNumber, minorOf } from '../core/versions';
 import { validateDebian } from './debian';

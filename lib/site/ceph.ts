@@ -5,7 +5,7 @@ import { nodesWithRole } from './roles';
 import { resolveSite, storageNodes } from './resolve';
 import { cephObjectStoreOn } from './object-store';
 import { enumOf } from './schema-kit';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /** Ceph storage by Rook on the nodes with role 'storage', their raw disks as OSDs (rendered by the Rook charts). */
 export const CephSchema = z

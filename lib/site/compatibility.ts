@@ -3,7 +3,7 @@ import { endOfLifeWarnings } from './postgres-lifecycle';
 import { TRAINS } from './trains';
 import type { Site } from './model';
 import { FILE_VERSIONS, type KubernetesRange, type Train, type Unmaintained, type VersionKey } from './trains/train';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 import { minorNumber, minorOf } from '../core/versions';
 
 /** Whether the site runs the component at all (cert-manager only for Rook's webhook, MinIO only with an s3 tier...). */

@@ -1,7 +1,7 @@
 import type { Site } from './model';
 import { isIPv4, parseEndpoint } from './network';
 import { nodesWithRole } from './roles';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * The control plane's virtual IP: `kubernetes.controlPlaneEndpoint` when it is an IPv4 address of

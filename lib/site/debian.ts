@@ -1,5 +1,5 @@
 import type { Site } from './model';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 import { catalogOf } from './catalog';
 import type { Evidence } from './trains/train';
 

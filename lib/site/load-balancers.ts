@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PostgresClusterSpec, Site } from './model';
 import { cidrContains, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * LoadBalancer Services on bare metal: MetalLB v0.13 in L2 mode announces addresses of one pool

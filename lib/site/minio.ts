@@ -5,7 +5,7 @@ import { nodesWithRole } from './roles';
 import { DnsLabelSchema } from './schema-kit';
 import { bucketNameIssues, dnsLabelIssues, isDnsSubdomain, namespaceIssues, providedClassIssues } from './names';
 import { httpUrlIssues } from './network';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
 const SecretKeyRefSchema = z.strictObject({ name: z.string(), key: z.string() });

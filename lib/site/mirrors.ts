@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * Where an air-gapped site gets what it would otherwise fetch from the internet. Every mirror

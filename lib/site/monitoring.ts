@@ -3,7 +3,7 @@ import type { Site } from './model';
 import { providedClassIssues } from './names';
 import { QuantitySchema, ResourceAmountsSchema } from './schema-kit';
 import { quantityIssues, resourcesIssues } from './quantity-issues';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /** What a DBA is paged for, per Postgres cluster (lib/components/monitoring/rules.ts turns them into PrometheusRules). */
 export const ThresholdsSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * The name rules of Kubernetes and of the upstream components, each written once, each message

@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { isDnsSubdomain } from './names';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /** An IPv4 CIDR as a numeric range. */
 export interface Cidr {

@@ -6,7 +6,7 @@ import type { Site } from './model';
 import { bucketNameIssues } from './names';
 import { nodesWithRole } from './roles';
 import { enumOf } from './schema-kit';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * The S3 store WAL-G backups go to: the MinIO tenant (the runbook's), or Rook's own Ceph object

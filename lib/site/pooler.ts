@@ -3,7 +3,7 @@ import { poolersOf } from './postgres-names';
 import type { PostgresClusterSpec, Site } from './model';
 import { resourcesIssues } from './quantity-issues';
 import { nodesWithRole, roleLabel } from './roles';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * The connection poolers of a cluster (pgbouncer, run by the operator): each pooler's pods

@@ -1,5 +1,5 @@
 import type { ResourceAmounts } from './model';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 import { isQuantity, parseQuantity } from '../core/quantity';
 
 /** Why a string is not a quantity, with the likely intended spelling. */

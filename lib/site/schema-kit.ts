@@ -2,7 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { DNS_1123_LABEL, ZALANDO_CLUSTER_NAME } from './names';
 import { QUANTITY } from '../core/quantity';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /** Building blocks of the site schema (model.ts) and the translation of zod's issues into site issues. */
 

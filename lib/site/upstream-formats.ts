@@ -2,7 +2,7 @@ import type { Site } from './model';
 import { catalogOf } from './catalog';
 import type { VersionKey } from './trains/train';
 import { cidrContains, ipToNumber, isIPv4, parseCidr, parseEndpoint } from './network';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * Values the tools downstream refuse although the schema takes any string: a version override that is not a tag of
