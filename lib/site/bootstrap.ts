@@ -1,22 +1,8 @@
-import { z } from 'zod';
 import type { Site, SiteNode } from './model';
 import type { SiteIssue } from './issues';
 import { catalogOf, pauseImage } from './catalog';
 import { minorNumber, minorOf } from '../core/versions';
 import { validateDebian } from './debian';
-
-/** Site-level options of the nodes' cloud-init (host-bootstrap/<site>/<node>.yaml). */
-export const BootstrapSchema = z
-  .strictObject({
-    installArgoCd: z
-      .boolean()
-      .optional()
-      .describe(
-        "After kubeadm init and Flannel, install ArgoCD on the first control-plane node and apply the site's root Application, so a new cluster reaches GitOps with no manual step. Default: true",
-      ),
-  })
-  .describe("Options of the nodes' cloud-init (host-bootstrap/<site>/)");
-export type BootstrapSpec = z.infer<typeof BootstrapSchema>;
 
 /** The Kubernetes release whose kubelet, kubeadm and kubectl a node installs (they always go together). */
 export function nodeKubernetesVersion(site: Site, node: SiteNode): string {

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { AcknowledgeSchema } from './acknowledge';
-import { BootstrapSchema } from './bootstrap';
-import { CephSchema } from './ceph';
-import { FleetSchema } from './fleet';
-import { LoadBalancersSchema } from './load-balancers';
+import { BootstrapSchema } from './schema/bootstrap';
+import { CephSchema } from './schema/ceph';
+import { LoadBalancersSchema } from './schema/load-balancers';
 import { MirrorSchema } from './mirrors';
-import { MinioSchema } from './minio';
-import { BackupSchema, CloneSchema } from './backups';
+import { MinioSchema } from './schema/minio';
+import { BackupSchema, CloneSchema } from './schema/backups';
+import { MonitoringSchema, ThresholdsSchema } from './schema/monitoring';
+import { S3Schema } from './schema/object-store';
+import { FleetSchema } from './fleet';
 import { StandbySchema } from './standby';
-import { MonitoringSchema, ThresholdsSchema } from './monitoring';
-import { S3Schema } from './object-store';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
 import { DEFAULT_TRAIN, TRAINS, TRAIN_NAMES } from './trains';
-import { NODE_ROLES, type NodeRole } from './roles';
+import { NODE_ROLES, type NodeRole } from './schema/roles';
 import type { VersionKey } from './trains/train';
 
 /**

@@ -1,11 +1,4 @@
-import type { PostgresClusterSpec, Site } from './model';
-import { clusterNamespace } from './resolve';
-import { byText } from '../core/order';
-
-/** Namespaces holding Postgres clusters, sorted. */
-export function postgresNamespaces(site: Site): string[] {
-  return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort(byText);
-}
+import type { PostgresClusterSpec } from './model';
 
 /**
  * The cluster's poolers, as the operator enables them: the primary's with `enableConnectionPooler`, the replicas' with

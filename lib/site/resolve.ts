@@ -1,13 +1,18 @@
-import type { BootstrapSpec } from './bootstrap';
-import type { CephSpec } from './ceph';
-import type { MinioSpec } from './minio';
-import type { PostgresBackupSpec } from './backups';
+import type { BootstrapSpec } from './schema/bootstrap';
+import type { CephSpec } from './schema/ceph';
+import type { MinioSpec } from './schema/minio';
+import type { PostgresBackupSpec } from './schema/backups';
 import type { ConnectionPoolerSpec, PostgresClusterSpec, ResourceAmounts, Site, SiteNode } from './model';
-import type { MonitoringSpec, PostgresAlertThresholds } from './monitoring';
+import type { MonitoringSpec, PostgresAlertThresholds } from './schema/monitoring';
 import { nodesWithRole } from './roles';
 import { catalogOf, type Catalog } from './catalog';
-import { postgresNamespaces } from './postgres-names';
 import { upstreamOf, type Upstream } from '../upstream';
+import { byText } from '../core/order';
+
+/** Namespaces holding Postgres clusters, sorted. */
+export function postgresNamespaces(site: Site): string[] {
+  return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort(byText);
+}
 
 /**
  * Every default of the site model, each written once, here. The schema's `Default:` texts tell a

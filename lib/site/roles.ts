@@ -1,12 +1,6 @@
 import type { Site, SiteNode } from './model';
 import type { Taint } from '../core/taints';
-
-/**
- * The roles a node may have, in the order tolerations are listed. Here rather than in model.ts (whose
- * schema reads it) so that this module, which the section modules use, imports only types from the model.
- */
-export const NODE_ROLES = ['control-plane', 'storage', 'postgres', 's3'] as const;
-export type NodeRole = (typeof NODE_ROLES)[number];
+import { NODE_ROLES, type NodeRole } from './schema/roles';
 
 /** A node label as `key=value`. */
 export interface NodeLabel {

@@ -13,7 +13,7 @@ import { AppChart, type SyncedApp } from '../../constructs/app-chart';
 import { WAVES, addSyncOptions, protectData } from '../../constructs/argocd-sync';
 import { upstreamObject } from '../../constructs/upstream-manifest';
 import { ROOK_NAMESPACE } from '../../site/ceph';
-import { postgresNamespaces } from '../../site/postgres-names';
+import { postgresNamespaces } from '../../site/resolve';
 import type { Site } from '../../site/model';
 import {
   BUCKET_STORAGE_CLASS,

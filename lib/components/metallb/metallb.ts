@@ -6,7 +6,8 @@ import { AppChart } from '../../constructs/app-chart';
 import { addSyncOptions } from '../../constructs/argocd-sync';
 import { PlatformNamespace } from '../../constructs/platform-namespace';
 import { shipUpstream, upstreamObjects } from '../../constructs/upstream-manifest';
-import { exposedOf, type Exposable, type LoadBalancersSpec } from '../../site/load-balancers';
+import { exposedOf } from '../../site/load-balancers';
+import { type Exposable, type LoadBalancersSpec } from '../../site/schema/load-balancers';
 import { MONITORING_NAMESPACE } from '../../site/monitoring';
 import type { Manifest, UpstreamFile } from '../../upstream';
 

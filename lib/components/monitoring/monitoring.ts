@@ -31,7 +31,8 @@ import { EXPORTER } from './exporter';
 import { postgresAlertRules } from './rules';
 import { ROOK_NAMESPACE } from '../../site/ceph';
 import type { PostgresClusterSpec, ResourceAmounts } from '../../site/model';
-import { MONITORING_NAMESPACE, type PostgresAlertThresholds, type PrometheusSpec } from '../../site/monitoring';
+import { MONITORING_NAMESPACE } from '../../site/monitoring';
+import { type PostgresAlertThresholds, type PrometheusSpec } from '../../site/schema/monitoring';
 import { clusterNamespace, type ResolvedMinio } from '../../site/resolve';
 
 /** kube-prometheus' Prometheus service account, which discovers and scrapes targets. */

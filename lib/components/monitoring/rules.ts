@@ -1,6 +1,6 @@
 import { clusterNamespace } from '../../site/resolve';
 import type { PostgresClusterSpec } from '../../site/model';
-import type { PostgresAlertThresholds } from '../../site/monitoring';
+import type { PostgresAlertThresholds } from '../../site/schema/monitoring';
 
 /** An alerting rule as PrometheusRule's spec.groups[].rules[] takes it. */
 export interface AlertRule {

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { QuantitySchema, ResourceAmountsSchema } from '../schema-kit';
+
+/** What a DBA is paged for, per Postgres cluster (lib/components/monitoring/rules.ts turns them into PrometheusRules). */
+export const ThresholdsSchema = z.strictObject({
+  replicationLagSeconds: z.number().describe('Seconds a replica may replay behind its primary. Default: 60'),
+  connectionsRatio: z
+    .number()
+    .describe('Share of max_connections in use (0-1, exclusive) that raises an alert. Default: 0.8'),
+  volumeFreeRatio: z
+    .number()
+    .describe('Share of the data volume still free (0-1, exclusive) below which an alert fires. Default: 0.15'),
+  instanceDownFor: z
+    .string()
+    .describe("How long an instance may be down (or its exporter unreachable) before the alert fires. Default: '2m'"),
+  archiveFailingFor: z
+    .string()
+    .describe("How long WAL archiving may keep failing before the alert fires (sites with backups). Default: '15m'"),
+});
+export type PostgresAlertThresholds = z.infer<typeof ThresholdsSchema>;
+
+/** kube-prometheus' Prometheus `k8s`, sized for the site (the monitoring app renders it in place of upstream's). */
+const PrometheusSchema = z.strictObject({
+  replicas: z
+    .number()
+    .optional()
+    .describe("Servers, each scraping every target (HA by duplication). Default: 2 (kube-prometheus')"),
+  retention: z
+    .string()
+    .optional()
+    .describe(
+      "How long samples are kept: a number and one unit of ms, s, m, h, d, w, y. Default: '24h' (the operator's)",
+    ),
+  storage: z
+    .strictObject({ size: QuantitySchema, storageClass: z.string() })
+    .optional()
+    .describe(
+      'A volume per server; without one, samples live in an emptyDir and a restart loses them. Default: emptyDir',
+    ),
+  resources: z
+    .strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema.optional() })
+    .optional()
+    .describe("Default: requests 400Mi of memory (kube-prometheus'), no limits"),
+});
+export type PrometheusSpec = z.infer<typeof PrometheusSchema>;
+
+/** Monitoring of a site: kube-prometheus, a postgres_exporter on every Spilo pod, rules, a dashboard. */
+export const MonitoringSchema = z
+  .strictObject({
+    thresholds: ThresholdsSchema.partial()
+      .optional()
+      .describe("Thresholds of every cluster's alerts; a cluster's alerts overrides them field by field"),
+    prometheus: PrometheusSchema.optional().describe(
+      "Prometheus' replicas, retention, storage and resources. Default: kube-prometheus' own",
+    ),
+  })
+  .describe(
+    'kube-prometheus, a postgres_exporter sidecar on every Spilo pod, alerts and a Grafana dashboard; Ceph and MinIO scraped when present. Default: no monitoring',
+  );
+export type MonitoringSpec = z.infer<typeof MonitoringSchema>;
