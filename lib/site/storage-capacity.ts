@@ -1,7 +1,7 @@
 import { isQuantity, parseQuantity } from '../core/quantity';
 import type { Site } from './model';
 import { resolveSite, storageNodes } from './resolve';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 import { THIN_PROVISIONING } from './acknowledge';
 
 /**
