@@ -1,5 +1,6 @@
 import type { Site } from '../site/model';
-import { loadSites, sitesDir } from './load';
+import { sitesDir } from './load';
+import { loadSites } from './validated';
 
 /**
  * Every site of sites/, read once per process: what a site's rendering needs to know of the others (a hub of the

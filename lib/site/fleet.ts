@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DnsLabelSchema, enumOf } from './schema-kit';
 import type { Site } from './model';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * A fleet: one site (the hub) whose ArgoCD manages other sites of this repository through an

@@ -4,7 +4,7 @@ import { isDnsSubdomain } from './names';
 import { cidrContains, httpUrlIssues, ipToNumber, isIPv4, parseCidr } from './network';
 import { backupBucketOf, s3ProviderOf } from './object-store';
 import { clusterNamespace } from './resolve';
-import type { SiteIssue } from './validate';
+import type { SiteIssue } from './issues';
 
 /**
  * Cross-site disaster recovery: a cluster of one site declared as the standby of a cluster of another site. Zalando's
