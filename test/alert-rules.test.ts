@@ -6,7 +6,7 @@ import { dump } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
 import { catalogOf } from '../lib/site/catalog';
 import type { PostgresClusterSpec, Site } from '../lib/site/model';
-import type { PostgresAlertThresholds } from '../lib/site/monitoring';
+import type { PostgresAlertThresholds } from '../lib/site/schema/monitoring';
 import { clusterNamespace, thresholdsOf } from '../lib/site/resolve';
 import { binaryPath, prometheusModuleVersion, promtoolComponent } from '../lib/verify/components';
 import { lab } from '../sites/lab';
