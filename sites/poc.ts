@@ -49,18 +49,6 @@ export const poc: Site = {
         parameters: { shared_buffers: '32MB', max_connections: '10', log_statement: 'all' },
         resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },
       },
-      {
-        // the DR standby of the site converged's acid-main: it replays that cluster's WAL archive from converged's
-        // S3 store, read-only, until promoted (docs/operations.md, "Promote a standby cluster of another site")
-        name: 'acid-main', teamId: 'acid', numberOfInstances: 1, volume: { size: '1Gi', storageClass: 'rook-ceph-block' },
-        standby: {
-          site: 'converged',
-          cluster: 'acid-main',
-          uid: '6f1c2a53-8d0e-4b7a-9c61-2f4e5d3b8a90',
-          s3Endpoint: 'http://10.30.0.205',
-          credentialsSecret: 'converged-backups-reader',
-        },
-        version: '15' },
     ],
   },
 };

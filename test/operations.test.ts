@@ -41,9 +41,7 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(config.impacts).toEqual([
       expect.objectContaining({
         level: 'disruptive',
-        message: expect.stringMatching(
-          /rolling restart of 3 pods in 2 clusters \(acid-main, acid-test-cluster\).*switchover/,
-        ),
+        message: expect.stringMatching(/rolling restart of 2 pods in 1 cluster \(acid-test-cluster\).*switchover/),
       }),
     ]);
     // the operator rolls because its pod template carries the config checksum

@@ -30,11 +30,11 @@ describe('site report (docs/sites/<site>/README.md)', () => {
     expect(placement).toContain(
       '  subgraph role_storage["role: storage"]\n    node_dnumcephworker1["dnumcephworker1<br/>2 CPU / 2Gi"]',
     );
-    // node-exporter, on every node, is w1; the standby acid-main (one instance) is w2
+    // node-exporter, on every node, is w1
     expect(placement).toContain(
-      '  w3(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w3 --> node_dnumworker1\n',
+      '  w2(["Postgres instances of acid-test-cluster<br/>app postgres-clusters"])\n  w2 --> node_dnumworker1\n',
     );
-    expect(placement).toContain('  w3 --> node_dnumworker2\n');
+    expect(placement).toContain('  w2 --> node_dnumworker2\n');
     expect(placement).toContain('  w1 --> node_debian_cp\n');
     expect(placement).toContain('  subgraph anywhere["unpinned: any untainted node"]');
     for (const node of poc.nodes)
@@ -91,13 +91,12 @@ describe('site report (docs/sites/<site>/README.md)', () => {
 
   test('capacity, Applications and versions tables', () => {
     const md = report();
-    // flannel 100m/50Mi + node-exporter 112m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi, and the standby
-    // acid-main's Spilo (the default 100m/100Mi) and exporter
+    // flannel 100m/50Mi + node-exporter 112m/50Mi + Spilo 10m/100Mi + exporter sidecar 10m/32Mi
     expect(md).toContain(
-      '| dnumworker1 | postgres | - | 342m / 1.93 | 364Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; pods of DaemonSet node-exporter; Postgres instances of acid-main; Postgres instances of acid-test-cluster |',
+      '| dnumworker1 | postgres | - | 232m / 1.93 | 232Mi / 1.4Gi | pods of DaemonSet kube-flannel-ds; pods of DaemonSet node-exporter; Postgres instances of acid-test-cluster |',
     );
-    // namespace, two clusters, exporter queries
-    expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 4 |');
+    // namespace, cluster, exporter queries
+    expect(md).toContain('| postgres-clusters | 1 | `dist/poc/postgres-clusters` | - | 3 |');
     expect(md).toContain('| Kubernetes (this site) | 1.26.2 |');
     for (const [k, v] of Object.entries(VERSIONS)) if (typeof v === 'string') expect(md).toContain(`| ${k} | ${v} |`);
     expect(md).toContain(`| kubernetesSchemas | ${VERSIONS.kubernetesSchemas.join(', ')} |`);

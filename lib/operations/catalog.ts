@@ -136,7 +136,14 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'promote-standby',
     title: 'Promote a standby cluster of another site (disaster recovery), redirect clients, fail back',
     intro:
-      "The site `converged` is lost, or its cluster `acid-main` must move: the POC keeps `acid-main` as its standby (`standby: { site: 'converged', cluster: 'acid-main', uid, s3Endpoint, credentialsSecret }`), replaying converged's WAL archive from converged's S3 store. Validation (`npm run check`, the fleet section) holds the pair together: the primary exists and archives WAL, both run the same PostgreSQL major, and the S3 endpoint is an address the primary's site declares. Promotion is removing the standby section: one commit, one way.",
+      "The site `converged` is lost, or its cluster `acid-main` must move: the POC keeps (starting point) `acid-main` as its standby (`standby: { site: 'converged', cluster: 'acid-main', uid, s3Endpoint, credentialsSecret }`), replaying converged's WAL archive from converged's S3 store. Validation (`npm run check`, the fleet section) holds the pair together: the primary exists and archives WAL, both run the same PostgreSQL major, and the S3 endpoint is an address the primary's site declares. Promotion is removing the standby section: one commit, one way.",
+    setup: [
+      {
+        file: POC,
+        from: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n    ],",
+        to: "        resources: { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '500m', memory: '500Mi' } },\n      },\n      {\n        // the DR standby of the site converged's acid-main: it replays that cluster's WAL archive from converged's\n        // S3 store, read-only, until promoted (docs/operations.md, \"Promote a standby cluster of another site\")\n        name: 'acid-main', teamId: 'acid', numberOfInstances: 1, volume: { size: '1Gi', storageClass: 'rook-ceph-block' },\n        standby: {\n          site: 'converged',\n          cluster: 'acid-main',\n          uid: '6f1c2a53-8d0e-4b7a-9c61-2f4e5d3b8a90',\n          s3Endpoint: 'http://10.30.0.205',\n          credentialsSecret: 'converged-backups-reader',\n        },\n        version: '15' },\n    ],",
+      },
+    ],
     change: [
       {
         file: POC,
