@@ -28,7 +28,7 @@ import type { Site } from './lib/site/model';
 
 interface RenderedSite {
   readonly site: Site;
-  /** ArgoCD Applications of the site (the root app-of-apps included): one per dist/ folder or upstream source. */
+  /** ArgoCD Applications of the site (dist/<site>/argocd, the root app-of-apps included; not a hub's fleet apps): one per dist/ folder or upstream source. */
   readonly applications: number;
   readonly trees: readonly TreeWrite[];
 }
@@ -61,8 +61,9 @@ export function renderSites(sites: readonly Site[]): RenderedSite[] {
     if (stale.length > 0) throw new SiteValidationError(site.name, stale);
     return {
       site,
-      applications: objects.filter((r) => r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/'))
-        .length,
+      applications: objects.filter(
+        (r) => r.app === 'argocd' && r.obj.kind === 'Application' && r.obj.apiVersion.startsWith('argoproj.io/'),
+      ).length,
       trees: [
         { root: TREE_ROOTS[0], files },
         { root: TREE_ROOTS[1], files: renderHostBootstrap(site) },
