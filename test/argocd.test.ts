@@ -8,6 +8,13 @@ import type { Component } from '../lib/components/component';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
+import { loadAll } from 'js-yaml';
+import { ARGOCD_POD_SECURITY } from '../lib/bootstrap/argocd';
+import { podSecurityViolations } from '../lib/check/pod-security';
+import { catalogOf } from '../lib/site/catalog';
+import { loadUpstreamYaml, upstreamOf } from '../lib/upstream';
+import { stepScript, userData, writtenFile } from './support/bootstrap';
+import { bootstrapPath } from '../lib/bootstrap/step';
 
 const apps = renderedApps(poc);
 const argo = (kind: string, name: string) => objectOf(apps, 'argocd', kind, name) as any;
@@ -23,7 +30,7 @@ describe('Applications', () => {
         targetRevision: 'poc-argocd',
         path: `dist/poc/${name}`,
       });
-      expect(app.spec.project).toBe('poc');
+      expect(app.spec.project).toBe(`poc-${name}`);
       expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
       expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
       expect(app.spec.destination.server).toBe('https://kubernetes.default.svc');
@@ -117,45 +124,91 @@ describe('Applications', () => {
   });
 });
 
-describe('AppProject', () => {
-  const project = argo('AppProject', 'poc');
-  test('whitelists exactly the cluster-scoped kinds the apps render', () => {
-    const rendered = new Set(
-      childApps.flatMap((a) =>
+describe('AppProjects (issue #30: a closed trust boundary)', () => {
+  const projects = apps.get('argocd')!.filter((o) => o.kind === 'AppProject') as any[];
+  const gks = (list: { group: string; kind: string }[]) => list.map((g) => `${g.group}/${g.kind}`).sort();
+  const rendered = (app: string, namespaced: boolean) =>
+    [
+      ...new Set(
         apps
-          .get(a)!
-          .filter((o) => !o.metadata.namespace)
+          .get(app)!
+          .filter((o) => !!o.metadata.namespace === namespaced)
           .map((o) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`),
       ),
-    );
-    expect(project.spec.clusterResourceWhitelist.map((g: any) => `${g.group}/${g.kind}`).sort()).toEqual(
-      [...rendered].sort(),
-    );
-    // cert-manager's webhooks and prometheus-adapter's metrics API, now that they are rendered
-    expect([...rendered]).toEqual(
-      expect.arrayContaining([
-        'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-        'apiregistration.k8s.io/APIService',
-      ]),
-    );
-  });
-  test('allows only the namespaces the apps use, in this cluster', () => {
-    // default and kube-system: kube-prometheus' Roles for Prometheus to discover the API server and kubelets
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual([
-      'cert-manager',
-      'default',
-      'kube-system',
-      'minio',
-      'minio-operator',
-      'monitoring',
-      'postgres',
-      'postgres-operator',
-      'rook-ceph',
-    ]);
+    ].sort();
+
+  test.each(childApps)('%s: its own project grants exactly the kinds its folder renders', (name) => {
+    const project = argo('AppProject', `poc-${name}`);
+    expect(gks(project.spec.clusterResourceWhitelist)).toEqual(rendered(name, false));
+    expect(gks(project.spec.namespaceResourceWhitelist)).toEqual(rendered(name, true));
+    expect(project.spec.sourceRepos).toEqual([poc.gitops.repoURL]);
     for (const d of project.spec.destinations) expect(d.server).toBe('https://kubernetes.default.svc');
   });
-  test('allows only this repository as a source', () => {
-    expect(project.spec.sourceRepos).toEqual([poc.gitops.repoURL]);
+
+  test('ClusterRoleBindings and Secrets are granted only to the apps that render them', () => {
+    const granting = (gk: string) =>
+      projects
+        .filter((p) =>
+          [...p.spec.clusterResourceWhitelist, ...(p.spec.namespaceResourceWhitelist ?? [])].some(
+            (g: any) => `${g.group}/${g.kind}` === gk,
+          ),
+        )
+        .map((p) => p.metadata.name)
+        .sort();
+    expect(granting('rbac.authorization.k8s.io/ClusterRoleBinding')).toEqual([
+      'poc-cert-manager',
+      'poc-kube-prometheus',
+      'poc-minio-operator',
+      'poc-postgres-operator',
+      'poc-rook-ceph-operator',
+    ]);
+    expect(granting('/Secret')).toEqual(['poc-minio-operator']);
+  });
+
+  test.each([poc, lab])('no project of $name grants Secrets together with argocd or kube-system', (site) => {
+    for (const p of renderedApps(site)
+      .get('argocd')!
+      .filter((o) => o.kind === 'AppProject') as any[]) {
+      const namespaces = p.spec.destinations.map((d: any) => d.namespace);
+      const secrets = (p.spec.namespaceResourceWhitelist ?? []).some((g: any) => g.kind === 'Secret');
+      if (secrets) expect(namespaces, p.metadata.name).not.toContain('kube-system');
+      if (secrets) expect(namespaces, p.metadata.name).not.toContain('argocd');
+    }
+  });
+
+  test('the root Application is in its own bootstrap project, which grants the argocd folder only, in argocd only', () => {
+    expect(argo('Application', 'poc-root').spec.project).toBe('poc-bootstrap');
+    const bootstrap = argo('AppProject', 'poc-bootstrap');
+    expect(bootstrap.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    expect(gks(bootstrap.spec.namespaceResourceWhitelist)).toEqual(rendered('argocd', true));
+    expect(gks(bootstrap.spec.clusterResourceWhitelist)).toEqual(rendered('argocd', false));
+    expect(gks(bootstrap.spec.clusterResourceWhitelist)).toEqual(['scheduling.k8s.io/PriorityClass']);
+  });
+
+  test("ArgoCD's default project is emptied: no source, no destination, no kind", () => {
+    const fallback = argo('AppProject', 'default');
+    expect(fallback.spec).toMatchObject({
+      sourceRepos: [],
+      destinations: [],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
+    });
+    for (const app of apps.get('argocd')!.filter((o) => o.kind === 'Application') as any[])
+      expect(app.spec.project, app.metadata.name).not.toBe('default');
+  });
+
+  test('no commit signature check unless the site asks; the current train declares sourceIntegrity, the runbook train signatureKeys', () => {
+    expect(argo('AppProject', 'poc-bootstrap').spec.sourceIntegrity).toBeUndefined();
+    const keys = ['D56C4FCA57A46444'];
+    const signed = (site: typeof lab) =>
+      renderedApps({ ...site, gitops: { ...site.gitops, signedCommits: { keys } } })
+        .get('argocd')!
+        .filter((o) => o.kind === 'AppProject' && o.metadata.name !== 'default') as any[];
+    for (const p of signed(lab))
+      expect(p.spec.sourceIntegrity, p.metadata.name).toEqual({
+        git: { policies: [{ repos: [{ url: lab.gitops.repoURL }], gpg: { keys, mode: 'strict' } }] },
+      });
+    for (const p of signed(poc)) expect(p.spec.signatureKeys, p.metadata.name).toEqual([{ keyID: keys[0] }]);
   });
 });
 
@@ -184,5 +237,35 @@ describe('argocd-cm', () => {
   );
   test.each(HEALTH_CHECKS.map((h) => [`${h.group}/${h.kind}`, h.lua]))('health check %s is valid Lua', (_gk, lua) => {
     expect(() => luaparse.parse(lua)).not.toThrow();
+  });
+});
+
+describe('the bootstrap of ArgoCD (first control plane)', () => {
+  const ud = userData(poc, 'debian-cp');
+  test('labels the argocd namespace it creates with Pod Security restricted, which every pod of both trains’ install manifests meets', () => {
+    expect(stepScript(ud, '60-install-argocd')).toContain(
+      'kubectl label --overwrite namespace argocd pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted',
+    );
+    for (const site of [poc, lab]) {
+      const pods = loadUpstreamYaml(upstreamOf(catalogOf(site).versions).argocd.install).filter((m) =>
+        ['Deployment', 'StatefulSet'].includes(m.kind),
+      );
+      expect(pods.length).toBeGreaterThan(5);
+      for (const m of pods)
+        expect(podSecurityViolations((m as any).spec.template, ARGOCD_POD_SECURITY), m.metadata.name).toEqual([]);
+    }
+  });
+  test('applies the bootstrap project and the emptied default project before the root Application, as the argocd folder renders them', () => {
+    const docs = loadAll(writtenFile(ud, bootstrapPath('argocd-root-application.yaml'))) as any[];
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'AppProject/poc-bootstrap',
+      'AppProject/default',
+      'Application/poc-root',
+    ]);
+    for (const d of docs) {
+      const { labels: _l, ...rendered } = argo(d.kind, d.metadata.name).metadata;
+      expect(d.spec).toEqual(argo(d.kind, d.metadata.name).spec);
+      expect(rendered.name).toBe(d.metadata.name);
+    }
   });
 });

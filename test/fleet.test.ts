@@ -140,17 +140,27 @@ describe('a fleet hub renders its sites as ArgoCD objects', () => {
       }
   });
 
-  test("each site's AppProject on the hub is its own, its destinations on its cluster, PriorityClass added", () => {
-    const own = load(renderedFiles(second).get('argocd/appproject-site-b.yaml')!) as any;
-    const project = objects.find((o) => o.kind === 'AppProject' && o.metadata.name === 'site-b');
-    expect(project.spec.sourceRepos).toEqual(own.spec.sourceRepos);
-    expect(project.spec.namespaceResourceWhitelist).toEqual(own.spec.namespaceResourceWhitelist);
-    expect(project.spec.destinations).toEqual(
-      own.spec.destinations.map((d: any) => ({ name: 'site-b', namespace: d.namespace })),
-    );
-    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'scheduling.k8s.io', kind: 'PriorityClass' });
+  test("each site's AppProjects on the hub are its own, their destinations on its cluster, PriorityClass added to its root's", () => {
+    const own = [...renderedFiles(second)]
+      .filter(([file]) => file.startsWith('argocd/appproject-') && file !== 'argocd/appproject-default.yaml')
+      .map(([, text]) => load(text) as any);
+    expect(own.length).toBeGreaterThan(5);
+    for (const o of own) {
+      const project = objects.find((x) => x.kind === 'AppProject' && x.metadata.name === o.metadata.name);
+      expect(project.spec.sourceRepos).toEqual(o.spec.sourceRepos);
+      expect(project.spec.namespaceResourceWhitelist).toEqual(o.spec.namespaceResourceWhitelist);
+      expect(project.spec.destinations).toEqual(
+        o.spec.destinations.map((d: any) => ({ name: 'site-b', namespace: d.namespace })),
+      );
+    }
+    expect(
+      objects.find((x) => x.kind === 'AppProject' && x.metadata.name === 'site-b-bootstrap').spec
+        .clusterResourceWhitelist,
+    ).toContainEqual({ group: 'scheduling.k8s.io', kind: 'PriorityClass' });
     // every generated Application of the site is allowed by its project
     for (const g of generated.filter((x) => x.file.includes('/site-b/'))) {
+      const project = objects.find((x) => x.kind === 'AppProject' && x.metadata.name === (g.app.spec as any).project);
+      expect(project, (g.app.spec as any).project).toBeDefined();
       const ns = (g.app.spec.destination as any).namespace;
       if (ns) expect(project.spec.destinations).toContainEqual({ name: 'site-b', namespace: ns });
     }

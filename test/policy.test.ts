@@ -25,13 +25,19 @@ describe('policy', () => {
     (_n, site) => {
       const tree = siteTree(site);
       // lab's MetalLB speaker runs as root: the only warning but the retiring registry's (tested below)
-      expect(messages(checkPolicy(tree).filter((f) => !/announced it will shut down/.test(f.message)))).toEqual(
-        site.loadBalancers
+      expect(messages(checkPolicy(tree).filter((f) => !/announced it will shut down/.test(f.message)))).toEqual([
+        ...(site.loadBalancers
           ? [
               `warning ${site.name}/metallb: DaemonSet metallb-system/speaker: container 'speaker' runs as root: the L2 speaker answers ARP on the host network with NET_RAW, a capability only root keeps (no ambient capabilities for other users)`,
             ]
-          : [],
-      );
+          : []),
+        // a fleet hub writes ArgoCD cluster Secrets (no credentials) into argocd
+        ...(site.fleet
+          ? [
+              `warning ${site.name}/argocd: AppProject argocd/${site.name}-fleet: grants Secrets and the destination argocd: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; its apps write only ArgoCD cluster Secrets there: create them at deploy time, with their credentials, to close it`,
+            ]
+          : []),
+      ]);
       for (const ns of tree.objects.filter(
         (o) =>
           o.obj.kind === 'Namespace' && o.obj.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted',
@@ -345,13 +351,14 @@ const strictLab = {
 };
 
 describe('the AppProject grants only what the apps need (with no upstream Application to widen its grants)', () => {
-  const project = (change: (o: any) => void) => withChanged(siteTree(strictLab), 'AppProject', 'lab', change);
+  const project = (change: (o: any) => void) =>
+    withChanged(siteTree(strictLab), 'AppProject', 'lab-postgres-clusters', change);
   const granted = (tree: ReturnType<typeof siteTree>) =>
     fresh(checkAppProjects(tree), checkAppProjects(siteTree(strictLab)));
   test('fails on a kind no app renders', () => {
     const tree = project((o) => o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' }));
     expect(messages(granted(tree))).toEqual([
-      'error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
+      'error lab/argocd: AppProject argocd/lab-postgres-clusters: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
     ]);
   });
   test('fails on a kind an app renders but the project does not grant', () => {
@@ -390,6 +397,40 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       'grants source repositories https://github.com/example/other.git that no app renders: remove them (least privilege)',
     ]);
   });
+  test("fails on an Application in ArgoCD's default project, on a project not rendered, and on a default project left as installed (the root app-of-apps before issue #30)", () => {
+    let tree = withChanged(siteTree(strictLab), 'Application', 'lab-root', (o) => {
+      o.spec.project = 'default';
+    });
+    tree = withChanged(tree, 'Application', 'postgres-clusters', (o) => {
+      o.spec.project = 'lab';
+    });
+    tree = {
+      ...tree,
+      objects: tree.objects.filter((o) => !(o.obj.kind === 'AppProject' && o.obj.metadata.name === 'default')),
+    };
+    expect(messages(granted(tree)).slice(0, 3)).toEqual([
+      "error lab/argocd: Application argocd/lab-root: is in ArgoCD's 'default' project: give it a project of its own that grants what its folder renders (lib/charts/argocd.ts, lib/site/gitops.ts)",
+      "error lab/argocd: Application argocd/postgres-clusters: its project 'lab' is not rendered in dist/lab/: nothing here says what it grants; render it (lib/charts/argocd.ts)",
+      "error lab/argocd: ArgoCD's 'default' project is not rendered: as installed it grants every source, destination and kind to any Application that names it; render it emptied (lib/site/gitops.ts emptiedDefaultProject)",
+    ]);
+  });
+  test('fails on a default project that still grants something', () => {
+    const tree = withChanged(siteTree(strictLab), 'AppProject', 'default', (o) => {
+      o.spec.sourceRepos = ['*'];
+    });
+    expect(messages(granted(tree))).toContain(
+      "error lab/argocd: ArgoCD's 'default' project is not emptied: as installed it grants every source, destination and kind to any Application that names it; render it emptied (lib/site/gitops.ts emptiedDefaultProject)",
+    );
+  });
+  test('fails on a project that grants Secrets and a destination in argocd or kube-system', () => {
+    const tree = withChanged(siteTree(strictLab), 'AppProject', 'lab-metallb', (o) => {
+      o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
+    });
+    expect(messages(granted(tree))).toEqual([
+      "error lab/argocd: AppProject argocd/lab-metallb: grants Secrets and the destination kube-system: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; keep Secrets out of the apps that write there (one project per app: lib/charts/argocd.ts)",
+      'error lab/argocd: AppProject argocd/lab-metallb: grants destination namespaces kube-system that no app renders: remove them (least privilege)',
+    ]);
+  });
   test('fails on a dist folder no Application syncs', () => {
     const tree = withObjects(siteTree(strictLab), 'unsynced', {
       ...cephCluster(),
@@ -405,19 +446,24 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       kind: 'Application',
       metadata: { name: 'some-upstream', namespace: 'argocd' },
       spec: {
-        project: 'lab',
+        project: 'lab-postgres-clusters',
         source: { repoURL: 'https://charts.example.org/release', chart: 'some', targetRevision: 'v1.0.0' },
         destination: { server: 'https://kubernetes.default.svc', namespace: 'some-upstream' },
       },
     };
-    const tree = withChanged(withObjects(siteTree(strictLab), 'argocd', external), 'AppProject', 'lab', (o) => {
-      o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' });
-      o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'some-upstream' });
-      o.spec.sourceRepos.push('https://charts.example.org/release');
-    });
+    const tree = withChanged(
+      withObjects(siteTree(strictLab), 'argocd', external),
+      'AppProject',
+      'lab-postgres-clusters',
+      (o) => {
+        o.spec.clusterResourceWhitelist.push({ group: 'storage.k8s.io', kind: 'CSIDriver' });
+        o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'some-upstream' });
+        o.spec.sourceRepos.push('https://charts.example.org/release');
+      },
+    );
     expect(messages(granted(tree))).toEqual([
       'error lab/argocd: Application argocd/some-upstream: its source is not a dist/lab/ folder: ArgoCD would apply objects that no check, image list or diff sees; render them into a chart of a component (lib/components/; upstream charts: lib/upstream.ts UPSTREAM_CHARTS)',
-      'error lab/argocd: AppProject argocd/lab: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
+      'error lab/argocd: AppProject argocd/lab-postgres-clusters: grants cluster-scoped kinds storage.k8s.io/CSIDriver that no app renders: remove them (least privilege)',
     ]);
   });
 });

@@ -20,6 +20,18 @@ describe('valid sites', () => {
 });
 
 describe('bad input is refused with the field path and the fix', () => {
+  test("fails on signedCommits mode 'strict' on a train whose ArgoCD has no sourceIntegrity (2.7)", () => {
+    expect(
+      issueAt((s) => {
+        s.gitops.signedCommits = { keys: ['D56C4FCA57A46444'], mode: 'strict' };
+      }, 'gitops.signedCommits.mode'),
+    ).toBe(
+      "'strict' needs ArgoCD 3.5's sourceIntegrity; ArgoCD v2.7.7 of train 'runbook-2023' verifies the tracked commit only: drop mode (it is 'head' there) or move the site to the 'current' train",
+    );
+    expect(
+      validateSite(withSite(lab, (s) => (s.gitops.signedCommits = { keys: ['D56C4FCA57A46444'], mode: 'strict' }))),
+    ).toEqual([]);
+  });
   test('fails on a site name that is not a DNS label', () => {
     expect(
       issueAt((s) => {

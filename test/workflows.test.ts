@@ -181,7 +181,7 @@ describe('GitHub workflows', () => {
       env: { ...process.env, SITE: 'poc', REPO: poc.gitops.repoURL, GATEWAY: '172.18.0.1' },
     });
     expect(run.status, run.stderr).toBe(0);
-    const project = readFileSync(join(work, 'dist', 'poc', 'argocd', 'appproject-poc.yaml'), 'utf8');
+    const project = readFileSync(join(work, 'dist', 'poc', 'argocd', 'appproject-poc-minio.yaml'), 'utf8');
     expect(project).toContain('- git://172.18.0.1/repo');
     const app = readFileSync(join(work, 'dist', 'poc', 'argocd', 'application-minio.yaml'), 'utf8');
     expect(app).toMatch(/repoURL: git:\/\/172\.18\.0\.1\/repo\n\s+targetRevision: e2e/);

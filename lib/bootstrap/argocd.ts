@@ -1,6 +1,8 @@
 import { dump } from 'js-yaml';
 import { Application } from '../../imports/argoproj.io';
-import { ARGOCD_NAMESPACE, rootApplication } from '../site/gitops';
+import { ARGOCD_NAMESPACE, bootstrapProject, emptiedDefaultProject, rootApplication } from '../site/gitops';
+import { siteSource } from '../site-files/load';
+import { podSecurityLabels, type PodSecurityLevel } from '../constructs/platform-namespace';
 import { siteUrl } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
@@ -23,9 +25,16 @@ export function argoCdInstallImages(site: Site): string[] {
   return [...new Set(images)].sort();
 }
 
-/** The site's root Application as plain data, as dist/<site>/argocd/ renders it (less the chart's label). */
-function rootApplicationManifest(site: Site): Record<string, unknown> {
-  return Application.manifest(rootApplication(site)) as Record<string, unknown>;
+/**
+ * The root's bootstrap project, ArgoCD's default project emptied and the root Application, as
+ * dist/<site>/argocd renders them (less the chart's label): the project before the Application that
+ * names it.
+ */
+function rootManifests(site: Site): string {
+  const file = siteSource(site.name);
+  return [bootstrapProject(site, file), emptiedDefaultProject(file), Application.manifest(rootApplication(site))]
+    .map((m) => dump(m, { lineWidth: -1, noRefs: true }))
+    .join('---\n');
 }
 
 /**
@@ -41,6 +50,9 @@ function installApply(version: string): string {
   return `kubectl apply -n ${ARGOCD_NAMESPACE}${argoCdInstallsServerSide(version) ? ' --server-side --force-conflicts' : ''} -f "$install_yaml"`;
 }
 
+/** The Pod Security level of the argocd namespace, which the bootstrap creates. */
+export const ARGOCD_POD_SECURITY: PodSecurityLevel = 'restricted';
+
 const ROOT_APP_FILE = bootstrapPath('argocd-root-application.yaml');
 
 /**
@@ -51,15 +63,21 @@ export function argoCdStep(site: Site): BootstrapStep {
   const { argocd } = catalogOf(site).versions;
   return {
     name: '60-install-argocd.sh',
-    files: [file(ROOT_APP_FILE, dump(rootApplicationManifest(site), { lineWidth: -1, noRefs: true }))],
+    files: [file(ROOT_APP_FILE, rootManifests(site))],
     script: bashScript(
-      `ArgoCD ${argocd} and the root Application ${site.name}-root: from here on, git drives the cluster.`,
+      `ArgoCD ${argocd} and the root Application ${site.name}-root in its own project: from here on, git drives the cluster.`,
       [
         `export KUBECONFIG=${ADMIN_KUBECONFIG}`,
         'install_yaml="$(mktemp)"',
         'trap \'rm -f "$install_yaml"\' EXIT',
         `curl -fsSL --retry 5 -o "$install_yaml" ${shq(siteUrl(site.mirrors, argoCdInstallUrl(site)))}`,
         `kubectl create namespace ${ARGOCD_NAMESPACE} --dry-run=client -o yaml | kubectl apply -f -`,
+        // every pod of the install manifest meets restricted (test/argocd.test.ts checks both trains' manifests)
+        `kubectl label --overwrite namespace ${ARGOCD_NAMESPACE} ${Object.entries(
+          podSecurityLabels(ARGOCD_POD_SECURITY),
+        )
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
         installApply(argocd),
         'kubectl wait --for condition=established --timeout=300s crd/applications.argoproj.io crd/appprojects.argoproj.io',
         `kubectl apply -f ${ROOT_APP_FILE}`,

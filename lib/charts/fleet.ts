@@ -14,15 +14,17 @@ import { APPLICATION_SYNC_POLICY } from '../components/argocd/argocd';
 
 /** One site a hub manages, as its own rendering describes it. */
 export interface FleetMember {
-  /** The site's name: its dist/<site>/ folder, its cluster's name in ArgoCD, its AppProject's name. */
+  /** The site's name: its dist/<site>/ folder, its cluster's name in ArgoCD. */
   readonly name: string;
   readonly stage: Stage;
   /** Its API server, as the hub reaches it. */
   readonly server: string;
   /** The repository and branch the site's own Applications read. */
   readonly gitops: GitOpsSpec;
-  /** The site's own AppProject (dist/<site>/argocd), as rendered: the kinds and namespaces its apps need. */
-  readonly project: KubeObject;
+  /** The site's own AppProjects (dist/<site>/argocd), as rendered: one per Application, granting what it needs. */
+  readonly projects: readonly KubeObject[];
+  /** The project of the site's argocd folder (its root's), under which the hub syncs the site's PriorityClass. */
+  readonly settingsProject: string;
   /** Its own Applications but the root, each with its file under dist/<site>/ and its sync wave. */
   readonly applications: readonly { readonly file: string; readonly wave: number }[];
 }
@@ -66,12 +68,12 @@ export class FleetChart extends AppChart {
         stringData: { name: site.name, server: site.server },
       });
       setSyncWave(secret, WAVES.crds);
-      setSyncWave(this.project(site), WAVES.crds);
+      for (const project of site.projects) setSyncWave(this.project(site, project), WAVES.crds);
       // cluster-wide settings of the site's argocd folder that its workloads need (its own root syncs them otherwise)
       const settings = new Application(this, `Settings-${site.name}`, {
         metadata: { name: `${site.name}-cluster-settings`, namespace: ARGOCD_NAMESPACE },
         spec: {
-          project: site.name,
+          project: site.settingsProject,
           source: {
             repoUrl: site.gitops.repoURL,
             targetRevision: site.gitops.targetRevision,
@@ -93,22 +95,23 @@ export class FleetChart extends AppChart {
     setSyncWave(this.applicationSet, WAVES.storage);
   }
 
-  /** The site's own AppProject, its destinations on the site's cluster, and the PriorityClass its settings app syncs. */
-  private project(site: FleetMember): ApiObject {
-    const spec = asRecord(site.project.spec);
+  /** One of the site's own AppProjects, its destinations on the site's cluster, and the PriorityClass its settings app syncs. */
+  private project(site: FleetMember, project: KubeObject): ApiObject {
+    const spec = asRecord(project.spec);
     const kinds = asArray(spec.clusterResourceWhitelist).map((k) => asRecord(k) as { group: string; kind: string });
     const priority = { group: 'scheduling.k8s.io', kind: 'PriorityClass' };
-    return new ApiObject(this, `Project-${site.name}`, {
-      apiVersion: site.project.apiVersion,
-      kind: site.project.kind,
-      metadata: { name: site.name, namespace: ARGOCD_NAMESPACE },
+    const settings = project.metadata.name === site.settingsProject;
+    return new ApiObject(this, `Project-${project.metadata.name}`, {
+      apiVersion: project.apiVersion,
+      kind: project.kind,
+      metadata: { name: project.metadata.name, namespace: ARGOCD_NAMESPACE },
       spec: {
         ...spec,
         description: `Platform apps of site ${site.name} on its cluster, managed by this hub: ${String(spec.description)}`,
         destinations: asArray(spec.destinations).map((d) => ({ name: site.name, namespace: asRecord(d).namespace })),
         clusterResourceWhitelist: [
           ...kinds.filter((k) => k.group !== priority.group || k.kind !== priority.kind),
-          priority,
+          ...(settings ? [priority] : []),
         ].sort((a, b) => byText(`${a.group}/${a.kind}`, `${b.group}/${b.kind}`)),
       },
     });

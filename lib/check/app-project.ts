@@ -2,6 +2,8 @@ import type { Finding, SiteTree } from './findings';
 import { asArray, asRecord } from '../core/records';
 import { groupKind, where, type RenderedObject } from '../core/objects';
 import { byText } from '../core/order';
+import { ARGOCD_NAMESPACE, DEFAULT_PROJECT } from '../site/gitops';
+import { ARGOCD_SECRET_TYPE } from '../core/annotations';
 
 /**
  * The AppProject grants only what its Applications need: the cluster-scoped and namespaced
@@ -86,11 +88,34 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
   ];
   if (wildcards.length)
     report('error', `grants wildcards (${wildcards.join(', ')}): list exactly what the apps render`);
-  if (granted.namespacedKinds === undefined)
+  const deniesAll = asArray(spec.namespaceResourceBlacklist).some((e) => gk(e) === '*/*');
+  if (granted.namespacedKinds === undefined && !deniesAll)
     report(
       'error',
       'has no namespaceResourceWhitelist, so it grants every namespaced kind: list the kinds the apps render',
     );
+
+  const protectedTargets = granted.namespaces.filter((n) => PROTECTED_NAMESPACES.includes(n));
+  const secrets = (granted.namespacedKinds ?? (deniesAll ? [] : ['/*'])).filter((k) => k === '/Secret' || k === '/*');
+  if (protectedTargets.length && secrets.length) {
+    // what its apps write there: ArgoCD cluster Secrets only (a fleet hub's, without credentials) is a known residual
+    const written = apps.flatMap((app) =>
+      sourcesOf(app.obj).flatMap((source) =>
+        tree.objects.filter(
+          (o) =>
+            `dist/${tree.site.name}/${o.app}` === String(source.path ?? '').replace(/\/$/, '') &&
+            o.obj.kind === 'Secret' &&
+            PROTECTED_NAMESPACES.includes(o.obj.metadata.namespace ?? ''),
+        ),
+      ),
+    );
+    const clusterSecretsOnly =
+      written.length > 0 && written.every((o) => o.obj.metadata.labels?.[ARGOCD_SECRET_TYPE] === 'cluster');
+    report(
+      clusterSecretsOnly ? 'warning' : 'error',
+      `grants Secrets and the destination ${protectedTargets.join(', ')}: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; ${clusterSecretsOnly ? 'its apps write only ArgoCD cluster Secrets there: create them at deploy time, with their credentials, to close it' : 'keep Secrets out of the apps that write there (one project per app: lib/charts/argocd.ts)'}`,
+    );
+  }
 
   const compare = (what: string, need: Set<string>, have: readonly string[] | undefined) => {
     if (have === undefined) return;
@@ -138,9 +163,64 @@ const aimedElsewhere = (project: RenderedObject) => {
   return destinations.length > 0 && destinations.every((d) => typeof d.name === 'string' && d.server === undefined);
 };
 
+/**
+ * Namespaces whose Secrets are the keys to the cluster or to ArgoCD itself (its repository credentials, its
+ * admin password, the cluster secrets of other destinations): no project grants Secrets there.
+ */
+const PROTECTED_NAMESPACES: readonly string[] = [ARGOCD_NAMESPACE, 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * Every Application is in a project this site renders, never in ArgoCD's built-in `default` (which grants
+ * every source, destination and kind until emptied), and the site empties `default`.
+ */
+function projectsOfApplications({ site, objects }: SiteTree): Finding[] {
+  const projects = objects.filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject');
+  const names = new Set(projects.map((p) => p.obj.metadata.name));
+  const out: Finding[] = objects
+    .filter((o) => groupKind(o.obj) === 'argoproj.io/Application')
+    .flatMap((app) => {
+      const project = String(asRecord(app.obj.spec).project ?? '');
+      const at = `${site.name}/${where(app)}`;
+      if (project === DEFAULT_PROJECT)
+        return [
+          {
+            check: 'policy',
+            severity: 'error' as const,
+            where: at,
+            message: `is in ArgoCD's '${DEFAULT_PROJECT}' project: give it a project of its own that grants what its folder renders (lib/charts/argocd.ts, lib/site/gitops.ts)`,
+          },
+        ];
+      if (!names.has(project))
+        return [
+          {
+            check: 'policy',
+            severity: 'error' as const,
+            where: at,
+            message: `its project '${project}' is not rendered in dist/${site.name}/: nothing here says what it grants; render it (lib/charts/argocd.ts)`,
+          },
+        ];
+      return [];
+    });
+  const fallback = projects.find((p) => p.obj.metadata.name === DEFAULT_PROJECT);
+  const emptied = (spec: Record<string, unknown>) =>
+    asArray(spec.sourceRepos).length === 0 &&
+    asArray(spec.destinations).length === 0 &&
+    asArray(spec.clusterResourceWhitelist).length === 0 &&
+    asArray(spec.namespaceResourceBlacklist).some((e) => gk(e) === '*/*');
+  if (!fallback || !emptied(asRecord(fallback.obj.spec)))
+    out.push({
+      check: 'policy',
+      severity: 'error',
+      where: `${site.name}/argocd`,
+      message: `ArgoCD's '${DEFAULT_PROJECT}' project is ${fallback ? 'not emptied' : 'not rendered'}: as installed it grants every source, destination and kind to any Application that names it; render it emptied (lib/site/gitops.ts emptiedDefaultProject)`,
+    });
+  return out;
+}
+
 export function checkAppProjects({ site, objects }: SiteTree): Finding[] {
   return [
     ...unsyncedFolders({ site, objects }),
+    ...projectsOfApplications({ site, objects }),
     ...objects
       .filter((o) => groupKind(o.obj) === 'argoproj.io/AppProject' && !aimedElsewhere(o))
       .flatMap((p) => projectFindings({ site, objects }, p)),

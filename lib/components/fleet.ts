@@ -5,24 +5,28 @@ import { groupKind, manifestFile, type KubeObject } from '../core/objects';
 import { SYNC_WAVE } from '../core/annotations';
 import { asRecord } from '../core/records';
 import { apiServerUrl, managedSites, type ManagedSite } from '../site/fleet';
-import { ARGOCD_NAMESPACE } from '../site/gitops';
+import { ARGOCD_NAMESPACE, DEFAULT_PROJECT, bootstrapProjectName } from '../site/gitops';
 import { peerSites } from '../site-files/peers';
 import { buildSite } from './build';
 import type { Component } from './component';
 
-/** A managed site as its own rendering describes it: its AppProject and its Applications but the root. */
+/** A managed site as its own rendering describes it: its AppProjects and its Applications but the root. */
 function fleetMember({ site, stage }: ManagedSite): FleetMember {
   const argocd = buildSite(site).charts.find((c) => c.node.id === 'argocd');
   const objects = (argocd?.toJson() ?? []) as KubeObject[];
-  const project = objects.find((o) => groupKind(o) === 'argoproj.io/AppProject');
-  if (!project) throw new Error(`site '${site.name}' renders no AppProject in dist/${site.name}/argocd`);
+  // its own projects (one per Application, and its root's), not ArgoCD's default, which each cluster empties itself
+  const projects = objects.filter(
+    (o) => groupKind(o) === 'argoproj.io/AppProject' && o.metadata.name !== DEFAULT_PROJECT,
+  );
+  if (!projects.length) throw new Error(`site '${site.name}' renders no AppProject in dist/${site.name}/argocd`);
   const root = `dist/${site.name}/argocd`;
   return {
     name: site.name,
     stage,
     server: apiServerUrl(site),
     gitops: site.gitops,
-    project,
+    projects,
+    settingsProject: bootstrapProjectName(site),
     applications: objects
       .filter((o) => groupKind(o) === 'argoproj.io/Application' && asRecord(asRecord(o.spec).source).path !== root)
       .map((o) => ({

@@ -4,7 +4,7 @@ import { POD_SECURITY_REASON } from '../core/annotations';
 import { protectData } from './argocd-sync';
 
 /** Pod Security Standards level (pod-security.kubernetes.io). */
-type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface PlatformNamespaceProps {
   readonly name: string;
@@ -26,7 +26,7 @@ export interface PlatformNamespaceProps {
  * whose reason documents why its pods cannot be restricted would be noise on every write of their
  * operator); `audit` always restricted, so the documented gaps stay in the audit log.
  */
-function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
+export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
   return {
     'pod-security.kubernetes.io/enforce': enforce,
     'pod-security.kubernetes.io/warn': enforce,

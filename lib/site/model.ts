@@ -81,6 +81,27 @@ const GitOpsSchema = z
   .strictObject({
     repoURL: z.string().describe('Git repository holding this project (and its dist/)'),
     targetRevision: z.string().describe("Branch ArgoCD tracks, 'poc-argocd' for the POC site"),
+    signedCommits: z
+      .strictObject({
+        keys: z
+          .array(
+            z
+              .string()
+              .regex(/^[0-9A-F]{16}$/, 'a GnuPG key ID: 16 upper-case hexadecimal digits, e.g. D56C4FCA57A46444'),
+          )
+          .min(1)
+          .describe("GnuPG key IDs allowed to sign the tracked branch's commits; each must be in ArgoCD's keyring"),
+        mode: z
+          .enum(['head', 'strict'])
+          .optional()
+          .describe(
+            "ArgoCD >= 3.5: 'head' verifies the tracked commit, 'strict' its history too. Default: 'strict'; earlier trains verify the head only",
+          ),
+      })
+      .optional()
+      .describe(
+        'Refuse to sync commits not signed by these keys (every project of the site): docs/security.md#signed-commits. Default: no check',
+      ),
   })
   .describe('Where ArgoCD reads the rendered manifests');
 export type GitOpsSpec = z.infer<typeof GitOpsSchema>;

@@ -16,7 +16,7 @@ import {
   providedClassIssues,
   userNameIssues,
 } from './names';
-import { minorOf } from '../core/versions';
+import { minorNumber, minorOf } from '../core/versions';
 import { upstreamFormatIssues } from './upstream-formats';
 import { storageCapacityIssues } from './storage-capacity';
 
@@ -270,6 +270,15 @@ export function siteRules(site: Site): SiteIssue[] {
     issues.push({
       path: 'gitops.targetRevision',
       message: `'${site.gitops.targetRevision}' is not a branch or tag name, e.g. 'poc-argocd'`,
+    });
+  }
+  if (
+    site.gitops.signedCommits?.mode === 'strict' &&
+    minorNumber(catalogOf(site).versions.argocd) < minorNumber('3.5')
+  ) {
+    issues.push({
+      path: 'gitops.signedCommits.mode',
+      message: `'strict' needs ArgoCD 3.5's sourceIntegrity; ArgoCD ${catalogOf(site).versions.argocd} of train '${catalogOf(site).train.name}' verifies the tracked commit only: drop mode (it is 'head' there) or move the site to the 'current' train`,
     });
   }
   const names = site.nodes.map((n) => n.name);

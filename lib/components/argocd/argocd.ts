@@ -1,5 +1,5 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application, AppProject, type ApplicationProps } from '../../../imports/argoproj.io';
+import { Application, type ApplicationProps } from '../../../imports/argoproj.io';
 import { KubeConfigMap, KubePriorityClass } from '../../../imports/k8s';
 import { AppChart, type SyncedApp } from '../../constructs/app-chart';
 import { WAVES, setSyncWave } from '../../constructs/argocd-sync';
@@ -9,11 +9,21 @@ import { DATA_PRIORITY_CLASS } from '../../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
 import { byText } from '../../core/order';
 import { groupOf } from '../../core/objects';
-import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../../site/gitops';
+import {
+  ARGOCD_FOLDER_GRANTS,
+  ARGOCD_NAMESPACE,
+  IN_CLUSTER,
+  appProjectManifest,
+  appProjectName,
+  emptiedDefaultProject,
+  type ProjectGrants,
+  type ProjectManifest,
+} from '../../site/gitops';
+import type { Site } from '../../site/model';
 
 export interface ArgoCdProps {
-  /** The site's name: the AppProject's, and the dist/<site>/ folder the Applications read. */
-  readonly site: string;
+  /** The site: its name prefixes the projects and names the dist/<site>/ folder the Applications read. */
+  readonly site: Site;
   /** The site's file (sites/<site>.ts or .yaml), named in the project's description. */
   readonly siteFile: string;
   /** The repository and branch every Application reads. */
@@ -24,6 +34,8 @@ export interface ArgoCdProps {
   readonly install: UpstreamFile;
   /** The root app-of-apps, which syncs this app's folder. */
   readonly root: ApplicationProps;
+  /** The root's own project (lib/site/gitops.ts bootstrapProject). */
+  readonly bootstrapProject: ProjectManifest;
 }
 
 /** How every Application of a site syncs: automated, pruning, self-healing, and retried. */
@@ -40,8 +52,9 @@ function upstreamArgoCdSettings(install: UpstreamFile): Record<string, string> {
 }
 
 /**
- * The site's ArgoCD wiring: an AppProject that grants exactly the kinds and namespaces the
- * rendered apps use, one Application per app, a root app-of-apps, and the argocd-cm settings
+ * The site's ArgoCD wiring: one Application per app, each in an AppProject that grants exactly the kinds
+ * and namespaces its folder renders, the root app-of-apps in a bootstrap project of its own, ArgoCD's
+ * default project emptied, and the argocd-cm settings
  * (annotation tracking, health checks ArgoCD 2.7 lacks, which sync waves need).
  */
 export class ArgoCdChart extends AppChart {
@@ -50,29 +63,24 @@ export class ArgoCdChart extends AppChart {
       namespace: ARGOCD_NAMESPACE,
       description: 'ArgoCD project, Applications and settings for this site',
     });
-    const { site: project, gitops } = props;
+    const { site, gitops } = props;
     const entries = [...props.apps].sort((a, b) => a.wave - b.wave || byText(a.chart.appName, b.chart.appName));
-    const { clusterKinds, namespacedKinds, namespaces } = this.inventory(props.apps.map((a) => a.chart));
-    const split = (gk: string) => {
-      const [group, kind] = gk.split('/');
-      return { group, kind };
-    };
 
-    const appProject = new AppProject(this, 'Project', {
-      metadata: { name: project, namespace: ARGOCD_NAMESPACE },
-      spec: {
-        description: `Platform apps of site ${project}, generated: edit ${props.siteFile}, not this file`,
-        // every Application's source is this repository: dist/ holds every object ArgoCD applies
-        sourceRepos: [gitops.repoURL],
-        destinations: [...namespaces].sort(byText).map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        clusterResourceWhitelist: [...clusterKinds].sort(byText).map(split),
-        namespaceResourceWhitelist: [...namespacedKinds].sort(byText).map(split),
-        orphanedResources: { warn: true },
-      },
-    });
-    setSyncWave(appProject, WAVES.project);
-
+    // one project per Application, granting what its folder renders: an app that writes into argocd or
+    // kube-system gets no Secret kind unless it renders one there (lib/check/app-project.ts refuses that)
     for (const { chart, wave } of entries) {
+      const project = appProjectName(site, chart.appName);
+      const appProject = new ApiObject(
+        this,
+        `Project-${chart.appName}`,
+        appProjectManifest(
+          site,
+          project,
+          `App ${chart.appName} of site ${site.name}: ${chart.description}. Generated: edit ${props.siteFile}, not this file`,
+          grantsOf([chart]),
+        ),
+      );
+      setSyncWave(appProject, WAVES.project);
       const application = new Application(this, `App-${chart.appName}`, {
         metadata: {
           name: chart.appName,
@@ -85,7 +93,7 @@ export class ArgoCdChart extends AppChart {
           source: {
             repoUrl: gitops.repoURL,
             targetRevision: gitops.targetRevision,
-            path: `dist/${project}/${chart.appName}`,
+            path: `dist/${site.name}/${chart.appName}`,
           },
           destination: {
             server: IN_CLUSTER,
@@ -97,6 +105,9 @@ export class ArgoCdChart extends AppChart {
       setSyncWave(application, wave);
     }
 
+    // the root's project, and ArgoCD's default project emptied: both applied by the bootstrap before the root
+    setSyncWave(new ApiObject(this, 'BootstrapProject', props.bootstrapProject), WAVES.project);
+    setSyncWave(new ApiObject(this, 'DefaultProject', emptiedDefaultProject(props.siteFile)), WAVES.project);
     new Application(this, 'Root', props.root);
 
     const settings = new KubeConfigMap(this, 'Settings', {
@@ -129,29 +140,42 @@ export class ArgoCdChart extends AppChart {
         'Data services pinned to their nodes (MinIO servers, Spilo): the scheduler preempts pods that may run elsewhere to place them',
     });
     setSyncWave(priority, WAVES.settings);
-  }
 
-  /**
-   * Kinds (cluster-scoped and namespaced) and namespaces of every object the child apps render: all the project grants.
-   */
-  private inventory(apps: readonly AppChart[]) {
-    const clusterKinds = new Set<string>();
-    const namespacedKinds = new Set<string>();
-    const namespaces = new Set<string>();
-    for (const chart of apps) {
-      for (const obj of chart.node.findAll().filter(ApiObject.isApiObject)) {
-        const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
-        const ns = obj.metadata.namespace;
-        if (ns) {
-          namespacedKinds.add(gk);
-          namespaces.add(ns);
-        } else {
-          clusterKinds.add(gk);
-        }
-        if (obj.kind === 'Namespace') namespaces.add(obj.metadata.name!);
-      }
-      if (chart.destinationNamespace) namespaces.add(chart.destinationNamespace);
-    }
-    return { clusterKinds, namespacedKinds, namespaces };
+    // the root Application's project grants a fixed list: refuse to render anything outside it
+    const own = grantsOf([this]);
+    const outside = (Object.keys(own) as (keyof ProjectGrants)[]).flatMap((k) =>
+      own[k].filter((g) => !ARGOCD_FOLDER_GRANTS[k].includes(g)),
+    );
+    if (outside.length)
+      throw new Error(
+        `the argocd folder renders ${outside.join(', ')}, which its bootstrap project does not grant: add them to ARGOCD_FOLDER_GRANTS in lib/site/gitops.ts (the root Application manages only what it lists)`,
+      );
   }
+}
+
+/** Kinds (cluster-scoped and namespaced) and namespaces of every object the charts render: all a project grants. */
+function grantsOf(charts: readonly AppChart[]): ProjectGrants {
+  const clusterKinds = new Set<string>();
+  const namespacedKinds = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const chart of charts) {
+    for (const obj of chart.node.findAll().filter(ApiObject.isApiObject)) {
+      const gk = `${groupOf(obj.apiVersion)}/${obj.kind}`;
+      const ns = obj.metadata.namespace;
+      if (ns) {
+        namespacedKinds.add(gk);
+        namespaces.add(ns);
+      } else {
+        clusterKinds.add(gk);
+      }
+      if (obj.kind === 'Namespace') namespaces.add(obj.metadata.name!);
+    }
+    if (chart.destinationNamespace) namespaces.add(chart.destinationNamespace);
+  }
+  const sorted = (set: Set<string>) => [...set].sort(byText);
+  return {
+    clusterKinds: sorted(clusterKinds),
+    namespacedKinds: sorted(namespacedKinds),
+    namespaces: sorted(namespaces),
+  };
 }

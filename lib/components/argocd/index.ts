@@ -1,7 +1,7 @@
 import { argoCdInstallImages } from '../../bootstrap/argocd';
 import { ArgoCdChart } from './argocd';
 import { WAVES } from '../../constructs/argocd-sync';
-import { rootApplication } from '../../site/gitops';
+import { bootstrapProject, rootApplication } from '../../site/gitops';
 import { resolveSite } from '../../site/resolve';
 import { siteSource } from '../../site-files/load';
 import type { Component } from '../component';
@@ -20,12 +20,13 @@ export const argocd: Component = {
   enabled: () => true,
   charts: (app, site, earlier) => [
     new ArgoCdChart(app, 'argocd', {
-      site: site.name,
+      site,
       siteFile: siteSource(site.name),
       gitops: site.gitops,
       apps: earlier,
       install: resolveSite(site).upstream.argocd.install,
       root: rootApplication(site),
+      bootstrapProject: bootstrapProject(site, siteSource(site.name)),
     }),
   ],
   images: (site) =>
