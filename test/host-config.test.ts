@@ -8,13 +8,19 @@ import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { kubeadmDoc, userDataText } from './support/bootstrap';
 import { load } from 'js-yaml';
-import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey } from './support/fake-secrets';
+import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey, fakeEncryptionKey } from './support/fake-secrets';
 import { withSite } from './support/render';
 
 const TOKEN = fakeBootstrapToken();
 const HASH = fakeCaCertHash();
 const KEY = fakeCertificateKey();
-const ALL = { KUBEADM_TOKEN: TOKEN, KUBEADM_CA_CERT_HASH: HASH, KUBEADM_CERTIFICATE_KEY: KEY };
+const ENC = fakeEncryptionKey();
+const ALL = {
+  KUBEADM_TOKEN: TOKEN,
+  KUBEADM_CA_CERT_HASH: HASH,
+  KUBEADM_CERTIFICATE_KEY: KEY,
+  KUBEADM_ENCRYPTION_KEY: ENC,
+};
 
 describe('fillSecrets', () => {
   test("fills a worker's token and CA hash into its JoinConfiguration", () => {
@@ -24,10 +30,18 @@ describe('fillSecrets', () => {
     expect(join.discovery.bootstrapToken.caCertHashes).toEqual([HASH]);
   });
 
-  test('the control plane needs only the token (its CA does not exist yet)', () => {
-    const filled = fillSecrets(userDataText(poc, 'debian-cp'), { KUBEADM_TOKEN: TOKEN }, 'x');
+  test('the control plane needs the token (its CA does not exist yet) and the key of Secrets at rest, written once each', () => {
+    expect(() => fillSecrets(userDataText(poc, 'debian-cp'), { KUBEADM_TOKEN: TOKEN }, 'x')).toThrow(
+      /KUBEADM_ENCRYPTION_KEY is not set \(the key encrypting Secrets in etcd.*head -c 32 \/dev\/urandom \| base64/,
+    );
+    const filled = fillSecrets(
+      userDataText(poc, 'debian-cp'),
+      { KUBEADM_TOKEN: TOKEN, KUBEADM_ENCRYPTION_KEY: ENC },
+      'x',
+    );
     expect(filled).not.toMatch(/<KUBEADM_[A-Z_]+>/);
     expect(filled.split(TOKEN).length - 1).toBe(1);
+    expect(filled.split(ENC).length - 1).toBe(1);
   });
 
   test('three control planes: the first also needs the certificate key', () => {
@@ -123,7 +137,16 @@ describe('npm run host-config (the CLI, in a scratch directory)', () => {
 
   test('fails with the missing value named, and writes nothing at all', () => {
     const dir = scratch();
-    const r = run(dir, { KUBEADM_TOKEN: TOKEN }, '--site', 'poc', '--node', 'debian-cp', '--node', 'dnumworker1');
+    const r = run(
+      dir,
+      { KUBEADM_TOKEN: TOKEN, KUBEADM_ENCRYPTION_KEY: ENC },
+      '--site',
+      'poc',
+      '--node',
+      'debian-cp',
+      '--node',
+      'dnumworker1',
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
       /host-config failed, nothing was written:\nhost-bootstrap\/poc\/dnumworker1\.yaml needs KUBEADM_TOKEN, KUBEADM_CA_CERT_HASH:\n {2}KUBEADM_CA_CERT_HASH is not set/,

@@ -47,7 +47,7 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
     expect(pod.spec.volumes).toEqual([{ name: 'kubeconfig', hostPath: { path: '/etc/kubernetes/admin.conf' } }]);
     expect(pod.spec.hostAliases).toEqual([{ hostnames: ['kubernetes'], ip: '127.0.0.1' }]);
     expect(stepScript(userData(ha, 'debian-cp'), '40-kubeadm')).toMatch(
-      /kubeadm init --config "\$config" --upload-certs\n$/,
+      /kubeadm init --config "\$config" --upload-certs --skip-certificate-key-print --skip-token-print\n$/,
     );
   });
 

@@ -14,7 +14,7 @@ import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { userDataText, writtenFile, type UserData } from './support/bootstrap';
 import { builtBinaries } from './support/tools';
-import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey } from './support/fake-secrets';
+import { fakeBootstrapToken, fakeCaCertHash, fakeCertificateKey, fakeEncryptionKey } from './support/fake-secrets';
 
 /**
  * The real kubeadm is the referee of the kubeadm config each node's cloud-init writes: the kubeadm of
@@ -34,6 +34,7 @@ const secrets = {
   KUBEADM_TOKEN: fakeBootstrapToken(),
   KUBEADM_CA_CERT_HASH: fakeCaCertHash(),
   KUBEADM_CERTIFICATE_KEY: fakeCertificateKey(),
+  KUBEADM_ENCRYPTION_KEY: fakeEncryptionKey(),
 };
 const kubeadmOf = (site: Site): string => binaryPath(kubernetesComponent(kubernetesRelease(site)), 'kubeadm');
 const { live, missing } = builtBinaries('kubeadm config validation', SITES.map(kubeadmOf));

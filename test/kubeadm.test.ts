@@ -3,7 +3,8 @@ import { kubeadmApiOf } from '../lib/bootstrap/kubeadm';
 import { ROLE_LABELS } from '../lib/site/roles';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
-import { hasStep, kubeadmDoc, kubeadmDocs, stepScript, userData } from './support/bootstrap';
+import { hasStep, kubeadmDoc, kubeadmDocs, stepScript, userData, writtenFile } from './support/bootstrap';
+import { load } from 'js-yaml';
 import { withSite } from './support/render';
 
 const CP_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
@@ -26,7 +27,8 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
       bootstrapTokens: [
         {
           token: '<KUBEADM_TOKEN>',
-          ttl: '24h0m0s',
+          // short-lived (issue #30): it was 24h
+          ttl: '2h0m0s',
           groups: ['system:bootstrappers:kubeadm:default-node-token'],
           usages: ['signing', 'authentication'],
         },
@@ -49,9 +51,44 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
       kubernetesVersion: 'v1.26.2',
       controlPlaneEndpoint: '10.10.10.30:6443',
       networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+      // Secrets encrypted at rest, an audit log, no profiling (issue #30: CIS 1.2.17-1.2.19, 1.2.27-1.2.29)
+      apiServer: {
+        extraArgs: {
+          'encryption-provider-config': '/etc/kubernetes/encryption/config.yaml',
+          'audit-policy-file': '/etc/kubernetes/audit/policy.yaml',
+          'audit-log-path': '/var/log/kubernetes/audit/audit.log',
+          'audit-log-maxage': '30',
+          'audit-log-maxbackup': '10',
+          'audit-log-maxsize': '100',
+          profiling: 'false',
+        },
+        extraVolumes: [
+          {
+            name: 'encryption',
+            hostPath: '/etc/kubernetes/encryption',
+            mountPath: '/etc/kubernetes/encryption',
+            readOnly: true,
+            pathType: 'DirectoryOrCreate',
+          },
+          {
+            name: 'audit-policy',
+            hostPath: '/etc/kubernetes/audit/policy.yaml',
+            mountPath: '/etc/kubernetes/audit/policy.yaml',
+            readOnly: true,
+            pathType: 'File',
+          },
+          {
+            name: 'audit-log',
+            hostPath: '/var/log/kubernetes/audit',
+            mountPath: '/var/log/kubernetes/audit',
+            readOnly: false,
+            pathType: 'DirectoryOrCreate',
+          },
+        ],
+      },
       // the POC is monitored: kube-prometheus scrapes them (docs/kube-prometheus-on-kubeadm.md)
-      controllerManager: { extraArgs: { 'bind-address': '0.0.0.0' } },
-      scheduler: { extraArgs: { 'bind-address': '0.0.0.0' } },
+      controllerManager: { extraArgs: { 'bind-address': '0.0.0.0', profiling: 'false' } },
+      scheduler: { extraArgs: { 'bind-address': '0.0.0.0', profiling: 'false' } },
     });
   });
 
@@ -65,8 +102,8 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
       ),
       'ClusterConfiguration',
     );
-    expect(doc).not.toHaveProperty('scheduler');
-    expect(doc).not.toHaveProperty('controllerManager');
+    expect(doc.scheduler).toEqual({ extraArgs: { profiling: 'false' } });
+    expect(doc.controllerManager).toEqual({ extraArgs: { profiling: 'false' } });
   });
 
   test("KubeletConfiguration: the systemd cgroup driver (the runbook's crash loop was a driver mismatch)", () => {
@@ -74,12 +111,52 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
       apiVersion: 'kubelet.config.k8s.io/v1beta1',
       kind: 'KubeletConfiguration',
       cgroupDriver: 'systemd',
+      // CIS 4.2 (issue #30), explicit
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: true } },
+      authorization: { mode: 'Webhook' },
+      readOnlyPort: 0,
+      rotateCertificates: true,
+      streamingConnectionIdleTimeout: '5m0s',
+      tlsCipherSuites: expect.arrayContaining(['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256']),
     });
+    expect(kubeadmDoc(ud, 'KubeletConfiguration').tlsCipherSuites.every((c: string) => /GCM|CHACHA20/.test(c))).toBe(
+      true,
+    );
+  });
+
+  test('every control plane writes the encryption configuration (secretbox, the key a host-config placeholder) and the audit policy, root-only', () => {
+    const encryption = load(writtenFile(ud, '/etc/kubernetes/encryption/config.yaml')) as any;
+    expect(encryption).toEqual({
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'EncryptionConfiguration',
+      resources: [
+        {
+          resources: ['secrets'],
+          providers: [
+            { secretbox: { keys: [{ name: 'key1', secret: '<KUBEADM_ENCRYPTION_KEY>' }] } },
+            { identity: {} },
+          ],
+        },
+      ],
+    });
+    const policy = load(writtenFile(ud, '/etc/kubernetes/audit/policy.yaml')) as any;
+    expect(policy.kind).toBe('Policy');
+    // never a Secret's body in the log
+    const secretsRule = policy.rules.find((r: any) => r.resources?.some((g: any) => g.resources.includes('secrets')));
+    expect(secretsRule.level).toBe('Metadata');
+    expect(policy.rules.indexOf(secretsRule)).toBeLessThan(policy.rules.findIndex((r: any) => r.level === 'Request'));
+    for (const f of ['/etc/kubernetes/encryption/config.yaml', '/etc/kubernetes/audit/policy.yaml'])
+      expect(ud.write_files.find((w) => w.path === f)!.permissions).toBe('0600');
+    for (const worker of ['dnumworker1', 'dnumcephworker1'])
+      expect(userData(poc, worker).write_files.map((w) => w.path)).not.toContain(
+        '/etc/kubernetes/encryption/config.yaml',
+      );
   });
 
   test('the script runs one `kubeadm init --config`, skips no phase, and is the only one writing the cluster', () => {
     const script = stepScript(ud, '40-kubeadm-init');
-    expect(script.match(/^\s*kubeadm .*$/gm)).toEqual(['kubeadm init --config "$config"']);
+    // the token never in cloud-init's output log (issue #30)
+    expect(script.match(/^\s*kubeadm .*$/gm)).toEqual(['kubeadm init --config "$config" --skip-token-print']);
     expect(script).toMatch(/^config=\/run\/kubeadm\/kubeadm\.yaml$/m);
     expect(script).not.toMatch(/skip-phases|skipPhases/);
     expect(JSON.stringify(kubeadmDocs(ud))).not.toMatch(/skipPhases/);
@@ -90,7 +167,7 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
   test('the script refuses a config still holding placeholders, and does nothing on a node already in a cluster', () => {
     const script = stepScript(ud, '40-kubeadm-init');
     expect(script).toContain('if [ -f /etc/kubernetes/kubelet.conf ]; then');
-    expect(script).toContain('if grep -q \'<KUBEADM_\' "$config"; then');
+    expect(script).toContain('if grep -q \'<KUBEADM_\' "$config" /etc/kubernetes/encryption/config.yaml; then');
   });
 
   test('the kubeadm config (with the token, once filled in) is readable by root only', () => {
@@ -168,7 +245,14 @@ describe("the kubeadm config API of the site's minor: v1beta3 to 1.30, v1beta4 f
     ]);
     const cluster = kubeadmDoc(init, 'ClusterConfiguration');
     for (const c of [cluster.controllerManager, cluster.scheduler])
-      expect(c.extraArgs).toEqual([{ name: 'bind-address', value: '0.0.0.0' }]);
+      expect(c.extraArgs).toEqual([
+        { name: 'profiling', value: 'false' },
+        { name: 'bind-address', value: '0.0.0.0' },
+      ]);
+    expect(cluster.apiServer.extraArgs).toContainEqual({
+      name: 'encryption-provider-config',
+      value: '/etc/kubernetes/encryption/config.yaml',
+    });
     const join = kubeadmDoc(userData(lab, 'lab-ceph1'), 'JoinConfiguration');
     expect(join.apiVersion).toBe('kubeadm.k8s.io/v1beta4');
     expect(join.nodeRegistration.kubeletExtraArgs).toEqual([
@@ -216,7 +300,10 @@ describe('three control planes (lab with two more)', () => {
   test('the first uploads its certificates, encrypted with the certificate key placeholder', () => {
     const ud = userData(ha, 'lab-cp1');
     expect(kubeadmDoc(ud, 'InitConfiguration').certificateKey).toBe('<KUBEADM_CERTIFICATE_KEY>');
-    expect(stepScript(ud, '40-kubeadm-init')).toMatch(/^kubeadm init --config "\$config" --upload-certs$/m);
+    // neither the certificate key nor the token in cloud-init's output log (issue #30)
+    expect(stepScript(ud, '40-kubeadm-init')).toMatch(
+      /^kubeadm init --config "\$config" --upload-certs --skip-certificate-key-print --skip-token-print$/m,
+    );
   });
 
   test('the others join as control planes with their own address and the certificate key', () => {

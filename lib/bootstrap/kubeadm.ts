@@ -4,10 +4,17 @@ import type { Site, SiteNode } from '../site/model';
 import { parseEndpoint } from '../site/network';
 import { nodeLabels, nodesWithRole, registeredTaints } from '../site/roles';
 import { initNode } from '../site/bootstrap';
-import { CONTROL_PLANE_METRICS, METRICS_BIND_ADDRESS } from '../site/control-plane-metrics';
+import { CONTROL_PLANE_METRICS, METRICS_BIND_ADDRESS, type ControlPlaneMetrics } from '../site/control-plane-metrics';
 import { bashScript, file } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
+import {
+  COMPONENT_HARDENING,
+  ENCRYPTION_CONFIG,
+  KUBELET_HARDENING,
+  apiServerHardening,
+  controlPlaneFiles,
+} from './control-plane-hardening';
 import { ADMIN_KUBECONFIG, type BootstrapStep } from './step';
 import {
   KUBE_VIP_MANIFEST,
@@ -82,17 +89,19 @@ interface ClusterConfiguration {
   readonly imageRepository?: string;
   /** kubeadm drops the `coredns/` path segment under a custom imageRepository: keep the mirror's layout. */
   readonly dns?: { readonly imageRepository: string };
-  /** Monitored sites: bound to every address, so that Prometheus scrapes them (lib/site/control-plane-metrics.ts). */
-  readonly controllerManager?: { readonly extraArgs: Readonly<Record<string, string>> };
-  readonly scheduler?: { readonly extraArgs: Readonly<Record<string, string>> };
+  /** Encryption at rest, the audit log, no profiling (lib/bootstrap/control-plane-hardening.ts). */
+  readonly apiServer: ReturnType<typeof apiServerHardening>;
+  /** No profiling; monitored sites: bound to every address, so that Prometheus scrapes them (lib/site/control-plane-metrics.ts). */
+  readonly controllerManager: { readonly extraArgs: Readonly<Record<string, string>> };
+  readonly scheduler: { readonly extraArgs: Readonly<Record<string, string>> };
 }
 
-interface KubeletConfiguration {
+type KubeletConfiguration = {
   readonly apiVersion: 'kubelet.config.k8s.io/v1beta1';
   readonly kind: 'KubeletConfiguration';
   /** containerd's runc runs with SystemdCgroup = true: both sides must agree. */
   readonly cgroupDriver: 'systemd';
-}
+} & typeof KUBELET_HARDENING;
 
 interface JoinConfiguration {
   readonly apiVersion: KubeadmApi;
@@ -138,6 +147,21 @@ export function nodeRegistration(node: SiteNode): NodeRegistration {
   };
 }
 
+/** The bootstrap token's lifetime: the uploaded control-plane certificates expire after 2 hours too. */
+const BOOTSTRAP_TOKEN_TTL = '2h0m0s';
+
+/**
+ * The controller manager's and the scheduler's flags: no profiling; on monitored sites bound to every
+ * address, so that Prometheus scrapes them (their secure ports authenticate and authorize every request).
+ */
+function controlPlaneComponents(site: Site): Pick<ClusterConfiguration, 'controllerManager' | 'scheduler'> {
+  const bind: Record<string, string> = site.monitoring ? { 'bind-address': METRICS_BIND_ADDRESS } : {};
+  const flags = (key: ControlPlaneMetrics['kubeadmKey']) => ({
+    extraArgs: { ...COMPONENT_HARDENING, ...(CONTROL_PLANE_METRICS.some((c) => c.kubeadmKey === key) ? bind : {}) },
+  });
+  return { controllerManager: flags('controllerManager'), scheduler: flags('scheduler') };
+}
+
 /** The first control plane's documents: init, the cluster, and its kubelets' configuration. */
 function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
   return [
@@ -147,7 +171,9 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
       bootstrapTokens: [
         {
           token: placeholder('token'),
-          ttl: '24h0m0s',
+          // long enough for the other nodes' first boot, as long as the uploaded certificates live; later joins
+          // use a new token ('kubeadm token create', docs/operations.md)
+          ttl: BOOTSTRAP_TOKEN_TTL,
           groups: ['system:bootstrappers:kubeadm:default-node-token'],
           usages: ['signing', 'authentication'],
         },
@@ -169,13 +195,15 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
             dns: { imageRepository: `${site.mirrors.registry}/${KUBERNETES_REGISTRY}/coredns` },
           }
         : {}),
-      ...(site.monitoring
-        ? Object.fromEntries(
-            CONTROL_PLANE_METRICS.map((c) => [c.kubeadmKey, { extraArgs: { 'bind-address': METRICS_BIND_ADDRESS } }]),
-          )
-        : {}),
+      apiServer: apiServerHardening(),
+      ...controlPlaneComponents(site),
     },
-    { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' },
+    {
+      apiVersion: 'kubelet.config.k8s.io/v1beta1',
+      kind: 'KubeletConfiguration',
+      cgroupDriver: 'systemd',
+      ...KUBELET_HARDENING,
+    },
   ];
 }
 
@@ -231,7 +259,8 @@ function renderKubeadmConfig(documents: readonly object[]): string {
 export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
   const init = initNode(site)?.name === node.name;
   const command = init
-    ? `kubeadm init --config "$config"${sharesCertificates(site) ? ' --upload-certs' : ''}`
+    ? // the token and the certificate key stay out of the output, which cloud-init keeps in a log file
+      `kubeadm init --config "$config"${sharesCertificates(site) ? ' --upload-certs --skip-certificate-key-print' : ''} --skip-token-print`
     : 'kubeadm join --config "$config"';
   // the virtual IP: kube-vip starts with the first control plane's static Pods, so kubeadm init
   // reaches the API through it; a joining control plane adds it once joined (join wants an empty
@@ -251,6 +280,7 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
     name: init ? '40-kubeadm-init.sh' : '40-kubeadm-join.sh',
     files: [
       file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'),
+      ...(node.roles.includes('control-plane') ? controlPlaneFiles() : []),
       ...vipFiles,
     ],
     script: bashScript(
@@ -261,7 +291,7 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
         '  echo "this node is already part of a cluster: nothing to do"',
         '  exit 0',
         'fi',
-        'if grep -q \'<KUBEADM_\' "$config"; then',
+        `if grep -q '<KUBEADM_' "$config"${node.roles.includes('control-plane') ? ` ${ENCRYPTION_CONFIG}` : ''}; then`,
         `  echo "$config still holds placeholders: boot the node with the user-data of 'npm run host-config', not host-bootstrap/" >&2`,
         '  exit 1',
         'fi',

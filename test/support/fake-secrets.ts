@@ -13,5 +13,7 @@ export const fakeBootstrapToken = () => `${alnum(6)}.${alnum(16)}`;
 export const fakeCaCertHash = () => `sha256:${randomBytes(32).toString('hex')}`;
 /** 64 hex digits, as `kubeadm init phase upload-certs` prints. */
 export const fakeCertificateKey = () => randomBytes(32).toString('hex');
+/** 32 bytes in base64, as `head -c 32 /dev/urandom | base64` prints: the key of Secrets at rest. */
+export const fakeEncryptionKey = () => randomBytes(32).toString('base64');
 /** A password-like value, for tests that check a secret is never printed. */
 export const fakePassword = () => randomBytes(12).toString('base64url');
