@@ -90,6 +90,17 @@ describe('load balancers of a cluster and of the UIs', () => {
 
 describe('validation', () => {
   test('the example is valid', () => expect(issuesOf(balanced())).toEqual([]));
+  test('fails on a source range admitting every address (0.0.0.0/0) unless acknowledged', () => {
+    const open = (s: any) => (s.postgres.clusters[0].allowedSourceRanges = ['10.10.20.0/24', '0.0.0.0/0']);
+    expect(issuesOf(balanced(open))).toEqual([
+      "postgres.clusters[0].allowedSourceRanges[1]: '0.0.0.0/0' admits every address, the internet included: list the client networks (e.g. '10.20.0.0/24'), or acknowledge it in review: acknowledge: [{ change: 'any source address for postgres cluster acid-test-cluster', reason: '<why>' }]",
+    ]);
+    const ack = [{ change: 'any source address for postgres cluster acid-test-cluster', reason: 'public demo' }];
+    expect(issuesOf(balanced((s) => (open(s), (s.acknowledge = ack))))).toEqual([]);
+    expect(issuesOf(balanced((s) => (s.acknowledge = ack)))).toEqual([
+      "acknowledge[0].change: 'any source address for postgres cluster acid-test-cluster' no longer applies (postgres.clusters[0].allowedSourceRanges admits no /0 range): remove this entry",
+    ]);
+  });
   test('a load balancer without MetalLB, and without source ranges', () => {
     expect(
       issuesOf(

@@ -2,7 +2,7 @@ import type { Site } from '../site/model';
 import { siteSource } from '../site-files/load';
 import type { TreeDiff } from '../diff/semantic';
 import type { Finding } from './findings';
-import { THIN_PROVISIONING } from '../site/acknowledge';
+import { ANY_SOURCE, THIN_PROVISIONING } from '../site/acknowledge';
 
 /**
  * What `npm run check --base <rev>` makes of the change since that revision (the semantic diff's impacts): everything
@@ -45,7 +45,7 @@ export function gateFindings(diff: TreeDiff, sites: readonly Site[], base: strin
   }
   for (const site of sites) {
     (site.acknowledge ?? []).forEach((a, i) => {
-      if (!used.has(`${site.name}\n${a.change}`) && !THIN_PROVISIONING.test(a.change))
+      if (!used.has(`${site.name}\n${a.change}`) && !THIN_PROVISIONING.test(a.change) && !ANY_SOURCE.test(a.change))
         findings.push({
           check: 'gate',
           severity: 'warning',

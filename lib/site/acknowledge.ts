@@ -37,6 +37,12 @@ export const objectRef = (o: KubeObject): string =>
  */
 export const THIN_PROVISIONING = /^thin provisioning on (\S+)$/;
 
+/**
+ * The acknowledgement of a source range that admits every address (`0.0.0.0/0`) on a load balancer: a standing one,
+ * kept while the range is listed (lib/site/load-balancers.ts refuses it otherwise).
+ */
+export const ANY_SOURCE = /^any source address for (.+)$/;
+
 const field = (obj: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => asRecord(v)[k], obj);
 
 /** Each kind of change, and whether the rendered objects still carry it (undefined: they do, else why not). */
@@ -110,6 +116,7 @@ const FORMS: readonly {
   },
   // standing: kept while the volumes exceed the disks, which validation checks (storage-capacity.ts)
   { pattern: THIN_PROVISIONING, applies: () => undefined },
+  { pattern: ANY_SOURCE, applies: () => undefined },
 ];
 
 /** Entries of `acknowledge` that name no change the gate knows, or whose change the rendered site no longer makes. */

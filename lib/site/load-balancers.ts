@@ -2,6 +2,7 @@ import { EXPOSABLE, Exposable, LoadBalancersSpec } from './schema/load-balancers
 import type { PostgresClusterSpec, Site } from './model';
 import { cidrContains, ipToNumber, isIPv4, parseCidr, parseEndpoint, type Cidr } from './network';
 import type { SiteIssue } from './issues';
+import { ANY_SOURCE } from './acknowledge';
 
 /** The operator's LoadBalancer flags of a cluster, in the order it creates the Services. */
 const CLUSTER_LB_FLAGS = [
@@ -34,19 +35,44 @@ const numberToIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** 
 const inside = (net: Cidr, r: { first: number; last: number }) =>
   cidrContains(net, r.first) && cidrContains(net, r.last);
 
-function cidrListIssues(path: string, ranges: readonly string[] | undefined): SiteIssue[] {
-  return (ranges ?? []).flatMap((r, i) =>
+/**
+ * Source ranges: IPv4 CIDRs, none admitting every address (`/0`, a security review's finding) unless the site
+ * acknowledges it for `what`; an acknowledgement for a list without such a range is refused, so none outlives it.
+ */
+function cidrListIssues(site: Site, path: string, what: string, ranges: readonly string[] | undefined): SiteIssue[] {
+  const issues: SiteIssue[] = (ranges ?? []).flatMap((r, i) =>
     parseCidr(r)
       ? []
       : [{ path: `${path}[${i}]`, message: `'${r}' is not an IPv4 CIDR with zero host bits, e.g. '10.20.0.0/24'` }],
   );
+  const change = `any source address for ${what}`;
+  const ack = (site.acknowledge ?? []).findIndex((a) => ANY_SOURCE.test(a.change) && a.change === change);
+  const open = (ranges ?? []).findIndex((r) => parseCidr(r)?.prefix === 0);
+  if (open >= 0 && ack < 0) {
+    issues.push({
+      path: `${path}[${open}]`,
+      message: `'${ranges?.[open]}' admits every address, the internet included: list the client networks (e.g. '10.20.0.0/24'), or acknowledge it in review: acknowledge: [{ change: '${change}', reason: '<why>' }]`,
+    });
+  }
+  if (open < 0 && ack >= 0) {
+    issues.push({
+      path: `acknowledge[${ack}].change`,
+      message: `'${change}' no longer applies (${path} admits no /0 range): remove this entry`,
+    });
+  }
+  return issues;
 }
 
 /**
  * The per-cluster flags: a load balancer implementation to serve them, explicit source ranges, the pooler they front.
  */
 export function validateClusterLoadBalancers(site: Site, pg: PostgresClusterSpec, path: string): SiteIssue[] {
-  const issues: SiteIssue[] = cidrListIssues(`${path}.allowedSourceRanges`, pg.allowedSourceRanges);
+  const issues: SiteIssue[] = cidrListIssues(
+    site,
+    `${path}.allowedSourceRanges`,
+    `postgres cluster ${pg.name}`,
+    pg.allowedSourceRanges,
+  );
   const flags = CLUSTER_LB_FLAGS.filter((f) => pg[f] === true);
   if (flags.length === 0) return issues;
   if (!site.loadBalancers) {
@@ -83,7 +109,12 @@ export function validateClusterLoadBalancers(site: Site, pg: PostgresClusterSpec
 export function validateLoadBalancers(site: Site): SiteIssue[] {
   const lb = site.loadBalancers;
   if (!lb) return [];
-  const issues: SiteIssue[] = cidrListIssues('loadBalancers.allowedSourceRanges', lb.allowedSourceRanges);
+  const issues: SiteIssue[] = cidrListIssues(
+    site,
+    'loadBalancers.allowedSourceRanges',
+    'loadBalancers',
+    lb.allowedSourceRanges,
+  );
   const needs: Readonly<Record<Exposable, [boolean, string]>> = {
     argocd: [true, ''],
     operatorUi: [site.postgres.operator?.ui === true, 'postgres.operator.ui is off: turn it on or drop the option'],
