@@ -5,7 +5,7 @@ import { poc } from '../sites/poc';
 import { lab } from '../sites/lab';
 // the registry first: the fleet component reads it (through buildSite) to render the sites it manages
 import { COMPONENTS } from '../lib/components';
-import { FleetChart, waveLabel } from '../lib/charts/fleet';
+import { FleetChart, waveLabel } from '../lib/components/fleet/fleet';
 import { fleetProps } from '../lib/components/fleet';
 import { apiServerUrl, fleetIssues } from '../lib/site/fleet';
 import type { Site } from '../lib/site/model';

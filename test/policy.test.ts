@@ -409,8 +409,8 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       objects: tree.objects.filter((o) => !(o.obj.kind === 'AppProject' && o.obj.metadata.name === 'default')),
     };
     expect(messages(granted(tree)).slice(0, 3)).toEqual([
-      "error lab/argocd: Application argocd/lab-root: is in ArgoCD's 'default' project: give it a project of its own that grants what its folder renders (lib/charts/argocd.ts, lib/site/gitops.ts)",
-      "error lab/argocd: Application argocd/postgres-clusters: its project 'lab' is not rendered in dist/lab/: nothing here says what it grants; render it (lib/charts/argocd.ts)",
+      "error lab/argocd: Application argocd/lab-root: is in ArgoCD's 'default' project: give it a project of its own that grants what its folder renders (lib/components/argocd/argocd.ts, lib/site/gitops.ts)",
+      "error lab/argocd: Application argocd/postgres-clusters: its project 'lab' is not rendered in dist/lab/: nothing here says what it grants; render it (lib/components/argocd/argocd.ts)",
       "error lab/argocd: ArgoCD's 'default' project is not rendered: as installed it grants every source, destination and kind to any Application that names it; render it emptied (lib/site/gitops.ts emptiedDefaultProject)",
     ]);
   });
@@ -427,7 +427,7 @@ describe('the AppProject grants only what the apps need (with no upstream Applic
       o.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
     });
     expect(messages(granted(tree))).toEqual([
-      "error lab/argocd: AppProject argocd/lab-metallb: grants Secrets and the destination kube-system: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; keep Secrets out of the apps that write there (one project per app: lib/charts/argocd.ts)",
+      "error lab/argocd: AppProject argocd/lab-metallb: grants Secrets and the destination kube-system: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; keep Secrets out of the apps that write there (one project per app: lib/components/argocd/argocd.ts)",
       'error lab/argocd: AppProject argocd/lab-metallb: grants destination namespaces kube-system that no app renders: remove them (least privilege)',
     ]);
   });

@@ -113,7 +113,7 @@ function projectFindings(tree: SiteTree, project: RenderedObject): Finding[] {
       written.length > 0 && written.every((o) => o.obj.metadata.labels?.[ARGOCD_SECRET_TYPE] === 'cluster');
     report(
       clusterSecretsOnly ? 'warning' : 'error',
-      `grants Secrets and the destination ${protectedTargets.join(', ')}: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; ${clusterSecretsOnly ? 'its apps write only ArgoCD cluster Secrets there: create them at deploy time, with their credentials, to close it' : 'keep Secrets out of the apps that write there (one project per app: lib/charts/argocd.ts)'}`,
+      `grants Secrets and the destination ${protectedTargets.join(', ')}: an Application of this project could rewrite ArgoCD's or the control plane's Secrets; ${clusterSecretsOnly ? 'its apps write only ArgoCD cluster Secrets there: create them at deploy time, with their credentials, to close it' : 'keep Secrets out of the apps that write there (one project per app: lib/components/argocd/argocd.ts)'}`,
     );
   }
 
@@ -154,7 +154,7 @@ function unsyncedFolders({ site, objects }: SiteTree): Finding[] {
 }
 
 /**
- * A fleet hub's copy of a managed site's AppProject (lib/charts/fleet.ts) names that site's cluster in every
+ * A fleet hub's copy of a managed site's AppProject (lib/components/fleet/fleet.ts) names that site's cluster in every
  * destination: its Applications are generated on the hub from the site's own dist/<site>/argocd, whose AppProject this
  * check compares with the site's objects in the site's own tree (test/fleet.test.ts: the copy is that project).
  */
@@ -187,7 +187,7 @@ function projectsOfApplications({ site, objects }: SiteTree): Finding[] {
             check: 'policy',
             severity: 'error' as const,
             where: at,
-            message: `is in ArgoCD's '${DEFAULT_PROJECT}' project: give it a project of its own that grants what its folder renders (lib/charts/argocd.ts, lib/site/gitops.ts)`,
+            message: `is in ArgoCD's '${DEFAULT_PROJECT}' project: give it a project of its own that grants what its folder renders (lib/components/argocd/argocd.ts, lib/site/gitops.ts)`,
           },
         ];
       if (!names.has(project))
@@ -196,7 +196,7 @@ function projectsOfApplications({ site, objects }: SiteTree): Finding[] {
             check: 'policy',
             severity: 'error' as const,
             where: at,
-            message: `its project '${project}' is not rendered in dist/${site.name}/: nothing here says what it grants; render it (lib/charts/argocd.ts)`,
+            message: `its project '${project}' is not rendered in dist/${site.name}/: nothing here says what it grants; render it (lib/components/argocd/argocd.ts)`,
           },
         ];
       return [];

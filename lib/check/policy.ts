@@ -207,7 +207,7 @@ const dataProtected: Rule = ({ objects }) => {
 };
 
 /**
- * An ArgoCD cluster Secret (a fleet hub's, lib/charts/fleet.ts) may name its cluster in git: these keys say which
+ * An ArgoCD cluster Secret (a fleet hub's, lib/components/fleet/fleet.ts) may name its cluster in git: these keys say which
  * cluster, not how to log in; its credentials (`config`) stay out of git like every other Secret value.
  */
 const CLUSTER_SECRET_PUBLIC_KEYS: readonly string[] = ['name', 'server', 'namespaces', 'clusterResources', 'project'];

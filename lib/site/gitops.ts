@@ -12,7 +12,7 @@ export const DEFAULT_PROJECT = 'default';
 
 /**
  * What an AppProject grants, as `group/Kind` (core group empty: `/Secret`) and namespace names. The
- * projects are derived from the objects their Applications render (lib/charts/argocd.ts).
+ * projects are derived from the objects their Applications render (lib/components/argocd/argocd.ts).
  */
 export interface ProjectGrants {
   readonly clusterKinds: readonly string[];

@@ -1,14 +1,14 @@
-import { FleetChart, type FleetMember, type FleetProps } from '../charts/fleet';
-import type { Site } from '../site/model';
-import { WAVES } from '../constructs/argocd-sync';
-import { groupKind, manifestFile, type KubeObject } from '../core/objects';
-import { SYNC_WAVE } from '../core/annotations';
-import { asRecord } from '../core/records';
-import { apiServerUrl, managedSites, type ManagedSite } from '../site/fleet';
-import { ARGOCD_NAMESPACE, DEFAULT_PROJECT, bootstrapProjectName } from '../site/gitops';
-import { peerSites } from '../site-files/peers';
-import { buildSite } from './build';
-import type { Component } from './component';
+import { FleetChart, type FleetMember, type FleetProps } from './fleet';
+import type { Site } from '../../site/model';
+import { WAVES } from '../../constructs/argocd-sync';
+import { groupKind, manifestFile, type KubeObject } from '../../core/objects';
+import { SYNC_WAVE } from '../../core/annotations';
+import { asRecord } from '../../core/records';
+import { apiServerUrl, managedSites, type ManagedSite } from '../../site/fleet';
+import { ARGOCD_NAMESPACE, DEFAULT_PROJECT, bootstrapProjectName } from '../../site/gitops';
+import { peerSites } from '../../site-files/peers';
+import { buildSite } from '../build';
+import type { Component } from '../component';
 
 /** A managed site as its own rendering describes it: its AppProjects and its Applications but the root. */
 function fleetMember({ site, stage }: ManagedSite): FleetMember {
@@ -43,7 +43,7 @@ export function fleetProps(hub: Site, sites: readonly Site[]): FleetProps {
 
 /**
  * A fleet's hub: the sites its ArgoCD manages (fleet.rollout), their clusters, projects and one ApplicationSet that
- * rolls them out stage by stage (lib/charts/fleet.ts, docs/fleet.md). The managed sites are read from sites/.
+ * rolls them out stage by stage (lib/components/fleet/fleet.ts, docs/fleet.md). The managed sites are read from sites/.
  */
 export const fleet: Component = {
   name: 'fleet',

@@ -1,16 +1,16 @@
 import { ApiObject, App } from 'cdk8s';
-import { Application } from '../../imports/argoproj.io';
-import { KubeSecret } from '../../imports/k8s';
-import { AppChart } from '../constructs/app-chart';
-import { setSyncWave, WAVES } from '../constructs/argocd-sync';
-import { ARGOCD_SECRET_TYPE, FLEET_SITE, FLEET_STAGE, FLEET_WAVE, SYNC_WAVE } from '../core/annotations';
-import { asArray, asRecord } from '../core/records';
-import type { KubeObject } from '../core/objects';
-import { byText } from '../core/order';
-import type { Stage } from '../site/fleet';
-import { ARGOCD_NAMESPACE } from '../site/gitops';
-import type { GitOpsSpec } from '../site/model';
-import { APPLICATION_SYNC_POLICY } from '../components/argocd/argocd';
+import { Application } from '../../../imports/argoproj.io';
+import { KubeSecret } from '../../../imports/k8s';
+import { AppChart } from '../../constructs/app-chart';
+import { setSyncWave, WAVES } from '../../constructs/argocd-sync';
+import { ARGOCD_SECRET_TYPE, FLEET_SITE, FLEET_STAGE, FLEET_WAVE, SYNC_WAVE } from '../../core/annotations';
+import { asArray, asRecord } from '../../core/records';
+import type { KubeObject } from '../../core/objects';
+import { byText } from '../../core/order';
+import type { Stage } from '../../site/fleet';
+import { ARGOCD_NAMESPACE } from '../../site/gitops';
+import type { GitOpsSpec } from '../../site/model';
+import { APPLICATION_SYNC_POLICY } from '../argocd/argocd';
 
 /** One site a hub manages, as its own rendering describes it. */
 export interface FleetMember {
