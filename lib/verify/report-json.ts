@@ -21,16 +21,12 @@ interface ClusterFacts {
   readonly missingMetrics: readonly string[] | null;
 }
 
-export interface SiteFacts {
-  readonly site: string;
-  readonly kubernetes: string;
-  readonly ok: boolean;
-  readonly seconds: number;
+/** The run's own figures, as the report has them, and the facts of each cluster. */
+export interface SiteFacts extends Pick<
+  VerifyReport,
+  'site' | 'kubernetes' | 'ok' | 'seconds' | 'notRun' | 'notVerified'
+> {
   readonly clusters: readonly ClusterFacts[];
-  /** Checks that did not run (an unbuilt component): the run failed. */
-  readonly notRun: readonly string[];
-  /** What this run does not establish, and why. */
-  readonly notVerified: readonly string[];
 }
 
 /**
