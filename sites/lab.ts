@@ -13,7 +13,21 @@ export const lab: Site = {
   // (docs/ceph-object-store.md): their disks are OSDs of their own device class, apart from the databases' volumes
   s3: { provider: 'ceph-object-store' },
   kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
-  gitops: { repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git', targetRevision: 'main' },
+  gitops: {
+    repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git',
+    targetRevision: 'main',
+    // ArgoCD is exposed: its users sign in through the lab's OIDC provider, the local admin is off
+    sso: {
+      url: 'https://argocd.lab.example.org',
+      oidc: {
+        name: 'Keycloak',
+        issuer: 'https://sso.lab.example.org/realms/platform',
+        clientID: 'argocd',
+        clientSecret: { name: 'argocd-oidc', key: 'clientSecret' },
+      },
+      adminGroups: ['platform-admins'],
+    },
+  },
   nodes: [
     // three control planes (stacked etcd) behind the virtual IP 10.20.0.9, which kube-vip announces
     { name: 'lab-cp1', address: '10.20.0.10', roles: ['control-plane'], cpu: 8, memory: '16Gi' },

@@ -8,7 +8,7 @@ import type { Component } from '../lib/components/component';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { objectOf, renderedApps } from './support/render';
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { ARGOCD_POD_SECURITY } from '../lib/bootstrap/argocd';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { catalogOf } from '../lib/site/catalog';
@@ -237,6 +237,36 @@ describe('argocd-cm', () => {
   );
   test.each(HEALTH_CHECKS.map((h) => [`${h.group}/${h.kind}`, h.lua]))('health check %s is valid Lua', (_gk, lua) => {
     expect(() => luaparse.parse(lua)).not.toThrow();
+  });
+});
+
+describe('single sign-on (gitops.sso): the local admin account off', () => {
+  const labArgo = (kind: string, name: string) => objectOf(renderedApps(lab), 'argocd', kind, name) as any;
+  test('lab: argocd-cm disables admin, names its URL and the OIDC provider, the client secret by reference only', () => {
+    const { data } = labArgo('ConfigMap', 'argocd-cm');
+    expect(data['admin.enabled']).toBe('false');
+    expect(data.url).toBe('https://argocd.lab.example.org');
+    expect(load(data['oidc.config'])).toEqual({
+      name: 'Keycloak',
+      issuer: 'https://sso.lab.example.org/realms/platform',
+      clientID: 'argocd',
+      clientSecret: '$argocd-oidc:clientSecret',
+      requestedScopes: ['openid', 'profile', 'email', 'groups'],
+    });
+  });
+  test("lab: argocd-rbac-cm gives the admin groups role:admin and nobody else anything, synced with argocd-cm's settings", () => {
+    const rbac = labArgo('ConfigMap', 'argocd-rbac-cm');
+    expect(rbac.data).toEqual({
+      'policy.csv': 'g, platform-admins, role:admin\n',
+      'policy.default': '',
+      scopes: '[groups]',
+    });
+    expect(rbac.metadata.labels['app.kubernetes.io/part-of']).toBe('argocd');
+    expect(rbac.metadata.annotations).toEqual(labArgo('ConfigMap', 'argocd-cm').metadata.annotations);
+  });
+  test('poc (no SSO, ArgoCD not exposed): the local admin stays, no RBAC settings rendered', () => {
+    expect(argo('ConfigMap', 'argocd-cm').data['admin.enabled']).toBeUndefined();
+    expect(apps.get('argocd')!.some((o) => o.metadata.name === 'argocd-rbac-cm')).toBe(false);
   });
 });
 

@@ -156,6 +156,7 @@ describe('validation', () => {
         balanced((s) => {
           s.loadBalancers.addresses = ['10.10.10.200/32'];
           s.loadBalancers.expose = { argocd: true, grafana: true };
+          s.gitops.sso = lab.gitops.sso;
         }),
       ),
     ).toEqual([
@@ -171,6 +172,11 @@ describe('validation', () => {
         }),
       ),
     ).toEqual(['loadBalancers.expose.operatorUi: postgres.operator.ui is off: turn it on or drop the option']);
+  });
+  test('fails on ArgoCD exposed without single sign-on: its local admin would face the network', () => {
+    expect(issuesOf(balanced((s) => (s.loadBalancers.expose = { argocd: true })))).toEqual([
+      "loadBalancers.expose.argocd: ArgoCD on a load balancer would keep its local admin account (one generated password, no second factor): configure single sign-on in gitops.sso (OIDC; admin is then disabled), or drop the option and reach ArgoCD through 'kubectl port-forward'",
+    ]);
   });
 });
 

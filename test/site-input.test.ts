@@ -63,7 +63,7 @@ describe('a misspelt key is refused with the key it likely meant (it used to dro
       issuesOf((s) => {
         s.gitops.zzz = 1;
       }),
-    ).toEqual(["gitops.zzz: unknown key 'zzz': gitops takes repoURL, targetRevision, signedCommits"]);
+    ).toEqual(["gitops.zzz: unknown key 'zzz': gitops takes repoURL, targetRevision, signedCommits, sso"]);
   });
 });
 

@@ -32,6 +32,27 @@ describe('bad input is refused with the field path and the fix', () => {
       validateSite(withSite(lab, (s) => (s.gitops.signedCommits = { keys: ['D56C4FCA57A46444'], mode: 'strict' }))),
     ).toEqual([]);
   });
+  test('fails on single sign-on URLs that are not https', () => {
+    const sso = (url: string, issuer: string) =>
+      validateSite(
+        withSite(lab, (s) => {
+          s.gitops.sso.url = url;
+          s.gitops.sso.oidc.issuer = issuer;
+        }),
+      );
+    expect(sso('http://argocd.lab.example.org', 'sso.lab.example.org')).toEqual([
+      {
+        path: 'gitops.sso.url',
+        message:
+          "'http://argocd.lab.example.org' is not an https URL: ArgoCD's external address as users reach it, e.g. 'https://argocd.example.org'",
+      },
+      {
+        path: 'gitops.sso.oidc.issuer',
+        message:
+          "'sso.lab.example.org' is not an https URL: the provider's issuer, e.g. 'https://sso.example.org/realms/platform'",
+      },
+    ]);
+  });
   test('fails on a site name that is not a DNS label', () => {
     expect(
       issueAt((s) => {

@@ -191,12 +191,17 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'load-balancer',
     title: 'Reach a cluster from outside on a load-balanced address (MetalLB)',
     intro:
-      "The site gives MetalLB an address pool on the nodes' network (`loadBalancers`, here as the starting point, with ArgoCD exposed: the runbook's `EXTERNAL-IP <pending>` fixed); a cluster then asks the operator for a LoadBalancer Service with its own field, and names the client networks that may connect (required: the operator turns an empty list into 127.0.0.1/32). See docs/load-balancers.md.",
+      "The site gives MetalLB an address pool on the nodes' network (`loadBalancers`, here as the starting point, with ArgoCD exposed: the runbook's `EXTERNAL-IP <pending>` fixed, behind single sign-on as synth requires); a cluster then asks the operator for a LoadBalancer Service with its own field, and names the client networks that may connect (required: the operator turns an empty list into 127.0.0.1/32). See docs/load-balancers.md.",
     setup: [
       {
         file: POC,
         from: '  bootstrap: { installArgoCd: true },\n',
         to: "  bootstrap: { installArgoCd: true },\n  loadBalancers: { network: '10.10.10.0/24', addresses: ['10.10.10.200-10.10.10.209'], expose: { argocd: true } },\n",
+      },
+      {
+        file: POC,
+        from: "targetRevision: 'poc-argocd' },\n",
+        to: "targetRevision: 'poc-argocd',\n    sso: { url: 'https://argocd.poc.example.org', oidc: { name: 'Keycloak', issuer: 'https://sso.example.org/realms/platform', clientID: 'argocd', clientSecret: { name: 'argocd-oidc', key: 'clientSecret' } }, adminGroups: ['platform-admins'] } },\n",
       },
     ],
     change: [

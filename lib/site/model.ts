@@ -8,6 +8,7 @@ import { MinioSchema } from './schema/minio';
 import { BackupSchema, CloneSchema } from './schema/backups';
 import { MonitoringSchema, ThresholdsSchema } from './schema/monitoring';
 import { S3Schema } from './schema/object-store';
+import { ArgoCdSsoSchema } from './schema/sso';
 import { FleetSchema } from './fleet';
 import { StandbySchema } from './standby';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
@@ -102,6 +103,7 @@ const GitOpsSchema = z
       .describe(
         'Refuse to sync commits not signed by these keys (every project of the site): docs/security.md#signed-commits. Default: no check',
       ),
+    sso: ArgoCdSsoSchema.optional(),
   })
   .describe('Where ArgoCD reads the rendered manifests');
 export type GitOpsSpec = z.infer<typeof GitOpsSchema>;

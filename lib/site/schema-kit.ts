@@ -17,6 +17,9 @@ export const DnsLabelSchema = z.string().meta({ pattern: DNS_1123_LABEL.source, 
 /** A Zalando cluster name (DNS-1035), for editors; names.ts checks the value. */
 export const ClusterNameSchema = z.string().meta({ pattern: ZALANDO_CLUSTER_NAME.source });
 
+/** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
+export const SecretKeyRefSchema = z.strictObject({ name: z.string(), key: z.string() });
+
 /** CPU and memory of a container. */
 export const ResourceAmountsSchema = z.strictObject({ cpu: QuantitySchema, memory: QuantitySchema });
 

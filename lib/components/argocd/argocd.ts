@@ -1,4 +1,5 @@
 import { ApiObject, App } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { Application, type ApplicationProps } from '../../../imports/argoproj.io';
 import { KubeConfigMap, KubePriorityClass } from '../../../imports/k8s';
 import { AppChart, type SyncedApp } from '../../constructs/app-chart';
@@ -7,6 +8,7 @@ import type { GitOpsSpec } from '../../site/model';
 import { loadUpstreamYaml, type UpstreamFile } from '../../upstream';
 import { DATA_PRIORITY_CLASS } from '../../site/priority';
 import { HEALTH_CHECKS } from './argocd-health';
+import { ssoPolicy, ssoSettings } from './argocd-sso';
 import { byText } from '../../core/order';
 import { groupOf } from '../../core/objects';
 import {
@@ -45,10 +47,25 @@ export const APPLICATION_SYNC_POLICY = {
   retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
 } as const;
 
-/** The data of the argocd-cm in the pinned install.yaml. */
-function upstreamArgoCdSettings(install: UpstreamFile): Record<string, string> {
-  const cm = loadUpstreamYaml(install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'argocd-cm');
+/** The data of a settings ConfigMap (argocd-cm, argocd-rbac-cm) in the pinned install.yaml. */
+function upstreamArgoCdSettings(install: UpstreamFile, name: string): Record<string, string> {
+  const cm = loadUpstreamYaml(install).find((m) => m.kind === 'ConfigMap' && m.metadata.name === name);
   return { ...(cm?.data as Record<string, string> | undefined) };
+}
+
+/** A settings ConfigMap of ArgoCD, labelled so that ArgoCD reads it, synced before every Application. */
+function settingsConfigMap(scope: Construct, id: string, name: string, data: Record<string, string>): void {
+  const cm = new KubeConfigMap(scope, id, {
+    metadata: {
+      name,
+      namespace: ARGOCD_NAMESPACE,
+      // ArgoCD only reads settings ConfigMaps carrying this label
+      labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'argocd' },
+    },
+    data,
+  });
+  // before every Application: their waves only wait for each other once the Application health check is there
+  setSyncWave(cm, WAVES.settings);
 }
 
 /**
@@ -110,25 +127,22 @@ export class ArgoCdChart extends AppChart {
     setSyncWave(new ApiObject(this, 'DefaultProject', emptiedDefaultProject(props.siteFile)), WAVES.project);
     new Application(this, 'Root', props.root);
 
-    const settings = new KubeConfigMap(this, 'Settings', {
-      metadata: {
-        name: 'argocd-cm',
-        namespace: ARGOCD_NAMESPACE,
-        // ArgoCD only reads settings ConfigMaps carrying this label
-        labels: { 'app.kubernetes.io/name': 'argocd-cm', 'app.kubernetes.io/part-of': 'argocd' },
-      },
-      data: {
-        // what the pinned install.yaml's argocd-cm holds: since 3.0 its default resource.exclusions (Endpoints,
-        // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep
-        // them
-        ...upstreamArgoCdSettings(props.install),
-        // label tracking fights the MinIO operator and kube-prometheus selectors (minio/operator#2287)
-        'application.resourceTrackingMethod': 'annotation',
-        ...Object.fromEntries(HEALTH_CHECKS.map((h) => [`resource.customizations.health.${h.group}_${h.kind}`, h.lua])),
-      },
+    settingsConfigMap(this, 'Settings', 'argocd-cm', {
+      // what the pinned install.yaml's argocd-cm holds: since 3.0 its default resource.exclusions (Endpoints,
+      // EndpointSlice, Lease, CertificateRequest, ...) and ignoreResourceUpdates; this ConfigMap replaces it, so keep
+      // them
+      ...upstreamArgoCdSettings(props.install, 'argocd-cm'),
+      // label tracking fights the MinIO operator and kube-prometheus selectors (minio/operator#2287)
+      'application.resourceTrackingMethod': 'annotation',
+      ...Object.fromEntries(HEALTH_CHECKS.map((h) => [`resource.customizations.health.${h.group}_${h.kind}`, h.lua])),
+      // single sign-on, and the local admin account off
+      ...ssoSettings(gitops.sso),
     });
-    // before every Application: their waves only wait for each other once the Application health check is there
-    setSyncWave(settings, WAVES.settings);
+    if (gitops.sso)
+      settingsConfigMap(this, 'Rbac', 'argocd-rbac-cm', {
+        ...upstreamArgoCdSettings(props.install, 'argocd-rbac-cm'),
+        ...ssoPolicy(gitops.sso),
+      });
 
     // site-wide, before any pod asks for it (the API server refuses a pod whose class does not exist)
     const priority = new KubePriorityClass(this, 'DataPriority', {

@@ -1,5 +1,6 @@
 import { argoCdInstallImages } from '../../bootstrap/argocd';
 import { ArgoCdChart } from './argocd';
+import { ssoIssues } from './argocd-sso';
 import { WAVES } from '../../constructs/argocd-sync';
 import { bootstrapProject, rootApplication } from '../../site/gitops';
 import { resolveSite } from '../../site/resolve';
@@ -29,6 +30,7 @@ export const argocd: Component = {
       bootstrapProject: bootstrapProject(site, siteSource(site.name)),
     }),
   ],
+  validate: ssoIssues,
   images: (site) =>
     resolveSite(site).bootstrap.installArgoCd
       ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' }))

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { DnsLabelSchema } from '../schema-kit';
-
-/** A key of a Secret that exists in the cluster (created at deploy time, never in git). */
-const SecretKeyRefSchema = z.strictObject({ name: z.string(), key: z.string() });
+import { DnsLabelSchema, SecretKeyRefSchema } from '../schema-kit';
 
 const MinioPoolSchema = z.strictObject({
   name: z.string(),
