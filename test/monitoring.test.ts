@@ -507,6 +507,44 @@ describe("Grafana: the Postgres dashboard in kube-prometheus' Grafana", () => {
   });
 });
 
+describe('Grafana hardened: the admin from a Secret, never admin/admin; nothing anonymous, nothing phoned home', () => {
+  const env = (site: typeof poc) =>
+    (objectOf(renderedApps(site), 'monitoring', 'Deployment', 'grafana') as any).spec.template.spec.containers[0].env;
+  test("the admin account from the Secret 'grafana-admin' by default (not optional: no default password if it is missing)", () => {
+    expect(env(poc).filter((e: any) => e.valueFrom)).toEqual([
+      { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-user' } } },
+      {
+        name: 'GF_SECURITY_ADMIN_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } },
+      },
+    ]);
+    expect(env(poc).some((e: any) => e.name === 'GF_SECURITY_ADMIN_PASSWORD' && e.value !== undefined)).toBe(false);
+  });
+  test('the site names another Secret: monitoring.grafana.adminSecret', () => {
+    const named = env(withSite(poc, (s) => (s.monitoring.grafana = { adminSecret: 'ops-grafana' })));
+    expect(named.filter((e: any) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual([
+      'ops-grafana',
+      'ops-grafana',
+    ]);
+  });
+  test('anonymous access, sign-up, Gravatar, external snapshots, reporting and update checks off; SameSite=strict', () => {
+    const values = Object.fromEntries(
+      env(lab)
+        .filter((e: any) => e.value)
+        .map((e: any) => [e.name, e.value]),
+    );
+    expect(values).toEqual({
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_SECURITY_DISABLE_GRAVATAR: 'true',
+      GF_SECURITY_COOKIE_SAMESITE: 'strict',
+      GF_SNAPSHOTS_EXTERNAL_ENABLED: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+    });
+  });
+});
+
 describe('validation', () => {
   const messages = (site: typeof poc) => validateSite(site).map((i) => `${i.path}: ${i.message}`);
   test.each([
@@ -590,6 +628,13 @@ describe('validation', () => {
         };
       },
       /^monitoring\.prometheus\.resources\.limits\.memory: limit 1Gi is below the request 2Gi/,
+    ],
+    [
+      "a Grafana admin Secret that can't be a name",
+      (s: any) => {
+        s.monitoring.grafana = { adminSecret: 'Grafana Admin' };
+      },
+      /^monitoring\.grafana\.adminSecret: 'Grafana Admin' is not a Secret name/,
     ],
   ])('%s is refused with its field path', (_n, change, expected) => {
     expect(messages(withSite(poc, change))).toEqual([expect.stringMatching(expected)]);

@@ -1,4 +1,5 @@
 import { KubePrometheusChart, KubePrometheusSetupChart } from './kube-prometheus';
+import { DEFAULT_GRAFANA_ADMIN_SECRET } from './grafana-settings';
 import { MonitoringChart } from './monitoring';
 import { validateMonitoring } from '../../site/monitoring';
 import { resolveSite, thresholdsOf } from '../../site/resolve';
@@ -66,6 +67,7 @@ export const monitoring: Component = {
         ceph: site.ceph !== undefined,
         ...(minio ? { minio } : {}),
         images: { prometheus: images.prometheus, grafana: images.grafana },
+        grafanaAdminSecret: spec.grafana?.adminSecret ?? DEFAULT_GRAFANA_ADMIN_SECRET,
         upstream: upstream.kubePrometheus,
       }),
     ];

@@ -28,6 +28,7 @@ import { HARDENED_POD, hardenedContainer, resources } from '../../constructs/har
 import { bindRole, serviceAccountRef } from '../../constructs/rbac';
 import { DASHBOARD, postgresDashboard } from './dashboard';
 import { EXPORTER } from './exporter';
+import { grafanaEnv } from './grafana-settings';
 import { postgresAlertRules } from './rules';
 import { ROOK_NAMESPACE } from '../../site/ceph';
 import type { PostgresClusterSpec, ResourceAmounts } from '../../site/model';
@@ -95,6 +96,8 @@ export interface MonitoringProps {
   /** The site's MinIO, scraped when its metrics are public. @default - no MinIO */
   readonly minio?: ResolvedMinio;
   readonly images: { readonly prometheus: string; readonly grafana: string };
+  /** The Secret of Grafana's admin account (keys admin-user, admin-password). */
+  readonly grafanaAdminSecret: string;
   /** The train's kube-prometheus files: its Prometheus `k8s` and the rules of its per-namespace Roles. */
   readonly upstream: Upstream['kubePrometheus'];
 }
@@ -226,7 +229,7 @@ export class MonitoringChart extends AppChart {
       'k8s',
     );
     this.prometheus(pinned, props.prometheus, props.prometheusReplicas, props.images.prometheus);
-    this.grafana(props.images.grafana);
+    this.grafana(props.images.grafana, props.grafanaAdminSecret);
   }
 
   /**
@@ -297,9 +300,9 @@ export class MonitoringChart extends AppChart {
    * ones: its Grafana has no dashboard sidecar, so a dashboard needs a volume in the Deployment
    * (docs/customizations/developing-prometheus-rules-and-grafana-dashboards.md). Same labels,
    * service account and provider folder as upstream; its configuration (a Secret upstream, holding no secret) is the
-   * ConfigMaps the kube-prometheus app renders.
+   * ConfigMaps the kube-prometheus app renders, hardened and with the admin account from a Secret (grafana-settings.ts).
    */
-  private grafana(image: string): void {
+  private grafana(image: string, adminSecret: string): void {
     const dashboards = [
       ...UPSTREAM_DASHBOARDS.map((name) => ({ name, optional: true })),
       { name: DASHBOARD.uid, optional: false },
@@ -352,6 +355,7 @@ export class MonitoringChart extends AppChart {
                 name: 'grafana',
                 image,
                 ports: [{ name: 'http', containerPort: 3000 }],
+                env: grafanaEnv(adminSecret),
                 readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
                 resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
                 securityContext: hardenedContainer(GRAFANA_UID),

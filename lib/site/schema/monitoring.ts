@@ -44,6 +44,16 @@ const PrometheusSchema = z.strictObject({
 });
 export type PrometheusSpec = z.infer<typeof PrometheusSchema>;
 
+/** kube-prometheus' Grafana, hardened (lib/components/monitoring/grafana-settings.ts). */
+const GrafanaSchema = z.strictObject({
+  adminSecret: z
+    .string()
+    .optional()
+    .describe(
+      "Secret in namespace monitoring with keys admin-user and admin-password, created at deploy time (never in git): Grafana's admin account, read at every start; Grafana does not start without it. Default: 'grafana-admin'",
+    ),
+});
+
 /** Monitoring of a site: kube-prometheus, a postgres_exporter on every Spilo pod, rules, a dashboard. */
 export const MonitoringSchema = z
   .strictObject({
@@ -52,6 +62,9 @@ export const MonitoringSchema = z
       .describe("Thresholds of every cluster's alerts; a cluster's alerts overrides them field by field"),
     prometheus: PrometheusSchema.optional().describe(
       "Prometheus' replicas, retention, storage and resources. Default: kube-prometheus' own",
+    ),
+    grafana: GrafanaSchema.optional().describe(
+      "Grafana's admin account by reference (docs/security.md#grafana). Default: the Secret 'grafana-admin'",
     ),
   })
   .describe(
