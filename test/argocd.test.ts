@@ -108,7 +108,7 @@ describe('Applications', () => {
       enabled: () => true,
       charts: (app) => [new AppChart(app, 'stray-app', { description: 'a chart no wave is declared for' })],
     };
-    expect(() => buildSite(poc, [stray])).toThrow(
+    expect(() => buildSite(poc, [poc], [stray])).toThrow(
       "component stray renders the app 'stray-app' but declares no wave for it: add it to waves in lib/components/stray/index.ts",
     );
   });

@@ -3,8 +3,8 @@ import { load } from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { poc } from '../sites/poc';
 import { lab } from '../sites/lab';
-// the registry first: the fleet component reads it (through buildSite) to render the sites it manages
 import { COMPONENTS } from '../lib/components';
+import { buildSite } from '../lib/components/build';
 import { FleetChart, waveLabel } from '../lib/components/fleet/fleet';
 import { fleetProps } from '../lib/components/fleet';
 import { apiServerUrl, fleetIssues } from '../lib/site/fleet';
@@ -37,7 +37,11 @@ const hub = withSite(poc, (d) => {
 const fleet = [hub, first, second];
 
 function hubObjects() {
-  const chart = new FleetChart(Testing.app(), 'fleet', fleetProps(hub, fleet));
+  const chart = new FleetChart(
+    Testing.app(),
+    'fleet',
+    fleetProps(hub, { peers: fleet, render: (s) => buildSite(s, fleet) }),
+  );
   return Testing.synth(chart) as any[];
 }
 const objects = hubObjects();

@@ -18,7 +18,7 @@ import { deployTimeSecrets, operatorSetup, configData } from '../lib/verify/oper
 import { probes } from '../lib/verify/probes';
 import { formatReport } from '../lib/verify/report';
 import { verifySite } from '../lib/verify/run';
-import { syncOrder, syncPlan, waves } from '../lib/verify/sync-plan';
+import { syncOrder, syncPlan, waves } from '../lib/check/sync-plan';
 import { day2Sequence, LIVE, NOT_LIVE } from './support/day2';
 import { siteTree } from './support/trees';
 

@@ -7,7 +7,7 @@ import { isPinned, workloadsOf } from './workloads';
 import type { Placement, PodResources, Workload } from '../core/workloads';
 import { byText } from '../core/order';
 import { SYSTEM_PRIORITY_CLASSES } from '../site/priority';
-import { syncPlan, waves } from '../verify/sync-plan';
+import { syncPlan, waves } from './sync-plan';
 
 /**
  * Capacity per node: the requests of what is pinned there (and of the per-node system pods)

@@ -1,6 +1,6 @@
 import { checkAppProjects } from './app-project';
 import type { Finding, SiteTree } from './findings';
-import { dataNamespaces, isDataBearing, isProtected } from './data-bearing';
+import { dataNamespaces, isDataBearing, isProtected } from '../core/data-bearing';
 import { podSecurityViolations, type PodSecurityLevel } from './pod-security';
 import { asArray, asRecord } from '../core/records';
 import { groupKind, where, type KubeObject, type RenderedObject } from '../core/objects';

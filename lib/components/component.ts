@@ -11,6 +11,21 @@ export interface ComponentImage {
   readonly usedBy: string;
 }
 
+/** What rendering a site reads besides the site, handed to each component's charts as data by the pipeline. */
+export interface RenderContext {
+  /**
+   * The apps of the components before it in the registry, with their waves: ArgoCD's, last, lists them.
+   */
+  readonly earlier: readonly SyncedApp[];
+  /**
+   * Every site of the repository, validated (the pipeline reads sites/: lib/site-files/peers.ts), the rendered one
+   * included: a hub's managed sites, a standby's primary. Components never read site files themselves.
+   */
+  readonly peers: readonly Site[];
+  /** Renders another site with the same registry and peers (a hub's managed sites, as their own rendering). */
+  readonly render: (site: Site) => App;
+}
+
 /**
  * One platform component: everything the generator knows of it, in one file under lib/components/.
  * `buildSite` renders the charts of the enabled ones in registry order (lib/components/index.ts),
@@ -36,10 +51,9 @@ export interface Component {
   readonly enabled: (site: Site) => boolean;
   /**
    * Its charts, added to `app` (one Application each), their props taken from the resolved site
-   * (resolveSite). `earlier` are the apps of the components before it in the registry, with their
-   * waves: ArgoCD's, last, lists them.
+   * (resolveSite) and the context (the apps before it, the other sites).
    */
-  readonly charts: (app: App, site: Site, earlier: readonly SyncedApp[]) => readonly AppChart[];
+  readonly charts: (app: App, site: Site, context: RenderContext) => readonly AppChart[];
   /** Images its cluster pulls beyond those its rendered objects name. @default - none */
   readonly images?: (site: Site) => readonly ComponentImage[];
   /**

@@ -1,4 +1,4 @@
-import { dataNamespaces, isDataBearing, isProtected } from '../check/data-bearing';
+import { dataNamespaces, isDataBearing, isProtected } from '../core/data-bearing';
 import { asArray, asRecord } from '../core/records';
 import { describe, groupKind, type KubeObject } from '../core/objects';
 import { DEFAULTS } from '../site/resolve';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { asArray, asRecord } from '../core/records';
 import type { KubeObject } from '../core/objects';
-import { isProtected } from '../check/data-bearing';
+import { isProtected } from '../core/data-bearing';
 import type { SiteIssue } from './issues';
 
 /**

@@ -1,38 +1,12 @@
-import { z } from 'zod';
-import { DnsLabelSchema, enumOf } from './schema-kit';
 import type { Site } from './model';
 import type { SiteIssue } from './issues';
+import { STAGES, type Stage } from './schema/fleet';
 
 /**
  * A fleet: one site (the hub) whose ArgoCD manages other sites of this repository through an
  * ApplicationSet, stage after stage (ApplicationSet's RollingSync). The hub lists the sites it
  * manages in rollout order; a site listed nowhere runs its own ArgoCD (the default).
  */
-
-/** Rollout stages, in the only order a rollout may take them. */
-const STAGES = ['lab', 'staging', 'production'] as const;
-export type Stage = (typeof STAGES)[number];
-
-const RolloutStepSchema = z
-  .strictObject({
-    stage: enumOf(STAGES, 'stage', `Rollout stage: ${STAGES.join(', ')} (in that order)`),
-    sites: z
-      .array(DnsLabelSchema)
-      .describe('Sites of this repository that the stage updates together (their sites/<name> file names)'),
-  })
-  .describe('One stage of the rollout: its sites are updated together, after every site of the stages before');
-
-export const FleetSchema = z
-  .strictObject({
-    rollout: z
-      .array(RolloutStepSchema)
-      .describe(
-        "The sites this site's ArgoCD manages (this site is then the fleet's hub), stage by stage: lab, then staging, then production. Each managed site sets bootstrap.installArgoCd: false",
-      ),
-  })
-  .describe(
-    "This site as the hub of a fleet: its ArgoCD manages the listed sites' clusters with one ApplicationSet (docs/fleet.md). Default: none, every site runs its own ArgoCD",
-  );
 
 /** A site managed by a hub, with the stage it is rolled out in. */
 export interface ManagedSite {

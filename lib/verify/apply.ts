@@ -1,7 +1,7 @@
 import { asArray, asRecord } from '../core/records';
 import { describe, type KubeObject, type RenderedObject } from '../core/objects';
 import { messageOf, until, type Kube, type Reply } from './kube';
-import { hasSyncOption, type AppSync } from './sync-plan';
+import { hasSyncOption, type AppSync } from '../check/sync-plan';
 
 /** What the API server said about one object of dist/. */
 export interface ObjectResult {

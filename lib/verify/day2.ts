@@ -9,7 +9,7 @@ import { configData, deployTimeSecrets, labelRoles, operatorSetup } from './oper
 import { awaitPlacement, provision, type PlacementState } from './placement';
 import { probes as probesOf } from './probes';
 import type { LiveSite } from './run';
-import { syncPlan, waves } from './sync-plan';
+import { syncPlan, waves } from '../check/sync-plan';
 
 /**
  * A day-2 change on the live control plane of a verify run: the cluster, synced to one rendered

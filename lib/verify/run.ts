@@ -37,7 +37,7 @@ import {
 } from './operator';
 import { awaitPlacement, provision, type PodResult, type ShortWorkload } from './placement';
 import { probes as probesOf } from './probes';
-import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from './sync-plan';
+import { bootstrapObjects, syncPlan, unsyncedFolders, waves } from '../check/sync-plan';
 
 /** The API server's Pod Security warning (`would violate PodSecurity "restricted:latest": ...`). */
 const POD_SECURITY_WARNING = /would violate PodSecurity/;

@@ -19,7 +19,7 @@ export const argocd: Component = {
   // the root app-of-apps syncs this folder itself: no Application lists it
   waves: { argocd: WAVES.project },
   enabled: () => true,
-  charts: (app, site, earlier) => [
+  charts: (app, site, { earlier }) => [
     new ArgoCdChart(app, 'argocd', {
       site,
       siteFile: siteSource(site.name),

@@ -189,7 +189,7 @@ export const cephObjectStore: Component = {
   enabledWhen: '`s3.provider: ceph-object-store`',
   waves: { 'ceph-object-store': WAVES.storage },
   enabled: cephObjectStoreOn,
-  charts: (app, site, earlier) => {
+  charts: (app, site, { earlier }) => {
     backupBucketClaims(earlier, site);
     return [
       new CephObjectStoreChart(app, 'ceph-object-store', {

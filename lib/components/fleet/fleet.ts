@@ -7,7 +7,7 @@ import { ARGOCD_SECRET_TYPE, FLEET_SITE, FLEET_STAGE, FLEET_WAVE, SYNC_WAVE } fr
 import { asArray, asRecord } from '../../core/records';
 import type { KubeObject } from '../../core/objects';
 import { byText } from '../../core/order';
-import type { Stage } from '../../site/fleet';
+import type { Stage } from '../../site/schema/fleet';
 import { ARGOCD_NAMESPACE } from '../../site/gitops';
 import type { GitOpsSpec } from '../../site/model';
 import { APPLICATION_SYNC_POLICY } from '../argocd/argocd';

@@ -6,13 +6,11 @@ import { SYNC_WAVE } from '../../core/annotations';
 import { asRecord } from '../../core/records';
 import { apiServerUrl, managedSites, type ManagedSite } from '../../site/fleet';
 import { ARGOCD_NAMESPACE, DEFAULT_PROJECT, bootstrapProjectName } from '../../site/gitops';
-import { peerSites } from '../../site-files/peers';
-import { buildSite } from '../build';
-import type { Component } from '../component';
+import type { Component, RenderContext } from '../component';
 
 /** A managed site as its own rendering describes it: its AppProjects and its Applications but the root. */
-function fleetMember({ site, stage }: ManagedSite): FleetMember {
-  const argocd = buildSite(site).charts.find((c) => c.node.id === 'argocd');
+function fleetMember({ site, stage }: ManagedSite, render: RenderContext['render']): FleetMember {
+  const argocd = render(site).charts.find((c) => c.node.id === 'argocd');
   const objects = (argocd?.toJson() ?? []) as KubeObject[];
   // its own projects (one per Application, and its root's), not ArgoCD's default, which each cluster empties itself
   const projects = objects.filter(
@@ -36,14 +34,15 @@ function fleetMember({ site, stage }: ManagedSite): FleetMember {
   };
 }
 
-/** The fleet chart's props for a hub, the managed sites taken from `sites`. */
-export function fleetProps(hub: Site, sites: readonly Site[]): FleetProps {
-  return { hub: hub.name, gitops: hub.gitops, sites: managedSites(hub, sites).map(fleetMember) };
+/** The fleet chart's props for a hub, the managed sites taken from the context's peers. */
+export function fleetProps(hub: Site, { peers, render }: Pick<RenderContext, 'peers' | 'render'>): FleetProps {
+  return { hub: hub.name, gitops: hub.gitops, sites: managedSites(hub, peers).map((m) => fleetMember(m, render)) };
 }
 
 /**
  * A fleet's hub: the sites its ArgoCD manages (fleet.rollout), their clusters, projects and one ApplicationSet that
- * rolls them out stage by stage (lib/components/fleet/fleet.ts, docs/fleet.md). The managed sites are read from sites/.
+ * rolls them out stage by stage (lib/components/fleet/fleet.ts, docs/fleet.md). The managed sites are among the peers
+ * the pipeline passes in (RenderContext).
  */
 export const fleet: Component = {
   name: 'fleet',
@@ -52,5 +51,5 @@ export const fleet: Component = {
   // after the hub's own platform: the fleet is what the hub does once it runs
   waves: { fleet: WAVES.workloads },
   enabled: (site) => site.fleet !== undefined,
-  charts: (app, site) => [new FleetChart(app, 'fleet', fleetProps(site, peerSites()))],
+  charts: (app, site, context) => [new FleetChart(app, 'fleet', fleetProps(site, context))],
 };

@@ -1,7 +1,6 @@
 import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from './postgres-clusters';
 import { clusterBackupEnvironment, withStandby } from '../postgres-operator/wal-g-settings';
 import { primaryOf, validateStandby } from '../../site/standby';
-import { peerSites } from '../../site-files/peers';
 import { WAVES } from '../../constructs/argocd-sync';
 import { validateBackups, validateClone } from '../../site/backups';
 import type { Site } from '../../site/model';
@@ -105,7 +104,7 @@ export const postgresClusters: Component = {
   enabledWhen: 'always',
   waves: { [POSTGRES_CLUSTERS_APP]: WAVES.workloads },
   enabled: () => true,
-  charts: (app, site) => {
+  charts: (app, site, { peers }) => {
     const { catalog, postgresNamespaces, clusters } = resolveSite(site);
     const monitored = site.monitoring !== undefined;
     // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
@@ -122,7 +121,7 @@ export const postgresClusters: Component = {
           backup: withStandby(
             clusterBackupEnvironment(site, spec),
             spec,
-            spec.standby && primaryOf(spec.standby, peerSites()),
+            spec.standby && primaryOf(spec.standby, peers),
           ),
         })),
       }),

@@ -1,5 +1,5 @@
-import { SYNC_OPTIONS } from '../core/annotations';
-import { groupKind, type KubeObject } from '../core/objects';
+import { SYNC_OPTIONS } from './annotations';
+import { groupKind, type KubeObject } from './objects';
 
 /**
  * Objects whose deletion deletes data: a `postgresql` CR takes its PVCs with it, a CephCluster

@@ -1,7 +1,7 @@
 import { asArray, asRecord } from '../core/records';
 import { type KubeObject, type RenderedObject } from '../core/objects';
-import type { SiteTree } from '../check/findings';
-import { systemPods } from '../check/system-pods';
+import type { SiteTree } from './findings';
+import { systemPods } from './system-pods';
 import { SYNC_OPTIONS, SYNC_WAVE } from '../core/annotations';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
