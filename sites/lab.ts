@@ -66,7 +66,8 @@ export const lab: Site = {
   // air-gapped: images, upstream sources and downloads come from the lab's mirrors (`npm run images -- --site lab --format skopeo`)
   mirrors: { registry: 'registry.lab.example.org:5000/mirror', git: 'https://git.lab.example.org/mirror', http: 'https://mirror.lab.example.org' },
   postgres: {
-    backups: { bucket: 'postgres-backups', schedule: '30 2 * * *', retain: 7 },
+    // encrypted by WAL-G before upload: the key is the Secret postgres-backup-key in each Postgres namespace
+    backups: { bucket: 'postgres-backups', schedule: '30 2 * * *', retain: 7, encryptionKeySecret: 'postgres-backup-key' },
     clusters: [
       {
         name: 'acid-orders',

@@ -232,7 +232,26 @@ describe('WAL-G into RGW: the same backups and point-in-time recovery as with Mi
       'AWS_SECRET_ACCESS_KEY',
       'CLONE_AWS_ACCESS_KEY_ID',
       'CLONE_AWS_SECRET_ACCESS_KEY',
+      'WALG_LIBSODIUM_KEY',
+      'WALG_LIBSODIUM_KEY_TRANSFORM',
+      'CLONE_WALG_LIBSODIUM_KEY',
+      'CLONE_WALG_LIBSODIUM_KEY_TRANSFORM',
     ]);
+  });
+  test("encrypted before upload (converged's backups.encryptionKeySecret): every cluster and the clone read the site's key by reference", () => {
+    for (const [name, uid] of [
+      ['acid-main', SOURCE_UID],
+      ['acid-other', SOURCE_UID],
+      ['acid-main-pitr', '0b1c2d3e-0000-4000-8000-000000000001'],
+    ]) {
+      const env = envOf(pg(name), uid);
+      expect(env.get('WALG_LIBSODIUM_KEY'), name).toBe('secret:postgres-backup-key/WALG_LIBSODIUM_KEY');
+      expect(env.get('WALG_LIBSODIUM_KEY_TRANSFORM'), name).toBe('base64');
+    }
+    const clone = envOf(pg('acid-main-pitr'), '0b1c2d3e-0000-4000-8000-000000000001');
+    expect(clone.get('CLONE_WALG_LIBSODIUM_KEY')).toBe('secret:postgres-backup-key/WALG_LIBSODIUM_KEY');
+    expect(clone.get('CLONE_WALG_LIBSODIUM_KEY_TRANSFORM')).toBe('base64');
+    expect(Object.keys(data('postgres-pod-config')).filter((k) => k.includes('LIBSODIUM'))).toEqual([]);
   });
 });
 

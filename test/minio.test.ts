@@ -239,6 +239,20 @@ describe('Postgres WAL-G backups into MinIO', () => {
       'false',
     ]);
   });
+  test('unencrypted unless the site names a key (poc); with one, every cluster reads it by reference, as the Ceph store', () => {
+    const env = (site: typeof poc) =>
+      ((objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any).spec.env ??
+        []) as any[];
+    expect(env(poc).filter((e) => e.name.includes('LIBSODIUM'))).toEqual([]);
+    const encrypted = env(withSite(poc, (s) => (s.postgres.backups.encryptionKeySecret = 'postgres-backup-key')));
+    expect(encrypted.filter((e) => e.name.includes('LIBSODIUM'))).toEqual([
+      {
+        name: 'WALG_LIBSODIUM_KEY',
+        valueFrom: { secretKeyRef: { name: 'postgres-backup-key', key: 'WALG_LIBSODIUM_KEY' } },
+      },
+      { name: 'WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
+    ]);
+  });
   test('a site without backups renders no pod environment', () => {
     const none = renderedApps(
       withSite(poc, (s) => {
@@ -342,6 +356,19 @@ describe('bad MinIO, backup and clone input is refused with the field path and t
       {
         path: 'postgres.backups.credentialsSecret',
         message: expect.stringMatching(/must name the Secret holding the S3 keys/),
+      },
+    ]);
+  });
+  test('fails on an encryption key Secret that is no Secret name', () => {
+    expect(
+      issues((s) => {
+        s.postgres.backups.encryptionKeySecret = 'Backup Key';
+      }),
+    ).toEqual([
+      {
+        path: 'postgres.backups.encryptionKeySecret',
+        message:
+          "'Backup Key' is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'), e.g. 'postgres-backup-key'",
       },
     ]);
   });

@@ -40,6 +40,23 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
     expect(backup.env.filter((e) => e.value !== undefined && /SECRET|KEY_ID/.test(e.name))).toEqual([]);
   });
 
+  test("the primary's backups encrypted: the standby reads its key from the same Secret as the bucket's keys", () => {
+    const encrypted = withSite(primary, (d) => (d.postgres.backups.encryptionKeySecret = 'prim-backup-key'));
+    const env = withStandby({ env: [] }, standbyOf(dr), {
+      site: encrypted,
+      cluster: encrypted.postgres.clusters[0],
+    }).env;
+    expect(env.filter((e) => e.name.includes('LIBSODIUM'))).toEqual([
+      {
+        name: 'STANDBY_WALG_LIBSODIUM_KEY',
+        valueFrom: { secretKeyRef: { name: 'prim-backups-reader', key: 'WALG_LIBSODIUM_KEY' } },
+      },
+      { name: 'STANDBY_WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
+    ]);
+    const clear = withStandby({ env: [] }, standbyOf(dr), { site: primary, cluster: primary.postgres.clusters[0] });
+    expect(clear.env.some((e) => e.name.includes('LIBSODIUM'))).toBe(false);
+  });
+
   test('fails to render when the primary is missing', () => {
     expect(() => withStandby({ env: [] }, standbyOf(dr), undefined)).toThrow(
       /no cluster 'acid-test-cluster' in site 'prim'/,

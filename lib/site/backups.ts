@@ -20,6 +20,11 @@ export function validateBackups(site: Site): SiteIssue[] {
       path: 'postgres.backups.schedule',
       message: `'${backups.schedule}' is not a cron schedule: ${cron}`,
     });
+  if (backups.encryptionKeySecret !== undefined && !isDnsSubdomain(backups.encryptionKeySecret))
+    issues.push({
+      path: 'postgres.backups.encryptionKeySecret',
+      message: `'${backups.encryptionKeySecret}' is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'), e.g. 'postgres-backup-key'`,
+    });
   if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
     issues.push({
       path: 'postgres.backups.retain',

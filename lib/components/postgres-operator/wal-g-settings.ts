@@ -79,6 +79,8 @@ export function withStandby(
       name: `STANDBY_${key}`,
       valueFrom: { secretKeyRef: { name: standby.credentialsSecret, key } },
     })),
+    // the primary's archive is encrypted with its site's key: the Secret of its bucket's keys holds that key too
+    ...(primary.site.postgres.backups?.encryptionKeySecret ? encryptionEnv(standby.credentialsSecret, 'STANDBY_') : []),
   ];
   return {
     ...backup,
@@ -98,12 +100,15 @@ export function withStandby(
  * at v2.0.1, the same at v1.9.0), and without `s3_wal_path` it adds CLONE_WAL_S3_BUCKET=<wal_s3_bucket>
  * after ours, a second definition the kubelet takes (the last one wins): the global bucket, not the
  * namespace's. With `s3_wal_path` it sets CLONE_WALE_S3_PREFIX to it instead, which Spilo uses as the
- * prefix (configure_spilo.py write_wale_environment). Empty for MinIO, whose keys come from
- * pod_environment_secret and whose bucket is the operator's.
+ * prefix (configure_spilo.py write_wale_environment). For MinIO, whose keys come from pod_environment_secret and
+ * whose bucket is the operator's, only the encryption key (encryptionEnv), as for the Ceph object store.
  */
 export function clusterBackupEnvironment(site: Site, pg: PostgresClusterSpec): ClusterBackup {
   const backups = site.postgres.backups;
-  if (!backups || s3ProviderOf(site) !== 'ceph-object-store') return { env: [] };
+  if (!backups) return { env: [] };
+  const secret = backups.encryptionKeySecret;
+  const encryption = secret ? [...encryptionEnv(secret, ''), ...(pg.clone ? encryptionEnv(secret, 'CLONE_') : [])] : [];
+  if (s3ProviderOf(site) !== 'ceph-object-store') return { env: encryption };
   const bucket = backupBucketOf(backups.bucket, clusterNamespace(pg));
   const keys = (prefix: string): SpiloEnvVar[] =>
     ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'].map((key) => ({
@@ -112,12 +117,32 @@ export function clusterBackupEnvironment(site: Site, pg: PostgresClusterSpec): C
     }));
   const source = pg.clone && site.postgres.clusters.find((c) => c.name === pg.clone?.cluster);
   return {
-    env: [{ name: 'WAL_S3_BUCKET', value: bucket }, ...keys(''), ...(pg.clone ? keys('CLONE_') : [])],
+    env: [{ name: 'WAL_S3_BUCKET', value: bucket }, ...keys(''), ...(pg.clone ? keys('CLONE_') : []), ...encryption],
     // where the source archives: Spilo's prefix with the operator's WAL_BUCKET_SCOPE_PREFIX '' and suffix /<uid>
     ...(pg.clone && source
       ? { cloneS3WalPath: `s3://${bucket}/spilo/${source.name}/${pg.clone.uid}/wal/${source.version}` }
       : {}),
   };
+}
+
+/** The key of the site's Secret that holds WAL-G's libsodium key (base64 of 32 bytes). */
+const ENCRYPTION_KEY = 'WALG_LIBSODIUM_KEY';
+
+/**
+ * WAL-G's client-side encryption of a site's backups, with Spilo's `prefix` (`''` for the cluster's own archive,
+ * `CLONE_` for the one a point-in-time recovery reads, `STANDBY_` for the one a standby replays): the libsodium key
+ * from the site's Secret and how to read it. Spilo copies `<prefix>WALG_LIBSODIUM_KEY` and
+ * `<prefix>WALG_LIBSODIUM_KEY_TRANSFORM` into WAL-G's environment (configure_spilo.py write_wale_environment,
+ * walg_names, at 3.0-p1 and 4.0-p3); WAL-G then encrypts every object it uploads and decrypts every one it reads
+ * (wal-g@v2.0.1 internal/fetch_helper.go DecryptBytes), and `base64` is one of its key transforms
+ * (internal/crypto/libsodium/keytransform.go). The transform is no secret, but it sits beside the key: a pod gets
+ * both or neither. `secret` holds the key as `WALG_LIBSODIUM_KEY`.
+ */
+function encryptionEnv(secret: string, prefix: '' | 'CLONE_' | 'STANDBY_'): SpiloEnvVar[] {
+  return [
+    { name: `${prefix}${ENCRYPTION_KEY}`, valueFrom: { secretKeyRef: { name: secret, key: ENCRYPTION_KEY } } },
+    { name: `${prefix}WALG_LIBSODIUM_KEY_TRANSFORM`, value: 'base64' },
+  ];
 }
 
 /** WAL-G's endpoint and TLS/SSE settings for the site's S3 store. */

@@ -18,6 +18,12 @@ export const BackupSchema = z
       .describe(
         "minio: Secret in each Postgres namespace with keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and their CLONE_ copies (a MinIO user allowed on the bucket), never a value in git; required. ceph-object-store: none, the claims' Secrets hold the keys",
       ),
+    encryptionKeySecret: z
+      .string()
+      .optional()
+      .describe(
+        "Secret in each Postgres namespace with key WALG_LIBSODIUM_KEY: 32 random bytes in base64 ('openssl rand -base64 32'), created at deploy time, never in git. WAL-G encrypts WAL and base backups with it before upload (libsodium): the S3 store holds ciphertext only. Losing it loses every backup. Default: none, backups stored in clear",
+      ),
     schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
     retain: z
       .number()

@@ -22,7 +22,7 @@ export const StandbySchema = z
     credentialsSecret: z
       .string()
       .describe(
-        "Secret in this cluster's namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of a user allowed to read the primary's bucket, created at deploy time (never a value in git)",
+        "Secret in this cluster's namespace with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of a user allowed to read the primary's bucket, and WALG_LIBSODIUM_KEY (the primary site's backup key) when its backups are encrypted, created at deploy time (never a value in git)",
       ),
   })
   .describe(
