@@ -62,6 +62,14 @@ module.exports = {
       from: { path: '^lib/(check|diff|report)/' },
       to: { path: '^lib/verify/' },
     },
+    {
+      name: 'unit-tests-without-example-sites',
+      severity: 'error',
+      comment:
+        'test/unit/ builds its minimal sites (test/unit/support/site.ts): nothing it imports, directly or not, reads an example site of sites/',
+      from: { path: '^test/unit/' },
+      to: { path: '^(sites/|lib/site-files/(index|peers|validated)[.]ts$)', reachable: true },
+    },
   ],
   options: {
     tsPreCompilationDeps: true,

@@ -54,6 +54,11 @@ export default tseslint.config(
     },
   },
   {
+    // test/unit/ looks objects up by kind with the imports' types (test/unit/support/render.ts): no `any` there
+    files: ['test/unit/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
     // plain CommonJS (scripts/synth.cjs runs before any TypeScript is built): require is its import
     files: ['**/*.cjs'],
     languageOptions: {

@@ -14,8 +14,9 @@ export function buildSite(site: Site, peers: readonly Site[], components: readon
   const app = new App({ recordConstructMetadata: false });
   const synced: SyncedApp[] = [];
   const render = (other: Site) => buildSite(other, peers, components);
+  const exposures = components.flatMap((c) => c.exposes ?? []);
   for (const component of components.filter((c) => c.enabled(site))) {
-    for (const chart of component.charts(app, site, { earlier: synced, peers, render })) {
+    for (const chart of component.charts(app, site, { earlier: synced, peers, render, exposures })) {
       const wave = component.waves[chart.appName];
       if (wave === undefined)
         throw new Error(

@@ -3,12 +3,32 @@ import type { AppChart, SyncedApp } from '../constructs/app-chart';
 import type { WorkloadModels } from '../core/workloads';
 import type { Site } from '../site/model';
 import type { SiteIssue } from '../site/issues';
+import type { Exposable } from '../site/schema/load-balancers';
 
 /** One image a component's cluster pulls that no rendered object names (the bootstrap's), and who pulls it. */
 export interface ComponentImage {
   readonly image: string;
   /** For `npm run images`: `kubeadm`, `flannel`, `argocd install`… */
   readonly usedBy: string;
+}
+
+/** The LoadBalancer Service in front of a UI: its name and namespace, the UI pods' selector, the ports. */
+export interface ExposedService {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly port: number;
+  readonly targetPort: number;
+}
+
+/**
+ * A UI of a component that a site may put on a load balancer (`loadBalancers.expose.<key>`): MetalLB renders the
+ * Service of each exposed one from this alone, and validation refuses exposing a UI the site does not run.
+ */
+interface LoadBalancerExposure {
+  readonly key: Exposable;
+  /** The Service on this site, or why the site cannot expose the UI (its message for loadBalancers.expose.<key>). */
+  readonly service: (site: Site) => ExposedService | { readonly missing: string };
 }
 
 /** What rendering a site reads besides the site, handed to each component's charts as data by the pipeline. */
@@ -24,6 +44,8 @@ export interface RenderContext {
   readonly peers: readonly Site[];
   /** Renders another site with the same registry and peers (a hub's managed sites, as their own rendering). */
   readonly render: (site: Site) => App;
+  /** The UIs the registry's components let a site expose on a load balancer (their `exposes`). */
+  readonly exposures: readonly LoadBalancerExposure[];
 }
 
 /**
@@ -61,6 +83,8 @@ export interface Component {
    * placement and capacity checks and verify's probes (pod templates need none). @default - none
    */
   readonly workloads?: WorkloadModels;
+  /** Its UIs a site may expose on a load balancer (MetalLB's Services read them). @default - none */
+  readonly exposes?: readonly LoadBalancerExposure[];
   /**
    * Its rules over the site model, each issue with its field path; run on every well-formed site,
    * enabled or not, so that a setting needing the component is refused without it. @default - none

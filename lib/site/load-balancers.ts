@@ -115,14 +115,6 @@ export function validateLoadBalancers(site: Site): SiteIssue[] {
     'loadBalancers',
     lb.allowedSourceRanges,
   );
-  const needs: Readonly<Record<Exposable, [boolean, string]>> = {
-    argocd: [true, ''],
-    operatorUi: [site.postgres.operator?.ui === true, 'postgres.operator.ui is off: turn it on or drop the option'],
-    grafana: [site.monitoring !== undefined, 'the site has no monitoring: add it or drop the option'],
-    minioConsole: [site.minio !== undefined, 'the site has no minio: add it or drop the option'],
-  };
-  for (const e of exposedOf(lb))
-    if (!needs[e][0]) issues.push({ path: `loadBalancers.expose.${e}`, message: needs[e][1] });
   const net = parseCidr(lb.network);
   if (!net) {
     issues.push({

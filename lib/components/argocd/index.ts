@@ -2,7 +2,7 @@ import { argoCdInstallImages } from '../../bootstrap/argocd';
 import { ArgoCdChart } from './argocd';
 import { ssoIssues } from './argocd-sso';
 import { WAVES } from '../../constructs/argocd-sync';
-import { bootstrapProject, rootApplication } from '../../site/gitops';
+import { ARGOCD_NAMESPACE, bootstrapProject, rootApplication } from '../../site/gitops';
 import { resolveSite } from '../../site/resolve';
 import { siteSource } from '../../site-files/load';
 import type { Component } from '../component';
@@ -31,6 +31,19 @@ export const argocd: Component = {
     }),
   ],
   validate: ssoIssues,
+  // the API server and web UI (argocd-server of the install manifest serves HTTPS on 8080)
+  exposes: [
+    {
+      key: 'argocd',
+      service: () => ({
+        name: 'argocd-server-external',
+        namespace: ARGOCD_NAMESPACE,
+        selector: { 'app.kubernetes.io/name': 'argocd-server' },
+        port: 443,
+        targetPort: 8080,
+      }),
+    },
+  ],
   images: (site) =>
     resolveSite(site).bootstrap.installArgoCd
       ? argoCdInstallImages(site).map((image) => ({ image, usedBy: 'argocd install' }))

@@ -1,6 +1,6 @@
 import { LoadBalancersChart, MetallbChart } from './metallb';
 import { WAVES } from '../../constructs/argocd-sync';
-import { validateClusterLoadBalancers, validateLoadBalancers } from '../../site/load-balancers';
+import { exposedOf, validateClusterLoadBalancers, validateLoadBalancers } from '../../site/load-balancers';
 import { resolveSite } from '../../site/resolve';
 import type { Component } from '../component';
 
@@ -11,19 +11,17 @@ export const metallb: Component = {
   enabledWhen: '`loadBalancers`',
   waves: { metallb: WAVES.operators, 'load-balancers': WAVES.storage },
   enabled: (site) => site.loadBalancers !== undefined,
-  charts: (app, site) => {
+  charts: (app, site, { exposures }) => {
     if (!site.loadBalancers) return [];
-    const { catalog, upstream, operatorNamespace, minio } = resolveSite(site);
+    const { catalog, upstream } = resolveSite(site);
+    // each exposed UI's Service as its component declares it (a UI the site does not run is refused by validation)
+    const exposed = exposedOf(site.loadBalancers).flatMap((key) => {
+      const service = exposures.find((e) => e.key === key)?.service(site);
+      return service && !('missing' in service) ? [{ key, service }] : [];
+    });
     return [
       new MetallbChart(app, 'metallb', { version: catalog.versions.metallb, manifest: upstream.metallb }),
-      new LoadBalancersChart(app, 'load-balancers', {
-        spec: site.loadBalancers,
-        uis: {
-          ...(site.postgres.operator?.ui ? { operatorUi: operatorNamespace } : {}),
-          grafana: site.monitoring !== undefined,
-          ...(minio ? { minio: { tenant: minio.tenant, namespace: minio.namespace } } : {}),
-        },
-      }),
+      new LoadBalancersChart(app, 'load-balancers', { spec: site.loadBalancers, exposed }),
     ];
   },
   validate: (site) => [

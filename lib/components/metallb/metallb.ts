@@ -6,9 +6,8 @@ import { AppChart } from '../../constructs/app-chart';
 import { addSyncOptions } from '../../constructs/argocd-sync';
 import { PlatformNamespace } from '../../constructs/platform-namespace';
 import { shipUpstream, upstreamObjects } from '../../constructs/upstream-manifest';
-import { exposedOf } from '../../site/load-balancers';
 import { type Exposable, type LoadBalancersSpec } from '../../site/schema/load-balancers';
-import { MONITORING_NAMESPACE } from '../../site/monitoring';
+import type { ExposedService } from '../component';
 import type { Manifest, UpstreamFile } from '../../upstream';
 
 const METALLB_NAMESPACE = 'metallb-system';
@@ -107,76 +106,11 @@ export class MetallbChart extends AppChart {
   }
 }
 
-interface ExposedService {
-  readonly name: string;
-  readonly namespace: string;
-  readonly selector: Record<string, string>;
-  readonly port: number;
-  readonly targetPort: number;
-}
-
-/** The UIs of a site that a load balancer may expose; absent: the site does not run it. */
-interface ExposableUis {
-  /** The operator UI's namespace (the operator's). */
-  readonly operatorUi?: string;
-  readonly grafana: boolean;
-  readonly minio?: { readonly tenant: string; readonly namespace: string };
-}
-
-/** The Service in front of a UI, or undefined when the site does not run it (validation says so). */
-function exposedService(uis: ExposableUis, what: Exposable): ExposedService | undefined {
-  switch (what) {
-    case 'argocd':
-      return {
-        name: 'argocd-server-external',
-        namespace: 'argocd',
-        selector: { 'app.kubernetes.io/name': 'argocd-server' },
-        port: 443,
-        targetPort: 8080,
-      };
-    case 'operatorUi':
-      return uis.operatorUi === undefined
-        ? undefined
-        : {
-            name: 'postgres-operator-ui-external',
-            namespace: uis.operatorUi,
-            selector: { name: 'postgres-operator-ui' },
-            port: 80,
-            targetPort: 8081,
-          };
-    case 'grafana':
-      return !uis.grafana
-        ? undefined
-        : {
-            name: 'grafana-external',
-            namespace: MONITORING_NAMESPACE,
-            selector: {
-              'app.kubernetes.io/component': 'grafana',
-              'app.kubernetes.io/name': 'grafana',
-              'app.kubernetes.io/part-of': 'kube-prometheus',
-            },
-            port: 3000,
-            targetPort: 3000,
-          };
-    case 'minioConsole': {
-      const { minio } = uis;
-      if (!minio) return undefined;
-      return {
-        name: `${minio.tenant}-console-external`,
-        namespace: minio.namespace,
-        selector: { 'v1.min.io/tenant': minio.tenant },
-        port: 9443,
-        targetPort: 9443,
-      };
-    }
-  }
-}
-
 export interface LoadBalancersProps {
   /** The site's loadBalancers section: the pool, the client networks, the UIs to expose. */
   readonly spec: LoadBalancersSpec;
-  /** The UIs the site runs. */
-  readonly uis: ExposableUis;
+  /** The Services of the UIs the site exposes, each by its key under loadBalancers.expose (the components' `exposes`). */
+  readonly exposed: readonly { readonly key: Exposable; readonly service: ExposedService }[];
 }
 
 /** The address pool and its L2 announcement, and the LoadBalancer Services of the exposed UIs. */
@@ -196,14 +130,12 @@ export class LoadBalancersChart extends AppChart {
     });
     // the CRDs and the validating webhook come with the metallb Application
     for (const o of [pool, l2]) addSyncOptions(o, 'SkipDryRunOnMissingResource=true');
-    for (const what of exposedOf(lb)) {
-      const s = exposedService(props.uis, what);
-      if (!s) continue;
-      new KubeService(this, `Expose-${what}`, {
+    for (const { key, service: s } of props.exposed) {
+      new KubeService(this, `Expose-${key}`, {
         metadata: { name: s.name, namespace: s.namespace },
         spec: {
           type: 'LoadBalancer',
-          selector: s.selector,
+          selector: { ...s.selector },
           loadBalancerSourceRanges: [...(lb.allowedSourceRanges ?? [lb.network])],
           ports: [{ name: 'web', port: s.port, protocol: 'TCP', targetPort: IntOrString.fromNumber(s.targetPort) }],
         },

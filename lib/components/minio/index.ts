@@ -1,4 +1,4 @@
-import { MinioChart } from './minio';
+import { CONSOLE_PORT, MinioChart, TENANT_LABEL } from './minio';
 import { MinioOperatorChart } from './minio-operator';
 import { WAVES } from '../../constructs/argocd-sync';
 import { minioPools, validateMinio } from '../../site/minio';
@@ -59,5 +59,22 @@ export const minio: Component = {
     ];
   },
   workloads: { 'minio.min.io/Tenant': fromTenant },
+  exposes: [
+    {
+      key: 'minioConsole',
+      service: (site) => {
+        const { minio } = resolveSite(site);
+        return minio
+          ? {
+              name: `${minio.tenant}-console-external`,
+              namespace: minio.namespace,
+              selector: { [TENANT_LABEL]: minio.tenant },
+              port: CONSOLE_PORT,
+              targetPort: CONSOLE_PORT,
+            }
+          : { missing: 'the site has no minio: add it or drop the option' };
+      },
+    },
+  ],
   validate: (site) => validateMinio(site, providedStorageClasses(site)),
 };

@@ -18,6 +18,11 @@ import { requiredNodeAffinity } from '../../site/roles';
 import { DATA_PRIORITY_CLASS } from '../../site/priority';
 
 const MINIO_UID = 1000;
+
+/** The label the MinIO operator puts on a Tenant's pods, valued with the tenant's name. */
+export const TENANT_LABEL = 'v1.min.io/tenant';
+/** The port of the Tenant's console (HTTPS). */
+export const CONSOLE_PORT = 9443;
 /** PVC template name: the operator names claims data0…, one per volume of a server. */
 const VOLUME = 'data';
 
@@ -95,7 +100,7 @@ function tenantPool(pool: MinioPool, tenant: string, storageClass: string): Tena
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [
           {
-            labelSelector: { matchExpressions: [{ key: 'v1.min.io/tenant', operator: 'In', values: [tenant] }] },
+            labelSelector: { matchExpressions: [{ key: TENANT_LABEL, operator: 'In', values: [tenant] }] },
             topologyKey: 'kubernetes.io/hostname',
           },
         ],

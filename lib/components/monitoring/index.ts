@@ -1,7 +1,7 @@
 import { KubePrometheusChart, KubePrometheusSetupChart } from './kube-prometheus';
 import { DEFAULT_GRAFANA_ADMIN_SECRET } from './grafana-settings';
-import { MonitoringChart } from './monitoring';
-import { validateMonitoring } from '../../site/monitoring';
+import { GRAFANA, MonitoringChart } from './monitoring';
+import { MONITORING_NAMESPACE, validateMonitoring } from '../../site/monitoring';
 import { resolveSite, thresholdsOf } from '../../site/resolve';
 import { WAVES } from '../../constructs/argocd-sync';
 import { providedStorageClasses } from '../../site/validate';
@@ -76,5 +76,20 @@ export const monitoring: Component = {
     'monitoring.coreos.com/Prometheus': fromPrometheus,
     'monitoring.coreos.com/Alertmanager': fromPrometheus,
   },
+  exposes: [
+    {
+      key: 'grafana',
+      service: (site) =>
+        site.monitoring
+          ? {
+              name: 'grafana-external',
+              namespace: MONITORING_NAMESPACE,
+              selector: GRAFANA.selector,
+              port: GRAFANA.port,
+              targetPort: GRAFANA.port,
+            }
+          : { missing: 'the site has no monitoring: add it or drop the option' },
+    },
+  ],
   validate: (site) => validateMonitoring(site, providedStorageClasses(site)),
 };

@@ -33,6 +33,7 @@ import { postgresAlertRules } from './rules';
 import { ROOK_NAMESPACE } from '../../site/ceph';
 import type { PostgresClusterSpec, ResourceAmounts } from '../../site/model';
 import { MONITORING_NAMESPACE } from '../../site/monitoring';
+import { TENANT_LABEL } from '../minio/minio';
 import { type PostgresAlertThresholds, type PrometheusSpec } from '../../site/schema/monitoring';
 import { clusterNamespace, type ResolvedMinio } from '../../site/resolve';
 
@@ -74,6 +75,16 @@ const UPSTREAM_DASHBOARDS = [
 
 /** The Grafana image's `nobody` user, as kube-prometheus runs it. */
 const GRAFANA_UID = 65534;
+
+/** Grafana's pods (kube-prometheus' labels) and the port they serve on. */
+export const GRAFANA = {
+  selector: {
+    'app.kubernetes.io/component': 'grafana',
+    'app.kubernetes.io/name': 'grafana',
+    'app.kubernetes.io/part-of': 'kube-prometheus',
+  },
+  port: 3000,
+} as const;
 
 /**
  * What Prometheus scrapes beyond kube-prometheus' own targets, the alerts, and Grafana with the
@@ -190,7 +201,7 @@ export class MonitoringChart extends AppChart {
       const monitor = new ServiceMonitor(this, 'ServiceMonitor-minio', {
         metadata: { name: 'minio', namespace: minio.namespace },
         spec: {
-          selector: { matchLabels: { 'v1.min.io/tenant': minio.tenant } },
+          selector: { matchLabels: { [TENANT_LABEL]: minio.tenant } },
           endpoints: [
             {
               port: minio.autoCert ? 'https-minio' : 'http-minio',
@@ -334,11 +345,7 @@ export class MonitoringChart extends AppChart {
       })),
       { name: 'grafana-config', mountPath: '/etc/grafana' },
     ];
-    const selector = {
-      'app.kubernetes.io/component': 'grafana',
-      'app.kubernetes.io/name': 'grafana',
-      'app.kubernetes.io/part-of': 'kube-prometheus',
-    };
+    const selector = { ...GRAFANA.selector };
     new KubeDeployment(this, 'Grafana', {
       metadata: { name: 'grafana', namespace: MONITORING_NAMESPACE, labels: selector },
       spec: {
@@ -354,7 +361,7 @@ export class MonitoringChart extends AppChart {
               {
                 name: 'grafana',
                 image,
-                ports: [{ name: 'http', containerPort: 3000 }],
+                ports: [{ name: 'http', containerPort: GRAFANA.port }],
                 env: grafanaEnv(adminSecret),
                 readinessProbe: { httpGet: { path: '/api/health', port: IntOrString.fromString('http') } },
                 resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),

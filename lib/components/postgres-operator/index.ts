@@ -1,4 +1,4 @@
-import { OPERATOR_NAME, PostgresOperatorChart } from './postgres-operator';
+import { OPERATOR_NAME, OPERATOR_UI, PostgresOperatorChart } from './postgres-operator';
 import { backupEnvironment, backupOperatorSettings } from './wal-g-settings';
 import { WAVES } from '../../constructs/argocd-sync';
 import { byText } from '../../core/order';
@@ -35,6 +35,21 @@ export const postgresOperator: Component = {
       }),
     ];
   },
+  exposes: [
+    {
+      key: 'operatorUi',
+      service: (site) =>
+        site.postgres.operator?.ui
+          ? {
+              name: 'postgres-operator-ui-external',
+              namespace: resolveSite(site).operatorNamespace,
+              selector: OPERATOR_UI.selector,
+              port: 80,
+              targetPort: OPERATOR_UI.port,
+            }
+          : { missing: 'postgres.operator.ui is off: turn it on or drop the option' },
+    },
+  ],
   validate: (site) =>
     site.postgres.operator?.namespace === undefined
       ? []

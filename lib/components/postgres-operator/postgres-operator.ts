@@ -20,6 +20,8 @@ import type { Upstream } from '../../upstream';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';
+/** The operator UI's pods (their label) and the port they serve on. */
+export const OPERATOR_UI = { selector: { name: UI_NAME }, port: 8081 } as const;
 const API_PORT = 8080;
 
 export interface PostgresOperatorProps {
@@ -199,7 +201,7 @@ export class PostgresOperatorChart extends AppChart {
     const account = apiServiceAccount(this, 'UiServiceAccount', { name: UI_NAME, namespace });
     new KubeClusterRole(this, 'UiClusterRole', { metadata: { name: UI_NAME }, rules: readOnly });
     bindClusterRole(this, 'UiClusterRoleBinding', UI_NAME, account);
-    const selector = { name: UI_NAME };
+    const selector = { ...OPERATOR_UI.selector };
     new KubeDeployment(this, 'UiDeployment', {
       metadata: { name: UI_NAME, namespace, labels: { application: UI_NAME } },
       spec: {
@@ -215,16 +217,16 @@ export class PostgresOperatorChart extends AppChart {
                 name: 'service',
                 image: props.images.postgresOperatorUi,
                 imagePullPolicy: 'IfNotPresent',
-                ports: [{ name: 'http', containerPort: 8081, protocol: 'TCP' }],
+                ports: [{ name: 'http', containerPort: OPERATOR_UI.port, protocol: 'TCP' }],
                 readinessProbe: {
-                  httpGet: { path: '/health', port: IntOrString.fromNumber(8081) },
+                  httpGet: { path: '/health', port: IntOrString.fromNumber(OPERATOR_UI.port) },
                   initialDelaySeconds: 5,
                   timeoutSeconds: 1,
                 },
                 resources: resources({ cpu: '100m', memory: '100Mi' }, { cpu: '200m', memory: '200Mi' }),
                 securityContext: hardenedContainer(1000),
                 env: [
-                  { name: 'APP_URL', value: 'http://localhost:8081' },
+                  { name: 'APP_URL', value: `http://localhost:${OPERATOR_UI.port}` },
                   { name: 'OPERATOR_API_URL', value: `http://${OPERATOR_NAME}.${namespace}.svc:${API_PORT}` },
                   { name: 'OPERATOR_CLUSTER_NAME_LABEL', value: 'cluster-name' },
                   { name: 'RESOURCES_VISIBLE', value: 'False' },
@@ -244,7 +246,7 @@ export class PostgresOperatorChart extends AppChart {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: IntOrString.fromNumber(8081) }],
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: IntOrString.fromNumber(OPERATOR_UI.port) }],
       },
     });
   }
