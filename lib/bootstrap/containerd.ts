@@ -1,6 +1,6 @@
 import { stringify } from 'smol-toml';
 import { nodeKubernetesVersion } from '../site/bootstrap';
-import { minorOf } from '../core/versions';
+import { majorOf, minorOf } from '../core/versions';
 import type { Site, SiteNode } from '../site/model';
 import { PUBLIC_REGISTRIES, siteImage, type MirrorSpec } from '../site/mirrors';
 import { catalogOf, pauseImage } from '../site/catalog';
@@ -84,8 +84,7 @@ const CNI_CONF = '/etc/cni/net.d';
  * The config version of a containerd.io package: 3 from containerd 2.0 on (version 2 still loads there, migrated at
  * every start).
  */
-const containerdConfigVersion = (containerdPackage: string): 2 | 3 =>
-  Number(containerdPackage.split('.')[0]) >= 2 ? 3 : 2;
+const containerdConfigVersion = (containerdPackage: string): 2 | 3 => (majorOf(containerdPackage) >= 2 ? 3 : 2);
 
 /**
  * The whole /etc/containerd/config.toml (containerd fills the keys not written with its defaults),

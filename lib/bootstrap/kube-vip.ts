@@ -4,7 +4,7 @@ import { siteImage } from '../site/mirrors';
 import type { Site } from '../site/model';
 import { catalogOf } from '../site/catalog';
 import { bootstrapPath, ADMIN_KUBECONFIG } from './step';
-import { minorNumber } from '../core/versions';
+import { majorOf, minorNumber } from '../core/versions';
 
 /**
  * The control plane's virtual IP, served by kube-vip (the catalog's kubeVip) as a static Pod on every control-plane
@@ -32,7 +32,7 @@ export const SUPER_ADMIN_KUBECONFIG = '/etc/kubernetes/super-admin.conf';
 
 /** What the pinned kube-vip's `manifest pod` emits differently per major (TRAINS.md, kube-vip row). */
 function kubeVipFlavour(version: string) {
-  const v1 = Number(/^v?(\d+)/.exec(version)?.[1]) >= 1;
+  const v1 = majorOf(version) >= 1;
   return v1
     ? { subnetEnv: 'vip_subnet', nodeName: true, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] } }
     : { subnetEnv: 'vip_cidr', nodeName: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'] } };

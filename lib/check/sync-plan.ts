@@ -5,6 +5,7 @@ import { systemPods } from './system-pods';
 import { SYNC_OPTIONS, SYNC_WAVE } from '../core/annotations';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
+import { ARGOCD_NAMESPACE } from '../site/gitops';
 import { loadUpstreamYaml, upstreamOf } from '../upstream';
 
 /**
@@ -122,7 +123,10 @@ export function bootstrapObjects(site: Site): RenderedObject[] {
     ...systemPods(site)
       .filter((p) => p.app === 'kubeadm')
       .map((p) => ({ ...p, obj: runnable(p.obj) })),
-    ...from('argocd-install', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } }, ...argocd]),
+    ...from('argocd-install', [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE } },
+      ...argocd,
+    ]),
   ];
 }
 

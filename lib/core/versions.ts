@@ -9,6 +9,9 @@ export function majorMinor(version: string): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
+/** `v2.0.1` / `1.6.20-1` / `18.2.7` → its major (2, 1, 18); NaN when it does not start with a number. */
+export const majorOf = (version: string): number => Number(/^v?(\d+)/.exec(version)?.[1]);
+
 /** `1.26.2` / `v1.26.2` → `1.26`: a minor as the trains key their pins. */
 export const minorOf = (version: string): string => version.replace(/^v/, '').split('.').slice(0, 2).join('.');
 

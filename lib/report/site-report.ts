@@ -13,6 +13,7 @@ import type { FileTree } from '../core/file-tree';
 import { byText } from '../core/order';
 import { siteSource } from '../site-files/load';
 import { peerSites } from '../site-files/peers';
+import { argocdFolder } from '../site/gitops';
 import { fleetView } from './fleet-view';
 
 /**
@@ -117,7 +118,7 @@ function wavesDiagram(site: Site, all: readonly AppRow[]): string[] {
   const waves = [...new Set(apps.map((a) => a.wave))].sort((a, b) => a - b);
   const lines = ['```mermaid', 'flowchart LR'];
   for (const root of all.filter((a) => isRoot(site, a))) {
-    lines.push(`  ${id('app', root.name)}[${label(`${root.name}<br/>app of apps: dist/${site.name}/argocd`)}]`);
+    lines.push(`  ${id('app', root.name)}[${label(`${root.name}<br/>app of apps: ${argocdFolder(site)}`)}]`);
     if (waves.length) lines.push(`  ${id('app', root.name)} --> ${id('wave', String(waves[0]))}`);
   }
   for (const wave of waves) {

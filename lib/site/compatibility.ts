@@ -4,7 +4,7 @@ import { TRAINS } from './trains';
 import type { Site } from './model';
 import { FILE_VERSIONS, type KubernetesRange, type Train, type Unmaintained, type VersionKey } from './trains/train';
 import type { SiteIssue } from './issues';
-import { minorNumber, minorOf } from '../core/versions';
+import { majorOf, minorNumber, minorOf } from '../core/versions';
 
 /** Whether the site runs the component at all (cert-manager only for Rook's webhook, MinIO only with an s3 tier...). */
 function runs(site: Site, component: VersionKey): boolean {
@@ -121,8 +121,8 @@ export function validateCompatibility(site: Site): SiteIssue[] {
     }
   });
   const ceph = train.compatibility.cephMajors;
-  const cephMajor = /^v?(\d+)\./.exec(versions.ceph)?.[1];
-  if (site.ceph && cephMajor !== undefined && !ceph.majors.includes(cephMajor)) {
+  const cephMajor = majorOf(versions.ceph);
+  if (site.ceph && !Number.isNaN(cephMajor) && !ceph.majors.includes(String(cephMajor))) {
     issues.push({
       path: site.versions?.ceph !== undefined ? 'versions.ceph' : 'release',
       message: `Ceph ${versions.ceph} is not supported by Rook ${versions.rook} (${ceph.source}: "${ceph.quote}", majors ${ceph.majors.join(', ')}): pick a Ceph release of those majors`,

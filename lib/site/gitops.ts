@@ -5,6 +5,10 @@ import type { Site } from './model';
 
 /** Where ArgoCD runs: its install manifest's namespace, home of every Application. */
 export const ARGOCD_NAMESPACE = 'argocd';
+/** ArgoCD's own Application: its chart, its dist/<site>/ folder, which the root app-of-apps syncs. */
+export const ARGOCD_APP = 'argocd';
+/** dist/<site>/argocd, the root Application's source path. */
+export const argocdFolder = (site: Pick<Site, 'name'>): string => `dist/${site.name}/${ARGOCD_APP}`;
 /** The cluster ArgoCD runs in, as an Application's destination. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** ArgoCD's built-in project: it grants every source, destination and kind until it is emptied. */
@@ -144,7 +148,7 @@ export function rootApplication(site: Site): ApplicationProps {
       source: {
         repoUrl: site.gitops.repoURL,
         targetRevision: site.gitops.targetRevision,
-        path: `dist/${site.name}/argocd`,
+        path: argocdFolder(site),
       },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {

@@ -4,7 +4,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { isRecord } from '../core/records';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
-import { minorOf } from '../core/versions';
+import { majorOf, minorOf } from '../core/versions';
 
 /**
  * The Go programs `npm run verify` runs, built from their pinned versions into
@@ -123,7 +123,7 @@ const kwokComponent = (version: string): Component => ({
  * github.com/zalando/postgres-operator, or from the git repository POSTGRES_OPERATOR_GIT names.
  */
 function postgresOperatorComponent(version: string): Component {
-  const fromGit = Number(/^v?(\d+)/.exec(version)?.[1]) >= 2;
+  const fromGit = majorOf(version) >= 2;
   return {
     id: `postgres-operator-${version}`,
     ...(fromGit
@@ -151,7 +151,7 @@ function postgresOperatorComponent(version: string): Component {
  */
 function containerdComponent(containerdPackage: string): Component | undefined {
   const version = `v${containerdPackage.split('-')[0]}`;
-  if (Number(version.slice(1).split('.')[0]) < 2) return undefined;
+  if (majorOf(version) < 2) return undefined;
   return {
     id: `containerd-${version}`,
     goMod: () => goModule('containerd', `github.com/containerd/containerd/v2 ${version}`),

@@ -2,7 +2,7 @@ import { argoCdInstallImages } from '../../bootstrap/argocd';
 import { ArgoCdChart } from './argocd';
 import { ssoIssues } from './argocd-sso';
 import { WAVES } from '../../constructs/argocd-sync';
-import { ARGOCD_NAMESPACE, bootstrapProject, rootApplication } from '../../site/gitops';
+import { ARGOCD_APP, ARGOCD_NAMESPACE, bootstrapProject, rootApplication } from '../../site/gitops';
 import { resolveSite } from '../../site/resolve';
 import { siteSource } from '../../site-files/load';
 import type { Component } from '../component';
@@ -12,15 +12,15 @@ import type { Component } from '../component';
  * registry), the root app-of-apps and its settings; the install manifest the bootstrap applies.
  */
 export const argocd: Component = {
-  name: 'argocd',
+  name: ARGOCD_APP,
   summary:
     "ArgoCD's AppProject, settings, one Application per other app and the root app-of-apps (the install manifest's images)",
   enabledWhen: 'always',
   // the root app-of-apps syncs this folder itself: no Application lists it
-  waves: { argocd: WAVES.project },
+  waves: { [ARGOCD_APP]: WAVES.project },
   enabled: () => true,
   charts: (app, site, { earlier }) => [
-    new ArgoCdChart(app, 'argocd', {
+    new ArgoCdChart(app, ARGOCD_APP, {
       site,
       siteFile: siteSource(site.name),
       gitops: site.gitops,

@@ -8,7 +8,7 @@ import { asArray, asRecord } from '../../core/records';
 import type { KubeObject } from '../../core/objects';
 import { byText } from '../../core/order';
 import type { Stage } from '../../site/schema/fleet';
-import { ARGOCD_NAMESPACE } from '../../site/gitops';
+import { ARGOCD_NAMESPACE, argocdFolder } from '../../site/gitops';
 import type { GitOpsSpec } from '../../site/model';
 import { APPLICATION_SYNC_POLICY } from '../argocd/argocd';
 
@@ -77,7 +77,7 @@ export class FleetChart extends AppChart {
           source: {
             repoUrl: site.gitops.repoURL,
             targetRevision: site.gitops.targetRevision,
-            path: `dist/${site.name}/argocd`,
+            path: argocdFolder(site),
             directory: { include: 'priorityclass-*.yaml' },
           },
           destination: { name: site.name },

@@ -5,19 +5,19 @@ import { groupKind, manifestFile, type KubeObject } from '../../core/objects';
 import { SYNC_WAVE } from '../../core/annotations';
 import { asRecord } from '../../core/records';
 import { apiServerUrl, managedSites, type ManagedSite } from '../../site/fleet';
-import { ARGOCD_NAMESPACE, DEFAULT_PROJECT, bootstrapProjectName } from '../../site/gitops';
+import { ARGOCD_APP, ARGOCD_NAMESPACE, DEFAULT_PROJECT, argocdFolder, bootstrapProjectName } from '../../site/gitops';
 import type { Component, RenderContext } from '../component';
 
 /** A managed site as its own rendering describes it: its AppProjects and its Applications but the root. */
 function fleetMember({ site, stage }: ManagedSite, render: RenderContext['render']): FleetMember {
-  const argocd = render(site).charts.find((c) => c.node.id === 'argocd');
+  const argocd = render(site).charts.find((c) => c.node.id === ARGOCD_APP);
   const objects = (argocd?.toJson() ?? []) as KubeObject[];
   // its own projects (one per Application, and its root's), not ArgoCD's default, which each cluster empties itself
   const projects = objects.filter(
     (o) => groupKind(o) === 'argoproj.io/AppProject' && o.metadata.name !== DEFAULT_PROJECT,
   );
-  if (!projects.length) throw new Error(`site '${site.name}' renders no AppProject in dist/${site.name}/argocd`);
-  const root = `dist/${site.name}/argocd`;
+  const root = argocdFolder(site);
+  if (!projects.length) throw new Error(`site '${site.name}' renders no AppProject in ${root}`);
   return {
     name: site.name,
     stage,
@@ -28,7 +28,7 @@ function fleetMember({ site, stage }: ManagedSite, render: RenderContext['render
     applications: objects
       .filter((o) => groupKind(o) === 'argoproj.io/Application' && asRecord(asRecord(o.spec).source).path !== root)
       .map((o) => ({
-        file: manifestFile('argocd', ARGOCD_NAMESPACE, o),
+        file: manifestFile(ARGOCD_APP, ARGOCD_NAMESPACE, o),
         wave: Number(o.metadata.annotations?.[SYNC_WAVE] ?? 0),
       })),
   };

@@ -17,6 +17,7 @@ import { POD_ENVIRONMENT_CONFIGMAP } from './wal-g-settings';
 import { DEFAULTS } from '../../site/resolve';
 import type { TrainImages } from '../../site/trains/train';
 import type { Upstream } from '../../upstream';
+import { majorOf } from '../../core/versions';
 
 export const OPERATOR_NAME = 'postgres-operator';
 const UI_NAME = 'postgres-operator-ui';
@@ -92,8 +93,7 @@ function operatorSettings(props: PostgresOperatorProps): Record<string, string> 
  * Switching a running cluster with replicas risks a split brain: npm run diff refuses it (lib/diff/upgrade-paths.ts).
  */
 function operatorVersionSettings(operatorVersion: string): Record<string, string> {
-  const major = Number(/^v?(\d+)/.exec(operatorVersion)?.[1]);
-  return { [PATRONI_CONFIGMAPS]: major >= 2 ? 'true' : 'false' };
+  return { [PATRONI_CONFIGMAPS]: majorOf(operatorVersion) >= 2 ? 'true' : 'false' };
 }
 
 /** The operator setting that keeps Patroni's leader, config and failover state in ConfigMaps rather than Endpoints. */
