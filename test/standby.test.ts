@@ -3,7 +3,8 @@ import { poc } from '../sites/poc';
 import type { Site } from '../lib/site/model';
 import { standbyIssues, validateStandby } from '../lib/site/standby';
 import { withStandby } from '../lib/components/postgres-operator/wal-g-settings';
-import { impactsOf, type ChangeContext } from '../lib/diff/impacts';
+import type { ChangeContext } from '../lib/core/impact';
+import { impactsOf } from '../lib/diff/impacts';
 import { withSite } from './support/render';
 
 /** A primary site (poc's shape, MinIO backups) and a DR site whose 'acid-dr' is the standby of its acid-test-cluster. */

@@ -1,5 +1,6 @@
 import type { App } from 'cdk8s';
 import type { AppChart, SyncedApp } from '../constructs/app-chart';
+import type { ImpactRule } from '../core/impact';
 import type { WorkloadModels } from '../core/workloads';
 import type { Site } from '../site/model';
 import type { SiteIssue } from '../site/issues';
@@ -83,6 +84,11 @@ export interface Component {
    * placement and capacity checks and verify's probes (pod templates need none). @default - none
    */
   readonly workloads?: WorkloadModels;
+  /**
+   * What a change of the kinds it renders does once synced, for `npm run diff` (lib/diff/impacts.ts runs them
+   * between its own rules for every kind). @default - none
+   */
+  readonly impacts?: readonly ImpactRule[];
   /** Its UIs a site may expose on a load balancer (MetalLB's Services read them). @default - none */
   readonly exposes?: readonly LoadBalancerExposure[];
   /**

@@ -1,14 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isList, isRecord } from '../core/records';
 import { byText } from '../core/order';
-
-/** One changed field: `before` or `after` is undefined when the field is added or removed. */
-export interface FieldChange {
-  /** `spec.numberOfInstances`, `spec.template.spec.containers[name=postgres].image`, `data.docker_image`. */
-  readonly path: string;
-  readonly before?: unknown;
-  readonly after?: unknown;
-}
+import type { FieldChange } from '../core/impact';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const join = (path: string, key: string) =>

@@ -1,8 +1,7 @@
 import { structuredPatch } from 'diff';
 import type { Finding } from '../check/findings';
-import type { FieldChange } from './fields';
+import type { FieldChange, Impact, ImpactLevel } from '../core/impact';
 import { HOST_BOOTSTRAP_NOTE, type FileDiff } from './host-files';
-import type { Impact, ImpactLevel } from './impacts';
 import { destructive, type Action, type ObjectDiff, type TreeDiff } from './semantic';
 
 /** Terminal and Markdown renderings of a TreeDiff: banner, plan line, then sites → Applications → objects. */

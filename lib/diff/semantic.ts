@@ -1,7 +1,8 @@
 import { groupKind, parseTree, type KubeObject } from '../core/objects';
 import type { FileTree } from '../core/file-tree';
-import { fieldChanges, type FieldChange } from './fields';
-import { impactsOf, type Impact } from './impacts';
+import type { FieldChange, Impact } from '../core/impact';
+import { fieldChanges } from './fields';
+import { impactsOf } from './impacts';
 import { byText } from '../core/order';
 
 /**

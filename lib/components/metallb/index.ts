@@ -1,4 +1,5 @@
 import { LoadBalancersChart, MetallbChart } from './metallb';
+import { POOL_IMPACTS } from './impacts';
 import { WAVES } from '../../constructs/argocd-sync';
 import { exposedOf, validateClusterLoadBalancers, validateLoadBalancers } from '../../site/load-balancers';
 import { resolveSite } from '../../site/resolve';
@@ -10,6 +11,7 @@ export const metallb: Component = {
   summary: "MetalLB (L2), the site's address pool and the LoadBalancer Services it exposes",
   enabledWhen: '`loadBalancers`',
   waves: { metallb: WAVES.operators, 'load-balancers': WAVES.storage },
+  impacts: POOL_IMPACTS,
   enabled: (site) => site.loadBalancers !== undefined,
   charts: (app, site, { exposures }) => {
     if (!site.loadBalancers) return [];

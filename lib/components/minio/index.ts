@@ -1,4 +1,5 @@
 import { CONSOLE_PORT, MinioChart, TENANT_LABEL } from './minio';
+import { TENANT_IMPACTS } from './impacts';
 import { MinioOperatorChart } from './minio-operator';
 import { WAVES } from '../../constructs/argocd-sync';
 import { minioPools, validateMinio } from '../../site/minio';
@@ -59,6 +60,7 @@ export const minio: Component = {
     ];
   },
   workloads: { 'minio.min.io/Tenant': fromTenant },
+  impacts: TENANT_IMPACTS,
   exposes: [
     {
       key: 'minioConsole',

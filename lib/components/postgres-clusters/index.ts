@@ -1,4 +1,5 @@
 import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from './postgres-clusters';
+import { CLUSTER_IMPACTS } from './impacts';
 import { clusterBackupEnvironment, withStandby } from '../postgres-operator/wal-g-settings';
 import { primaryOf, validateStandby } from '../../site/standby';
 import { WAVES } from '../../constructs/argocd-sync';
@@ -128,5 +129,6 @@ export const postgresClusters: Component = {
     ];
   },
   workloads: { 'acid.zalan.do/postgresql': fromPostgresql },
+  impacts: CLUSTER_IMPACTS,
   validate: validateClusters,
 };

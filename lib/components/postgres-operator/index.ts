@@ -1,4 +1,5 @@
 import { OPERATOR_NAME, OPERATOR_UI, PostgresOperatorChart } from './postgres-operator';
+import { OPERATOR_IMPACTS } from './impacts';
 import { backupEnvironment, backupOperatorSettings } from './wal-g-settings';
 import { WAVES } from '../../constructs/argocd-sync';
 import { byText } from '../../core/order';
@@ -12,6 +13,7 @@ export const postgresOperator: Component = {
   summary: "Zalando's postgres-operator: its CRD, configuration, RBAC and Deployment (and UI)",
   enabledWhen: 'always',
   waves: { [OPERATOR_NAME]: WAVES.operators },
+  impacts: OPERATOR_IMPACTS,
   enabled: () => true,
   charts: (app, site) => {
     const {

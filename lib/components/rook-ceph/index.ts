@@ -1,4 +1,5 @@
 import { RookCephClusterChart } from './rook-ceph-cluster';
+import { CEPH_IMPACTS } from './impacts';
 import { ROOK_OPERATOR, RookCephOperatorChart } from './rook-ceph-operator';
 import { WAVES } from '../../constructs/argocd-sync';
 import { cephResources, osdHosts, validateCeph } from '../../site/ceph';
@@ -112,5 +113,6 @@ export const rookCeph: Component = {
     ];
   },
   workloads: { 'ceph.rook.io/CephCluster': fromCephCluster },
+  impacts: CEPH_IMPACTS,
   validate: validateCeph,
 };
