@@ -118,11 +118,34 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   log(
     session.isolated
       ? `processes of this run: PID namespace ${session.namespace} (VERIFY_SESSION=${session.id}), killed with the run`
-      : `processes of this run: process groups (VERIFY_SESSION=${session.id}; no PID namespace: not root), killed with the run`,
+      : `processes of this run: process groups (VERIFY_SESSION=${session.id}; no PID namespace: neither root nor user namespaces), killed with the run`,
   );
   let cp: ControlPlane | undefined;
   let operator: Operator | undefined;
   let database: Database | undefined;
+  // what fails after an abort fails because the run's processes were killed
+  const whyFailed = (e: unknown): unknown =>
+    options.signal?.aborted
+      ? new Error(
+          `verify ${site.name} was aborted (${String(options.signal.reason)}): every process of the run was killed`,
+          { cause: e },
+        )
+      : e;
+  const stopAll = async (): Promise<void> => {
+    if (operator) operator.stopped = true;
+    try {
+      if (cp) await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
+    } finally {
+      try {
+        database?.stop();
+      } finally {
+        await session.close();
+        log('every process of the run stopped');
+        if (!options.keep) rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  };
+  let report: VerifyReport;
   try {
     cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet, session);
     const { kube, kubeconfig } = cp;
@@ -290,7 +313,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       assertions.every((a) => a.ok) &&
       podSecurityWarnings.length === 0 &&
       notRun.length === 0;
-    return {
+    report = {
       site: site.name,
       kubernetes: release,
       nodes: nodes.length,
@@ -309,25 +332,13 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       ok,
     };
   } catch (e) {
-    // what failed after an abort failed because the run's processes were killed
-    if (options.signal?.aborted)
-      throw new Error(
-        `verify ${site.name} was aborted (${String(options.signal.reason)}): every process of the run was killed`,
-        { cause: e },
-      );
-    throw e;
-  } finally {
-    if (operator) operator.stopped = true;
-    try {
-      if (cp) await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
-    } finally {
-      try {
-        database?.stop();
-      } finally {
-        await session.close();
-        log('every process of the run stopped');
-        if (!options.keep) rmSync(dir, { recursive: true, force: true });
-      }
-    }
+    // a stop that fails once the run failed (after an abort its processes were killed under it: a request's
+    // `read ECONNRESET`) must not hide why it failed
+    await stopAll().catch(() => undefined);
+    throw whyFailed(e);
   }
+  await stopAll().catch((e: unknown) => {
+    throw whyFailed(e);
+  });
+  return report;
 }

@@ -14,6 +14,8 @@ import { killGroup, type Started } from './processes';
  * group of its own (stopped one by one, gracefully, by `stop`). Where PID namespaces are not
  * allowed (not root, no CAP_SYS_ADMIN), programs run in process groups only, each with a parent
  * death signal: a daemon that calls setsid may then outlive a killed run (`isolated` is false).
+ * Not root, the namespace belongs to a user namespace of its own that maps the caller to itself
+ * (`unshare --map-current-user`, as on GitHub's runners): programs join both, keeping their user.
  */
 export class Session {
   /** Marks every process of the run: its environment has VERIFY_SESSION=<id>. */
@@ -26,7 +28,12 @@ export class Session {
     return this.closed;
   }
 
-  private constructor(readonly isolated: boolean) {}
+  private constructor(private readonly namespaces: Namespaces) {}
+
+  /** Its programs run in a PID namespace of their own. */
+  get isolated(): boolean {
+    return this.namespaces !== 'none';
+  }
 
   /** Open a session; `signal` (a test's timeout, a caller's cancel) kills its processes at once. */
   static async open(signal?: AbortSignal): Promise<Session> {
@@ -58,6 +65,7 @@ export class Session {
         'KILL',
         '--',
         'unshare',
+        ...(this.namespaces === 'user' ? ['--map-current-user'] : []),
         '--pid',
         '--fork',
         '--kill-child',
@@ -91,7 +99,18 @@ export class Session {
   command(command: string, args: readonly string[]): [string, string[]] {
     if (this.closed) throw new Error('the verify run is over: its processes were stopped');
     return this.isolated && this.holder?.pid
-      ? ['nsenter', [`--pid=/proc/${this.holder.pid}/ns/pid_for_children`, '--', command, ...args]]
+      ? [
+          'nsenter',
+          [
+            ...(this.namespaces === 'user'
+              ? [`--user=/proc/${this.holder.pid}/ns/user`, '--preserve-credentials']
+              : []),
+            `--pid=/proc/${this.holder.pid}/ns/pid_for_children`,
+            '--',
+            command,
+            ...args,
+          ],
+        ]
       : ['setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]];
   }
 
@@ -139,10 +158,14 @@ export class Session {
 
 const OPEN = new Set<Session>();
 
-let allowed: boolean | undefined;
-/** Whether this process may make PID namespaces (root, or CAP_SYS_ADMIN), checked once. */
-function pidNamespacesAllowed(): boolean {
-  allowed ??= spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
+/** A PID namespace as root (or CAP_SYS_ADMIN), one inside a user namespace of its own, or none. */
+type Namespaces = 'pid' | 'user' | 'none';
+let allowed: Namespaces | undefined;
+/** Which PID namespaces this process may make, checked once. */
+function pidNamespacesAllowed(): Namespaces {
+  const can = (extra: string[]) =>
+    spawnSync('unshare', [...extra, '--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
+  allowed ??= can([]) ? 'pid' : can(['--map-current-user']) ? 'user' : 'none';
   return allowed;
 }
 
