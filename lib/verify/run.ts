@@ -175,6 +175,12 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     const installSsa = argoCdInstallsServerSide(catalogOf(site).versions.argocd);
     for (const r of bootstrapObjects(site))
       objects.push(await applyObject(kube, r, r.app === 'argocd-install' && installSsa));
+    // the StorageClasses the site's cluster has without dist/ (externalStorageClasses): a stand-in each, whose claims
+    // get volumes as every other class's do (provision)
+    for (const name of site.externalStorageClasses ?? [])
+      objects.push(
+        await applyObject(kube, { site: site.name, app: 'verify-external', file: '', obj: externalClass(name) }, false),
+      );
     const plan = syncPlan(tree);
     const notVerified = [
       ...plan.filter((a) => a.notRendered).map((a) => `Application ${a.app}: ${a.notRendered}`),
@@ -342,3 +348,15 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   });
   return report;
 }
+
+/** A StorageClass the site says its cluster provides (externalStorageClasses), as a stand-in. */
+const externalClass = (name: string): KubeObject => ({
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: {
+    name,
+    annotations: { 'verify.pg-gitops/stand-in': "the site's externalStorageClasses: the cluster has it" },
+  },
+  provisioner: 'verify.pg-gitops/external',
+  volumeBindingMode: 'WaitForFirstConsumer',
+});
