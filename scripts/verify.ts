@@ -11,7 +11,16 @@ import { loadSites } from '../lib/site-files/validated';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { build, buildLog, cloned, componentsFor, fromGit, isBuilt, refereeComponents } from '../lib/verify/components';
+import {
+  ACTIONLINT,
+  build,
+  buildLog,
+  cloned,
+  componentsFor,
+  fromGit,
+  isBuilt,
+  refereeComponents,
+} from '../lib/verify/components';
 import { missingComponents } from '../lib/verify/control-plane';
 import { formatReport } from '../lib/verify/report';
 import { siteFacts, type SiteFacts } from '../lib/verify/report-json';
@@ -33,7 +42,7 @@ const SPEC: CliSpec = {
 
 const cmd = cliCommand(SPEC)
   .option('-s, --site <name>', 'verify only this rendered site (repeatable); default: every folder of dist/', collect)
-  .option('--build', 'build the pinned components that are missing (Go), then stop')
+  .option('--build', 'build the pinned components that are missing (Go; actionlint for the tests too), then stop')
   .option('--keep', "keep each run's temp folder (component logs, certificates) and print its path")
   .option('--json <file>', "write each site's facts as JSON to this file (its shape: docs/verify.md)");
 
@@ -53,6 +62,8 @@ runCli<{ site?: string[]; build?: boolean; keep?: boolean; json?: string }>(SPEC
     });
   const components = [
     ...new Map(sites.flatMap((s) => [...componentsFor(s), ...refereeComponents(s)]).map((c) => [c.id, c])).values(),
+    // the tests' referee of .github/workflows/, built with the rest
+    ...(options.build ? [ACTIONLINT] : []),
   ];
   const unbuilt = components.filter((x) => !isBuilt(x));
   for (const [i, c] of unbuilt.entries()) {

@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
 import { catalogOf } from '../lib/site/catalog';
+import { minorOf } from '../lib/core/versions';
+import { SITES } from '../lib/site-files';
+import { nodeLabels } from '../lib/site/roles';
 import { poc } from '../sites/poc';
+import { ACTIONLINT, binaryPath } from '../lib/verify/components';
+import { oneNodeFindings } from './support/one-node';
+import { builtBinaries, tool } from './support/tools';
+import { siteTree } from './support/trees';
 
 const ROOT = join(__dirname, '..');
 const DIR = join(ROOT, '.github', 'workflows');
@@ -32,6 +39,13 @@ const runs = (w: Workflow) =>
     .join('\n');
 
 const tmp = mkdtempSync(join(tmpdir(), 'workflows-'));
+const e2e = workflow('e2e-kind.yml');
+const dispatch = e2e.on.workflow_dispatch as { inputs: { site: { default: string } } };
+// the site e2e-kind syncs unless told otherwise
+const e2eSite = SITES.find((s) => s.name === dispatch.inputs.site.default);
+if (!e2eSite)
+  throw new Error(`e2e-kind.yml syncs site '${dispatch.inputs.site.default}' by default: no such site under sites/`);
+const e2eTree = siteTree(e2eSite);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('GitHub workflows', () => {
@@ -135,8 +149,7 @@ describe('GitHub workflows', () => {
     expect(() => new AsyncFunction('github', 'context', 'require', script)).not.toThrow();
   });
 
-  test("e2e-kind: installs ArgoCD at the site's pinned version and lets it sync the root Application from the pull request's commit, on demand or when dist/ changes", () => {
-    const e2e = workflow('e2e-kind.yml');
+  test("e2e-kind: installs ArgoCD at the site's pinned version and lets it sync the root Application from the pull request's commit through every wave, until every Application is Healthy, on demand or when dist/ changes", () => {
     expect(Object.keys(e2e.on).sort()).toEqual(['pull_request', 'workflow_dispatch']);
     expect(e2e.jobs.argocd.steps[0].uses).toMatch(/^actions\/checkout@/);
     expect(e2e.jobs.argocd.steps[0].with).toEqual({ ref: '${{ github.event.pull_request.head.sha || github.sha }}' });
@@ -144,46 +157,179 @@ describe('GitHub workflows', () => {
     expect(text).toContain('argo-cd/$ARGOCD/manifests/install.yaml');
     // ArgoCD reads this commit (served by git daemon), not the site's real remote
     expect(text.indexOf('git daemon')).toBeLessThan(text.indexOf('kubectl apply -f "dist/$SITE/argocd/"'));
-    expect(text).toContain('--for=jsonpath=\'{.status.sync.status}\'=Synced "application/$SITE-root"');
-    // the Tenant's CRD comes with the minio-operator Application, before the minio Application applies the Tenant
-    expect(text.indexOf('crd/tenants.minio.min.io')).toBeLessThan(text.indexOf('application/minio --timeout'));
+    // the node is labelled as the site's node joins before anything is synced
+    expect(text.indexOf('kubectl label nodes --all --overwrite "${LABELS[@]}"')).toBeLessThan(
+      text.indexOf('git daemon'),
+    );
+    // the root is Healthy only once each wave's Applications are (argocd-cm's Application health check)
+    const healthy = text.indexOf('--for=jsonpath=\'{.status.health.status}\'=Healthy "application/$SITE-root"');
+    expect(healthy).toBeGreaterThan(text.indexOf('kubectl apply -f "dist/$SITE/argocd/"'));
+    expect(text.indexOf('--for=jsonpath=\'{.status.sync.status}\'=Synced "application/$SITE-root"')).toBeGreaterThan(
+      healthy,
+    );
+    expect(text).toContain('--for=jsonpath=\'{.status.health.status}\'=Healthy "application/$app"');
+    expect(text).toContain("--for=jsonpath='{.status.PostgresClusterStatus}'=Running");
     // nothing applied around ArgoCD, and no PostgreSQL of the runner used
     expect(text).not.toMatch(/kubectl apply --server-side -R -f "dist/);
-    expect(text).not.toMatch(/psql|pg_ctl|postgresql/);
+    expect(text).not.toMatch(/psql|pg_ctl|apt-get/);
   });
 
-  test('e2e-kind: its inline scripts run here: the pinned ArgoCD and the repository of the site', () => {
-    const snippets = [...runs(workflow('e2e-kind.yml')).matchAll(/npx tsx -e "([^"]+)"/g)].map((m) => m[1]);
-    expect(snippets).toHaveLength(2);
+  test("e2e-kind: its Applications loop names exactly the site's Applications", () => {
+    const loop = runs(e2e)
+      .split('\n')
+      .find((l) => l.includes('for app in $('))!;
+    const list = /for app in \$\((.*)\); do$/.exec(loop.trim())![1];
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', list], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, SITE: e2eSite.name },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const apps = e2eTree.objects
+      .filter((r) => r.app === 'argocd' && r.obj.kind === 'Application')
+      .map((r) => r.obj.metadata.name)
+      .sort();
+    expect(apps).toContain(`${e2eSite.name}-root`);
+    expect(run.stdout.trim().split('\n').sort()).toEqual(apps);
+  });
+
+  test('e2e-kind: its inline scripts run here: the node labels, the pinned ArgoCD and the repository of the site', () => {
+    const snippets = [...runs(e2e).matchAll(/npx tsx -e "([^"]+)"/g)].map((m) => m[1]);
+    expect(snippets).toHaveLength(3);
     const out = snippets.map((code) =>
       spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', code], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { ...process.env, SITE: 'poc' },
+        env: { ...process.env, SITE: e2eSite.name },
       }),
     );
     expect(out.map((o) => [o.status, o.stderr])).toEqual([
       [0, ''],
       [0, ''],
+      [0, ''],
     ]);
-    expect(out.map((o) => o.stdout.trim())).toEqual([catalogOf(poc).versions.argocd, poc.gitops.repoURL]);
+    expect(out.map((o) => o.stdout.trim())).toEqual([
+      nodeLabels(e2eSite.nodes[0])
+        .map((l) => `${l.key}=${l.value}`)
+        .join(' '),
+      catalogOf(e2eSite).versions.argocd,
+      e2eSite.gitops.repoURL,
+    ]);
+    // the label step refuses a site of several nodes
+    const several = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['-e', snippets[0]], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, SITE: poc.name },
+    });
+    expect(several.status).not.toBe(0);
+    expect(several.stderr).toContain(`site poc has ${poc.nodes.length} nodes: kind runs one`);
   });
 
-  test("e2e-kind: the rewrite points every reference to the site's repository in its argocd folder (the AppProject's sourceRepos too) at the git daemon", () => {
-    const lines = runs(workflow('e2e-kind.yml')).split('\n');
+  test("e2e-kind: the rewrite points every reference to the site's repository in its argocd folder (the AppProjects' sourceRepos too) at the git daemon", () => {
+    const lines = runs(e2e).split('\n');
     const rewrite = lines.filter((l) => /grep -rlF -- "\$REPO"|if grep -rF -- "\$REPO"/.test(l));
     expect(rewrite).toHaveLength(2);
     const work = mkdtempSync(join(tmp, 'e2e-'));
-    cpSync(join(ROOT, 'dist', 'poc', 'argocd'), join(work, 'dist', 'poc', 'argocd'), { recursive: true });
+    const site = e2eSite.name;
+    cpSync(join(ROOT, 'dist', site, 'argocd'), join(work, 'dist', site, 'argocd'), { recursive: true });
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', rewrite.join('\n')], {
       cwd: work,
       encoding: 'utf8',
-      env: { ...process.env, SITE: 'poc', REPO: poc.gitops.repoURL, GATEWAY: '172.18.0.1' },
+      env: { ...process.env, SITE: site, REPO: e2eSite.gitops.repoURL, GATEWAY: '172.18.0.1' },
     });
     expect(run.status, run.stderr).toBe(0);
-    const project = readFileSync(join(work, 'dist', 'poc', 'argocd', 'appproject-poc-minio.yaml'), 'utf8');
+    const project = readFileSync(
+      join(work, 'dist', site, 'argocd', `appproject-${site}-postgres-operator.yaml`),
+      'utf8',
+    );
     expect(project).toContain('- git://172.18.0.1/repo');
-    const app = readFileSync(join(work, 'dist', 'poc', 'argocd', 'application-minio.yaml'), 'utf8');
+    const app = readFileSync(join(work, 'dist', site, 'argocd', 'application-postgres-operator.yaml'), 'utf8');
     expect(app).toMatch(/repoURL: git:\/\/172\.18\.0\.1\/repo\n\s+targetRevision: e2e/);
   });
+
+  test(`e2e-kind: its site (${e2eSite.name}, rendered under dist/: npm run check and verify pass on it) has no Application that cannot become healthy on kind's one node`, () => {
+    const kindAction = e2e.jobs.argocd.steps.find((s) => s.uses?.startsWith('helm/kind-action@'))!;
+    // the node image kind's release lists for the site's Kubernetes minor, pinned by digest
+    expect(String(kindAction.with?.node_image)).toMatch(
+      new RegExp(
+        `^kindest/node:v${minorOf(e2eSite.kubernetes.version).replace('.', '\\.')}\\.\\d+@sha256:[0-9a-f]{64}$`,
+      ),
+    );
+    expect(existsSync(join(ROOT, 'dist', e2eSite.name, 'argocd'))).toBe(true);
+    expect(
+      oneNodeFindings(e2eTree, {
+        node: `${String(kindAction.with?.cluster_name)}-control-plane`,
+        storageClass: 'standard',
+      }),
+    ).toEqual([]);
+  });
+
+  test('fails on a site that cannot become healthy on one node (the one-node check can fail)', () => {
+    const findings = oneNodeFindings(siteTree(poc), { node: 'e2e-control-plane', storageClass: 'standard' });
+    expect(findings).toContain('site poc: 10 nodes, kind runs one');
+    expect(findings).toContain(
+      "rook-ceph-cluster: CephCluster rook-ceph/rook-ceph: Rook's Ceph needs three monitors and raw disks",
+    );
+    expect(findings.some((f) => /StorageClass rook-ceph-block: kind has standard only$/.test(f))).toBe(true);
+    expect(
+      findings.some((f) =>
+        /image registry\.opensource\.zalan\.do\/acid\/postgres-operator:.*: its registry is closing$/.test(f),
+      ),
+    ).toBe(true);
+    expect(findings).toContain(
+      'minio: Tenant minio/minio: Secret minio-root: neither rendered nor made by an operator, the job would have to create it',
+    );
+    expect(findings).toContain(
+      'postgres-operator: ConfigMap postgres-operator/postgres-operator: pod_environment_secret postgres-backup-s3: a deploy-time Secret',
+    );
+    expect(findings).toContain(
+      "node debian-cp: joins tainted (node-role.kubernetes.io/control-plane), kind's node is not",
+    );
+  });
 });
+
+/**
+ * actionlint (built from the Go module proxy by `npm run verify -- --build`) checks what the schema cannot: expressions
+ * and the contexts they name, known actions' inputs, and every `run:` script with shellcheck (CI installs it).
+ */
+const ACTIONLINT_BIN = binaryPath(ACTIONLINT, 'actionlint');
+const linter = builtBinaries('actionlint', [ACTIONLINT_BIN]);
+const shellcheck = tool('shellcheck', 'shellcheck');
+const lint = (file: string) =>
+  spawnSync(ACTIONLINT_BIN, ['-shellcheck', 'shellcheck', '-pyflakes', '', '-no-color', file], { encoding: 'utf8' });
+describe.runIf(linter.live)('GitHub workflows (actionlint)', () => {
+  test.each(readdirSync(DIR).filter((f) => f.endsWith('.yml')))('%s passes actionlint, shellcheck included', (file) => {
+    expect(linter.missing).toEqual([]);
+    shellcheck.require();
+    const run = lint(join(DIR, file));
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+  test('fails on an input no trigger defines and a shell mistake (actionlint can fail)', () => {
+    expect(linter.missing).toEqual([]);
+    shellcheck.require();
+    const bad = join(tmp, 'lint-bad.yml');
+    writeFileSync(
+      bad,
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo ${{ inputs.nope }} $UNQUOTED_VAR_IN_TEST',
+        '      - run: cd $(mktemp -d) && ls',
+        '',
+      ].join('\n'),
+    );
+    const run = lint(bad);
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toContain('property "nope" is not defined');
+    expect(run.stdout).toContain('shellcheck reported issue');
+  });
+});
+if (!linter.live) {
+  describe('GitHub workflows (actionlint)', () => {
+    test.skip(`SKIPPED (not built: ${linter.missing.join(', ')}; run npm run verify -- --build)`, () => undefined);
+  });
+}

@@ -207,6 +207,20 @@ export function refereeComponents(site: Site): Component[] {
   return [...(containerd ? [containerd] : []), ...(site.monitoring ? [promtoolComponent(images.prometheus)] : [])];
 }
 
+/**
+ * actionlint: not run by verify, but the referee of the workflows users copy with the repository (.github/workflows/,
+ * test/workflows.test.ts): GitHub's workflow syntax and expressions, known actions' inputs, and each `run:` script
+ * through shellcheck. From the Go module proxy, like the other components.
+ */
+export const ACTIONLINT: Component = {
+  id: 'actionlint-v1.7.12',
+  goMod: () => goModule('actionlint', 'github.com/rhysd/actionlint v1.7.12'),
+  packages: ['github.com/rhysd/actionlint/cmd/actionlint'],
+  binaries: ['actionlint'],
+  buildMinutes: 1,
+  linkerSettings: ['github.com/rhysd/actionlint.version=v1.7.12'],
+};
+
 /** The components that verify a site, at the versions of its own catalog (train and overrides). */
 export interface VerifyComponents {
   readonly kubernetes: Component;
