@@ -46,6 +46,14 @@ const e2eSite = SITES.find((s) => s.name === dispatch.inputs.site.default);
 if (!e2eSite)
   throw new Error(`e2e-kind.yml syncs site '${dispatch.inputs.site.default}' by default: no such site under sites/`);
 const e2eTree = siteTree(e2eSite);
+/** The Secrets a job's scripts create (`kubectl -n <ns> create secret generic <name> --from-literal=<key>=...`). */
+const jobSecrets = (text: string): Map<string, string[]> =>
+  new Map(
+    [...text.matchAll(/kubectl -n (\S+) create secret generic (\S+)((?: --from-literal=[^=\s]+=\S+)+)/g)].map((m) => [
+      `${m[1]}/${m[2]}`,
+      [...m[3].matchAll(/--from-literal=([^=\s]+)=/g)].map((k) => k[1]),
+    ]),
+  );
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('GitHub workflows', () => {
@@ -260,12 +268,17 @@ describe('GitHub workflows', () => {
       oneNodeFindings(e2eTree, {
         node: `${String(kindAction.with?.cluster_name)}-control-plane`,
         storageClass: 'standard',
+        secrets: jobSecrets(runs(e2e)),
       }),
     ).toEqual([]);
   });
 
   test('fails on a site that cannot become healthy on one node (the one-node check can fail)', () => {
-    const findings = oneNodeFindings(siteTree(poc), { node: 'e2e-control-plane', storageClass: 'standard' });
+    const findings = oneNodeFindings(siteTree(poc), {
+      node: 'e2e-control-plane',
+      storageClass: 'standard',
+      secrets: new Map([['monitoring/grafana-admin', ['admin-user']]]),
+    });
     expect(findings).toContain('site poc: 10 nodes, kind runs one');
     expect(findings).toContain(
       "rook-ceph-cluster: CephCluster rook-ceph/rook-ceph: Rook's Ceph needs three monitors and raw disks",
@@ -277,10 +290,13 @@ describe('GitHub workflows', () => {
       ),
     ).toBe(true);
     expect(findings).toContain(
-      'minio: Tenant minio/minio: Secret minio-root: neither rendered nor made by an operator, the job would have to create it',
+      'minio: Tenant minio/minio: Secret minio-root: neither rendered, nor made by an operator, nor created by the job',
     );
     expect(findings).toContain(
       'postgres-operator: ConfigMap postgres-operator/postgres-operator: pod_environment_secret postgres-backup-s3: a deploy-time Secret',
+    );
+    expect(findings).toContain(
+      'monitoring: Deployment monitoring/grafana: Secret grafana-admin: the job creates it without admin-password',
     );
     expect(findings).toContain(
       "node debian-cp: joins tainted (node-role.kubernetes.io/control-plane), kind's node is not",

@@ -7,6 +7,8 @@ import { registeredTaints } from '../../lib/site/roles';
 export interface KindCluster {
   readonly node: string;
   readonly storageClass: string;
+  /** The deploy-time Secrets the job creates: `<namespace>/<name>` and their keys. */
+  readonly secrets: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Registries that are going away: an image there may not pull by the time the job runs. */
@@ -35,10 +37,16 @@ const stringsOf = (node: unknown): string[] =>
         ? Object.values(node).flatMap(stringsOf)
         : [];
 
-/** The Secrets a rendered object's pods need (not optional): env, envFrom and volumes. */
-function neededSecrets(obj: KubeObject): string[] {
-  const named = (holder: unknown, field: string) =>
-    isRecord(holder) && holder.optional !== true && typeof holder[field] === 'string' ? [holder[field]] : [];
+/** A Secret a rendered object's pods need (not optional), and the keys they read from it (env, envFrom, volumes). */
+interface NeededSecret {
+  readonly name: string;
+  readonly keys: readonly string[];
+}
+function neededSecrets(obj: KubeObject): NeededSecret[] {
+  const named = (holder: unknown, field: string): NeededSecret[] =>
+    isRecord(holder) && holder.optional !== true && typeof holder[field] === 'string'
+      ? [{ name: holder[field], keys: typeof holder.key === 'string' ? [holder.key] : [] }]
+      : [];
   return [
     ...valuesOf(obj, 'secretKeyRef').flatMap(({ value }) => named(value, 'name')),
     ...valuesOf(obj, 'secretRef').flatMap(({ value }) => named(value, 'name')),
@@ -63,7 +71,9 @@ export function oneNodeFindings(tree: SiteTree, kind: KindCluster): string[] {
       findings.push(`node ${node.name}: joins tainted (${taints.map((t) => t.key).join(', ')}), kind's node is not`);
   }
   const objects = tree.objects.filter((r) => r.obj.kind !== 'CustomResourceDefinition');
-  const rendered = new Set(objects.filter((r) => r.obj.kind === 'Secret').map((r) => r.obj.metadata.name));
+  const rendered = new Set(
+    objects.filter((r) => r.obj.kind === 'Secret').map((r) => `${r.obj.metadata.namespace}/${r.obj.metadata.name}`),
+  );
   for (const { app, obj } of objects) {
     const what = `${app}: ${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
     if (obj.apiVersion.startsWith('ceph.rook.io/'))
@@ -80,11 +90,16 @@ export function oneNodeFindings(tree: SiteTree, kind: KindCluster): string[] {
         findings.push(`${what}: ${key}: no load balancer gives its Service an address on kind`);
     for (const image of stringsOf(obj).filter((v) => CLOSING.some((r) => v.startsWith(`${r}/`))))
       findings.push(`${what}: image ${image}: its registry is closing`);
-    for (const secret of neededSecrets(obj))
-      if (!rendered.has(secret) && !OPERATOR_SECRET.test(secret))
-        findings.push(
-          `${what}: Secret ${secret}: neither rendered nor made by an operator, the job would have to create it`,
-        );
+    for (const { name, keys } of neededSecrets(obj)) {
+      const at = `${obj.metadata.namespace}/${name}`;
+      const created = kind.secrets.get(at);
+      if (created) {
+        const missing = keys.filter((k) => !created.includes(k));
+        if (missing.length > 0)
+          findings.push(`${what}: Secret ${name}: the job creates it without ${missing.join(', ')}`);
+      } else if (!rendered.has(at) && !OPERATOR_SECRET.test(name))
+        findings.push(`${what}: Secret ${name}: neither rendered, nor made by an operator, nor created by the job`);
+    }
     if (obj.kind === 'ConfigMap' && isRecord(obj.data) && obj.data.pod_environment_secret)
       findings.push(`${what}: pod_environment_secret ${String(obj.data.pod_environment_secret)}: a deploy-time Secret`);
   }
