@@ -12,7 +12,10 @@ export const lab: Site = {
   // backups go to Rook's Ceph object store (RGW) on the four s3 nodes, the current train's S3 store
   // (docs/ceph-object-store.md): their disks are OSDs of their own device class, apart from the databases' volumes
   s3: { provider: 'ceph-object-store' },
-  kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
+  // Canal (Calico's policy engine on Flannel's network), installed by the operator after kubeadm init, enforces the
+  // NetworkPolicies of the Postgres and operator namespaces (docs/security.md#network-policies)
+  kubernetes: { version: '1.36.5', controlPlaneEndpoint: '10.20.0.9:6443', vipInterface: 'ens18', podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12', cni: 'canal' },
+  networkPolicies: {},
   gitops: {
     repoURL: 'https://git.example.org/dnum/pg-platform-gitops.git',
     targetRevision: 'main',

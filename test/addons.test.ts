@@ -7,7 +7,7 @@ import { UPSTREAM, loadUpstreamYaml } from '../lib/upstream';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { hasStep, stepScript, userData, writtenFile } from './support/bootstrap';
-import { objectOf, renderedApps, withSite } from './support/render';
+import { labOnFlannel, objectOf, renderedApps, withSite } from './support/render';
 
 const FLANNEL = '/usr/local/lib/host-bootstrap/kube-flannel.yml';
 const ROOT_APP = '/usr/local/lib/host-bootstrap/argocd-root-application.yaml';
@@ -40,7 +40,7 @@ describe('Flannel v0.22.0 on the first control plane', () => {
   });
 
   test('runs on every node: its DaemonSet tolerates every taint the bootstrap sets', () => {
-    const ds = flannelDocs(lab).find((d) => d.kind === 'DaemonSet');
+    const ds = flannelDocs(labOnFlannel).find((d) => d.kind === 'DaemonSet');
     const tolerations: { operator: string; effect?: string; key?: string }[] = ds.spec.template.spec.tolerations;
     for (const taint of lab.nodes.flatMap(nodeTaints)) {
       expect(
@@ -49,6 +49,11 @@ describe('Flannel v0.22.0 on the first control plane', () => {
         ),
       ).toBe(true);
     }
+  });
+
+  test("is not applied on a Canal site (lab): Canal's DaemonSet runs Flannel itself", () => {
+    expect(hasStep(userData(lab, 'lab-cp1'), '50-apply-flannel')).toBe(false);
+    expect(hasStep(userData(labOnFlannel, 'lab-cp1'), '50-apply-flannel')).toBe(true);
   });
 
   test('is applied from the file cloud-init wrote, after kubeadm init', () => {

@@ -5,7 +5,7 @@ import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
 import { hasStep, kubeadmDoc, kubeadmDocs, stepScript, userData, writtenFile } from './support/bootstrap';
 import { load } from 'js-yaml';
-import { withSite } from './support/render';
+import { labOnFlannel, withSite } from './support/render';
 
 const CP_TAINT = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
@@ -288,7 +288,8 @@ test("an endpoint without a port gets the API server's 6443", () => {
 });
 
 describe('three control planes (lab with two more)', () => {
-  const ha = withSite(lab, (s) => {
+  // on Flannel, which the first control plane applies (lab runs Canal, the operator's)
+  const ha = withSite(labOnFlannel, (s) => {
     s.nodes.splice(
       1,
       0,

@@ -119,9 +119,21 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(added).toEqual(['vdb', 'vdc', 'vdd', 'vde'].map((d) => `PersistentVolume minio-dnumminioworker5-${d}`));
   });
 
-  test("replace a control plane: no manifest changes; the old node's cloud-init goes, the new one joins as a control plane with the certificate-key placeholder", () => {
+  test("replace a control plane: the manifests change only where NetworkPolicies name the API servers; the old node's cloud-init goes, the new one joins as a control plane with the certificate-key placeholder", () => {
     const r = result('replace-control-plane');
-    expect(r.diff?.objects).toEqual([]);
+    expect(r.diff?.objects.map((o) => `${o.action} ${o.kind} ${o.namespace}/${o.name}`)).toEqual([
+      'change NetworkPolicy analytics/spilo-acid-analytics',
+      'change NetworkPolicy postgres/spilo-acid-orders',
+      'change NetworkPolicy postgres-operator/postgres-operator',
+    ]);
+    for (const o of r.diff?.objects ?? [])
+      expect(o.fields).toEqual([
+        {
+          path: expect.stringMatching(/^spec\.egress\[\d\]\.to\[2\]\.ipBlock\.cidr$/),
+          before: '10.20.0.12/32',
+          after: '10.20.0.13/32',
+        },
+      ]);
     expect(r.hostFiles.map((f) => [f.path, f.action])).toEqual([
       ['lab/lab-cp3.yaml', 'remove'],
       ['lab/lab-cp4.yaml', 'add'],

@@ -24,7 +24,8 @@ function nodeSteps(site: Site, node: SiteNode): BootstrapStep[] {
     installPackagesStep(site, node),
     configureContainerdStep(site, node),
     kubeadmStep(site, node),
-    ...(first ? [flannelStep(site)] : []),
+    // Canal is applied by the operator (not pinned here yet): no Flannel beside it
+    ...(first && (site.kubernetes.cni ?? 'flannel') === 'flannel' ? [flannelStep(site)] : []),
     ...(first && resolveSite(site).bootstrap.installArgoCd ? [argoCdStep(site)] : []),
   ];
 }

@@ -9,6 +9,7 @@ import { BackupSchema, CloneSchema } from './schema/backups';
 import { MonitoringSchema, ThresholdsSchema } from './schema/monitoring';
 import { S3Schema } from './schema/object-store';
 import { ArgoCdSsoSchema } from './schema/sso';
+import { CNI_PLUGINS, NetworkPoliciesSchema } from './schema/network-policies';
 import { FleetSchema } from './schema/fleet';
 import { StandbySchema } from './schema/standby';
 import { ClusterNameSchema, DnsLabelSchema, enumOf, QuantitySchema, quoted, ResourceAmountsSchema } from './schema-kit';
@@ -76,6 +77,11 @@ const KubernetesSchema = z.strictObject({
     .describe(
       "With several control planes behind a virtual IP (controlPlaneEndpoint an address of no node): the control planes' network interface kube-vip announces it on, e.g. 'ens18'. Required then",
     ),
+  cni: enumOf(
+    CNI_PLUGINS,
+    'CNI plugin',
+    "The pod network: 'flannel', applied by the first control plane's bootstrap (enforces no NetworkPolicy), or 'canal' (Calico's policy engine on Flannel's network, which enforces them), applied by the operator after kubeadm init (not pinned here yet; the bootstrap then applies no Flannel). Default: 'flannel'",
+  ).optional(),
 });
 
 const GitOpsSchema = z
@@ -316,6 +322,7 @@ export const SiteSchema = z
     ceph: CephSchema.optional(),
     monitoring: MonitoringSchema.optional(),
     loadBalancers: LoadBalancersSchema.optional(),
+    networkPolicies: NetworkPoliciesSchema.optional(),
     externalStorageClasses: z
       .array(z.string())
       .optional()

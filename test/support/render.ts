@@ -1,5 +1,6 @@
 import { load } from 'js-yaml';
 import type { Site } from '../../lib/site/model';
+import { lab } from '../../sites/lab';
 import { poc } from '../../sites/poc';
 import { renderManifests } from '../../lib/synth/render';
 import { type FileTree } from '../../lib/core/file-tree';
@@ -57,4 +58,10 @@ export function withSite(site: Site, change: (draft: any) => void): Site {
  */
 export const runbookPoc: Site = withSite(poc, (d) => {
   d.postgres.clusters = d.postgres.clusters.filter((c: { standby?: unknown }) => !c.standby);
+});
+
+/** lab on Flannel, as before it ran Canal and NetworkPolicies: the Flannel step of its first control plane. */
+export const labOnFlannel: Site = withSite(lab, (d) => {
+  delete d.kubernetes.cni;
+  delete d.networkPolicies;
 });

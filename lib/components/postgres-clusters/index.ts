@@ -1,5 +1,6 @@
 import { POSTGRES_CLUSTERS_APP, PostgresClustersChart } from './postgres-clusters';
 import { CLUSTER_IMPACTS } from './impacts';
+import { networkPolicyIssues, postgresNamespacePolicies } from './network-policies';
 import { clusterBackupEnvironment, withStandby } from '../postgres-operator/wal-g-settings';
 import { primaryOf, validateStandby } from '../../site/standby';
 import { WAVES } from '../../constructs/argocd-sync';
@@ -95,7 +96,7 @@ function validateClusters(site: Site): SiteIssue[] {
     issues.push(...validateStandby(site, pg, `postgres.clusters[${i}]`));
     issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
   });
-  return [...issues, ...validateBackups(site)];
+  return [...issues, ...validateBackups(site), ...networkPolicyIssues(site)];
 }
 
 /** The site's `postgresql` clusters (postgres.clusters), their namespaces and poolers. */
@@ -110,23 +111,19 @@ export const postgresClusters: Component = {
     const monitored = site.monitoring !== undefined;
     // nodes shared with the storage role keep its taint: the Spilo pods tolerate it there
     const tolerations = sharedNodeTolerations(site, 'postgres');
-    return [
-      new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
-        namespaces: postgresNamespaces,
-        operatorVersion: catalog.versions.postgresOperator,
-        monitored,
-        clusters: clusters.map((spec) => ({
-          spec,
-          ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
-          tolerations,
-          backup: withStandby(
-            clusterBackupEnvironment(site, spec),
-            spec,
-            spec.standby && primaryOf(spec.standby, peers),
-          ),
-        })),
-      }),
-    ];
+    const chart = new PostgresClustersChart(app, POSTGRES_CLUSTERS_APP, {
+      namespaces: postgresNamespaces,
+      operatorVersion: catalog.versions.postgresOperator,
+      monitored,
+      clusters: clusters.map((spec) => ({
+        spec,
+        ...(monitored ? { exporterImage: catalog.images.postgresExporter } : {}),
+        tolerations,
+        backup: withStandby(clusterBackupEnvironment(site, spec), spec, spec.standby && primaryOf(spec.standby, peers)),
+      })),
+    });
+    if (site.networkPolicies) for (const ns of postgresNamespaces) postgresNamespacePolicies(chart, site, ns);
+    return [chart];
   },
   workloads: { 'acid.zalan.do/postgresql': fromPostgresql },
   impacts: CLUSTER_IMPACTS,

@@ -1,5 +1,6 @@
 import { OPERATOR_NAME, OPERATOR_UI, PostgresOperatorChart } from './postgres-operator';
 import { OPERATOR_IMPACTS } from './impacts';
+import { operatorNamespacePolicies } from '../postgres-clusters/network-policies';
 import { backupEnvironment, backupOperatorSettings } from './wal-g-settings';
 import { WAVES } from '../../constructs/argocd-sync';
 import { byText } from '../../core/order';
@@ -22,20 +23,21 @@ export const postgresOperator: Component = {
       operatorNamespace,
       postgresNamespaces,
     } = resolveSite(site);
-    return [
-      new PostgresOperatorChart(app, OPERATOR_NAME, {
-        namespace: operatorNamespace,
-        version: versions.postgresOperator,
-        upstream: upstream.zalando,
-        images,
-        clusterNamespaces: postgresNamespaces,
-        backupSettings: backupOperatorSettings(site, operatorNamespace),
-        podEnvironment: backupEnvironment(site),
-        ...(site.postgres.operator?.ui
-          ? { ui: { teams: [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText) } }
-          : {}),
-      }),
-    ];
+    const chart = new PostgresOperatorChart(app, OPERATOR_NAME, {
+      namespace: operatorNamespace,
+      version: versions.postgresOperator,
+      upstream: upstream.zalando,
+      images,
+      clusterNamespaces: postgresNamespaces,
+      backupSettings: backupOperatorSettings(site, operatorNamespace),
+      preserveClientAddresses: site.networkPolicies !== undefined,
+      podEnvironment: backupEnvironment(site),
+      ...(site.postgres.operator?.ui
+        ? { ui: { teams: [...new Set(site.postgres.clusters.map((c) => c.teamId))].sort(byText) } }
+        : {}),
+    });
+    if (site.networkPolicies) operatorNamespacePolicies(chart, site, site.postgres.operator?.ui === true);
+    return [chart];
   },
   exposes: [
     {

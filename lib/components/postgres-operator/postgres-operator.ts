@@ -37,6 +37,11 @@ export interface PostgresOperatorProps {
   readonly clusterNamespaces: readonly string[];
   /** Operator settings that turn WAL-G backups on (backupOperatorSettings); empty without backups. */
   readonly backupSettings: Readonly<Record<string, string>>;
+  /**
+   * The operator's load balancers keep the clients' addresses (external_traffic_policy Local), so that NetworkPolicies
+   * can admit the source ranges; with Cluster (upstream's), kube-proxy masquerades them. @default false
+   */
+  readonly preserveClientAddresses?: boolean;
   /** The environment every Spilo pod receives (backupEnvironment); empty: no pod environment ConfigMap. */
   readonly podEnvironment: Readonly<Record<string, string>>;
   /** The read-only UI, showing these teams. @default - no UI */
@@ -81,6 +86,7 @@ function operatorSettings(props: PostgresOperatorProps): Record<string, string> 
     // v2.0.1's example enables PAM against info.example.com (the teams API's OAuth, which is off)
     pam_configuration: '',
     ...props.backupSettings,
+    ...(props.preserveClientAddresses ? { external_traffic_policy: 'Local' } : {}),
     ...operatorVersionSettings(props.version),
   };
 }
