@@ -292,7 +292,7 @@ describe('bad mirrors are refused with the field path and the fix', () => {
     expect(
       validateSite(
         withSite(lab, (s) => {
-          s.mirrors.registry = 'Registry.Example.org';
+          s.mirrors!.registry = 'Registry.Example.org';
         }),
       ).map((i) => i.path),
     ).toEqual(['mirrors.registry']);

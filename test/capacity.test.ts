@@ -159,7 +159,7 @@ describe('capacity', () => {
   test('a Prometheus too big for the workers fails like any other pods', () => {
     const big = siteTree(
       withSite(poc, (s) => {
-        s.monitoring.prometheus = { replicas: 2, resources: { requests: { cpu: '1', memory: '4Gi' } } };
+        s.monitoring!.prometheus = { replicas: 2, resources: { requests: { cpu: '1', memory: '4Gi' } } };
       }),
     );
     expect(

@@ -102,7 +102,7 @@ describe("the Ceph object store: backups in another failure domain than the data
   test('a gateway that cannot be placed on an s3 node is a placement error', () => {
     const tree = siteTree(
       withSite(converged, (s) => {
-        s.s3.gateways = 3;
+        s.s3!.gateways = 3;
         s.nodes = s.nodes.filter((n: any) => n.name !== 'cv-s3-3');
         s.nodes.push({ name: 'cv-s3-3', address: '10.30.0.43', roles: [], cpu: 4, memory: '8Gi' });
       }),

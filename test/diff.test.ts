@@ -330,7 +330,7 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
   test('Ceph pool copies, ceph.conf overrides and the immutable StorageClass explained', () => {
     const poolSize = (n: number) =>
       withSite(poc, (s) => {
-        s.ceph.poolSize = n;
+        s.ceph!.poolSize = n;
       });
     expect(
       impacts(one(diffTrees(distTree(poc), distTree(poolSize(2))).objects, 'CephBlockPool', 'replicapool')),
@@ -352,7 +352,7 @@ describe('semantic diff of real renders (before/after pairs of the POC site)', (
     const retain = distTree(poc);
     const deleting = distTree(
       withSite(poc, (s) => {
-        s.ceph.reclaimPolicy = 'Delete';
+        s.ceph!.reclaimPolicy = 'Delete';
       }),
     );
     expect(impacts(one(diffTrees(retain, deleting).objects, 'StorageClass', 'rook-ceph-block'))).toEqual([

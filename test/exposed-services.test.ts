@@ -16,7 +16,7 @@ import { siteTree } from './support/trees';
  */
 const site = withSite(labOnMinio, (s) => {
   s.postgres.operator = { ...s.postgres.operator, ui: true };
-  s.loadBalancers.expose = { argocd: true, operatorUi: true, grafana: true, minioConsole: true };
+  s.loadBalancers!.expose = { argocd: true, operatorUi: true, grafana: true, minioConsole: true };
 });
 const objects = siteTree(site).objects.map((o) => o.obj);
 const exposed = siteTree(site)

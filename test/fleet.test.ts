@@ -185,7 +185,7 @@ describe('fleet rules (npm run check)', () => {
   });
 
   test('fails on a site in two stages', () => {
-    const twice = withSite(hub, (d) => d.fleet.rollout[1].sites.push('site-a'));
+    const twice = withSite(hub, (d) => d.fleet!.rollout[1].sites.push('site-a'));
     expect(messages([twice, first, second])).toEqual([
       expect.stringMatching(
         /^hub: fleet.rollout\[1\].sites\[1\]: site 'site-a' is already in stage 'lab' of hub 'hub'/,
@@ -194,16 +194,16 @@ describe('fleet rules (npm run check)', () => {
   });
 
   test('fails on a rollout that puts production before its lab', () => {
-    const reversed = withSite(hub, (d) => d.fleet.rollout.reverse());
+    const reversed = withSite(hub, (d) => d.fleet!.rollout.reverse());
     expect(messages([reversed, first, second])).toEqual([
       expect.stringMatching(/^hub: fleet.rollout\[1\].stage: stage 'lab' comes after 'production'/),
     ]);
   });
 
   test('fails on a site that does not exist, the hub itself, and a managed site with its own ArgoCD or repository', () => {
-    const bad = withSite(hub, (d) => d.fleet.rollout[0].sites.push('nowhere', 'hub'));
+    const bad = withSite(hub, (d) => d.fleet!.rollout[0].sites.push('nowhere', 'hub'));
     const own = withSite(second, (d) => {
-      d.bootstrap.installArgoCd = true;
+      d.bootstrap!.installArgoCd = true;
       d.gitops.repoURL = 'https://elsewhere.example/x.git';
     });
     expect(messages([bad, first, own])).toEqual([

@@ -67,7 +67,7 @@ describe('check --base: data or quorum endangered fails unless acknowledged', ()
   test('fails on a storage node removed while it holds OSDs', () => {
     const four = withSite(poc, (s) => {
       s.nodes.push({
-        ...s.nodes.find((n: any) => n.name === 'dnumcephworker3'),
+        ...s.nodes.find((n) => n.name === 'dnumcephworker3')!,
         name: 'dnumcephworker4',
         address: '10.10.10.44',
       });
@@ -135,7 +135,7 @@ describe('a derived value below its safe floor is refused at synth', () => {
   test('passes when the site sets the count itself', () => {
     const two = withSite(poc, (s) => {
       s.nodes = s.nodes.filter((n: any) => n.name !== 'dnumcephworker3');
-      s.ceph.monCount = 1;
+      s.ceph!.monCount = 1;
     });
     expect(validateCeph(two)).toEqual([]);
   });

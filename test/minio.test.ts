@@ -1,3 +1,4 @@
+import type { SiteNode } from '../lib/site/model';
 import { describe, expect, test } from 'vitest';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
@@ -194,7 +195,7 @@ describe('local volumes where the site has no provisioner', () => {
   test('a site with a provisioner gets no local volumes', () => {
     const provisioned = renderedApps(
       withSite(poc, (s) => {
-        s.minio.storageClass = 'local-path';
+        s.minio!.storageClass = 'local-path';
       }),
     ).get('minio')!;
     expect(provisioned.filter((o) => o.kind === 'PersistentVolume' || o.kind === 'StorageClass')).toEqual([]);
@@ -244,7 +245,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
       ((objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any).spec.env ??
         []) as any[];
     expect(env(poc).filter((e) => e.name.includes('LIBSODIUM'))).toEqual([]);
-    const encrypted = env(withSite(poc, (s) => (s.postgres.backups.encryptionKeySecret = 'postgres-backup-key')));
+    const encrypted = env(withSite(poc, (s) => (s.postgres.backups!.encryptionKeySecret = 'postgres-backup-key')));
     expect(encrypted.filter((e) => e.name.includes('LIBSODIUM'))).toEqual([
       {
         name: 'WALG_LIBSODIUM_KEY',
@@ -465,7 +466,7 @@ describe('bad MinIO, backup and clone input is refused with the field path and t
 });
 
 describe('the diff says how MinIO grows', () => {
-  const s3 = (name: string, address: string) => ({
+  const s3 = (name: string, address: string): SiteNode => ({
     name,
     address,
     roles: ['s3'],
@@ -492,7 +493,7 @@ describe('the diff says how MinIO grows', () => {
     const names = ['dnumminioworker5', 'dnumminioworker6', 'dnumminioworker7', 'dnumminioworker8'];
     const expanded = withSite(poc, (s) => {
       names.forEach((n, i) => s.nodes.push(s3(n, `10.10.10.${55 + i}`)));
-      s.minio.pools = [
+      s.minio!.pools = [
         { name: 'pool-0', nodes: s3Nodes },
         { name: 'pool-1', nodes: names },
       ];
@@ -504,10 +505,10 @@ describe('the diff says how MinIO grows', () => {
   });
   test('removing a pool is destructive', () => {
     const before = withSite(poc, (s) => {
-      s.minio.pools = [{ name: 'pool-0', nodes: s3Nodes.slice(0, 4) }];
+      s.minio!.pools = [{ name: 'pool-0', nodes: s3Nodes.slice(0, 4) }];
     });
     const after = withSite(poc, (s) => {
-      s.minio.pools = [{ name: 'pool-1', nodes: s3Nodes.slice(0, 4) }];
+      s.minio!.pools = [{ name: 'pool-1', nodes: s3Nodes.slice(0, 4) }];
     });
     const impacts =
       diffTrees(distTree(before), distTree(after)).objects.find((o) => o.kind === 'Tenant')?.impacts ?? [];

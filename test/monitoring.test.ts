@@ -288,7 +288,7 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
     expect(ofKind(bare, 'monitoring', 'Role').map((r) => r.metadata.namespace)).toEqual(['postgres']);
     const privateMetrics = renderedApps(
       withSite(poc, (s) => {
-        s.minio.publicMetrics = false;
+        s.minio!.publicMetrics = false;
       }),
     );
     expect(ofKind(privateMetrics, 'monitoring', 'ServiceMonitor').map((m) => m.metadata.namespace)).toEqual([
@@ -521,7 +521,7 @@ describe('Grafana hardened: the admin from a Secret, never admin/admin; nothing 
     expect(env(poc).some((e: any) => e.name === 'GF_SECURITY_ADMIN_PASSWORD' && e.value !== undefined)).toBe(false);
   });
   test('the site names another Secret: monitoring.grafana.adminSecret', () => {
-    const named = env(withSite(poc, (s) => (s.monitoring.grafana = { adminSecret: 'ops-grafana' })));
+    const named = env(withSite(poc, (s) => (s.monitoring!.grafana = { adminSecret: 'ops-grafana' })));
     expect(named.filter((e: any) => e.valueFrom).map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual([
       'ops-grafana',
       'ops-grafana',

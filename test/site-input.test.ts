@@ -271,7 +271,9 @@ describe('no input makes validation throw (every field of the examples replaced 
     for (const path of paths(site).filter((p) => p.length > 0)) {
       for (const replacement of REPLACEMENTS) {
         const draft = withSite(site, (s) => {
-          const parent = path.slice(0, -1).reduce((o, k) => o[k], s);
+          // any field, by its path: the site as the plain tree it is
+          type Tree = Record<string | number, unknown>;
+          const parent = path.slice(0, -1).reduce<Tree>((o, k) => o[k] as Tree, s as unknown as Tree);
           if (replacement === undefined) delete parent[path[path.length - 1]];
           else parent[path[path.length - 1]] = replacement;
         });

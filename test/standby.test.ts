@@ -42,7 +42,7 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
   });
 
   test("the primary's backups encrypted: the standby reads its key from the same Secret as the bucket's keys", () => {
-    const encrypted = withSite(primary, (d) => (d.postgres.backups.encryptionKeySecret = 'prim-backup-key'));
+    const encrypted = withSite(primary, (d) => (d.postgres.backups!.encryptionKeySecret = 'prim-backup-key'));
     const env = withStandby({ env: [] }, standbyOf(dr), {
       site: encrypted,
       cluster: encrypted.postgres.clusters[0],
@@ -70,7 +70,7 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
 
   test('fails on a standby whose primary site or cluster is missing', () => {
     expect(messages([dr])).toEqual([expect.stringMatching(/^dr: postgres.clusters\[0\].standby.site: no site 'prim'/)]);
-    const other = withSite(dr, (d) => (d.postgres.clusters[0].standby.cluster = 'acid-gone'));
+    const other = withSite(dr, (d) => (d.postgres.clusters[0].standby!.cluster = 'acid-gone'));
     expect(messages([primary, other])).toEqual([
       expect.stringMatching(/^dr: postgres.clusters\[0\].standby.cluster: site 'prim' has no cluster 'acid-gone'/),
     ]);
@@ -80,7 +80,7 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
     const bare = withSite(primary, (d) => delete d.postgres.backups);
     const off = withSite(dr, (d) => {
       d.postgres.clusters[0].version = '14';
-      d.postgres.clusters[0].standby.s3Endpoint = 'http://192.0.2.7:9000';
+      d.postgres.clusters[0].standby!.s3Endpoint = 'http://192.0.2.7:9000';
     });
     expect(messages([bare, off])).toEqual([
       expect.stringMatching(/^dr: postgres.clusters\[0\].standby.site: site 'prim' archives no WAL/),
@@ -96,13 +96,13 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
       (d) => (d.loadBalancers = { network: '192.0.2.0/24', addresses: ['192.0.2.1-192.0.2.9'] }),
     );
     expect(
-      messages([pooled, withSite(dr, (d) => (d.postgres.clusters[0].standby.s3Endpoint = 'http://192.0.2.7'))]),
+      messages([pooled, withSite(dr, (d) => (d.postgres.clusters[0].standby!.s3Endpoint = 'http://192.0.2.7'))]),
     ).toEqual([]);
   });
 
   test('fails on its own fields: a bad uid, a standby of its own site, a clone too, an endpoint without scheme', () => {
     const bad = withSite(dr, (d) => {
-      Object.assign(d.postgres.clusters[0].standby, { site: 'dr', uid: 'nope', s3Endpoint: '10.10.10.51:9000' });
+      Object.assign(d.postgres.clusters[0].standby!, { site: 'dr', uid: 'nope', s3Endpoint: '10.10.10.51:9000' });
       d.postgres.clusters[0].clone = { cluster: 'x', uid: STANDBY.uid, timestamp: '2026-11-24T18:00:00+01:00' };
     });
     expect(validateStandby(bad, standbyOf(bad), 'postgres.clusters[0]').map((i) => i.path)).toEqual([

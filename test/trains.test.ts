@@ -79,7 +79,7 @@ describe('a train is data; a site names it and may override single versions', ()
     expect(
       issuesAt(
         withSite(poc, (s) => {
-          s.versions = { spillo: '3.0-p2' };
+          Object.assign(s, { versions: { spillo: '3.0-p2' } }); // a misspelt key, as a YAML site may have
         }),
         'versions.spillo',
       )[0],

@@ -36,8 +36,8 @@ describe('bad input is refused with the field path and the fix', () => {
     const sso = (url: string, issuer: string) =>
       validateSite(
         withSite(lab, (s) => {
-          s.gitops.sso.url = url;
-          s.gitops.sso.oidc.issuer = issuer;
+          s.gitops.sso!.url = url;
+          s.gitops.sso!.oidc.issuer = issuer;
         }),
       );
     expect(sso('http://argocd.lab.example.org', 'sso.lab.example.org')).toEqual([

@@ -27,6 +27,6 @@ export const labOnMinio: Site = withSite(lab, (s) => {
       authToken: { name: 'minio-audit-token', key: 'token' },
     },
   };
-  s.loadBalancers.expose = { ...s.loadBalancers.expose, minioConsole: true };
-  s.postgres.backups = { ...s.postgres.backups, credentialsSecret: 'postgres-backup-s3' };
+  s.loadBalancers!.expose = { ...s.loadBalancers!.expose, minioConsole: true };
+  s.postgres.backups = { ...s.postgres.backups!, credentialsSecret: 'postgres-backup-s3' };
 });

@@ -46,7 +46,7 @@ export function objectOf(apps: Map<string, K8sObject[]>, app: string, kind: stri
 }
 
 /** A deep copy of a site with a change applied, for bad-input and what-if tests. */
-export function withSite(site: Site, change: (draft: any) => void): Site {
+export function withSite(site: Site, change: (draft: Site) => void): Site {
   const draft = structuredClone(site);
   change(draft);
   return draft;
