@@ -91,6 +91,8 @@ export const lab: Site = {
         // applications outside the cluster reach the primary's pooler on an address of the pool
         enableMasterPoolerLoadBalancer: true,
         allowedSourceRanges: ['10.30.0.0/16'],
+        // Spilo and the poolers serve the certificate of Secret acid-orders-tls (signed by the lab's CA): clients verify-full
+        tls: { secretName: 'acid-orders-tls' },
       },
       {
         name: 'acid-analytics',

@@ -80,7 +80,7 @@ function clientSection(site: Site, pg: PostgresClusterSpec): string[] {
     '',
     `A load-balanced Service's address is MetalLB's: \`kubectl -n ${ns} get svc ${poolerName(pg.name, 'master')} -o jsonpath='{.status.loadBalancer.ingress[0].ip}'\` ` +
       "(`<pending>` when the pool is exhausted or absent); only clients in the cluster's `allowedSourceRanges` get through. " +
-      "Spilo and the operator's pgbouncer image both serve TLS with self-signed certificates (`sslmode=require` encrypts, `verify-full` needs a configured certificate). " +
+      "Spilo and the operator's pgbouncer image both serve TLS with self-signed certificates (`sslmode=require` encrypts, authenticates no server); with the cluster's `tls` (a certificate for these names, signed by the site's CA) clients use `sslmode=verify-full sslrootcert=<the site CA>` (docs/security.md#postgres-tls). " +
       'A pooler in `transaction` mode keeps no session state between transactions (see the connection pooler section above).',
     '',
   ];

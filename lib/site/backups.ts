@@ -1,7 +1,7 @@
 import { PostgresBackupSpec } from './schema/backups';
 import type { PostgresClusterSpec, Site } from './model';
 import { cronProblem } from './cron';
-import { isDnsSubdomain } from './names';
+import { isDnsSubdomain, secretNameIssues } from './names';
 import { s3ProviderOf } from './object-store';
 import type { SiteIssue } from './issues';
 
@@ -20,11 +20,9 @@ export function validateBackups(site: Site): SiteIssue[] {
       path: 'postgres.backups.schedule',
       message: `'${backups.schedule}' is not a cron schedule: ${cron}`,
     });
-  if (backups.encryptionKeySecret !== undefined && !isDnsSubdomain(backups.encryptionKeySecret))
-    issues.push({
-      path: 'postgres.backups.encryptionKeySecret',
-      message: `'${backups.encryptionKeySecret}' is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'), e.g. 'postgres-backup-key'`,
-    });
+  issues.push(
+    ...secretNameIssues('postgres.backups.encryptionKeySecret', backups.encryptionKeySecret, 'postgres-backup-key'),
+  );
   if (backups.retain !== undefined && (!Number.isInteger(backups.retain) || backups.retain < 2)) {
     issues.push({
       path: 'postgres.backups.retain',

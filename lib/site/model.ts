@@ -9,6 +9,7 @@ import { BackupSchema, CloneSchema } from './schema/backups';
 import { MonitoringSchema, ThresholdsSchema } from './schema/monitoring';
 import { S3Schema } from './schema/object-store';
 import { ArgoCdSsoSchema } from './schema/sso';
+import { PostgresTlsSchema } from './schema/postgres-tls';
 import { CNI_PLUGINS, NetworkPoliciesSchema } from './schema/network-policies';
 import { FleetSchema } from './schema/fleet';
 import { StandbySchema } from './schema/standby';
@@ -271,6 +272,7 @@ const PostgresClusterSchema = z
     alerts: ThresholdsSchema.partial()
       .optional()
       .describe("Alert thresholds of this cluster, over the site's monitoring.thresholds"),
+    tls: PostgresTlsSchema.optional(),
   })
   .describe("One Zalando postgresql cluster (acid.zalan.do/v1); field names follow the operator's");
 export type PostgresClusterSpec = z.infer<typeof PostgresClusterSchema>;

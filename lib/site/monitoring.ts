@@ -1,6 +1,6 @@
 import { PostgresAlertThresholds, PrometheusSpec } from './schema/monitoring';
 import type { Site } from './model';
-import { isDnsSubdomain, providedClassIssues } from './names';
+import { providedClassIssues, secretNameIssues } from './names';
 import { quantityIssues, resourcesIssues } from './quantity-issues';
 import type { SiteIssue } from './issues';
 
@@ -76,12 +76,9 @@ export function validateMonitoring(site: Site, storageClasses: readonly string[]
     ...validateThresholds(site.monitoring?.thresholds, 'monitoring.thresholds'),
     ...validatePrometheus(site.monitoring?.prometheus, storageClasses),
   ];
-  const adminSecret = site.monitoring?.grafana?.adminSecret;
-  if (adminSecret !== undefined && !isDnsSubdomain(adminSecret))
-    issues.push({
-      path: 'monitoring.grafana.adminSecret',
-      message: `'${adminSecret}' is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'), e.g. 'grafana-admin'`,
-    });
+  issues.push(
+    ...secretNameIssues('monitoring.grafana.adminSecret', site.monitoring?.grafana?.adminSecret, 'grafana-admin'),
+  );
   site.postgres.clusters.forEach((pg, i) => {
     const path = `postgres.clusters[${i}].alerts`;
     if (pg.alerts && !site.monitoring)

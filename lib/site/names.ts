@@ -34,6 +34,18 @@ export function dnsLabelIssues(path: string, value: string, what: string): SiteI
       ];
 }
 
+/** A Secret the site references by name (created at deploy time): a DNS-1123 subdomain, or none when undefined. */
+export function secretNameIssues(path: string, value: string | undefined, example: string): SiteIssue[] {
+  return value === undefined || isDnsSubdomain(value)
+    ? []
+    : [
+        {
+          path,
+          message: `'${value}' is not a Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.'), e.g. '${example}'`,
+        },
+      ];
+}
+
 /** Kubernetes' own namespaces ("Kubernetes starts with four initial namespaces"); `kube-` is reserved for more. */
 const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 

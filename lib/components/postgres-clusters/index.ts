@@ -10,6 +10,7 @@ import { validatePooler } from '../../site/pooler';
 import { sharedNodeTolerations } from '../../site/roles';
 import { validatePostgresCluster } from '../../site/validate';
 import { type SiteIssue } from '../../site/issues';
+import { secretNameIssues } from '../../site/names';
 import type { Component } from '../component';
 import { asArray, asRecord } from '../../core/records';
 import type { RenderedObject } from '../../core/objects';
@@ -95,6 +96,10 @@ function validateClusters(site: Site): SiteIssue[] {
     issues.push(...validateClone(site, pg, `postgres.clusters[${i}]`));
     issues.push(...validateStandby(site, pg, `postgres.clusters[${i}]`));
     issues.push(...validatePooler(site, pg, `postgres.clusters[${i}]`));
+    issues.push(
+      ...secretNameIssues(`postgres.clusters[${i}].tls.secretName`, pg.tls?.secretName, `${pg.name}-tls`),
+      ...secretNameIssues(`postgres.clusters[${i}].tls.caSecretName`, pg.tls?.caSecretName, 'site-ca'),
+    );
   });
   return [...issues, ...validateBackups(site), ...networkPolicyIssues(site)];
 }

@@ -11,7 +11,7 @@ import {
 } from '../../../imports/acid.zalan.do';
 import type { ResolvedCluster, ResolvedPooler } from '../../site/resolve';
 import { poolersOf } from '../../site/postgres-names';
-import type { ConnectionPoolerSpec, PostgresUserFlag } from '../../site/model';
+import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresUserFlag } from '../../site/model';
 import { DATA_PRIORITY_CLASS } from '../../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../../site/roles';
 import { exporterSidecar, queriesVolume } from '../monitoring/exporter';
@@ -75,6 +75,21 @@ class PostgresqlResource extends Postgresql {
     const { pod_priority_class_name: priorityClass, ...spec } = json.spec;
     return { ...json, spec: priorityClass === undefined ? spec : { ...spec, podPriorityClassName: priorityClass } };
   }
+}
+
+/**
+ * The operator's `tls` section from the site's: the file names written out, as cert-manager names them. v1.9.0's
+ * pooler needs them explicit: without privateKeyFile it sets the pooler's certificate path to tls.key and its key
+ * path to the directory (pkg/cluster/connection_pooler.go:349-356 at v1.9.0: `if keyFile == "" { crtFile =
+ * "tls.key" }`); v2.0.1 fixed it.
+ */
+function serverCertificate(tls: NonNullable<PostgresClusterSpec['tls']>) {
+  return {
+    secretName: tls.secretName,
+    certificateFile: 'tls.crt',
+    privateKeyFile: 'tls.key',
+    ...(tls.caSecretName ? { caSecretName: tls.caSecretName, caFile: 'ca.crt' } : {}),
+  };
 }
 
 const mapValues = <A, B>(o: Readonly<Record<string, A>>, f: (a: A) => B): Record<string, B> =>
@@ -178,6 +193,7 @@ export class PostgresCluster extends Construct {
         // a standby of a cluster of another site: it replays that cluster's WAL archive until promoted
         ...(backup.standbyS3WalPath ? { standby: { s3WalPath: backup.standbyS3WalPath } } : {}),
         ...(backup.env.length > 0 ? { env: backup.env.map((e) => ({ ...e })) } : {}),
+        ...(props.tls ? { tls: serverCertificate(props.tls) } : {}),
       },
     });
     if (typedVersion(props.version) === undefined)
