@@ -117,7 +117,7 @@ describe("the Ceph object store: backups in another failure domain than the data
     expect(v.validate({ ...claim, spec: { ...(claim as any).spec, bucketname: 'x' } })).not.toEqual([]);
   });
   test('the store, the StorageClass and the claims are never pruned or deleted by ArgoCD; the StorageClass retains buckets', () => {
-    const sc = objectOf(apps, 'ceph-object-store', 'StorageClass', 'rook-ceph-bucket') as any;
+    const sc = objectOf(apps, 'ceph-object-store', 'StorageClass', 'rook-ceph-bucket');
     expect(sc).toMatchObject({
       provisioner: 'rook-ceph.ceph.rook.io/bucket',
       reclaimPolicy: 'Retain',
@@ -161,7 +161,7 @@ describe('WAL-G into RGW: the same backups and point-in-time recovery as with Mi
   const rendered = renderedApps(site);
   const data = (name: string) =>
     (objectOf(rendered, 'postgres-operator', 'ConfigMap', name) as K8sObject & { data: Record<string, string> }).data;
-  const pg = (name: string) => objectOf(rendered, 'postgres-clusters', 'postgresql', name) as any;
+  const pg = (name: string) => objectOf(rendered, 'postgres-clusters', 'postgresql', name);
   const envOf = (cluster: any, uid: string) =>
     spiloEnvironment({
       cluster,

@@ -106,7 +106,7 @@ describe('cert-manager v1.12.17: the pinned chart rendered at import time (impor
   test('its CRDs are applied server-side; the ACME solver image is written out, for the image list and mirrors', () => {
     for (const crd of objects.filter((o) => o.kind === 'CustomResourceDefinition'))
       expect(annotations(crd)['argocd.argoproj.io/sync-options']).toBe('ServerSideApply=true');
-    const controller = objectOf(apps, 'cert-manager', 'Deployment', 'cert-manager') as any;
+    const controller = objectOf(apps, 'cert-manager', 'Deployment', 'cert-manager');
     expect(controller.spec.template.spec.containers[0].args).toContain(
       `--acme-http01-solver-image=quay.io/jetstack/cert-manager-acmesolver:${VERSIONS.certManager}`,
     );

@@ -20,7 +20,7 @@ const issuesOf = (site: unknown) => validateSite(site).map((i) => `${i.path}: ${
 describe('MetalLB from its pinned native manifest', () => {
   const apps = renderedApps(balanced());
   test("its own Application: CRDs with server-side apply, the conversion webhooks' placeholder caBundle left to the controller", () => {
-    const crd = objectOf(apps, 'metallb', 'CustomResourceDefinition', 'bgppeers.metallb.io') as any;
+    const crd = objectOf(apps, 'metallb', 'CustomResourceDefinition', 'bgppeers.metallb.io');
     expect(crd.metadata.annotations['argocd.argoproj.io/sync-options']).toContain('ServerSideApply=true');
     expect(crd.spec.conversion.webhook.clientConfig).toEqual({
       service: { name: 'webhook-service', namespace: 'metallb-system', path: '/convert' },
@@ -31,11 +31,9 @@ describe('MetalLB from its pinned native manifest', () => {
   });
   test('the speaker: hostNetwork and NET_RAW in a privileged namespace, root with its reason, limits', () => {
     expect(
-      (objectOf(apps, 'metallb', 'Namespace', 'metallb-system') as any).metadata.labels[
-        'pod-security.kubernetes.io/enforce'
-      ],
+      objectOf(apps, 'metallb', 'Namespace', 'metallb-system').metadata.labels['pod-security.kubernetes.io/enforce'],
     ).toBe('privileged');
-    const speaker = objectOf(apps, 'metallb', 'DaemonSet', 'speaker') as any;
+    const speaker = objectOf(apps, 'metallb', 'DaemonSet', 'speaker');
     expect(speaker.spec.template.spec.hostNetwork).toBe(true);
     expect(speaker.spec.template.spec.containers[0].securityContext.capabilities).toEqual({
       add: ['NET_RAW'],
@@ -62,7 +60,7 @@ describe('MetalLB from its pinned native manifest', () => {
 
 describe('load balancers of a cluster and of the UIs', () => {
   test("the postgresql CR carries the operator's flags and explicit source ranges", () => {
-    const pg = objectOf(renderedApps(lab), 'postgres-clusters', 'postgresql', 'acid-orders') as any;
+    const pg = objectOf(renderedApps(lab), 'postgres-clusters', 'postgresql', 'acid-orders');
     expect([
       pg.spec.enableMasterLoadBalancer,
       pg.spec.enableReplicaLoadBalancer,
@@ -72,7 +70,7 @@ describe('load balancers of a cluster and of the UIs', () => {
   });
   test("lab exposes ArgoCD and Grafana as LoadBalancer Services for the admins' networks", () => {
     const apps = renderedApps(lab);
-    const svc = objectOf(apps, 'load-balancers', 'Service', 'argocd-server-external') as any;
+    const svc = objectOf(apps, 'load-balancers', 'Service', 'argocd-server-external');
     expect(svc.metadata.namespace).toBe('argocd');
     expect(svc.spec).toMatchObject({
       type: 'LoadBalancer',

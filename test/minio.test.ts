@@ -57,17 +57,17 @@ describe('MinIO operator v5.0.6 (pinned chart rendered at import, before the ten
     const upstreamConsole = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === 'console') as any;
     expect(podSecurityViolations(upstreamConsole.spec.template.spec, 'restricted')).not.toEqual([]);
     for (const name of ['console', 'minio-operator']) {
-      const pod = (objectOf(apps, 'minio-operator', 'Deployment', name) as any).spec.template.spec;
+      const pod = objectOf(apps, 'minio-operator', 'Deployment', name).spec.template.spec;
       expect(podSecurityViolations(pod, 'restricted'), name).toEqual([]);
       expect(pod.containers[0].resources.limits, name).toBeDefined();
     }
     expect(
-      (objectOf(apps, 'minio-operator', 'Deployment', 'minio-operator') as any).spec.template.spec.containers[0]
-        .resources.limits,
+      objectOf(apps, 'minio-operator', 'Deployment', 'minio-operator').spec.template.spec.containers[0].resources
+        .limits,
     ).toEqual({ cpu: '500m', memory: '512Mi' });
   });
   test("ArgoCD tracks by annotation: the operator copies the Tenant's labels to its pods (minio/operator#2287)", () => {
-    const cm = objectOf(apps, 'argocd', 'ConfigMap', 'argocd-cm') as any;
+    const cm = objectOf(apps, 'argocd', 'ConfigMap', 'argocd-cm');
     expect(cm.data['application.resourceTrackingMethod']).toBe('annotation');
   });
 });
@@ -169,7 +169,7 @@ describe('Tenant (dist/poc/minio)', () => {
 describe('local volumes where the site has no provisioner', () => {
   const pvs = apps.get('minio')!.filter((o) => o.kind === 'PersistentVolume') as any[];
   test('a no-provisioner StorageClass binding on first consumer, retained', () => {
-    const sc = objectOf(apps, 'minio', 'StorageClass', 'minio-local') as any;
+    const sc = objectOf(apps, 'minio', 'StorageClass', 'minio-local');
     expect(sc).toMatchObject({
       provisioner: 'kubernetes.io/no-provisioner',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -210,8 +210,8 @@ describe('local volumes where the site has no provisioner', () => {
 });
 
 describe('Postgres WAL-G backups into MinIO', () => {
-  const operator = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator') as any;
-  const podEnv = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-pod-config') as any;
+  const operator = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator');
+  const podEnv = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-pod-config');
   test('the operator: bucket, pod environment ConfigMap and the credentials Secret by name', () => {
     expect(operator.data.wal_s3_bucket).toBe('postgres-backups');
     expect(operator.data.pod_environment_configmap).toBe('postgres-operator/postgres-pod-config');
@@ -232,8 +232,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
       CLONE_USE_WALG_RESTORE: 'true',
     });
     expect(Object.keys(podEnv.data).filter((k) => /SECRET|PASSWORD|ACCESS_KEY/.test(k))).toEqual([]);
-    const labEnv = (objectOf(renderedApps(labOnMinio), 'postgres-operator', 'ConfigMap', 'postgres-pod-config') as any)
-      .data;
+    const labEnv = objectOf(renderedApps(labOnMinio), 'postgres-operator', 'ConfigMap', 'postgres-pod-config').data;
     expect([labEnv.BACKUP_SCHEDULE, labEnv.BACKUP_NUM_TO_RETAIN, labEnv.WALG_DISABLE_S3_SSE]).toEqual([
       '30 2 * * *',
       '7',
@@ -242,8 +241,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
   });
   test('unencrypted unless the site names a key (poc); with one, every cluster reads it by reference, as the Ceph store', () => {
     const env = (site: typeof poc) =>
-      ((objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any).spec.env ??
-        []) as any[];
+      (objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster').spec.env ?? []) as any[];
     expect(env(poc).filter((e) => e.name.includes('LIBSODIUM'))).toEqual([]);
     const encrypted = env(withSite(poc, (s) => (s.postgres.backups!.encryptionKeySecret = 'postgres-backup-key')));
     expect(encrypted.filter((e) => e.name.includes('LIBSODIUM'))).toEqual([
@@ -278,8 +276,8 @@ describe('point-in-time recovery: the rendered settings round-trip to what Spilo
     });
   });
   const rendered = renderedApps(restored);
-  const clone = objectOf(rendered, 'postgres-clusters', 'postgresql', 'acid-test-cluster-pitr') as any;
-  const source = objectOf(rendered, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+  const clone = objectOf(rendered, 'postgres-clusters', 'postgresql', 'acid-test-cluster-pitr');
+  const source = objectOf(rendered, 'postgres-clusters', 'postgresql', 'acid-test-cluster');
   const data = (name: string) =>
     (objectOf(rendered, 'postgres-operator', 'ConfigMap', name) as K8sObject & { data: Record<string, string> }).data;
   // the Secret as docs/minio-backups.md creates it

@@ -208,7 +208,7 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
 });
 
 describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does not grant', () => {
-  const operatorConfig = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator') as any;
+  const operatorConfig = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator');
   test("a PodMonitor per Postgres namespace selects the pods by the operator's cluster_labels and scrapes the sidecar's port", () => {
     const [key, value] = operatorConfig.data.cluster_labels.split(':');
     const monitors = ofKind(labApps, 'monitoring', 'PodMonitor');
@@ -458,21 +458,21 @@ describe('Prometheus k8s, sized by the site', () => {
 });
 
 describe("Grafana: the Postgres dashboard in kube-prometheus' Grafana", () => {
-  const deployment = objectOf(apps, 'monitoring', 'Deployment', 'grafana') as any;
-  const cm = objectOf(apps, 'monitoring', 'ConfigMap', 'grafana-dashboard-postgres-clusters') as any;
+  const deployment = objectOf(apps, 'monitoring', 'Deployment', 'grafana');
+  const cm = objectOf(apps, 'monitoring', 'ConfigMap', 'grafana-dashboard-postgres-clusters');
   const dashboard = JSON.parse(cm.data['postgres-clusters.json']);
   test("the dashboard is mounted in the folder kube-prometheus' dashboard provider reads", () => {
     const pod = deployment.spec.template.spec;
-    const volume = pod.volumes.find((v: any) => v.configMap?.name === cm.metadata.name);
+    const volume = pod.volumes.find((v) => v.configMap?.name === cm.metadata.name)!;
     expect(volume.configMap.optional).toBeUndefined();
-    const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === volume.name);
+    const mount = pod.containers[0].volumeMounts.find((m) => m.name === volume.name)!;
     expect(mount.mountPath).toBe('/grafana-dashboard-definitions/0/postgres-clusters');
     // upstream's configuration Secrets hold no secret: the kube-prometheus app renders them as ConfigMaps
     for (const name of ['grafana-datasources', 'grafana-config']) {
-      expect(pod.volumes.some((v: any) => v.configMap?.name === name)).toBe(true);
+      expect(pod.volumes.some((v) => v.configMap?.name === name)).toBe(true);
       expect(objectOf(apps, 'kube-prometheus', 'ConfigMap', name).metadata.namespace).toBe('monitoring');
     }
-    expect(pod.volumes.find((v: any) => v.name === 'grafana-dashboards').configMap.name).toBe('grafana-dashboards');
+    expect(pod.volumes.find((v) => v.name === 'grafana-dashboards')?.configMap.name).toBe('grafana-dashboards');
   });
   test("kube-prometheus' own Deployment is replaced: same name, selector and service account, hardened", () => {
     expect(deployment.metadata.namespace).toBe('monitoring');
@@ -509,7 +509,7 @@ describe("Grafana: the Postgres dashboard in kube-prometheus' Grafana", () => {
 
 describe('Grafana hardened: the admin from a Secret, never admin/admin; nothing anonymous, nothing phoned home', () => {
   const env = (site: typeof poc) =>
-    (objectOf(renderedApps(site), 'monitoring', 'Deployment', 'grafana') as any).spec.template.spec.containers[0].env;
+    objectOf(renderedApps(site), 'monitoring', 'Deployment', 'grafana').spec.template.spec.containers[0].env;
   test("the admin account from the Secret 'grafana-admin' by default (not optional: no default password if it is missing)", () => {
     expect(env(poc).filter((e: any) => e.valueFrom)).toEqual([
       { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-user' } } },

@@ -122,11 +122,10 @@ describe('lab: the flows each component needs are allowed, and no more', () => {
     const inside = range.replace(/\.0\/\d+$/, '.7');
     expect(allowed(client(inside), pooler('acid-orders'), 5432)).toBe(true);
     expect(allowed(client('192.0.2.7'), pooler('acid-orders'), 5432)).toBe(false);
-    const config = (objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data;
+    const config = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator').data;
     expect(config.external_traffic_policy).toBe('Local');
     expect(
-      (objectOf(renderedApps(poc), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data
-        .external_traffic_policy,
+      objectOf(renderedApps(poc), 'postgres-operator', 'ConfigMap', 'postgres-operator').data.external_traffic_policy,
     ).toBe('Cluster');
   });
   test("WAL-G reaches the S3 store (Rook's namespace); client namespaces are opt-in (networkPolicies.clientNamespaces)", () => {

@@ -25,7 +25,7 @@ const issuesOf = (site: unknown) => validateSite(site).map((i) => `${i.path}: ${
 
 describe('connection pooler in the postgresql CR (operator field names)', () => {
   test('lab acid-orders: both poolers, with the operator defaults written out', () => {
-    const pg = objectOf(renderedApps(lab), 'postgres-clusters', 'postgresql', 'acid-orders') as any;
+    const pg = objectOf(renderedApps(lab), 'postgres-clusters', 'postgresql', 'acid-orders');
     expect(pg.spec.enableConnectionPooler).toBe(true);
     expect(pg.spec.enableReplicaConnectionPooler).toBe(true);
     expect(pg.spec.connectionPooler).toEqual({
@@ -40,7 +40,7 @@ describe('connection pooler in the postgresql CR (operator field names)', () => 
     const site = withSite(poc, (s) => {
       s.postgres.clusters[0].enableReplicaConnectionPooler = true;
     });
-    const pg = objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+    const pg = objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster');
     expect([
       pg.spec.enableConnectionPooler,
       pg.spec.enableReplicaConnectionPooler,
@@ -49,18 +49,16 @@ describe('connection pooler in the postgresql CR (operator field names)', () => 
   });
 
   test('no pooler, no pooler fields (the POC renders as before)', () => {
-    const pg = objectOf(renderedApps(poc), 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+    const pg = objectOf(renderedApps(poc), 'postgres-clusters', 'postgresql', 'acid-test-cluster');
     expect(Object.keys(pg.spec).filter((k) => /pooler/i.test(k))).toEqual([]);
   });
 
   test("the operator runs the catalog's pgbouncer image (through the mirror on an air-gapped site)", () => {
     expect(
-      (objectOf(renderedApps(poc), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data
-        .connection_pooler_image,
+      objectOf(renderedApps(poc), 'postgres-operator', 'ConfigMap', 'postgres-operator').data.connection_pooler_image,
     ).toBe(IMAGES.pgbouncer);
     expect(
-      (objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data
-        .connection_pooler_image,
+      objectOf(renderedApps(lab), 'postgres-operator', 'ConfigMap', 'postgres-operator').data.connection_pooler_image,
     ).toBe(`${lab.mirrors!.registry}/${catalogOf(lab).images.pgbouncer}`);
   });
 

@@ -75,7 +75,7 @@ describe('CephCluster (dist/poc/rook-ceph-cluster)', () => {
   });
 
   test("osd_memory_target and mon_memory_target are explicit through rook-config-override, never below Ceph's minimum", () => {
-    const override = objectOf(apps, 'rook-ceph-cluster', 'ConfigMap', 'rook-config-override') as any;
+    const override = objectOf(apps, 'rook-ceph-cluster', 'ConfigMap', 'rook-config-override');
     // 80% of the OSD's 798Mi share (638Mi) is refused by Ceph, which would keep its 4 GiB default
     expect(override.data.config).toBe(
       `[mon]\nmon_memory_target = ${265 * MiB}\n[osd]\nosd_memory_target = ${896 * MiB}\n`,
@@ -123,7 +123,7 @@ describe('block pool and StorageClass rook-ceph-block', () => {
   });
 
   test('the RBD CSI StorageClass with every parameter it needs', () => {
-    const sc = objectOf(apps, 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block') as any;
+    const sc = objectOf(apps, 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block');
     expect(sc.metadata.namespace).toBeUndefined();
     expect(sc.provisioner).toBe('rook-ceph.rbd.csi.ceph.com');
     expect(sc.parameters).toEqual({
@@ -149,7 +149,7 @@ describe('block pool and StorageClass rook-ceph-block', () => {
   ])(
     "%s: every CSI secret parameter of its Rook tag's csi/rbd/storageclass.yaml (v1.20: controller-publish, for fencing)",
     (_, site) => {
-      const sc = objectOf(renderedApps(site), 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block') as any;
+      const sc = objectOf(renderedApps(site), 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block');
       const pinned = upstreamOf(catalogOf(site).versions).rook.blockStorageClass;
       const [example] = loadUpstreamYaml(pinned).filter((m) => m.kind === 'StorageClass') as any[];
       expect(unexpectedDrift(example.parameters, sc.parameters, [])).toEqual([]);
@@ -167,7 +167,7 @@ describe('block pool and StorageClass rook-ceph-block', () => {
   );
 
   test('the Postgres clusters ask for the class the Ceph app provides', () => {
-    const pg = objectOf(apps, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any;
+    const pg = objectOf(apps, 'postgres-clusters', 'postgresql', 'acid-test-cluster');
     expect(pg.spec.volume.storageClass).toBe('rook-ceph-block');
   });
 });
@@ -224,7 +224,7 @@ describe('safety and ordering', () => {
 });
 
 describe('operator (dist/poc/rook-ceph-operator)', () => {
-  const deployment = objectOf(apps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any;
+  const deployment = objectOf(apps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator');
   const [container] = deployment.spec.template.spec.containers;
   test('pinned image, hardened, limited, one replica replaced not rolled', () => {
     expect(container.image).toBe(IMAGES.rook);
@@ -282,7 +282,7 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
       container.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]),
     );
     expect(env.ROOK_DISABLE_ADMISSION_CONTROLLER).toBe('false');
-    const config = objectOf(apps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any;
+    const config = objectOf(apps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config');
     expect(config.data.ROOK_CSI_ENABLE_CEPHFS).toBe('false');
     expect(config.data.ROOK_CSI_ENABLE_RBD).toBe('true');
     expect(apps.get('rook-ceph-operator')!.some((o) => o.apiVersion === 'csi.ceph.io/v1')).toBe(false);
@@ -290,7 +290,7 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
   test('Rook v1.20 (lab, current train): the Ceph CSI operator deploys the RBD driver alone; no CSI_* key and no admission controller left', () => {
     const labApps = renderedApps(lab);
     const objects = labApps.get('rook-ceph-operator')!;
-    const config = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any;
+    const config = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config');
     expect(Object.keys(config.data).filter((k) => /^(ROOK_)?CSI_/.test(k))).toEqual([]);
     expect(objects.filter((o) => o.kind === 'Driver').map((o) => o.metadata.name)).toEqual([
       'rook-ceph.rbd.csi.ceph.com',
@@ -298,15 +298,15 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
     expect(objects.filter((o) => o.kind === 'OperatorConfig').map((o) => o.metadata.name)).toEqual([
       'ceph-csi-operator-config',
     ]);
-    const csi = objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'ceph-csi-controller-manager') as any;
+    const csi = objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'ceph-csi-controller-manager');
     expect(csi.spec.template.spec.containers[0].image).toBe(
       'registry.lab.example.org:5000/mirror/quay.io/cephcsi/ceph-csi-operator:v1.0.4',
     );
-    const env = (objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator') as any).spec.template.spec
+    const env = objectOf(labApps, 'rook-ceph-operator', 'Deployment', 'rook-ceph-operator').spec.template.spec
       .containers[0].env;
     expect(env.some((e: any) => e.name === 'ROOK_DISABLE_ADMISSION_CONTROLLER')).toBe(false);
     // the drivers' images go through the mirror too
-    const images = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-csi-operator-image-set-configmap') as any;
+    const images = objectOf(labApps, 'rook-ceph-operator', 'ConfigMap', 'rook-csi-operator-image-set-configmap');
     for (const image of Object.values(images.data) as string[])
       expect(image).toMatch(/^registry\.lab\.example\.org:5000\/mirror\//);
   });
@@ -331,7 +331,7 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
     expect(renderedApps(lab).has('cert-manager')).toBe(false);
   });
   test('the optional toolbox is hardened and limited', () => {
-    const tools = objectOf(apps, 'rook-ceph-cluster', 'Deployment', 'rook-ceph-tools') as any;
+    const tools = objectOf(apps, 'rook-ceph-cluster', 'Deployment', 'rook-ceph-tools');
     expect(tools.spec.template.spec.containers[0].securityContext).toMatchObject({
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,

@@ -28,9 +28,7 @@ describe('nodes that are both postgres and storage keep the storage taint; what 
 
   test("the Spilo pods (and with them the operator's pooler pods) tolerate storage-node:NoSchedule", () => {
     for (const name of ['acid-orders', 'acid-analytics']) {
-      expect((objectOf(apps, 'postgres-clusters', 'postgresql', name) as any).spec.tolerations).toEqual([
-        STORAGE_TOLERATION,
-      ]);
+      expect(objectOf(apps, 'postgres-clusters', 'postgresql', name).spec.tolerations).toEqual([STORAGE_TOLERATION]);
     }
   });
 
@@ -54,12 +52,9 @@ describe('nodes that are both postgres and storage keep the storage taint; what 
 
   test('sites without shared nodes render no such toleration', () => {
     const pocApps = renderedApps(poc);
+    expect(objectOf(pocApps, 'postgres-clusters', 'postgresql', 'acid-test-cluster').spec.tolerations).toBeUndefined();
     expect(
-      (objectOf(pocApps, 'postgres-clusters', 'postgresql', 'acid-test-cluster') as any).spec.tolerations,
-    ).toBeUndefined();
-    expect(
-      (objectOf(pocApps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config') as any).data
-        .CSI_PLUGIN_TOLERATIONS,
+      objectOf(pocApps, 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config').data.CSI_PLUGIN_TOLERATIONS,
     ).toBeUndefined();
   });
 

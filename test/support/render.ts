@@ -4,6 +4,7 @@ import { lab } from '../../sites/lab';
 import { poc } from '../../sites/poc';
 import { renderManifests } from '../../lib/synth/render';
 import { type FileTree } from '../../lib/core/file-tree';
+import type { Kind, Rendered } from './kinds';
 
 /** A rendered Kubernetes object as plain data (tests narrow further with `as`). */
 export interface K8sObject {
@@ -35,7 +36,17 @@ export function renderedApps(site: Site): Map<string, K8sObject[]> {
   return apps;
 }
 
-/** The one object of `kind` and `name` in an app; fails the test if absent. */
+/**
+ * The one object of `kind` and `name` in an app; fails the test if absent. Typed by its kind where test/support/kinds.ts
+ * knows it (the imports' types), else a plain object whose fields are `unknown`.
+ */
+export function objectOf<K extends Kind>(
+  apps: Map<string, K8sObject[]>,
+  app: string,
+  kind: K,
+  name: string,
+): K8sObject & Rendered<K>;
+export function objectOf(apps: Map<string, K8sObject[]>, app: string, kind: string, name: string): K8sObject;
 export function objectOf(apps: Map<string, K8sObject[]>, app: string, kind: string, name: string): K8sObject {
   const found = (apps.get(app) ?? []).find((o) => o.kind === kind && o.metadata.name === name);
   if (!found)

@@ -2,20 +2,7 @@ import { App } from 'cdk8s';
 import type { Component } from '../../../lib/components/component';
 import type { KubeObject } from '../../../lib/core/objects';
 import type { Site } from '../../../lib/site/model';
-import type {
-  KubeClusterRoleBindingProps,
-  KubeClusterRoleProps,
-  KubeConfigMapProps,
-  KubeCustomResourceDefinitionProps,
-  KubeDaemonSetProps,
-  KubeDeploymentProps,
-  KubeJobProps,
-  KubeNamespaceProps,
-  KubeSecretProps,
-  KubeServiceProps,
-  KubeStatefulSetProps,
-} from '../../../imports/k8s';
-import type { PostgresqlProps } from '../../../imports/acid.zalan.do';
+import { type Kind, type Rendered } from '../../support/kinds';
 
 /**
  * One component's charts rendered for a site, without the registry (its module loads only what that component
@@ -34,29 +21,8 @@ export function renderComponent(component: Component, site: Site, peers: readonl
   return charts.flatMap((c) => c.toJson() as KubeObject[]);
 }
 
-/**
- * The rendered shape of each kind a unit test looks into, from the types cdk8s generated out of the pinned schemas
- * (imports/): a typed lookup instead of `as any`. Quantities are typed as cdk8s' Quantity and render as strings.
- */
-interface Kinds {
-  readonly ClusterRole: KubeClusterRoleProps;
-  readonly ClusterRoleBinding: KubeClusterRoleBindingProps;
-  readonly ConfigMap: KubeConfigMapProps;
-  readonly CustomResourceDefinition: KubeCustomResourceDefinitionProps;
-  readonly DaemonSet: KubeDaemonSetProps;
-  readonly Deployment: KubeDeploymentProps;
-  readonly Job: KubeJobProps;
-  readonly Namespace: KubeNamespaceProps;
-  readonly Secret: KubeSecretProps;
-  readonly Service: KubeServiceProps;
-  readonly StatefulSet: KubeStatefulSetProps;
-  readonly postgresql: PostgresqlProps;
-}
-
-export type Rendered<K extends keyof Kinds> = KubeObject & Kinds[K];
-
 /** The one object of `kind` named `name`; fails the test, listing what there is, when it is absent. */
-export function objectOf<K extends keyof Kinds>(objects: readonly KubeObject[], kind: K, name: string): Rendered<K> {
+export function objectOf<K extends Kind>(objects: readonly KubeObject[], kind: K, name: string): Rendered<K> {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found)
     throw new Error(

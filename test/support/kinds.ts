@@ -1,0 +1,54 @@
+import type { KubeObject } from '../../lib/core/objects';
+import type {
+  KubeClusterRoleBindingProps,
+  KubeClusterRoleProps,
+  KubeConfigMapProps,
+  KubeCustomResourceDefinitionProps,
+  KubeDaemonSetProps,
+  KubeDeploymentProps,
+  KubeJobProps,
+  KubeNamespaceProps,
+  KubePersistentVolumeProps,
+  KubeStorageClassProps,
+  KubeSecretProps,
+  KubeServiceProps,
+  KubeStatefulSetProps,
+} from '../../imports/k8s';
+import type { PostgresqlProps } from '../../imports/acid.zalan.do';
+
+/**
+ * The rendered shape of each kind a unit test looks into, from the types cdk8s generated out of the pinned schemas
+ * (imports/): a typed lookup instead of `as any`. Quantities are typed as cdk8s' Quantity and render as strings.
+ */
+interface Kinds {
+  readonly PersistentVolume: KubePersistentVolumeProps;
+  readonly StorageClass: KubeStorageClassProps;
+  readonly ClusterRole: KubeClusterRoleProps;
+  readonly ClusterRoleBinding: KubeClusterRoleBindingProps;
+  readonly ConfigMap: KubeConfigMapProps;
+  readonly CustomResourceDefinition: KubeCustomResourceDefinitionProps;
+  readonly DaemonSet: KubeDaemonSetProps;
+  readonly Deployment: KubeDeploymentProps;
+  readonly Job: KubeJobProps;
+  readonly Namespace: KubeNamespaceProps;
+  readonly Secret: KubeSecretProps;
+  readonly Service: KubeServiceProps;
+  readonly StatefulSet: KubeStatefulSetProps;
+  readonly postgresql: PostgresqlProps;
+}
+
+export type Kind = keyof Kinds;
+
+/**
+ * A type as a test reads it: every field present (`-?`, all the way down). A test names the fields it expects; the
+ * key names and shapes are checked against the schema's types, and a field the object lacks reads `undefined` at run
+ * time, which fails the assertion, as a wrong path would.
+ */
+export type Present<T> = T extends readonly (infer U)[]
+  ? Present<U>[]
+  : T extends object
+    ? { -readonly [P in keyof T]-?: Present<NonNullable<T[P]>> }
+    : T;
+
+/** A rendered object of a kind of Kinds, typed by it. */
+export type Rendered<K extends Kind> = KubeObject & Present<Kinds[K]>;
