@@ -44,7 +44,7 @@ export type Kind = keyof Kinds;
  * key names and shapes are checked against the schema's types, and a field the object lacks reads `undefined` at run
  * time, which fails the assertion, as a wrong path would.
  */
-export type Present<T> = T extends readonly (infer U)[]
+type Present<T> = T extends readonly (infer U)[]
   ? Present<U>[]
   : T extends object
     ? { -readonly [P in keyof T]-?: Present<NonNullable<T[P]>> }
