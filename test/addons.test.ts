@@ -103,8 +103,13 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
   test("the root Application is dist/poc/argocd's poc-root (but the chart's part-of label, which its first sync adds)", () => {
     // the file holds the root's bootstrap project and the emptied default project first (test/argocd.test.ts)
     const ours = (loadAll(writtenFile(ud, ROOT_APP)) as any[]).find((d) => d.kind === 'Application');
-    const dist = structuredClone(objectOf(renderedApps(poc), 'argocd', 'Application', 'poc-root'));
-    delete dist.metadata.labels;
+    const { labels: _chartLabel, ...metadata } = objectOf(
+      renderedApps(poc),
+      'argocd',
+      'Application',
+      'poc-root',
+    ).metadata;
+    const dist = { ...objectOf(renderedApps(poc), 'argocd', 'Application', 'poc-root'), metadata };
     expect(ours).toEqual(dist);
     expect(ours.spec.source).toEqual({
       repoURL: poc.gitops.repoURL,

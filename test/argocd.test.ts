@@ -119,7 +119,7 @@ describe('Applications', () => {
   });
 
   test('the target branch is a site setting', () => {
-    const labApp = objectOf(renderedApps(lab), 'argocd', 'Application', 'postgres-operator') as any;
+    const labApp = objectOf(renderedApps(lab), 'argocd', 'Application', 'postgres-operator');
     expect(labApp.spec.source.targetRevision).toBe('main');
   });
 });

@@ -30,8 +30,8 @@ const converged = readSite({
 const apps = renderedApps(converged);
 const s3Nodes = converged.nodes.filter((n) => n.roles.includes('s3')).map((n) => n.name);
 const storage = converged.nodes.filter((n) => n.roles.includes('storage')).map((n) => n.name);
-const store = objectOf(apps, 'ceph-object-store', 'CephObjectStore', 'object-store') as any;
-const cluster = objectOf(apps, 'rook-ceph-cluster', 'CephCluster', 'rook-ceph') as any;
+const store = objectOf(apps, 'ceph-object-store', 'CephObjectStore', 'object-store');
+const cluster = objectOf(apps, 'rook-ceph-cluster', 'CephCluster', 'rook-ceph');
 const terms = (affinity: any) =>
   affinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.map((t: any) => t.matchExpressions);
 
@@ -58,7 +58,7 @@ describe("the Ceph object store: backups in another failure domain than the data
     expect(store.spec.preservePoolsOnDelete).toBe(true);
   });
   test("the databases' block pool selects the storage nodes' OSDs only", () => {
-    expect((objectOf(apps, 'rook-ceph-cluster', 'CephBlockPool', 'replicapool') as any).spec).toMatchObject({
+    expect(objectOf(apps, 'rook-ceph-cluster', 'CephBlockPool', 'replicapool').spec).toMatchObject({
       deviceClass: 'block',
       failureDomain: 'host',
     });
@@ -409,7 +409,7 @@ describe("on the current train (Rook v1.20.6), rendered from that tag's examples
         .filter((o) => o.kind === 'ObjectBucketClaim')
         .map((o) => `${o.metadata.namespace}/${o.metadata.name}`),
     ).toEqual(['analytics/postgres-backups-analytics', 'postgres/postgres-backups-postgres']);
-    const gateways = objectOf(labApps, 'ceph-object-store', 'CephObjectStore', 'object-store') as any;
+    const gateways = objectOf(labApps, 'ceph-object-store', 'CephObjectStore', 'object-store');
     expect([gateways.spec.gateway.instances, gateways.spec.dataPool.replicated.size]).toEqual([2, 3]);
   });
   const app = new App();

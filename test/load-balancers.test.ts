@@ -45,10 +45,10 @@ describe('MetalLB from its pinned native manifest', () => {
     expect(policy.map((f) => f.severity)).toEqual(['warning']); // the root speaker; the privileged namespace gives its reason
   });
   test('IPAddressPool and L2Advertisement from the site, valid against the pinned CRDs', () => {
-    expect((objectOf(apps, 'load-balancers', 'IPAddressPool', 'default') as any).spec).toEqual({
+    expect(objectOf(apps, 'load-balancers', 'IPAddressPool', 'default').spec).toEqual({
       addresses: ['10.10.10.200-10.10.10.203'],
     });
-    expect((objectOf(apps, 'load-balancers', 'L2Advertisement', 'default') as any).spec).toEqual({
+    expect(objectOf(apps, 'load-balancers', 'L2Advertisement', 'default').spec).toEqual({
       ipAddressPools: ['default'],
     });
     expect(checkSchemas(siteTree(balanced()))).toEqual([]);

@@ -18,12 +18,12 @@ import { spiloEnvironment, walPrefix } from './support/spilo-env';
 const { versions: VERSIONS, images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
-const tenant = objectOf(apps, 'minio', 'Tenant', 'minio') as any;
+const tenant = objectOf(apps, 'minio', 'Tenant', 'minio');
 const pool = tenant.spec.pools[0];
 const s3Nodes = ['dnumminioworker1', 'dnumminioworker2', 'dnumminioworker3', 'dnumminioworker4'];
 
 describe('MinIO operator v5.0.6 (pinned chart rendered at import, before the tenant)', () => {
-  const app = objectOf(apps, 'argocd', 'Application', 'minio-operator') as any;
+  const app = objectOf(apps, 'argocd', 'Application', 'minio-operator');
   const operatorApp = apps.get('minio-operator')!;
   test('its dist folder, its own restricted namespace, a wave before the tenant', () => {
     expect(app.spec.source).toEqual({
@@ -130,7 +130,7 @@ describe('Tenant (dist/poc/minio)', () => {
     expect(tenant.spec.prometheusOperator).toBe(false);
   });
   test('lab keeping MinIO: OIDC, KES and the audit webhook, every secret by reference', () => {
-    const labTenant = objectOf(renderedApps(labOnMinio), 'minio', 'Tenant', 'minio') as any;
+    const labTenant = objectOf(renderedApps(labOnMinio), 'minio', 'Tenant', 'minio');
     const env = Object.fromEntries(labTenant.spec.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env.MINIO_IDENTITY_OPENID_CONFIG_URL).toBe(
       'https://sso.lab.example.org/realms/lab/.well-known/openid-configuration',

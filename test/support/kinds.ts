@@ -15,12 +15,29 @@ import type {
   KubeStatefulSetProps,
 } from '../../imports/k8s';
 import type { PostgresqlProps } from '../../imports/acid.zalan.do';
+import type { ApplicationProps, AppProjectProps } from '../../imports/argoproj.io';
+import type { CephBlockPoolProps, CephClusterProps, CephObjectStoreProps } from '../../imports/ceph.rook.io';
+import type { IpAddressPoolProps, L2AdvertisementProps } from '../../imports/metallb.io';
+import type { TenantProps } from '../../imports/minio.min.io';
+import type { PrometheusProps, PrometheusRuleProps } from '../../imports/monitoring.coreos.com';
+import type { ObjectBucketClaimProps } from '../../imports/objectbucket.io';
 
 /**
  * The rendered shape of each kind a unit test looks into, from the types cdk8s generated out of the pinned schemas
  * (imports/): a typed lookup instead of `as any`. Quantities are typed as cdk8s' Quantity and render as strings.
  */
 interface Kinds {
+  readonly Application: ApplicationProps;
+  readonly AppProject: AppProjectProps;
+  readonly CephBlockPool: CephBlockPoolProps;
+  readonly CephCluster: CephClusterProps;
+  readonly CephObjectStore: CephObjectStoreProps;
+  readonly IPAddressPool: IpAddressPoolProps;
+  readonly L2Advertisement: L2AdvertisementProps;
+  readonly ObjectBucketClaim: ObjectBucketClaimProps;
+  readonly Prometheus: PrometheusProps;
+  readonly PrometheusRule: PrometheusRuleProps;
+  readonly Tenant: TenantProps;
   readonly PersistentVolume: KubePersistentVolumeProps;
   readonly StorageClass: KubeStorageClassProps;
   readonly ClusterRole: KubeClusterRoleProps;
