@@ -1,3 +1,4 @@
+import { ofKind } from './support/kinds';
 import luaparse from 'luaparse';
 import { describe, expect, test } from 'vitest';
 import { HEALTH_CHECKS } from '../lib/components/argocd/argocd-health';
@@ -125,7 +126,7 @@ describe('Applications', () => {
 });
 
 describe('AppProjects (issue #30: a closed trust boundary)', () => {
-  const projects = apps.get('argocd')!.filter((o) => o.kind === 'AppProject') as any[];
+  const projects = ofKind(apps.get('argocd')!, 'AppProject');
   const gks = (list: { group: string; kind: string }[]) => list.map((g) => `${g.group}/${g.kind}`).sort();
   const rendered = (app: string, namespaced: boolean) =>
     [
@@ -193,7 +194,7 @@ describe('AppProjects (issue #30: a closed trust boundary)', () => {
       clusterResourceWhitelist: [],
       namespaceResourceBlacklist: [{ group: '*', kind: '*' }],
     });
-    for (const app of apps.get('argocd')!.filter((o) => o.kind === 'Application') as any[])
+    for (const app of ofKind(apps.get('argocd')!, 'Application'))
       expect(app.spec.project, app.metadata.name).not.toBe('default');
   });
 

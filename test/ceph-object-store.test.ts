@@ -1,3 +1,4 @@
+import { ofKind } from './support/kinds';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkCapacity } from '../lib/check/capacity';
@@ -175,7 +176,7 @@ describe('WAL-G into RGW: the same backups and point-in-time recovery as with Mi
     expect(validateSite(site)).toEqual([]);
   });
   test("one claim per Postgres namespace for that namespace's bucket, of the bucket's name", () => {
-    const claims = rendered.get('postgres-clusters')!.filter((o) => o.kind === 'ObjectBucketClaim') as any[];
+    const claims = ofKind(rendered.get('postgres-clusters')!, 'ObjectBucketClaim');
     expect(claims.map((c) => [c.metadata.namespace, c.metadata.name, c.spec])).toEqual([
       [
         'analytics',

@@ -1,3 +1,4 @@
+import { ofKind } from './support/kinds';
 import type { SiteNode } from '../lib/site/model';
 import { describe, expect, test } from 'vitest';
 import { load } from 'js-yaml';
@@ -146,7 +147,7 @@ describe('Tenant (dist/poc/minio)', () => {
   });
   test('no Secret with a value is rendered: every credential is created at deploy time', () => {
     for (const site of [poc, labOnMinio]) {
-      const secrets = [...renderedApps(site).values()].flat().filter((o) => o.kind === 'Secret') as any[];
+      const secrets = ofKind([...renderedApps(site).values()].flat(), 'Secret');
       // but the MinIO console's ServiceAccount token, which Kubernetes fills in, and (with load
       // balancers) MetalLB's empty webhook-server-cert, which its controller fills with a certificate it makes
       expect(secrets.map((s) => [s.metadata.name, s.type, s.data ?? s.stringData])).toEqual([
@@ -167,7 +168,7 @@ describe('Tenant (dist/poc/minio)', () => {
 });
 
 describe('local volumes where the site has no provisioner', () => {
-  const pvs = apps.get('minio')!.filter((o) => o.kind === 'PersistentVolume') as any[];
+  const pvs = ofKind(apps.get('minio')!, 'PersistentVolume');
   test('a no-provisioner StorageClass binding on first consumer, retained', () => {
     const sc = objectOf(apps, 'minio', 'StorageClass', 'minio-local');
     expect(sc).toMatchObject({
@@ -178,7 +179,7 @@ describe('local volumes where the site has no provisioner', () => {
   });
   test('one PV per disk of each s3 node, pinned to that node, the raw device formatted XFS by the kubelet', () => {
     expect(pvs.map((p) => p.metadata.name).sort()).toEqual(s3Nodes.map((n) => `minio-${n}-vdb`));
-    const pv = pvs.find((p) => p.metadata.name === 'minio-dnumminioworker1-vdb');
+    const pv = pvs.find((p) => p.metadata.name === 'minio-dnumminioworker1-vdb')!;
     expect(pv.spec).toMatchObject({
       capacity: { storage: '51200Mi' },
       storageClassName: 'minio-local',

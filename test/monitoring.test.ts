@@ -1,3 +1,4 @@
+import { ofKind } from './support/kinds';
 import { field } from '../lib/core/impact';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ const { images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
 const labApps = renderedApps(lab);
-const ofKind = (a: Map<string, K8sObject[]>, app: string, kind: string) =>
+const inApp = (a: Map<string, K8sObject[]>, app: string, kind: string) =>
   (a.get(app) ?? []).filter((o) => o.kind === kind) as any[];
 const wave = (a: Map<string, K8sObject[]>, name: string) =>
   Number(objectOf(a, 'argocd', 'Application', name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
@@ -65,7 +66,7 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
   });
   test('every pinned monitoring.coreos.com CRD, unchanged, applied server-side (prometheuses is over 256 KiB)', () => {
     const pinned = UPSTREAM.kubePrometheus.crds.flatMap((f) => loadUpstreamYaml(f));
-    const crds = setup.filter((o) => o.kind === 'CustomResourceDefinition') as any[];
+    const crds = ofKind(setup, 'CustomResourceDefinition');
     expect(crds.map((c) => c.metadata.name).sort()).toEqual(pinned.map((c) => c.metadata.name).sort());
     expect(crds).toHaveLength(10);
     for (const crd of crds) {
@@ -128,8 +129,8 @@ describe('kube-prometheus v0.13.0: setup a wave before the stack', () => {
 
 describe('postgres_exporter sidecar on every Spilo pod', () => {
   const clusters = [
-    ...ofKind(apps, 'postgres-clusters', 'postgresql'),
-    ...ofKind(labApps, 'postgres-clusters', 'postgresql'),
+    ...inApp(apps, 'postgres-clusters', 'postgresql'),
+    ...inApp(labApps, 'postgres-clusters', 'postgresql'),
   ];
   test.each(clusters.map((c) => [c.metadata.name, c]))(
     "%s: pinned image, named port, credentials by reference to the operator's Secret",
@@ -201,10 +202,10 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
         delete s.monitoring;
       }),
     );
-    expect(ofKind(bare, 'postgres-clusters', 'postgresql')[0].spec.sidecars).toBeUndefined();
-    expect(ofKind(bare, 'postgres-clusters', 'ConfigMap')).toEqual([]);
+    expect(inApp(bare, 'postgres-clusters', 'postgresql')[0].spec.sidecars).toBeUndefined();
+    expect(inApp(bare, 'postgres-clusters', 'ConfigMap')).toEqual([]);
     expect([...bare.keys()].filter((a) => /monitoring|prometheus/.test(a))).toEqual([]);
-    expect(ofKind(bare, 'argocd', 'Application').map((a) => a.metadata.name)).not.toContain('kube-prometheus');
+    expect(inApp(bare, 'argocd', 'Application').map((a) => a.metadata.name)).not.toContain('kube-prometheus');
   });
 });
 
@@ -212,7 +213,7 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
   const operatorConfig = objectOf(apps, 'postgres-operator', 'ConfigMap', 'postgres-operator');
   test("a PodMonitor per Postgres namespace selects the pods by the operator's cluster_labels and scrapes the sidecar's port", () => {
     const [key, value] = operatorConfig.data.cluster_labels.split(':');
-    const monitors = ofKind(labApps, 'monitoring', 'PodMonitor');
+    const monitors = inApp(labApps, 'monitoring', 'PodMonitor');
     expect(monitors.map((m) => m.metadata.namespace).sort()).toEqual(['analytics', 'postgres']);
     for (const m of monitors) {
       expect(m.spec.selector).toEqual({ matchLabels: { [key]: value } });
@@ -233,8 +234,8 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
     "%s: Prometheus (monitoring/prometheus-k8s) may discover in every scraped namespace what its train's Roles grant, read-only, through its discovery role",
     (_, site, namespaces) => {
       const a = renderedApps(site);
-      const roles = ofKind(a, 'monitoring', 'Role');
-      const bindings = ofKind(a, 'monitoring', 'RoleBinding');
+      const roles = inApp(a, 'monitoring', 'Role');
+      const bindings = inApp(a, 'monitoring', 'RoleBinding');
       expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(namespaces);
       const pinned = kubePrometheusManifest(
         upstreamOf(catalogOf(site).versions).kubePrometheus,
@@ -265,7 +266,7 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
     },
   );
   test("Ceph's mgr and MinIO's cluster metrics are scraped when the site has them, not otherwise", () => {
-    const monitors = ofKind(apps, 'monitoring', 'ServiceMonitor');
+    const monitors = inApp(apps, 'monitoring', 'ServiceMonitor');
     const ceph = monitors.find((m) => m.metadata.namespace === 'rook-ceph');
     expect(ceph.spec).toEqual({
       selector: { matchLabels: { app: 'rook-ceph-mgr', rook_cluster: 'rook-ceph' } },
@@ -286,14 +287,14 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
         s.externalStorageClasses = ['rook-ceph-block'];
       }),
     );
-    expect(ofKind(bare, 'monitoring', 'ServiceMonitor')).toEqual([]);
-    expect(ofKind(bare, 'monitoring', 'Role').map((r) => r.metadata.namespace)).toEqual(['postgres']);
+    expect(inApp(bare, 'monitoring', 'ServiceMonitor')).toEqual([]);
+    expect(inApp(bare, 'monitoring', 'Role').map((r) => r.metadata.namespace)).toEqual(['postgres']);
     const privateMetrics = renderedApps(
       withSite(poc, (s) => {
         s.minio!.publicMetrics = false;
       }),
     );
-    expect(ofKind(privateMetrics, 'monitoring', 'ServiceMonitor').map((m) => m.metadata.namespace)).toEqual([
+    expect(inApp(privateMetrics, 'monitoring', 'ServiceMonitor').map((m) => m.metadata.namespace)).toEqual([
       'rook-ceph',
     ]);
   });
@@ -301,17 +302,17 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
 
 describe('PrometheusRules: what a DBA pages on', () => {
   const rulesOf = (a: Map<string, K8sObject[]>, cluster: string) => {
-    const rule = ofKind(a, 'monitoring', 'PrometheusRule').find((r) => r.metadata.name === `postgres-${cluster}`);
+    const rule = inApp(a, 'monitoring', 'PrometheusRule').find((r) => r.metadata.name === `postgres-${cluster}`);
     return rule.spec.groups[0].rules as any[];
   };
   const all = [
-    ...ofKind(apps, 'monitoring', 'PrometheusRule'),
-    ...ofKind(labApps, 'monitoring', 'PrometheusRule'),
+    ...inApp(apps, 'monitoring', 'PrometheusRule'),
+    ...inApp(labApps, 'monitoring', 'PrometheusRule'),
   ].flatMap((r) => r.spec.groups[0].rules as any[]);
 
   test("one rule object per cluster, in the cluster's namespace", () => {
     expect(
-      ofKind(labApps, 'monitoring', 'PrometheusRule')
+      inApp(labApps, 'monitoring', 'PrometheusRule')
         .map((r) => `${r.metadata.namespace}/${r.metadata.name}`)
         .sort(),
     ).toEqual(['analytics/postgres-acid-analytics', 'postgres/postgres-acid-orders']);

@@ -1,3 +1,4 @@
+import { ofKind } from './support/kinds';
 import { describe, expect, test } from 'vitest';
 import { validateSite } from '../lib/components/validate';
 import { lab } from '../sites/lab';
@@ -17,7 +18,7 @@ interface Pod {
 }
 
 const apps = renderedApps(lab);
-const policies = [...apps.values()].flat().filter((o) => o.kind === 'NetworkPolicy') as any[];
+const policies = ofKind([...apps.values()].flat(), 'NetworkPolicy');
 
 const matches = (selector: any, labels: Readonly<Record<string, string>>) =>
   Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);

@@ -8,6 +8,7 @@ import type {
   KubeDeploymentProps,
   KubeJobProps,
   KubeNamespaceProps,
+  KubeNetworkPolicyProps,
   KubePersistentVolumeProps,
   KubeStorageClassProps,
   KubeSecretProps,
@@ -48,6 +49,7 @@ interface Kinds {
   readonly Deployment: KubeDeploymentProps;
   readonly Job: KubeJobProps;
   readonly Namespace: KubeNamespaceProps;
+  readonly NetworkPolicy: KubeNetworkPolicyProps;
   readonly Secret: KubeSecretProps;
   readonly Service: KubeServiceProps;
   readonly StatefulSet: KubeStatefulSetProps;
@@ -69,3 +71,7 @@ type Present<T> = T extends readonly (infer U)[]
 
 /** A rendered object of a kind of Kinds, typed by it. */
 export type Rendered<K extends Kind> = KubeObject & Present<Kinds[K]>;
+
+/** The objects of a kind among `objects`, typed by it. */
+export const ofKind = <K extends Kind>(objects: readonly KubeObject[], kind: K): Rendered<K>[] =>
+  objects.filter((o): o is Rendered<K> => o.kind === kind);
