@@ -14,6 +14,19 @@ import { SchemaValidator } from '../lib/check/schema-validator';
 import { TRAINS } from '../lib/site/trains';
 import { renderedFiles, withSite } from './support/render';
 import { generateApplications, selects } from './support/applicationset';
+import { ofKind, type Rendered } from './support/kinds';
+import type { KubeObject } from '../lib/core/objects';
+
+/** What the tests read of the hub's ApplicationSet (the emulation reads the rest). */
+interface ApplicationSetSpec {
+  readonly strategy: {
+    readonly type: string;
+    readonly rollingSync: {
+      readonly steps: { readonly matchExpressions: { key: string; operator: string; values: string[] }[] }[];
+    };
+  };
+  readonly [field: string]: unknown;
+}
 
 /** A fleet made of the example sites under other names: hub (poc's shape), a lab site and a production site. */
 const managed = (site: Site, name: string, endpoint: string) =>
@@ -42,10 +55,10 @@ function hubObjects() {
     'fleet',
     fleetProps(hub, { peers: fleet, render: (s) => buildSite(s, fleet) }),
   );
-  return Testing.synth(chart) as any[];
+  return Testing.synth(chart) as KubeObject[];
 }
 const objects = hubObjects();
-const appSet = objects.find((o) => o.kind === 'ApplicationSet');
+const appSet = objects.find((o) => o.kind === 'ApplicationSet') as KubeObject & { readonly spec: ApplicationSetSpec };
 
 /** A file of the repository, as synth writes it: dist/<site>/... of the fleet's sites. */
 function read(path: string): string {
@@ -57,11 +70,13 @@ function read(path: string): string {
 const generated = generateApplications(appSet, read);
 
 /** A site's own Applications as it renders them (dist/<site>/argocd), but its root app-of-apps. */
-function ownApplications(site: Site): any[] {
-  return [...renderedFiles(site)]
-    .filter(([f]) => f.startsWith('argocd/application-'))
-    .map(([, text]) => load(text) as any)
-    .filter((a) => a.spec.source.path !== `dist/${site.name}/argocd`);
+function ownApplications(site: Site): Rendered<'Application'>[] {
+  return ofKind(
+    [...renderedFiles(site)]
+      .filter(([f]) => f.startsWith('argocd/application-'))
+      .map(([, text]) => load(text) as KubeObject),
+    'Application',
+  ).filter((a) => a.spec.source.path !== `dist/${site.name}/argocd`);
 }
 
 describe('a fleet hub renders its sites as ArgoCD objects', () => {
@@ -72,7 +87,7 @@ describe('a fleet hub renders its sites as ArgoCD objects', () => {
   });
 
   test('each managed site is a cluster Secret naming its API server, with no credentials in git', () => {
-    const secrets = objects.filter((o) => o.kind === 'Secret');
+    const secrets = ofKind(objects, 'Secret');
     expect(secrets.map((s) => s.metadata.name)).toEqual(['cluster-site-a', 'cluster-site-b']);
     for (const s of secrets) {
       expect(s.metadata.labels['argocd.argoproj.io/secret-type']).toBe('cluster');
@@ -86,12 +101,12 @@ describe('a fleet hub renders its sites as ArgoCD objects', () => {
   test('the generated Applications equal what each site renders on its own, aimed at its cluster', () => {
     for (const site of [first, second]) {
       const own = ownApplications(site);
-      const mine = generated.filter((g) => (g.app.metadata.labels as any)['pg-platform.io/site'] === site.name);
+      const mine = generated.filter((g) => g.app.metadata.labels['pg-platform.io/site'] === site.name);
       expect(mine.map((g) => g.app.metadata.name).sort()).toEqual(
         own.map((a) => `${site.name}-${a.metadata.name}`).sort(),
       );
       for (const a of own) {
-        const g = mine.find((x) => x.app.metadata.name === `${site.name}-${a.metadata.name}`)!.app as any;
+        const g = mine.find((x) => x.app.metadata.name === `${site.name}-${a.metadata.name}`)!.app;
         expect(g.metadata.annotations).toEqual(a.metadata.annotations);
         expect(g.metadata.finalizers).toEqual(a.metadata.finalizers);
         expect(g.metadata.namespace).toBe(a.metadata.namespace);
@@ -108,8 +123,8 @@ describe('a fleet hub renders its sites as ArgoCD objects', () => {
     const changed = withSite(first, () => undefined);
     const files = new Map(renderedFiles(changed));
     const [file, text] = [...files].find(([f]) => f.startsWith('argocd/application-postgres-clusters'))!;
-    const app = load(text) as any;
-    app.spec.ignoreDifferences = [{ kind: 'Secret', jsonPointers: ['/data'] }];
+    const app = load(text) as Rendered<'Application'>;
+    Object.assign(app.spec, { ignoreDifferences: [{ kind: 'Secret', jsonPointers: ['/data'] }] });
     const g = generateApplications(appSet, (p) => (p === `dist/site-a/${file}` ? JSON.stringify(app) : read(p))).find(
       (x) => x.file === `dist/site-a/${file}`,
     )!;
@@ -119,54 +134,58 @@ describe('a fleet hub renders its sites as ArgoCD objects', () => {
   test('RollingSync rolls the lab stage out before production, wave by wave, and selects every Application once', () => {
     const steps = appSet.spec.strategy.rollingSync.steps;
     expect(appSet.spec.strategy.type).toBe('RollingSync');
-    const stepOf = (labels: Record<string, string>) => steps.findIndex((s: any) => selects(s, labels));
+    const stepOf = (labels: Record<string, string>) => steps.findIndex((s) => selects(s, labels));
     for (const g of generated) {
       const labels = g.app.metadata.labels as Record<string, string>;
-      expect(steps.filter((s: any) => selects(s, labels))).toHaveLength(1);
+      expect(steps.filter((s) => selects(s, labels))).toHaveLength(1);
       expect(labels['pg-platform.io/sync-wave']).toBe(
-        waveLabel(Number((g.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave'])),
+        waveLabel(Number(g.app.metadata.annotations['argocd.argoproj.io/sync-wave'])),
       );
     }
     const lastLab = Math.max(
-      ...generated.filter((g) => g.file.includes('/site-a/')).map((g) => stepOf(g.app.metadata.labels as any)),
+      ...generated.filter((g) => g.file.includes('/site-a/')).map((g) => stepOf(g.app.metadata.labels)),
     );
     const firstProd = Math.min(
-      ...generated.filter((g) => g.file.includes('/site-b/')).map((g) => stepOf(g.app.metadata.labels as any)),
+      ...generated.filter((g) => g.file.includes('/site-b/')).map((g) => stepOf(g.app.metadata.labels)),
     );
     expect(lastLab).toBeLessThan(firstProd);
     // within a site, a lower wave is an earlier step
     const b = generated.filter((g) => g.file.includes('/site-b/'));
     for (const x of b)
       for (const y of b) {
-        const wx = Number((x.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave']);
-        const wy = Number((y.app.metadata.annotations as any)['argocd.argoproj.io/sync-wave']);
-        if (wx < wy) expect(stepOf(x.app.metadata.labels as any)).toBeLessThan(stepOf(y.app.metadata.labels as any));
+        const wx = Number(x.app.metadata.annotations['argocd.argoproj.io/sync-wave']);
+        const wy = Number(y.app.metadata.annotations['argocd.argoproj.io/sync-wave']);
+        if (wx < wy) expect(stepOf(x.app.metadata.labels)).toBeLessThan(stepOf(y.app.metadata.labels));
       }
   });
 
   test("each site's AppProjects on the hub are its own, their destinations on its cluster, PriorityClass added to its root's", () => {
-    const own = [...renderedFiles(second)]
-      .filter(([file]) => file.startsWith('argocd/appproject-') && file !== 'argocd/appproject-default.yaml')
-      .map(([, text]) => load(text) as any);
+    const own = ofKind(
+      [...renderedFiles(second)]
+        .filter(([file]) => file.startsWith('argocd/appproject-') && file !== 'argocd/appproject-default.yaml')
+        .map(([, text]) => load(text) as KubeObject),
+      'AppProject',
+    );
+    const projects = ofKind(objects, 'AppProject');
     expect(own.length).toBeGreaterThan(5);
     for (const o of own) {
-      const project = objects.find((x) => x.kind === 'AppProject' && x.metadata.name === o.metadata.name);
+      const project = projects.find((x) => x.metadata.name === o.metadata.name)!;
       expect(project.spec.sourceRepos).toEqual(o.spec.sourceRepos);
       expect(project.spec.namespaceResourceWhitelist).toEqual(o.spec.namespaceResourceWhitelist);
       expect(project.spec.destinations).toEqual(
-        o.spec.destinations.map((d: any) => ({ name: 'site-b', namespace: d.namespace })),
+        o.spec.destinations.map((d) => ({ name: 'site-b', namespace: d.namespace })),
       );
     }
-    expect(
-      objects.find((x) => x.kind === 'AppProject' && x.metadata.name === 'site-b-bootstrap').spec
-        .clusterResourceWhitelist,
-    ).toContainEqual({ group: 'scheduling.k8s.io', kind: 'PriorityClass' });
+    expect(projects.find((x) => x.metadata.name === 'site-b-bootstrap')?.spec.clusterResourceWhitelist).toContainEqual({
+      group: 'scheduling.k8s.io',
+      kind: 'PriorityClass',
+    });
     // every generated Application of the site is allowed by its project
     for (const g of generated.filter((x) => x.file.includes('/site-b/'))) {
-      const project = objects.find((x) => x.kind === 'AppProject' && x.metadata.name === (g.app.spec as any).project);
-      expect(project, (g.app.spec as any).project).toBeDefined();
-      const ns = (g.app.spec.destination as any).namespace;
-      if (ns) expect(project.spec.destinations).toContainEqual({ name: 'site-b', namespace: ns });
+      const project = projects.find((x) => x.metadata.name === g.app.spec.project);
+      expect(project, g.app.spec.project).toBeDefined();
+      const ns = g.app.spec.destination.namespace;
+      if (ns) expect(project?.spec.destinations).toContainEqual({ name: 'site-b', namespace: ns });
     }
   });
 

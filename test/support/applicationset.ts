@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import type { Rendered } from './kinds';
 
 /**
  * What ArgoCD's ApplicationSet controller makes of the hub's ApplicationSet, for the forms it uses and no more (any
@@ -94,7 +95,8 @@ function fileParams(path: string, text: string): Params {
 
 export interface GeneratedApplication {
   readonly file: string;
-  readonly app: Params & { metadata: Params; spec: Params };
+  /** An Application, as the controller would create it. */
+  readonly app: Rendered<'Application'>;
 }
 
 /**
