@@ -40,10 +40,11 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
         kubeletExtraArgs: { 'node-ip': '10.10.10.30' },
         taints: [CP_TAINT],
       },
+      patches: { directory: '/etc/kubernetes/patches' },
     });
   });
 
-  test('ClusterConfiguration: endpoint 10.10.10.30:6443, pod subnet 10.244.0.0/16, service subnet, v1.26.2, scrapeable scheduler and controller manager', () => {
+  test('ClusterConfiguration: endpoint 10.10.10.30:6443, pod subnet 10.244.0.0/16, service subnet, v1.26.2, scheduler and controller manager on loopback', () => {
     expect(kubeadmDoc(ud, 'ClusterConfiguration')).toEqual({
       apiVersion: 'kubeadm.k8s.io/v1beta3',
       kind: 'ClusterConfiguration',
@@ -86,24 +87,34 @@ describe('poc control plane debian-cp: one kubeadm init', () => {
           },
         ],
       },
-      // the POC is monitored: kube-prometheus scrapes them (docs/kube-prometheus-on-kubeadm.md)
-      controllerManager: { extraArgs: { 'bind-address': '0.0.0.0', profiling: 'false' } },
-      scheduler: { extraArgs: { 'bind-address': '0.0.0.0', profiling: 'false' } },
+      // loopback (CIS 1.3.7, 1.4.2): the monitored POC's node patch binds them to its own address
+      controllerManager: { extraArgs: { 'bind-address': '127.0.0.1', profiling: 'false' } },
+      scheduler: { extraArgs: { 'bind-address': '127.0.0.1', profiling: 'false' } },
     });
   });
 
-  test("an unmonitored site keeps kubeadm's 127.0.0.1 binding", () => {
-    const doc = kubeadmDoc(
-      userData(
-        withSite(poc, (s) => {
-          delete s.monitoring;
-        }),
-        'debian-cp',
-      ),
-      'ClusterConfiguration',
+  test("monitored: the node's patches bind scheduler and controller manager to its own address, never to every address; unmonitored: none", () => {
+    expect(kubeadmDoc(ud, 'InitConfiguration').patches).toEqual({ directory: '/etc/kubernetes/patches' });
+    const patch = load(writtenFile(ud, '/etc/kubernetes/patches/kube-scheduler+json.yaml'));
+    expect(patch).toEqual([
+      { op: 'add', path: '/spec/containers/0/command/-', value: '--bind-address=10.10.10.30' },
+      { op: 'replace', path: '/spec/containers/0/livenessProbe/httpGet/host', value: '10.10.10.30' },
+      { op: 'replace', path: '/spec/containers/0/startupProbe/httpGet/host', value: '10.10.10.30' },
+    ]);
+    expect(writtenFile(ud, '/etc/kubernetes/patches/kube-controller-manager+json.yaml')).toBe(
+      writtenFile(ud, '/etc/kubernetes/patches/kube-scheduler+json.yaml'),
     );
-    expect(doc.scheduler).toEqual({ extraArgs: { profiling: 'false' } });
-    expect(doc.controllerManager).toEqual({ extraArgs: { profiling: 'false' } });
+    const unmonitored = userData(
+      withSite(poc, (s) => {
+        delete s.monitoring;
+      }),
+      'debian-cp',
+    );
+    expect(kubeadmDoc(unmonitored, 'InitConfiguration').patches).toBeUndefined();
+    expect(unmonitored.write_files.some((f) => f.path.startsWith('/etc/kubernetes/patches/'))).toBe(false);
+    expect(kubeadmDoc(unmonitored, 'ClusterConfiguration').scheduler).toEqual({
+      extraArgs: { profiling: 'false', 'bind-address': '127.0.0.1' },
+    });
   });
 
   test("KubeletConfiguration: the systemd cgroup driver (the runbook's crash loop was a driver mismatch)", () => {
@@ -247,7 +258,7 @@ describe("the kubeadm config API of the site's minor: v1beta3 to 1.30, v1beta4 f
     for (const c of [cluster.controllerManager, cluster.scheduler])
       expect(c.extraArgs).toEqual([
         { name: 'profiling', value: 'false' },
-        { name: 'bind-address', value: '0.0.0.0' },
+        { name: 'bind-address', value: '127.0.0.1' },
       ]);
     expect(cluster.apiServer.extraArgs).toContainEqual({
       name: 'encryption-provider-config',

@@ -4,8 +4,8 @@ import type { Site, SiteNode } from '../site/model';
 import { parseEndpoint } from '../site/network';
 import { nodeLabels, nodesWithRole, registeredTaints } from '../site/roles';
 import { initNode } from '../site/bootstrap';
-import { CONTROL_PLANE_METRICS, METRICS_BIND_ADDRESS, type ControlPlaneMetrics } from '../site/control-plane-metrics';
-import { bashScript, file } from './cloud-config';
+import { CONTROL_PLANE_METRICS, LOOPBACK_BIND_ADDRESS } from '../site/control-plane-metrics';
+import { bashScript, file, type WriteFile } from './cloud-config';
 import { CONTAINERD_SOCKET } from './containerd';
 import { placeholder } from './secrets';
 import {
@@ -76,6 +76,8 @@ interface InitConfiguration {
   readonly certificateKey?: string;
   readonly localAPIEndpoint: APIEndpoint;
   readonly nodeRegistration: NodeRegistration;
+  /** The node's patches of its static Pods (controlPlanePatches). */
+  readonly patches?: { readonly directory: string };
 }
 
 interface ClusterConfiguration {
@@ -91,7 +93,7 @@ interface ClusterConfiguration {
   readonly dns?: { readonly imageRepository: string };
   /** Encryption at rest, the audit log, no profiling (lib/bootstrap/control-plane-hardening.ts). */
   readonly apiServer: ReturnType<typeof apiServerHardening>;
-  /** No profiling; monitored sites: bound to every address, so that Prometheus scrapes them (lib/site/control-plane-metrics.ts). */
+  /** No profiling, bound to loopback (monitored sites: each control plane's patch binds its own address). */
   readonly controllerManager: { readonly extraArgs: Readonly<Record<string, string>> };
   readonly scheduler: { readonly extraArgs: Readonly<Record<string, string>> };
 }
@@ -116,6 +118,8 @@ interface JoinConfiguration {
   readonly nodeRegistration: NodeRegistration;
   /** Set on the control-plane nodes after the first one. */
   readonly controlPlane?: { readonly localAPIEndpoint: APIEndpoint; readonly certificateKey: string };
+  /** The node's patches of its static Pods (controlPlanePatches). */
+  readonly patches?: { readonly directory: string };
 }
 
 const API_PORT = 6443;
@@ -150,17 +154,41 @@ export function nodeRegistration(node: SiteNode): NodeRegistration {
 /** The bootstrap token's lifetime: the uploaded control-plane certificates expire after 2 hours too. */
 const BOOTSTRAP_TOKEN_TTL = '2h0m0s';
 
-/**
- * The controller manager's and the scheduler's flags: no profiling; on monitored sites bound to every
- * address, so that Prometheus scrapes them (their secure ports authenticate and authorize every request).
- */
-function controlPlaneComponents(site: Site): Pick<ClusterConfiguration, 'controllerManager' | 'scheduler'> {
-  const bind: Record<string, string> = site.monitoring ? { 'bind-address': METRICS_BIND_ADDRESS } : {};
-  const flags = (key: ControlPlaneMetrics['kubeadmKey']) => ({
-    extraArgs: { ...COMPONENT_HARDENING, ...(CONTROL_PLANE_METRICS.some((c) => c.kubeadmKey === key) ? bind : {}) },
-  });
-  return { controllerManager: flags('controllerManager'), scheduler: flags('scheduler') };
+/** The controller manager's and the scheduler's flags: no profiling, bound to loopback (CIS 1.3.2, 1.3.7, 1.4.1, 1.4.2). */
+function controlPlaneComponents(): Pick<ClusterConfiguration, 'controllerManager' | 'scheduler'> {
+  const flags = { extraArgs: { ...COMPONENT_HARDENING, 'bind-address': LOOPBACK_BIND_ADDRESS } };
+  return { controllerManager: flags, scheduler: flags };
 }
+
+/** Where each control plane keeps its kubeadm patches. */
+export const KUBEADM_PATCHES = '/etc/kubernetes/patches';
+
+/**
+ * On a monitored site, each control plane binds its scheduler and controller manager to its own address, not to
+ * every address (kube-prometheus' kubeadm advice) nor to loopback, which Prometheus cannot reach: a kubeadm JSON patch
+ * of their static Pods (`<component>+json.yaml` in the patches directory of its Init/JoinConfiguration) appends
+ * `--bind-address=<node>` after kubeadm's 127.0.0.1 (the last value of a flag wins) and points the liveness and
+ * startup probes, which kubeadm aims at 127.0.0.1, at the same address. The ClusterConfiguration is shared by all
+ * control planes, so only a patch can carry a node's address. Checked by kubeadm itself
+ * (test/control-plane-hardening.test.ts: `kubeadm init phase control-plane --dry-run`).
+ */
+function controlPlanePatches(site: Site, node: SiteNode): WriteFile[] {
+  if (!site.monitoring || !node.roles.includes('control-plane')) return [];
+  const patch = [
+    { op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${node.address}` },
+    ...['livenessProbe', 'startupProbe'].map((probe) => ({
+      op: 'replace',
+      path: `/spec/containers/0/${probe}/httpGet/host`,
+      value: node.address,
+    })),
+  ];
+  return CONTROL_PLANE_METRICS.map(({ component }) =>
+    file(`${KUBEADM_PATCHES}/${component}+json.yaml`, dump(patch, { lineWidth: -1, noRefs: true }), '0600'),
+  );
+}
+
+const patchesOf = (site: Site, node: SiteNode) =>
+  controlPlanePatches(site, node).length > 0 ? { patches: { directory: KUBEADM_PATCHES } } : {};
 
 /** The first control plane's documents: init, the cluster, and its kubelets' configuration. */
 function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterConfiguration, KubeletConfiguration] {
@@ -181,6 +209,7 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
       ...(sharesCertificates(site) ? { certificateKey: placeholder('certificateKey') } : {}),
       localAPIEndpoint: { advertiseAddress: node.address, bindPort: API_PORT },
       nodeRegistration: nodeRegistration(node),
+      ...patchesOf(site, node),
     },
     {
       apiVersion: kubeadmApiOf(site.kubernetes.version),
@@ -196,7 +225,7 @@ function initDocuments(site: Site, node: SiteNode): [InitConfiguration, ClusterC
           }
         : {}),
       apiServer: apiServerHardening(),
-      ...controlPlaneComponents(site),
+      ...controlPlaneComponents(),
     },
     {
       apiVersion: 'kubelet.config.k8s.io/v1beta1',
@@ -227,6 +256,7 @@ function joinDocument(site: Site, node: SiteNode): JoinConfiguration {
           },
         }
       : {}),
+    ...patchesOf(site, node),
   };
 }
 
@@ -281,6 +311,7 @@ export function kubeadmStep(site: Site, node: SiteNode): BootstrapStep {
     files: [
       file(KUBEADM_CONFIG, renderKubeadmConfig(init ? initDocuments(site, node) : [joinDocument(site, node)]), '0600'),
       ...(node.roles.includes('control-plane') ? controlPlaneFiles() : []),
+      ...controlPlanePatches(site, node),
       ...vipFiles,
     ],
     script: bashScript(
