@@ -1,3 +1,4 @@
+import { podSpecOf } from './support/kinds';
 import { describe, expect, test } from 'vitest';
 import { podSecurityViolations } from '../lib/check/pod-security';
 import { podTemplateOf } from '../lib/core/workloads';
@@ -52,8 +53,9 @@ describe('cert-manager v1.12.17: the pinned chart rendered at import time (impor
       'cert-manager-webhook',
     ]);
     for (const o of upstream) {
-      const pod = podTemplateOf(o)!.spec as any;
-      expect(podSecurityViolations(pod, 'restricted'), o.metadata.name).toEqual([]);
+      const spec = podTemplateOf(o)!.spec;
+      const pod = podSpecOf(spec);
+      expect(podSecurityViolations(spec, 'restricted'), o.metadata.name).toEqual([]);
       expect(pod.containers[0].resources ?? {}, o.metadata.name).toEqual({});
       expect(pod.containers[0].securityContext.readOnlyRootFilesystem, o.metadata.name).toBeUndefined();
     }
@@ -74,8 +76,9 @@ describe('cert-manager v1.12.17: the pinned chart rendered at import time (impor
     const ours = workloads(objects);
     expect(ours).toHaveLength(4);
     for (const o of ours) {
-      const pod = podTemplateOf(o)!.spec as any;
-      expect(podSecurityViolations(pod, 'restricted'), o.metadata.name).toEqual([]);
+      const spec = podTemplateOf(o)!.spec;
+      const pod = podSpecOf(spec);
+      expect(podSecurityViolations(spec, 'restricted'), o.metadata.name).toEqual([]);
       expect(pod.containers[0].resources.limits, o.metadata.name).toMatchObject({
         cpu: expect.any(String),
         memory: expect.any(String),

@@ -55,7 +55,7 @@ describe('MinIO operator v5.0.6 (pinned chart rendered at import, before the ten
         .map((o) => `${o.kind}/${o.metadata.name}`)
         .sort(),
     ).toEqual(chart.map((o) => `${o.kind}/${o.metadata.name}`).sort());
-    const upstreamConsole = chart.find((o) => o.kind === 'Deployment' && o.metadata.name === 'console') as any;
+    const upstreamConsole = ofKind(chart, 'Deployment').find((o) => o.metadata.name === 'console')!;
     expect(podSecurityViolations(upstreamConsole.spec.template.spec, 'restricted')).not.toEqual([]);
     for (const name of ['console', 'minio-operator']) {
       const pod = objectOf(apps, 'minio-operator', 'Deployment', name).spec.template.spec;
@@ -110,7 +110,7 @@ describe('Tenant (dist/poc/minio)', () => {
   test("pinned image (the pinned tenant chart's default), non-root, no escalation, resources from the node size", () => {
     const values = load(
       readFileSync(join(__dirname, '..', 'imports', 'upstream', UPSTREAM.minio.tenantValues.path), 'utf8'),
-    ) as any;
+    ) as { tenant: { image: { tag: string } } };
     expect(VERSIONS.minio).toBe(values.tenant.image.tag);
     expect(tenant.spec.image).toBe(IMAGES.minio);
     expect(pool.containerSecurityContext).toEqual({
@@ -242,7 +242,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
   });
   test('unencrypted unless the site names a key (poc); with one, every cluster reads it by reference, as the Ceph store', () => {
     const env = (site: typeof poc) =>
-      (objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster').spec.env ?? []) as any[];
+      objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', 'acid-test-cluster').spec.env ?? [];
     expect(env(poc).filter((e) => e.name.includes('LIBSODIUM'))).toEqual([]);
     const encrypted = env(withSite(poc, (s) => (s.postgres.backups!.encryptionKeySecret = 'postgres-backup-key')));
     expect(encrypted.filter((e) => e.name.includes('LIBSODIUM'))).toEqual([
@@ -261,7 +261,7 @@ describe('Postgres WAL-G backups into MinIO', () => {
     ).get('postgres-operator')!;
     expect(none.some((o) => o.metadata.name === 'postgres-pod-config')).toBe(false);
     expect(
-      (none.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'postgres-operator') as any).data.wal_s3_bucket,
+      ofKind(none, 'ConfigMap').find((o) => o.metadata.name === 'postgres-operator')!.data.wal_s3_bucket,
     ).toBeUndefined();
   });
 });

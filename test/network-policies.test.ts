@@ -84,7 +84,7 @@ describe('lab: every pod of the Postgres and operator namespaces is denied by de
       ns === 'postgres-operator' ? 'postgres-operator' : 'postgres-clusters',
       'NetworkPolicy',
       `default-deny-${ns}`,
-    ) as any;
+    );
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
   test('a pod of another namespace reaches no Postgres, no Patroni, no exporter, no operator', () => {
@@ -136,12 +136,7 @@ describe('lab: the flows each component needs are allowed, and no more', () => {
     const app: Pod = { namespace: 'orders-app', labels: { app: 'orders' } };
     expect(allowed(app, spilo('acid-orders'), 5432)).toBe(false);
     const opened = withSite(lab, (s) => (s.networkPolicies = { clientNamespaces: ['orders-app'] }));
-    const spiloPolicy = objectOf(
-      renderedApps(opened),
-      'postgres-clusters',
-      'NetworkPolicy',
-      'spilo-acid-orders',
-    ) as any;
+    const spiloPolicy = objectOf(renderedApps(opened), 'postgres-clusters', 'NetworkPolicy', 'spilo-acid-orders');
     expect(JSON.stringify(spiloPolicy.spec.ingress[0].from)).toContain('"kubernetes.io/metadata.name":"orders-app"');
   });
 });

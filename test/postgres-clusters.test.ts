@@ -74,7 +74,7 @@ describe("the clusters' namespaces", () => {
 
 describe("a cluster's server certificate (tls): Spilo and its poolers serve it, clients verify-full", () => {
   const tlsOf = (site: typeof poc, name: string) =>
-    (objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', name) as any).spec.tls;
+    objectOf(renderedApps(site), 'postgres-clusters', 'postgresql', name).spec.tls;
   test("lab's acid-orders: the Secret by name, the file names written out (v1.9.0's pooler mixes them up otherwise)", () => {
     expect(tlsOf(lab, 'acid-orders')).toEqual({
       secretName: 'acid-orders-tls',
@@ -90,7 +90,7 @@ describe("a cluster's server certificate (tls): Spilo and its poolers serve it, 
       (s) => (s.postgres.clusters[0].tls = { secretName: 'pg-tls', caSecretName: 'site-ca' }),
     );
     const pg = objectOf(renderedApps(withCa), 'postgres-clusters', 'postgresql', 'acid-test-cluster');
-    expect((pg as any).spec.tls).toEqual({
+    expect(pg.spec.tls).toEqual({
       secretName: 'pg-tls',
       certificateFile: 'tls.crt',
       privateKeyFile: 'tls.key',
@@ -104,7 +104,7 @@ describe("a cluster's server certificate (tls): Spilo and its poolers serve it, 
       );
       expect(v.validate(pg)).toEqual([]);
       // the CRDs require secretName: the check can fail
-      expect(v.validate({ ...pg, spec: { ...(pg as any).spec, tls: { caFile: 'ca.crt' } } })).not.toEqual([]);
+      expect(v.validate({ ...pg, spec: { ...pg.spec, tls: { caFile: 'ca.crt' } } })).not.toEqual([]);
     }
   });
   test('fails on Secret names that are no names, at their paths', () => {

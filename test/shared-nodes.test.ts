@@ -1,3 +1,4 @@
+import { field } from '../lib/core/impact';
 import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { checkCapacity, siteLoad } from '../lib/check/capacity';
@@ -33,20 +34,15 @@ describe('nodes that are both postgres and storage keep the storage taint; what 
   });
 
   test("the Ceph CSI node plugin, which mounts their volumes, tolerates it too (Rook v1.20 on lab's train: the RBD Driver's node plugin; before: CSI_PLUGIN_TOLERATIONS)", () => {
-    const driver = objectOf(apps, 'rook-ceph-operator', 'Driver', 'rook-ceph.rbd.csi.ceph.com') as any;
-    expect(driver.spec.nodePlugin.tolerations).toEqual([STORAGE_TOLERATION]);
+    const driver = objectOf(apps, 'rook-ceph-operator', 'Driver', 'rook-ceph.rbd.csi.ceph.com');
+    expect(field(driver, 'spec.nodePlugin.tolerations')).toEqual([STORAGE_TOLERATION]);
     const runbook = withSite(shared, (s) => {
       s.release = 'runbook-2023';
       s.kubernetes.version = '1.27.3';
       delete s.versions;
       s.postgres.clusters[0].version = '15';
     });
-    const config = objectOf(
-      renderedApps(runbook),
-      'rook-ceph-operator',
-      'ConfigMap',
-      'rook-ceph-operator-config',
-    ) as any;
+    const config = objectOf(renderedApps(runbook), 'rook-ceph-operator', 'ConfigMap', 'rook-ceph-operator-config');
     expect(load(config.data.CSI_PLUGIN_TOLERATIONS)).toEqual([STORAGE_TOLERATION]);
   });
 

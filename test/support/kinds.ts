@@ -14,6 +14,7 @@ import type {
   KubeSecretProps,
   KubeServiceProps,
   KubeStatefulSetProps,
+  PodSpec,
 } from '../../imports/k8s';
 import type { PostgresqlProps } from '../../imports/acid.zalan.do';
 import type { ApplicationProps, AppProjectProps } from '../../imports/argoproj.io';
@@ -75,3 +76,6 @@ export type Rendered<K extends Kind> = KubeObject & Present<Kinds[K]>;
 /** The objects of a kind among `objects`, typed by it. */
 export const ofKind = <K extends Kind>(objects: readonly KubeObject[], kind: K): Rendered<K>[] =>
   objects.filter((o): o is Rendered<K> => o.kind === kind);
+
+/** A pod spec as rendered (podTemplateOf's), read as the tests read it. */
+export const podSpecOf = (spec: Record<string, unknown>): Present<PodSpec> => spec as Present<PodSpec>;
