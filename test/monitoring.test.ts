@@ -1,4 +1,5 @@
-import { ofKind } from './support/kinds';
+import { asRecord } from '../lib/core/records';
+import { ofKind, type Kind } from './support/kinds';
 import { field } from '../lib/core/impact';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,8 +37,7 @@ const { images: IMAGES } = catalogOf(poc);
 
 const apps = renderedApps(poc);
 const labApps = renderedApps(lab);
-const inApp = (a: Map<string, K8sObject[]>, app: string, kind: string) =>
-  (a.get(app) ?? []).filter((o) => o.kind === kind) as any[];
+const inApp = <K extends Kind>(a: Map<string, K8sObject[]>, app: string, kind: K) => ofKind(a.get(app) ?? [], kind);
 const wave = (a: Map<string, K8sObject[]>, name: string) =>
   Number(objectOf(a, 'argocd', 'Application', name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
 
@@ -161,19 +161,18 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
     '%s: the custom queries are mounted into the sidecar only, from a ConfigMap of its namespace',
     (_n, pg) => {
       const volume = pg.spec.additionalVolumes.find((v: any) => v.mountPath === EXPORTER.queriesDir);
-      expect(volume.targetContainers).toEqual(['exporter']);
+      expect(volume!.targetContainers).toEqual(['exporter']);
       const all = [...(apps.get('postgres-clusters') ?? []), ...(labApps.get('postgres-clusters') ?? [])];
-      const cm = all.find(
+      const cm = ofKind(all, 'ConfigMap').find(
         (o) =>
-          o.kind === 'ConfigMap' &&
-          o.metadata.name === volume.volumeSource.configMap.name &&
+          o.metadata.name === field(volume, 'volumeSource.configMap.name') &&
           o.metadata.namespace === pg.metadata.namespace,
-      ) as any;
+      );
       expect(cm).toBeDefined();
-      const queries = load(cm.data[EXPORTER.queriesFile]) as any;
+      const queries = asRecord(load(cm!.data[EXPORTER.queriesFile]));
       expect(Object.keys(queries)).toEqual(Object.keys(CUSTOM_QUERIES));
       const env = pg.spec.sidecars[0].env.find((e: any) => e.name === 'PG_EXPORTER_EXTEND_QUERY_PATH');
-      expect(env.value).toBe(`${volume.mountPath}/${EXPORTER.queriesFile}`);
+      expect(env.value).toBe(`${volume!.mountPath}/${EXPORTER.queriesFile}`);
     },
   );
   test('the sidecar is a valid core/v1 Container of the pinned Kubernetes schema', () => {
@@ -254,12 +253,12 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
         ).toBe(true);
         for (const rule of r.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
         const binding = bindings.find((b) => b.metadata.namespace === r.metadata.namespace);
-        expect(binding.roleRef).toEqual({
+        expect(binding!.roleRef).toEqual({
           apiGroup: 'rbac.authorization.k8s.io',
           kind: 'Role',
           name: r.metadata.name,
         });
-        expect(binding.subjects).toEqual([
+        expect(binding!.subjects).toEqual([
           { apiGroup: '', kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' },
         ]);
       }
@@ -268,17 +267,17 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
   test("Ceph's mgr and MinIO's cluster metrics are scraped when the site has them, not otherwise", () => {
     const monitors = inApp(apps, 'monitoring', 'ServiceMonitor');
     const ceph = monitors.find((m) => m.metadata.namespace === 'rook-ceph');
-    expect(ceph.spec).toEqual({
+    expect(ceph!.spec).toEqual({
       selector: { matchLabels: { app: 'rook-ceph-mgr', rook_cluster: 'rook-ceph' } },
       endpoints: [{ port: 'http-metrics', path: '/metrics', interval: '30s' }],
     });
     const minio = monitors.find((m) => m.metadata.namespace === 'minio');
-    expect(minio.spec.endpoints[0]).toMatchObject({
+    expect(minio!.spec.endpoints[0]).toMatchObject({
       port: 'https-minio',
       path: '/minio/v2/metrics/cluster',
       scheme: 'https',
     });
-    expect(minio.spec.endpoints[0].tlsConfig.caFile).toBe('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt');
+    expect(minio!.spec.endpoints[0].tlsConfig.caFile).toBe('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt');
     const bare = renderedApps(
       withSite(poc, (s) => {
         delete s.ceph;
@@ -303,7 +302,7 @@ describe('scraping: Spilo pods, Ceph, MinIO, and the RBAC kube-prometheus does n
 describe('PrometheusRules: what a DBA pages on', () => {
   const rulesOf = (a: Map<string, K8sObject[]>, cluster: string) => {
     const rule = inApp(a, 'monitoring', 'PrometheusRule').find((r) => r.metadata.name === `postgres-${cluster}`);
-    return rule.spec.groups[0].rules as any[];
+    return rule!.spec.groups[0].rules as any[];
   };
   const all = [
     ...inApp(apps, 'monitoring', 'PrometheusRule'),

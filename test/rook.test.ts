@@ -1,3 +1,5 @@
+import { field } from '../lib/core/impact';
+import { ofKind } from './support/kinds';
 import { describe, expect, test } from 'vitest';
 import { SchemaValidator } from '../lib/check/schema-validator';
 import { cephConfigOverride, rookDeviceName } from '../lib/components/rook-ceph/rook-ceph-cluster';
@@ -151,7 +153,7 @@ describe('block pool and StorageClass rook-ceph-block', () => {
     (_, site) => {
       const sc = objectOf(renderedApps(site), 'rook-ceph-cluster', 'StorageClass', 'rook-ceph-block');
       const pinned = upstreamOf(catalogOf(site).versions).rook.blockStorageClass;
-      const [example] = loadUpstreamYaml(pinned).filter((m) => m.kind === 'StorageClass') as any[];
+      const [example] = ofKind(loadUpstreamYaml(pinned), 'StorageClass');
       expect(unexpectedDrift(example.parameters, sc.parameters, [])).toEqual([]);
       expect(sc.provisioner).toBe(example.provisioner);
       const publish = Object.keys(sc.parameters).filter((k) => k.includes('controller-publish'));
@@ -318,11 +320,11 @@ describe('operator (dist/poc/rook-ceph-operator)', () => {
           : n,
       );
     });
-    const driver = objectOf(renderedApps(shared), 'rook-ceph-operator', 'Driver', 'rook-ceph.rbd.csi.ceph.com') as any;
-    expect(driver.spec.nodePlugin.tolerations).toEqual([
+    const driver = objectOf(renderedApps(shared), 'rook-ceph-operator', 'Driver', 'rook-ceph.rbd.csi.ceph.com');
+    expect(field(driver, 'spec.nodePlugin.tolerations')).toEqual([
       { key: 'storage-node', operator: 'Exists', effect: 'NoSchedule' },
     ]);
-    expect(driver.spec.nodePlugin.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(field(driver, 'spec.nodePlugin.updateStrategy')).toEqual({ type: 'RollingUpdate' });
   });
   test('cert-manager (for the admission webhook) syncs a wave before the operator, on the POC only', () => {
     const wave = (n: string) =>

@@ -9,6 +9,9 @@ import type {
   KubeJobProps,
   KubeNamespaceProps,
   KubeNetworkPolicyProps,
+  KubePodProps,
+  KubeRoleBindingProps,
+  KubeRoleProps,
   KubePersistentVolumeProps,
   KubeStorageClassProps,
   KubeSecretProps,
@@ -21,7 +24,12 @@ import type { ApplicationProps, AppProjectProps } from '../../imports/argoproj.i
 import type { CephBlockPoolProps, CephClusterProps, CephObjectStoreProps } from '../../imports/ceph.rook.io';
 import type { IpAddressPoolProps, L2AdvertisementProps } from '../../imports/metallb.io';
 import type { TenantProps } from '../../imports/minio.min.io';
-import type { PrometheusProps, PrometheusRuleProps } from '../../imports/monitoring.coreos.com';
+import type {
+  PodMonitorProps,
+  PrometheusProps,
+  PrometheusRuleProps,
+  ServiceMonitorProps,
+} from '../../imports/monitoring.coreos.com';
 import type { ObjectBucketClaimProps } from '../../imports/objectbucket.io';
 
 /**
@@ -51,6 +59,11 @@ interface Kinds {
   readonly Job: KubeJobProps;
   readonly Namespace: KubeNamespaceProps;
   readonly NetworkPolicy: KubeNetworkPolicyProps;
+  readonly Pod: KubePodProps;
+  readonly PodMonitor: PodMonitorProps;
+  readonly Role: KubeRoleProps;
+  readonly RoleBinding: KubeRoleBindingProps;
+  readonly ServiceMonitor: ServiceMonitorProps;
   readonly Secret: KubeSecretProps;
   readonly Service: KubeServiceProps;
   readonly StatefulSet: KubeStatefulSetProps;
