@@ -16,7 +16,9 @@ import {
   EXPORTER_BUILTIN_METRICS,
   KUBERNETES_METRICS,
   customMetricNames,
-  superuserSecret,
+  EXPORTER_ROLE,
+  exporterInfrastructureRole,
+  exporterSecret,
 } from '../lib/components/monitoring/exporter';
 import { postgresAlertRules } from '../lib/components/monitoring/rules';
 import { DEFAULTS } from '../lib/site/resolve';
@@ -133,7 +135,7 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
     ...inApp(labApps, 'postgres-clusters', 'postgresql'),
   ];
   test.each(clusters.map((c) => [c.metadata.name, c]))(
-    "%s: pinned image, named port, credentials by reference to the operator's Secret",
+    "%s: pinned image, named port, the pg_monitor role's credentials by reference to the operator's Secret",
     (_n, pg) => {
       expect(pg.spec.sidecars).toHaveLength(1);
       const [sidecar] = pg.spec.sidecars;
@@ -142,14 +144,15 @@ describe('postgres_exporter sidecar on every Spilo pod', () => {
       expect(sidecar.ports).toEqual([{ name: 'exporter', containerPort: 9187, protocol: 'TCP' }]);
       const env = Object.fromEntries(sidecar.env.map((e: any) => [e.name, e]));
       expect(env.DATA_SOURCE_URI.value).toBe('localhost:5432/postgres?sslmode=disable');
-      const secret = `postgres.${pg.metadata.name}.credentials.postgresql.acid.zalan.do`;
+      // the operator's Secret of the exporter role, not the superuser's (postgres.<cluster>...)
+      const secret = `postgres-exporter.${pg.metadata.name}.credentials.postgresql.acid.zalan.do`;
       expect(env.DATA_SOURCE_USER).toEqual({
         name: 'DATA_SOURCE_USER',
-        valueFrom: { secretKeyRef: { name: secret, key: 'username' } },
+        valueFrom: { secretKeyRef: { name: secret, key: 'username', optional: true } },
       });
       expect(env.DATA_SOURCE_PASS).toEqual({
         name: 'DATA_SOURCE_PASS',
-        valueFrom: { secretKeyRef: { name: secret, key: 'password' } },
+        valueFrom: { secretKeyRef: { name: secret, key: 'password', optional: true } },
       });
       expect(sidecar.env.some((e: any) => /PASS/.test(e.name) && e.value !== undefined)).toBe(false);
       // the operator reads only these fields of a CR sidecar: anything else would be dropped silently
@@ -706,6 +709,37 @@ describe.runIf(pgInstalled || process.env.CI === 'true')(
       expect(rule.expr).toContain('pgplatform_archiver_archived_count');
     }, 30_000);
 
+    test("the exporter role as the operator creates it (LOGIN IN ROLE pg_monitor) reads every query, other sessions' included; without pg_monitor it would not", async () => {
+      // users.go createUserSQL: CREATE ROLE "<name>" LOGIN IN ROLE pg_monitor (the infrastructure role's membership)
+      await client.query(`CREATE ROLE ${EXPORTER_ROLE} LOGIN IN ROLE pg_monitor`);
+      await client.query('CREATE ROLE plain_login LOGIN');
+      const other = await server.connect();
+      try {
+        await other.query("SELECT 'the other session'");
+        const seen = async (role: string) => {
+          await client.query(`SET ROLE ${role}`);
+          try {
+            for (const q of Object.values(CUSTOM_QUERIES)) await client.query(q.query);
+            const { rows } = await client.query(
+              "SELECT query FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            );
+            const {
+              rows: [me],
+            } = await client.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+            return { superuser: me.rolsuper, queries: rows.map((r) => r.query) };
+          } finally {
+            await client.query('RESET ROLE');
+          }
+        };
+        const exporter = await seen(EXPORTER_ROLE);
+        expect(exporter.superuser).toBe(false);
+        expect(exporter.queries).toContain("SELECT 'the other session'");
+        expect((await seen('plain_login')).queries).not.toContain("SELECT 'the other session'");
+      } finally {
+        await other.end();
+      }
+    });
+
     test("the built-in metrics the rules use read what exists on the server's major", async () => {
       // pg_settings_max_connections, pg_stat_activity_count and pg_replication_* come from these
       const {
@@ -735,8 +769,15 @@ test('docs/monitoring.md documents every alert and threshold', () => {
     expect(doc).toMatch(new RegExp(`\\| \`${key}\` \\| \`?${value}\`? \\|`));
 });
 
-test("the superuser Secret name is the operator's template", () => {
-  expect(superuserSecret(poc.postgres.clusters[0])).toBe(
-    'postgres.acid-test-cluster.credentials.postgresql.acid.zalan.do',
+test("the exporter role: the operator creates it in every cluster, a member of pg_monitor, from the deploy-time Secret; its Secret name is the operator's template", () => {
+  expect(exporterSecret(poc.postgres.clusters[0])).toBe(
+    'postgres-exporter.acid-test-cluster.credentials.postgresql.acid.zalan.do',
   );
+  const config = (site: typeof poc) =>
+    (objectOf(renderedApps(site), 'postgres-operator', 'ConfigMap', 'postgres-operator') as any).data;
+  expect(config(poc).infrastructure_roles_secrets).toBe(
+    'secretname:postgres-operator/postgres-exporter,defaultuservalue:postgres_exporter,passwordkey:password,defaultrolevalue:pg_monitor',
+  );
+  expect(exporterInfrastructureRole('ops')).toMatch(/^secretname:ops\/postgres-exporter,/);
+  expect(config(withSite(poc, (s) => delete s.monitoring)).infrastructure_roles_secrets).toBeUndefined();
 });

@@ -25,8 +25,23 @@ export const EXPORTER = {
  */
 export const queriesConfigMap = (namespace: string) => `postgres-exporter-queries-${namespace}`;
 
-/** The operator-generated Secret of a cluster's superuser. */
-export const superuserSecret = (pg: PostgresClusterSpec) => credentialsSecret(pg.name, 'postgres');
+/** The role the exporter logs in as: a member of pg_monitor, not a superuser. */
+export const EXPORTER_ROLE = 'postgres_exporter';
+
+/** The Secret of the exporter role's password, in the operator's namespace, created at deploy time. */
+const EXPORTER_ROLE_SECRET = 'postgres-exporter';
+
+/**
+ * The operator's `infrastructure_roles_secrets`: it creates the exporter role in every cluster, a member of
+ * pg_monitor, with the password of the Secret (defaultuservalue and defaultrolevalue name the role and its group;
+ * pkg/controller/util.go getInfrastructureRoleDefinitions, the same at v1.9.0 and v2.0.1), and writes each cluster a
+ * credentials Secret for it (`<role>.<cluster>.credentials...`, k8sres.go generateUserSecrets), which the sidecar reads.
+ */
+export const exporterInfrastructureRole = (operatorNamespace: string): string =>
+  `secretname:${operatorNamespace}/${EXPORTER_ROLE_SECRET},defaultuservalue:${EXPORTER_ROLE},passwordkey:password,defaultrolevalue:pg_monitor`;
+
+/** The operator-generated Secret of a cluster's exporter role. */
+export const exporterSecret = (pg: PostgresClusterSpec) => credentialsSecret(pg.name, EXPORTER_ROLE);
 
 /**
  * A sidecar as the operator reads it from the postgresql CR: only name, image, resources,
@@ -47,7 +62,7 @@ export interface CrSidecar {
 
 /** @param image postgres_exporter's, from the site's catalog */
 export function exporterSidecar(pg: PostgresClusterSpec, image: string): CrSidecar {
-  const secret = superuserSecret(pg);
+  const secret = exporterSecret(pg);
   return {
     name: EXPORTER.container,
     image,
@@ -55,9 +70,10 @@ export function exporterSidecar(pg: PostgresClusterSpec, image: string): CrSidec
     ports: [{ name: EXPORTER.port.name, containerPort: EXPORTER.port.number, protocol: 'TCP' }],
     env: [
       { name: 'DATA_SOURCE_URI', value: 'localhost:5432/postgres?sslmode=disable' },
-      // by reference to the Secret the operator generates: no password in git or in the CR
-      { name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
-      { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+      // by reference to the Secret the operator generates: no password in git or in the CR. Optional: without the
+      // deploy-time role Secret the exporter cannot log in (its alert fires), but the Spilo pod still starts
+      { name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username', optional: true } } },
+      { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: 'password', optional: true } } },
       { name: 'PG_EXPORTER_EXTEND_QUERY_PATH', value: `${EXPORTER.queriesDir}/${EXPORTER.queriesFile}` },
     ],
   };

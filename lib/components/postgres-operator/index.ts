@@ -2,6 +2,7 @@ import { OPERATOR_NAME, OPERATOR_UI, PostgresOperatorChart } from './postgres-op
 import { OPERATOR_IMPACTS } from './impacts';
 import { operatorNamespacePolicies } from '../postgres-clusters/network-policies';
 import { backupEnvironment, backupOperatorSettings } from './wal-g-settings';
+import { exporterInfrastructureRole } from '../monitoring/exporter';
 import { WAVES } from '../../constructs/argocd-sync';
 import { byText } from '../../core/order';
 import { namespaceIssues } from '../../site/names';
@@ -30,6 +31,7 @@ export const postgresOperator: Component = {
       images,
       clusterNamespaces: postgresNamespaces,
       backupSettings: backupOperatorSettings(site, operatorNamespace),
+      ...(site.monitoring ? { infrastructureRoles: exporterInfrastructureRole(operatorNamespace) } : {}),
       preserveClientAddresses: site.networkPolicies !== undefined,
       podEnvironment: backupEnvironment(site),
       ...(site.postgres.operator?.ui

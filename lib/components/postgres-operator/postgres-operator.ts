@@ -38,6 +38,11 @@ export interface PostgresOperatorProps {
   /** Operator settings that turn WAL-G backups on (backupOperatorSettings); empty without backups. */
   readonly backupSettings: Readonly<Record<string, string>>;
   /**
+   * The operator's infrastructure_roles_secrets: roles it creates in every cluster from a deploy-time Secret (the
+   * exporter's, monitoring/exporter.ts exporterInfrastructureRole). @default - none
+   */
+  readonly infrastructureRoles?: string;
+  /**
    * The operator's load balancers keep the clients' addresses (external_traffic_policy Local), so that NetworkPolicies
    * can admit the source ranges; with Cluster (upstream's), kube-proxy masquerades them. @default false
    */
@@ -86,6 +91,7 @@ function operatorSettings(props: PostgresOperatorProps): Record<string, string> 
     // v2.0.1's example enables PAM against info.example.com (the teams API's OAuth, which is off)
     pam_configuration: '',
     ...props.backupSettings,
+    ...(props.infrastructureRoles ? { infrastructure_roles_secrets: props.infrastructureRoles } : {}),
     ...(props.preserveClientAddresses ? { external_traffic_policy: 'Local' } : {}),
     ...operatorVersionSettings(props.version),
   };
