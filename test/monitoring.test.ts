@@ -21,7 +21,7 @@ import {
   exporterSecret,
 } from '../lib/components/monitoring/exporter';
 import { postgresAlertRules } from '../lib/components/monitoring/rules';
-import { DEFAULTS } from '../lib/site/resolve';
+import { DEFAULTS } from '../lib/site/defaults';
 import { validateSite } from '../lib/components/validate';
 import { catalogOf } from '../lib/site/catalog';
 import { TRAINS } from '../lib/site/trains';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULTS, amountsText } from './defaults';
 import { AcknowledgeSchema } from './acknowledge';
 import { BootstrapSchema } from './schema/bootstrap';
 import { CephSchema } from './schema/ceph';
@@ -71,7 +72,10 @@ const KubernetesSchema = z.strictObject({
       "Address (and optional port, default 6443) of the API server that nodes join: the control-plane node's address, or with several control planes a load-balanced address",
     ),
   podSubnet: z.string().describe("Pod network CIDR (Flannel's default is 10.244.0.0/16)"),
-  serviceSubnet: z.string().optional().describe("Service CIDR. Default: '10.96.0.0/12' (kubeadm's)"),
+  serviceSubnet: z
+    .string()
+    .optional()
+    .describe(`Service CIDR. Default: ${quoted(DEFAULTS.serviceSubnet)} (kubeadm's)`),
   vipInterface: z
     .string()
     .optional()
@@ -117,7 +121,9 @@ export type GitOpsSpec = z.infer<typeof GitOpsSchema>;
 
 const PostgresOperatorSchema = z
   .strictObject({
-    namespace: DnsLabelSchema.optional().describe("Namespace of the operator. Default: 'postgres-operator'"),
+    namespace: DnsLabelSchema.optional().describe(
+      `Namespace of the operator. Default: ${quoted(DEFAULTS.operatorNamespace)}`,
+    ),
     ui: z
       .boolean()
       .optional()
@@ -166,23 +172,23 @@ const ConnectionPoolerSchema = z
       .number()
       .optional()
       .describe(
-        "pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: 2, also the operator's minimum",
+        `pgbouncer pods per pooler, each on its own postgres node (the operator's pod anti-affinity). Default: ${DEFAULTS.pooler.numberOfInstances}, also the operator's minimum`,
       ),
     mode: enumOf(
       POOLER_MODES,
       'pooler mode',
-      "pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: 'transaction'",
+      `pgbouncer pool_mode: 'transaction' (a server connection per transaction: no session state such as SET, prepared statements or advisory locks) or 'session'. Default: ${quoted(DEFAULTS.pooler.mode)}`,
     ).optional(),
     maxDBConnections: z
       .number()
       .optional()
       .describe(
-        'Server connections the pooler opens to Postgres, divided among its pods. Default: 60 (keep it below max_connections)',
+        `Server connections the pooler opens to Postgres, divided among its pods. Default: ${DEFAULTS.pooler.maxDBConnections} (keep it below max_connections)`,
       ),
     resources: z
       .strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema })
       .optional()
-      .describe("pgbouncer container resources. Default: the operator's, requests 500m/100Mi, limits 1/100Mi"),
+      .describe(`pgbouncer container resources. Default: the operator's, ${amountsText(DEFAULTS.pooler.resources)}`),
   })
   .describe(
     "Settings of the cluster's connection poolers (operator field names); the operator creates them only with enableConnectionPooler or enableReplicaConnectionPooler",
@@ -196,7 +202,7 @@ const PostgresClusterSchema = z
     ),
     teamId: DnsLabelSchema,
     namespace: DnsLabelSchema.optional().describe(
-      "Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: 'postgres'",
+      `Namespace of the cluster, not one of Kubernetes' own (default, kube-*). Default: ${quoted(DEFAULTS.postgresNamespace)}`,
     ),
     numberOfInstances: z.number().describe('Spilo pods: one primary, the rest streaming replicas'),
     version: z
@@ -218,12 +224,12 @@ const PostgresClusterSchema = z
     resources: z
       .strictObject({ requests: ResourceAmountsSchema, limits: ResourceAmountsSchema })
       .optional()
-      .describe('Spilo container resources. Default: requests 100m/100Mi, limits 500m/500Mi'),
+      .describe(`Spilo container resources. Default: ${amountsText(DEFAULTS.spiloResources)}`),
     securityContext: z
       .strictObject({ runAsUser: z.number(), runAsGroup: z.number(), fsGroup: z.number() })
       .optional()
       .describe(
-        "uid/gid of the Spilo processes and the volume's group. Default: 101/103/103 (the Spilo image's postgres user)",
+        `uid/gid of the Spilo processes and the volume's group. Default: ${DEFAULTS.spiloSecurityContext.runAsUser}/${DEFAULTS.spiloSecurityContext.runAsGroup}/${DEFAULTS.spiloSecurityContext.fsGroup} (the Spilo image's postgres user)`,
       ),
     dockerImage: z.string().optional().describe("Per-cluster Spilo image, overriding the operator's docker_image"),
     maintenanceWindows: z

@@ -1,4 +1,4 @@
-import { DEFAULTS } from './resolve';
+import { DEFAULTS } from './defaults';
 import { poolersOf } from './postgres-names';
 import type { PostgresClusterSpec, Site } from './model';
 import { resourcesIssues } from './quantity-issues';

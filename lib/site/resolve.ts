@@ -8,80 +8,12 @@ import { nodesWithRole } from './roles';
 import { catalogOf, type Catalog } from './catalog';
 import { upstreamOf, type Upstream } from '../upstream';
 import { byText } from '../core/order';
+import { DEFAULTS } from './defaults';
 
 /** Namespaces holding Postgres clusters, sorted. */
 export function postgresNamespaces(site: Site): string[] {
   return [...new Set(site.postgres.clusters.map(clusterNamespace))].sort(byText);
 }
-
-/**
- * Every default of the site model, each written once, here. The schema's `Default:` texts tell a
- * site's author the same (lib/site/*.ts); charts, constructs, validation and checks read the
- * values through resolveSite (or these constants), never a literal of their own.
- */
-export const DEFAULTS = {
-  /** kubeadm's Service CIDR. */
-  serviceSubnet: '10.96.0.0/12',
-  operatorNamespace: 'postgres-operator',
-  /** The namespace of a cluster that names none. */
-  postgresNamespace: 'postgres',
-  /** The Spilo image's postgres user and group (runbook: spiloRunAsUser 101, spiloRunAsGroup/FSGroup 103). */
-  spiloSecurityContext: { runAsUser: 101, runAsGroup: 103, fsGroup: 103 },
-  /** The operator's own defaults (default_cpu_request … default_memory_limit). */
-  spiloResources: {
-    requests: { cpu: '100m', memory: '100Mi' } as ResourceAmounts,
-    limits: { cpu: '500m', memory: '500Mi' } as ResourceAmounts,
-  },
-  /**
-   * The operator's pooler defaults (docs/reference/operator_parameters.md, connection_pooler_*):
-   * 2 instances (also its minimum), transaction mode, 60 server connections, requests 500m/100Mi, limits 1/100Mi.
-   */
-  pooler: {
-    numberOfInstances: 2,
-    maxDBConnections: 60,
-    mode: 'transaction',
-    resources: {
-      requests: { cpu: '500m', memory: '100Mi' } as ResourceAmounts,
-      limits: { cpu: '1', memory: '100Mi' } as ResourceAmounts,
-    },
-  },
-  /** WAL-G base backups: daily at 01:00 UTC, 5 kept. */
-  backups: { schedule: '0 1 * * *', retain: 5 },
-  /** The RBD StorageClass, Retain (Postgres data outlives its PVC), the dashboard on, no toolbox, no cert-manager. */
-  ceph: {
-    blockStorageClass: 'rook-ceph-block',
-    reclaimPolicy: 'Retain',
-    dashboard: true,
-    toolbox: false,
-    certManager: false,
-  },
-  /** MinIO's tenant `minio` in namespace `minio`, TLS from the cluster CA, metrics without a token. */
-  minio: {
-    tenant: 'minio',
-    namespace: 'minio',
-    autoCert: true,
-    publicMetrics: true,
-    storageClass: 'minio-local',
-    buckets: [] as string[],
-    /** The OpenID claim holding the MinIO policy, and the scopes asked for. */
-    openidClaimName: 'policy',
-    openidScopes: ['openid', 'profile', 'email'],
-  },
-  /** kube-prometheus' Prometheus `k8s` runs 2 servers. */
-  prometheusReplicas: 2,
-  /**
-   * Every cluster's alert thresholds, unless the site's monitoring.thresholds or the cluster's alerts say otherwise.
-   */
-  thresholds: {
-    replicationLagSeconds: 60,
-    connectionsRatio: 0.8,
-    volumeFreeRatio: 0.15,
-    instanceDownFor: '2m',
-    archiveFailingFor: '15m',
-  } as PostgresAlertThresholds,
-  /** The bootstrap installs ArgoCD and the root Application. */
-  installArgoCd: true,
-} as const;
 
 /** The site's ceph section with its defaults applied. */
 export interface ResolvedCeph extends CephSpec {

@@ -22,7 +22,8 @@ import {
   type Placement,
   type Workload,
 } from '../../core/workloads';
-import { clusterNamespace, DEFAULTS, resolveSite } from '../../site/resolve';
+import { clusterNamespace, resolveSite } from '../../site/resolve';
+import { DEFAULTS } from '../../site/defaults';
 import { poolerName, poolersOf } from '../../site/postgres-names';
 
 /**

@@ -1,7 +1,7 @@
 import { asArray, asRecord } from '../../core/records';
 import { groupKind, type KubeObject } from '../../core/objects';
 import { changed, field, is, plural, type ImpactRule } from '../../core/impact';
-import { DEFAULTS } from '../../site/resolve';
+import { DEFAULTS } from '../../site/defaults';
 import { poolerName } from '../../site/postgres-names';
 
 /** What the operator's changes do to the clusters it runs (the diff's rules for its ConfigMap and their backups). */

@@ -14,7 +14,7 @@ import { PlatformNamespace } from '../../constructs/platform-namespace';
 import { apiServiceAccount, bindClusterRole } from '../../constructs/rbac';
 import { shipUpstream, upstreamObject } from '../../constructs/upstream-manifest';
 import { POD_ENVIRONMENT_CONFIGMAP } from './wal-g-settings';
-import { DEFAULTS } from '../../site/resolve';
+import { DEFAULTS } from '../../site/defaults';
 import type { TrainImages } from '../../site/trains/train';
 import type { Upstream } from '../../upstream';
 import { majorOf } from '../../core/versions';

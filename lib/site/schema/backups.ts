@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { quoted } from '../schema-kit';
+import { DEFAULTS } from '../defaults';
 
 /**
  * Continuous WAL archiving and daily base backups of every Postgres cluster with WAL-G
@@ -24,11 +26,16 @@ export const BackupSchema = z
       .describe(
         "Secret in each Postgres namespace with key WALG_LIBSODIUM_KEY: 32 random bytes in base64 ('openssl rand -base64 32'), created at deploy time, never in git. WAL-G encrypts WAL and base backups with it before upload (libsodium): the S3 store holds ciphertext only. Losing it loses every backup. Default: none, backups stored in clear",
       ),
-    schedule: z.string().optional().describe("Base backup schedule (5-field cron, UTC). Default: '0 1 * * *'"),
+    schedule: z
+      .string()
+      .optional()
+      .describe(`Base backup schedule (5-field cron, UTC). Default: ${quoted(DEFAULTS.backups.schedule)}`),
     retain: z
       .number()
       .optional()
-      .describe('Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: 5'),
+      .describe(
+        `Base backups kept (Spilo keeps at least this many, and those of the last as many days). Default: ${DEFAULTS.backups.retain}`,
+      ),
   })
   .describe("WAL-G backups of every cluster into the site's S3 store (s3.provider). Default: no backups");
 export type PostgresBackupSpec = z.infer<typeof BackupSchema>;

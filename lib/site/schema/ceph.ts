@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { enumOf } from '../schema-kit';
+import { DEFAULTS } from '../defaults';
+import { enumOf, quoted } from '../schema-kit';
 
 /** Ceph storage by Rook on the nodes with role 'storage', their raw disks as OSDs (rendered by the Rook charts). */
 export const CephSchema = z
@@ -7,7 +8,9 @@ export const CephSchema = z
     blockStorageClass: z
       .string()
       .optional()
-      .describe("Name of the RBD StorageClass Postgres volumes use. Default: 'rook-ceph-block'"),
+      .describe(
+        `Name of the RBD StorageClass Postgres volumes use. Default: ${quoted(DEFAULTS.ceph.blockStorageClass)}`,
+      ),
     monCount: z
       .number()
       .optional()
@@ -25,21 +28,23 @@ export const CephSchema = z
     reclaimPolicy: enumOf(
       ['Retain', 'Delete'],
       'reclaimPolicy',
-      "What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: 'Retain'",
+      `What happens to a volume's RBD image when its PVC is deleted (StorageClass reclaimPolicy): Retain keeps Postgres data until an admin deletes the PersistentVolume. Default: ${quoted(DEFAULTS.ceph.reclaimPolicy)}`,
     ).optional(),
     dashboard: z
       .boolean()
       .optional()
-      .describe('The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: true'),
+      .describe(
+        `The Ceph dashboard (the runbook used it), served by the active mgr over TLS. Default: ${DEFAULTS.ceph.dashboard}`,
+      ),
     toolbox: z
       .boolean()
       .optional()
-      .describe('The rook-ceph-tools Deployment, for `ceph status` by hand. Default: false'),
+      .describe(`The rook-ceph-tools Deployment, for \`ceph status\` by hand. Default: ${DEFAULTS.ceph.toolbox}`),
     certManager: z
       .boolean()
       .optional()
       .describe(
-        "cert-manager (the train's, its upstream Helm chart) so Rook's admission webhook (Rook before v1.20; v1.20 has none) gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: false",
+        `cert-manager (the train's, its upstream Helm chart) so Rook's admission webhook (Rook before v1.20; v1.20 has none) gets a certificate and rejects invalid Ceph resources before the operator sees them, as the runbook set it up. Default: ${DEFAULTS.ceph.certManager}`,
       ),
   })
   .describe("Ceph block storage from Rook on the 'storage' nodes. Default: no Ceph");

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DnsLabelSchema, SecretKeyRefSchema } from '../schema-kit';
+import { DEFAULTS } from '../defaults';
+import { DnsLabelSchema, quoted, SecretKeyRefSchema } from '../schema-kit';
 
 const MinioPoolSchema = z.strictObject({
   name: z.string(),
@@ -12,9 +13,9 @@ const MinioPoolSchema = z.strictObject({
  */
 export const MinioSchema = z
   .strictObject({
-    tenant: DnsLabelSchema.optional().describe("Tenant name. Default: 'minio'"),
+    tenant: DnsLabelSchema.optional().describe(`Tenant name. Default: ${quoted(DEFAULTS.minio.tenant)}`),
     namespace: DnsLabelSchema.optional().describe(
-      "Namespace of the tenant (one tenant per namespace). Default: 'minio'",
+      `Namespace of the tenant (one tenant per namespace). Default: ${quoted(DEFAULTS.minio.namespace)}`,
     ),
     rootCredentialsSecret: z
       .string()
@@ -34,14 +35,22 @@ export const MinioSchema = z
     autoCert: z
       .boolean()
       .optional()
-      .describe('TLS with a certificate the operator requests from the cluster CA (Security screen). Default: true'),
+      .describe(
+        `TLS with a certificate the operator requests from the cluster CA (Security screen). Default: ${DEFAULTS.minio.autoCert}`,
+      ),
     openid: z
       .strictObject({
         configUrl: z.string(),
         clientId: z.string(),
         clientSecret: SecretKeyRefSchema,
-        claimName: z.string().optional().describe("Default: 'policy'"),
-        scopes: z.array(z.string()).optional().describe("Default: ['openid', 'profile', 'email']"),
+        claimName: z
+          .string()
+          .optional()
+          .describe(`Default: ${quoted(DEFAULTS.minio.openidClaimName)}`),
+        scopes: z
+          .array(z.string())
+          .optional()
+          .describe(`Default: [${DEFAULTS.minio.openidScopes.map(quoted).join(', ')}]`),
       })
       .optional()
       .describe('OpenID Connect identity provider (Identity Provider screen), the client secret by reference'),
@@ -61,7 +70,9 @@ export const MinioSchema = z
     publicMetrics: z
       .boolean()
       .optional()
-      .describe('Prometheus metrics without a bearer token (the monitoring app scrapes them). Default: true'),
+      .describe(
+        `Prometheus metrics without a bearer token (the monitoring app scrapes them). Default: ${DEFAULTS.minio.publicMetrics}`,
+      ),
     pools: z
       .array(MinioPoolSchema)
       .optional()

@@ -1,21 +1,32 @@
 import { z } from 'zod';
-import { QuantitySchema, ResourceAmountsSchema } from '../schema-kit';
+import { DEFAULTS } from '../defaults';
+import { QuantitySchema, quoted, ResourceAmountsSchema } from '../schema-kit';
 
 /** What a DBA is paged for, per Postgres cluster (lib/components/monitoring/rules.ts turns them into PrometheusRules). */
 export const ThresholdsSchema = z.strictObject({
-  replicationLagSeconds: z.number().describe('Seconds a replica may replay behind its primary. Default: 60'),
+  replicationLagSeconds: z
+    .number()
+    .describe(`Seconds a replica may replay behind its primary. Default: ${DEFAULTS.thresholds.replicationLagSeconds}`),
   connectionsRatio: z
     .number()
-    .describe('Share of max_connections in use (0-1, exclusive) that raises an alert. Default: 0.8'),
+    .describe(
+      `Share of max_connections in use (0-1, exclusive) that raises an alert. Default: ${DEFAULTS.thresholds.connectionsRatio}`,
+    ),
   volumeFreeRatio: z
     .number()
-    .describe('Share of the data volume still free (0-1, exclusive) below which an alert fires. Default: 0.15'),
+    .describe(
+      `Share of the data volume still free (0-1, exclusive) below which an alert fires. Default: ${DEFAULTS.thresholds.volumeFreeRatio}`,
+    ),
   instanceDownFor: z
     .string()
-    .describe("How long an instance may be down (or its exporter unreachable) before the alert fires. Default: '2m'"),
+    .describe(
+      `How long an instance may be down (or its exporter unreachable) before the alert fires. Default: ${quoted(DEFAULTS.thresholds.instanceDownFor)}`,
+    ),
   archiveFailingFor: z
     .string()
-    .describe("How long WAL archiving may keep failing before the alert fires (sites with backups). Default: '15m'"),
+    .describe(
+      `How long WAL archiving may keep failing before the alert fires (sites with backups). Default: ${quoted(DEFAULTS.thresholds.archiveFailingFor)}`,
+    ),
 });
 export type PostgresAlertThresholds = z.infer<typeof ThresholdsSchema>;
 
@@ -24,7 +35,9 @@ const PrometheusSchema = z.strictObject({
   replicas: z
     .number()
     .optional()
-    .describe("Servers, each scraping every target (HA by duplication). Default: 2 (kube-prometheus')"),
+    .describe(
+      `Servers, each scraping every target (HA by duplication). Default: ${DEFAULTS.prometheusReplicas} (kube-prometheus')`,
+    ),
   retention: z
     .string()
     .optional()
