@@ -53,7 +53,15 @@ describe("npm run bench's generated sites", () => {
   test('a smoke run on tiny sizes prints each size, the slopes and the verdict computed from the printed figures', () => {
     const run = spawnSync(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(ROOT, 'test', 'bench', 'synth.bench.ts'), '--scaling-only', '--sizes', '1,2,3', '--runs', '1'],
+      [
+        join(ROOT, 'test', 'bench', 'synth.bench.ts'),
+        '--scaling-only',
+        '--sizes',
+        '1,2,3',
+        '--runs',
+        '1',
+        '--no-warm-up',
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
     );
     expect(run.stderr).toBe('');

@@ -35,8 +35,9 @@ import { verifySite } from '../../lib/verify/run';
 import { scalingVerdict } from './scaling';
 
 const ROOT = join(__dirname, '..', '..');
-/** Runs per measure (--runs). */
+/** Runs per measure (--runs), and whether one warm-up run precedes them (not with --no-warm-up). */
 let runs = 5;
+let warmUp = true;
 
 const copies: string[] = [];
 process.on('exit', () => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -82,10 +83,10 @@ function once(dir: string, command: string): Cost {
   return { wall, cpu: Math.round(seconds * 1000) }; // whole ms, as printed: the verdict is computed from them
 }
 
-/** Median of `runs` runs (after one warm-up), `before` run ahead of each. */
+/** Median of `runs` runs (after one warm-up unless --no-warm-up), `before` run ahead of each. */
 function median(dir: string, command: string, before = ''): Measure {
   const run = () => once(dir, before ? `${before}; ${command}` : command);
-  run();
+  if (warmUp) run();
   const measured = Array.from({ length: runs }, run);
   const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cpu = measured.map((r) => r.cpu);
@@ -126,6 +127,7 @@ interface Options {
   readonly sizes: string;
   readonly runs: string;
   readonly scalingOnly?: boolean;
+  readonly warmUp: boolean;
 }
 
 const ms = (n: number) => `${n.toFixed(0)} ms`;
@@ -133,7 +135,8 @@ const ms = (n: number) => `${n.toFixed(0)} ms`;
 const cmd = cliCommand(SPEC)
   .option('--sizes <list>', 'the generated sites, in clusters (3 sizes or more)', '10,100,1000')
   .option('--runs <n>', 'runs per measure, after one warm-up', process.env.BENCH_RUNS ?? '5')
-  .option('--scaling-only', 'only the generated sites (no toolchain comparison, no check, no verify)');
+  .option('--scaling-only', 'only the generated sites (no toolchain comparison, no check, no verify)')
+  .option('--no-warm-up', 'no warm-up run before each measure (a smoke run: the first also builds the bundle)');
 
 /** Our synth against the cdk8s default toolchain, a re-run with nothing changed, npm run check, on the example sites. */
 function toolchain(): void {
@@ -226,6 +229,7 @@ runCli<Options>(SPEC, cmd, async (options) => {
   runs = Number(options.runs);
   if (!Number.isInteger(runs) || runs < 1)
     throw new UsageError(`--runs '${options.runs}': give a whole number, 1 or more`);
+  warmUp = options.warmUp;
   if (!options.scalingOnly) toolchain();
   const large = scaling(sizes);
   if (options.scalingOnly) return;
