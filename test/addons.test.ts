@@ -1,3 +1,6 @@
+import { field } from '../lib/core/impact';
+import { ofKind } from './support/kinds';
+import type { KubeObject } from '../lib/core/objects';
 import { loadAll } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { argoCdInstallUrl } from '../lib/bootstrap/argocd';
@@ -11,8 +14,9 @@ import { labOnFlannel, objectOf, renderedApps, withSite } from './support/render
 
 const FLANNEL = '/usr/local/lib/host-bootstrap/kube-flannel.yml';
 const ROOT_APP = '/usr/local/lib/host-bootstrap/argocd-root-application.yaml';
-const flannelDocs = (site: typeof poc) => loadAll(writtenFile(userData(site, site.nodes[0].name), FLANNEL)) as any[];
-const netConf = (docs: any[]) => JSON.parse(docs.find((d) => d.kind === 'ConfigMap').data['net-conf.json']);
+const flannelDocs = (site: typeof poc) =>
+  loadAll(writtenFile(userData(site, site.nodes[0].name), FLANNEL)) as KubeObject[];
+const netConf = (docs: KubeObject[]): unknown => JSON.parse(ofKind(docs, 'ConfigMap')[0].data['net-conf.json']);
 
 describe('Flannel v0.22.0 on the first control plane', () => {
   test("its Network is the site's pod subnet, the one kubeadm was given", () => {
@@ -20,7 +24,7 @@ describe('Flannel v0.22.0 on the first control plane', () => {
     const other = withSite(poc, (s) => {
       s.kubernetes.podSubnet = '10.32.0.0/16';
     });
-    expect(netConf(flannelDocs(other)).Network).toBe('10.32.0.0/16');
+    expect(field(netConf(flannelDocs(other)), 'Network')).toBe('10.32.0.0/16');
   });
 
   test('is the pinned upstream manifest, unchanged besides the Network', () => {
@@ -40,7 +44,7 @@ describe('Flannel v0.22.0 on the first control plane', () => {
   });
 
   test('runs on every node: its DaemonSet tolerates every taint the bootstrap sets', () => {
-    const ds = flannelDocs(labOnFlannel).find((d) => d.kind === 'DaemonSet');
+    const [ds] = ofKind(flannelDocs(labOnFlannel), 'DaemonSet');
     const tolerations: { operator: string; effect?: string; key?: string }[] = ds.spec.template.spec.tolerations;
     for (const taint of lab.nodes.flatMap(nodeTaints)) {
       expect(
@@ -102,7 +106,7 @@ describe('ArgoCD v2.7.7 and the root Application', () => {
 
   test("the root Application is dist/poc/argocd's poc-root (but the chart's part-of label, which its first sync adds)", () => {
     // the file holds the root's bootstrap project and the emptied default project first (test/argocd.test.ts)
-    const ours = (loadAll(writtenFile(ud, ROOT_APP)) as any[]).find((d) => d.kind === 'Application');
+    const [ours] = ofKind(loadAll(writtenFile(ud, ROOT_APP)) as KubeObject[], 'Application');
     const { labels: _chartLabel, ...metadata } = objectOf(
       renderedApps(poc),
       'argocd',

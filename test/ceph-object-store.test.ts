@@ -1,3 +1,5 @@
+import { field } from '../lib/core/impact';
+import type { KubeObject } from '../lib/core/objects';
 import { ofKind } from './support/kinds';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -97,8 +99,10 @@ describe("the Ceph object store: backups in another failure domain than the data
     expect([...checkPlacement(tree), ...checkCapacity(tree)].filter((f) => f.severity === 'error')).toEqual([]);
     const [probe] = probes(tree.objects.filter((o) => o.obj.kind === 'CephObjectStore'));
     expect(probe.pods).toHaveLength(2);
-    for (const pod of probe.pods as any[])
-      expect(terms(pod.spec.affinity.nodeAffinity)).toEqual([[{ key: 'role', operator: 'In', values: ['s3-node'] }]]);
+    for (const pod of probe.pods)
+      expect(terms(field(pod, 'spec.affinity.nodeAffinity'))).toEqual([
+        [{ key: 'role', operator: 'In', values: ['s3-node'] }],
+      ]);
   });
   test('a gateway that cannot be placed on an s3 node is a placement error', () => {
     const tree = siteTree(
@@ -115,7 +119,7 @@ describe("the Ceph object store: backups in another failure domain than the data
     const claim = objectOf(apps, 'postgres-clusters', 'ObjectBucketClaim', 'postgres-backups-postgres');
     for (const o of [store, objectOf(apps, 'ceph-object-store', 'StorageClass', 'rook-ceph-bucket'), claim])
       expect(v.validate(o)).toEqual([]);
-    expect(v.validate({ ...claim, spec: { ...(claim as any).spec, bucketname: 'x' } })).not.toEqual([]);
+    expect(v.validate({ ...claim, spec: { ...claim.spec, bucketname: 'x' } })).not.toEqual([]);
   });
   test('the store, the StorageClass and the claims are never pruned or deleted by ArgoCD; the StorageClass retains buckets', () => {
     const sc = objectOf(apps, 'ceph-object-store', 'StorageClass', 'rook-ceph-bucket');
@@ -418,11 +422,11 @@ describe("on the current train (Rook v1.20.6), rendered from that tag's examples
     store: objectStoreOf(lab),
     upstream: resolveSite(lab).upstream.rook,
   });
-  const rendered = chart.toJson() as any[];
+  const rendered = chart.toJson() as KubeObject[];
   const v = new SchemaValidator(schemaVersionFor('1.36.5', CURRENT.versions), CURRENT.versions);
   test("the store follows v1.20.6's object.yaml (no healthCheck.bucket, the data pool bulk) and validates against v1.20.6's CRDs", () => {
-    const store = rendered.find((o) => o.kind === 'CephObjectStore');
-    expect(store.spec.healthCheck.bucket).toBeUndefined();
+    const [store] = ofKind(rendered, 'CephObjectStore');
+    expect(field(store, 'spec.healthCheck.bucket')).toBeUndefined();
     expect(store.spec.dataPool).toMatchObject({ deviceClass: 's3', parameters: { bulk: 'true' } });
     for (const o of rendered) expect(v.validate(o), o.kind).toEqual([]);
   });

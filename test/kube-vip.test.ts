@@ -1,3 +1,4 @@
+import type { Rendered } from './support/kinds';
 import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { KUBEADM_CONFIG } from '../lib/bootstrap/kubeadm';
@@ -24,7 +25,7 @@ const ha = withSite(poc, (s) => {
 const issuesOf = (site: unknown) => validateSite(site).map((i) => `${i.path}: ${i.message}`);
 
 describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => {
-  const pod = load(writtenFile(userData(ha, 'debian-cp'), KUBE_VIP_MANIFEST)) as any;
+  const pod = load(writtenFile(userData(ha, 'debian-cp'), KUBE_VIP_MANIFEST)) as Rendered<'Pod'>;
 
   test('the first control plane starts kube-vip with its static Pods, before kubeadm init', () => {
     const env = Object.fromEntries(
@@ -76,7 +77,7 @@ describe('HA control plane on a virtual IP (kube-vip v0.6.2 static Pod)', () => 
   });
 
   test('an air-gapped site pulls it from its mirror (lab: 3 control planes on 10.20.0.9)', () => {
-    const labPod = load(writtenFile(userData(lab, 'lab-cp1'), KUBE_VIP_MANIFEST)) as any;
+    const labPod = load(writtenFile(userData(lab, 'lab-cp1'), KUBE_VIP_MANIFEST)) as Rendered<'Pod'>;
     expect(labPod.spec.containers[0].image).toBe(`${lab.mirrors!.registry}/${catalogOf(lab).images.kubeVip}`);
     expect(labPod.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
   });

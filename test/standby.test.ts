@@ -1,3 +1,4 @@
+import type { KubeObject } from '../lib/core/objects';
 import { describe, expect, test } from 'vitest';
 import { poc } from '../sites/poc';
 import type { Site } from '../lib/site/model';
@@ -115,16 +116,16 @@ describe('a cluster of one site as the standby of a cluster of another', () => {
 });
 
 describe('npm run diff explains a standby', () => {
-  const pg = (standby?: object) => ({
+  const pg = (standby?: object): KubeObject => ({
     apiVersion: 'acid.zalan.do/v1',
     kind: 'postgresql',
     metadata: { name: 'acid-dr', namespace: 'postgres' },
     spec: { numberOfInstances: 1, ...(standby ? { standby } : {}) },
   });
-  const context = (action: ChangeContext['action'], before?: object, after?: object): ChangeContext => ({
+  const context = (action: ChangeContext['action'], before?: KubeObject, after?: KubeObject): ChangeContext => ({
     action,
-    before: before as any,
-    after: after as any,
+    before,
+    after,
     fields: [],
     apps: {},
     site: { before: [], after: [] },
