@@ -10,7 +10,7 @@ import { COMPONENTS } from '../lib/components';
 import type { Component } from '../lib/components/component';
 import { lab } from '../sites/lab';
 import { poc } from '../sites/poc';
-import { objectOf, renderedApps } from './support/render';
+import { objectOf, renderedApps, type K8sObject } from './support/render';
 import { load, loadAll } from 'js-yaml';
 import { ARGOCD_POD_SECURITY } from '../lib/bootstrap/argocd';
 import { podSecurityViolations } from '../lib/check/pod-security';
@@ -291,15 +291,15 @@ describe('the bootstrap of ArgoCD (first control plane)', () => {
     }
   });
   test('applies the bootstrap project and the emptied default project before the root Application, as the argocd folder renders them', () => {
-    const docs = loadAll(writtenFile(ud, bootstrapPath('argocd-root-application.yaml'))) as any[];
+    const docs = loadAll(writtenFile(ud, bootstrapPath('argocd-root-application.yaml'))) as K8sObject[];
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'AppProject/poc-bootstrap',
       'AppProject/default',
       'Application/poc-root',
     ]);
     for (const d of docs) {
-      const { labels: _l, ...rendered } = argo(d.kind, d.metadata.name).metadata;
-      expect(d.spec).toEqual(argo(d.kind, d.metadata.name).spec);
+      const { labels: _l, ...rendered } = objectOf(apps, 'argocd', d.kind, d.metadata.name).metadata;
+      expect(d.spec).toEqual(objectOf(apps, 'argocd', d.kind, d.metadata.name).spec);
       expect(rendered.name).toBe(d.metadata.name);
     }
   });
