@@ -27,6 +27,8 @@ export interface Component {
   readonly asset?: { readonly module: string; readonly files: readonly string[]; readonly into: string };
   /** `-X` settings for the linker (the version a binary reports, as its release build sets it). */
   readonly linkerSettings?: readonly string[];
+  /** Build tags, as its release build sets them. */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -221,6 +223,36 @@ export const ACTIONLINT: Component = {
   linkerSettings: ['github.com/rhysd/actionlint.version=v1.7.12'],
 };
 
+/**
+ * WAL-G at the version a Spilo tag builds, with Spilo's build tags (libsodium: encrypted backups; lzo: Spilo's
+ * `make pg_build`; brotli needs a git submodule and is left out). Its tags are no Go module versions the proxy serves
+ * (no /v2 module path): cloned from GitHub, or from the git repository WALG_GIT names.
+ */
+export function walgComponent(version: string): Component {
+  return {
+    id: `wal-g-${version}`,
+    source: { url: 'https://github.com/wal-g/wal-g.git', env: 'WALG_GIT', tag: version },
+    packages: ['./main/pg'],
+    binaries: ['wal-g'],
+    buildMinutes: 3,
+    tags: ['libsodium', 'lzo'],
+    linkerSettings: [`github.com/wal-g/wal-g/cmd/pg.walgVersion=${version}`],
+  };
+}
+
+/**
+ * The S3 server standing in for a site's MinIO tenant or Rook RGW (neither builds from the module proxy): versitygw on
+ * a POSIX folder, a real S3 API (SigV4, buckets, multipart) that WAL-G talks to as to the site's store.
+ */
+export const VERSITYGW = 'v1.8.0';
+export const versitygwComponent = (): Component => ({
+  id: `versitygw-${VERSITYGW}`,
+  goMod: () => goModule('versitygw', `github.com/versity/versitygw ${VERSITYGW}`),
+  packages: ['github.com/versity/versitygw/cmd/versitygw'],
+  binaries: ['versitygw'],
+  buildMinutes: 3,
+});
+
 /** The components that verify a site, at the versions of its own catalog (train and overrides). */
 export interface VerifyComponents {
   readonly kubernetes: Component;
@@ -322,10 +354,15 @@ export async function build(c: Component): Promise<number> {
   const code = await new Promise<number | null>((done) => {
     const stream = createWriteStream(log);
     const ldflags = ['-s', '-w', ...(c.linkerSettings ?? []).map((x) => `-X ${x}`)].join(' ');
-    const child = spawn(go, ['build', '-mod=mod', '-trimpath', `-ldflags=${ldflags}`, '-o', target, ...c.packages], {
-      cwd: src,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const tags = c.tags?.length ? [`-tags=${c.tags.join(',')}`] : [];
+    const child = spawn(
+      go,
+      ['build', '-mod=mod', '-trimpath', ...tags, `-ldflags=${ldflags}`, '-o', target, ...c.packages],
+      {
+        cwd: src,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.pipe(stream);
     child.stderr.pipe(stream);
     child.on('close', done);

@@ -14,6 +14,7 @@ import type { Site } from '../site/model';
 import { Kube, until } from './kube';
 import { kubeconfig, makePki, type Pki } from './pki';
 import { freePort, stop, tail, type Started } from './processes';
+import { kubernetesServiceIp } from './live/network';
 import type { Session } from './session';
 
 /** A running throwaway control plane on loopback, in its own temp folder. */
@@ -105,7 +106,7 @@ export async function startControlPlane(
   if (!etcd) throw new Error(ETCD_MISSING);
   const { kubernetes, kwok } = components;
   const bin = (c: Component, name: string) => binaryPath(c, name);
-  const pki = makePki(dir);
+  const pki = makePki(dir, kubernetesServiceIp(serviceSubnet));
   const programs: Started[] = [];
   const log = (name: string) => join(dir, `${name}.log`);
   try {

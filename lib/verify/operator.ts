@@ -74,6 +74,12 @@ export interface OperatorRun {
   readonly database?: Database;
   /** The run's session: the operator's processes live and die with it. */
   readonly session: Session;
+  /**
+   * The live data plane: the operator runs in the nodes' network namespace, with database access (it creates the
+   * declared users, databases and the pooler's role in the running PostgreSQL), the Services' names in its hosts
+   * file and the API server at the kubernetes Service's address.
+   */
+  readonly live?: { readonly nodePid: number; readonly kubeconfig: string; readonly hostsFile: string };
 }
 
 /**
@@ -89,7 +95,7 @@ const noClientCertificate = (dir: string) => ({
 export async function startOperator(
   kube: Kube,
   setup: OperatorSetup,
-  { dir, kubeconfig, component, database, session }: OperatorRun,
+  { dir, kubeconfig, component, database, session, live }: OperatorRun,
 ): Promise<Operator> {
   const namespace = setup.configMap.metadata.namespace ?? 'default';
   const name = `${setup.configMap.metadata.name}-verify`;
@@ -110,8 +116,14 @@ export async function startOperator(
     ...(database ? { PGPORT: String(database.port), ...noClientCertificate(dir) } : {}),
   };
   const binary = binaryPath(component, 'postgres-operator');
-  const args = ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
-  const [command, argv] = database ? withHosts(database.hosts, binary, args) : [binary, args];
+  const args = live
+    ? ['--kubeconfig', live.kubeconfig, '--outofcluster', '--noteamsapi']
+    : ['--kubeconfig', kubeconfig, '--outofcluster', '--nodatabaseaccess', '--noteamsapi'];
+  const [command, argv] = live
+    ? withHosts(live.hostsFile, 'nsenter', [`--net=/proc/${live.nodePid}/ns/net`, '--', binary, ...args])
+    : database
+      ? withHosts(database.hosts, binary, args)
+      : [binary, args];
   const run = (n: number) =>
     session.start('postgres-operator', command, argv, join(dir, `postgres-operator-${n}.log`), env);
   const operator: Operator = { crashes: [], current: run(0), stopped: false };
@@ -246,6 +258,8 @@ export async function awaitClusters(
   config: Record<string, string>,
   seconds: number,
   tick: () => Promise<void>,
+  /** Label roles as Patroni would (no Patroni runs: no live data plane). */
+  fakeRoles = true,
 ): Promise<ClusterObjects[]> {
   const check = async () =>
     Promise.all(
@@ -264,7 +278,7 @@ export async function awaitClusters(
       seconds,
       async () => {
         await tick();
-        await labelRoles(kube, config);
+        if (fakeRoles) await labelRoles(kube, config);
         const state = await check();
         return state.every((s) => s.missing.length === 0 || s.blocked) ? state : undefined;
       },

@@ -76,13 +76,29 @@ function signed(dir: string, name: string, subject: string, extensions: string):
   ]);
 }
 
-export function makePki(dir: string): Pki {
+/** The run's PKI; the API server's certificate also names `serviceIp`, the `kubernetes` Service's address pods use. */
+/**
+ * A server certificate signed by the run's CA (in `dir`, made by makePki) for these DNS names and IPs: what a cluster's
+ * CA would sign for an in-cluster service (MinIO's auto-cert). Returns the certificate and key files.
+ */
+export function serverCertificate(
+  dir: string,
+  name: string,
+  dns: readonly string[],
+  ips: readonly string[],
+): { cert: string; key: string } {
+  const sans = [...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(',');
+  signed(dir, name, `/CN=${dns[0] ?? name}`, `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n`);
+  return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+}
+
+export function makePki(dir: string, serviceIp?: string): Pki {
   selfSigned(dir, 'ca.key', 'ca.crt', '/CN=verify-ca');
   signed(
     dir,
     'apiserver',
     '/CN=kube-apiserver',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n',
+    `subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc${serviceIp ? `,IP:${serviceIp}` : ''}\nextendedKeyUsage=serverAuth\n`,
   );
   signed(dir, 'admin', '/O=system:masters/CN=verify-admin', 'extendedKeyUsage=clientAuth\n');
   openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);

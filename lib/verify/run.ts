@@ -21,6 +21,8 @@ import { startControlPlane, stopControlPlane, type ControlPlane } from './contro
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
 import { Session } from './session';
+import { liveUnavailable, startDataPlane, type DataPlane } from './live/data-plane';
+import { liveFacts, liveFindings, type LiveFacts } from './live/facts';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
 import {
@@ -69,6 +71,8 @@ export interface VerifyReport {
   /** Placement settled before the time bound. */
   readonly settled: boolean;
   readonly assertions: readonly Assertion[];
+  /** The live data plane's facts per cluster (with `dataPlane`), and what fell short. */
+  readonly live?: { readonly clusters: readonly LiveFacts[]; readonly findings: readonly string[] };
   readonly seconds: number;
   readonly ok: boolean;
 }
@@ -85,6 +89,12 @@ export interface VerifyOptions {
    * Aborting it (a test's timeout, a caller's cancel) kills every process of the run at once; the run then fails.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Run the data plane for real (lib/verify/live/): the site's Spilo pods as processes with PostgreSQL and Patroni.
+   */
+  readonly dataPlane?: boolean;
+  /** Time bound of the live facts (a leader, streaming replicas, a base backup), seconds. */
+  readonly liveSeconds?: number;
   /** After the checks, before the control plane stops: day-2 operations run here. */
   readonly live?: (live: LiveSite) => Promise<void>;
 }
@@ -134,6 +144,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   const stopAll = async (): Promise<void> => {
     if (operator) operator.stopped = true;
     try {
+      await plane?.stop();
       if (cp) await stopControlPlane({ ...cp, programs: [...(operator ? [operator.current] : []), ...cp.programs] });
     } finally {
       try {
@@ -146,10 +157,25 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     }
   };
   let report: VerifyReport;
+  let plane: DataPlane | undefined;
   try {
     cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet, session);
     const { kube, kubeconfig } = cp;
     log(`control plane v${release} up in ${cp.startSeconds.toFixed(1)} s (${dir})`);
+    const liveBlocked = options.dataPlane ? liveUnavailable(site) : undefined;
+    if (options.dataPlane && !liveBlocked)
+      plane = await startDataPlane({
+        site,
+        kube,
+        session,
+        dir,
+        apiPort: Number(new URL(kube.server).port),
+        caFile: cp.pki.ca,
+        pki: cp.pki,
+        serviceSubnet: resolveSite(site).serviceSubnet,
+        objects: tree.objects.map((o) => o.obj),
+        log,
+      });
     const objects: ObjectResult[] = [];
     const nodes = kwokNodes(site);
     for (const node of nodes) {
@@ -195,7 +221,8 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const app of wave) {
         synced.push(...(await syncApplication(kube, app)));
         if (setup && !operator && operatorBuilt && app.objects.some((o) => o.obj === setup.deployment)) {
-          database = await startDatabase(clusters, config, session);
+          // the live data plane's PostgreSQL serves the poolers' lookup function itself
+          database = plane ? undefined : await startDatabase(clusters, config, session);
           if (database)
             log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
           operator = await startOperator(kube, setup, {
@@ -204,6 +231,11 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
             component: components.postgresOperator,
             database,
             session,
+            live: plane && {
+              nodePid: plane.net.nodePid,
+              kubeconfig: plane.kubeconfig,
+              hostsFile: plane.proxy.hostsFile,
+            },
           });
           log('postgres-operator started');
         }
@@ -211,6 +243,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       // the deploy-time Secrets, once their namespace exists (errors are left to the operator's wait to report)
       for (const secret of deployTimeSecrets(config, clusters))
         await kube.send('POST', `/api/v1/namespaces/${secret.metadata.namespace}/secrets`, secret);
+      await plane?.afterWave(config, clusters);
       const results = await retryWave(kube, synced);
       objects.push(...results);
       log(
@@ -222,15 +255,18 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const pod of probe.pods)
         objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
     const clusterObjects = operator
-      ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube))
+      ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube), !plane)
       : [];
-    const notRun =
-      clusters.length && !operatorBuilt
+    const notRun = [
+      ...(liveBlocked && clusters.length ? [`the live data plane: ${liveBlocked}`] : []),
+      ...(clusters.length && !operatorBuilt
         ? [
             `${components.postgresOperator.id} is not built here (its source comes from git, not from the module proxy: run npm run verify -- --build ` +
               "where its repository is reachable, or set POSTGRES_OPERATOR_GIT to a copy): the operator's StatefulSets, Services, poolers and the Spilo pods' placement are not checked",
           ]
-        : [];
+        : []),
+    ];
+    if (plane) notVerified.push(...plane.notCovered(clusters));
     if (clusters.length && operatorBuilt && !operator)
       notVerified.push(
         'postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/',
@@ -259,12 +295,12 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       ...(operator ? poolerPlacementAssertions(placement.pods, clusters, config, nodes) : []),
     ];
     const allErrors = operator ? operatorErrors(operator.current.log) : [];
-    const errors = allErrors.filter((e) => !NEEDS_PATRONI.test(e));
+    const errors = allErrors.filter((e) => plane || !NEEDS_PATRONI.test(e));
     notVerified.push(
       ...[
         ...new Set(
           allErrors
-            .filter((e) => NEEDS_PATRONI.test(e))
+            .filter((e) => !plane && NEEDS_PATRONI.test(e))
             .map(() => "the operator's calls to Patroni (restarts, member data): no Spilo container runs here"),
         ),
       ],
@@ -298,8 +334,19 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         component: components.postgresOperator,
         database,
         session,
+        live: plane && { nodePid: plane.net.nodePid, kubeconfig: plane.kubeconfig, hostsFile: plane.proxy.hostsFile },
       });
     };
+    let live: VerifyReport['live'];
+    if (plane && operator) {
+      log('live data plane: waiting for leaders, streaming replicas and base backups');
+      const facts = await liveFacts(kube, plane, clusters, config, options.liveSeconds ?? 240);
+      live = { clusters: facts, findings: [...plane.kubelet.problems, ...facts.flatMap(liveFindings)] };
+      for (const f of facts)
+        log(
+          `${f.cluster}: leader ${f.leader ? `${f.leader.pod} (${f.leader.ip})` : 'none'}, ${f.streaming.length} streaming replica(s), ${f.backups?.count ?? 0} base backup(s), status ${f.status ?? 'none'}`,
+        );
+    }
     if (options.live) {
       log('day-2 operations');
       await options.live({ kube, dir, tree, restartOperator });
@@ -318,7 +365,8 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       errors.length === 0 &&
       assertions.every((a) => a.ok) &&
       podSecurityWarnings.length === 0 &&
-      notRun.length === 0;
+      notRun.length === 0 &&
+      (live?.findings.length ?? 0) === 0;
     report = {
       site: site.name,
       kubernetes: release,
@@ -334,6 +382,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       short,
       settled: placement.settled,
       assertions,
+      live,
       seconds: (Date.now() - started) / 1000,
       ok,
     };

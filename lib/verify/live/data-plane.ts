@@ -1,0 +1,199 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../core/objects';
+import { asArray, asRecord } from '../../core/records';
+import { catalogOf } from '../../site/catalog';
+import type { Site } from '../../site/model';
+import { binaryPath, walgComponent, type Component } from '../components';
+import type { Kube } from '../kube';
+import type { Session } from '../session';
+import { startPodNetwork, type PodNetwork } from './network';
+import { Kubelet, type ImageRuntime } from './pods';
+import { builtSpilo, spiloWalg, type SpiloImage } from './spilo-image';
+import { startS3, storePlan, type S3Store } from './s3';
+import { ServiceProxy } from './services';
+import { kubeconfig, type Pki } from '../pki';
+
+/**
+ * The live data plane of a verify run: the pod network and the kubelet stand-in running the site's Spilo pods for
+ * real (lib/verify/live/pods.ts).
+ */
+export interface DataPlane {
+  readonly net: PodNetwork;
+  readonly kubelet: Kubelet;
+  readonly spilo: SpiloImage;
+  readonly proxy: ServiceProxy;
+  /** A kubeconfig for programs in the nodes' namespace (the operator): the API server at the kubernetes Service. */
+  readonly kubeconfig: string;
+  /** The S3 store, once its namespace is synced (undefined before, or for a site without one). */
+  readonly s3: () => S3Store | undefined;
+  /**
+   * After each wave: start the S3 store once its namespace exists, and give the deploy-time Secrets the values the
+   * docs tell users to put there (the store's keys in the pods' environment Secret).
+   */
+  readonly afterWave: (config: Record<string, string>, clusters: readonly KubeObject[]) => Promise<void>;
+  /** What the live data plane does not run or check for these clusters, one line each (said, never dropped). */
+  readonly notCovered: (clusters: readonly KubeObject[]) => string[];
+  readonly stop: () => Promise<void>;
+}
+
+/** The Spilo tag of a site's train (and `versions:` overrides). */
+export const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
+
+/** The WAL-G a site's Spilo tag builds. */
+export const liveComponents = (site: Site): Component[] => [walgComponent(spiloWalg(spiloTag(site)))];
+
+export const walgBinary = (site: Site): string => binaryPath(walgComponent(spiloWalg(spiloTag(site))), 'wal-g');
+
+/** What keeps the live data plane from running here, or undefined. */
+export function liveUnavailable(site: Site): string | undefined {
+  if (process.getuid?.() !== 0)
+    return 'the live data plane needs root (network and mount namespaces, overlay mounts): run verify as root';
+  if (!builtSpilo(spiloTag(site))) return `Spilo ${spiloTag(site)} is not built: run npm run verify -- --build`;
+  return undefined;
+}
+
+export async function startDataPlane(args: {
+  readonly site: Site;
+  readonly kube: Kube;
+  readonly session: Session;
+  readonly dir: string;
+  readonly apiPort: number;
+  readonly caFile: string;
+  readonly pki: Pki;
+  readonly serviceSubnet: string;
+  readonly objects: readonly KubeObject[];
+  readonly log: (line: string) => void;
+}): Promise<DataPlane> {
+  const { site, kube, session, dir, log } = args;
+  const tag = spiloTag(site);
+  const spilo = builtSpilo(tag);
+  if (!spilo) throw new Error(`Spilo ${tag} is not built: run npm run verify -- --build`);
+  const net = await startPodNetwork(session, dir, site.kubernetes.podSubnet, args.serviceSubnet, args.apiPort);
+  const podsKubeconfig = join(dir, 'kubeconfig-pods');
+  writeFileSync(podsKubeconfig, kubeconfig(args.pki, `https://${net.kubernetesIp}:443`));
+  const runtimes: ImageRuntime[] = [
+    {
+      name: `spilo ${tag}`,
+      matches: (image) => /\/spilo-\d+:/.test(image) && image.endsWith(`:${tag}`),
+      layer: join(spilo.dir, 'layer'),
+      env: spilo.env,
+      command: ['/bin/sh', '/launch.sh', 'init'],
+      adjustEnv: (env) => withPreload(env, spilo.preload),
+    },
+  ];
+  const plan = storePlan(args.objects);
+  let s3: S3Store | undefined;
+  // Spilo waits for its store: WAL-G hangs on an unreachable one (replica creation tries it first)
+  let proxy: ServiceProxy | undefined;
+  const kubelet = new Kubelet(
+    kube,
+    session,
+    net,
+    dir,
+    runtimes,
+    args.caFile,
+    log,
+    () => !plan || s3 !== undefined,
+    () => proxy?.serviceHosts ?? '',
+  );
+  proxy = new ServiceProxy(
+    kube,
+    session,
+    net,
+    dir,
+    () => kubelet.ips,
+    () => kubelet.refreshHosts(),
+  );
+  proxy.start();
+  await proxy.tick();
+  kubelet.start();
+  const afterWave = async (config: Record<string, string>, clusters: readonly KubeObject[]) => {
+    if (plan && !s3 && (await kube.get(`/api/v1/namespaces/${plan.namespace}`))) {
+      s3 = await startS3({ plan, kube, session, net, dir, caFile: args.caFile, ca: readFileSync(args.caFile) });
+      log(
+        `S3 store: versitygw for ${s3.what} at ${s3.service}.${s3.namespace}.svc (${s3.ip}:${s3.port}), buckets ${s3.buckets.join(', ')}`,
+      );
+    }
+    if (s3) await fillPodEnvironmentSecrets(kube, config, clusters, s3);
+  };
+  log(
+    `live data plane: pod network up (gateway ${net.gateway}), kubelet stand-in runs ${runtimes.map((r) => r.name).join(', ')}`,
+  );
+  return {
+    net,
+    kubelet,
+    spilo,
+    s3: () => s3,
+    afterWave,
+    proxy,
+    kubeconfig: podsKubeconfig,
+    notCovered: (clusters) => [
+      ...Object.entries(spilo.missingPreload).map(
+        ([lib, why]) => `Spilo ${tag} runs without preloading ${lib}: ${why}`,
+      ),
+      ...(plan || clusters.length === 0
+        ? []
+        : [
+            'the S3 store: this site renders no MinIO Tenant, the one store the live data plane stands in for yet (Rook RGW: not yet); backups are not checked',
+          ]),
+      ...clusters.flatMap((c) => {
+        const spec = asRecord(c.spec);
+        const name = `${c.metadata.namespace ?? 'default'}/${c.metadata.name}`;
+        return [
+          ...(spec.enableConnectionPooler || spec.enableReplicaConnectionPooler
+            ? [`${name}: its connection poolers run as kwok pods (pgbouncer does not run live yet)`]
+            : []),
+          ...(asArray(spec.sidecars).length
+            ? [
+                `${name}: its sidecars (postgres_exporter) run as kwok pods: the exporter's metrics are not checked live yet`,
+              ]
+            : []),
+        ];
+      }),
+    ],
+    stop: async () => {
+      await proxy?.stop();
+      await kubelet.stop();
+      net.close();
+    },
+  };
+}
+
+/**
+ * SPILO_CONFIGURATION with Spilo's preload list minus the libraries this layer lacks (SpiloImage.missingPreload),
+ * unless the cluster sets its own.
+ */
+export function withPreload(env: Record<string, string>, preload: string): Record<string, string> {
+  const config = asRecord(JSON.parse(env.SPILO_CONFIGURATION || '{}'));
+  const postgresql = asRecord(config.postgresql);
+  const parameters = asRecord(postgresql.parameters);
+  if ('shared_preload_libraries' in parameters) return env;
+  const adjusted = {
+    ...config,
+    postgresql: { ...postgresql, parameters: { ...parameters, shared_preload_libraries: preload } },
+  };
+  return { ...env, SPILO_CONFIGURATION: JSON.stringify(adjusted) };
+}
+
+/**
+ * The pods' environment Secret (`pod_environment_secret`) with the store's keys under the names docs/minio-backups.md
+ * tells users to set: what the deploy-time render step puts there.
+ */
+async function fillPodEnvironmentSecrets(
+  kube: Kube,
+  config: Record<string, string>,
+  clusters: readonly KubeObject[],
+  s3: S3Store,
+): Promise<void> {
+  const name = config.pod_environment_secret;
+  if (!name) return;
+  for (const namespace of [...new Set(clusters.map((c) => c.metadata.namespace ?? 'default'))]) {
+    const path = `/api/v1/namespaces/${namespace}/secrets/${name}`;
+    const secret = await kube.get(path);
+    if (!secret || asRecord(secret.data).AWS_ACCESS_KEY_ID) continue;
+    const keys = { AWS_ACCESS_KEY_ID: s3.accessKey, AWS_SECRET_ACCESS_KEY: s3.secretKey };
+    const stringData = { ...keys, ...Object.fromEntries(Object.entries(keys).map(([k, v]) => [`CLONE_${k}`, v])) };
+    await kube.send('PATCH', path, { stringData }, 'application/merge-patch+json');
+  }
+}

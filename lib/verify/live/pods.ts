@@ -1,0 +1,398 @@
+import { chownSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeObject } from '../../core/objects';
+import { asArray, asRecord, isRecord } from '../../core/records';
+import type { Kube } from '../kube';
+import { stop, type Started } from '../processes';
+import type { Session } from '../session';
+import { resolveEnv } from './env';
+import { execute, innerPid, type Exec, type PodNetwork } from './network';
+
+/** An image the stand-in can run: its layer (the pod's upper directory), its ENV and CMD. */
+export interface ImageRuntime {
+  readonly name: string;
+  readonly matches: (image: string) => boolean;
+  readonly layer: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly command: readonly string[];
+  /** What the image's environment needs changed for what runs here (said in the report). */
+  readonly adjustEnv?: (env: Record<string, string>) => Record<string, string>;
+}
+
+/** A pod the stand-in runs, and what became of it. */
+export interface RunningPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly ip: string;
+  readonly node: string;
+  readonly runtime: string;
+  readonly program: Started;
+  readonly dir: string;
+  /** The container's user, group and supplementary groups, and PATH (what `exec` runs with). */
+  readonly user: {
+    readonly uid: number;
+    readonly gid: number;
+    readonly groups: readonly number[];
+    readonly path: string;
+  };
+  /** unshare's pid: the owner of the pod's namespaces, parent of its first process. */
+  pid?: number;
+}
+
+const POD_INIT = join(__dirname, 'pod-init.sh');
+
+/**
+ * verify's kubelet stand-in: of the pods the scheduler bound to kwok's nodes (kwok gives them their IP and Running
+ * phase), those whose first container runs an image it knows it runs for real as processes, with the pod's IP, env,
+ * volumes (a PersistentVolumeClaim is a folder of the run that outlives its pods), service account token and user; a
+ * pod deleted or re-created is stopped and started again as a kubelet would. Every other pod stays kwok's.
+ */
+export class Kubelet {
+  readonly pods = new Map<string, RunningPod>();
+  /** What a kubelet would report as a pod that cannot start (a missing Secret key, a volume it cannot mount). */
+  readonly problems = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  private interfaces = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly kube: Kube,
+    private readonly session: Session,
+    private readonly net: PodNetwork,
+    private readonly dir: string,
+    private readonly runtimes: readonly ImageRuntime[],
+    private readonly caFile: string,
+    private readonly log: (line: string) => void,
+    /** Pods start only once this holds (what they need is up). */
+    private readonly ready: () => boolean,
+    /** The Services' lines of a hosts file (lib/verify/live/services.ts). */
+    private readonly serviceHosts: () => string,
+  ) {}
+
+  /** Rewrite every running pod's /etc/hosts in place (a Service was created). */
+  refreshHosts(): void {
+    for (const p of this.pods.values())
+      if (p.program.exited === undefined)
+        writeFileSync(join(p.dir, 'hosts'), hostsText(p.ip, p.name, this.serviceHosts()));
+  }
+
+  /** The IPs of the pods it runs. */
+  get ips(): ReadonlySet<string> {
+    return new Set([...this.pods.values()].map((p) => p.ip));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 1000);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped || !this.ready()) return;
+    this.busy = true;
+    try {
+      const pods = await this.kube.list('/api/v1/pods');
+      const seen = new Set<string>();
+      for (const pod of pods) {
+        const meta = asRecord(pod.metadata);
+        const uid = String(meta.uid);
+        const spec = asRecord(pod.spec);
+        const status = asRecord(pod.status);
+        const container = asRecord(asArray(spec.containers)[0]);
+        const runtime = this.runtimes.find((r) => r.matches(String(container.image)));
+        if (!runtime || meta.deletionTimestamp || !spec.nodeName || typeof status.podIP !== 'string') continue;
+        seen.add(uid);
+        if (!this.pods.has(uid)) await this.run(pod, runtime);
+      }
+      for (const [uid, running] of this.pods)
+        if (!seen.has(uid) || running.program.exited !== undefined) {
+          if (running.program.exited === undefined)
+            this.log(`pod ${running.namespace}/${running.name} deleted: stopping it`);
+          this.pods.delete(uid);
+          await stop([running.program], 20_000);
+        }
+    } catch (e) {
+      if (!this.session.over) this.problems.add(`kubelet stand-in: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async run(pod: Record<string, unknown>, runtime: ImageRuntime): Promise<void> {
+    const meta = asRecord(pod.metadata);
+    const spec = asRecord(pod.spec);
+    const status = asRecord(pod.status);
+    const namespace = String(meta.namespace);
+    const name = String(meta.name);
+    const uid = String(meta.uid);
+    const ip = String(status.podIP);
+    const container = asRecord(asArray(spec.containers)[0]);
+    const dir = join(this.dir, 'pods', `${namespace}_${name}_${uid.slice(0, 8)}`);
+    for (const d of ['work', 'root', 'volumes']) mkdirSync(join(dir, d), { recursive: true });
+    // the layer with its owners and modes (cp -a), as the image's files are
+    const copied = await execute('cp', ['-a', runtime.layer, join(dir, 'upper')]);
+    if (copied.status !== 0)
+      throw new Error(`pod ${namespace}/${name}: copying the ${runtime.name} layer: ${copied.stderr}`);
+    const securityContext = { ...asRecord(spec.securityContext), ...asRecord(container.securityContext) };
+    const fsGroup = asRecord(spec.securityContext).fsGroup;
+    const user = Number(securityContext.runAsUser ?? 0);
+    const group = Number(securityContext.runAsGroup ?? 0);
+    const groups = [group, ...imageGroups(runtime.layer, user), ...(typeof fsGroup === 'number' ? [fsGroup] : [])];
+    const mounts = await this.volumes(pod, container, dir, typeof fsGroup === 'number' ? fsGroup : undefined);
+    // /etc/hosts: the pod's name and every Service's (rewritten in place as Services come: refreshHosts)
+    writeFileSync(join(dir, 'hosts'), hostsText(ip, name, this.serviceHosts()));
+    mounts.push([join(dir, 'hosts'), '/etc/hosts']);
+    writeFileSync(join(dir, 'mounts'), mounts.map(([s, t]) => `${s} ${t}\n`).join(''));
+    writeFileSync(join(dir, 'upper', 'etc', 'hostname'), `${name}\n`);
+    const resolved = await resolveEnv(this.kube, pod as unknown as KubeObject, container);
+    for (const p of resolved.problems) this.problems.add(p);
+    if (resolved.problems.length > 0) return;
+    const base: Record<string, string> = {
+      ...runtime.env,
+      HOSTNAME: name,
+      KUBERNETES_SERVICE_HOST: this.net.kubernetesIp,
+      KUBERNETES_SERVICE_PORT: '443',
+      KUBERNETES_SERVICE_PORT_HTTPS: '443',
+      ...resolved.env,
+      VERIFY_SESSION: this.session.id,
+    };
+    const env = runtime.adjustEnv ? runtime.adjustEnv(base) : base;
+    const command = [
+      ...(Array.isArray(container.command) ? container.command.map(String) : runtime.command),
+      ...(Array.isArray(container.args) ? container.args.map(String) : []),
+    ];
+    const program = this.session.start(
+      `pod ${namespace}/${name}`,
+      'unshare',
+      [
+        '--net',
+        '--mount',
+        '--uts',
+        '--ipc',
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--',
+        '/bin/sh',
+        POD_INIT,
+        dir,
+        `${ip}/${this.net.prefix}`,
+        this.net.gateway,
+        name,
+        String(user),
+        String(group),
+        [...new Set(groups)].join(','),
+        '--',
+        'env',
+        '-i',
+        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        ...command,
+      ],
+      join(dir, 'pod.log'),
+    );
+    const running: RunningPod = {
+      namespace,
+      name,
+      uid,
+      ip,
+      node: String(spec.nodeName),
+      runtime: runtime.name,
+      program,
+      dir,
+      user: { uid: user, gid: group, groups: [...new Set(groups)], path: env.PATH ?? '/usr/bin:/bin' },
+    };
+    this.pods.set(uid, running);
+    const pid = await innerPid(program);
+    running.pid = pid;
+    const veth = `v${++this.interfaces}`;
+    for (const args of [
+      ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(pid)],
+      ['link', 'set', veth, 'master', 'pods', 'up'],
+    ]) {
+      const r = await this.net.exec('ip', args);
+      if (r.status !== 0) throw new Error(`pod ${namespace}/${name}: ip ${args.join(' ')}: ${r.stderr.trim()}`);
+    }
+    this.log(`pod ${namespace}/${name} (${runtime.name}) running on ${String(spec.nodeName)} at ${ip}`);
+  }
+
+  /** The container's volume mounts as `[source, target]` folders, made as the kubelet makes them. */
+  private async volumes(
+    pod: Record<string, unknown>,
+    container: Record<string, unknown>,
+    dir: string,
+    fsGroup: number | undefined,
+  ): Promise<[string, string][]> {
+    const meta = asRecord(pod.metadata);
+    const spec = asRecord(pod.spec);
+    const namespace = String(meta.namespace);
+    const volumes = new Map(
+      asArray(spec.volumes)
+        .filter(isRecord)
+        .map((v) => [String(v.name), v]),
+    );
+    const mounts: [string, string][] = [];
+    for (const m of asArray(container.volumeMounts).filter(isRecord)) {
+      const volume = volumes.get(String(m.name));
+      if (!volume) continue;
+      let source: string;
+      if (isRecord(volume.persistentVolumeClaim)) {
+        // the claim's volume: a folder of the run, kept when the pod goes (a real disk stands in for it on a node)
+        source = join(this.dir, 'claims', `${namespace}_${String(volume.persistentVolumeClaim.claimName)}`);
+        mkdirSync(source, { recursive: true });
+        if (fsGroup !== undefined) {
+          chownSync(source, 0, fsGroup);
+          chmodSync(source, 0o2775);
+        }
+      } else if (isRecord(volume.emptyDir)) {
+        source = join(dir, 'volumes', String(m.name));
+        mkdirSync(source, { recursive: true });
+        chmodSync(source, 0o1777);
+      } else {
+        source = join(dir, 'volumes', String(m.name));
+        mkdirSync(source, { recursive: true });
+        for (const [file, content] of await this.files(volume, pod)) {
+          mkdirSync(join(source, file, '..'), { recursive: true });
+          writeFileSync(join(source, file), content, { mode: 0o644 });
+        }
+      }
+      const sub = typeof m.subPath === 'string' && m.subPath ? join(source, m.subPath) : source;
+      mounts.push([sub, String(m.mountPath)]);
+    }
+    return mounts;
+  }
+
+  /** The files of a Secret, ConfigMap, downward API or projected volume (a service account token from the API server). */
+  private async files(volume: Record<string, unknown>, pod: Record<string, unknown>): Promise<[string, string][]> {
+    const meta = asRecord(pod.metadata);
+    const spec = asRecord(pod.spec);
+    const namespace = String(meta.namespace);
+    const sources = isRecord(volume.projected) ? asArray(volume.projected.sources).filter(isRecord) : [volume];
+    const out: [string, string][] = [];
+    for (const source of sources) {
+      const secret = isRecord(source.secret) ? source.secret : undefined;
+      const configMap = isRecord(source.configMap) ? source.configMap : undefined;
+      if (secret || configMap) {
+        const ref = (secret ?? configMap) as Record<string, unknown>;
+        const name = String(ref.secretName ?? ref.name);
+        const obj = await this.kube.get(`/api/v1/namespaces/${namespace}/${secret ? 'secrets' : 'configmaps'}/${name}`);
+        const data = asRecord(obj?.data);
+        const items = asArray(ref.items).filter(isRecord);
+        const keys = items.length
+          ? items.map((i) => [String(i.key), String(i.path)])
+          : Object.keys(data).map((k) => [k, k]);
+        for (const [key, path] of keys)
+          if (key in data)
+            out.push([path, secret ? Buffer.from(String(data[key]), 'base64').toString('utf8') : String(data[key])]);
+      }
+      if (isRecord(source.downwardAPI))
+        for (const item of asArray(source.downwardAPI.items).filter(isRecord)) {
+          const path = String(asRecord(item.fieldRef).fieldPath);
+          out.push([
+            String(item.path),
+            path === 'metadata.namespace' ? namespace : path === 'metadata.name' ? String(meta.name) : '',
+          ]);
+        }
+      if (isRecord(source.serviceAccountToken)) {
+        const t = source.serviceAccountToken;
+        const account = String(spec.serviceAccountName ?? 'default');
+        const r = await this.kube.send('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${account}/token`, {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: {
+            audiences: t.audience ? [t.audience] : [],
+            expirationSeconds: Number(t.expirationSeconds ?? 3607),
+            boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: meta.name, uid: meta.uid },
+          },
+        });
+        const token = asRecord(r.body.status).token;
+        if (typeof token !== 'string')
+          throw new Error(`no token for service account ${namespace}/${account}: ${JSON.stringify(r.body)}`);
+        out.push([String(t.path), token]);
+      }
+    }
+    // the cluster CA every pod trusts (kube-root-ca.crt is published by the controller manager; here from the run)
+    if (out.some(([p]) => p === 'ca.crt') === false && sources.some((s) => isRecord(s.serviceAccountToken)))
+      out.push(['ca.crt', readFileSync(this.caFile, 'utf8')]);
+    return out;
+  }
+
+  /**
+   * Run a command in a pod's namespaces and root as its container's user (what `kubectl exec` does), to its end.
+   */
+  async exec(pod: RunningPod, argv: readonly string[], timeoutMs = 30_000): Promise<Exec> {
+    const init = firstChild(pod.pid);
+    if (init === undefined)
+      return { status: -1, stdout: '', stderr: `pod ${pod.namespace}/${pod.name} is not running` };
+    const { uid, gid, groups, path } = pod.user;
+    return execute(
+      'nsenter',
+      [
+        `--target=${init}`,
+        '--net',
+        '--mount',
+        '--uts',
+        '--ipc',
+        '--pid',
+        '--root',
+        '--wd',
+        '--',
+        'setpriv',
+        '--reuid',
+        String(uid),
+        '--regid',
+        String(gid),
+        '--groups',
+        groups.join(','),
+        '--',
+        'env',
+        '-i',
+        `PATH=${path}`,
+        'HOME=/home/postgres',
+        ...argv,
+      ],
+      timeoutMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 50));
+    await stop(
+      [...this.pods.values()].map((p) => p.program),
+      10_000,
+    );
+  }
+}
+
+const hostsText = (ip: string, name: string, services: string): string =>
+  `127.0.0.1 localhost\n${ip} ${name}\n${services}`;
+
+/** The first child of a process (a pod's first process, under unshare), if any. */
+function firstChild(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? Number(children.split(/\s+/)[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Supplementary groups the image's /etc/group gives the user of `uid` (a container runtime adds them). */
+function imageGroups(layer: string, uid: number): number[] {
+  try {
+    const user = readFileSync(join(layer, 'etc', 'passwd'), 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .find((f) => f[2] === String(uid))?.[0];
+    if (!user) return [];
+    return readFileSync(join(layer, 'etc', 'group'), 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((f) => (f[3] ?? '').split(',').includes(user))
+      .map((f) => Number(f[2]));
+  } catch {
+    return [];
+  }
+}
