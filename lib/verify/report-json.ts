@@ -13,8 +13,17 @@ interface ClusterFacts {
   readonly leader: { readonly pod: string; readonly ip: string } | null;
   /** Replicas streaming from the leader (pg_stat_replication). */
   readonly streamingReplicas: number | null;
-  /** Client access with each declared user's credentials Secret, PGSSLMODE=require: through the master Service, each pooler. */
-  readonly clientAccess: { readonly master: boolean; readonly poolers: Readonly<Record<string, boolean>> } | null;
+  /**
+   * Client access with each declared user's credentials Secret, PGSSLMODE=require, through the master Service into each
+   * declared database (`checked`: `user@database`), the owner's row read back through the replica Service; poolers:
+   * null until pgbouncer runs live.
+   */
+  readonly clientAccess: {
+    readonly master: boolean;
+    readonly replicaRead: boolean | null;
+    readonly checked: readonly string[];
+    readonly poolers: Readonly<Record<string, boolean>> | null;
+  } | null;
   /** Base backups `wal-g backup-list` lists with the cluster's own env, and the newest one's name. */
   readonly backups: { readonly count: number; readonly newest: string | null } | null;
   /** Metrics the site's alert rules and dashboards query that the exporter does not serve. */
@@ -29,12 +38,9 @@ export interface SiteFacts extends Pick<
   readonly clusters: readonly ClusterFacts[];
 }
 
-/**
- * Not yet run by verify: the live data plane (lib/verify's kubelet stand-in for Spilo, the S3 store, the pooler, the
- * exporter) is not implemented; every cluster's live facts are null until it is.
- */
+/** A run without the live data plane (`--no-live`): every cluster's live facts are null. */
 export const NO_DATA_PLANE =
-  'the live data plane (Spilo pods running PostgreSQL and Patroni, the S3 store, the pooler, postgres_exporter) does not run yet: leader, streamingReplicas, clientAccess, backups and missingMetrics are null; kwok only marks the pods Running';
+  'the live data plane did not run (--no-live): leader, streamingReplicas, clientAccess, backups and missingMetrics are null; kwok only marks the pods Running';
 
 /** `npm run verify -- --json FILE`: one entry per verified site. */
 export function siteFacts(r: VerifyReport): SiteFacts {
@@ -43,16 +49,19 @@ export function siteFacts(r: VerifyReport): SiteFacts {
     kubernetes: r.kubernetes,
     ok: r.ok,
     seconds: Math.round(r.seconds * 10) / 10,
-    clusters: r.clusters.map((c) => ({
-      cluster: c.cluster,
-      missingObjects: c.missing,
-      leader: null,
-      streamingReplicas: null,
-      clientAccess: null,
-      backups: null,
-      missingMetrics: null,
-    })),
+    clusters: r.clusters.map((c) => {
+      const live = r.live?.clusters.find((f) => f.cluster === c.cluster);
+      return {
+        cluster: c.cluster,
+        missingObjects: c.missing,
+        leader: live?.leader ?? null,
+        streamingReplicas: live ? live.streaming.length : null,
+        clientAccess: live?.clientAccess ? { ...live.clientAccess, poolers: null } : null,
+        backups: live?.backups ?? null,
+        missingMetrics: null,
+      };
+    }),
     notRun: r.notRun,
-    notVerified: [...r.notVerified, ...(r.clusters.length ? [NO_DATA_PLANE] : [])],
+    notVerified: [...r.notVerified, ...(r.clusters.length && !r.live && !r.notRun.length ? [NO_DATA_PLANE] : [])],
   };
 }

@@ -35,11 +35,23 @@ export function formatReport(r: VerifyReport): string {
         : `  UNSCHEDULABLE ${p.pod} (${p.owner}): ${p.reason ?? 'not scheduled yet'}`,
     ),
     ...r.short.map((s) => `  NOT CREATED ${s.workload}: ${s.message}`),
+    ...(r.live
+      ? [
+          'live data plane (Spilo pods running PostgreSQL and Patroni, the S3 store, Services to live endpoints):',
+          ...r.live.clusters.map(
+            (f) =>
+              `  ${f.cluster}: leader ${f.leader ? `${f.leader.pod} (${f.leader.ip}), the master Service's endpoint${f.masterEndpoints.join() === f.leader.ip ? '' : ` NOT: [${f.masterEndpoints.join(', ')}]`}` : 'NONE'}; ` +
+              `${f.streaming.length} of ${f.instances - 1} replica(s) streaming; ${f.backups ? `${f.backups.count} base backup(s)${f.backups.newest ? `, newest ${f.backups.newest}` : ''}` : 'backups not listed'}; ` +
+              `clients ${f.clientAccess ? `${f.clientAccess.master ? 'ok' : 'FAILED'} (${f.clientAccess.checked.join(', ') || 'none'})${f.clientAccess.replicaRead === null ? '' : `, replica read ${f.clientAccess.replicaRead ? 'ok' : 'FAILED'}`}` : 'not checked'}; status ${f.status ?? 'none'}`,
+          ),
+          ...r.live.findings.map((f) => `  FAIL ${f}`),
+        ]
+      : []),
     'checks on the live objects:',
     ...r.assertions.map((a) => `  ${a.ok ? 'ok  ' : 'FAIL'} ${a.what}${a.detail ? `: ${a.detail}` : ''}`),
     `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, ` +
       `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, ` +
-      `${r.assertions.filter((a) => !a.ok).length} failed checks, ${r.seconds.toFixed(1)} s`,
+      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0)} failed checks, ${r.seconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
 }

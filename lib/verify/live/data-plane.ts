@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
@@ -10,7 +11,7 @@ import type { Session } from '../session';
 import { startPodNetwork, type PodNetwork } from './network';
 import { Kubelet, type ImageRuntime } from './pods';
 import { builtSpilo, spiloWalg, type SpiloImage } from './spilo-image';
-import { startS3, storePlan, type S3Store } from './s3';
+import { provisionClaims, startS3, storePlan, type S3Store } from './s3';
 import { ServiceProxy } from './services';
 import { kubeconfig, type Pki } from '../pki';
 
@@ -85,8 +86,7 @@ export async function startDataPlane(args: {
   const plan = storePlan(args.objects);
   let s3: S3Store | undefined;
   // Spilo waits for its store: WAL-G hangs on an unreachable one (replica creation tries it first)
-  let proxy: ServiceProxy | undefined;
-  const kubelet = new Kubelet(
+  const kubelet: Kubelet = new Kubelet(
     kube,
     session,
     net,
@@ -95,9 +95,10 @@ export async function startDataPlane(args: {
     args.caFile,
     log,
     () => !plan || s3 !== undefined,
-    () => proxy?.serviceHosts ?? '',
+    // the proxy is made next; the kubelet asks for its hosts only once started
+    () => proxy.serviceHosts,
   );
-  proxy = new ServiceProxy(
+  const proxy: ServiceProxy = new ServiceProxy(
     kube,
     session,
     net,
@@ -115,7 +116,11 @@ export async function startDataPlane(args: {
         `S3 store: versitygw for ${s3.what} at ${s3.service}.${s3.namespace}.svc (${s3.ip}:${s3.port}), buckets ${s3.buckets.join(', ')}`,
       );
     }
-    if (s3) await fillPodEnvironmentSecrets(kube, config, clusters, s3);
+    if (s3 && plan) {
+      await fillPodEnvironmentSecrets(kube, config, clusters, s3);
+      await provisionClaims(kube, plan, s3);
+    }
+    await backupKeys(kube, site, clusters);
   };
   log(
     `live data plane: pod network up (gateway ${net.gateway}), kubelet stand-in runs ${runtimes.map((r) => r.name).join(', ')}`,
@@ -135,7 +140,7 @@ export async function startDataPlane(args: {
       ...(plan || clusters.length === 0
         ? []
         : [
-            'the S3 store: this site renders no MinIO Tenant, the one store the live data plane stands in for yet (Rook RGW: not yet); backups are not checked',
+            'the S3 store: this site renders no MinIO Tenant nor Rook CephObjectStore, the stores the live data plane stands in for: backups are not checked',
           ]),
       ...clusters.flatMap((c) => {
         const spec = asRecord(c.spec);
@@ -153,7 +158,7 @@ export async function startDataPlane(args: {
       }),
     ],
     stop: async () => {
-      await proxy?.stop();
+      await proxy.stop();
       await kubelet.stop();
       net.close();
     },
@@ -195,5 +200,23 @@ async function fillPodEnvironmentSecrets(
     const keys = { AWS_ACCESS_KEY_ID: s3.accessKey, AWS_SECRET_ACCESS_KEY: s3.secretKey };
     const stringData = { ...keys, ...Object.fromEntries(Object.entries(keys).map(([k, v]) => [`CLONE_${k}`, v])) };
     await kube.send('PATCH', path, { stringData }, 'application/merge-patch+json');
+  }
+}
+
+/**
+ * The backups' encryption key Secret (postgres.backups.encryptionKeySecret), as docs/minio-backups.md tells users to
+ * create it: 32 random bytes in base64 as WALG_LIBSODIUM_KEY, in each cluster's namespace once it exists.
+ */
+async function backupKeys(kube: Kube, site: Site, clusters: readonly KubeObject[]): Promise<void> {
+  const name = site.postgres?.backups?.encryptionKeySecret;
+  if (!name) return;
+  for (const namespace of [...new Set(clusters.map((c) => c.metadata.namespace ?? 'default'))]) {
+    if (!(await kube.get(`/api/v1/namespaces/${namespace}`))) continue;
+    await kube.send('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+      stringData: { WALG_LIBSODIUM_KEY: randomBytes(32).toString('base64') },
+    });
   }
 }

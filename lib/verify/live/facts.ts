@@ -86,13 +86,15 @@ export async function liveFacts(
 ): Promise<LiveFacts[]> {
   const roleLabel = config.pod_role_label ?? 'spilo-role';
   const nameLabel = config.cluster_name_label ?? 'cluster-name';
+  // the Spilo pods only (a pooler's pods carry the cluster's name and a role label too)
+  const [appKey, appValue] = (config.cluster_labels ?? 'application:spilo').split(':');
   const read = async (c: KubeObject): Promise<LiveFacts> => {
     const ns = c.metadata.namespace ?? 'default';
     const name = c.metadata.name;
     const instances = Number(asRecord(c.spec).numberOfInstances ?? 1);
     const problems: string[] = [];
     const pods = await kube.list(
-      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`${nameLabel}=${name}`)}`,
+      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`${appKey}=${appValue},${nameLabel}=${name}`)}`,
     );
     const masters = pods.filter((p) => asRecord(asRecord(p.metadata).labels)[roleLabel] === 'master');
     const endpoints = await kube.get(`/api/v1/namespaces/${ns}/endpoints/${name}`);

@@ -51,7 +51,14 @@ const POD_INIT = join(__dirname, 'pod-init.sh');
 export class Kubelet {
   readonly pods = new Map<string, RunningPod>();
   /** What a kubelet would report as a pod that cannot start (a missing Secret key, a volume it cannot mount). */
-  readonly problems = new Set<string>();
+  private readonly waiting = new Map<string, readonly string[]>();
+  private readonly failures = new Set<string>();
+  /**
+   * What keeps pods from starting now (a kubelet retries: a Secret may come later) and what failed, one line each.
+   */
+  get problems(): string[] {
+    return [...this.failures, ...[...this.waiting.values()].flat()];
+  }
   private timer?: NodeJS.Timeout;
   private busy = false;
   private interfaces = 0;
@@ -112,7 +119,7 @@ export class Kubelet {
           await stop([running.program], 20_000);
         }
     } catch (e) {
-      if (!this.session.over) this.problems.add(`kubelet stand-in: ${e instanceof Error ? e.message : String(e)}`);
+      if (!this.session.over) this.failures.add(`kubelet stand-in: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.busy = false;
     }
@@ -145,8 +152,12 @@ export class Kubelet {
     writeFileSync(join(dir, 'mounts'), mounts.map(([s, t]) => `${s} ${t}\n`).join(''));
     writeFileSync(join(dir, 'upper', 'etc', 'hostname'), `${name}\n`);
     const resolved = await resolveEnv(this.kube, pod as unknown as KubeObject, container);
-    for (const p of resolved.problems) this.problems.add(p);
-    if (resolved.problems.length > 0) return;
+    // CreateContainerConfigError: tried again next tick
+    if (resolved.problems.length > 0) {
+      this.waiting.set(uid, resolved.problems);
+      return;
+    }
+    this.waiting.delete(uid);
     const base: Record<string, string> = {
       ...runtime.env,
       HOSTNAME: name,

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
@@ -38,11 +39,38 @@ export interface StorePlan {
   readonly https: boolean;
   readonly buckets: readonly string[];
   readonly selector: Readonly<Record<string, string>>;
+  /** ObjectBucketClaims: the Secret and ConfigMap of each, named as the claim, made as Rook's provisioner makes them. */
+  readonly claims: readonly { readonly namespace: string; readonly name: string; readonly bucket: string }[];
+}
+
+/** Rook's RGW: the Service `rook-ceph-rgw-<store>` on the gateway's port, a bucket per ObjectBucketClaim. */
+function rgwPlan(objects: readonly KubeObject[]): StorePlan | undefined {
+  const store = objects.find((o) => o.kind === 'CephObjectStore');
+  if (!store) return undefined;
+  const gateway = asRecord(asRecord(store.spec).gateway);
+  const https = gateway.securePort !== undefined && gateway.port === undefined;
+  const claims = objects
+    .filter((o) => o.kind === 'ObjectBucketClaim')
+    .map((o) => ({
+      namespace: o.metadata.namespace ?? 'default',
+      name: o.metadata.name,
+      bucket: String(asRecord(o.spec).bucketName ?? o.metadata.name),
+    }));
+  return {
+    what: `Rook CephObjectStore ${store.metadata.namespace}/${store.metadata.name}`,
+    namespace: store.metadata.namespace ?? 'rook-ceph',
+    service: `rook-ceph-rgw-${store.metadata.name}`,
+    port: Number(https ? gateway.securePort : (gateway.port ?? 80)),
+    https,
+    buckets: claims.map((c) => c.bucket),
+    selector: { app: 'rook-ceph-rgw', rook_object_store: store.metadata.name },
+    claims,
+  };
 }
 
 export function storePlan(objects: readonly KubeObject[]): StorePlan | undefined {
   const tenant = objects.find((o) => o.kind === 'Tenant' && o.apiVersion.startsWith('minio.min.io/'));
-  if (!tenant) return undefined;
+  if (!tenant) return rgwPlan(objects);
   const spec = asRecord(tenant.spec);
   // MinIO operator v5: TLS unless requestAutoCert is false; the Service is `minio`, 443 (https) or 80
   const https = spec.requestAutoCert !== false;
@@ -56,6 +84,7 @@ export function storePlan(objects: readonly KubeObject[]): StorePlan | undefined
       .filter(isRecord)
       .map((b) => String(b.name)),
     selector: { 'v1.min.io/tenant': tenant.metadata.name },
+    claims: [],
   };
 }
 
@@ -64,7 +93,7 @@ const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256'
 
 /** A SigV4-signed request without body (what creating a bucket needs). */
 function s3Request(
-  store: { socket: string; accessKey: string; secretKey: string },
+  store: { socket: string; https: boolean; accessKey: string; secretKey: string },
   ca: Buffer,
   host: string,
   method: string,
@@ -85,10 +114,13 @@ function s3Request(
   const signature = createHmac('sha256', key).update(toSign).digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${store.accessKey}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
   return new Promise((done, fail) => {
-    const req = request({ socketPath: store.socket, method, path, headers, ca, servername: host }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
+    const req = (store.https ? request : httpRequest)(
+      { socketPath: store.socket, method, path, headers, ca, servername: host },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
     req.on('error', fail);
     req.end();
   });
@@ -116,7 +148,7 @@ export async function startS3(args: {
     metadata: { name: service, namespace, labels: { ...plan.selector } },
     spec: {
       selector: { ...plan.selector },
-      ports: [{ name: plan.https ? 'https-minio' : 'http-minio', port: plan.port, targetPort: 9000 }],
+      ports: [{ name: plan.https ? 'https' : 'http', port: plan.port, targetPort: 8080 }],
     },
   };
   const created = await kube.send('POST', `/api/v1/namespaces/${namespace}/services`, body);
@@ -163,7 +195,13 @@ export async function startS3(args: {
       async () => {
         if (program.exited !== undefined) return false;
         try {
-          const status = await s3Request({ socket, accessKey, secretKey }, args.ca, names[0], 'PUT', `/${bucket}`);
+          const status = await s3Request(
+            { socket, https: plan.https, accessKey, secretKey },
+            args.ca,
+            names[0],
+            'PUT',
+            `/${bucket}`,
+          );
           last = `HTTP ${status}`;
           return status === 200 || status === 409 ? true : undefined;
         } catch (e) {
@@ -188,4 +226,32 @@ export async function startS3(args: {
     secretKey,
     program,
   };
+}
+
+/** Each ObjectBucketClaim's Secret and ConfigMap whose namespace exists, as Rook's bucket provisioner writes them. */
+export async function provisionClaims(kube: Kube, plan: StorePlan, store: S3Store): Promise<void> {
+  const host = `${store.service}.${store.namespace}.svc`;
+  for (const claim of plan.claims) {
+    const meta = { name: claim.name, namespace: claim.namespace };
+    if (!(await kube.get(`/api/v1/namespaces/${claim.namespace}`))) continue;
+    if (await kube.get(`/api/v1/namespaces/${claim.namespace}/secrets/${claim.name}`)) continue;
+    await kube.send('POST', `/api/v1/namespaces/${claim.namespace}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta,
+      stringData: { AWS_ACCESS_KEY_ID: store.accessKey, AWS_SECRET_ACCESS_KEY: store.secretKey },
+    });
+    await kube.send('POST', `/api/v1/namespaces/${claim.namespace}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta,
+      data: {
+        BUCKET_HOST: host,
+        BUCKET_NAME: claim.bucket,
+        BUCKET_PORT: String(store.port),
+        BUCKET_REGION: 'us-east-1',
+        BUCKET_SUBREGION: '',
+      },
+    });
+  }
 }
