@@ -42,7 +42,7 @@ interface GitSource {
   readonly tag: string;
 }
 
-const TOOLS_DIR = resolve('.build/tools');
+export const TOOLS_DIR = resolve('.build/tools');
 
 /** The minor (`1.26`) of a Kubernetes version. */
 

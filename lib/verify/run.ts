@@ -21,7 +21,7 @@ import { startControlPlane, stopControlPlane, type ControlPlane } from './contro
 import { startDatabase, type Database } from './database';
 import { stop } from './processes';
 import { Session } from './session';
-import { liveUnavailable, startDataPlane, type DataPlane } from './live/data-plane';
+import { liveUnavailable, liveUnsupported, startDataPlane, type DataPlane } from './live/data-plane';
 import { liveFacts, liveFindings, type LiveFacts } from './live/facts';
 import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
@@ -158,12 +158,15 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
   };
   let report: VerifyReport;
   let plane: DataPlane | undefined;
+  const notVerifiedLive: string[] = [];
   try {
     cp = await startControlPlane(dir, components, resolveSite(site).serviceSubnet, site.kubernetes.podSubnet, session);
     const { kube, kubeconfig } = cp;
     log(`control plane v${release} up in ${cp.startSeconds.toFixed(1)} s (${dir})`);
-    const liveBlocked = options.dataPlane ? liveUnavailable(site) : undefined;
-    if (options.dataPlane && !liveBlocked)
+    const liveNotYet = options.dataPlane ? liveUnsupported(site) : undefined;
+    const liveBlocked = options.dataPlane && !liveNotYet ? liveUnavailable(site) : undefined;
+    if (liveNotYet) notVerifiedLive.push(`the live data plane: ${liveNotYet}`);
+    if (options.dataPlane && !liveNotYet && !liveBlocked)
       plane = await startDataPlane({
         site,
         kube,
@@ -255,7 +258,14 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const pod of probe.pods)
         objects.push(await applyObject(kube, { site: site.name, app: 'verify-probes', file: '', obj: pod }, false));
     const clusterObjects = operator
-      ? await awaitClusters(kube, clusters, config, options.operatorSeconds ?? 60, () => provision(kube), !plane)
+      ? await awaitClusters(
+          kube,
+          clusters,
+          config,
+          options.operatorSeconds ?? (plane ? 240 : 60),
+          () => provision(kube),
+          !plane,
+        )
       : [];
     const notRun = [
       ...(liveBlocked && clusters.length ? [`the live data plane: ${liveBlocked}`] : []),
@@ -267,6 +277,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         : []),
     ];
     if (plane) notVerified.push(...plane.notCovered(clusters));
+    if (clusters.length) notVerified.push(...notVerifiedLive);
     if (clusters.length && operatorBuilt && !operator)
       notVerified.push(
         'postgresql clusters: no postgres-operator Deployment with CONFIG_MAP_NAME and its ConfigMap in dist/',

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord } from '../../core/records';
 import { catalogOf } from '../../site/catalog';
 import type { Site } from '../../site/model';
-import { binaryPath, walgComponent, type Component } from '../components';
+import { binaryPath, TOOLS_DIR, versitygwComponent, walgComponent, type Component } from '../components';
 import type { Kube } from '../kube';
 import type { Session } from '../session';
 import { startPodNetwork, type PodNetwork } from './network';
 import { Kubelet, type ImageRuntime } from './pods';
-import { builtSpilo, spiloWalg, type SpiloImage } from './spilo-image';
+import { buildSpilo, builtSpilo, spiloWalg, type SpiloImage } from './spilo-image';
 import { provisionClaims, startS3, storePlan, type S3Store } from './s3';
 import { ServiceProxy } from './services';
 import { kubeconfig, type Pki } from '../pki';
@@ -41,17 +41,55 @@ export interface DataPlane {
 /** The Spilo tag of a site's train (and `versions:` overrides). */
 export const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
 
-/** The WAL-G a site's Spilo tag builds. */
-export const liveComponents = (site: Site): Component[] => [walgComponent(spiloWalg(spiloTag(site)))];
+/** The Go components of a site's live data plane: WAL-G of its Spilo tag, versitygw (none if unsupported here). */
+export function liveComponents(site: Site): Component[] {
+  if (liveUnsupported(site)) return [];
+  try {
+    return [walgComponent(spiloWalg(spiloTag(site))), versitygwComponent()];
+  } catch (e) {
+    // Spilo's source is git only: where it is unreachable the live data plane is NOT RUN (liveUnavailable says why),
+    // except in CI, where it fails the build
+    if (process.env.CI === 'true') throw e;
+    console.warn(`warning: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  }
+}
 
 export const walgBinary = (site: Site): string => binaryPath(walgComponent(spiloWalg(spiloTag(site))), 'wal-g');
 
-/** What keeps the live data plane from running here, or undefined. */
+/** The PostgreSQL majors a site's clusters run. */
+const majorsOf = (site: Site): string[] => [...new Set((site.postgres?.clusters ?? []).map((c) => c.version))].sort();
+
+/**
+ * Why the live data plane cannot run this site's clusters yet (not a failure of the site: said in the report as not
+ * verified), or undefined. The Spilo layer runs the host's PostgreSQL (Debian 12: 15); majors 17 and 18 need a Debian
+ * 13 root and Spilo 4's Patroni 4, not built yet.
+ */
+export function liveUnsupported(site: Site): string | undefined {
+  const missing = majorsOf(site).filter((m) => !existsSync(`/usr/lib/postgresql/${m}/bin/postgres`));
+  return missing.length
+    ? `PostgreSQL ${missing.join(', ')} is not installed on this host (the live data plane runs Spilo ${spiloTag(site)} on the host's PostgreSQL; Debian 12 has 15, and a Debian 13 root for 17 and 18 is not built yet): the live facts (leader, replicas, backups, clients) are not checked`
+    : undefined;
+}
+
+/** What keeps the live data plane from running here (a NOT RUN: the run fails), or undefined. */
 export function liveUnavailable(site: Site): string | undefined {
   if (process.getuid?.() !== 0)
-    return 'the live data plane needs root (network and mount namespaces, overlay mounts): run verify as root';
+    return 'the live data plane needs root (network and mount namespaces, overlay mounts): run verify as root, or pass --no-live';
   if (!builtSpilo(spiloTag(site))) return `Spilo ${spiloTag(site)} is not built: run npm run verify -- --build`;
   return undefined;
+}
+
+/** Build what the live data plane of a site needs beyond the Go components: the Spilo layer of its tag. */
+export function buildLiveImages(site: Site, log: (line: string) => void): void {
+  const tag = spiloTag(site);
+  if (liveUnsupported(site) || builtSpilo(tag) || liveComponents(site).length === 0) return;
+  if (!existsSync(walgBinary(site))) return;
+  const file = join(TOOLS_DIR, `spilo-${tag}.log`);
+  log(`building the Spilo ${tag} layer (Spilo's scripts, Patroni from PyPI, locale; about 1 min; log: ${file}) ...`);
+  const started = Date.now();
+  buildSpilo(tag, catalogOf(site).versions.spiloMajor, walgBinary(site), file);
+  log(`built Spilo ${tag} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 export async function startDataPlane(args: {

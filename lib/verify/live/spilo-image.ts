@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { TOOLS_DIR } from '../components';
 
 /**
  * The Spilo image of a tag, as a layer the kubelet stand-in runs (lib/verify/live/pods.ts): Spilo's own scripts,
@@ -29,7 +30,6 @@ export interface SpiloImage {
   readonly preload: string;
 }
 
-const TOOLS_DIR = resolve('.build/tools');
 const SPILO_URL = 'https://github.com/zalando/spilo.git';
 
 /**
