@@ -44,6 +44,35 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
       notVerified: ['Application x: not rendered', NO_DATA_PLANE],
     });
   });
+  test("a live run's facts fill each cluster's fields: leader, streaming replicas, client access, backups", () => {
+    const live: NonNullable<VerifyReport['live']> = {
+      clusters: [
+        {
+          cluster: 'postgres/acid-a',
+          leader: { pod: 'acid-a-0', ip: '10.244.0.3' },
+          masterEndpoints: ['10.244.0.3'],
+          streaming: ['acid-a-1'],
+          instances: 2,
+          status: 'Running',
+          backups: { count: 1, newest: 'base_000000010000000000000004' },
+          clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },
+          problems: [],
+        },
+      ],
+      findings: [],
+    };
+    const facts = siteFacts({ ...report([{ cluster: 'postgres/acid-a', missing: [] }]), live });
+    expect(facts.clusters[0]).toEqual({
+      cluster: 'postgres/acid-a',
+      missingObjects: [],
+      leader: { pod: 'acid-a-0', ip: '10.244.0.3' },
+      streamingReplicas: 1,
+      clientAccess: { master: true, replicaRead: true, checked: ['app@app'], poolers: null },
+      backups: { count: 1, newest: 'base_000000010000000000000004' },
+      missingMetrics: null,
+    });
+    expect(facts.notVerified).toEqual(['Application x: not rendered']);
+  });
   test('a check that did not run is in notRun, and the site is not ok', () => {
     const facts = siteFacts(report([], ['postgres-operator-v2.0.1 is not built here']));
     expect(facts.notRun).toEqual(['postgres-operator-v2.0.1 is not built here']);

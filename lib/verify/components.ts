@@ -244,7 +244,7 @@ export function walgComponent(version: string): Component {
  * The S3 server standing in for a site's MinIO tenant or Rook RGW (neither builds from the module proxy): versitygw on
  * a POSIX folder, a real S3 API (SigV4, buckets, multipart) that WAL-G talks to as to the site's store.
  */
-export const VERSITYGW = 'v1.8.0';
+const VERSITYGW = 'v1.8.0';
 export const versitygwComponent = (): Component => ({
   id: `versitygw-${VERSITYGW}`,
   goMod: () => goModule('versitygw', `github.com/versity/versitygw ${VERSITYGW}`),

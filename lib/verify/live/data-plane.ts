@@ -39,7 +39,7 @@ export interface DataPlane {
 }
 
 /** The Spilo tag of a site's train (and `versions:` overrides). */
-export const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
+const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
 
 /** The Go components of a site's live data plane: WAL-G of its Spilo tag, versitygw (none if unsupported here). */
 export function liveComponents(site: Site): Component[] {
@@ -55,7 +55,7 @@ export function liveComponents(site: Site): Component[] {
   }
 }
 
-export const walgBinary = (site: Site): string => binaryPath(walgComponent(spiloWalg(spiloTag(site))), 'wal-g');
+const walgBinary = (site: Site): string => binaryPath(walgComponent(spiloWalg(spiloTag(site))), 'wal-g');
 
 /** The PostgreSQL majors a site's clusters run. */
 const majorsOf = (site: Site): string[] => [...new Set((site.postgres?.clusters ?? []).map((c) => c.version))].sort();

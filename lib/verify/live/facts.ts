@@ -40,7 +40,7 @@ const credentialsSecret = (config: Record<string, string>, user: string, cluster
     .replace('{tprgroup}', 'acid.zalan.do');
 
 /** A user's password from the operator-created credentials Secret. */
-export async function password(
+async function password(
   kube: Kube,
   config: Record<string, string>,
   ns: string,
@@ -53,7 +53,7 @@ export async function password(
 }
 
 /** psql from the nodes' namespace (as a pod would connect), TLS required; `-At` output. */
-export function psql(
+function psql(
   plane: DataPlane,
   conn: { host: string; user: string; password: string; dbname?: string; port?: number },
   sql: string,

@@ -62,7 +62,7 @@ const run = (command: string, args: readonly string[], log: string, cwd?: string
 };
 
 /** `ENV A=1 \ B=2` lines of a Dockerfile stage, in order. */
-export function dockerfileEnv(stage: string): Record<string, string> {
+function dockerfileEnv(stage: string): Record<string, string> {
   const env: Record<string, string> = {};
   const joined = stage.replace(/\\\n/g, ' ');
   for (const line of joined.split('\n')) {
@@ -103,7 +103,7 @@ function pinOf(dockerfile: string, name: string): string {
 const sourceDir = (tag: string): string => join(TOOLS_DIR, 'src', `spilo-${tag}`);
 
 /** Spilo's source at a tag (a shallow clone, once). */
-export function spiloSource(tag: string): string {
+function spiloSource(tag: string): string {
   const dir = sourceDir(tag);
   if (existsSync(join(dir, 'postgres-appliance', 'Dockerfile'))) return dir;
   const url = process.env.SPILO_GIT ?? SPILO_URL;
@@ -120,7 +120,7 @@ export function spiloSource(tag: string): string {
 export const spiloWalg = (tag: string): string =>
   pinOf(readFileSync(join(spiloSource(tag), 'postgres-appliance', 'Dockerfile'), 'utf8'), 'WALG_VERSION');
 
-export const spiloDir = (tag: string): string => join(TOOLS_DIR, `spilo-${tag}`);
+const spiloDir = (tag: string): string => join(TOOLS_DIR, `spilo-${tag}`);
 const DONE = 'image.json';
 
 /** The built layer of a tag, or undefined. */
