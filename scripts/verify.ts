@@ -32,10 +32,13 @@ const SPEC: CliSpec = {
   summary:
     'Apply dist/<site>/ to a throwaway Kubernetes control plane on loopback (the pinned kube-apiserver, controller-manager, ' +
     "scheduler, kwok nodes shaped like the site's, the real Zalando operator), as ArgoCD would, and report per object (accepted or the " +
-    "API server's rejection), per pod (its node or the scheduler's reason), the operator's output and the runbook's checks. " +
+    "API server's rejection), per pod (its node or the scheduler's reason), the operator's output and the runbook's checks; " +
+    'then (as root; --no-live skips it) the live data plane: the Spilo pods run PostgreSQL, Patroni and WAL-G for real beside ' +
+    'an S3 store, and each cluster must have a leader behind its master Service, streaming replicas, a base backup and ' +
+    'clients logging in through its Services. ' +
     'Components are built with Go into .build/tools/ on first use (about 20 minutes on 2 cores), then reused.',
   exitCodes: {
-    1: 'a site was refused: an object rejected, a pod not admitted or not placed, an operator error or a failed check',
+    1: 'a site was refused: an object rejected, a pod not admitted or not placed, an operator error, a failed check or live fact, a check NOT RUN',
     3: 'verify could not run (Go or etcd missing, a build failed, no rendered site)',
   },
   failure: { prefix: 'verify failed: ', code: 3 },
