@@ -107,6 +107,53 @@ describe("a cluster's server certificate (tls): Spilo and its poolers serve it, 
       expect(v.validate({ ...pg, spec: { ...pg.spec, tls: { caFile: 'ca.crt' } } })).not.toEqual([]);
     }
   });
+  test("issued by the site's cert-manager: a Certificate for every Service name, valid against the pinned CRD, granted by the app's project", () => {
+    const issued = withSite(poc, (s) => {
+      s.postgres.clusters[0].tls = {
+        secretName: 'acid-test-cluster-tls',
+        issuer: { kind: 'ClusterIssuer', name: 'site-ca' },
+      };
+      s.postgres.clusters[0].enableConnectionPooler = true;
+    });
+    const rendered = renderedApps(issued);
+    const cert = objectOf(rendered, 'postgres-clusters', 'Certificate', 'acid-test-cluster-tls') as any;
+    expect(cert.metadata.namespace).toBe('postgres');
+    expect(cert.spec).toEqual({
+      secretName: 'acid-test-cluster-tls',
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'site-ca' },
+      dnsNames: ['acid-test-cluster', 'acid-test-cluster-repl', 'acid-test-cluster-pooler'].flatMap((n) => [
+        `${n}.postgres.svc`,
+        `${n}.postgres.svc.cluster.local`,
+      ]),
+      usages: ['server auth'],
+    });
+    const v = new SchemaValidator(
+      schemaVersionFor(poc.kubernetes.version, catalogOf(poc).versions),
+      catalogOf(poc).versions,
+    );
+    expect(v.validate(cert)).toEqual([]);
+    expect(v.validate({ ...cert, spec: { ...cert.spec, issuerRef: undefined } })).not.toEqual([]);
+    const project = objectOf(rendered, 'argocd', 'AppProject', 'poc-postgres-clusters') as any;
+    expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'cert-manager.io', kind: 'Certificate' });
+    // poc runs cert-manager (ceph.certManager): no tls issue
+    expect(validateSite(issued).filter((i) => i.path.includes('.tls'))).toEqual([]);
+  });
+  test('fails on an issuer where the site runs no cert-manager (lab)', () => {
+    expect(
+      validateSite(
+        withSite(
+          lab,
+          (s) => (s.postgres.clusters[0].tls = { secretName: 'x-tls', issuer: { kind: 'Issuer', name: 'ca' } }),
+        ),
+      ),
+    ).toEqual([
+      {
+        path: 'postgres.clusters[0].tls.issuer',
+        message:
+          'a Certificate needs cert-manager, which this site does not run: set ceph.certManager: true, or create the Secret yourself and drop issuer',
+      },
+    ]);
+  });
   test('fails on Secret names that are no names, at their paths', () => {
     expect(
       validateSite(

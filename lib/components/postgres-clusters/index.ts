@@ -101,6 +101,12 @@ function validateClusters(site: Site): SiteIssue[] {
       ...secretNameIssues(`postgres.clusters[${i}].tls.secretName`, pg.tls?.secretName, `${pg.name}-tls`),
       ...secretNameIssues(`postgres.clusters[${i}].tls.caSecretName`, pg.tls?.caSecretName, 'site-ca'),
     );
+    if (pg.tls?.issuer && resolveSite(site).ceph?.certManager !== true)
+      issues.push({
+        path: `postgres.clusters[${i}].tls.issuer`,
+        message:
+          'a Certificate needs cert-manager, which this site does not run: set ceph.certManager: true, or create the Secret yourself and drop issuer',
+      });
   });
   return [...issues, ...validateBackups(site), ...networkPolicyIssues(site)];
 }

@@ -1,4 +1,4 @@
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Postgresql,
@@ -10,7 +10,7 @@ import {
   PostgresqlSpecTolerationsOperator,
 } from '../../../imports/acid.zalan.do';
 import type { ResolvedCluster, ResolvedPooler } from '../../site/resolve';
-import { poolersOf } from '../../site/postgres-names';
+import { poolerName, poolersOf } from '../../site/postgres-names';
 import type { ConnectionPoolerSpec, PostgresClusterSpec, PostgresUserFlag } from '../../site/model';
 import { DATA_PRIORITY_CLASS } from '../../site/priority';
 import { requiredNodeAffinity, type RoleToleration } from '../../site/roles';
@@ -201,5 +201,31 @@ export class PostgresCluster extends Construct {
     protectData(this.resource);
     // the postgresql CRD comes with the postgres-operator Application
     addSyncOptions(this.resource, 'SkipDryRunOnMissingResource=true');
+    if (props.tls?.issuer) serverCertificateRequest(this, props, props.tls.issuer);
   }
+}
+
+/**
+ * The cert-manager Certificate that writes a cluster's tls Secret, from the site's issuer: every name of the Services
+ * the operator makes for it (the primary's, the replicas', its poolers'), in the forms clients use inside the cluster.
+ */
+function serverCertificateRequest(
+  scope: Construct,
+  pg: ResolvedCluster,
+  issuer: NonNullable<NonNullable<PostgresClusterSpec['tls']>['issuer']>,
+): void {
+  const services = [pg.name, `${pg.name}-repl`, ...poolersOf(pg).map((role) => poolerName(pg.name, role))];
+  const certificate = new ApiObject(scope, 'Certificate', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: pg.tls!.secretName, namespace: pg.namespace },
+    spec: {
+      secretName: pg.tls!.secretName,
+      issuerRef: { group: 'cert-manager.io', kind: issuer.kind, name: issuer.name },
+      dnsNames: services.flatMap((s) => [`${s}.${pg.namespace}.svc`, `${s}.${pg.namespace}.svc.cluster.local`]),
+      usages: ['server auth'],
+    },
+  });
+  // the Certificate CRD comes with the cert-manager Application
+  addSyncOptions(certificate, 'SkipDryRunOnMissingResource=true');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { enumOf } from '../schema-kit';
 
 /**
  * A cluster's own server certificate through the operator's `tls` field (docs/reference/cluster_manifest.md "Custom
@@ -17,6 +18,15 @@ export const PostgresTlsSchema = z
       .optional()
       .describe(
         'Secret in the same namespace whose ca.crt the server trusts for client certificates (mounted at /tlsca). Default: none',
+      ),
+    issuer: z
+      .strictObject({
+        kind: enumOf(['ClusterIssuer', 'Issuer'], 'issuer kind', "cert-manager's issuer kind"),
+        name: z.string().describe("The issuer's name, e.g. the site CA's ClusterIssuer"),
+      })
+      .optional()
+      .describe(
+        "A cert-manager issuer (the site's CA, its key never in git): a Certificate writing secretName for every name of the cluster's Services is rendered beside the cluster. Needs cert-manager on the site (ceph.certManager). Default: none, the Secret is created by hand",
       ),
   })
   .describe(
