@@ -101,32 +101,32 @@ function alertCases(pg: PostgresClusterSpec, t: PostgresAlertThresholds): Record
       quiet: [constant('up', pod(0), 1), constant('pg_up', pod(0), 1), constant('up', pod(0, other), 0)],
     },
     PostgresNoPrimary: {
-      fire: [0, ...replicas].map((i) => constant('pg_replication_is_replica', pod(i), 1)),
+      fire: [0, ...replicas].map((i) => constant('pgplatform_replication_is_replica', pod(i), 1)),
       firing: [{ labels: own }],
       quiet: [
-        constant('pg_replication_is_replica', pod(0), 0),
-        ...replicas.map((i) => constant('pg_replication_is_replica', pod(i), 1)),
-        constant('pg_replication_is_replica', pod(0, other), 1),
+        constant('pgplatform_replication_is_replica', pod(0), 0),
+        ...replicas.map((i) => constant('pgplatform_replication_is_replica', pod(i), 1)),
+        constant('pgplatform_replication_is_replica', pod(0, other), 1),
       ],
     },
     ...(pg.numberOfInstances > 1
       ? {
           PostgresReplicasBelowSpec: {
-            fire: [constant('pg_replication_is_replica', pod(0), 0)],
+            fire: [constant('pgplatform_replication_is_replica', pod(0), 0)],
             firing: [{ labels: own }],
             quiet: [
-              constant('pg_replication_is_replica', pod(0), 0),
-              ...replicas.map((i) => constant('pg_replication_is_replica', pod(i), 1)),
+              constant('pgplatform_replication_is_replica', pod(0), 0),
+              ...replicas.map((i) => constant('pgplatform_replication_is_replica', pod(i), 1)),
             ],
           },
         }
       : {}),
     PostgresReplicationLag: {
-      fire: [constant('pg_replication_lag_seconds', pod(1), lag)],
+      fire: [constant('pgplatform_replication_lag_seconds', pod(1), lag)],
       firing: [{ labels: pod(1), value: humanizeDuration(lag) }],
       quiet: [
-        constant('pg_replication_lag_seconds', pod(1), t.replicationLagSeconds),
-        constant('pg_replication_lag_seconds', pod(1, other), lag),
+        constant('pgplatform_replication_lag_seconds', pod(1), t.replicationLagSeconds),
+        constant('pgplatform_replication_lag_seconds', pod(1, other), lag),
       ],
     },
     PostgresConnectionsNearMax: {
@@ -160,14 +160,14 @@ function alertCases(pg: PostgresClusterSpec, t: PostgresAlertThresholds): Record
       // the primary became a replica 5 minutes before the evaluation
       fire: [
         {
-          series: selector('pg_replication_is_replica', pod(0)),
+          series: selector('pgplatform_replication_is_replica', pod(0)),
           values: `0x${EVAL_MINUTES - 5} 1x${SAMPLES - EVAL_MINUTES + 4}`,
         },
       ],
       firing: [{ labels: pod(0) }],
       quiet: [
-        constant('pg_replication_is_replica', pod(0), 0),
-        { series: selector('pg_replication_is_replica', pod(0, other)), values: `0x${EVAL_MINUTES - 5} 1x30` },
+        constant('pgplatform_replication_is_replica', pod(0), 0),
+        { series: selector('pgplatform_replication_is_replica', pod(0, other)), values: `0x${EVAL_MINUTES - 5} 1x30` },
       ],
     },
     PostgresBackupsFailing: {
@@ -320,7 +320,7 @@ describe.runIf(live)("alert rules under the train's promtool", () => {
     const pg = site.postgres.clusters[0];
     const broken: RenderedRule & { expr: string } = {
       alert: 'PostgresReplicationLag',
-      expr: 'pg_replication_lag_seconds > 1e9',
+      expr: 'pgplatform_replication_lag_seconds > 1e9',
       labels: { severity: 'warning' },
       annotations: { summary: 'lag' },
     };

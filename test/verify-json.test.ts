@@ -56,6 +56,8 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
           status: 'Running',
           backups: { count: 1, newest: 'base_000000010000000000000004' },
           clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },
+          missingMetrics: [],
+          exporterUp: true,
           problems: [],
         },
       ],
@@ -69,7 +71,7 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
       streamingReplicas: 1,
       clientAccess: { master: true, replicaRead: true, checked: ['app@app'], poolers: null },
       backups: { count: 1, newest: 'base_000000010000000000000004' },
-      missingMetrics: null,
+      missingMetrics: [],
     });
     expect(facts.notVerified).toEqual(['Application x: not rendered']);
   });

@@ -15,6 +15,8 @@ const healthy: LiveFacts = {
   status: 'Running',
   backups: { count: 1, newest: 'base_000000010000000000000004' },
   clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },
+  missingMetrics: [],
+  exporterUp: true,
   problems: [],
 };
 
@@ -33,6 +35,10 @@ describe('the live data plane (lib/verify/live/): its pure parts', () => {
     expect(liveFindings({ ...healthy, clientAccess: { master: true, replicaRead: false, checked: [] } })).toHaveLength(
       1,
     );
+    expect(liveFindings({ ...healthy, missingMetrics: ['pg_up'], exporterUp: false })).toEqual([
+      'postgres/acid-a: postgres_exporter does not serve pg_up, which the alert rules or dashboard query',
+      "postgres/acid-a: postgres_exporter's pg_up is not 1 (it cannot reach PostgreSQL)",
+    ]);
     expect(liveFindings({ ...healthy, leader: null, status: 'Creating' })).toEqual([
       'postgres/acid-a: no leader (no pod labelled master by Patroni)',
       'postgres/acid-a: postgresql status Creating, not Running',

@@ -241,6 +241,23 @@ export function walgComponent(version: string): Component {
 }
 
 /**
+ * postgres_exporter at the version of the site's sidecar image: the live data plane runs it beside PostgreSQL. Its
+ * tags are no module versions the proxy serves: cloned from GitHub, or from the repository POSTGRES_EXPORTER_GIT names.
+ */
+export const postgresExporterComponent = (version: string): Component => ({
+  id: `postgres_exporter-${version}`,
+  source: {
+    url: 'https://github.com/prometheus-community/postgres_exporter.git',
+    env: 'POSTGRES_EXPORTER_GIT',
+    tag: version,
+  },
+  packages: ['./cmd/postgres_exporter'],
+  binaries: ['postgres_exporter'],
+  buildMinutes: 2,
+  linkerSettings: [`github.com/prometheus/common/version.Version=${version.replace(/^v/, '')}`],
+});
+
+/**
  * The S3 server standing in for a site's MinIO tenant or Rook RGW (neither builds from the module proxy): versitygw on
  * a POSIX folder, a real S3 API (SigV4, buckets, multipart) that WAL-G talks to as to the site's store.
  */

@@ -58,7 +58,7 @@ export function siteFacts(r: VerifyReport): SiteFacts {
         streamingReplicas: live ? live.streaming.length : null,
         clientAccess: live?.clientAccess ? { ...live.clientAccess, poolers: null } : null,
         backups: live?.backups ?? null,
-        missingMetrics: null,
+        missingMetrics: live?.missingMetrics ?? null,
       };
     }),
     notRun: r.notRun,

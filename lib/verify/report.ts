@@ -42,7 +42,7 @@ export function formatReport(r: VerifyReport): string {
             (f) =>
               `  ${f.cluster}: leader ${f.leader ? `${f.leader.pod} (${f.leader.ip}), the master Service's endpoint${f.masterEndpoints.join() === f.leader.ip ? '' : ` NOT: [${f.masterEndpoints.join(', ')}]`}` : 'NONE'}; ` +
               `${f.streaming.length} of ${f.instances - 1} replica(s) streaming; ${f.backups ? `${f.backups.count} base backup(s)${f.backups.newest ? `, newest ${f.backups.newest}` : ''}` : 'backups not listed'}; ` +
-              `clients ${f.clientAccess ? `${f.clientAccess.master ? 'ok' : 'FAILED'} (${f.clientAccess.checked.join(', ') || 'none'})${f.clientAccess.replicaRead === null ? '' : `, replica read ${f.clientAccess.replicaRead ? 'ok' : 'FAILED'}`}` : 'not checked'}; status ${f.status ?? 'none'}`,
+              `clients ${f.clientAccess ? `${f.clientAccess.master ? 'ok' : 'FAILED'} (${f.clientAccess.checked.join(', ') || 'none'})${f.clientAccess.replicaRead === null ? '' : `, replica read ${f.clientAccess.replicaRead ? 'ok' : 'FAILED'}`}` : 'not checked'}; exporter ${f.missingMetrics === null ? 'not run' : `${f.exporterUp ? 'up' : 'NOT up'}, ${f.missingMetrics.length ? `MISSING ${f.missingMetrics.join(', ')}` : 'every queried metric served'}`}; status ${f.status ?? 'none'}`,
           ),
           ...r.live.findings.map((f) => `  FAIL ${f}`),
         ]

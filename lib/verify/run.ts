@@ -226,6 +226,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         if (setup && !operator && operatorBuilt && app.objects.some((o) => o.obj === setup.deployment)) {
           // the live data plane's PostgreSQL serves the poolers' lookup function itself
           database = plane ? undefined : await startDatabase(clusters, config, session);
+          await plane?.beforeOperator(config);
           if (database)
             log(`PostgreSQL stand-in for the pooled clusters' lookup function on 127.0.0.1:${database.port}`);
           operator = await startOperator(kube, setup, {

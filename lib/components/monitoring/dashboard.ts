@@ -25,7 +25,7 @@ const PANELS: readonly Panel[] = [
   {
     title: 'Role (1 = replica)',
     unit: 'none',
-    targets: [{ expr: `pg_replication_is_replica{${SEL}}`, legend: '{{pod}}' }],
+    targets: [{ expr: `pgplatform_replication_is_replica{${SEL}}`, legend: '{{pod}}' }],
   },
   {
     title: 'Connections',
@@ -35,7 +35,11 @@ const PANELS: readonly Panel[] = [
       { expr: `max by (pod) (pg_settings_max_connections{${SEL}})`, legend: 'max {{pod}}' },
     ],
   },
-  { title: 'Replication lag', unit: 's', targets: [{ expr: `pg_replication_lag_seconds{${SEL}}`, legend: '{{pod}}' }] },
+  {
+    title: 'Replication lag',
+    unit: 's',
+    targets: [{ expr: `pgplatform_replication_lag_seconds{${SEL}}`, legend: '{{pod}}' }],
+  },
   {
     title: 'Longest transaction',
     unit: 's',

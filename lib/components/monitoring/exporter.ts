@@ -106,6 +106,21 @@ export interface CustomQuery {
  * they can never collide with a built-in metric name (the exporter rejects duplicates).
  */
 export const CUSTOM_QUERIES: Readonly<Record<string, CustomQuery>> = {
+  // Replication, as the exporter's replication collector computes it (collector/pg_replication.go), but per scrape:
+  // postgres_exporter v0.13.2 creates its collectors once, at start, and only if PostgreSQL answers then
+  // (cmd/postgres_exporter/main.go: "Failed to create PostgresCollector", never retried). A sidecar starts beside
+  // Spilo, seconds before PostgreSQL listens, so pg_replication_* never appeared: npm run verify's live data plane
+  // found the replication alerts blind. The extend-query metrics are queried at every scrape.
+  pgplatform_replication: {
+    query:
+      'SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0' +
+      ' ELSE GREATEST(0, EXTRACT(EPOCH FROM (now() - pg_last_xact_replay_timestamp()))) END AS lag_seconds,' +
+      ' CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END AS is_replica',
+    columns: {
+      lag_seconds: { usage: 'GAUGE', description: 'Replication lag behind the primary in seconds (0 on the primary)' },
+      is_replica: { usage: 'GAUGE', description: '1 on a replica (in recovery), 0 on the primary' },
+    },
+  },
   // WAL archiving (WAL-G's archive_command): the backups-failing alert; NULL times are NaN
   pgplatform_archiver: {
     query:
@@ -153,8 +168,6 @@ export function customMetricNames(): string[] {
  */
 export const EXPORTER_BUILTIN_METRICS: Readonly<Record<string, string>> = {
   pg_up: 'cmd/postgres_exporter/postgres_exporter.go',
-  pg_replication_lag_seconds: 'collector/pg_replication.go',
-  pg_replication_is_replica: 'collector/pg_replication.go',
   pg_stat_activity_count: 'cmd/postgres_exporter/postgres_exporter.go (pg_stat_activity)',
   pg_stat_activity_max_tx_duration: 'cmd/postgres_exporter/postgres_exporter.go (pg_stat_activity)',
   pg_settings_max_connections: 'cmd/postgres_exporter/pg_setting.go (pg_settings_<name>)',

@@ -43,7 +43,7 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
     },
     {
       alert: 'PostgresNoPrimary',
-      expr: `(count(pg_replication_is_replica{${sel}} == 0) or vector(0)) < 1`,
+      expr: `(count(pgplatform_replication_is_replica{${sel}} == 0) or vector(0)) < 1`,
       for: t.instanceDownFor,
       labels: labels('critical'),
       annotations: {
@@ -55,7 +55,7 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
       ? [
           {
             alert: 'PostgresReplicasBelowSpec',
-            expr: `(count(pg_replication_is_replica{${sel}} == 1) or vector(0)) < ${pg.numberOfInstances - 1}`,
+            expr: `(count(pgplatform_replication_is_replica{${sel}} == 1) or vector(0)) < ${pg.numberOfInstances - 1}`,
             for: '10m',
             labels: labels('warning'),
             annotations: {
@@ -67,7 +67,7 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
       : []),
     {
       alert: 'PostgresReplicationLag',
-      expr: `pg_replication_lag_seconds{${sel}} > ${t.replicationLagSeconds}`,
+      expr: `pgplatform_replication_lag_seconds{${sel}} > ${t.replicationLagSeconds}`,
       for: '5m',
       labels: labels('warning'),
       annotations: {
@@ -101,7 +101,7 @@ export function postgresAlertRules(pg: PostgresClusterSpec, t: PostgresAlertThre
     },
     {
       alert: 'PostgresFailover',
-      expr: `changes(pg_replication_is_replica{${sel}}[10m]) > 0`,
+      expr: `changes(pgplatform_replication_is_replica{${sel}}[10m]) > 0`,
       labels: labels('warning'),
       annotations: {
         summary: `{{ $labels.pod }} of ${name} changed role`,

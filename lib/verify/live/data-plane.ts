@@ -5,11 +5,19 @@ import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord } from '../../core/records';
 import { catalogOf } from '../../site/catalog';
 import type { Site } from '../../site/model';
-import { binaryPath, TOOLS_DIR, versitygwComponent, walgComponent, type Component } from '../components';
+import {
+  binaryPath,
+  isBuilt,
+  postgresExporterComponent,
+  TOOLS_DIR,
+  versitygwComponent,
+  walgComponent,
+  type Component,
+} from '../components';
 import type { Kube } from '../kube';
 import type { Session } from '../session';
 import { startPodNetwork, type PodNetwork } from './network';
-import { Kubelet, type ImageRuntime } from './pods';
+import { Kubelet, type ImageRuntime, type SidecarRuntime } from './pods';
 import { buildSpilo, builtSpilo, spiloWalg, type SpiloImage } from './spilo-image';
 import { provisionClaims, startS3, storePlan, type S3Store } from './s3';
 import { ServiceProxy } from './services';
@@ -33,6 +41,11 @@ export interface DataPlane {
    * docs tell users to put there (the store's keys in the pods' environment Secret).
    */
   readonly afterWave: (config: Record<string, string>, clusters: readonly KubeObject[]) => Promise<void>;
+  /**
+   * Before the operator starts: the deploy-time Secrets of its infrastructure roles (`infrastructure_roles_secrets`),
+   * with a random password under the key it names, as the deploy-time render step makes them.
+   */
+  readonly beforeOperator: (config: Record<string, string>) => Promise<void>;
   /** What the live data plane does not run or check for these clusters, one line each (said, never dropped). */
   readonly notCovered: (clusters: readonly KubeObject[]) => string[];
   readonly stop: () => Promise<void>;
@@ -45,7 +58,7 @@ const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
 export function liveComponents(site: Site): Component[] {
   if (liveUnsupported(site)) return [];
   try {
-    return [walgComponent(spiloWalg(spiloTag(site))), versitygwComponent()];
+    return [walgComponent(spiloWalg(spiloTag(site))), versitygwComponent(), exporterComponent(site)];
   } catch (e) {
     // Spilo's source is git only: where it is unreachable the live data plane is NOT RUN (liveUnavailable says why),
     // except in CI, where it fails the build
@@ -54,6 +67,9 @@ export function liveComponents(site: Site): Component[] {
     return [];
   }
 }
+
+const exporterComponent = (site: Site): Component =>
+  postgresExporterComponent(catalogOf(site).versions.postgresExporter);
 
 const walgBinary = (site: Site): string => binaryPath(walgComponent(spiloWalg(spiloTag(site))), 'wal-g');
 
@@ -124,12 +140,22 @@ export async function startDataPlane(args: {
   const plan = storePlan(args.objects);
   let s3: S3Store | undefined;
   // Spilo waits for its store: WAL-G hangs on an unreachable one (replica creation tries it first)
+  const exporter = exporterComponent(site);
+  const sidecars: SidecarRuntime[] = isBuilt(exporter)
+    ? [
+        {
+          name: `postgres_exporter ${catalogOf(site).versions.postgresExporter}`,
+          matches: (image) => /\/postgres-exporter:/.test(image),
+          command: [binaryPath(exporter, 'postgres_exporter')],
+        },
+      ]
+    : [];
   const kubelet: Kubelet = new Kubelet(
     kube,
     session,
     net,
     dir,
-    runtimes,
+    { images: runtimes, sidecars },
     args.caFile,
     log,
     () => !plan || s3 !== undefined,
@@ -171,6 +197,7 @@ export async function startDataPlane(args: {
     afterWave,
     proxy,
     kubeconfig: podsKubeconfig,
+    beforeOperator: (config) => infrastructureRoleSecrets(kube, config),
     notCovered: (clusters) => [
       ...Object.entries(spilo.missingPreload).map(
         ([lib, why]) => `Spilo ${tag} runs without preloading ${lib}: ${why}`,
@@ -255,6 +282,34 @@ async function backupKeys(kube: Kube, site: Site, clusters: readonly KubeObject[
       kind: 'Secret',
       metadata: { name, namespace },
       stringData: { WALG_LIBSODIUM_KEY: randomBytes(32).toString('base64') },
+    });
+  }
+}
+
+/**
+ * `infrastructure_roles_secrets` of the operator's configuration (`secretname:<ns>/<name>,passwordkey:<key>,...` per
+ * role, `;`-separated, as pkg/controller/util.go parses it): each Secret with a random password under its key and the
+ * user under its `userkey` if it names one.
+ */
+async function infrastructureRoleSecrets(kube: Kube, config: Record<string, string>): Promise<void> {
+  for (const entry of (config.infrastructure_roles_secrets ?? '').split(';').filter(Boolean)) {
+    const fields = Object.fromEntries(
+      entry.split(',').map((kv) => {
+        const [k, ...v] = kv.split(':');
+        return [k.trim(), v.join(':').trim()];
+      }),
+    );
+    const [namespace, name] = String(fields.secretname ?? '').split('/');
+    if (!namespace || !name) continue;
+    const stringData: Record<string, string> = {
+      [fields.passwordkey ?? 'password']: randomBytes(18).toString('base64url'),
+    };
+    if (fields.userkey) stringData[fields.userkey] = fields.defaultuservalue ?? name;
+    await kube.send('POST', `/api/v1/namespaces/${namespace}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace },
+      stringData,
     });
   }
 }

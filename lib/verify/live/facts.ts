@@ -1,3 +1,4 @@
+import { customMetricNames, EXPORTER_BUILTIN_METRICS } from '../../components/monitoring/exporter';
 import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord } from '../../core/records';
 import { until, type Kube } from '../kube';
@@ -28,6 +29,12 @@ export interface LiveFacts {
     readonly replicaRead: boolean | null;
     readonly checked: readonly string[];
   } | null;
+  /**
+   * Of the metrics the site's alert rules and dashboard query from postgres_exporter, those the running exporter of the
+   * leader's pod does not serve (null: the cluster has no exporter sidecar); and its `pg_up`.
+   */
+  readonly missingMetrics: readonly string[] | null;
+  readonly exporterUp: boolean | null;
   /** What went wrong, one line each: the object, what happened. */
   readonly problems: readonly string[];
 }
@@ -125,6 +132,9 @@ export async function liveFacts(
       backups = await backupList(plane, leader.pod, ns, problems);
     }
     const clientAccess = leader ? await access(kube, plane, c, config, problems) : null;
+    const exported = leader && hasExporter(c) ? await exporterMetrics(plane, leader.pod, ns, problems) : null;
+    const missingMetrics = exported ? EXPORTED_METRICS.filter((m) => !exported.has(m)) : null;
+    const exporterUp = exported ? exported.get('pg_up') === 1 : null;
     return {
       cluster: `${ns}/${name}`,
       leader,
@@ -134,6 +144,8 @@ export async function liveFacts(
       status: typeof status === 'string' ? status : null,
       backups,
       clientAccess,
+      missingMetrics,
+      exporterUp,
       problems,
     };
   };
@@ -207,7 +219,7 @@ async function access(
       if (user === owner && replica) {
         // replication is asynchronous: the row shows on the replica within a few seconds
         const read = await until(
-          20,
+          60,
           async () => {
             const rr = await psql(plane, { ...conn, host: replica }, 'select at from verify_live where id = 1');
             return rr.status === 0 && rr.stdout.trim() === name ? true : undefined;
@@ -217,12 +229,44 @@ async function access(
         if (!read) {
           replicaOk = false;
           problems.push(
-            `${ns}/${name}: the row ${owner} wrote into ${db} was not read back through the replica Service (${replica}:5432) in 20 s`,
+            `${ns}/${name}: the row ${owner} wrote into ${db} was not read back through the replica Service (${replica}:5432) in 60 s`,
           );
         }
       }
     }
   return { master: masterOk, replicaRead: replicaOk, checked };
+}
+
+/** The metrics our rules and dashboard take from postgres_exporter (lib/components/monitoring/exporter.ts). */
+const EXPORTED_METRICS = [...Object.keys(EXPORTER_BUILTIN_METRICS), ...customMetricNames()].sort();
+
+const hasExporter = (cluster: KubeObject): boolean =>
+  asArray(asRecord(cluster.spec).sidecars).some((s) => /\/postgres-exporter:/.test(String(asRecord(s).image)));
+
+/** The exporter's `/metrics` in the pod (its port 9187, from inside the pod), as name -> first value. */
+async function exporterMetrics(
+  plane: DataPlane,
+  pod: string,
+  ns: string,
+  problems: string[],
+): Promise<Map<string, number> | null> {
+  const running = [...plane.kubelet.pods.values()].find((p) => p.name === pod && p.namespace === ns);
+  if (!running) return null;
+  const fetch =
+    "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9187/metrics', timeout=10).read().decode())";
+  const r = await plane.kubelet.exec(running, ['python3', '-c', fetch], 20_000);
+  if (r.status !== 0) {
+    problems.push(
+      `${ns}/${pod}: postgres_exporter's /metrics on port 9187: ${r.stderr.trim().split('\n').slice(-1)[0]}`,
+    );
+    return null;
+  }
+  const metrics = new Map<string, number>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m && !metrics.has(m[1])) metrics.set(m[1], Number(m[2]));
+  }
+  return metrics;
 }
 
 /** `wal-g backup-list --json` in the pod, as Spilo's own backup script runs WAL-G (envdir of its WAL-E env). */
@@ -268,6 +312,11 @@ export function liveFindings(f: LiveFacts): string[] {
   if (!f.backups || f.backups.count === 0) out.push(`${f.cluster}: no base backup listed by wal-g backup-list`);
   if (f.clientAccess && (!f.clientAccess.master || f.clientAccess.replicaRead === false))
     out.push(`${f.cluster}: client access failed (see above)`);
+  if (f.missingMetrics?.length)
+    out.push(
+      `${f.cluster}: postgres_exporter does not serve ${f.missingMetrics.join(', ')}, which the alert rules or dashboard query`,
+    );
+  if (f.exporterUp === false) out.push(`${f.cluster}: postgres_exporter's pg_up is not 1 (it cannot reach PostgreSQL)`);
   if (f.status !== 'Running') out.push(`${f.cluster}: postgresql status ${f.status ?? 'none'}, not Running`);
   return out;
 }

@@ -1,8 +1,8 @@
-import { chownSync, chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord, isRecord } from '../../core/records';
-import type { Kube } from '../kube';
+import { until, type Kube } from '../kube';
 import { stop, type Started } from '../processes';
 import type { Session } from '../session';
 import { resolveEnv } from './env';
@@ -17,6 +17,14 @@ export interface ImageRuntime {
   readonly command: readonly string[];
   /** What the image's environment needs changed for what runs here (said in the report). */
   readonly adjustEnv?: (env: Record<string, string>) => Record<string, string>;
+}
+
+/** A sidecar image the stand-in runs beside a pod's first container: a program of the pod (its namespaces and root). */
+export interface SidecarRuntime {
+  readonly name: string;
+  readonly matches: (image: string) => boolean;
+  /** The image's entrypoint, as a binary of the host (visible in the pod's root, the host's overlaid). */
+  readonly command: readonly string[];
 }
 
 /** A pod the stand-in runs, and what became of it. */
@@ -38,6 +46,8 @@ export interface RunningPod {
   };
   /** unshare's pid: the owner of the pod's namespaces, parent of its first process. */
   pid?: number;
+  /** Its sidecar containers' programs. */
+  readonly sidecars: Started[];
 }
 
 const POD_INIT = join(__dirname, 'pod-init.sh');
@@ -69,7 +79,10 @@ export class Kubelet {
     private readonly session: Session,
     private readonly net: PodNetwork,
     private readonly dir: string,
-    private readonly runtimes: readonly ImageRuntime[],
+    private readonly runtimes: {
+      readonly images: readonly ImageRuntime[];
+      readonly sidecars: readonly SidecarRuntime[];
+    },
     private readonly caFile: string,
     private readonly log: (line: string) => void,
     /** Pods start only once this holds (what they need is up). */
@@ -106,7 +119,7 @@ export class Kubelet {
         const spec = asRecord(pod.spec);
         const status = asRecord(pod.status);
         const container = asRecord(asArray(spec.containers)[0]);
-        const runtime = this.runtimes.find((r) => r.matches(String(container.image)));
+        const runtime = this.runtimes.images.find((r) => r.matches(String(container.image)));
         if (!runtime || meta.deletionTimestamp || !spec.nodeName || typeof status.podIP !== 'string') continue;
         seen.add(uid);
         if (!this.pods.has(uid)) await this.run(pod, runtime);
@@ -145,7 +158,16 @@ export class Kubelet {
     const user = Number(securityContext.runAsUser ?? 0);
     const group = Number(securityContext.runAsGroup ?? 0);
     const groups = [group, ...imageGroups(runtime.layer, user), ...(typeof fsGroup === 'number' ? [fsGroup] : [])];
-    const mounts = await this.volumes(pod, container, dir, typeof fsGroup === 'number' ? fsGroup : undefined);
+    // the volumes of every container the stand-in runs (the sidecars share the pod's mount namespace)
+    const containers = asArray(spec.containers).map(asRecord);
+    const sidecars = containers
+      .slice(1)
+      .map((c) => ({ container: c, runtime: this.runtimes.sidecars.find((r) => r.matches(String(c.image))) }))
+      .filter((c): c is { container: Record<string, unknown>; runtime: SidecarRuntime } => c.runtime !== undefined);
+    const mounts: [string, string][] = [];
+    for (const c of [container, ...sidecars.map((x) => x.container)])
+      for (const m of await this.volumes(pod, c, dir, typeof fsGroup === 'number' ? fsGroup : undefined))
+        if (!mounts.some(([, t]) => t === m[1])) mounts.push(m);
     // /etc/hosts: the pod's name and every Service's (rewritten in place as Services come: refreshHosts)
     writeFileSync(join(dir, 'hosts'), hostsText(ip, name, this.serviceHosts()));
     mounts.push([join(dir, 'hosts'), '/etc/hosts']);
@@ -211,6 +233,7 @@ export class Kubelet {
       program,
       dir,
       user: { uid: user, gid: group, groups: [...new Set(groups)], path: env.PATH ?? '/usr/bin:/bin' },
+      sidecars: [],
     };
     this.pods.set(uid, running);
     const pid = await innerPid(program);
@@ -223,7 +246,76 @@ export class Kubelet {
       const r = await this.net.exec('ip', args);
       if (r.status !== 0) throw new Error(`pod ${namespace}/${name}: ip ${args.join(' ')}: ${r.stderr.trim()}`);
     }
-    this.log(`pod ${namespace}/${name} (${runtime.name}) running on ${String(spec.nodeName)} at ${ip}`);
+    for (const { container: c, runtime: sidecar } of sidecars) await this.runSidecar(running, pod, c, sidecar);
+    this.log(
+      `pod ${namespace}/${name} (${[runtime.name, ...sidecars.map((x) => x.runtime.name)].join(', ')}) running on ${String(spec.nodeName)} at ${ip}`,
+    );
+  }
+
+  /** A sidecar container: its env resolved, run in the pod's namespaces and root as its user once the pod is up. */
+  private async runSidecar(
+    running: RunningPod,
+    pod: Record<string, unknown>,
+    container: Record<string, unknown>,
+    sidecar: SidecarRuntime,
+  ): Promise<void> {
+    const where = `pod ${running.namespace}/${running.name} container ${String(container.name)}`;
+    const resolved = await resolveEnv(this.kube, pod as unknown as KubeObject, container);
+    if (resolved.problems.length) {
+      this.failures.add(`${where}: ${resolved.problems.join('; ')}`);
+      return;
+    }
+    // the pod's first process has its root once pod-init.sh chrooted (its mounts are made then)
+    const init = await until(
+      30,
+      async () => {
+        const pid = firstChild(running.pid);
+        return pid !== undefined && readlinkSafe(`/proc/${pid}/root`) !== '/' ? pid : undefined;
+      },
+      100,
+    );
+    if (init === undefined) {
+      this.failures.add(`${where}: the pod did not start in 30 s`);
+      return;
+    }
+    const { uid, gid, groups } = running.user;
+    const securityContext = asRecord(container.securityContext);
+    const args = [...sidecar.command, ...(Array.isArray(container.args) ? container.args.map(String) : [])];
+    const env = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      HOSTNAME: running.name,
+      ...resolved.env,
+    };
+    running.sidecars.push(
+      this.session.start(
+        `${where}`,
+        'nsenter',
+        [
+          `--target=${init}`,
+          '--net',
+          '--mount',
+          '--uts',
+          '--ipc',
+          '--pid',
+          '--root',
+          '--wd',
+          '--',
+          'setpriv',
+          '--reuid',
+          String(securityContext.runAsUser ?? uid),
+          '--regid',
+          String(securityContext.runAsGroup ?? gid),
+          '--groups',
+          groups.join(','),
+          '--',
+          'env',
+          '-i',
+          ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+          ...args,
+        ],
+        join(running.dir, `${String(container.name)}.log`),
+      ),
+    );
   }
 
   /** The container's volume mounts as `[source, target]` folders, made as the kubelet makes them. */
@@ -378,6 +470,14 @@ export class Kubelet {
 
 const hostsText = (ip: string, name: string, services: string): string =>
   `127.0.0.1 localhost\n${ip} ${name}\n${services}`;
+
+const readlinkSafe = (path: string): string | undefined => {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+};
 
 /** The first child of a process (a pod's first process, under unshare), if any. */
 function firstChild(pid: number | undefined): number | undefined {
