@@ -75,6 +75,12 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
     });
     expect(facts.notVerified).toEqual(['Application x: not rendered']);
   });
+  test('a site whose clusters the live data plane cannot run says why once, not that it was turned off', () => {
+    const why = 'the live data plane: PostgreSQL 17 is not installed on this host';
+    const facts = siteFacts({ ...report([{ cluster: 'postgres/acid-a', missing: [] }]), notVerified: [why] });
+    expect(facts.notVerified).toEqual([why]);
+    expect(facts.clusters[0].leader).toBeNull();
+  });
   test('a check that did not run is in notRun, and the site is not ok', () => {
     const facts = siteFacts(report([], ['postgres-operator-v2.0.1 is not built here']));
     expect(facts.notRun).toEqual(['postgres-operator-v2.0.1 is not built here']);

@@ -62,6 +62,15 @@ export function siteFacts(r: VerifyReport): SiteFacts {
       };
     }),
     notRun: r.notRun,
-    notVerified: [...r.notVerified, ...(r.clusters.length && !r.live && !r.notRun.length ? [NO_DATA_PLANE] : [])],
+    // a run that did not try the live data plane says so (one that could not run it said why already)
+    notVerified: [
+      ...r.notVerified,
+      ...(r.clusters.length &&
+      !r.live &&
+      !r.notRun.length &&
+      !r.notVerified.some((n) => n.startsWith('the live data plane'))
+        ? [NO_DATA_PLANE]
+        : []),
+    ],
   };
 }

@@ -214,11 +214,13 @@ export async function startDataPlane(args: {
           ...(spec.enableConnectionPooler || spec.enableReplicaConnectionPooler
             ? [`${name}: its connection poolers run as kwok pods (pgbouncer does not run live yet)`]
             : []),
-          ...(asArray(spec.sidecars).length
-            ? [
-                `${name}: its sidecars (postgres_exporter) run as kwok pods: the exporter's metrics are not checked live yet`,
-              ]
-            : []),
+          ...asArray(spec.sidecars)
+            .map(asRecord)
+            .filter((sc) => !sidecars.some((r) => r.matches(String(sc.image))))
+            .map(
+              (sc) =>
+                `${name}: its sidecar ${String(sc.name)} (${String(sc.image)}) does not run live${/\/postgres-exporter:/.test(String(sc.image)) ? `: ${exporter.id} is not built` : ''}`,
+            ),
         ];
       }),
     ],
