@@ -286,33 +286,16 @@ export class Kubelet {
       HOSTNAME: running.name,
       ...resolved.env,
     };
+    const user = {
+      uid: Number(securityContext.runAsUser ?? uid),
+      gid: Number(securityContext.runAsGroup ?? gid),
+      groups,
+    };
     running.sidecars.push(
       this.session.start(
-        `${where}`,
+        where,
         'nsenter',
-        [
-          `--target=${init}`,
-          '--net',
-          '--mount',
-          '--uts',
-          '--ipc',
-          '--pid',
-          '--root',
-          '--wd',
-          '--',
-          'setpriv',
-          '--reuid',
-          String(securityContext.runAsUser ?? uid),
-          '--regid',
-          String(securityContext.runAsGroup ?? gid),
-          '--groups',
-          groups.join(','),
-          '--',
-          'env',
-          '-i',
-          ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-          ...args,
-        ],
+        inPod(init, user, env, args),
         join(running.dir, `${String(container.name)}.log`),
       ),
     );
@@ -426,35 +409,7 @@ export class Kubelet {
     const init = firstChild(pod.pid);
     if (init === undefined)
       return { status: -1, stdout: '', stderr: `pod ${pod.namespace}/${pod.name} is not running` };
-    const { uid, gid, groups, path } = pod.user;
-    return execute(
-      'nsenter',
-      [
-        `--target=${init}`,
-        '--net',
-        '--mount',
-        '--uts',
-        '--ipc',
-        '--pid',
-        '--root',
-        '--wd',
-        '--',
-        'setpriv',
-        '--reuid',
-        String(uid),
-        '--regid',
-        String(gid),
-        '--groups',
-        groups.join(','),
-        '--',
-        'env',
-        '-i',
-        `PATH=${path}`,
-        'HOME=/home/postgres',
-        ...argv,
-      ],
-      timeoutMs,
-    );
+    return execute('nsenter', inPod(init, pod.user, { PATH: pod.user.path, HOME: '/home/postgres' }, argv), timeoutMs);
   }
 
   async stop(): Promise<void> {
@@ -470,6 +425,41 @@ export class Kubelet {
 
 const hostsText = (ip: string, name: string, services: string): string =>
   `127.0.0.1 localhost\n${ip} ${name}\n${services}`;
+
+/**
+ * `nsenter` arguments running `argv` in a pod (its first process `init`: namespaces, root, working directory) as a
+ * user, with exactly this environment.
+ */
+function inPod(
+  init: number,
+  user: { readonly uid: number; readonly gid: number; readonly groups: readonly number[] },
+  env: Readonly<Record<string, string>>,
+  argv: readonly string[],
+): string[] {
+  return [
+    `--target=${init}`,
+    '--net',
+    '--mount',
+    '--uts',
+    '--ipc',
+    '--pid',
+    '--root',
+    '--wd',
+    '--',
+    'setpriv',
+    '--reuid',
+    String(user.uid),
+    '--regid',
+    String(user.gid),
+    '--groups',
+    user.groups.join(','),
+    '--',
+    'env',
+    '-i',
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...argv,
+  ];
+}
 
 const readlinkSafe = (path: string): string | undefined => {
   try {

@@ -126,7 +126,10 @@ const DONE = 'image.json';
 /** The built layer of a tag, or undefined. */
 export function builtSpilo(tag: string): SpiloImage | undefined {
   const file = join(spiloDir(tag), DONE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SpiloImage) : undefined;
+  if (!existsSync(file)) return undefined;
+  const image = JSON.parse(readFileSync(file, 'utf8')) as SpiloImage;
+  // its venv's path is absolute: a layer built under another folder (a moved checkout) is built again
+  return existsSync(join(image.env.PATH.split(':')[0], 'patroni')) ? image : undefined;
 }
 
 const POSTGRES_UID = 101;
