@@ -654,12 +654,12 @@ describe.runIf(pgInstalled || process.env.CI === 'true')(
     let client: Client;
     beforeAll(async () => {
       // archiving that always fails, as with a wrong bucket or bad S3 credentials
-      server = startPostgres({ wal_level: 'replica', archive_mode: 'on', archive_command: "'false'" });
+      server = await startPostgres({ wal_level: 'replica', archive_mode: 'on', archive_command: "'false'" });
       client = await server.connect();
     }, 60_000);
     afterAll(async () => {
       await client?.end();
-      server?.stop();
+      await server?.stop();
     });
 
     // whichever major the host's package manager installs (Debian 12: 15, Ubuntu 24.04: 16): the queries must
