@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { NO_DATA_PLANE, siteFacts } from '../lib/verify/report-json';
 import type { VerifyReport } from '../lib/verify/run';
+import { HEALTHY_CLUSTER } from './support/live-facts';
 
 const report = (clusters: VerifyReport['clusters'], notRun: string[] = []): VerifyReport => ({
   site: 's',
@@ -46,21 +47,7 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
   });
   test("a live run's facts fill each cluster's fields: leader, streaming replicas, client access, backups", () => {
     const live: NonNullable<VerifyReport['live']> = {
-      clusters: [
-        {
-          cluster: 'postgres/acid-a',
-          leader: { pod: 'acid-a-0', ip: '10.244.0.3' },
-          masterEndpoints: ['10.244.0.3'],
-          streaming: ['acid-a-1'],
-          instances: 2,
-          status: 'Running',
-          backups: { count: 1, newest: 'base_000000010000000000000004' },
-          clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },
-          missingMetrics: [],
-          exporterUp: true,
-          problems: [],
-        },
-      ],
+      clusters: [HEALTHY_CLUSTER],
       findings: [],
     };
     const facts = siteFacts({ ...report([{ cluster: 'postgres/acid-a', missing: [] }]), live });

@@ -1,24 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { KubeObject } from '../lib/core/objects';
 import { withPreload } from '../lib/verify/live/data-plane';
-import { liveFindings, type LiveFacts } from '../lib/verify/live/facts';
+import { liveFindings } from '../lib/verify/live/facts';
 import { gatewayOf, kubernetesServiceIp } from '../lib/verify/live/network';
 import { storePlan } from '../lib/verify/live/s3';
 import { imageEnv } from '../lib/verify/live/spilo-image';
+import { HEALTHY_CLUSTER } from './support/live-facts';
 
-const healthy: LiveFacts = {
-  cluster: 'postgres/acid-a',
-  leader: { pod: 'acid-a-0', ip: '10.244.0.3' },
-  masterEndpoints: ['10.244.0.3'],
-  streaming: ['acid-a-1'],
-  instances: 2,
-  status: 'Running',
-  backups: { count: 1, newest: 'base_000000010000000000000004' },
-  clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },
-  missingMetrics: [],
-  exporterUp: true,
-  problems: [],
-};
+const healthy = HEALTHY_CLUSTER;
 
 describe('the live data plane (lib/verify/live/): its pure parts', () => {
   test('a cluster passes only with one leader behind the master Service, every replica streaming, a backup, clients, Running', () => {

@@ -175,7 +175,7 @@ export async function startDataPlane(args: {
   kubelet.start();
   const afterWave = async (config: Record<string, string>, clusters: readonly KubeObject[]) => {
     if (plan && !s3 && (await kube.get(`/api/v1/namespaces/${plan.namespace}`))) {
-      s3 = await startS3({ plan, kube, session, net, dir, caFile: args.caFile, ca: readFileSync(args.caFile) });
+      s3 = await startS3({ plan, kube, session, net, dir, ca: readFileSync(args.caFile) });
       log(
         `S3 store: versitygw for ${s3.what} at ${s3.service}.${s3.namespace}.svc (${s3.ip}:${s3.port}), buckets ${s3.buckets.join(', ')}`,
       );

@@ -136,12 +136,10 @@ export async function startS3(args: {
   readonly session: Session;
   readonly net: PodNetwork;
   readonly dir: string;
-  readonly caFile: string;
   readonly ca: Buffer;
 }): Promise<S3Store> {
   const { plan, kube, session, net, dir } = args;
   const { namespace, service } = plan;
-  await until(120, async () => ((await kube.get(`/api/v1/namespaces/${namespace}`)) ? true : undefined), 500);
   const body = {
     apiVersion: 'v1',
     kind: 'Service',
