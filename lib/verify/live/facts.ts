@@ -3,7 +3,7 @@ import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord } from '../../core/records';
 import { until, type Kube } from '../kube';
 import type { DataPlane } from './data-plane';
-import { execute, type Exec } from './network';
+import { credentialsSecret, password, psql } from './sql';
 
 /** What the live data plane established for one `postgresql` cluster, read off the running system. */
 export interface LiveFacts {
@@ -37,47 +37,6 @@ export interface LiveFacts {
   readonly exporterUp: boolean | null;
   /** What went wrong, one line each: the object, what happened. */
   readonly problems: readonly string[];
-}
-
-const credentialsSecret = (config: Record<string, string>, user: string, cluster: string): string =>
-  (config.secret_name_template ?? '{username}.{cluster}.credentials.{tprkind}.{tprgroup}')
-    .replace('{username}', user.replace(/_/g, '-'))
-    .replace('{cluster}', cluster)
-    .replace('{tprkind}', 'postgresql')
-    .replace('{tprgroup}', 'acid.zalan.do');
-
-/** A user's password from the operator-created credentials Secret. */
-async function password(
-  kube: Kube,
-  config: Record<string, string>,
-  ns: string,
-  cluster: string,
-  user: string,
-): Promise<string | undefined> {
-  const secret = await kube.get(`/api/v1/namespaces/${ns}/secrets/${credentialsSecret(config, user, cluster)}`);
-  const value = asRecord(secret?.data).password;
-  return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
-}
-
-/** psql from the nodes' namespace (as a pod would connect), TLS required; `-At` output. */
-function psql(
-  plane: DataPlane,
-  conn: { host: string; user: string; password: string; dbname?: string; port?: number },
-  sql: string,
-): Promise<Exec> {
-  return execute(
-    'nsenter',
-    [
-      `--net=/proc/${plane.net.nodePid}/ns/net`,
-      '--',
-      'psql',
-      `host=${conn.host} port=${conn.port ?? 5432} user=${conn.user} dbname=${conn.dbname ?? 'postgres'} sslmode=require connect_timeout=5`,
-      '-XqAtc',
-      sql,
-    ],
-    15_000,
-    { ...process.env, PGPASSWORD: conn.password },
-  );
 }
 
 /**

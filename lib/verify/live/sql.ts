@@ -1,0 +1,51 @@
+import { asRecord } from '../../core/records';
+import type { Kube } from '../kube';
+import type { DataPlane } from './data-plane';
+import { execute, type Exec } from './network';
+
+/** The name of the Secret the operator writes a user's credentials to (`secret_name_template`). */
+export const credentialsSecret = (config: Record<string, string>, user: string, cluster: string): string =>
+  (config.secret_name_template ?? '{username}.{cluster}.credentials.{tprkind}.{tprgroup}')
+    .replace('{username}', user.replace(/_/g, '-'))
+    .replace('{cluster}', cluster)
+    .replace('{tprkind}', 'postgresql')
+    .replace('{tprgroup}', 'acid.zalan.do');
+
+/** A user's password from the operator-created credentials Secret. */
+export async function password(
+  kube: Kube,
+  config: Record<string, string>,
+  ns: string,
+  cluster: string,
+  user: string,
+): Promise<string | undefined> {
+  const secret = await kube.get(`/api/v1/namespaces/${ns}/secrets/${credentialsSecret(config, user, cluster)}`);
+  const value = asRecord(secret?.data).password;
+  return typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+}
+
+/** A connection as a client pod makes it: a host (a Service's or a pod's IP), a user, its password. */
+export interface Conn {
+  readonly host: string;
+  readonly user: string;
+  readonly password: string;
+  readonly dbname?: string;
+  readonly port?: number;
+}
+
+/** psql from the nodes' namespace (as a pod would connect), TLS required; `-At` output. */
+export function psql(plane: DataPlane, conn: Conn, sql: string, timeoutMs = 15_000): Promise<Exec> {
+  return execute(
+    'nsenter',
+    [
+      `--net=/proc/${plane.net.nodePid}/ns/net`,
+      '--',
+      'psql',
+      `host=${conn.host} port=${conn.port ?? 5432} user=${conn.user} dbname=${conn.dbname ?? 'postgres'} sslmode=require connect_timeout=5`,
+      '-XqAtc',
+      sql,
+    ],
+    timeoutMs,
+    { ...process.env, PGPASSWORD: conn.password },
+  );
+}
