@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { isRecord } from '../core/records';
 import { catalogOf } from '../site/catalog';
@@ -42,7 +42,13 @@ interface GitSource {
   readonly tag: string;
 }
 
-export const TOOLS_DIR = resolve('.build/tools');
+/**
+ * Where built tools go; its real path when it is a link (a second checkout sharing the first one's tools), so that the
+ * absolute paths a build records (the Spilo layer's venv) stay valid for both.
+ */
+export const TOOLS_DIR = existsSync(resolve('.build/tools'))
+  ? realpathSync(resolve('.build/tools'))
+  : resolve('.build/tools');
 
 /** The minor (`1.26`) of a Kubernetes version. */
 
