@@ -26,6 +26,7 @@ import { formatReport } from '../lib/verify/report';
 import { siteFacts, type SiteFacts } from '../lib/verify/report-json';
 import { verifySite } from '../lib/verify/run';
 import { buildLiveImages, liveComponents } from '../lib/verify/live/data-plane';
+import { LIVE_OPERATIONS, parseOperations } from '../lib/verify/live/operations';
 
 const SPEC: CliSpec = {
   script: 'verify',
@@ -50,73 +51,83 @@ const cmd = cliCommand(SPEC)
   .option('--keep', "keep each run's temp folder (component logs, certificates) and print its path")
   .option('--json <file>', "write each site's facts as JSON to this file (its shape: docs/verify.md)")
   .option(
+    '--operations [names]',
+    `then perform the runbook's day-2 operations on the live clusters (comma-separated, in order; when none is named, each of ${LIVE_OPERATIONS.join(', ')} the site allows), each as docs/operations.md shows it, checked on the databases`,
+  )
+  .option(
     '--no-live',
     "do not run the live data plane (Spilo pods with PostgreSQL and Patroni, the S3 store): admission, placement and the operator's objects only (no root needed)",
   );
 
-runCli<{ site?: string[]; build?: boolean; keep?: boolean; json?: string; live: boolean }>(
-  SPEC,
-  cmd,
-  async (options) => {
-    const trees = readTrees(`${PROJECT_ROOT}/dist`);
-    for (const name of options.site ?? [])
-      if (!trees.has(name))
-        throw new Error(`no rendered site '${name}' under dist/: rendered are ${[...trees.keys()].join(', ')}`);
-    const all = loadSites();
-    const sites = [...trees.keys()]
-      .filter((n) => !options.site || options.site.includes(n))
-      .map((name) => {
-        const site = all.find((s) => s.name === name);
-        if (!site)
-          throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
-        return site;
-      });
-    const components = [
-      ...new Map(
-        sites
-          .flatMap((s) => [...componentsFor(s), ...refereeComponents(s), ...(options.live ? liveComponents(s) : [])])
-          .map((c) => [c.id, c]),
-      ).values(),
-      // the tests' referee of .github/workflows/, built with the rest
-      ...(options.build ? [ACTIONLINT] : []),
-    ];
-    const unbuilt = components.filter((x) => !isBuilt(x));
-    for (const [i, c] of unbuilt.entries()) {
-      console.log(
-        `building ${c.id} with Go (${i + 1} of ${unbuilt.length}, about ${c.buildMinutes} min on 2 cores; log: ${relative(PROJECT_ROOT, buildLog(c))}; cached in .build/tools/${c.id}/) ...`,
+runCli<{
+  site?: string[];
+  build?: boolean;
+  keep?: boolean;
+  json?: string;
+  live: boolean;
+  operations?: string | boolean;
+}>(SPEC, cmd, async (options) => {
+  const operations = parseOperations(options.operations);
+  if (options.operations && !options.live) throw new Error('--operations needs the live data plane: drop --no-live');
+  const trees = readTrees(`${PROJECT_ROOT}/dist`);
+  for (const name of options.site ?? [])
+    if (!trees.has(name))
+      throw new Error(`no rendered site '${name}' under dist/: rendered are ${[...trees.keys()].join(', ')}`);
+  const all = loadSites();
+  const sites = [...trees.keys()]
+    .filter((n) => !options.site || options.site.includes(n))
+    .map((name) => {
+      const site = all.find((s) => s.name === name);
+      if (!site)
+        throw new Error(`rendered site '${name}' has no model in sites/: remove dist/${name} or run npm run synth`);
+      return site;
+    });
+  const components = [
+    ...new Map(
+      sites
+        .flatMap((s) => [...componentsFor(s), ...refereeComponents(s), ...(options.live ? liveComponents(s) : [])])
+        .map((c) => [c.id, c]),
+    ).values(),
+    // the tests' referee of .github/workflows/, built with the rest
+    ...(options.build ? [ACTIONLINT] : []),
+  ];
+  const unbuilt = components.filter((x) => !isBuilt(x));
+  for (const [i, c] of unbuilt.entries()) {
+    console.log(
+      `building ${c.id} with Go (${i + 1} of ${unbuilt.length}, about ${c.buildMinutes} min on 2 cores; log: ${relative(PROJECT_ROOT, buildLog(c))}; cached in .build/tools/${c.id}/) ...`,
+    );
+    try {
+      console.log(`built ${c.id} in ${(await build(c)).toFixed(0)} s`);
+    } catch (e) {
+      // a git-only source may be unreachable (a machine whose only network is the package registries): verify then says
+      // what it did not check; a source that was cloned and does not build is a failure. CI builds every component: there
+      // an unreachable source fails the build
+      if (!fromGit(c) || cloned(c) || process.env.CI === 'true') throw e;
+      console.warn(
+        `warning: ${(e as Error).message}\n  verify runs without ${c.id} and reports its checks as NOT RUN (the run fails, it does not pass)`,
       );
-      try {
-        console.log(`built ${c.id} in ${(await build(c)).toFixed(0)} s`);
-      } catch (e) {
-        // a git-only source may be unreachable (a machine whose only network is the package registries): verify then says
-        // what it did not check; a source that was cloned and does not build is a failure. CI builds every component: there
-        // an unreachable source fails the build
-        if (!fromGit(c) || cloned(c) || process.env.CI === 'true') throw e;
-        console.warn(
-          `warning: ${(e as Error).message}\n  verify runs without ${c.id} and reports its checks as NOT RUN (the run fails, it does not pass)`,
-        );
-      }
     }
-    if (options.live) for (const site of sites) buildLiveImages(site, (line) => console.log(line));
-    if (options.build) return;
-    let failed = 0;
-    const facts: SiteFacts[] = [];
-    for (const site of sites) {
-      const missing = missingComponents(site);
-      if (missing.length) throw new Error(missing.join('\n'));
-      const report = await verifySite(
-        { site, objects: parseTree(site.name, trees.get(site.name)!) },
-        {
-          keep: options.keep,
-          dataPlane: options.live,
-          log: (line) => console.log(`[${site.name}] ${line}`),
-        },
-      );
-      console.log(formatReport(report));
-      facts.push(siteFacts(report));
-      if (options.json) writeFileSync(options.json, JSON.stringify({ sites: facts }, null, 2) + '\n');
-      if (!report.ok) failed++;
-    }
-    process.exitCode = failed ? 1 : 0;
-  },
-);
+  }
+  if (options.live) for (const site of sites) buildLiveImages(site, (line) => console.log(line));
+  if (options.build) return;
+  let failed = 0;
+  const facts: SiteFacts[] = [];
+  for (const site of sites) {
+    const missing = missingComponents(site);
+    if (missing.length) throw new Error(missing.join('\n'));
+    const report = await verifySite(
+      { site, objects: parseTree(site.name, trees.get(site.name)!) },
+      {
+        keep: options.keep,
+        dataPlane: options.live,
+        operations,
+        log: (line) => console.log(`[${site.name}] ${line}`),
+      },
+    );
+    console.log(formatReport(report));
+    facts.push(siteFacts(report));
+    if (options.json) writeFileSync(options.json, JSON.stringify({ sites: facts }, null, 2) + '\n');
+    if (!report.ok) failed++;
+  }
+  process.exitCode = failed ? 1 : 0;
+});

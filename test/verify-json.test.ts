@@ -41,6 +41,7 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
           missingMetrics: null,
         },
       ],
+      operations: null,
       notRun: [],
       notVerified: ['Application x: not rendered', NO_DATA_PLANE],
     });

@@ -28,6 +28,11 @@ export interface Operation {
   readonly then: readonly string[];
   /** How to check it worked (commands run against the cluster). */
   readonly verify: readonly string[];
+  /**
+   * The operations `npm run verify -- --operations` performs for this section on running databases
+   * (lib/verify/live/operations.ts), on the site it is shown on. @default none
+   */
+  readonly provenLive?: readonly string[];
 }
 
 const POC = 'sites/poc.ts';
@@ -109,6 +114,7 @@ export const OPERATIONS: readonly Operation[] = [
       'Failover needs no change here: Patroni promotes a replica when the primary is lost (after `ttl`, 30 s by default). A planned switchover: `kubectl -n postgres exec acid-test-cluster-0 -- patronictl switchover --force`.',
     ],
     verify: [`${PG} exec acid-test-cluster-0 -- patronictl list`],
+    provenLive: ['scale', 'failover-pod', 'failover-postgres'],
   },
   {
     id: 'point-in-time-recovery',
@@ -131,6 +137,7 @@ export const OPERATIONS: readonly Operation[] = [
       `${PG} logs acid-test-cluster-pitr-0 | grep -iE 'restore|recovery'`,
       `${PG} exec acid-test-cluster-pitr-0 -- psql -U postgres -tc 'select pg_is_in_recovery(), now()'`,
     ],
+    provenLive: ['point-in-time-recovery'],
   },
   {
     id: 'promote-standby',

@@ -43,6 +43,12 @@ function section(op: Operation, result: OperationResult): string[] {
     ...op.then.map((t) => `- ${t}`),
     '',
     ...(op.verify.length ? ['**Verify**', '', ...fence('sh', op.verify.join('\n')), ''] : []),
+    ...(op.provenLive?.length
+      ? [
+          `**Proven live**: \`npm run verify -- --site ${op.site ?? 'poc'} --operations ${op.provenLive.join(',')}\` performs this on running databases (the real operator, Patroni, PostgreSQL, WAL-G and an S3 server) and checks the rows, leaders and replicas on them; CI runs it on every change ([verify](verify.md#day-2-operations-live)).`,
+          '',
+        ]
+      : []),
   ];
 }
 

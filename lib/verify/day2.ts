@@ -3,12 +3,11 @@ import type { KubeObject, RenderedObject } from '../core/objects';
 import { SYNC_OPTIONS } from '../core/annotations';
 import { applyObject, type ObjectResult } from './apply';
 import { instanceAssertions, placementAssertions, statefulSetAssertions, type Assertion } from './asserts';
-import { messageOf, until } from './kube';
+import { messageOf, until, type Kube } from './kube';
 import { kwokNodes } from './nodes';
-import { configData, deployTimeSecrets, labelRoles, operatorSetup } from './operator';
+import { configData, deployTimeSecrets, labelRoles, operatorSetup, type OperatorSetup } from './operator';
 import { awaitPlacement, provision, type PlacementState } from './placement';
 import { probes as probesOf } from './probes';
-import type { LiveSite } from './run';
 import { syncPlan, waves } from '../check/sync-plan';
 
 /**
@@ -27,6 +26,22 @@ export interface Day2Result {
   /** Nodes that joined. */
   readonly joined: readonly string[];
   readonly operatorRestarted: boolean;
+}
+
+/** The running control plane of a verify run, for day-2 operations (lib/verify/day2.ts). */
+export interface LiveSite {
+  readonly kube: Kube;
+  readonly dir: string;
+  /** The tree the cluster was synced to. */
+  readonly tree: SiteTree;
+  /**
+   * Stop the operator and start it with this Deployment and ConfigMap, as their checksum annotation restarts its pod.
+   */
+  readonly restartOperator: (setup: OperatorSetup) => Promise<void>;
+  /**
+   * Label the Spilo pods' roles as Patroni would (no Patroni runs); false when the live data plane runs them.
+   */
+  readonly fakeRoles: boolean;
 }
 
 const keyOf = (o: KubeObject): string => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -135,7 +150,7 @@ export async function syncTo(live: LiveSite, from: SiteTree, to: SiteTree, secon
     seconds,
     async () => {
       await provision(kube);
-      if (setup) await labelRoles(kube, config);
+      if (setup && live.fakeRoles) await labelRoles(kube, config);
       const placement = await awaitPlacement(kube, 10, 1);
       const assertions = await check(placement);
       return assertions.every((a) => a.ok) ? { placement, assertions } : undefined;

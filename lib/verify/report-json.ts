@@ -1,3 +1,4 @@
+import type { OperationOutcome } from './live/operations';
 import type { VerifyReport } from './run';
 
 /**
@@ -36,6 +37,11 @@ export interface SiteFacts extends Pick<
   'site' | 'kubernetes' | 'ok' | 'seconds' | 'notRun' | 'notVerified'
 > {
   readonly clusters: readonly ClusterFacts[];
+  /**
+   * The day-2 operations performed live (`--operations`), in order: each one's evidence read off the running system, or
+   * the step that failed. Null: none was asked.
+   */
+  readonly operations: readonly OperationOutcome[] | null;
 }
 
 /** A run without the live data plane (`--no-live`): every cluster's live facts are null. */
@@ -61,6 +67,7 @@ export function siteFacts(r: VerifyReport): SiteFacts {
         missingMetrics: live?.missingMetrics ?? null,
       };
     }),
+    operations: r.operations ?? null,
     notRun: r.notRun,
     // a run that did not try the live data plane says so (one that could not run it said why already)
     notVerified: [

@@ -47,11 +47,23 @@ export function formatReport(r: VerifyReport): string {
           ...r.live.findings.map((f) => `  FAIL ${f}`),
         ]
       : []),
+    ...(r.operations
+      ? [
+          "day-2 operations performed live (as docs/operations.md shows them; the databases' own answers):",
+          ...r.operations.map((o) =>
+            o.ok
+              ? `  ok   ${o.name} (${o.seconds.toFixed(0)} s): ${Object.entries(o.evidence)
+                  .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('+') || 'none' : String(v)}`)
+                  .join(', ')}`
+              : `  FAIL ${o.name} (${o.seconds.toFixed(0)} s): ${o.failure ?? ''}`,
+          ),
+        ]
+      : []),
     'checks on the live objects:',
     ...r.assertions.map((a) => `  ${a.ok ? 'ok  ' : 'FAIL'} ${a.what}${a.detail ? `: ${a.detail}` : ''}`),
     `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, ` +
       `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, ` +
-      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0)} failed checks, ${r.seconds.toFixed(1)} s`,
+      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0) + (r.operations ?? []).filter((o) => !o.ok).length} failed checks, ${r.seconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
 }

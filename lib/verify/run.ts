@@ -23,7 +23,15 @@ import { stop } from './processes';
 import { Session } from './session';
 import { liveUnavailable, liveUnsupported, startDataPlane, type DataPlane } from './live/data-plane';
 import { liveFacts, liveFindings, type LiveFacts } from './live/facts';
-import { messageOf, until, type Kube } from './kube';
+import {
+  LIVE_OPERATIONS,
+  operationUnavailable,
+  performOperations,
+  type LiveOperation,
+  type OperationOutcome,
+} from './live/operations';
+import { messageOf, until } from './kube';
+import type { LiveSite } from './day2';
 import { kwokNodes } from './nodes';
 import {
   awaitClusters,
@@ -73,6 +81,8 @@ export interface VerifyReport {
   readonly assertions: readonly Assertion[];
   /** The live data plane's facts per cluster (with `dataPlane`), and what fell short. */
   readonly live?: { readonly clusters: readonly LiveFacts[]; readonly findings: readonly string[] };
+  /** The day-2 operations performed live (`operations`), with their evidence. */
+  readonly operations?: readonly OperationOutcome[];
   readonly seconds: number;
   readonly ok: boolean;
 }
@@ -95,20 +105,13 @@ export interface VerifyOptions {
   readonly dataPlane?: boolean;
   /** Time bound of the live facts (a leader, streaming replicas, a base backup), seconds. */
   readonly liveSeconds?: number;
+  /**
+   * The runbook's day-2 operations performed on the live data plane, in this order (lib/verify/live/operations.ts):
+   * one that cannot run on this site is NOT RUN; with `all`, every one the site allows (the others not verified).
+   */
+  readonly operations?: readonly LiveOperation[] | 'all';
   /** After the checks, before the control plane stops: day-2 operations run here. */
   readonly live?: (live: LiveSite) => Promise<void>;
-}
-
-/** The running control plane of a verify run, for day-2 operations (lib/verify/day2.ts). */
-export interface LiveSite {
-  readonly kube: Kube;
-  readonly dir: string;
-  /** The tree the cluster was synced to. */
-  readonly tree: SiteTree;
-  /**
-   * Stop the operator and start it with this Deployment and ConfigMap, as their checksum annotation restarts its pod.
-   */
-  readonly restartOperator: (setup: OperatorSetup) => Promise<void>;
 }
 
 /**
@@ -359,9 +362,33 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
           `${f.cluster}: leader ${f.leader ? `${f.leader.pod} (${f.leader.ip})` : 'none'}, ${f.streaming.length} streaming replica(s), ${f.backups?.count ?? 0} base backup(s), status ${f.status ?? 'none'}`,
         );
     }
+    let operations: OperationOutcome[] | undefined;
+    const asked = options.operations === 'all' ? LIVE_OPERATIONS : (options.operations ?? []);
+    const unavailable = asked
+      .map(
+        (op) => [op, plane && operator ? operationUnavailable(tree, op) : 'the live data plane did not run'] as const,
+      )
+      .filter((x): x is readonly [LiveOperation, string] => x[1] !== undefined);
+    (options.operations === 'all' ? notVerified : notRun).push(
+      ...unavailable.map(([op, why]) => `operation ${op}: ${why}`),
+    );
+    const wanted = asked.filter((op) => !unavailable.some(([u]) => u === op));
+    if (plane && operator && wanted.length) {
+      const current = operator;
+      operations = await performOperations(
+        {
+          live: { kube, dir, tree, restartOperator, fakeRoles: false },
+          plane,
+          config,
+          operatorLog: () => (operator ?? current).current.log,
+          log,
+        },
+        wanted,
+      );
+    }
     if (options.live) {
       log('day-2 operations');
-      await options.live({ kube, dir, tree, restartOperator });
+      await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane });
     }
     // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
     const podSecurityWarnings = [
@@ -378,7 +405,8 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       assertions.every((a) => a.ok) &&
       podSecurityWarnings.length === 0 &&
       notRun.length === 0 &&
-      (live?.findings.length ?? 0) === 0;
+      (live?.findings.length ?? 0) === 0 &&
+      (operations ?? []).every((o) => o.ok);
     report = {
       site: site.name,
       kubernetes: release,
@@ -395,6 +423,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       settled: placement.settled,
       assertions,
       live,
+      operations,
       seconds: (Date.now() - started) / 1000,
       ok,
     };

@@ -4,7 +4,7 @@ import { OPERATIONS } from '../../lib/operations/catalog';
 import { operationSites, type RenderedSite } from '../../lib/operations/run';
 import { PROJECT_ROOT } from '../../lib/upstream';
 import { formatDay2, syncTo, type Day2Result } from '../../lib/verify/day2';
-import type { LiveSite } from '../../lib/verify/run';
+import type { LiveSite } from '../../lib/verify/day2';
 
 /**
  * Day-2 operations of docs/operations.md on a live verify cluster of the POC: each operation's

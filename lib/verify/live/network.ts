@@ -130,9 +130,14 @@ export async function startPodNetwork(
       ['link', 'set', 'pods', 'up'],
     ])
       check(`ip ${args.join(' ')}`, await exec('ip', args));
+    // once per address: a relay re-pointed after a failover listens on the address it had (iproute2 refuses a second
+    // `addr add`, "Address already assigned" or "File exists" depending on its version)
+    const added = new Set<string>();
     const addServiceAddress = async (ip: string) => {
+      if (added.has(ip)) return;
       const r = await exec('ip', ['addr', 'add', `${ip}/32`, 'dev', 'lo']);
-      if (r.status !== 0 && !/File exists/.test(r.stderr)) check(`ip addr add ${ip}/32 dev lo`, r);
+      if (r.status !== 0 && !/File exists|already assigned/.test(r.stderr)) check(`ip addr add ${ip}/32 dev lo`, r);
+      added.add(ip);
     };
     const apiIp = kubernetesServiceIp(serviceSubnet);
     await addServiceAddress(apiIp);

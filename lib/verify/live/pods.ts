@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord, isRecord } from '../../core/records';
 import { until, type Kube } from '../kube';
-import { stop, type Started } from '../processes';
+import { killGroup, stop, type Started } from '../processes';
 import type { Session } from '../session';
 import { resolveEnv } from './env';
 import { execute, innerPid, type Exec, type PodNetwork } from './network';
@@ -63,6 +63,8 @@ export class Kubelet {
   /** What a kubelet would report as a pod that cannot start (a missing Secret key, a volume it cannot mount). */
   private readonly waiting = new Map<string, readonly string[]>();
   private readonly failures = new Set<string>();
+  /** Pods killed as a lost node kills them: not started again until their pod object is deleted. */
+  private readonly lost = new Set<string>();
   /**
    * What keeps pods from starting now (a kubelet retries: a Secret may come later) and what failed, one line each.
    */
@@ -122,8 +124,9 @@ export class Kubelet {
         const runtime = this.runtimes.images.find((r) => r.matches(String(container.image)));
         if (!runtime || meta.deletionTimestamp || !spec.nodeName || typeof status.podIP !== 'string') continue;
         seen.add(uid);
-        if (!this.pods.has(uid)) await this.run(pod, runtime);
+        if (!this.pods.has(uid) && !this.lost.has(uid)) await this.run(pod, runtime);
       }
+      for (const uid of this.lost) if (!seen.has(uid)) this.lost.delete(uid);
       for (const [uid, running] of this.pods)
         if (!seen.has(uid) || running.program.exited !== undefined) {
           if (running.program.exited === undefined)
@@ -410,6 +413,16 @@ export class Kubelet {
     if (init === undefined)
       return { status: -1, stdout: '', stderr: `pod ${pod.namespace}/${pod.name} is not running` };
     return execute('nsenter', inPod(init, pod.user, { PATH: pod.user.path, HOME: '/home/postgres' }, argv), timeoutMs);
+  }
+
+  /**
+   * SIGKILL every process of a pod at once, as a node that loses power does: no shutdown, no leader key released. The
+   * pod stays down (its object unchanged, as the API server keeps a lost node's pods) until the pod is deleted.
+   */
+  async crash(pod: RunningPod): Promise<void> {
+    this.lost.add(pod.uid);
+    killGroup(pod.program.child, 'SIGKILL');
+    while (pod.program.exited === undefined) await new Promise((r) => setTimeout(r, 20));
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asArray, asRecord } from '../../core/records';
 import type { Kube } from '../kube';
@@ -31,6 +31,11 @@ export class ServiceProxy {
     /** Called when the Service lines changed. */
     private readonly onHosts: (lines: string) => void,
   ) {}
+
+  /** The relays' log: each relay made (ClusterIP:port -> endpoint), socat's errors. */
+  private get log(): string {
+    return join(this.dir, 'services.log');
+  }
 
   /** The hosts file of programs in the nodes' namespace (the operator). */
   get hostsFile(): string {
@@ -98,9 +103,10 @@ export class ServiceProxy {
             `TCP-LISTEN:${port},bind=${ip},fork,reuseaddr`,
             `TCP:${target}`,
           ],
-          join(this.dir, 'services.log'),
+          this.log,
         );
         this.relays.set(listen, { target, program });
+        appendFileSync(this.log, `${new Date().toISOString()} ${listen} -> ${target}\n`);
       }
       const text = lines.sort().join('\n') + '\n';
       if (text !== this.hostsText) {
@@ -110,8 +116,9 @@ export class ServiceProxy {
         writeFileSync(this.hostsFile, `127.0.0.1 localhost\n${text}`);
         this.onHosts(text);
       }
-    } catch {
-      /* the next tick retries (the API server may be stopping) */
+    } catch (e) {
+      // the next tick retries (the API server may be stopping)
+      if (!this.session.over) appendFileSync(this.log, `${new Date().toISOString()} ${String(e)}\n`);
     } finally {
       this.busy = false;
     }
