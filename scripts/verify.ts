@@ -27,6 +27,9 @@ import { siteFacts, type SiteFacts } from '../lib/verify/report-json';
 import { verifySite } from '../lib/verify/run';
 import { buildLiveImages, liveComponents } from '../lib/verify/live/data-plane';
 import { LIVE_OPERATIONS, parseOperations } from '../lib/verify/live/operations';
+import { standbyRuns, unprovenStandbys, verifyStandbySite } from '../lib/verify/live/standby';
+import type { VerifyReport } from '../lib/verify/run';
+import type { Site } from '../lib/site/model';
 
 const SPEC: CliSpec = {
   script: 'verify',
@@ -112,22 +115,57 @@ runCli<{
   if (options.build) return;
   let failed = 0;
   const facts: SiteFacts[] = [];
-  for (const site of sites) {
-    const missing = missingComponents(site);
+  // a standby site runs inside its primary site's run (lib/verify/live/standby.ts)
+  const { runs, inside } = standbyRuns(sites, all, options.live);
+  for (const site of runs) {
+    const missing = [site, ...(inside.get(site.name) ?? [])].flatMap(missingComponents);
     if (missing.length) throw new Error(missing.join('\n'));
+    const log = (name: string) => (line: string) => console.log(`[${name}] ${line}`);
+    const beside: VerifyReport[] = [];
     const report = await verifySite(
       { site, objects: parseTree(site.name, trees.get(site.name)!) },
       {
         keep: options.keep,
         dataPlane: options.live,
         operations,
-        log: (line) => console.log(`[${site.name}] ${line}`),
+        log: log(site.name),
+        live: inside.has(site.name)
+          ? async (live) => {
+              for (const standby of inside.get(site.name)!)
+                beside.push(
+                  await verifyStandbySite(live, standby, all, { keep: options.keep, log: log(standby.name) }),
+                );
+            }
+          : undefined,
       },
     );
-    console.log(formatReport(report));
-    facts.push(siteFacts(report));
-    if (options.json) writeFileSync(options.json, JSON.stringify({ sites: facts }, null, 2) + '\n');
-    if (!report.ok) failed++;
+    for (const r of [report, ...beside]) {
+      // a standby site run on its own: its standbys are not established (a NOT RUN when the live data plane ran)
+      const alone = r.standbys
+        ? r
+        : standbysAlone(
+            r,
+            all.find((s) => s.name === r.site)!,
+            options.live,
+          );
+      console.log(formatReport(alone));
+      facts.push(siteFacts(alone));
+      if (options.json) writeFileSync(options.json, JSON.stringify({ sites: facts }, null, 2) + '\n');
+      if (!alone.ok) failed++;
+    }
   }
   process.exitCode = failed ? 1 : 0;
 });
+
+/** A report of a site run without its standbys' primary: each standby unproven, said as not run or not verified. */
+function standbysAlone(r: VerifyReport, site: Site, live: boolean): VerifyReport {
+  const why = live
+    ? "its primary site does not run live here: the standby's replay and promotion are not checked"
+    : "the live data plane did not run (--no-live): the standby's replay and promotion are not checked";
+  const standbys = unprovenStandbys(site, why);
+  if (!standbys.length) return { ...r, standbys };
+  const lines = standbys.map((f) => `${f.cluster}, standby of site ${f.primarySite}: ${why}`);
+  return live && !r.notRun.length && !r.notVerified.some((n) => n.startsWith('the live data plane'))
+    ? { ...r, standbys, notRun: [...r.notRun, ...lines], ok: false }
+    : { ...r, standbys, notVerified: [...r.notVerified, ...lines] };
+}

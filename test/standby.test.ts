@@ -7,6 +7,9 @@ import { withStandby } from '../lib/components/postgres-operator/wal-g-settings'
 import type { ChangeContext } from '../lib/core/impact';
 import { impactsOf } from '../lib/diff/impacts';
 import { withSite } from './support/render';
+import { standbyRuns, unprovenStandbys } from '../lib/verify/live/standby';
+import { liveUnsupported } from '../lib/verify/live/data-plane';
+import { operatorPromotesByManifest } from '../lib/components/postgres-operator/standby-promotion';
 
 /** A primary site (poc's shape, MinIO backups) and a DR site whose 'acid-dr' is the standby of its acid-test-cluster. */
 const primary = withSite(poc, (d) => {
@@ -147,6 +150,39 @@ describe('npm run diff explains a standby', () => {
     ]);
     expect(impactsOf(context('change', pg(), pg(wal))).map((i) => i.message)).toEqual([
       expect.stringMatching(/gets a standby section: .* it does not follow/),
+    ]);
+  });
+});
+
+describe('npm run verify runs a standby site beside its primary site (lib/verify/live/standby.ts)', () => {
+  const other = withSite(primary, (d) => (d.name = 'other'));
+  test('live: the standby site runs inside its primary site, which is run even when not asked for', () => {
+    const { runs, inside } = standbyRuns([dr, other], [primary, dr, other], true);
+    // where PostgreSQL 15 is missing, the live data plane cannot run them: the standby site then runs on its own
+    if (liveUnsupported(dr)) expect(runs).toEqual([dr, other]);
+    else {
+      expect(runs.map((s) => s.name)).toEqual(['prim', 'other']);
+      expect([...inside].map(([p, s]) => [p, s.map((x) => x.name)])).toEqual([['prim', ['dr']]]);
+    }
+  });
+  test('without the live data plane each site runs on its own, its standbys not established, and why', () => {
+    expect(standbyRuns([dr, primary], [primary, dr], false)).toEqual({ runs: [dr, primary], inside: new Map() });
+    expect(unprovenStandbys(dr, 'no live data plane')).toEqual([
+      {
+        cluster: 'postgres/acid-dr',
+        primarySite: 'prim',
+        replayed: null,
+        promoted: null,
+        problems: ['no live data plane'],
+      },
+    ]);
+  });
+  test('the promotion: the operator does it from v1.11.0; before, Patroni first', () => {
+    expect(['v1.9.0', 'v1.10.1', 'v1.11.0', 'v2.0.1'].map(operatorPromotesByManifest)).toEqual([
+      false,
+      false,
+      true,
+      true,
     ]);
   });
 });

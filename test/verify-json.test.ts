@@ -42,9 +42,20 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
         },
       ],
       operations: null,
+      standbys: [],
       notRun: [],
       notVerified: ['Application x: not rendered', NO_DATA_PLANE],
     });
+  });
+  test("a standby site's standbys: cluster, primary site, replayed and promoted (null: not established)", () => {
+    const standbys = [
+      { cluster: 'postgres/acid-main', primarySite: 'p', replayed: true, promoted: false, problems: ['not writable'] },
+      { cluster: 'postgres/acid-b', primarySite: 'q', replayed: null, promoted: null, problems: ['not run beside q'] },
+    ];
+    expect(siteFacts({ ...report([]), standbys }).standbys).toEqual([
+      { cluster: 'postgres/acid-main', primarySite: 'p', replayed: true, promoted: false },
+      { cluster: 'postgres/acid-b', primarySite: 'q', replayed: null, promoted: null },
+    ]);
   });
   test("a live run's facts fill each cluster's fields: leader, streaming replicas, client access, backups", () => {
     const live: NonNullable<VerifyReport['live']> = {

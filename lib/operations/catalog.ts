@@ -4,6 +4,8 @@
  * `npm run diff` output of each edit (scripts/operations-doc.ts), and a test keeps it fresh.
  */
 
+import { PATRONI_PROMOTION } from '../components/postgres-operator/standby-promotion';
+
 /** A textual edit of one source file; `from` must occur exactly once. */
 export interface SourceEdit {
   readonly file: string;
@@ -143,7 +145,7 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'promote-standby',
     title: 'Promote a standby cluster of another site (disaster recovery), redirect clients, fail back',
     intro:
-      "The site `converged` is lost, or its cluster `acid-main` must move: the POC keeps (starting point) `acid-main` as its standby (`standby: { site: 'converged', cluster: 'acid-main', uid, s3Endpoint, credentialsSecret }`), replaying converged's WAL archive from converged's S3 store. Validation (`npm run check`, the fleet section) holds the pair together: the primary exists and archives WAL, both run the same PostgreSQL major, and the S3 endpoint is an address the primary's site declares. Promotion is removing the standby section: one commit, one way.",
+      "The site `converged` is lost, or its cluster `acid-main` must move: the POC keeps (starting point) `acid-main` as its standby (`standby: { site: 'converged', cluster: 'acid-main', uid, s3Endpoint, credentialsSecret }`), replaying converged's WAL archive from converged's S3 store. Validation (`npm run check`, the fleet section) holds the pair together: the primary exists and archives WAL, both run the same PostgreSQL major, and the S3 endpoint is an address the primary's site declares. Promotion is removing the standby section: one commit, one way (on the runbook train's operator, after one command in Patroni). The example site `dr` (sites/dr.yaml) keeps such a standby of converged's `acid-main`, and `npm run verify` runs the pair live and promotes it as below (docs/verify.md, \"Cross-site standbys\").",
     setup: [
       {
         file: POC,
@@ -159,8 +161,8 @@ export const OPERATIONS: readonly Operation[] = [
       },
     ],
     then: [
-      'Before merging, if the primary still runs: stop its writers (scale the applications down, or `ALTER SYSTEM SET default_transaction_read_only = on` and a reload on the primary), write a marker row, and wait until the standby shows it (`select * from marker` on the standby): nothing written after the marker is lost. If the primary site is gone, the standby has everything up to the last archived WAL segment (`archive_timeout` bounds the loss).',
-      "ArgoCD syncs the CR without its standby section: the operator removes the `STANDBY_*` environment (a restart of the standby's pods), and Patroni promotes the standby leader to a writable primary on a new timeline. The POC's WAL-G settings then archive it into the POC's own S3 store, under its own uid.",
+      'Before merging, if the primary still runs: stop its writers (scale the applications down, or `ALTER SYSTEM SET default_transaction_read_only = on` and a reload on the primary), write a marker row, then archive its WAL segment at once (`select pg_switch_wal()` on the primary once the row is committed, not in its transaction: the standby reads archived segments only, and Spilo sets `archive_timeout` to 30 minutes), and wait until the standby shows it (`select * from marker` on the standby): nothing written after the marker is lost. If the primary site is gone, the standby has everything up to the last archived WAL segment (`archive_timeout` bounds the loss).',
+      `On the POC's postgres-operator v1.9.0 (the runbook train) the merge alone does not promote: that operator never touches Patroni's \`standby_cluster\` configuration (its docs/user.md: promotion "has to be done manually using patronictl edit-config"). Promote in Patroni first, in the standby leader's pod: \`${PG} exec acid-main-0 -- ${PATRONI_PROMOTION.join(' ')}\`; Patroni promotes it at once to a writable primary on a new timeline. Then merge the change, so that the manifest says what runs: ArgoCD syncs the CR without its standby section, the operator removes the \`STANDBY_*\` environment (a rolling restart of the pods) and the cluster stays the primary. From operator v1.11.0 (the current train) the merge is the whole promotion: after that rolling restart the operator removes \`standby_cluster\` from Patroni's configuration itself (zalando/postgres-operator#2472). The POC's WAL-G settings then archive it into the POC's own S3 store, under its own uid.`,
       "Redirect the clients: point their DNS name (or connection string) at the POC cluster: its Service `acid-main` in namespace `postgres`, or its load balancer address where the site exposes one (`enableMasterLoadBalancer`). The credentials are the primary's, replicated with the data (the POC's operator Secrets of `acid-main` still hold its own: copy the primary's passwords into them, or reset the roles' passwords to the Secrets' with `ALTER ROLE`).",
       "Fail back, once `converged` is up again: its `acid-main` is now the stale side and must not take writes. Rebuild it as the new standby: delete its postgresql (it is protected from pruning, so on purpose, with the operator's delete annotations) and its volumes, then commit on converged the same cluster with `standby: { site: 'poc', cluster: 'acid-main', uid: <the POC cluster's metadata.uid>, s3Endpoint: <the POC's S3 store as converged reaches it>, credentialsSecret: ... }`; it bootstraps from the POC's archive. To move the primary back, promote it the same way and rebuild the POC's as standby again.",
       'Adding a standby section to a running cluster does not make it follow anything (the operator only turns it read-only): `npm run diff` says so; always rebuild.',

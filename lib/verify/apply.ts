@@ -54,9 +54,23 @@ async function write(kube: Kube, obj: KubeObject, serverSide: boolean, dryRun: b
     metadata: { ...obj.metadata, annotations: { ...obj.metadata.annotations, [LAST_APPLIED]: JSON.stringify(obj) } },
   };
   const created = await kube.send('POST', `${collection}${query(dryRun, false)}`, annotated);
-  return created.status === 409
-    ? kube.send('PATCH', `${path}${query(dryRun, false)}`, annotated, 'application/merge-patch+json')
-    : created;
+  if (created.status !== 409) return created;
+  // kubectl's three-way merge: a field the last apply set and this one drops is deleted (null), not kept
+  const last = asRecord((await kube.get(path))?.metadata).annotations;
+  const previous = asRecord(last)[LAST_APPLIED];
+  const patch = typeof previous === 'string' ? withDeletions(asRecord(JSON.parse(previous)), annotated) : annotated;
+  return kube.send('PATCH', `${path}${query(dryRun, false)}`, patch, 'application/merge-patch+json');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `next` as a JSON merge patch over what `last` applied: each field `last` had and `next` lacks set to null. */
+export function withDeletions(last: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...next };
+  for (const [key, value] of Object.entries(last))
+    if (!(key in next)) patch[key] = null;
+    else if (isObject(value) && isObject(next[key])) patch[key] = withDeletions(value, next[key]);
+  return patch;
 }
 
 const established = (crd: Record<string, unknown>): boolean =>

@@ -1,4 +1,5 @@
 import type { SiteTree } from '../check/findings';
+import type { DataPlane } from './live/data-plane';
 import type { KubeObject, RenderedObject } from '../core/objects';
 import { SYNC_OPTIONS } from '../core/annotations';
 import { applyObject, type ObjectResult } from './apply';
@@ -42,6 +43,8 @@ export interface LiveSite {
    * Label the Spilo pods' roles as Patroni would (no Patroni runs); false when the live data plane runs them.
    */
   readonly fakeRoles: boolean;
+  /** The live data plane, when it runs. */
+  readonly plane?: DataPlane;
 }
 
 const keyOf = (o: KubeObject): string => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

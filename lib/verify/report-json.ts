@@ -1,5 +1,6 @@
 import type { OperationOutcome } from './live/operations';
 import type { VerifyReport } from './run';
+import type { StandbyFacts } from './live/standby-facts';
 
 /**
  * The facts of the live data plane per `postgresql` cluster (docs/verify.md). Null: not established by this run (the
@@ -42,6 +43,8 @@ export interface SiteFacts extends Pick<
    * the step that failed. Null: none was asked.
    */
   readonly operations: readonly OperationOutcome[] | null;
+  /** Its clusters that are standbys of another site's: replayed from the primary's S3 store, promoted. */
+  readonly standbys: readonly Pick<StandbyFacts, 'cluster' | 'primarySite' | 'replayed' | 'promoted'>[];
 }
 
 /** A run without the live data plane (`--no-live`): every cluster's live facts are null. */
@@ -68,6 +71,12 @@ export function siteFacts(r: VerifyReport): SiteFacts {
       };
     }),
     operations: r.operations ?? null,
+    standbys: (r.standbys ?? []).map(({ cluster, primarySite, replayed, promoted }) => ({
+      cluster,
+      primarySite,
+      replayed,
+      promoted,
+    })),
     notRun: r.notRun,
     // a run that did not try the live data plane says so (one that could not run it said why already)
     notVerified: [

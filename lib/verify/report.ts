@@ -1,4 +1,5 @@
 import type { VerifyReport } from './run';
+import { standbyLine } from './live/standby-facts';
 
 const isProbe = (owner: string) => owner.startsWith('Pod ') && owner.includes('/verify-probe-');
 
@@ -59,11 +60,17 @@ export function formatReport(r: VerifyReport): string {
           ),
         ]
       : []),
+    ...(r.standbys?.length
+      ? [
+          'cross-site standbys (run beside their primary site: docs/verify.md):',
+          ...r.standbys.flatMap((f) => [standbyLine(f), ...f.problems.map((p) => `    ${p}`)]),
+        ]
+      : []),
     'checks on the live objects:',
     ...r.assertions.map((a) => `  ${a.ok ? 'ok  ' : 'FAIL'} ${a.what}${a.detail ? `: ${a.detail}` : ''}`),
     `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, ` +
       `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, ` +
-      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0) + (r.operations ?? []).filter((o) => !o.ok).length} failed checks, ${r.seconds.toFixed(1)} s`,
+      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0) + (r.operations ?? []).filter((o) => !o.ok).length + (r.standbys ?? []).filter((f) => f.replayed !== true || f.promoted !== true).length} failed checks, ${r.seconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
 }

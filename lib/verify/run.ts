@@ -23,6 +23,7 @@ import { stop } from './processes';
 import { Session } from './session';
 import { liveUnavailable, liveUnsupported, startDataPlane, type DataPlane } from './live/data-plane';
 import { liveFacts, liveFindings, type LiveFacts } from './live/facts';
+import type { StandbyFacts } from './live/standby-facts';
 import {
   LIVE_OPERATIONS,
   operationUnavailable,
@@ -30,7 +31,7 @@ import {
   type LiveOperation,
   type OperationOutcome,
 } from './live/operations';
-import { messageOf, until } from './kube';
+import { messageOf, until, type Kube } from './kube';
 import type { LiveSite } from './day2';
 import { kwokNodes } from './nodes';
 import {
@@ -83,6 +84,8 @@ export interface VerifyReport {
   readonly live?: { readonly clusters: readonly LiveFacts[]; readonly findings: readonly string[] };
   /** The day-2 operations performed live (`operations`), with their evidence. */
   readonly operations?: readonly OperationOutcome[];
+  /** Its clusters that are standbys of another site's (lib/verify/live/standby.ts). */
+  readonly standbys?: readonly StandbyFacts[];
   readonly seconds: number;
   readonly ok: boolean;
 }
@@ -112,6 +115,14 @@ export interface VerifyOptions {
   readonly operations?: readonly LiveOperation[] | 'all';
   /** After the checks, before the control plane stops: day-2 operations run here. */
   readonly live?: (live: LiveSite) => Promise<void>;
+  /** Another site's links into this run's live data plane (lib/verify/live/standby.ts). */
+  readonly peer?: PeerLinks;
+}
+
+/** What another site's run adds to this one's live data plane: once it runs (before any pod), and after each wave. */
+interface PeerLinks {
+  readonly started: (plane: DataPlane, session: Session, dir: string) => Promise<void>;
+  readonly afterWave: (kube: Kube) => Promise<void>;
 }
 
 /**
@@ -182,6 +193,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         objects: tree.objects.map((o) => o.obj),
         log,
       });
+    if (plane) await options.peer?.started(plane, session, dir);
     const objects: ObjectResult[] = [];
     const nodes = kwokNodes(site);
     for (const node of nodes) {
@@ -251,6 +263,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       for (const secret of deployTimeSecrets(config, clusters))
         await kube.send('POST', `/api/v1/namespaces/${secret.metadata.namespace}/secrets`, secret);
       await plane?.afterWave(config, clusters);
+      if (plane) await options.peer?.afterWave(kube);
       const results = await retryWave(kube, synced);
       objects.push(...results);
       log(
@@ -388,7 +401,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
     }
     if (options.live) {
       log('day-2 operations');
-      await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane });
+      await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane, plane });
     }
     // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
     const podSecurityWarnings = [

@@ -33,7 +33,7 @@ export const NOT_LIVE: Readonly<Record<string, string>> = {
     'it changes host-bootstrap/ only (cloud-init and kubeadm on the machines): no manifest to sync',
   'even-control-planes': 'refused by synth: nothing to sync',
   'promote-standby':
-    "Patroni promotes the standby inside the Spilo pod, replaying another site's WAL archive: no container runs here (the live data plane's proof, issue #27)",
+    "a standby replays another site's WAL archive: the POC's verify cluster has no primary site beside it; npm run verify runs the example pair (site dr beside converged) live and promotes it as this operation says (lib/verify/live/standby.ts, docs/verify.md)",
 };
 
 interface Day2Step {

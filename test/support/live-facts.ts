@@ -7,6 +7,7 @@ export const HEALTHY_CLUSTER: LiveFacts = {
   masterEndpoints: ['10.244.0.3'],
   streaming: ['acid-a-1'],
   instances: 2,
+  standby: false,
   status: 'Running',
   backups: { count: 1, newest: 'base_000000010000000000000004' },
   clientAccess: { master: true, replicaRead: true, checked: ['app@app'] },

@@ -153,7 +153,7 @@ const standbyChanges: ImpactRule = (c) => {
     return [
       {
         level: 'disruptive',
-        message: `PROMOTION of the standby ${name}: it stops replaying ${source(before)} and becomes a writable primary (${rollingRestart(instances(c.after), `of ${name}`)}, then Patroni promotes it). One way only: stop writes on the old primary first and redirect the clients here; the old primary can only come back as a new standby, rebuilt (docs/operations.md)`,
+        message: `PROMOTION of the standby ${name}: it stops replaying ${source(before)} and becomes a writable primary (${rollingRestart(instances(c.after), `of ${name}`)}, then the operator has Patroni promote it; an operator before v1.11.0 does not: promote it in Patroni first, docs/operations.md). One way only: stop writes on the old primary first and redirect the clients here; the old primary can only come back as a new standby, rebuilt (docs/operations.md)`,
       },
     ];
   if (!Object.keys(before).length && Object.keys(after).length)

@@ -15,6 +15,12 @@ export interface LiveFacts {
   /** Replicas streaming from the leader, by application name (pg_stat_replication, state streaming). */
   readonly streaming: readonly string[];
   readonly instances: number;
+  /**
+   * A standby of another site's cluster (spec.standby): its roles and passwords are the primary's and it archives
+   * nothing of its own, so replication, backups and client access are not read here; lib/verify/live/standby.ts proves
+   * it replays and promotes.
+   */
+  readonly standby: boolean;
   /** `PostgresClusterStatus` of the `postgresql` object. */
   readonly status: string | null;
   /** Base backups `wal-g backup-list` lists, run in the leader's pod with the cluster's own WAL-G env. */
@@ -76,7 +82,8 @@ export async function liveFacts(
     const status = asRecord(cr?.status).PostgresClusterStatus;
     let streaming: string[] = [];
     let backups: LiveFacts['backups'] = null;
-    if (leader) {
+    const standby = asRecord(c.spec).standby !== undefined;
+    if (leader && !standby) {
       const secret = await password(kube, config, ns, name, 'postgres');
       if (!secret) problems.push(`${ns}/${name}: no credentials Secret of user postgres`);
       else {
@@ -90,7 +97,7 @@ export async function liveFacts(
       }
       backups = await backupList(plane, leader.pod, ns, problems);
     }
-    const clientAccess = leader ? await access(kube, plane, c, config, problems) : null;
+    const clientAccess = leader && !standby ? await access(kube, plane, c, config, problems) : null;
     const exported = leader && hasExporter(c) ? await exporterMetrics(plane, leader.pod, ns, problems) : null;
     const missingMetrics = exported ? EXPORTED_METRICS.filter((m) => !exported.has(m)) : null;
     const exporterUp = exported ? exported.get('pg_up') === 1 : null;
@@ -100,6 +107,7 @@ export async function liveFacts(
       masterEndpoints,
       streaming,
       instances,
+      standby,
       status: typeof status === 'string' ? status : null,
       backups,
       clientAccess,
@@ -268,7 +276,8 @@ export function liveFindings(f: LiveFacts): string[] {
     out.push(
       `${f.cluster}: ${f.streaming.length} of ${f.instances - 1} replicas streaming from the leader (pg_stat_replication)`,
     );
-  if (!f.backups || f.backups.count === 0) out.push(`${f.cluster}: no base backup listed by wal-g backup-list`);
+  if (!f.standby && (!f.backups || f.backups.count === 0))
+    out.push(`${f.cluster}: no base backup listed by wal-g backup-list`);
   if (f.clientAccess && (!f.clientAccess.master || f.clientAccess.replicaRead === false))
     out.push(`${f.cluster}: client access failed (see above)`);
   if (f.missingMetrics?.length)

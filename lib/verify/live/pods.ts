@@ -44,6 +44,8 @@ export interface RunningPod {
     readonly groups: readonly number[];
     readonly path: string;
   };
+  /** The container's environment, as it started (what `kubectl exec` runs with). */
+  readonly env: Readonly<Record<string, string>>;
   /** unshare's pid: the owner of the pod's namespaces, parent of its first process. */
   pid?: number;
   /** Its sidecar containers' programs. */
@@ -236,6 +238,7 @@ export class Kubelet {
       program,
       dir,
       user: { uid: user, gid: group, groups: [...new Set(groups)], path: env.PATH ?? '/usr/bin:/bin' },
+      env,
       sidecars: [],
     };
     this.pods.set(uid, running);
