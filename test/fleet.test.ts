@@ -16,6 +16,18 @@ import { renderedFiles, withSite } from './support/render';
 import { generateApplications, selects } from './support/applicationset';
 import { ofKind, type Rendered } from './support/kinds';
 import type { KubeObject } from '../lib/core/objects';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { argoCdInstallsServerSide } from '../lib/bootstrap/argocd';
+import { bootstrapObjects } from '../lib/check/sync-plan';
+import { catalogOf } from '../lib/site/catalog';
+import { resolveSite } from '../lib/site/resolve';
+import { applyObject } from '../lib/verify/apply';
+import { binaryPath, verifyComponents } from '../lib/verify/components';
+import { startControlPlane, stopControlPlane, type ControlPlane } from '../lib/verify/control-plane';
+import { Session } from '../lib/verify/session';
+import { builtBinaries } from './support/tools';
 
 /** What the tests read of the hub's ApplicationSet (the emulation reads the rest). */
 interface ApplicationSetSpec {
@@ -232,4 +244,59 @@ describe('fleet rules (npm run check)', () => {
       expect.stringMatching(/^site-b: gitops.repoURL: /),
     ]);
   });
+});
+
+/**
+ * The real API server of the hub's Kubernetes version, with the ArgoCD CRDs of its train installed as its bootstrap
+ * installs them: it accepts the hub's fleet objects (cluster Secrets, AppProjects, the settings Application, the
+ * ApplicationSet) and every Application the ApplicationSet generates, strictly validated.
+ */
+const hubComponents = verifyComponents(hub);
+const { live: apiServerBuilt } = builtBinaries('fleet objects on the real API server', [
+  binaryPath(hubComponents.kubernetes, 'kube-apiserver'),
+  binaryPath(hubComponents.kwok, 'kwok'),
+]);
+describe.runIf(apiServerBuilt)("the hub's API server with ArgoCD's CRDs", () => {
+  test(
+    'accepts the fleet objects and the Applications the ApplicationSet generates',
+    { timeout: 180_000 },
+    async ({ signal }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'fleet-api-'));
+      const session = await Session.open(signal);
+      let cp: ControlPlane | undefined;
+      try {
+        cp = await startControlPlane(
+          dir,
+          hubComponents,
+          resolveSite(hub).serviceSubnet,
+          hub.kubernetes.podSubnet,
+          session,
+        );
+        const ssa = argoCdInstallsServerSide(catalogOf(hub).versions.argocd);
+        const results = [];
+        for (const r of bootstrapObjects(hub).filter((o) => o.app === 'argocd-install'))
+          results.push(await applyObject(cp.kube, r, ssa));
+        const apply = (app: string, obj: KubeObject) =>
+          applyObject(cp!.kube, { site: hub.name, app, file: '', obj }, false);
+        for (const obj of objects) results.push(await apply('fleet', obj));
+        for (const g of generated)
+          // the controller creates them as Applications of the template's fields
+          results.push(
+            await apply('generated', {
+              ...g.app,
+              apiVersion: 'argoproj.io/v1alpha1',
+              kind: 'Application',
+            } as KubeObject),
+          );
+        expect(results.filter((r) => r.verdict !== 'accepted')).toEqual([]);
+        const apps = await cp.kube.list('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications');
+        expect(apps.length).toBe(generated.length + objects.filter((o) => o.kind === 'Application').length);
+        expect(await cp.kube.list('/apis/argoproj.io/v1alpha1/namespaces/argocd/applicationsets')).toHaveLength(1);
+      } finally {
+        if (cp) await stopControlPlane(cp);
+        await session.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

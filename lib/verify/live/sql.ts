@@ -2,6 +2,7 @@ import { asRecord } from '../../core/records';
 import type { Kube } from '../kube';
 import type { DataPlane } from './data-plane';
 import { execute, type Exec } from './network';
+import type { RunningPod } from './pods';
 
 /** The name of the Secret the operator writes a user's credentials to (`secret_name_template`). */
 export const credentialsSecret = (config: Record<string, string>, user: string, cluster: string): string =>
@@ -49,3 +50,7 @@ export function psql(plane: DataPlane, conn: Conn, sql: string, timeoutMs = 15_0
     { ...process.env, PGPASSWORD: conn.password },
   );
 }
+
+/** psql as postgres in a pod, on its socket (Spilo's pg_hba trusts local connections, as `kubectl exec` uses it). */
+export const podPsql = (plane: DataPlane, pod: RunningPod, sql: string): Promise<Exec> =>
+  plane.kubelet.exec(pod, ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'postgres', '-XqAtc', sql]);

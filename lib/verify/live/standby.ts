@@ -15,6 +15,7 @@ import type { DataPlane } from './data-plane';
 import { liveUnsupported } from './data-plane';
 import type { Exec } from './network';
 import type { RunningPod } from './pods';
+import { podPsql as psql } from './sql';
 import type { StandbyFacts } from './standby-facts';
 
 /**
@@ -65,10 +66,6 @@ export function unprovenStandbys(site: Site, why: string): StandbyFacts[] {
     problems: [why],
   }));
 }
-
-/** psql as postgres on the pod's socket (Spilo's pg_hba trusts local connections), `-At` output. */
-const psql = (plane: DataPlane, pod: RunningPod, sql: string): Promise<Exec> =>
-  plane.kubelet.exec(pod, ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'postgres', '-XqAtc', sql]);
 
 /** The running leader pod of a cluster (Patroni labels it master), as the kubelet stand-in runs it. */
 async function leaderPod(
