@@ -2,7 +2,7 @@ import type { KubeObject } from '../lib/core/objects';
 import { describe, expect, test } from 'vitest';
 import { poc } from '../sites/poc';
 import type { Site } from '../lib/site/model';
-import { standbyIssues, validateStandby } from '../lib/site/standby';
+import { standbyHubIssues, standbyIssues, validateStandby } from '../lib/site/standby';
 import { withStandby } from '../lib/components/postgres-operator/wal-g-settings';
 import type { ChangeContext } from '../lib/core/impact';
 import { impactsOf } from '../lib/diff/impacts';
@@ -151,6 +151,19 @@ describe('npm run diff explains a standby', () => {
     expect(impactsOf(context('change', pg(), pg(wal))).map((i) => i.message)).toEqual([
       expect.stringMatching(/gets a standby section: .* it does not follow/),
     ]);
+  });
+});
+
+describe("a standby's site under its primary's site as hub", () => {
+  test('is warned: losing the primary site loses the ArgoCD that would sync the promotion', () => {
+    const hub = withSite(primary, (d) => (d.fleet = { rollout: [{ stage: 'production', sites: ['dr'] }] }));
+    expect(standbyHubIssues([hub, dr])).toEqual([
+      {
+        path: 'dr: postgres.clusters[0].standby.site',
+        message: expect.stringMatching(/managed by the hub 'prim', the site of its primary/),
+      },
+    ]);
+    expect(standbyHubIssues([primary, dr])).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import { backupBucketOf, s3ProviderOf } from './object-store';
 import { clusterNamespace } from './resolve';
 import type { SiteIssue } from './issues';
 import type { StandbySpec } from './schema/standby';
+import { hubOf } from './fleet';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -119,4 +120,24 @@ export function standbyIssues(sites: readonly Site[]): SiteIssue[] {
       return issues;
     }),
   );
+}
+
+/**
+ * Standbys whose site the primary's site manages as its hub (warnings, path at the standby's site): when the primary
+ * site is lost, so is the ArgoCD that would sync the promotion to the standby's site.
+ */
+export function standbyHubIssues(sites: readonly Site[]): SiteIssue[] {
+  return sites.flatMap((site) => {
+    const hub = hubOf(site, sites)?.hub;
+    return site.postgres.clusters.flatMap((pg, i) =>
+      pg.standby && hub?.name === pg.standby.site
+        ? [
+            {
+              path: `${site.name}: postgres.clusters[${i}].standby.site`,
+              message: `site '${site.name}' is managed by the hub '${hub.name}', the site of its primary: if '${hub.name}' is lost, so is the ArgoCD that would sync the promotion here; let '${site.name}' run its own ArgoCD (remove it from '${hub.name}''s fleet.rollout), or manage it from another hub`,
+            },
+          ]
+        : [],
+    );
+  });
 }
