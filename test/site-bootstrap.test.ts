@@ -81,7 +81,7 @@ describe('version skew and pinned packages are refused before anything renders',
         s.kubernetes.version = '1.26.5';
       }, 'kubernetes.version'),
     ).toEqual([
-      `Kubernetes 1.26.5 has no pinned Debian packages (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): add '1.26.5': '1.26.5-1.1' to kubernetesPackages in lib/site/trains/runbook-2023.ts after checking it with 'apt-cache madison kubeadm'`,
+      `Kubernetes 1.26.5 has no pinned Debian packages on train runbook-2023 (pinned: ${Object.keys(VERSIONS.kubernetesPackages).join(', ')}): set kubernetes.packageVersion: '1.26.5-1.1' (this site only), or add '1.26.5': '1.26.5-1.1' to kubernetesPackages in lib/site/trains/runbook-2023.ts (every site of the train), after checking it with 'apt-cache madison kubeadm'`,
     ]);
   });
   test('fails on a node version without pinned Debian packages', () => {

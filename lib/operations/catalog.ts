@@ -353,6 +353,17 @@ export const OPERATIONS: readonly Operation[] = [
     verify: ['kubectl get nodes -o wide'],
   },
   {
+    id: 'kubernetes-patch',
+    title: 'Kubernetes patch release on one site',
+    intro:
+      "A patch release (1.26.2 → 1.26.5) fixes bugs and CVEs within the minor. One site takes it first without editing the shared train: `kubernetes.packageVersion` names the pkgs.k8s.io Debian version of kubelet, kubeadm and kubectl for that release (check it with `apt-cache madison kubeadm`). Synth refuses a minor the train does not serve and a version outside pkgs.k8s.io's `<release>-<n>.<m>` scheme. Once proven, pin it in the train (`kubernetesPackages`) and drop `packageVersion`.",
+    change: [{ file: POC, from: "version: '1.26.2',", to: "version: '1.26.5', packageVersion: '1.26.5-1.1'," }],
+    then: [
+      "cloud-init runs at first boot only: running nodes are upgraded with kubeadm in the order the diff's plan prints, which a patch release follows as a minor one does. New or re-provisioned nodes get 1.26.5 from the regenerated cloud-init.",
+    ],
+    verify: ['kubectl get nodes -o wide', 'kubectl version'],
+  },
+  {
     id: 'kubelet-skew',
     title: 'The skew rule, enforced',
     intro:

@@ -3,6 +3,7 @@ import type { SiteIssue } from './issues';
 import { catalogOf, pauseImage } from './catalog';
 import { minorNumber, minorOf } from '../core/versions';
 import { validateDebian } from './debian';
+import { validatePackageVersion } from './kubernetes-packages';
 
 /** The Kubernetes release whose kubelet, kubeadm and kubectl a node installs (they always go together). */
 export function nodeKubernetesVersion(site: Site, node: SiteNode): string {
@@ -20,7 +21,7 @@ export function initNode(site: Site): SiteNode | undefined {
  * the node (after the packages are installed), refused here instead.
  */
 export function validateBootstrap(site: Site): SiteIssue[] {
-  const issues: SiteIssue[] = [...validateDebian(site)];
+  const issues: SiteIssue[] = [...validateDebian(site), ...validatePackageVersion(site)];
   const catalog = catalogOf(site);
   const file = `lib/site/trains/${catalog.train.name}.ts`;
   const versions = new Map<string, string>([['kubernetes.version', site.kubernetes.version]]);
@@ -30,9 +31,14 @@ export function validateBootstrap(site: Site): SiteIssue[] {
   for (const [path, version] of versions) {
     if (!/^\d+\.\d+\.\d+$/.test(version)) continue; // validateSite reports it
     if (catalog.versions.kubernetesPackages[version] === undefined) {
+      const train = `add '${version}': '${version}-1.1' to kubernetesPackages in ${file}`;
+      const fix =
+        path === 'kubernetes.version'
+          ? `set kubernetes.packageVersion: '${version}-1.1' (this site only), or ${train} (every site of the train)`
+          : train;
       issues.push({
         path,
-        message: `Kubernetes ${version} has no pinned Debian packages (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): add '${version}': '${version}-1.1' to kubernetesPackages in ${file} after checking it with 'apt-cache madison kubeadm'`,
+        message: `Kubernetes ${version} has no pinned Debian packages on train ${catalog.train.name} (pinned: ${Object.keys(catalog.versions.kubernetesPackages).join(', ')}): ${fix}, after checking it with 'apt-cache madison kubeadm'`,
       });
     } else if (pauseImage(catalog, minorOf(version)) === undefined) {
       issues.push({

@@ -18,6 +18,13 @@ function trainOf(site: Pick<Site, 'release'>): Train {
   return (site.release === undefined ? undefined : TRAINS[site.release]) ?? DEFAULT_TRAIN;
 }
 
+/** The train's Kubernetes packages, with the site's own patch release (`kubernetes.packageVersion`) added. */
+function kubernetesPackages(site: Site, train: Train): TrainVersions['kubernetesPackages'] {
+  const { version, packageVersion } = site.kubernetes;
+  const pinned = train.versions.kubernetesPackages;
+  return packageVersion === undefined ? pinned : { ...pinned, [version]: packageVersion };
+}
+
 /**
  * The catalog of a site, resolved once per site object: every chart, the bootstrap, the image
  * list and the checks read their versions here, never from a train directly.
@@ -27,7 +34,11 @@ export function catalogOf(site: Site): Catalog {
   if (known) return known;
   const train = trainOf(site);
   const overrides = site.versions ?? {};
-  const versions: TrainVersions = { ...train.versions, ...overrides };
+  const versions: TrainVersions = {
+    ...train.versions,
+    ...overrides,
+    kubernetesPackages: kubernetesPackages(site, train),
+  };
   const overridden = (Object.keys(train.versions) as VersionKey[]).filter(
     (k) => overrides[k] !== undefined && overrides[k] !== train.versions[k],
   );

@@ -66,6 +66,12 @@ const KubernetesSchema = z.strictObject({
   version: z
     .string()
     .describe("Control plane version, '1.26.2': the minor picks the pinned schemas and package repository"),
+  packageVersion: z
+    .string()
+    .optional()
+    .describe(
+      "Debian version of kubelet, kubeadm and kubectl from pkgs.k8s.io for this site's kubernetes.version, '1.26.5-1.1' (check it with 'apt-cache madison kubeadm'): a patch release the train pins no packages for, without editing the shared train. Default: the train's pin",
+    ),
   controlPlaneEndpoint: z
     .string()
     .describe(
