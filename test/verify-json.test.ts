@@ -43,6 +43,8 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
       ],
       operations: null,
       standbys: [],
+      monitors: null,
+      alertFired: null,
       notRun: [],
       notVerified: ['Application x: not rendered', NO_DATA_PLANE],
     });
@@ -85,5 +87,20 @@ describe('npm run verify -- --json: the facts per site and cluster (docs/verify.
     expect(facts.notRun).toEqual(['postgres-operator-v2.0.1 is not built here']);
     expect(facts.ok).toBe(false);
     expect(facts.notVerified).toEqual(['Application x: not rendered']);
+  });
+  test("a live monitored run lists each monitor's targets and the alert Alertmanager received", () => {
+    const monitoring: NonNullable<VerifyReport['monitoring']> = {
+      monitors: [
+        { kind: 'PodMonitor', namespace: 'postgres', name: 'postgres-postgres', discovered: 2, up: 2, expected: 2 },
+      ],
+      alertFired: { name: 'PostgresInstanceDown', receivedBy: ['monitoring/alertmanager-main-0'], how: 'stopped' },
+      findings: [],
+      notVerified: [],
+    };
+    const facts = siteFacts({ ...report([]), monitoring });
+    expect(facts.monitors).toEqual([
+      { kind: 'PodMonitor', namespace: 'postgres', name: 'postgres-postgres', discovered: 2, up: 2 },
+    ]);
+    expect(facts.alertFired).toEqual({ name: 'PostgresInstanceDown', receivedBy: ['monitoring/alertmanager-main-0'] });
   });
 });

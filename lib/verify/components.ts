@@ -1,7 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
-import { isRecord } from '../core/records';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { asArray, asRecord, isRecord } from '../core/records';
+import { loadUpstreamYaml, upstreamOf, type Manifest } from '../upstream';
 import { catalogOf } from '../site/catalog';
 import type { Site } from '../site/model';
 import { majorOf, minorOf } from '../core/versions';
@@ -29,6 +39,15 @@ export interface Component {
   readonly linkerSettings?: readonly string[];
   /** Build tags, as its release build sets them. */
   readonly tags?: readonly string[];
+  /**
+   * A required module built from a copy of its source in the build folder (`./<folder>`, which the go.mod replaces it
+   * with), with files its release build generates first and its module zip lacks (Alertmanager's web UI assets).
+   */
+  readonly localCopy?: {
+    readonly module: string;
+    readonly folder: string;
+    readonly files: Readonly<Record<string, string>>;
+  };
 }
 
 /**
@@ -178,6 +197,9 @@ function goModDirectives(moduleAtVersion: string): string[] {
   return [...text.matchAll(/^(?:replace|exclude) (?:\([^)]*\)|.*)$/gm)].map((m) => m[0]);
 }
 
+/** The tag of an image reference (`quay.io/prometheus/prometheus:v2.46.0` → `v2.46.0`). */
+const imageTag = (image: string): string => image.slice(image.lastIndexOf(':') + 1);
+
 /** The Go module version of a Prometheus release: `v2.46.0` → `v0.46.0`, `v3.12.0` → `v0.312.0`. */
 export function prometheusModuleVersion(tag: string): string {
   const [major, minor, patch] = tag.replace(/^v/, '').split('.').map(Number);
@@ -191,16 +213,20 @@ export function prometheusModuleVersion(tag: string): string {
  * alert rules we render (`promtool test rules`, test/alert-rules.test.ts). Prometheus' Go module versions are
  * v0.<minor>.<patch> for 2.x and v0.<300 + minor>.<patch> for 3.x.
  */
-export function promtoolComponent(prometheusImage: string): Component {
-  const tag = prometheusImage.slice(prometheusImage.lastIndexOf(':') + 1);
+export const promtoolComponent = (prometheusImage: string): Component =>
+  prometheusProgram(prometheusImage, 'promtool', 5);
+
+/** A program (`cmd/<name>`) of the Prometheus module at an image's release, with the module's own directives. */
+function prometheusProgram(prometheusImage: string, name: string, buildMinutes: number): Component {
+  const tag = imageTag(prometheusImage);
   const module = `github.com/prometheus/prometheus ${prometheusModuleVersion(tag)}`;
   const extras = () => goModDirectives(module.replace(' ', '@')).join('\n');
   return {
-    id: `promtool-${tag}`,
-    goMod: () => `${goModule('promtool', module)}\n${extras()}\n`,
-    packages: ['github.com/prometheus/prometheus/cmd/promtool'],
-    binaries: ['promtool'],
-    buildMinutes: 5,
+    id: `${name}-${tag}`,
+    goMod: () => `${goModule(name, module)}\n${extras()}\n`,
+    packages: [`github.com/prometheus/prometheus/cmd/${name}`],
+    binaries: [name],
+    buildMinutes,
     linkerSettings: [`github.com/prometheus/common/version.Version=${tag.replace(/^v/, '')}`],
   };
 }
@@ -355,6 +381,18 @@ function clone(source: GitSource, dir: string): void {
     );
 }
 
+/** A module's source copied (writable) into the build folder, with the generated files its zip lacks. */
+function copyModule(copy: NonNullable<Component['localCopy']>, src: string): void {
+  const to = join(src, copy.folder);
+  rmSync(to, { recursive: true, force: true });
+  cpSync(downloaded(copy.module, 'Dir'), to, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', to]);
+  for (const [file, text] of Object.entries(copy.files)) {
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    writeFileSync(join(to, file), text);
+  }
+}
+
 /** Where a component's build logs. */
 export const buildLog = (c: Component): string => join(TOOLS_DIR, `${c.id}.log`);
 
@@ -370,6 +408,7 @@ export async function build(c: Component): Promise<number> {
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, 'go.mod'), c.goMod?.() ?? '');
   }
+  if (c.localCopy) copyModule(c.localCopy, src);
   const log = buildLog(c);
   const started = Date.now();
   // several packages build into a folder; a single one needs a file name (cmd/ would give `cmd`)
@@ -393,4 +432,93 @@ export async function build(c: Component): Promise<number> {
   if (code === 0) writeAsset(c);
   if (code !== 0 || !isBuilt(c)) throw new Error(`building ${c.id} failed (exit ${code}): see ${log}`);
   return (Date.now() - started) / 1000;
+}
+
+/**
+ * Prometheus itself, of the release a monitored site's train runs: the live data plane runs it with the configuration
+ * the real prometheus-operator generates (lib/verify/live/monitoring.ts). The same module as promtool (most of its
+ * build is shared); served without its web UI's assets (the `builtinassets` tag is off): its HTTP API is what verify reads.
+ */
+const prometheusComponent = (prometheusImage: string): Component => prometheusProgram(prometheusImage, 'prometheus', 1);
+
+/** Alertmanager of the release a monitored site's train runs (kube-prometheus' `alertmanager-alertmanager.yaml`). */
+const alertmanagerComponent = (alertmanagerImage: string): Component => {
+  const tag = imageTag(alertmanagerImage);
+  const module = 'github.com/prometheus/alertmanager';
+  return {
+    id: `alertmanager-${tag}`,
+    goMod: () => `${goModule('alertmanager', `${module} ${tag}`)}\nreplace ${module} => ./alertmanager\n`,
+    // from 0.28 its web UI is embedded from ui/app/dist, which its release build generates (npm) and its module zip
+    // lacks: a placeholder page stands in (verify reads its HTTP API, not its UI)
+    localCopy: {
+      module: `${module}@${tag}`,
+      folder: 'alertmanager',
+      files: { 'ui/app/dist/index.html': '<!-- built by npm run verify: no web UI -->\n' },
+    },
+    packages: [`${module}/cmd/alertmanager`],
+    binaries: ['alertmanager'],
+    buildMinutes: 2,
+    linkerSettings: [`github.com/prometheus/common/version.Version=${tag.replace(/^v/, '')}`],
+  };
+};
+
+/**
+ * prometheus-operator of the release a monitored site's kube-prometheus pins (`prometheusOperator-deployment.yaml`).
+ * Its go.mod replaces its own `pkg/apis/monitoring` and `pkg/client` modules with folders of its tree: ours replaces
+ * each with its published version of the same tag, and repeats its other directives.
+ */
+function prometheusOperatorComponent(operatorImage: string): Component {
+  const tag = imageTag(operatorImage);
+  const module = 'github.com/prometheus-operator/prometheus-operator';
+  const directives = () =>
+    goModDirectives(`${module}@${tag}`)
+      .join('\n')
+      .replace(/(\S+) => \.\/(\S+)/g, (_, from: string) => `${from} => ${from} ${tag}`);
+  return {
+    id: `prometheus-operator-${tag}`,
+    goMod: () => `${goModule('prometheus-operator', `${module} ${tag}`)}\n${directives()}\n`,
+    packages: [`${module}/cmd/operator`],
+    binaries: ['operator'],
+    buildMinutes: 4,
+    linkerSettings: [`github.com/prometheus/common/version.Version=${tag.replace(/^v/, '')}`],
+  };
+}
+
+/** The image of a container of a pinned kube-prometheus manifest (`prometheusOperator-deployment.yaml`). */
+function kubePrometheusImage(site: Site, file: string, find: (doc: Manifest) => unknown): string {
+  const pinned = upstreamOf(catalogOf(site).versions).kubePrometheus.manifests.find((f) =>
+    f.path.endsWith(`/manifests/${file}`),
+  );
+  const image =
+    pinned &&
+    loadUpstreamYaml(pinned)
+      .map(find)
+      .find((i) => typeof i === 'string');
+  if (typeof image !== 'string') throw new Error(`no image in kube-prometheus manifests/${file} (lib/upstream.ts)`);
+  return image;
+}
+
+/** The monitoring stack a monitored site's live run starts: its train's prometheus-operator, Prometheus, Alertmanager. */
+export interface MonitoringComponents {
+  readonly operator: Component;
+  readonly prometheus: Component;
+  readonly alertmanager: Component;
+}
+
+export function monitoringComponents(site: Site): MonitoringComponents | undefined {
+  if (!site.monitoring) return undefined;
+  const operator = kubePrometheusImage(
+    site,
+    'prometheusOperator-deployment.yaml',
+    (d) =>
+      asArray(asRecord(asRecord(asRecord(d.spec).template).spec).containers)
+        .map(asRecord)
+        .find((c) => c.name === 'prometheus-operator')?.image,
+  );
+  const alertmanager = kubePrometheusImage(site, 'alertmanager-alertmanager.yaml', (d) => asRecord(d.spec).image);
+  return {
+    operator: prometheusOperatorComponent(operator),
+    prometheus: prometheusComponent(catalogOf(site).images.prometheus),
+    alertmanager: alertmanagerComponent(alertmanager),
+  };
 }

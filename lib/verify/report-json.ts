@@ -1,6 +1,9 @@
 import type { OperationOutcome } from './live/operations';
+import type { MonitorFacts as LiveMonitor } from './live/monitoring';
 import type { VerifyReport } from './run';
 import type { StandbyFacts } from './live/standby-facts';
+
+type MonitorFacts = Pick<LiveMonitor, 'kind' | 'namespace' | 'name' | 'discovered' | 'up'>;
 
 /**
  * The facts of the live data plane per `postgresql` cluster (docs/verify.md). Null: not established by this run (the
@@ -45,6 +48,13 @@ export interface SiteFacts extends Pick<
   readonly operations: readonly OperationOutcome[] | null;
   /** Its clusters that are standbys of another site's: replayed from the primary's S3 store, promoted. */
   readonly standbys: readonly Pick<StandbyFacts, 'cluster' | 'primarySite' | 'replayed' | 'promoted'>[];
+  /**
+   * Each ServiceMonitor and PodMonitor of the site as the real Prometheus ran it: targets discovered and up (null: the
+   * monitoring stack did not run live, the reason is in `notVerified` or `notRun`).
+   */
+  readonly monitors: readonly MonitorFacts[] | null;
+  /** The rule fired end to end into Alertmanager: its name and the Alertmanager pods that list it. */
+  readonly alertFired: { readonly name: string; readonly receivedBy: readonly string[] } | null;
 }
 
 /** A run without the live data plane (`--no-live`): every cluster's live facts are null. */
@@ -77,6 +87,18 @@ export function siteFacts(r: VerifyReport): SiteFacts {
       replayed,
       promoted,
     })),
+    monitors: r.monitoring
+      ? r.monitoring.monitors.map(({ kind, namespace, name, discovered, up }) => ({
+          kind,
+          namespace,
+          name,
+          discovered,
+          up,
+        }))
+      : null,
+    alertFired: r.monitoring?.alertFired
+      ? { name: r.monitoring.alertFired.name, receivedBy: r.monitoring.alertFired.receivedBy }
+      : null,
     notRun: r.notRun,
     // a run that did not try the live data plane says so (one that could not run it said why already)
     notVerified: [

@@ -1,3 +1,4 @@
+import type { MonitoringFacts } from './live/monitoring';
 import type { VerifyReport } from './run';
 import { standbyLine } from './live/standby-facts';
 
@@ -66,11 +67,27 @@ export function formatReport(r: VerifyReport): string {
           ...r.standbys.flatMap((f) => [standbyLine(f), ...f.problems.map((p) => `    ${p}`)]),
         ]
       : []),
+    ...(r.monitoring ? monitoringLines(r.monitoring) : []),
     'checks on the live objects:',
     ...r.assertions.map((a) => `  ${a.ok ? 'ok  ' : 'FAIL'} ${a.what}${a.detail ? `: ${a.detail}` : ''}`),
     `verify ${r.site} ${r.ok ? 'passed' : 'FAILED'}: ${r.objects.length - rejected.length} objects applied, ${placed.length} pods placed, ${rejected.length} rejections, ` +
       `${unschedulable.length + r.short.length} unschedulable or not created, ${r.operatorErrors.length + r.clusters.filter((c) => c.missing.length).length} operator errors, ` +
-      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0) + (r.operations ?? []).filter((o) => !o.ok).length + (r.standbys ?? []).filter((f) => f.replayed !== true || f.promoted !== true).length} failed checks, ${r.seconds.toFixed(1)} s`,
+      `${r.assertions.filter((a) => !a.ok).length + (r.live?.findings.length ?? 0) + (r.operations ?? []).filter((o) => !o.ok).length + (r.standbys ?? []).filter((f) => f.replayed !== true || f.promoted !== true).length + (r.monitoring?.findings.length ?? 0)} failed checks, ${r.seconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
+}
+
+/** The monitoring stack's lines: each monitor's targets, the alert fired, what failed. */
+function monitoringLines(m: MonitoringFacts): string[] {
+  return [
+    'monitoring live (the real prometheus-operator, Prometheus and Alertmanager of the train):',
+    ...m.monitors.map(
+      (x) =>
+        `  ${x.discovered ? 'ok  ' : x.expected ? 'FAIL' : '--  '} ${x.kind} ${x.namespace}/${x.name}: ${x.discovered} target(s) discovered, ${x.up} up${x.discovered ? '' : x.expected ? `, ${x.expected} expected` : ' (nothing it selects runs here)'}`,
+    ),
+    m.alertFired
+      ? `  alert ${m.alertFired.name} fired and received by ${m.alertFired.receivedBy.join(', ')}: ${m.alertFired.how}`
+      : '  no alert fired end to end',
+    ...m.findings.map((f) => `  FAIL ${f}`),
+  ];
 }

@@ -31,6 +31,7 @@ import {
   type LiveOperation,
   type OperationOutcome,
 } from './live/operations';
+import { unbuiltMonitoring, verifyMonitoring, type MonitoringFacts } from './live/monitoring';
 import { messageOf, until, type Kube } from './kube';
 import type { LiveSite } from './day2';
 import { kwokNodes } from './nodes';
@@ -86,6 +87,8 @@ export interface VerifyReport {
   readonly operations?: readonly OperationOutcome[];
   /** Its clusters that are standbys of another site's (lib/verify/live/standby.ts). */
   readonly standbys?: readonly StandbyFacts[];
+  /** The monitoring stack run live (a monitored site with `dataPlane`): discovery per monitor, the alert fired. */
+  readonly monitoring?: MonitoringFacts;
   readonly seconds: number;
   readonly ok: boolean;
 }
@@ -375,6 +378,27 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
           `${f.cluster}: leader ${f.leader ? `${f.leader.pod} (${f.leader.ip})` : 'none'}, ${f.streaming.length} streaming replica(s), ${f.backups?.count ?? 0} base backup(s), status ${f.status ?? 'none'}`,
         );
     }
+    let monitoring: MonitoringFacts | undefined;
+    if (plane && operator && site.monitoring) {
+      const unbuilt = unbuiltMonitoring(site);
+      if (unbuilt.length)
+        notRun.push(`the live monitoring stack: ${unbuilt.join(', ')} not built: run npm run verify -- --build`);
+      else {
+        monitoring = await verifyMonitoring({
+          site,
+          kube,
+          kubelet: plane.kubelet,
+          net: plane.net,
+          dir,
+          objects: tree.objects.map((o) => o.obj),
+          leaders: new Set(
+            (live?.clusters ?? []).flatMap((f) => (f.leader ? [`${f.cluster.split('/')[0]}/${f.leader.pod}`] : [])),
+          ),
+          log,
+        });
+        notVerified.push(...monitoring.notVerified);
+      }
+    }
     let operations: OperationOutcome[] | undefined;
     const asked = options.operations === 'all' ? LIVE_OPERATIONS : (options.operations ?? []);
     const unavailable = asked
@@ -419,7 +443,8 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       podSecurityWarnings.length === 0 &&
       notRun.length === 0 &&
       (live?.findings.length ?? 0) === 0 &&
-      (operations ?? []).every((o) => o.ok);
+      (operations ?? []).every((o) => o.ok) &&
+      (monitoring?.findings.length ?? 0) === 0;
     report = {
       site: site.name,
       kubernetes: release,
@@ -437,6 +462,7 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       assertions,
       live,
       operations,
+      monitoring,
       seconds: (Date.now() - started) / 1000,
       ok,
     };

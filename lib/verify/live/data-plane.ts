@@ -8,6 +8,7 @@ import type { Site } from '../../site/model';
 import {
   binaryPath,
   isBuilt,
+  monitoringComponents,
   postgresExporterComponent,
   TOOLS_DIR,
   versitygwComponent,
@@ -58,7 +59,13 @@ const spiloTag = (site: Site): string => catalogOf(site).versions.spilo;
 export function liveComponents(site: Site): Component[] {
   if (liveUnsupported(site)) return [];
   try {
-    return [walgComponent(spiloWalg(spiloTag(site))), versitygwComponent(), exporterComponent(site)];
+    const monitoring = monitoringComponents(site);
+    return [
+      walgComponent(spiloWalg(spiloTag(site))),
+      versitygwComponent(),
+      exporterComponent(site),
+      ...(monitoring ? [monitoring.operator, monitoring.prometheus, monitoring.alertmanager] : []),
+    ];
   } catch (e) {
     // Spilo's source is git only: where it is unreachable the live data plane is NOT RUN (liveUnavailable says why),
     // except in CI, where it fails the build

@@ -46,7 +46,8 @@ function fieldOf(pod: KubeObject, path: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-const expand = (value: string, env: Record<string, string>): string =>
+/** `$(VAR)` references expanded from an environment, as the kubelet expands env values, command and args. */
+export const expand = (value: string, env: Record<string, string>): string =>
   value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
 
 export async function resolveEnv(

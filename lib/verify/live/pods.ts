@@ -1,11 +1,11 @@
-import { chownSync, chmodSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord, isRecord } from '../../core/records';
 import { until, type Kube } from '../kube';
 import { killGroup, stop, type Started } from '../processes';
 import type { Session } from '../session';
-import { resolveEnv } from './env';
+import { expand, resolveEnv } from './env';
 import { execute, innerPid, type Exec, type PodNetwork } from './network';
 
 /** An image the stand-in can run: its layer (the pod's upper directory), its ENV and CMD. */
@@ -17,6 +17,8 @@ export interface ImageRuntime {
   readonly command: readonly string[];
   /** What the image's environment needs changed for what runs here (said in the report). */
   readonly adjustEnv?: (env: Record<string, string>) => Record<string, string>;
+  /** Its command does the work of the pod's init containers first: their volumes are mounted too. */
+  readonly runsInitContainers?: boolean;
 }
 
 /** A sidecar image the stand-in runs beside a pod's first container: a program of the pod (its namespaces and root). */
@@ -73,6 +75,8 @@ export class Kubelet {
   get problems(): string[] {
     return [...this.failures, ...[...this.waiting.values()].flat()];
   }
+  /** Images added once the run reaches the phase that starts them (addImages). */
+  private readonly later: ImageRuntime[] = [];
   private timer?: NodeJS.Timeout;
   private busy = false;
   private interfaces = 0;
@@ -102,6 +106,11 @@ export class Kubelet {
         writeFileSync(join(p.dir, 'hosts'), hostsText(p.ip, p.name, this.serviceHosts()));
   }
 
+  /** Run the pods of these images too from now on (a later phase of the run: lib/verify/live/monitoring.ts). */
+  addImages(images: readonly ImageRuntime[]): void {
+    this.later.push(...images);
+  }
+
   /** The IPs of the pods it runs. */
   get ips(): ReadonlySet<string> {
     return new Set([...this.pods.values()].map((p) => p.ip));
@@ -123,7 +132,7 @@ export class Kubelet {
         const spec = asRecord(pod.spec);
         const status = asRecord(pod.status);
         const container = asRecord(asArray(spec.containers)[0]);
-        const runtime = this.runtimes.images.find((r) => r.matches(String(container.image)));
+        const runtime = [...this.runtimes.images, ...this.later].find((r) => r.matches(String(container.image)));
         if (!runtime || meta.deletionTimestamp || !spec.nodeName || typeof status.podIP !== 'string') continue;
         seen.add(uid);
         if (!this.pods.has(uid) && !this.lost.has(uid)) await this.run(pod, runtime);
@@ -170,7 +179,8 @@ export class Kubelet {
       .map((c) => ({ container: c, runtime: this.runtimes.sidecars.find((r) => r.matches(String(c.image))) }))
       .filter((c): c is { container: Record<string, unknown>; runtime: SidecarRuntime } => c.runtime !== undefined);
     const mounts: [string, string][] = [];
-    for (const c of [container, ...sidecars.map((x) => x.container)])
+    const inits = runtime.runsInitContainers ? asArray(spec.initContainers).map(asRecord) : [];
+    for (const c of [container, ...inits, ...sidecars.map((x) => x.container)])
       for (const m of await this.volumes(pod, c, dir, typeof fsGroup === 'number' ? fsGroup : undefined))
         if (!mounts.some(([, t]) => t === m[1])) mounts.push(m);
     // /etc/hosts: the pod's name and every Service's (rewritten in place as Services come: refreshHosts)
@@ -195,9 +205,12 @@ export class Kubelet {
       VERIFY_SESSION: this.session.id,
     };
     const env = runtime.adjustEnv ? runtime.adjustEnv(base) : base;
+    // the container's command and args with their `$(VAR)` references expanded, as a kubelet does
     const command = [
-      ...(Array.isArray(container.command) ? container.command.map(String) : runtime.command),
-      ...(Array.isArray(container.args) ? container.args.map(String) : []),
+      ...(Array.isArray(container.command)
+        ? container.command.map((a) => expand(String(a), resolved.env))
+        : runtime.command),
+      ...(Array.isArray(container.args) ? container.args.map((a) => expand(String(a), resolved.env)) : []),
     ];
     const program = this.session.start(
       `pod ${namespace}/${name}`,
@@ -348,18 +361,29 @@ export class Kubelet {
         }
       }
       const sub = typeof m.subPath === 'string' && m.subPath ? join(source, m.subPath) : source;
+      // a subPath folder not there yet is made, as the kubelet makes it (in the volume, with its group)
+      if (sub !== source && !existsSync(sub) && (isRecord(volume.persistentVolumeClaim) || isRecord(volume.emptyDir))) {
+        mkdirSync(sub, { recursive: true });
+        if (fsGroup !== undefined) {
+          chownSync(sub, 0, fsGroup);
+          chmodSync(sub, 0o2775);
+        }
+      }
       mounts.push([sub, String(m.mountPath)]);
     }
     return mounts;
   }
 
   /** The files of a Secret, ConfigMap, downward API or projected volume (a service account token from the API server). */
-  private async files(volume: Record<string, unknown>, pod: Record<string, unknown>): Promise<[string, string][]> {
+  private async files(
+    volume: Record<string, unknown>,
+    pod: Record<string, unknown>,
+  ): Promise<[string, string | Buffer][]> {
     const meta = asRecord(pod.metadata);
     const spec = asRecord(pod.spec);
     const namespace = String(meta.namespace);
     const sources = isRecord(volume.projected) ? asArray(volume.projected.sources).filter(isRecord) : [volume];
-    const out: [string, string][] = [];
+    const out: [string, string | Buffer][] = [];
     for (const source of sources) {
       const secret = isRecord(source.secret) ? source.secret : undefined;
       const configMap = isRecord(source.configMap) ? source.configMap : undefined;
@@ -374,7 +398,8 @@ export class Kubelet {
           : Object.keys(data).map((k) => [k, k]);
         for (const [key, path] of keys)
           if (key in data)
-            out.push([path, secret ? Buffer.from(String(data[key]), 'base64').toString('utf8') : String(data[key])]);
+            // a Secret's bytes as they are (the operators' gzipped configurations are binary)
+            out.push([path, secret ? Buffer.from(String(data[key]), 'base64') : String(data[key])]);
       }
       if (isRecord(source.downwardAPI))
         for (const item of asArray(source.downwardAPI.items).filter(isRecord)) {
