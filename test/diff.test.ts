@@ -564,6 +564,10 @@ describe('git layer and CLI', () => {
     write(repo, distTree(poc));
     mkdirSync(join(repo, 'host-bootstrap', 'poc'), { recursive: true });
     writeFileSync(join(repo, 'host-bootstrap', 'poc', 'dnumworker1.yaml'), '#cloud-config\npackages:\n  - lvm2\n');
+    // the first control plane's kubeadm: its change ends the diff with the kubeadm upgrade plan
+    const controlPlane = (v: string) =>
+      `kind: InitConfiguration\napt_get install kubelet=${v} kubeadm=${v} kubectl=${v}\n`;
+    writeFileSync(join(repo, 'host-bootstrap', 'poc', 'debian-cp.yaml'), controlPlane('1.26.2-1.1'));
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'poc');
     const removed = distTree(
@@ -576,9 +580,13 @@ describe('git layer and CLI', () => {
       join(repo, 'host-bootstrap', 'poc', 'dnumworker1.yaml'),
       '#cloud-config\npackages:\n  - lvm2\n  - chrony\n',
     );
+    writeFileSync(join(repo, 'host-bootstrap', 'poc', 'debian-cp.yaml'), controlPlane('1.26.5-1.1'));
     expect(treeAtRevision(repo, 'HEAD')).toEqual(distTree(poc));
     expect(treeAtRevision(repo, 'HEAD', 'host-bootstrap')).toEqual(
-      new Map([['poc/dnumworker1.yaml', '#cloud-config\npackages:\n  - lvm2\n']]),
+      new Map([
+        ['poc/debian-cp.yaml', controlPlane('1.26.2-1.1')],
+        ['poc/dnumworker1.yaml', '#cloud-config\npackages:\n  - lvm2\n'],
+      ]),
     );
     expect(treeOnDisk(repo)).toEqual(removed);
 
@@ -595,6 +603,8 @@ describe('git layer and CLI', () => {
     expect(run.stdout).toContain(
       '- `~` `poc/dnumworker1.yaml`\n\n  ```diff\n  @@ -2,2 +2,3 @@\n   packages:\n     - lvm2\n  +  - chrony\n  ```',
     );
+    expect(run.stdout).toContain('\nkubeadm upgrade plan, poc: Kubernetes 1.26.2 → 1.26.5, in this order');
+    expect(run.stdout).toContain('  1. the first control plane: debian-cp\n');
     git(repo, 'commit', '-qam', 'remove the cluster');
     const between = spawnSync(
       join(ROOT, 'node_modules', '.bin', 'tsx'),

@@ -79,6 +79,9 @@ describe('each day-2 operation is one change with the rendered effect and impact
     expect(r.hostFiles.find((f) => f.path === 'poc/debian-cp.yaml')?.lines).toContain(
       '+      kubernetesVersion: v1.27.3',
     );
+    expect(r.plan, "the diff's kubeadm plan: the control plane applies the new version first").toContain(
+      '       kubeadm upgrade apply v1.27.3 --patches /etc/kubernetes/patches',
+    );
   });
 
   test('the skew rule: a worker newer than the control plane is refused with the field path', () => {

@@ -347,7 +347,7 @@ export const OPERATIONS: readonly Operation[] = [
       "A kubelet may be older than the API server, never newer: upgrade the control plane, then the workers. The site's `kubernetes.version` moves every node's cloud-init (new packages repository and pins) and the schemas the output is validated against.",
     change: [{ file: POC, from: "version: '1.26.2'", to: "version: '1.27.3'" }],
     then: [
-      'cloud-init runs at first boot only: running nodes are upgraded with kubeadm, in order. On debian-cp: `apt-mark unhold kubeadm && apt-get install kubeadm=1.27.3-1.1 && kubeadm upgrade apply v1.27.3 --patches /etc/kubernetes/patches` (the patches that bind its scheduler and controller manager to its own address, docs/security.md#control-plane; another control plane: `kubeadm upgrade node --patches /etc/kubernetes/patches`), then kubelet/kubectl. Then each worker: drain, `kubeadm upgrade node`, kubelet, uncordon (Postgres nodes one at a time, replicas first).',
+      "cloud-init runs at first boot only: running nodes are upgraded with kubeadm, in the order and with the commands of the plan `npm run diff` ends with (above): each node's pkgs.k8s.io source moves to the 1.27 repository, debian-cp applies the new version with its kubeadm patches (which bind its scheduler and controller manager to its own address, docs/security.md#control-plane), then each worker, drained one at a time (Postgres nodes replicas first).",
       'New or re-provisioned nodes get 1.27.3 from the regenerated cloud-init.',
     ],
     verify: ['kubectl get nodes -o wide'],

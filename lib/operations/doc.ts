@@ -38,6 +38,9 @@ function section(op: Operation, result: OperationResult): string[] {
     '',
     ...fence('', cut(result.output)),
     '',
+    ...(result.plan.length
+      ? ['and ends with the plan of the running nodes, in order:', '', ...fence('', result.plan.join('\n').trim()), '']
+      : []),
     '**Then**',
     '',
     ...op.then.map((t) => `- ${t}`),

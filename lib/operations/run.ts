@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { build, type Plugin } from 'esbuild';
 import { formatTerminal } from '../diff/format';
 import { diffFiles, type FileDiff } from '../diff/host-files';
+import { kubeadmPlans } from '../diff/kubeadm-plan';
 import { diffTrees, type TreeDiff } from '../diff/semantic';
 import type { Site } from '../site/model';
 import { runModule } from '../site-files/load';
@@ -24,6 +25,8 @@ export interface OperationResult {
   readonly hostFiles: readonly FileDiff[];
   /** What `npm run diff` prints after `npm run synth`, or synth's error when the change is refused. */
   readonly output: string;
+  /** The `kubeadm upgrade` plan `npm run diff` ends with (lib/diff/kubeadm-plan.ts): none unless a node's Kubernetes changes. */
+  readonly plan: readonly string[];
 }
 
 /** Sources as edited in memory: path relative to the project root → text. */
@@ -141,10 +144,11 @@ export async function runOperation(op: Operation, root: string, site = op.site ?
   const { before, after, sourceDiff } = await operationSites(op, root, site);
   if (op.refused) {
     if (!('error' in after)) throw new Error(`operation ${op.id} should be refused, but synth accepted it`);
-    return { sourceDiff, hostFiles: [], output: after.error.trimEnd() };
+    return { sourceDiff, hostFiles: [], output: after.error.trimEnd(), plan: [] };
   }
   if ('error' in after) throw new Error(`operation ${op.id}: synth failed:\n${after.error}`);
   const diff = diffTrees(prefixed(site, before.dist), prefixed(site, after.dist));
-  const hostFiles = diffFiles(prefixed(site, before.host), prefixed(site, after.host));
-  return { sourceDiff, diff, hostFiles, output: formatTerminal(diff, hostFiles) };
+  const host = { before: prefixed(site, before.host), after: prefixed(site, after.host) };
+  const hostFiles = diffFiles(host.before, host.after);
+  return { sourceDiff, diff, hostFiles, output: formatTerminal(diff, hostFiles), plan: kubeadmPlans(host) };
 }
