@@ -154,6 +154,7 @@ export async function verifyMonitoring(run: MonitoringRun): Promise<MonitoringFa
   if (renderedFor.length === 0)
     notVerified.push(`no rendered PrometheusRule has ${ALERT}: no alert is fired end to end`);
   kubelet.addImages(runtimes(run.site, run.dir));
+  const begun = Date.now();
   log("monitoring: prometheus-operator started as its Deployment's pod; waiting for Prometheus and Alertmanager");
   const podsOf = (prefix: string) =>
     [...kubelet.pods.values()].filter((p) => p.runtime.startsWith(prefix) && p.program.exited === undefined);
@@ -199,8 +200,9 @@ export async function verifyMonitoring(run: MonitoringRun): Promise<MonitoringFa
     return { monitors: [], alertFired: null, findings, notVerified };
   }
   const prometheus = started.prometheus[0];
+  const since = Date.now();
   log(
-    `monitoring: ${started.prometheus.map((p) => p.name).join(', ')} and ${started.alertmanagers.map((p) => p.name).join(', ')} running`,
+    `monitoring: ${started.prometheus.map((p) => p.name).join(', ')} and ${started.alertmanagers.map((p) => p.name).join(', ')} running (${((Date.now() - begun) / 1000).toFixed(0)} s)`,
   );
   const exporters = [...kubelet.pods.values()].filter((p) => p.sidecars.length > 0 && p.runtime.startsWith('spilo'));
   const expected = new Map<string, number>();
@@ -246,6 +248,7 @@ export async function verifyMonitoring(run: MonitoringRun): Promise<MonitoringFa
     renderedFor.length && exporters.length ? await fireAlert(run, exporters, started.alertmanagers, renderedFor) : null;
   if (renderedFor.length && exporters.length && !alertFired)
     findings.push(`${ALERT} did not reach Alertmanager within 150 s of pausing an exporter`);
+  log(`monitoring: checked in ${((Date.now() - since) / 1000).toFixed(0)} s after Prometheus and Alertmanager were up`);
   return { monitors, alertFired, findings, notVerified };
 }
 

@@ -65,8 +65,16 @@ export class ServiceProxy {
         const meta = asRecord(svc.metadata);
         const spec = asRecord(svc.spec);
         const ip = spec.clusterIP;
-        if (typeof ip !== 'string' || !/^\d/.test(ip)) continue;
         const [name, ns] = [String(meta.name), String(meta.namespace)];
+        // a headless Service names each endpoint with a hostname (a StatefulSet's pods), as the cluster DNS does
+        if (ip === 'None')
+          for (const subset of asArray(asRecord(endpoints.get(`${ns}/${name}`)).subsets).map(asRecord))
+            for (const a of [...asArray(subset.addresses), ...asArray(subset.notReadyAddresses)].map(asRecord))
+              if (typeof a.hostname === 'string') {
+                const host = `${a.hostname}.${name}`;
+                lines.push(`${String(a.ip)} ${host}.${ns}.svc.cluster.local ${host}.${ns}.svc ${host}.${ns} ${host}`);
+              }
+        if (typeof ip !== 'string' || !/^\d/.test(ip)) continue;
         lines.push(`${ip} ${name}.${ns}.svc.cluster.local ${name}.${ns}.svc ${name}.${ns}`);
         const subsets = asArray(asRecord(endpoints.get(`${ns}/${name}`)).subsets).map(asRecord);
         for (const port of asArray(spec.ports).map(asRecord)) {
