@@ -83,6 +83,19 @@ describe('the kubeadm upgrade plan of a Kubernetes version change (npm run diff)
     expect(lines).toContain('  join at 1.27.3 from their cloud-init once the control planes run it: dnumworker9');
   });
 
+  test('a worker kept behind catches up in a later commit: only it is in the plan', () => {
+    const upgraded = version(poc, '1.27.3');
+    const behind = withSite(upgraded, (s) => {
+      s.nodes[2].kubeletVersion = '1.26.2';
+    });
+    const lines = plan(behind, upgraded);
+    expect(lines[1]).toMatch(/^kubeadm upgrade plan, poc: Kubernetes 1\.27\.3, the nodes behind it, in this order/);
+    expect(lines.filter((l) => /^ {2}\d\. /.test(l))).toEqual([
+      "  1. the workers: dnumworker2 (Postgres on dnumworker2: drain a replica's node before its primary's, 'kubectl get pods -A -l spilo-role -o wide')",
+    ]);
+    expect(lines).toContain('       kubectl drain dnumworker2 --ignore-daemonsets');
+  });
+
   test('no plan for a step kubeadm does not take: a skipped minor or a downgrade', () => {
     const skipped = new Map([...host(poc)].map(([f, t]) => [f, t.replaceAll('1.26.2-1.1', '1.28.1-1.1')]));
     expect(kubeadmPlans({ before: host(poc), after: skipped })).toEqual([

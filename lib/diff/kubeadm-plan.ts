@@ -125,7 +125,7 @@ function kubeadmPlan(site: string, before: readonly PlanNode[], after: readonly 
   const moved = after.filter((n) => (was.get(n.name)?.packages ?? n.packages) !== n.packages);
   if (!from || !to || moved.length === 0) return [];
   const [cluster, next] = [release(from.packages), release(to.packages)];
-  const head = `kubeadm upgrade plan, ${site}: Kubernetes ${cluster} → ${next}`;
+  const head = `kubeadm upgrade plan, ${site}: ${cluster === next ? `Kubernetes ${next}, the nodes behind it` : `Kubernetes ${cluster} → ${next}`}`;
   if (!oneStep(cluster, next))
     return ['', `${head}: none, it is not one kubeadm step (one minor at a time, forward only; ${SOURCE})`];
   const groups = new Map<string, PlanNode[]>();

@@ -27,6 +27,8 @@ export const NOT_LIVE: Readonly<Record<string, string>> = {
     'the operator makes a pooler only after installing its lookup function in a database: verify stands one in for the clusters pooled when it starts, so npm run verify on the changed site asserts the poolers (as on lab and converged), not a live change',
   'load-balancer': 'its starting point adds the MetalLB app, whose controller cannot run here to assign the address',
   'kubernetes-upgrade': 'a new control-plane version is a new verify run (npm run verify on the changed site)',
+  'kubernetes-patch':
+    "it changes host-bootstrap/ only (the nodes' packages, upgraded with kubeadm on the machines): no manifest to sync",
   'kubelet-skew': 'refused by synth: nothing to sync',
   'train-guard': 'refused by synth: nothing to sync',
   'replace-control-plane':
