@@ -12,7 +12,7 @@ import { formatMarkdown, formatStale, formatTerminal } from '../lib/diff/format'
 import { REPORT, reportsOnDisk, treeAtRevision, treeOnDisk } from '../lib/diff/git';
 import { formatUpgradeSteps, upgradePaths } from '../lib/diff/upgrade-paths';
 import { diffFiles } from '../lib/diff/host-files';
-import { kubeadmPlans } from '../lib/diff/kubeadm-plan';
+import { formatKubeadmPlans, kubeadmPlans } from '../lib/diff/kubeadm-plan';
 import { diffTrees } from '../lib/diff/semantic';
 import { PROJECT_ROOT } from '../lib/upstream';
 import { writeFileAtomic } from '../lib/write/atomic';
@@ -57,7 +57,7 @@ runCli<{ base: string; head?: string; format: 'terminal' | 'markdown'; output?: 
     ...formatStale(stale, o.format),
     o.format === 'markdown' ? formatMarkdown(diff, files) : formatTerminal(diff, files),
     ...formatUpgradeSteps(steps),
-    ...kubeadmPlans(host),
+    ...formatKubeadmPlans(kubeadmPlans(host), o.format),
   ].join('\n');
   if (o.output) writeFileAtomic(o.output, `${text}\n`);
   else console.log(text);

@@ -603,7 +603,9 @@ describe('git layer and CLI', () => {
     expect(run.stdout).toContain(
       '- `~` `poc/dnumworker1.yaml`\n\n  ```diff\n  @@ -2,2 +2,3 @@\n   packages:\n     - lvm2\n  +  - chrony\n  ```',
     );
-    expect(run.stdout).toContain('\nkubeadm upgrade plan, poc: Kubernetes 1.26.2 → 1.26.5, in this order');
+    expect(run.stdout, 'the kubeadm plan, in a code block of the PR comment').toContain(
+      '\n```text\nkubeadm upgrade plan, poc: Kubernetes 1.26.2 → 1.26.5, in this order',
+    );
     expect(run.stdout).toContain('  1. the first control plane: debian-cp\n');
     git(repo, 'commit', '-qam', 'remove the cluster');
     const between = spawnSync(

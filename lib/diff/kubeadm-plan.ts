@@ -159,3 +159,9 @@ export function kubeadmPlans(host: {
   const before = nodesBySite(host.before);
   return [...nodesBySite(host.after)].flatMap(([site, nodes]) => kubeadmPlan(site, before.get(site) ?? [], nodes));
 }
+
+/** The plans as `npm run diff` prints them: as they are on a terminal, in a code block in Markdown (the PR comment). */
+export function formatKubeadmPlans(plans: readonly string[], format: 'terminal' | 'markdown'): string[] {
+  if (format === 'terminal' || plans.length === 0) return [...plans];
+  return ['', '```text', ...plans.slice(1), '```'];
+}
