@@ -2,25 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { NO_DATA_PLANE, siteFacts } from '../lib/verify/report-json';
 import type { VerifyReport } from '../lib/verify/run';
 import { HEALTHY_CLUSTER } from './support/live-facts';
+import { verifyReport } from './support/verify-report';
 
-const report = (clusters: VerifyReport['clusters'], notRun: string[] = []): VerifyReport => ({
-  site: 's',
-  kubernetes: '1.26.2',
-  nodes: 3,
-  objects: [],
-  notVerified: ['Application x: not rendered'],
-  notRun,
-  clusters,
-  operatorErrors: [],
-  operatorCrashes: [],
-  operatorWarnings: [],
-  pods: [],
-  short: [],
-  settled: true,
-  assertions: [],
-  seconds: 12.345,
-  ok: notRun.length === 0,
-});
+const report = (clusters: VerifyReport['clusters'], notRun: string[] = []): VerifyReport =>
+  verifyReport({ notVerified: ['Application x: not rendered'], notRun, clusters, ok: notRun.length === 0 });
 
 describe('npm run verify -- --json: the facts per site and cluster (docs/verify.md)', () => {
   test("each cluster's live facts are null and say why, while no data plane runs; the operator's missing objects are listed", () => {

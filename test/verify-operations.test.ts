@@ -3,8 +3,8 @@ import { LIVE_OPERATIONS, operationUnavailable, parseOperations } from '../lib/v
 import { OPERATIONS } from '../lib/operations/catalog';
 import { formatReport } from '../lib/verify/report';
 import { siteFacts } from '../lib/verify/report-json';
-import type { VerifyReport } from '../lib/verify/run';
 import { siteTree } from './support/trees';
+import { verifyReport } from './support/verify-report';
 import { cluster, minimalSite } from './unit/support/site';
 
 describe('npm run verify -- --operations: which day-2 operations run live, and how they are reported', () => {
@@ -13,7 +13,7 @@ describe('npm run verify -- --operations: which day-2 operations run live, and h
     expect(parseOperations(undefined)).toEqual([]);
     expect(parseOperations('scale, failover-pod')).toEqual(['scale', 'failover-pod']);
     expect(() => parseOperations('failover,scale')).toThrow(
-      "--operations: unknown operation 'failover': the live operations are failover-postgres, failover-pod, point-in-time-recovery, scale",
+      "--operations: unknown operation 'failover': the live operations are failover-postgres, failover-pod, minor-upgrade, point-in-time-recovery, scale",
     );
   });
 
@@ -27,21 +27,7 @@ describe('npm run verify -- --operations: which day-2 operations run live, and h
     expect(operationUnavailable(single, 'failover-postgres')).toBe('the site has no postgresql cluster with replicas');
   });
 
-  const report: VerifyReport = {
-    site: 's',
-    kubernetes: '1.26.2',
-    nodes: 3,
-    objects: [],
-    notVerified: [],
-    notRun: [],
-    clusters: [],
-    operatorErrors: [],
-    operatorCrashes: [],
-    operatorWarnings: [],
-    pods: [],
-    short: [],
-    settled: true,
-    assertions: [],
+  const report = verifyReport({
     operations: [
       {
         name: 'failover-pod',
@@ -53,7 +39,7 @@ describe('npm run verify -- --operations: which day-2 operations run live, and h
     ],
     seconds: 200,
     ok: false,
-  };
+  });
 
   test("the text report gives each operation's evidence or its failed step, and counts a failed one", () => {
     const text = formatReport(report);

@@ -18,7 +18,13 @@ import { password, psql } from './sql';
  * operator and Patroni act, and the result is read off the databases themselves. Failover needs no edit: it is a loss.
  */
 // scale last: its starting point joins a node, which stays registered (and labelled) after the edit is reverted
-export const LIVE_OPERATIONS = ['failover-postgres', 'failover-pod', 'point-in-time-recovery', 'scale'] as const;
+export const LIVE_OPERATIONS = [
+  'failover-postgres',
+  'failover-pod',
+  'minor-upgrade',
+  'point-in-time-recovery',
+  'scale',
+] as const;
 export type LiveOperation = (typeof LIVE_OPERATIONS)[number];
 
 /**
@@ -37,6 +43,12 @@ export function parseOperations(value: string | boolean | undefined): LiveOperat
     return op;
   });
 }
+
+/**
+ * How long a rolling replacement may take: operator v1.9.0 gives up a roll whose switchover Patroni did not answer in
+ * time (a loaded node) and takes it up again at its next repair scan (`repair_period`, 5 minutes), as a user's would.
+ */
+const ROLL_SECONDS = 420;
 
 /** What an operation did, as verify's JSON report has it (`operations`). */
 export interface OperationOutcome {
@@ -152,15 +164,33 @@ class Operations {
     return ip;
   }
 
-  /** `n` rows of one operation, committed through the master Service (as a client writes). */
+  /**
+   * `n` rows of one operation, committed through the master Service as a client writes, retried for 60 s as a client
+   * retries a dropped connection (a switchover the operator still finishes); idempotent, so a retry of a write whose
+   * commit was not acknowledged adds nothing.
+   */
   async write(t: Target, op: string, n: number): Promise<void> {
-    const master = await this.masterService(t);
-    await this.mustSql(
-      t,
-      master,
-      `create table if not exists verify_operations (op text, n int, at timestamptz default clock_timestamp()); insert into verify_operations (op, n) select '${op}', g from generate_series(1, ${n}) g`,
-      `write ${n} rows (${op}) through the master Service`,
+    const statement = `create table if not exists verify_operations (op text, n int, at timestamptz default clock_timestamp()); insert into verify_operations (op, n) select '${op}', g from generate_series(1, ${n}) g where not exists (select 1 from verify_operations where op = '${op}')`;
+    let error = '';
+    const done = await until(
+      60,
+      async () => {
+        const r = await psql(
+          this.ctx.plane,
+          { host: await this.masterService(t), user: 'postgres', password: t.secret },
+          statement,
+        );
+        error = (r.stderr || r.stdout).trim();
+        return r.status === 0 ? true : undefined;
+      },
+      1000,
     );
+    if (!done)
+      throw new StepFailed(
+        `write ${n} rows (${op}) through the master Service`,
+        'the write to commit within 60 s',
+        error,
+      );
   }
 
   async count(t: Target, host: string, op: string): Promise<number | undefined> {
@@ -263,7 +293,7 @@ class Operations {
    * the replicas streaming again.
    */
   async failoverPostgres(t: Target): Promise<Record<string, unknown>> {
-    const { leader } = await this.whole(t, 60, 'before: the cluster whole');
+    const { leader } = await this.whole(t, 180, 'before: the cluster whole');
     await this.write(t, 'failover-postgres', 100);
     const dataDir = await this.mustSql(t, leader.ip, 'show data_directory', 'the data directory');
     const started = await this.mustSql(t, leader.ip, 'select pg_postmaster_start_time()', 'the start time');
@@ -314,7 +344,7 @@ class Operations {
    * `kubectl delete pod --force` does), the StatefulSet makes it again and it rejoins as a replica.
    */
   async failoverPod(t: Target): Promise<Record<string, unknown>> {
-    const { leader } = await this.whole(t, 60, 'before: the cluster whole');
+    const { leader } = await this.whole(t, 180, 'before: the cluster whole');
     await this.write(t, 'failover-pod', 100);
     const pod = this.running(t, leader.pod);
     if (!pod) throw new StepFailed('find the leader pod', `${leader.pod} run by the stand-in`, 'not run');
@@ -370,11 +400,111 @@ class Operations {
     }
   }
 
+  /** The cluster's pods as the API server has them: name, uid, first container's image. */
+  async pods(t: Target): Promise<{ pod: string; uid: string; image: string }[]> {
+    const nameLabel = this.ctx.config.cluster_name_label ?? 'cluster-name';
+    const [key, value] = (this.ctx.config.cluster_labels ?? 'application:spilo').split(':');
+    return (
+      await this.kube.list(
+        `/api/v1/namespaces/${t.ns}/pods?labelSelector=${encodeURIComponent(`${key}=${value},${nameLabel}=${t.name}`)}`,
+      )
+    ).map((p) => ({
+      pod: String(asRecord(p.metadata).name),
+      uid: String(asRecord(p.metadata).uid),
+      image: String(asRecord(asArray(asRecord(p.spec).containers)[0]).image),
+    }));
+  }
+
+  /**
+   * docs/operations.md's minor upgrade, the Spilo image bump: the operator restarts with the new `docker_image` and rolls
+   * every pod, replicas first, with one switchover; no committed row is lost. The new tag's Spilo source is not among
+   * the sources here: its pods run the current tag's layer (said in the evidence), so what is proven is the operator's
+   * rolling replacement and Patroni's switchover, not the new image's content.
+   */
+  async minorUpgrade(t: Target): Promise<Record<string, unknown>> {
+    const { before, after } = await this.rendered('minor-upgrade');
+    const [from, to] = [dockerImage(before), dockerImage(after)];
+    if (!from || !to || from === to)
+      throw new StepFailed('the edit', "a new docker_image in the operator's ConfigMap", `${from} -> ${to}`);
+    this.ctx.plane.kubelet.standIn(to, from);
+    const { leader } = await this.whole(t, 180, 'before: the cluster whole');
+    await this.write(t, 'minor-upgrade', 100);
+    const old = new Map((await this.pods(t)).map((p) => [p.pod, p.uid]));
+    await this.syncTo(before, "sync the operation's starting point");
+    await this.syncTo(after, `sync docker_image ${from} -> ${to}`, 120);
+    // leaders as they change, and when each pod is replaced, while the operator rolls
+    const leaders = [leader.pod];
+    const replaced: string[] = [];
+    const t0 = Date.now();
+    const done = await until(
+      ROLL_SECONDS,
+      async () => {
+        const l = await this.leader(t);
+        if (l && l.pod !== leaders.at(-1)) leaders.push(l.pod);
+        const pods = await this.pods(t);
+        for (const p of pods) if (old.get(p.pod) !== p.uid && !replaced.includes(p.pod)) replaced.push(p.pod);
+        if (pods.length !== t.instances || pods.some((p) => p.image !== to || old.get(p.pod) === p.uid))
+          return undefined;
+        return l && (await this.streaming(t, l)).length === t.instances - 1 ? l : undefined;
+      },
+      1000,
+    );
+    if (!done)
+      throw new StepFailed(
+        'the rolling replacement',
+        `every pod re-created with ${to}, a leader and ${t.instances - 1} streaming replica(s) within ${ROLL_SECONDS} s`,
+        `replaced: ${replaced.join(', ') || 'none'}; leaders seen: ${leaders.join(' -> ')}`,
+      );
+    const rows = await this.rowsAt(t, await this.masterService(t), 'minor-upgrade', 100);
+    if (rows !== 100) throw new StepFailed('rows after', '100 rows through the master Service', String(rows));
+    if (replaced.at(-1) !== leader.pod)
+      throw new StepFailed(
+        'the order',
+        `the replicas replaced first, the old primary ${leader.pod} last`,
+        `replaced in order ${replaced.join(', ')}`,
+      );
+    if (leaders.length !== 2)
+      throw new StepFailed('switchovers', 'one switchover', `leaders seen: ${leaders.join(' -> ')}`);
+    const rolled = Math.round((Date.now() - t0) / 1000);
+    // back to the site as it is (the edit reverted: the operator rolls the pods back), so the next operation starts
+    // from a quiet cluster
+    const t1 = Date.now();
+    const upgraded = new Map((await this.pods(t)).map((p) => [p.pod, p.uid]));
+    await this.syncTo(before, `revert docker_image to ${from}`, 120);
+    const back = await until(
+      ROLL_SECONDS,
+      async () => {
+        const pods = await this.pods(t);
+        if (pods.length !== t.instances || pods.some((p) => p.image !== from || upgraded.get(p.pod) === p.uid))
+          return undefined;
+        const l = await this.leader(t);
+        return l && (await this.streaming(t, l)).length === t.instances - 1 ? l : undefined;
+      },
+      1000,
+    );
+    if (!back)
+      throw new StepFailed(
+        'the revert',
+        `every pod back on ${from}, a leader and ${t.instances - 1} streaming replica(s) within ${ROLL_SECONDS} s`,
+        (await this.members(t)).map((m) => `${m.pod} ${m.role ?? 'no role'}`).join(', '),
+      );
+    return {
+      from,
+      to,
+      standIn: `Spilo ${to.split(':').pop()}'s source is not available here: its pods ran ${from.split(':').pop()}'s layer`,
+      replacedInOrder: replaced,
+      leaders,
+      rowsAfter: rows,
+      rolledInSeconds: rolled,
+      revertedInSeconds: Math.round((Date.now() - t1) / 1000),
+    };
+  }
+
   /** docs/operations.md's scale: numberOfInstances 2 → 3 (a new replica streams, with the data), and back. */
   async scale(t: Target): Promise<Record<string, unknown>> {
     const { before, after } = await this.rendered('scale');
     const grown = Number(asRecord(clusterIn(after, t)?.spec).numberOfInstances);
-    await this.whole(t, 60, 'before: the cluster whole');
+    await this.whole(t, 180, 'before: the cluster whole');
     await this.write(t, 'scale', 50);
     const old = new Set((await this.members(t)).map((m) => m.pod));
     await this.syncTo(before, "sync the operation's starting point");
@@ -409,7 +539,7 @@ class Operations {
    * with the source's real uid, holds A and not B.
    */
   async pointInTimeRecovery(t: Target): Promise<Record<string, unknown>> {
-    const { leader } = await this.whole(t, 60, 'before: the cluster whole');
+    await this.whole(t, 180, 'before: the cluster whole');
     const cr = await this.kube.get(`/apis/acid.zalan.do/v1/namespaces/${t.ns}/postgresqls/${t.name}`);
     const uid = String(asRecord(cr?.metadata).uid);
     await this.write(t, 'pitr-A', 10);
@@ -419,7 +549,8 @@ class Operations {
     const timestamp = `${at.toISOString().slice(0, 19)}+00:00`;
     await new Promise((r) => setTimeout(r, 1500));
     await this.write(t, 'pitr-B', 10);
-    // B's WAL archived, so that recovery finds a commit past the target (and stops there)
+    // B's WAL archived, so that recovery finds a commit past the target (and stops there); on the leader of now
+    const { leader } = await this.whole(t, 60, 'the leader after the writes');
     const segment = await this.mustSql(
       t,
       leader.ip,
@@ -514,6 +645,12 @@ const clusterIn = (tree: SiteTree, t: { ns: string; name: string }): KubeObject 
     .map((o) => o.obj)
     .find((o) => o.kind === 'postgresql' && o.metadata.name === t.name && (o.metadata.namespace ?? 'default') === t.ns);
 
+/** The Spilo image of the operator's ConfigMap (`docker_image`) in a tree. */
+const dockerImage = (tree: SiteTree): string | undefined =>
+  tree.objects
+    .map((o) => asRecord(o.obj.data).docker_image)
+    .find((image): image is string => typeof image === 'string');
+
 /** The site's example cluster for the operations: the first with replicas (and, for a clone, backups). */
 function targetOf(tree: SiteTree): KubeObject | undefined {
   return tree.objects
@@ -524,7 +661,7 @@ function targetOf(tree: SiteTree): KubeObject | undefined {
 /** Why an operation cannot run on this site's live run (undefined: it can). */
 export function operationUnavailable(tree: SiteTree, name: LiveOperation): string | undefined {
   if (!targetOf(tree)) return 'the site has no postgresql cluster with replicas';
-  if (name === 'scale' || name === 'point-in-time-recovery') {
+  if (name === 'scale' || name === 'point-in-time-recovery' || name === 'minor-upgrade') {
     const shownOn = OPERATIONS.find((o) => o.id === name)?.site ?? 'poc';
     if (shownOn !== tree.site.name)
       return `docs/operations.md shows its edit on the site ${shownOn}: run it there (npm run verify -- --site ${shownOn} --operations)`;
@@ -547,6 +684,7 @@ export async function performOperations(
   const run: Record<LiveOperation, () => Promise<Record<string, unknown>>> = {
     'failover-postgres': () => ops.failoverPostgres(t),
     'failover-pod': () => ops.failoverPod(t),
+    'minor-upgrade': () => ops.minorUpgrade(t),
     scale: () => ops.scale(t),
     'point-in-time-recovery': () => ops.pointInTimeRecovery(t),
   };

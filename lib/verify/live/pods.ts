@@ -67,6 +67,8 @@ export class Kubelet {
   /** What a kubelet would report as a pod that cannot start (a missing Secret key, a volume it cannot mount). */
   private readonly waiting = new Map<string, readonly string[]>();
   private readonly failures = new Set<string>();
+  /** Images whose content is not available here, run with the layer of another (said in the report). */
+  private readonly standIns = new Map<string, ImageRuntime>();
   /** Pods killed as a lost node kills them: not started again until their pod object is deleted. */
   private readonly lost = new Set<string>();
   /**
@@ -125,19 +127,21 @@ export class Kubelet {
     this.busy = true;
     try {
       const pods = await this.kube.list('/api/v1/pods');
-      const seen = new Set<string>();
+      const wanted: [Record<string, unknown>, ImageRuntime][] = [];
       for (const pod of pods) {
         const meta = asRecord(pod.metadata);
-        const uid = String(meta.uid);
         const spec = asRecord(pod.spec);
         const status = asRecord(pod.status);
-        const container = asRecord(asArray(spec.containers)[0]);
-        const runtime = [...this.runtimes.images, ...this.later].find((r) => r.matches(String(container.image)));
+        const image = String(asRecord(asArray(spec.containers)[0]).image);
+        const runtime =
+          [...this.runtimes.images, ...this.later].find((r) => r.matches(image)) ?? this.standIns.get(image);
         if (!runtime || meta.deletionTimestamp || !spec.nodeName || typeof status.podIP !== 'string') continue;
-        seen.add(uid);
-        if (!this.pods.has(uid) && !this.lost.has(uid)) await this.run(pod, runtime);
+        wanted.push([pod, runtime]);
       }
+      const seen = new Set(wanted.map(([pod]) => String(asRecord(pod.metadata).uid)));
       for (const uid of this.lost) if (!seen.has(uid)) this.lost.delete(uid);
+      // deleted pods stop first, as a kubelet's do before their replacement (same name, often the same IP and claim)
+      // starts: two PostgreSQL servers never share a volume
       for (const [uid, running] of this.pods)
         if (!seen.has(uid) || running.program.exited !== undefined) {
           if (running.program.exited === undefined)
@@ -145,6 +149,14 @@ export class Kubelet {
           this.pods.delete(uid);
           await stop([running.program], 20_000);
         }
+      const busyNames = new Set([...this.pods.values()].map((p) => `${p.namespace}/${p.name}`));
+      for (const [pod, runtime] of wanted) {
+        const meta = asRecord(pod.metadata);
+        const uid = String(meta.uid);
+        if (this.pods.has(uid) || this.lost.has(uid) || busyNames.has(`${String(meta.namespace)}/${String(meta.name)}`))
+          continue;
+        await this.run(pod, runtime);
+      }
     } catch (e) {
       if (!this.session.over) this.failures.add(`kubelet stand-in: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -265,6 +277,13 @@ export class Kubelet {
       const r = await this.net.exec('ip', args);
       if (r.status !== 0) throw new Error(`pod ${namespace}/${name}: ip ${args.join(' ')}: ${r.stderr.trim()}`);
     }
+    // a pod re-created with its predecessor's IP (a StatefulSet's, kwok's allocator): the nodes and the other pods
+    // forget the old interface's MAC, or they keep sending to it for the neighbour cache's lifetime (a real node's
+    // runtime announces the new one with a gratuitous ARP)
+    await this.net.exec('ip', ['neigh', 'flush', 'to', ip]);
+    for (const other of this.pods.values())
+      if (other !== running && other.pid !== undefined)
+        await execute('nsenter', [`--net=/proc/${other.pid}/ns/net`, '--', 'ip', 'neigh', 'flush', 'to', ip]);
     for (const { container: c, runtime: sidecar } of sidecars) await this.runSidecar(running, pod, c, sidecar);
     this.log(
       `pod ${namespace}/${name} (${[runtime.name, ...sidecars.map((x) => x.runtime.name)].join(', ')}) running on ${String(spec.nodeName)} at ${ip}`,
@@ -441,6 +460,16 @@ export class Kubelet {
     if (init === undefined)
       return { status: -1, stdout: '', stderr: `pod ${pod.namespace}/${pod.name} is not running` };
     return execute('nsenter', inPod(init, pod.user, { PATH: pod.user.path, HOME: '/home/postgres' }, argv), timeoutMs);
+  }
+
+  /**
+   * Run pods of `image` with the layer of an image it runs (`like`): for an image whose source is not available here (a
+   * newer tag), so that what the operator and Patroni do around it still runs. The caller says so in its report.
+   */
+  standIn(image: string, like: string): void {
+    const runtime = [...this.runtimes.images, ...this.later].find((r) => r.matches(like));
+    if (!runtime) throw new Error(`the kubelet stand-in runs no image like ${like}`);
+    this.standIns.set(image, runtime);
   }
 
   /**
