@@ -399,6 +399,12 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         notVerified.push(...monitoring.notVerified);
       }
     }
+    // before the operations: what runs beside this run (a standby site replaying this site's archive, the tests' day-2
+    // sequence) sees the site as synced, not after a failover or a roll
+    if (options.live) {
+      log('beside this run: its standby sites, or the day-2 sequence');
+      await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane, plane });
+    }
     let operations: OperationOutcome[] | undefined;
     const asked = options.operations === 'all' ? LIVE_OPERATIONS : (options.operations ?? []);
     const unavailable = asked
@@ -422,10 +428,6 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
         },
         wanted,
       );
-    }
-    if (options.live) {
-      log('day-2 operations');
-      await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane, plane });
     }
     // warn is the enforced level (PlatformNamespace): a Pod Security warning is a pod admission will refuse
     const podSecurityWarnings = [
