@@ -30,7 +30,17 @@ export const poc: Site = {
   bootstrap: { installArgoCd: true },
   // the runbook's kube-prometheus, with the postgres_exporter it ran by hand as a sidecar; one
   // Prometheus for the 2 GB workers, its samples on Ceph so that a restart keeps them
-  monitoring: { prometheus: { replicas: 1, retention: '7d', storage: { size: '10Gi', storageClass: 'rook-ceph-block' } } },
+  // the POC's 2 GB workers: kube-prometheus' 400Mi plus the config-reloader the operator adds (50Mi) found no room on
+  // them once the platform's other pods were placed (the live verify: prometheus-k8s-0 Pending, Insufficient memory);
+  // one Prometheus of this small site's few targets needs far less
+  monitoring: {
+    prometheus: {
+      replicas: 1,
+      retention: '7d',
+      storage: { size: '10Gi', storageClass: 'rook-ceph-block' },
+      resources: { requests: { cpu: '50m', memory: '200Mi' } },
+    },
+  },
   // the runbook's tenant: 4 servers on the s3 workers, one 50Gi disk each, TLS auto-cert
   minio: { rootCredentialsSecret: 'minio-root', buckets: ['postgres-backups'] },
   postgres: {

@@ -438,7 +438,11 @@ describe('Prometheus k8s, sized by the site', () => {
   });
   test("the POC: one server, 7 days on a Ceph volume; lab: its resources; a site that says nothing: upstream's sizes, emptyDir", () => {
     const poc1 = prometheusOf(apps).spec;
-    expect(poc1).toMatchObject({ replicas: 1, retention: '7d', resources: { requests: { memory: '400Mi' } } });
+    expect(poc1).toMatchObject({
+      replicas: 1,
+      retention: '7d',
+      resources: { requests: { cpu: '50m', memory: '200Mi' } },
+    });
     expect(poc1.storage.volumeClaimTemplate.spec).toEqual({
       storageClassName: 'rook-ceph-block',
       accessModes: ['ReadWriteOnce'],
