@@ -72,9 +72,9 @@ describe('capacity', () => {
       'pods of Deployment postgres-operator-ui',
       'pods of Deployment postgres-operator',
     ]);
-    // the site's one Prometheus, with the operator's config-reloader
+    // the site's one Prometheus (the POC's 200Mi), with the operator's config-reloader (50Mi)
     const prometheus = load.floating.find((w) => w.label === 'Prometheus servers of k8s')!;
-    expect([prometheus.replicas, prometheus.requests.memory]).toEqual([1, 450 * Mi]);
+    expect([prometheus.replicas, prometheus.requests.memory]).toEqual([1, 250 * Mi]);
   });
 
   test("a crafted Ceph without requests fits by its empty requests but not by Rook's minimums (warning)", () => {
