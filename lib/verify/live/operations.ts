@@ -550,7 +550,13 @@ class Operations {
     await new Promise((r) => setTimeout(r, 1500));
     await this.write(t, 'pitr-B', 10);
     // B's WAL archived, so that recovery finds a commit past the target (and stops there); on the leader of now
-    const { leader } = await this.whole(t, 60, 'the leader after the writes');
+    const leader = await until(60, () => this.leader(t), 1000);
+    if (!leader)
+      throw new StepFailed(
+        'the leader after the writes',
+        "a leader (the master Service's endpoint) within 60 s",
+        (await this.members(t)).map((m) => `${m.pod} ${m.role ?? 'no role'}`).join(', '),
+      );
     const segment = await this.mustSql(
       t,
       leader.ip,
