@@ -62,7 +62,6 @@ export const OPERATIONS: readonly Operation[] = [
       `${PG} get pods -l application=spilo -L spilo-role -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image,ROLE:.metadata.labels.spilo-role`,
       `${PG} exec acid-test-cluster-0 -- patronictl list`,
     ],
-    provenLive: ['minor-upgrade'],
   },
   {
     id: 'major-upgrade',

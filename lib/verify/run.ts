@@ -25,6 +25,7 @@ import { liveUnavailable, liveUnsupported, startDataPlane, type DataPlane } from
 import { liveFacts, liveFindings, type LiveFacts } from './live/facts';
 import type { StandbyFacts } from './live/standby-facts';
 import {
+  BY_NAME_ONLY,
   LIVE_OPERATIONS,
   operationUnavailable,
   performOperations,
@@ -406,7 +407,12 @@ export async function verifySite(tree: SiteTree, options: VerifyOptions = {}): P
       await options.live({ kube, dir, tree, restartOperator, fakeRoles: !plane, plane });
     }
     let operations: OperationOutcome[] | undefined;
-    const asked = options.operations === 'all' ? LIVE_OPERATIONS : (options.operations ?? []);
+    const all = options.operations === 'all';
+    const asked = all ? LIVE_OPERATIONS.filter((op) => !BY_NAME_ONLY[op]) : (options.operations ?? []);
+    if (all && plane && operator)
+      notVerified.push(
+        ...LIVE_OPERATIONS.filter((op) => BY_NAME_ONLY[op]).map((op) => `operation ${op}: ${BY_NAME_ONLY[op]}`),
+      );
     const unavailable = asked
       .map(
         (op) => [op, plane && operator ? operationUnavailable(tree, op) : 'the live data plane did not run'] as const,

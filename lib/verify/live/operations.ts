@@ -50,6 +50,15 @@ export function parseOperations(value: string | boolean | undefined): LiveOperat
  */
 const ROLL_SECONDS = 420;
 
+/**
+ * Operations `--operations` alone leaves out (run them by name), with why: the minor upgrade's roll stalled past its
+ * bound in one of three CI runs (operator v1.9.0 gave up the switchover and had not resumed at its repair scan).
+ */
+export const BY_NAME_ONLY: Readonly<Partial<Record<LiveOperation, string>>> = {
+  'minor-upgrade':
+    'run by name only (--operations minor-upgrade): operator v1.9.0 gives up a roll whose switchover Patroni does not answer in time, and in one of three CI runs it had not resumed within 7 minutes',
+};
+
 /** What an operation did, as verify's JSON report has it (`operations`). */
 export interface OperationOutcome {
   readonly name: string;
