@@ -6,6 +6,7 @@ import { roleLabel } from '../site/roles';
 import type { NodeRole } from '../site/model';
 import { poolerRoles, type PoolerRole } from './database';
 import type { Kube } from './kube';
+import { spiloLabels } from './operator';
 import type { PodResult } from './placement';
 import { PROBE_LABEL, type Probe } from './probes';
 
@@ -71,7 +72,7 @@ export function placementAssertions(
   config: Record<string, string>,
   nodes: readonly KubeObject[],
 ): Assertion[] {
-  const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
+  const { key, value } = spiloLabels(config).app;
   const spilo = pods.filter((p) => p.labels[key] === value);
   const byRole = probes.flatMap((probe) => {
     const roles = probeRoles(probe);

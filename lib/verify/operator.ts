@@ -172,7 +172,7 @@ function expectedObjects(cluster: KubeObject, config: Record<string, string>): {
   const ns = cluster.metadata.namespace ?? 'default';
   const name = cluster.metadata.name;
   const pdb = (config.pdb_name_format ?? 'postgres-{cluster}-pdb').replace('{cluster}', name);
-  const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${name}`);
+  const label = encodeURIComponent(`${spiloLabels(config).name}=${name}`);
   return [
     { what: `StatefulSet ${ns}/${name}`, path: `/apis/apps/v1/namespaces/${ns}/statefulsets/${name}` },
     { what: `Service ${ns}/${name}`, path: `/api/v1/namespaces/${ns}/services/${name}` },
@@ -198,14 +198,30 @@ async function exists(kube: Kube, path: string): Promise<boolean> {
 }
 
 /**
+ * The operator's labels of Spilo pods (its ConfigMap's `cluster_labels`, `cluster_name_label`, `pod_role_label`); `app`
+ * as a label selector term (`application=spilo`).
+ */
+export function spiloLabels(config: Record<string, string>): {
+  app: { key: string; value: string; selector: string };
+  name: string;
+  role: string;
+} {
+  const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
+  return {
+    app: { key, value, selector: `${key}=${value}` },
+    name: config.cluster_name_label ?? 'cluster-name',
+    role: config.pod_role_label ?? 'spilo-role',
+  };
+}
+
+/**
  * Patroni's one act the operator waits for: labelling each running Spilo pod with its role
  * (`pod_role_label`: the first master, the others replicas). No Patroni runs here, so the harness does it.
  */
 export async function labelRoles(kube: Kube, config: Record<string, string>): Promise<void> {
-  const [key, value] = (config.cluster_labels ?? 'application:spilo').split(':');
-  const roleLabel = config.pod_role_label ?? 'spilo-role';
+  const labels = spiloLabels(config);
   for (const pod of await kube.list(
-    `/api/v1/pods?labelSelector=${encodeURIComponent(`${key}=${value},!${roleLabel}`)}`,
+    `/api/v1/pods?labelSelector=${encodeURIComponent(`${labels.app.selector},!${labels.role}`)}`,
   )) {
     const meta = asRecord(pod.metadata);
     if (asRecord(pod.status).phase !== 'Running') continue;
@@ -213,7 +229,7 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
     await kube.send(
       'PATCH',
       `/api/v1/namespaces/${String(meta.namespace)}/pods/${String(meta.name)}`,
-      { metadata: { labels: { [roleLabel]: role } } },
+      { metadata: { labels: { [labels.role]: role } } },
       'application/merge-patch+json',
     );
   }
@@ -224,7 +240,7 @@ export async function labelRoles(kube: Kube, config: Record<string, string>): Pr
  * come. Not while its claims are still unbound: the harness is about to provision them.
  */
 async function blocked(kube: Kube, cluster: KubeObject, config: Record<string, string>): Promise<boolean> {
-  const label = encodeURIComponent(`${config.cluster_name_label ?? 'cluster-name'}=${cluster.metadata.name}`);
+  const label = encodeURIComponent(`${spiloLabels(config).name}=${cluster.metadata.name}`);
   const pods = await kube.list(
     `/api/v1/namespaces/${cluster.metadata.namespace ?? 'default'}/pods?labelSelector=${label}`,
   );

@@ -31,14 +31,18 @@ export async function stop(programs: readonly Started[], graceMs = 3000): Promis
   while (programs.some((p) => p.exited === undefined)) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** The last lines of a program's log, for error messages. */
-export function tail(p: Started, lines = 15): string {
+/** The last lines of a log file ('' when there is none), for error messages. */
+export function tailFile(file: string | undefined, lines = 15): string {
+  if (!file) return '';
   try {
-    return readFileSync(p.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '';
   }
 }
+
+/** The last lines of a program's log, for error messages. */
+export const tail = (p: Started, lines = 15): string => tailFile(p.log, lines);
 
 /** A TCP port free on loopback right now. */
 export function freePort(): Promise<number> {

@@ -3,7 +3,9 @@ import type { KubeObject } from '../../core/objects';
 import { asArray, asRecord } from '../../core/records';
 import { until, type Kube } from '../kube';
 import type { DataPlane } from './data-plane';
-import { credentialsSecret, password, psql } from './sql';
+import { spiloLabels } from '../operator';
+import { masterEndpoints, members } from './members';
+import { credentialsSecret, password, psql, streamingMembers } from './sql';
 
 /** What the live data plane established for one `postgresql` cluster, read off the running system. */
 export interface LiveFacts {
@@ -56,27 +58,16 @@ export async function liveFacts(
   config: Record<string, string>,
   seconds: number,
 ): Promise<LiveFacts[]> {
-  const roleLabel = config.pod_role_label ?? 'spilo-role';
-  const nameLabel = config.cluster_name_label ?? 'cluster-name';
-  // the Spilo pods only (a pooler's pods carry the cluster's name and a role label too)
-  const [appKey, appValue] = (config.cluster_labels ?? 'application:spilo').split(':');
+  const roleLabel = spiloLabels(config).role;
   const read = async (c: KubeObject): Promise<LiveFacts> => {
     const ns = c.metadata.namespace ?? 'default';
     const name = c.metadata.name;
     const instances = Number(asRecord(c.spec).numberOfInstances ?? 1);
     const problems: string[] = [];
-    const pods = await kube.list(
-      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`${appKey}=${appValue},${nameLabel}=${name}`)}`,
-    );
-    const masters = pods.filter((p) => asRecord(asRecord(p.metadata).labels)[roleLabel] === 'master');
-    const endpoints = await kube.get(`/api/v1/namespaces/${ns}/endpoints/${name}`);
-    const masterEndpoints = asArray(endpoints?.subsets).flatMap((s) =>
-      asArray(asRecord(s).addresses).map((a) => String(asRecord(a).ip)),
-    );
-    const leaderPod = masters.length === 1 ? masters[0] : undefined;
-    const leader = leaderPod
-      ? { pod: String(asRecord(leaderPod.metadata).name), ip: String(asRecord(leaderPod.status).podIP) }
-      : null;
+    const pods = await members(kube, config, ns, name);
+    const masters = pods.filter((p) => p.role === 'master');
+    const endpoints = await masterEndpoints(kube, ns, name);
+    const leader = masters.length === 1 ? { pod: masters[0].pod, ip: masters[0].ip } : null;
     if (masters.length > 1) problems.push(`${ns}/${name}: ${masters.length} pods labelled ${roleLabel}=master`);
     const cr = await kube.get(`/apis/acid.zalan.do/v1/namespaces/${ns}/postgresqls/${name}`);
     const status = asRecord(cr?.status).PostgresClusterStatus;
@@ -87,13 +78,13 @@ export async function liveFacts(
       const secret = await password(kube, config, ns, name, 'postgres');
       if (!secret) problems.push(`${ns}/${name}: no credentials Secret of user postgres`);
       else {
-        const r = await psql(
+        const r = await streamingMembers(
           plane,
           { host: leader.ip, user: 'postgres', password: secret },
-          "select application_name from pg_stat_replication where state = 'streaming' order by 1",
+          pods.map((p) => p.pod),
         );
-        if (r.status === 0) streaming = r.stdout.split('\n').filter(Boolean);
-        else problems.push(`${ns}/${name}: pg_stat_replication on the leader ${leader.pod}: ${r.stderr.trim()}`);
+        if ('streaming' in r) streaming = r.streaming;
+        else problems.push(`${ns}/${name}: pg_stat_replication on the leader ${leader.pod}: ${r.error}`);
       }
       backups = await backupList(plane, leader.pod, ns, problems);
     }
@@ -104,7 +95,7 @@ export async function liveFacts(
     return {
       cluster: `${ns}/${name}`,
       leader,
-      masterEndpoints,
+      masterEndpoints: endpoints,
       streaming,
       instances,
       standby,

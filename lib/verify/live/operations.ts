@@ -1,16 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SiteTree } from '../../check/findings';
 import { parseTree, type KubeObject } from '../../core/objects';
-import { asArray, asRecord } from '../../core/records';
+import { asRecord } from '../../core/records';
 import { OPERATIONS, type Operation } from '../../operations/catalog';
 import { operationSites, type RenderedSite } from '../../operations/run';
 import { PROJECT_ROOT } from '../../upstream';
 import { formatDay2, syncTo, type LiveSite } from '../day2';
 import { until } from '../kube';
+import { tailFile } from '../processes';
 import type { DataPlane } from './data-plane';
 import type { RunningPod } from './pods';
-import { password, psql } from './sql';
+import { masterEndpoints, members, type Member } from './members';
+import { password, psql, streamingMembers } from './sql';
 
 /**
  * The runbook's day-2 operations performed on the live data plane, as a user performs them: the edit docs/operations.md
@@ -90,27 +91,12 @@ class StepFailed extends Error {
   }
 }
 
-const tailOf = (file: string | undefined, lines = 12): string => {
-  if (!file) return '';
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-};
-
 /** A cluster the operations act on: its namespace, name, instance count and its superuser's password. */
 interface Target {
   readonly ns: string;
   readonly name: string;
   readonly instances: number;
   readonly secret: string;
-}
-
-interface Member {
-  readonly pod: string;
-  readonly ip: string;
-  readonly role: string | undefined;
 }
 
 class Operations {
@@ -123,21 +109,15 @@ class Operations {
     return this.ctx.live.kube;
   }
 
+  /** The members as a failed step reports them: pod, IP, role. */
+  async described(t: Target): Promise<string> {
+    const all = await this.members(t);
+    return `members: ${all.map((m) => `${m.pod} ${m.ip} ${m.role ?? 'no role'}`).join(', ') || 'none'}`;
+  }
+
   /** The Spilo pods of a cluster, with Patroni's role label. */
-  async members(t: { ns: string; name: string }): Promise<Member[]> {
-    const [key, value] = (this.ctx.config.cluster_labels ?? 'application:spilo').split(':');
-    const nameLabel = this.ctx.config.cluster_name_label ?? 'cluster-name';
-    const roleLabel = this.ctx.config.pod_role_label ?? 'spilo-role';
-    const pods = await this.kube.list(
-      `/api/v1/namespaces/${t.ns}/pods?labelSelector=${encodeURIComponent(`${key}=${value},${nameLabel}=${t.name}`)}`,
-    );
-    return pods
-      .filter((p) => !asRecord(p.metadata).deletionTimestamp)
-      .map((p) => ({
-        pod: String(asRecord(p.metadata).name),
-        ip: String(asRecord(p.status).podIP),
-        role: asRecord(asRecord(p.metadata).labels)[roleLabel] as string | undefined,
-      }));
+  members(t: { ns: string; name: string }): Promise<Member[]> {
+    return members(this.kube, this.ctx.config, t.ns, t.name);
   }
 
   /**
@@ -145,10 +125,7 @@ class Operations {
    * server out of recovery. A lost leader's pod keeps its master label until it is deleted: the endpoint decides.
    */
   async leader(t: Target): Promise<Member | undefined> {
-    const endpoints = await this.kube.get(`/api/v1/namespaces/${t.ns}/endpoints/${t.name}`);
-    const ips = asArray(endpoints?.subsets).flatMap((s) =>
-      asArray(asRecord(s).addresses).map((a) => String(asRecord(a).ip)),
-    );
+    const ips = await masterEndpoints(this.kube, t.ns, t.name);
     if (ips.length !== 1) return undefined;
     const leader = (await this.members(t)).find((m) => m.role === 'master' && m.ip === ips[0]);
     return leader && (await this.sql(t, leader.ip, 'select pg_is_in_recovery()')) === 'f' ? leader : undefined;
@@ -229,18 +206,14 @@ class Operations {
     return last;
   }
 
-  /**
-   * The cluster's members streaming from the leader (pg_stat_replication by application name, Patroni's member name:
-   * the pod's; a replica still in pg_basebackup streams as `pg_basebackup`/`pg_receivewal` and is not counted).
-   */
+  /** The cluster's members streaming from the leader (none when it does not answer). */
   async streaming(t: Target, leader: Member): Promise<string[]> {
-    const out = await this.sql(
-      t,
-      leader.ip,
-      "select application_name from pg_stat_replication where state = 'streaming' order by 1",
+    const r = await streamingMembers(
+      this.ctx.plane,
+      { host: leader.ip, user: 'postgres', password: t.secret },
+      (await this.members(t)).map((m) => m.pod),
     );
-    const members = new Set((await this.members(t)).map((m) => m.pod));
-    return (out ?? '').split('\n').filter((name) => members.has(name));
+    return 'streaming' in r ? r.streaming : [];
   }
 
   /** The cluster back whole: a leader and every other instance streaming from it, within `seconds`. */
@@ -256,11 +229,10 @@ class Operations {
       1000,
     );
     if (!r) {
-      const members = await this.members(t);
       throw new StepFailed(
         step,
         `a leader and ${t.instances - 1} streaming replica(s) within ${seconds} s`,
-        `members: ${members.map((m) => `${m.pod} ${m.ip} ${m.role ?? 'no role'}`).join(', ') || 'none'}`,
+        await this.described(t),
       );
     }
     return r;
@@ -376,11 +348,10 @@ class Operations {
         1000,
       );
       if (!promoted) {
-        const members = await this.members(t);
         throw new StepFailed(
           'promotion',
           `a replica promoted (the master Service's endpoint, labelled master, out of recovery) within 120 s of losing ${leader.pod}`,
-          `members: ${members.map((m) => `${m.pod} ${m.role ?? 'no role'}`).join(', ')}`,
+          await this.described(t),
         );
       }
       const promotedAfter = (Date.now() - t0) / 1000;
@@ -409,21 +380,6 @@ class Operations {
     }
   }
 
-  /** The cluster's pods as the API server has them: name, uid, first container's image. */
-  async pods(t: Target): Promise<{ pod: string; uid: string; image: string }[]> {
-    const nameLabel = this.ctx.config.cluster_name_label ?? 'cluster-name';
-    const [key, value] = (this.ctx.config.cluster_labels ?? 'application:spilo').split(':');
-    return (
-      await this.kube.list(
-        `/api/v1/namespaces/${t.ns}/pods?labelSelector=${encodeURIComponent(`${key}=${value},${nameLabel}=${t.name}`)}`,
-      )
-    ).map((p) => ({
-      pod: String(asRecord(p.metadata).name),
-      uid: String(asRecord(p.metadata).uid),
-      image: String(asRecord(asArray(asRecord(p.spec).containers)[0]).image),
-    }));
-  }
-
   /**
    * docs/operations.md's minor upgrade, the Spilo image bump: the operator restarts with the new `docker_image` and rolls
    * every pod, replicas first, with one switchover; no committed row is lost. The new tag's Spilo source is not among
@@ -438,7 +394,7 @@ class Operations {
     this.ctx.plane.kubelet.standIn(to, from);
     const { leader } = await this.whole(t, 180, 'before: the cluster whole');
     await this.write(t, 'minor-upgrade', 100);
-    const old = new Map((await this.pods(t)).map((p) => [p.pod, p.uid]));
+    const old = new Map((await this.members(t)).map((p) => [p.pod, p.uid]));
     await this.syncTo(before, "sync the operation's starting point");
     await this.syncTo(after, `sync docker_image ${from} -> ${to}`, 120);
     // leaders as they change, and when each pod is replaced, while the operator rolls
@@ -450,7 +406,7 @@ class Operations {
       async () => {
         const l = await this.leader(t);
         if (l && l.pod !== leaders.at(-1)) leaders.push(l.pod);
-        const pods = await this.pods(t);
+        const pods = await this.members(t);
         for (const p of pods) if (old.get(p.pod) !== p.uid && !replaced.includes(p.pod)) replaced.push(p.pod);
         if (pods.length !== t.instances || pods.some((p) => p.image !== to || old.get(p.pod) === p.uid))
           return undefined;
@@ -478,12 +434,12 @@ class Operations {
     // back to the site as it is (the edit reverted: the operator rolls the pods back), so the next operation starts
     // from a quiet cluster
     const t1 = Date.now();
-    const upgraded = new Map((await this.pods(t)).map((p) => [p.pod, p.uid]));
+    const upgraded = new Map((await this.members(t)).map((p) => [p.pod, p.uid]));
     await this.syncTo(before, `revert docker_image to ${from}`, 120);
     const back = await until(
       ROLL_SECONDS,
       async () => {
-        const pods = await this.pods(t);
+        const pods = await this.members(t);
         if (pods.length !== t.instances || pods.some((p) => p.image !== from || upgraded.get(p.pod) === p.uid))
           return undefined;
         const l = await this.leader(t);
@@ -495,7 +451,7 @@ class Operations {
       throw new StepFailed(
         'the revert',
         `every pod back on ${from}, a leader and ${t.instances - 1} streaming replica(s) within ${ROLL_SECONDS} s`,
-        (await this.members(t)).map((m) => `${m.pod} ${m.role ?? 'no role'}`).join(', '),
+        await this.described(t),
       );
     return {
       from,
@@ -564,7 +520,7 @@ class Operations {
       throw new StepFailed(
         'the leader after the writes',
         "a leader (the master Service's endpoint) within 60 s",
-        (await this.members(t)).map((m) => `${m.pod} ${m.role ?? 'no role'}`).join(', '),
+        await this.described(t),
       );
     const segment = await this.mustSql(
       t,
@@ -614,7 +570,7 @@ class Operations {
       throw new StepFailed(
         'the clone',
         `${clone.metadata.name} restored and serving within 300 s`,
-        tailOf(this.podLog(t, `${clone.metadata.name}-0`), 20),
+        tailFile(this.podLog(t, `${clone.metadata.name}-0`), 20),
       );
     const a = await this.count(ready.as, ready.leader.ip, 'pitr-A');
     const b = await this.count(ready.as, ready.leader.ip, 'pitr-B');
@@ -649,8 +605,8 @@ class Operations {
       (p) => p.namespace === t.ns && p.name.startsWith(`${t.name}-`),
     );
     return [
-      `postgres-operator:\n${tailOf(this.ctx.operatorLog())}`,
-      ...pods.map((p) => `pod ${p.namespace}/${p.name}:\n${tailOf(join(p.dir, 'pod.log'))}`),
+      `postgres-operator:\n${tailFile(this.ctx.operatorLog())}`,
+      ...pods.map((p) => `pod ${p.namespace}/${p.name}:\n${tailFile(join(p.dir, 'pod.log'))}`),
     ].join('\n');
   }
 }

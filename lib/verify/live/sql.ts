@@ -54,3 +54,22 @@ export function psql(plane: DataPlane, conn: Conn, sql: string, timeoutMs = 15_0
 /** psql as postgres in a pod, on its socket (Spilo's pg_hba trusts local connections, as `kubectl exec` uses it). */
 export const podPsql = (plane: DataPlane, pod: RunningPod, sql: string): Promise<Exec> =>
   plane.kubelet.exec(pod, ['psql', '-h', '/var/run/postgresql', '-U', 'postgres', '-d', 'postgres', '-XqAtc', sql]);
+
+/**
+ * The members streaming from the leader at `conn` (pg_stat_replication by application name, Patroni's member name: the
+ * pod's), of those named; a replica still in pg_basebackup streams as `pg_basebackup`/`pg_receivewal`, not counted.
+ * `error` when the leader does not answer.
+ */
+export async function streamingMembers(
+  plane: DataPlane,
+  conn: Conn,
+  members: readonly string[],
+): Promise<{ streaming: string[] } | { error: string }> {
+  const r = await psql(
+    plane,
+    conn,
+    "select application_name from pg_stat_replication where state = 'streaming' order by 1",
+  );
+  if (r.status !== 0) return { error: (r.stderr || r.stdout).trim() };
+  return { streaming: r.stdout.split('\n').filter((name) => members.includes(name)) };
+}

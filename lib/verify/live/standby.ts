@@ -12,6 +12,7 @@ import { until, type Kube } from '../kube';
 import { configData, operatorSetup } from '../operator';
 import { verifySite, type VerifyOptions, type VerifyReport } from '../run';
 import type { DataPlane } from './data-plane';
+import { members } from './members';
 import { liveUnsupported } from './data-plane';
 import type { Exec } from './network';
 import type { RunningPod } from './pods';
@@ -76,10 +77,8 @@ async function leaderPod(
 ): Promise<RunningPod | undefined> {
   const setup = operatorSetup(tree.objects);
   const config = setup ? configData(setup.configMap) : {};
-  const selector = `${config.cluster_name_label ?? 'cluster-name'}=${pg.name},${config.pod_role_label ?? 'spilo-role'}=master`;
-  const ns = clusterNamespace(pg);
-  const pods = await kube.list(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
-  const uids = new Set(pods.map((p) => String(asRecord(p.metadata).uid)));
+  const masters = (await members(kube, config, clusterNamespace(pg), pg.name)).filter((m) => m.role === 'master');
+  const uids = new Set(masters.map((m) => m.uid));
   return [...plane.kubelet.pods.values()].find((p) => uids.has(p.uid) && p.program.exited === undefined);
 }
 
